@@ -1,0 +1,42 @@
+// Dependencies point one way: apps -> context libs -> platform libs.
+const PLATFORM = '(config|database|http|redis|queues|events|observability)';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'app-imports-another-app',
+      severity: 'error',
+      comment: 'Apps are independent processes; share code through a lib.',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'lib-imports-app',
+      severity: 'error',
+      comment: 'Libs must not depend on the apps that use them.',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'platform-imports-context',
+      severity: 'error',
+      comment: 'Platform libs are the bottom layer; they must not know about any bounded context.',
+      from: { path: `^libs/${PLATFORM}/` },
+      to: { path: '^libs/', pathNot: `^libs/${PLATFORM}/` },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Circular imports hide design problems (and break Nest module resolution).',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(node_modules|dist|apps/web)' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

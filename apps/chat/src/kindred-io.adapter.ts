@@ -1,0 +1,69 @@
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type IORedis from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import type { KindredConfig } from '@kindred/config';
+import { bearerToken, IdentityService } from '@kindred/identity';
+import { openRedis } from '@kindred/redis';
+
+/**
+ * socket.io for Kindred: rooms shared across instances through Redis, a small message size,
+ * browsers only from allowed origins, and no connection without a live session.
+ */
+export class KindredIoAdapter extends IoAdapter {
+  private readonly logger = new Logger('ChatHandshake');
+  private readonly pub: IORedis;
+  private readonly sub: IORedis;
+
+  constructor(
+    private readonly app: INestApplicationContext,
+    private readonly config: KindredConfig,
+  ) {
+    super(app);
+    this.pub = openRedis(config, 'publisher');
+    this.sub = openRedis(config, 'subscriber');
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const allowed = new Set(this.config.chat.allowedOrigins);
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      maxHttpBufferSize: this.config.chat.maxHttpBufferBytes,
+      pingInterval: 20000,
+      pingTimeout: 20000,
+      cors: { origin: [...allowed], credentials: false },
+      // Browsers always send Origin; refuse any page not on the allow-list. Native clients send none.
+      allowRequest: (request, callback) => {
+        const origin = request.headers.origin;
+        const ok = origin === undefined || allowed.has(origin);
+        if (!ok) this.logger.warn({ event: 'origin-refused', origin }, 'socket refused');
+        callback(ok ? null : 'ORIGIN_NOT_ALLOWED', ok);
+      },
+    } as ServerOptions);
+    server.adapter(createAdapter(this.pub, this.sub, { key: `${this.config.redis.prefix}:socket.io` }));
+
+    const identity = this.app.get(IdentityService);
+    server.use((socket, next) => {
+      const auth = socket.handshake.auth as { token?: unknown } | undefined;
+      const token = typeof auth?.token === 'string' ? auth.token : bearerToken(socket.handshake.headers.authorization);
+      identity
+        .authenticate(token)
+        .then((user) => {
+          if (!user) {
+            this.logger.warn({ event: 'unauthenticated', hadToken: Boolean(token) }, 'socket refused');
+            return next(new Error('UNAUTHENTICATED'));
+          }
+          socket.data.user = user;
+          next();
+        })
+        .catch(() => next(new Error('UNAVAILABLE')));
+    });
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await Promise.all([this.pub.quit().catch(() => undefined), this.sub.quit().catch(() => undefined)]);
+  }
+}

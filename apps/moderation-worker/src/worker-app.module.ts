@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { KindredConfig, KindredConfigModule } from '@kindred/config';
+import { DatabaseModule } from '@kindred/database';
+import { EventsModule } from '@kindred/events';
+import { createLoggerModule } from '@kindred/http';
+import { ObservabilityModule } from '@kindred/observability';
+import { QueuesModule } from '@kindred/queues';
+import { RedisModule } from '@kindred/redis';
+import { Housekeeping } from './housekeeping';
+import { WorkerRunner } from './worker-runner';
+
+@Module({})
+export class WorkerAppModule {
+  static forRoot(config: KindredConfig): DynamicModule {
+    return {
+      module: WorkerAppModule,
+      imports: [
+        KindredConfigModule.forRoot(config),
+        createLoggerModule(config, 'moderation-worker'),
+        DatabaseModule.forRoot(config, 'moderation-worker'),
+        RedisModule,
+        EventsModule,
+        QueuesModule,
+        ObservabilityModule,
+      ],
+      providers: [Housekeeping, WorkerRunner],
+    };
+  }
+}

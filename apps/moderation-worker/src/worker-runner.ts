@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Worker } from 'bullmq';
+import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { JobHandlers, QueueProducer, startJobRunners } from '@kindred/queues';
+import { Housekeeping } from './housekeeping';
+
+/** Wires every job in the catalogue to the lib service that does it, and schedules repeatable jobs. */
+@Injectable()
+export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerRunner.name);
+  private workers: Worker[] = [];
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: KindredConfig,
+    private readonly producer: QueueProducer,
+    private readonly housekeeping: Housekeeping,
+  ) {}
+
+  handlers(): JobHandlers {
+    return {
+      housekeeping: {
+        'prune-sessions': () => this.housekeeping.pruneSessions(),
+        'prune-outbox': () => this.housekeeping.pruneOutbox(),
+      },
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.workers = startJobRunners(this.config, this.handlers());
+    await this.schedule();
+    this.logger.log('moderation worker running');
+  }
+
+  /**
+   * Job schedulers live in Redis, which may lose them on a restart without persistence; they are
+   * upserted at boot and again every minute so a wiped Redis gets them back.
+   */
+  private async schedule(): Promise<void> {
+    const upsert = async () => {
+      try {
+        const housekeeping = this.producer.queue('housekeeping');
+        await housekeeping.upsertJobScheduler('prune-sessions', { every: 3600_000 }, { name: 'prune-sessions', data: {} });
+        await housekeeping.upsertJobScheduler('prune-outbox', { every: 600_000 }, { name: 'prune-outbox', data: {} });
+      } catch (error) {
+        this.logger.warn({ err: (error as Error).message }, 'job schedulers not registered yet');
+      }
+    };
+    await upsert();
+    this.timers.push(setInterval(() => void upsert(), 60_000));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+  }
+}

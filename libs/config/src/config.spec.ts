@@ -1,0 +1,38 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('has defaults that work with local PostgreSQL and Redis', () => {
+    const config = loadConfig({});
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/kindred');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.ports).toEqual({ forum: 3000, chat: 3001, worker: 3002 });
+    expect(config.chat.maxHttpBufferBytes).toBe(65536);
+  });
+
+  it('reads overrides', () => {
+    const config = loadConfig({ FORUM_PORT: '4000', CHAT_ALLOWED_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config.ports.forum).toBe(4000);
+    expect(config.chat.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it.each([
+    [{ FORUM_PORT: 'abc' }, /FORUM_PORT must be a whole number/],
+    [{ FORUM_PORT: '70000' }, /FORUM_PORT must be a whole number from 0 to 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres:/],
+    [{ REDIS_URL: 'not a url' }, /REDIS_URL is not a valid URL/],
+    [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
+    [{ HTTP_TRUST_PROXY: 'maybe' }, /HTTP_TRUST_PROXY must be true or false/],
+  ])('refuses %j with a clear message', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('names every problem at once', () => {
+    try {
+      loadConfig({ FORUM_PORT: 'x', CHAT_PORT: 'y' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+});

@@ -1,0 +1,168 @@
+/** Every setting Kindred reads from its environment, validated once at boot. */
+export interface KindredConfig {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  ports: { forum: number; chat: number; worker: number };
+  database: { url: string };
+  redis: { url: string; prefix: string };
+  http: { bodyLimitBytes: number; trustProxy: boolean };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  auth: {
+    sessionIdleMinutes: number;
+    sessionAbsoluteHours: number;
+    loginFailuresPerAccount: number;
+    loginFailuresPerAddress: number;
+    loginWindowSeconds: number;
+  };
+  chat: {
+    allowedOrigins: string[];
+    maxHttpBufferBytes: number;
+    maxMessageLength: number;
+    messagesPerWindow: number;
+    rateWindowSeconds: number;
+  };
+  screening: {
+    /** An item still in `screening` this long after it was written is enqueued again. */
+    sweepAfterSeconds: number;
+    sweepIntervalSeconds: number;
+    concurrency: number;
+  };
+  deadlines: { intervalSeconds: number };
+  retention: { noticeDays: number; closedReviewItemDays: number; intervalSeconds: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Kindred cannot start: its configuration is wrong.\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const raw = this.env[name];
+    return raw === undefined || raw === '' ? fallback : raw;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}").`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}").`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    const value = this.string(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must start with ${protocols.join(' or ')} (got "${parsed.protocol}").`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a valid URL.`);
+    }
+    return value;
+  }
+
+  list(name: string, fallback: string[]): string[] {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+}
+
+/** Reads and validates the environment; throws a ConfigError naming every problem at once. */
+export function loadConfig(env: Env = process.env): KindredConfig {
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const config: KindredConfig = {
+    env: nodeEnv,
+    host: r.string('HOST', '127.0.0.1'),
+    ports: {
+      forum: r.int('FORUM_PORT', 3000, 0, 65535),
+      chat: r.int('CHAT_PORT', 3001, 0, 65535),
+      worker: r.int('WORKER_PORT', 3002, 0, 65535),
+    },
+    database: { url: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kindred', ['postgres:', 'postgresql:']) },
+    redis: {
+      url: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+      prefix: r.string('REDIS_PREFIX', 'kindred'),
+    },
+    http: {
+      bodyLimitBytes: r.int('HTTP_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
+      trustProxy: r.bool('HTTP_TRUST_PROXY', false),
+    },
+    log: { level: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info') },
+    auth: {
+      sessionIdleMinutes: r.int('SESSION_IDLE_MINUTES', 60, 1, 60 * 24),
+      sessionAbsoluteHours: r.int('SESSION_ABSOLUTE_HOURS', 24, 1, 24 * 30),
+      loginFailuresPerAccount: r.int('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+      loginFailuresPerAddress: r.int('LOGIN_FAILURES_PER_ADDRESS', 20, 1, 10000),
+      loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
+    },
+    chat: {
+      allowedOrigins: r.list('CHAT_ALLOWED_ORIGINS', ['http://localhost:3000', 'http://127.0.0.1:3000']),
+      maxHttpBufferBytes: r.int('CHAT_MAX_BUFFER_BYTES', 64 * 1024, 1024, 1024 * 1024),
+      maxMessageLength: r.int('CHAT_MAX_MESSAGE_LENGTH', 2000, 1, 20000),
+      messagesPerWindow: r.int('CHAT_MESSAGES_PER_WINDOW', 10, 1, 1000),
+      rateWindowSeconds: r.int('CHAT_RATE_WINDOW_SECONDS', 10, 1, 3600),
+    },
+    screening: {
+      sweepAfterSeconds: r.int('SCREENING_SWEEP_AFTER_SECONDS', 5, 1, 3600),
+      sweepIntervalSeconds: r.int('SCREENING_SWEEP_INTERVAL_SECONDS', 3, 1, 3600),
+      concurrency: r.int('SCREENING_CONCURRENCY', 50, 1, 500),
+    },
+    deadlines: { intervalSeconds: r.int('DEADLINES_INTERVAL_SECONDS', 15, 1, 30) },
+    retention: {
+      noticeDays: r.int('RETENTION_NOTICE_DAYS', 365, 1, 3650),
+      closedReviewItemDays: r.int('RETENTION_CLOSED_REVIEW_ITEM_DAYS', 365, 1, 3650),
+      intervalSeconds: r.int('RETENTION_INTERVAL_SECONDS', 3600, 1, 7 * 24 * 3600),
+    },
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** For process entry points: a clear message and exit code 1 instead of a stack trace. */
+export function loadConfigOrExit(env: Env = process.env): KindredConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Every event that crosses a process boundary, with its payload. Payloads carry ids and the
+ * minimum a subscriber needs; none carries a password or token.
+ */
+export interface EventCatalogue {
+  /** Sessions ended (logout, ban, erasure): open sockets must close. `sessionIds` absent = all of the user's. */
+  'session.revoked': { userId: string; sessionIds?: string[] };
+  /** A user's standing in a group changed (approval, agreement, mute, ban, supporter role). */
+  'membership.changed': { userId: string; groupId: string };
+  /** A notice was written for one user. */
+  'notice.created': { userId: string; notice: Record<string, unknown> };
+  /** Screening finished for a chat message. */
+  'message.screened': {
+    id: string;
+    groupId: string;
+    authorId: string;
+    clientMsgId: string | null;
+    status: 'published' | 'held' | 'rejected';
+    message?: Record<string, unknown>;
+    reasons?: Array<{ source: string; detail: string; clauseKey?: string }>;
+    rejection?: { clauseKey: string | null; message: string };
+  };
+  /** A moderator removed a chat message. */
+  'message.removed': { id: string; groupId: string };
+  /** The review queue of a group changed. */
+  'review.changed': { groupId: string; kind: 'review:new' | 'review:updated' | 'review:overdue'; item: Record<string, unknown>; audience: 'supporters' | 'admins' };
+}
+
+export type EventName = keyof EventCatalogue;
+
+export interface EventEnvelope<K extends EventName = EventName> {
+  name: K;
+  payload: EventCatalogue[K];
+  at: string;
+}

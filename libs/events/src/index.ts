@@ -1,0 +1,3 @@
+export * from './event-catalogue';
+export * from './event-bus';
+export * from './events.module';

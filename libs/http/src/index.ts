@@ -1,0 +1,7 @@
+export * from './domain-error';
+export * from './problem.filter';
+export * from './validation';
+export * from './pagination';
+export * from './logging';
+export * from './http-app';
+export * from './public.decorator';

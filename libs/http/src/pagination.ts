@@ -1,0 +1,55 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DomainError } from './domain-error';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export class PageQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Cursors are opaque to clients: base64url JSON of the sort key of the last item returned. */
+export function encodeCursor(key: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeCursor<K extends Record<string, string | number>>(cursor: string | undefined, fields: (keyof K)[]): K | null {
+  if (cursor === undefined || cursor === '') return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    for (const field of fields) {
+      const value = parsed[field as string];
+      if (typeof value !== 'string' && typeof value !== 'number') throw new Error('missing field');
+    }
+    return parsed as K;
+  } catch {
+    throw DomainError.validation([{ field: 'cursor', message: 'cursor is not one this service issued' }]);
+  }
+}
+
+/** Given up to `limit + 1` rows, returns the page and the cursor of its last item when more follow. */
+export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Record<string, string | number>, map: (row: R) => T): Page<T> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return { items: pageRows.map(map), nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}
+
+export function pageLimit(query: PageQuery | undefined): number {
+  return query?.limit ?? DEFAULT_PAGE_SIZE;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthGuard } from './auth.guard';
+import { ConsentRecord } from './consent-record.entity';
+import { IdentityService } from './identity.service';
+import { LoginRateLimiter } from './login-rate-limiter';
+import { Session } from './session.entity';
+import { User } from './user.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord])],
+  providers: [IdentityService, LoginRateLimiter, AuthGuard],
+  exports: [IdentityService, AuthGuard],
+})
+export class IdentityModule {}

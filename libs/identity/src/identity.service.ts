@@ -1,0 +1,214 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import * as argon2 from 'argon2';
+import { DataSource, IsNull } from 'typeorm';
+import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { EventBus } from '@kindred/events';
+import { DomainError } from '@kindred/http';
+import { AuthUser } from './auth-user';
+import { CURRENT_CONSENT } from './consent';
+import { ConsentRecord } from './consent-record.entity';
+import { LoginRateLimiter } from './login-rate-limiter';
+import { passwordProblem } from './passwords/password-policy';
+import { Session } from './session.entity';
+import { hashToken, newSessionToken, normaliseDisplayName, normaliseEmail } from './tokens';
+import { User } from './user.entity';
+
+export interface Registration {
+  email: string;
+  password: string;
+  displayName: string;
+  dateOfBirth: string;
+  consent: boolean;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  user: { id: string; displayName: string };
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  userAgent: string | null;
+  current: boolean;
+}
+
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+/** Only write last-seen this often, so reading a page is not a write per request. */
+const TOUCH_EVERY_MS = 60_000;
+const SIGN_IN_FAILED = 'That email and password do not match an account.';
+
+@Injectable()
+export class IdentityService {
+  private readonly logger = new Logger(IdentityService.name);
+  private dummyHash?: Promise<string>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: KindredConfig,
+    private readonly rateLimiter: LoginRateLimiter,
+    private readonly events: EventBus,
+  ) {}
+
+  currentConsent(): { version: string; text: string } {
+    return { ...CURRENT_CONSENT };
+  }
+
+  async register(input: Registration): Promise<{ id: string; displayName: string }> {
+    if (input.consent !== true) {
+      throw DomainError.validation([{ field: 'consent', message: 'You need to agree to how Kindred uses information about your health before you can join.' }]);
+    }
+    const problem = passwordProblem(input.password, { email: input.email, displayName: input.displayName });
+    if (problem) throw DomainError.validation([{ field: 'password', message: problem }]);
+    const passwordHash = await argon2.hash(input.password, ARGON2);
+    const emailNormalised = normaliseEmail(input.email);
+    const displayNameNormalised = normaliseDisplayName(input.displayName);
+
+    return this.dataSource.transaction(async (manager) => {
+      const clash = await manager
+        .createQueryBuilder(User, 'u')
+        .select(['u.id'])
+        .addSelect('u.email_normalised = :email', 'email_taken')
+        .where('u.email_normalised = :email OR u.display_name_normalised = :name', { email: emailNormalised, name: displayNameNormalised })
+        .getRawMany<{ email_taken: boolean }>();
+      if (clash.some((row) => row.email_taken)) throw DomainError.conflict('An account with that email address already exists. Try signing in instead.');
+      if (clash.length > 0) throw DomainError.conflict('That display name is taken. Please choose another.');
+      const user = manager.create(User, {
+        email: input.email.trim(),
+        emailNormalised,
+        passwordHash,
+        displayName: input.displayName.trim(),
+        displayNameNormalised,
+        dateOfBirth: input.dateOfBirth,
+        isAdmin: false,
+      });
+      await manager.insert(User, user);
+      await manager.insert(ConsentRecord, { userId: user.id, consentVersion: CURRENT_CONSENT.version, givenAt: new Date() });
+      this.logger.log({ userId: user.id, event: 'register' }, 'account registered');
+      return { id: user.id, displayName: user.displayName };
+    });
+  }
+
+  async login(email: string, password: string, address: string, userAgent: string | null): Promise<LoginResult> {
+    const emailNormalised = normaliseEmail(email);
+    await this.rateLimiter.assertAllowed(emailNormalised, address);
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email_normalised = :email', { email: emailNormalised })
+      .getOne();
+    // Verify against a dummy hash for unknown emails, so timing does not reveal which exist.
+    const hash = user?.passwordHash ?? (await this.getDummyHash());
+    const ok = await argon2.verify(hash, password).catch(() => false);
+    if (!user || !ok) {
+      await this.rateLimiter.recordFailure(emailNormalised, address);
+      this.logger.warn({ event: 'login-failed', userId: user?.id ?? null, address }, 'sign-in refused');
+      throw new DomainError('UNAUTHENTICATED', SIGN_IN_FAILED);
+    }
+    await this.rateLimiter.recordSuccess(emailNormalised);
+    const token = newSessionToken();
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.config.auth.sessionAbsoluteHours * 3600_000);
+    await this.dataSource.getRepository(Session).insert({
+      userId: user.id,
+      tokenHash: hashToken(token),
+      userAgent: userAgent?.slice(0, 300) ?? null,
+      lastSeenAt: now,
+      expiresAt,
+      revokedAt: null,
+    });
+    this.logger.log({ event: 'login', userId: user.id }, 'signed in');
+    return { token, expiresAt, user: { id: user.id, displayName: user.displayName } };
+  }
+
+  /** The token's owner, or null when the token is unknown, revoked, idle too long or past its lifetime. */
+  async authenticate(token: string | undefined): Promise<AuthUser | null> {
+    if (!token || token.length > 200) return null;
+    const row = await this.dataSource
+      .getRepository(Session)
+      .createQueryBuilder('s')
+      .innerJoin(User, 'u', 'u.id = s.user_id')
+      .select(['s.id AS session_id', 's.last_seen_at AS last_seen_at', 's.expires_at AS expires_at', 'u.id AS user_id', 'u.display_name AS display_name', 'u.is_admin AS is_admin'])
+      .where('s.token_hash = :hash AND s.revoked_at IS NULL', { hash: hashToken(token) })
+      .getRawOne<{ session_id: string; last_seen_at: Date; expires_at: Date; user_id: string; display_name: string; is_admin: boolean }>();
+    if (!row) return null;
+    const now = Date.now();
+    const idleLimit = this.config.auth.sessionIdleMinutes * 60_000;
+    if (new Date(row.expires_at).getTime() <= now || new Date(row.last_seen_at).getTime() + idleLimit <= now) {
+      await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [row.session_id]);
+      return null;
+    }
+    if (now - new Date(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+      await this.dataSource.query(`UPDATE sessions SET last_seen_at = now() WHERE id = $1`, [row.session_id]);
+    }
+    return { id: row.user_id, displayName: row.display_name, isAdmin: row.is_admin, sessionId: row.session_id };
+  }
+
+  async logout(user: AuthUser): Promise<void> {
+    await this.endSessions(user.id, [user.sessionId]);
+    this.logger.log({ event: 'logout', userId: user.id }, 'signed out');
+  }
+
+  async listSessions(user: AuthUser): Promise<SessionView[]> {
+    const sessions = await this.dataSource.getRepository(Session).find({
+      where: { userId: user.id, revokedAt: IsNull() },
+      order: { createdAt: 'DESC' },
+    });
+    const now = Date.now();
+    const idleLimit = this.config.auth.sessionIdleMinutes * 60_000;
+    return sessions
+      .filter((s) => s.expiresAt.getTime() > now && s.lastSeenAt.getTime() + idleLimit > now)
+      .map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, userAgent: s.userAgent, current: s.id === user.sessionId }));
+  }
+
+  async endSession(user: AuthUser, sessionId: string): Promise<void> {
+    const result = await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`, [
+      sessionId,
+      user.id,
+    ]);
+    if ((result as unknown[][])[0]?.length === 0) throw DomainError.notFound('That session');
+    await this.events.publish('session.revoked', { userId: user.id, sessionIds: [sessionId] });
+  }
+
+  /** Ends sessions at once, REST and sockets alike. Without ids, every session of the user. */
+  async endSessions(userId: string, sessionIds?: string[]): Promise<void> {
+    if (sessionIds) {
+      await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id = ANY($2::uuid[]) AND revoked_at IS NULL`, [userId, sessionIds]);
+    } else {
+      await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+    }
+    await this.events.publish('session.revoked', { userId, sessionIds });
+  }
+
+  async findUser(userId: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOne({ where: { id: userId } });
+  }
+
+  async displayNames(userIds: string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.dataSource.query(`SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])`, [[...new Set(userIds)]]);
+    return new Map((rows as Array<{ id: string; display_name: string }>).map((r) => [r.id, r.display_name]));
+  }
+
+  /** `npm run admin:create`: creates an admin account, or promotes the existing one with that email. */
+  async createOrPromoteAdmin(input: { email: string; password: string; displayName: string }): Promise<{ id: string; created: boolean }> {
+    const existing = await this.dataSource.getRepository(User).findOne({ where: { emailNormalised: normaliseEmail(input.email) } });
+    if (existing) {
+      await this.dataSource.getRepository(User).update({ id: existing.id }, { isAdmin: true });
+      return { id: existing.id, created: false };
+    }
+    // Admins are staff, not applicants: the date of birth is a placeholder that no group checks.
+    const user = await this.register({ ...input, dateOfBirth: '1970-01-01', consent: true });
+    await this.dataSource.getRepository(User).update({ id: user.id }, { isAdmin: true });
+    return { id: user.id, created: true };
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= argon2.hash('kindred-timing-equaliser', ARGON2);
+    return this.dummyHash;
+  }
+}

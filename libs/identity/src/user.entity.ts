@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Never shown to other members; used to sign in and for data requests only. */
+  @Column('text')
+  email: string;
+
+  @Column('text', { name: 'email_normalised', select: false })
+  emailNormalised: string;
+
+  @Column('text', { name: 'password_hash', select: false })
+  passwordHash: string;
+
+  /** The only name other members ever see. */
+  @Column('text', { name: 'display_name' })
+  displayName: string;
+
+  @Column('text', { name: 'display_name_normalised', select: false })
+  displayNameNormalised: string;
+
+  @Column('date', { name: 'date_of_birth' })
+  dateOfBirth: string;
+
+  @Column('boolean', { name: 'is_admin', default: false })
+  isAdmin: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

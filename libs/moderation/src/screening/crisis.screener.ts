@@ -1,0 +1,194 @@
+import type { NormalisedText } from './normalise';
+import { findGuarded, summarise, type GuardedPattern } from './pattern-match';
+import { CLAUSE, type ScreenVerdict } from './screening.types';
+
+// Curated first-person patterns (reflexive "myself", "my life", "I want to die", "without me") over leet-folded text,
+// each with guards for negation ("I'd never…") and idioms ("…laughing", "rather die than…"); talk about others never matches.
+// Deliberately biased to fire: a false alarm costs a reviewer a minute, a miss can cost a life.
+
+const NEGATED = /\b(?:never|not|don't|dont|do not|doesn't|doesnt|didn't|didnt|did not|wouldn't|wouldnt|would not|won't|wont|will not|shouldn't|shouldnt)\s+(?:[\w']+\s+){0,2}$/;
+const OVERDOSE_ROUTINE =
+  /^\s+(?:today|tonight|this\s+(?:morning|afternoon|evening)|for\s+(?:today|tonight|the\s+day|the\s+week)|on\s+time|as\s+(?:prescribed|usual|normal|directed)|with\s+(?:breakfast|lunch|dinner|tea|food|my\s+(?:breakfast|lunch|dinner|tea))|at\s+(?:breakfast|lunch|dinner|\d)|in\s+the\s+(?:morning|evening)|every\s+(?:day|morning|night)|before\s+(?:bed|dialysis)|after\s+(?:dialysis|food|eating))\b/;
+
+const PATTERNS: GuardedPattern[] = [
+  {
+    label: 'suicidal intent',
+    pattern: /\b(?:kill(?:ing)?|unalive)\s+my\s*self\b/g,
+    notAfter: NEGATED,
+    notBefore: /^\s+(?:laughing|with\s+laughter|trying|working|to\s+(?:get|make|finish|keep|please)|over\s+(?:this|that|it|nothing))\b/,
+  },
+  {
+    label: 'suicidal intent',
+    pattern: /\b(?:end|ending|take|taking)\s+my\s+(?:own\s+)?life\b/g,
+    notAfter: NEGATED,
+    notBefore: /^\s+(?:back|into|in\s+(?:hand|my|to)|for\s+granted|seriously|one\s+day)\b/,
+  },
+  { label: 'suicidal intent', pattern: /\bend(?:ing)?\s+it\s+all\b/g, notAfter: NEGATED },
+  {
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:going\s+to|gonna|want\s+to|wanna|plan\s+to|planning\s+to|ready\s+to|about\s+to|thinking\s+(?:about|of)|i'll|i\s+will|i\s+might)\s+(?:just\s+)?end(?:ing)?\s+(?:it|things|everything)\b/g,
+    notAfter: NEGATED,
+    notBefore: /^\s+(?:with|between|for\s+(?:him|her|them|us)|on\s+(?:a|that)|early|here\s+with|at\s+work)\b/,
+  },
+  {
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:i'm|im|i\s+am|i've\s+been|ive\s+been|i\s+have\s+been|i\s+feel|i\s+felt|feeling|felt|been\s+feeling|i\s+get|i\s+got|i\s+was|i\s+keep\s+feeling)\s+(?:(?!not\b|never\b|no\b)[\w']+\s+){0,2}suicidal\b/g,
+    notAfter: NEGATED,
+  },
+  {
+    label: 'suicidal intent',
+    pattern: /\b(?:having|have|had|get|getting|got|my)\s+suicidal\s+(?:thoughts|feelings|urges|ideation)\b/g,
+    notAfter: NEGATED,
+  },
+  {
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:thinking|thought|think|considering|considered|contemplating|planning|plan)\s+(?:about\s+|of\s+)?(?:suicide|committing\s+suicide)\b/g,
+    notAfter: NEGATED,
+    notBefore: /^\s+(?:prevention|awareness|rates?|statistics|stats|risk|helplines?|hotlines?|research|among|in\s+(?:dialysis|kidney|ckd))\b/,
+  },
+  {
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:i'll|i\s+will|i\s+might|i\s+want\s+to|i\s+wanna|i'm\s+going\s+to|im\s+going\s+to|i'm\s+gonna|im\s+gonna|going\s+to|gonna|want\s+to|plan\s+to|planning\s+to)\s+(?:just\s+)?commit\s+suicide\b/g,
+    notAfter: NEGATED,
+  },
+  { label: 'suicidal intent', pattern: /\b(?:writing|wrote|written|write|left|leave)\s+(?:a|my)\s+suicide\s+note\b/g, notAfter: NEGATED },
+  {
+    label: 'wish to die',
+    pattern: /\b(?:want|wanna|wanting|wish|ready|planning|plan)\s+(?:to\s+)?(?:just\s+)?die\b/g,
+    notAfter: NEGATED,
+    notBefore: /^\s+(?:of\s+(?:embarrassment|shame|boredom|cringe)|laughing|old|happy|at\s+home|in\s+(?:a\s+)?hospice)\b/,
+  },
+  { label: 'wish to die', pattern: /\bwant\s+to\s+be\s+dead\b/g, notAfter: NEGATED },
+  {
+    label: 'wish to die',
+    pattern: /\bwish\s+i\s+(?:was|were|could\s+be|could\s+just\s+be)\s+(?:dead|gone|never\s+born)\b/g,
+  },
+  {
+    label: 'wish to die',
+    pattern:
+      /\bwish\s+i\s+(?:had\s+never\s+been\s+born|could\s+(?:just\s+)?(?:die|disappear|not\s+wake\s+up)|would\s+(?:just\s+)?die|didn't\s+wake\s+up|wouldn't\s+wake\s+up|wasn't\s+here|weren't\s+here)\b/g,
+  },
+  {
+    label: 'wish to die',
+    pattern: /\b(?:i'd|id|i\s+would)\s+rather\s+(?:be\s+dead|die|not\s+(?:be\s+alive|exist|be\s+here|wake\s+up))\b/g,
+    notBefore: /^\s+(?:than|then)\b/,
+  },
+  { label: 'wish to die', pattern: /\bbetter\s+off\s+dead\b/g },
+  { label: 'wish to die', pattern: /\b(?:hope|hoping|wish)\s+i\s+(?:don't|dont|do\s+not|never|won't|wont)\s+wake\s+up\b/g },
+  {
+    label: 'wish to die',
+    pattern: /\b(?:don't|dont|do\s+not)\s+want\s+to\s+wake\s+up\b/g,
+    notBefore: /^\s+(?:early|at|before|for|so\s+early|this\s+early|on\s+time)\b/,
+  },
+  {
+    label: 'wish to die',
+    pattern: /\bso\s+(?:that\s+)?i\s+(?:can\s+|could\s+|will\s+|'ll\s+|would\s+|might\s+|just\s+)*(?:die|be\s+dead|not\s+wake\s+up)\b/g,
+  },
+  { label: 'wish to die', pattern: /\blet\s+my\s*self\s+die\b/g, notAfter: NEGATED },
+  {
+    label: 'wish to die',
+    pattern:
+      /\b(?:stop|stopping|quit|quitting|come\s+off|coming\s+off|give\s+up|giving\s+up)\s+(?:my\s+)?(?:dialysis|treatment|meds|medication|immunosuppressants|insulin)\s+and\s+(?:just\s+)?die\b/g,
+  },
+  {
+    label: 'not wanting to live',
+    pattern: /\b(?:don't|dont|do\s+not|no\s+longer|never|didn't|didnt)\s+want\s+to\s+(?:be\s+alive|exist|be\s+here\s+any\s*(?:more|longer))\b/g,
+  },
+  {
+    label: 'not wanting to live',
+    pattern: /\b(?:don't|dont|do\s+not|no\s+longer|didn't|didnt)\s+want\s+to\s+live\b/g,
+    notBefore: /^\s+(?:in|at|with|near|on|there|here|abroad|alone|by|next|somewhere|far|close|forever|to\s+\d|to\s+(?:a|be|see))\b/,
+  },
+  {
+    label: 'not wanting to live',
+    pattern:
+      /\b(?:don't|dont|do\s+not|no\s+longer|didn't|didnt)\s+want\s+to\s+(?:go\s+on|carry\s+on|keep\s+going)(?=\s*(?:$|[.,!?;]|any\s*more|any\s+longer|like\s+this|living|with\s+(?:life|this|it)\b))/g,
+  },
+  {
+    label: 'not wanting to live',
+    pattern: /\b(?:tired|sick)\s+of\s+(?:living|being\s+alive|life)\b/g,
+    notBefore: /^\s+(?:with|in|on|like|off|at|under|around|next)\b/,
+  },
+  {
+    label: 'hopelessness',
+    pattern:
+      /\bno\s+(?:reason|point|purpose)\s+(?:in\s+|to\s+|for\s+(?:me\s+)?(?:to\s+)?)?(?:living|live|going\s+on|carrying\s+on|being\s+alive|being\s+here|existing|go\s+on|staying\s+alive)\b/g,
+  },
+  { label: 'hopelessness', pattern: /\bnothing\s+(?:left\s+)?to\s+live\s+for\b/g },
+  { label: 'hopelessness', pattern: /\b(?:isn't|isnt|is\s+not|not|no\s+longer|never|ain't|aint)\s+worth\s+living\b/g },
+  {
+    label: 'hopelessness',
+    pattern:
+      /\b(?:can't|cant|cannot|can\s+not|couldn't)\s+(?:go\s+on|carry\s+on|keep\s+going)(?=\s*(?:$|[.,!?;]|any\s*more|any\s+longer|like\s+this|living|with\s+(?:life|this|it)\b))/g,
+  },
+  {
+    label: 'hopelessness',
+    pattern: /\b(?:can't|cant|cannot|can\s+not)\s+(?:do\s+this|take\s+(?:it|this))\s+any\s*(?:more|longer)\b/g,
+  },
+  { label: 'hopelessness', pattern: /\b(?:better|happier|easier)\s+(?:off\s+)?without\s+me\b/g },
+  { label: 'hopelessness', pattern: /\b(?:no\s*one|nobody)\s+would\s+(?:care|notice|miss\s+me)\s+if\s+i\b/g },
+  {
+    label: 'self-harm',
+    pattern:
+      /\b(?:want|wanna|going|gonna|plan|planning|need|urge|urges|tempted|about|ready|feel\s+like|felt\s+like|thinking\s+(?:about|of)|thought\s+about|keep|kept|started|start|been|stop|stop\s+myself\s+from|trying\s+not\s+to|can't\s+stop)\s+(?:to\s+)?(?:hurt(?:ing)?|harm(?:ing)?|cut(?:ting)?|burn(?:ing)?|punish(?:ing)?|starv(?:e|ing))\s+my\s*self\b/g,
+    notAfter: NEGATED,
+  },
+  {
+    label: 'self-harm',
+    pattern:
+      /\b(?:i|i've|ive|i\s+have|been|started|start|keep|urge\s+to|urges\s+to|want\s+to|wanna|going\s+to|gonna|back\s+to|relapsed|relapsing|i'm|im)\s+(?:been\s+|to\s+|into\s+)?self[\s-]?harm(?:ing|ed)?\b/g,
+    notAfter: NEGATED,
+  },
+  { label: 'self-harm', pattern: /\bself[\s-]?harm(?:ing|ed)?\s+again\b/g, notAfter: NEGATED },
+  {
+    label: 'self-harm',
+    pattern: /\bcutting\s+(?:again|my\s*self|my\s+(?:arms?|wrists?|legs?|thighs?|skin|stomach))\b/g,
+    notAfter: NEGATED,
+  },
+  { label: 'self-harm', pattern: /\b(?:been|started|start|keep|kept)\s+cutting(?=\s*(?:$|[.!?;]))/g, notAfter: NEGATED },
+  {
+    label: 'overdose',
+    pattern:
+      /\b(?:taken|took|swallowed|swallow|take|taking|necked|downed)\s+(?:all|every\s+one|a\s+lot|loads|lots|too\s+many|a\s+bunch|a\s+handful|handfuls|everything|(?:a|the|two|three|\d+)\s+(?:whole\s+)?(?:box(?:es)?|packets?|packs?|bottles?|strips?|tubs?))\s+(?:of\s+)?(?:my\s+|the\s+|them\s+|those\s+|these\s+)?(?:pills|tablets|tabs|meds|medication|medicines?|painkillers|paracetamol|co-?codamol|tramadol|codeine|morphine|insulin|sleeping\s+pills|antidepressants)\b/g,
+    // "I forgot to take all my tablets", "did you take all the tablets?"
+    notAfter: /\b(?:(?:forgot|forget|forgetting|remember|remembered|remembering|never|not|didn't|didnt|haven't|havent|have\s+not|don't|dont)\s+(?:to\s+)?(?:[\w']+\s+)?|you\s+(?:[\w']+\s+){0,2})$/,
+    notBefore: OVERDOSE_ROUTINE,
+  },
+  {
+    label: 'overdose',
+    pattern: /\b(?:i|i've|ive|i\s+have|i\s+just|just|i'm|im|i\s+am)\s+(?:just\s+|been\s+)?(?:overdosed|overdosing|od'd|od'ed)\b/g,
+  },
+  { label: 'overdose', pattern: /\b(?:take|took|taken|taking)\s+an\s+overdose\b/g, notAfter: NEGATED },
+  {
+    label: 'overdose',
+    pattern: /\b(?:want|wanna|going|gonna|plan|planning|about|ready|thinking\s+(?:about|of))\s+(?:to\s+)?(?:overdose|od)\b/g,
+    notAfter: NEGATED,
+  },
+  {
+    label: 'suicidal intent',
+    pattern: /\bthis\s+is\s+my\s+(?:last|final)\s+(?:post|goodbye)\b/g,
+    notBefore: /^\s+(?:for|before|until|till|of|on|here\s+for|about|in)\b/,
+  },
+];
+
+export const CRISIS_DETAIL_PREFIX = 'crisis language';
+
+export function screenCrisis(n: NormalisedText): ScreenVerdict[] {
+  const matches = findGuarded(n, n.text, PATTERNS);
+  if (matches.length === 0) return [];
+  const { labels, spans } = summarise(matches);
+  return [
+    {
+      action: 'hold',
+      source: 'crisis',
+      urgent: true,
+      clauseKey: CLAUSE.lookOutForEachOther,
+      detail: `${CRISIS_DETAIL_PREFIX}: ${labels.join(', ')}`,
+      spans,
+    },
+  ];
+}

@@ -1,0 +1,49 @@
+import { mergeSpans } from './mask';
+import { toOriginalSpan, type NormalisedText } from './normalise';
+import type { Span } from './screening.types';
+
+/** A curated pattern with guards that look either side of a match, within the same clause. */
+export interface GuardedPattern {
+  label: string;
+  pattern: RegExp;
+  /** Tested against the clause text just before the match (anchored at its end by the pattern itself). */
+  notAfter?: RegExp;
+  /** Tested against the text just after the match (anchored at its start by the pattern itself). */
+  notBefore?: RegExp;
+}
+
+const CLAUSE_BREAK = /[,.!?;:\n]/g;
+const WINDOW = 48;
+
+function clauseBefore(text: string, start: number): string {
+  const window = text.slice(Math.max(0, start - WINDOW), start);
+  let cut = 0;
+  for (const m of window.matchAll(CLAUSE_BREAK)) cut = (m.index ?? 0) + 1;
+  return window.slice(cut);
+}
+
+export interface GuardedMatch {
+  label: string;
+  span: Span;
+}
+
+/** Runs each pattern over `haystack` (the `text` or `plain` form of `n`) and keeps matches that pass their guards. */
+export function findGuarded(n: NormalisedText, haystack: string, patterns: ReadonlyArray<GuardedPattern>): GuardedMatch[] {
+  const found: GuardedMatch[] = [];
+  for (const { label, pattern, notAfter, notBefore } of patterns) {
+    for (const m of haystack.matchAll(pattern)) {
+      const start = m.index ?? 0;
+      const end = start + m[0].length;
+      if (end === start) continue;
+      if (notAfter?.test(clauseBefore(haystack, start))) continue;
+      if (notBefore?.test(haystack.slice(end, end + WINDOW))) continue;
+      found.push({ label, span: toOriginalSpan(n, start, end) });
+    }
+  }
+  return found;
+}
+
+/** Unique labels in first-seen order, and spans sorted with overlaps merged. */
+export function summarise(matches: ReadonlyArray<GuardedMatch>): { labels: string[]; spans: Span[] } {
+  return { labels: [...new Set(matches.map((m) => m.label))], spans: mergeSpans(matches.map((m) => m.span)) };
+}

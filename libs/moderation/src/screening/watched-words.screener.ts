@@ -1,0 +1,150 @@
+import { AhoCorasick } from './aho-corasick';
+import { normalise, toOriginalSpan, type NormalisedText } from './normalise';
+import { checkRegexSafety } from './regex-safety';
+import type { ScreenAction, ScreenVerdict, Span } from './screening.types';
+
+export interface WatchedWordRule {
+  id: string;
+  pattern: string;
+  match: 'word' | 'phrase' | 'regex';
+  action: ScreenAction;
+  clauseKey?: string | null;
+}
+
+/** Regex rules only look this far into a post: defence in depth on top of checkRegexSafety. */
+export const REGEX_SCAN_LIMIT = 10_000;
+const MAX_SPANS_PER_RULE = 50;
+
+export interface CompiledRules {
+  readonly rules: ReadonlyArray<WatchedWordRule>;
+  /** One automaton for every word and phrase rule, keyed by index into `rules`. */
+  readonly automaton: AhoCorasick;
+  readonly regexes: ReadonlyArray<{ index: number; regex: RegExp }>;
+  /** Rules left out, e.g. a regex saved before the safety check existed. */
+  readonly skipped: ReadonlyArray<{ id: string; reason: string }>;
+}
+
+/** Words as the matcher sees them: runs of letters and digits, joined by single spaces; apostrophes inside words dropped. */
+interface Skeleton {
+  text: string;
+  /** Index in the normalised text of each skeleton character; -1 for the joining spaces. */
+  map: number[];
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const APOSTROPHE = "'";
+
+function skeletonOf(text: string): Skeleton {
+  let out = '';
+  const map: number[] = [];
+  let inWord = false;
+  let i = 0;
+  for (const ch of text) {
+    const at = i;
+    i += ch.length;
+    if (WORD_CHAR.test(ch)) {
+      if (!inWord && out.length > 0) {
+        out += ' ';
+        map.push(-1);
+      }
+      inWord = true;
+      out += ch;
+      for (let k = 0; k < ch.length; k++) map.push(at + k);
+    } else if (ch === APOSTROPHE && inWord && WORD_CHAR.test(codePointAt(text, i))) {
+      // "don't" is one word, so a rule for "dont" catches it and one for "don" does not.
+      continue;
+    } else {
+      inWord = false;
+    }
+  }
+  return { text: out, map };
+}
+
+function codePointAt(text: string, i: number): string {
+  const cp = text.codePointAt(i);
+  return cp === undefined ? '' : String.fromCodePoint(cp);
+}
+
+/** The form a word or phrase rule takes inside the automaton, or '' when it has no words. */
+export function ruleKey(pattern: string): string {
+  return skeletonOf(normalise(pattern).text).text;
+}
+
+export function compileRules(rules: ReadonlyArray<WatchedWordRule>): CompiledRules {
+  const literal: Array<{ id: number; pattern: string }> = [];
+  const regexes: Array<{ index: number; regex: RegExp }> = [];
+  const skipped: Array<{ id: string; reason: string }> = [];
+
+  rules.forEach((rule, index) => {
+    if (rule.match === 'regex') {
+      const safety = checkRegexSafety(rule.pattern);
+      if (!safety.ok) {
+        skipped.push({ id: rule.id, reason: safety.reason });
+        return;
+      }
+      // 'g' only so matchAll can list every span; matchAll works on a copy, so the shared regex keeps no state.
+      regexes.push({ index, regex: new RegExp(rule.pattern, 'giu') });
+      return;
+    }
+    const key = ruleKey(rule.pattern);
+    if (key === '') {
+      skipped.push({ id: rule.id, reason: 'The pattern has no letters or digits to match.' });
+      return;
+    }
+    literal.push({ id: index, pattern: key });
+  });
+
+  return { rules: [...rules], automaton: new AhoCorasick(literal), regexes, skipped };
+}
+
+export function screenWatchedWords(compiled: CompiledRules, n: NormalisedText): ScreenVerdict[] {
+  const spansByRule = new Map<number, Span[]>();
+  const add = (index: number, span: Span): void => {
+    const spans = spansByRule.get(index) ?? [];
+    if (spans.length < MAX_SPANS_PER_RULE && !spans.some((s) => s.start === span.start && s.end === span.end)) spans.push(span);
+    spansByRule.set(index, spans);
+  };
+
+  const skeleton = skeletonOf(n.text);
+  for (const match of compiled.automaton.search(skeleton.text)) {
+    const before = match.start === 0 ? ' ' : skeleton.text[match.start - 1];
+    const after = match.end === skeleton.text.length ? ' ' : skeleton.text[match.end];
+    // Whole words only: "ass" must not fire inside "class".
+    if (before !== ' ' || after !== ' ') continue;
+    const start = skeleton.map[match.start] as number;
+    const end = (skeleton.map[match.end - 1] as number) + 1;
+    add(match.id, toOriginalSpan(n, start, end));
+  }
+
+  // Regex rules run on both forms, so a rule can target digits ("07\d{9}") or evaded words alike.
+  for (const { index, regex } of compiled.regexes) {
+    for (const haystack of new Set([n.text.slice(0, REGEX_SCAN_LIMIT), n.plain.slice(0, REGEX_SCAN_LIMIT)])) {
+      let count = 0;
+      for (const m of haystack.matchAll(regex)) {
+        if (m[0].length === 0) continue;
+        add(index, toOriginalSpan(n, m.index ?? 0, (m.index ?? 0) + m[0].length));
+        if (++count >= MAX_SPANS_PER_RULE) break;
+      }
+    }
+  }
+
+  return [...spansByRule.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([index, spans]) => {
+      const rule = compiled.rules[index] as WatchedWordRule;
+      const verdict: ScreenVerdict = {
+        action: rule.action,
+        source: 'rule',
+        detail: describeRule(rule),
+        spans: spans.sort((a, b) => a.start - b.start),
+        ruleId: rule.id,
+      };
+      if (rule.clauseKey) verdict.clauseKey = rule.clauseKey;
+      return verdict;
+    });
+}
+
+function describeRule(rule: WatchedWordRule): string {
+  if (rule.match === 'regex') return `watched pattern /${rule.pattern}/`;
+  return `watched ${rule.match} "${rule.pattern.trim()}"`;
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { openRedis } from '@kindred/redis';
+import { JobName, JobPayload, QUEUE_NAMES, QueueName } from './queue-catalogue';
+
+const ENQUEUE_TIMEOUT_MS = 1500;
+
+/** Adds jobs to Kindred's queues. While Redis is down it fails fast; the outbox keeps the job. */
+@Injectable()
+export class QueueProducer implements OnApplicationShutdown {
+  private readonly logger = new Logger(QueueProducer.name);
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly connections: IORedis[] = [];
+
+  constructor(@Inject(APP_CONFIG) private readonly config: KindredConfig) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const connection = openRedis(this.config, 'queue-producer');
+      this.connections.push(connection);
+      queue = new Queue(name, { connection, prefix: this.config.redis.prefix });
+      queue.on('error', (error) => this.logger.warn({ queue: name, err: error.message }, 'queue connection error'));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async enqueue<Q extends QueueName, J extends JobName<Q>>(queue: Q, name: J, payload: JobPayload<Q, J>, options: JobsOptions = {}): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`enqueue to ${queue} timed out`)), ENQUEUE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([
+        this.queue(queue).add(name, payload, { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, ...options }),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async depths(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const name of QUEUE_NAMES) {
+      try {
+        out[name] = await this.queue(name).count();
+      } catch {
+        out[name] = -1;
+      }
+    }
+    return out;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    // BullMQ leaves connections it was given open.
+    for (const connection of this.connections) connection.disconnect();
+  }
+}

@@ -1,0 +1,211 @@
+import request from 'supertest';
+import { io, Socket } from 'socket.io-client';
+import { bearer, newRegistration, registerAndLogin } from '../support/people';
+import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
+import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
+
+/** Resolves with the connect_error message, or 'connected'. */
+function connectOutcome(url: string, options: Parameters<typeof io>[1]): Promise<{ outcome: string; socket: Socket }> {
+  return new Promise((resolve) => {
+    const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000, ...options });
+    socket.on('connect', () => resolve({ outcome: 'connected', socket }));
+    socket.on('connect_error', (error) => resolve({ outcome: error.message, socket }));
+  });
+}
+
+describe('identity, HTTP conventions and the three services', () => {
+  let forum: RunningHttpApp;
+  let chat: RunningHttpApp;
+  let worker: WorkerApp & { url: string };
+
+  beforeAll(async () => {
+    [forum, chat, worker] = await Promise.all([startForum({ LOGIN_FAILURES_PER_ACCOUNT: '3' }), startChat(), startWorker()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([forum?.close(), chat?.close(), worker?.close()]);
+  });
+
+  describe('health and docs', () => {
+    it.each(['forum', 'chat', 'worker'])('%s /health checks PostgreSQL and Redis', async (service) => {
+      const url = { forum: forum.url, chat: chat.url, worker: worker.url }[service]!;
+      const response = await request(url).get('/health').expect(200);
+      expect(response.body.status).toBe('ok');
+      expect(response.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    });
+
+    it.each(['forum', 'chat', 'worker'])('%s /metrics speaks Prometheus', async (service) => {
+      const url = { forum: forum.url, chat: chat.url, worker: worker.url }[service]!;
+      const response = await request(url).get('/metrics').expect(200);
+      expect(response.text).toContain('process_cpu_seconds_total');
+    });
+
+    it('serves the OpenAPI document generated from the controllers', async () => {
+      const response = await request(forum.url).get('/docs-json').expect(200);
+      expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/auth/register', '/auth/login', '/me', '/me/sessions']));
+    });
+
+    it('sets security headers and a request id', async () => {
+      const response = await request(forum.url).get('/consent').set('X-Request-Id', 'trace-123').expect(200);
+      expect(response.headers['x-request-id']).toBe('trace-123');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['strict-transport-security']).toBeDefined();
+    });
+  });
+
+  describe('registration', () => {
+    it('serves the consent text with its version', async () => {
+      const response = await request(forum.url).get('/consent').expect(200);
+      expect(response.body.version).toMatch(/\S/);
+      expect(response.body.text).toContain('health');
+    });
+
+    it('registers, and answers with the id and display name only', async () => {
+      const body = newRegistration();
+      const response = await request(forum.url).post('/auth/register').send(body).expect(201);
+      expect(Object.keys(response.body).sort()).toEqual(['displayName', 'id']);
+      expect(response.body.displayName).toBe(body.displayName);
+    });
+
+    it.each([[{ consent: false }], [{ consent: undefined }], [{ consent: 'yes' }]])('refuses registration without consent %j with 422', async (override) => {
+      const response = await request(forum.url).post('/auth/register').send(newRegistration(override)).expect(422);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      expect(response.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'consent' })]));
+    });
+
+    it('refuses a duplicate email, compared case-insensitively, with 409', async () => {
+      const body = newRegistration();
+      await request(forum.url).post('/auth/register').send(body).expect(201);
+      const again = newRegistration({ email: body.email.toUpperCase() });
+      const response = await request(forum.url).post('/auth/register').send(again).expect(409);
+      expect(response.body).toMatchObject({ status: 409, code: 'CONFLICT' });
+    });
+
+    it.each(['short', 'passwordpassword', 'qwerty123456', 'x'.repeat(129)])('refuses the weak password %p with 422', async (password) => {
+      const response = await request(forum.url).post('/auth/register').send(newRegistration({ password })).expect(422);
+      expect(response.body.errors[0].field).toBe('password');
+    });
+
+    it('refuses an unknown property with 422 naming it', async () => {
+      const response = await request(forum.url).post('/auth/register').send(newRegistration({ isAdmin: true })).expect(422);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      expect(response.body.errors).toEqual([{ field: 'isAdmin', message: 'isAdmin is not a recognised property' }]);
+    });
+
+    it.each([
+      [{ dateOfBirth: '2001-02-30' }, 'dateOfBirth'],
+      [{ dateOfBirth: '3000-01-01' }, 'dateOfBirth'],
+      [{ email: 'not-an-email' }, 'email'],
+      [{ displayName: '<script>' }, 'displayName'],
+    ])('refuses %j with a field error', async (override, field) => {
+      const response = await request(forum.url).post('/auth/register').send(newRegistration(override)).expect(422);
+      expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+
+    it('refuses a 2 MB body with 413', async () => {
+      const response = await request(forum.url)
+        .post('/auth/register')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ ...newRegistration(), displayName: 'x'.repeat(2 * 1024 * 1024) }))
+        .expect(413);
+      expect(response.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    });
+
+    it('refuses malformed JSON with 400', async () => {
+      const response = await request(forum.url).post('/auth/register').set('Content-Type', 'application/json').send('{"email": ').expect(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.body).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    });
+
+    it('answers an unknown address with problem+json 404', async () => {
+      const response = await request(forum.url).get('/no/such/thing').expect(404);
+      expect(response.body.code).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('sessions', () => {
+    it('logs in, shows /me, lists sessions, and logs out everywhere at once', async () => {
+      const person = await registerAndLogin(forum.url);
+      const me = await request(forum.url).get('/me').set(bearer(person)).expect(200);
+      expect(me.body).toEqual({ id: person.id, displayName: person.displayName, isAdmin: false, memberships: [] });
+      expect(JSON.stringify(me.body)).not.toContain(person.email);
+
+      const sessions = await request(forum.url).get('/me/sessions').set(bearer(person)).expect(200);
+      expect(sessions.body).toHaveLength(1);
+      expect(sessions.body[0]).toMatchObject({ current: true });
+
+      const socket = await connectOutcome(chat.url, { auth: { token: person.token } });
+      expect(socket.outcome).toBe('connected');
+      const disconnected = new Promise<string>((resolve) => socket.socket.on('disconnect', (reason) => resolve(reason)));
+
+      await request(forum.url).post('/auth/logout').set(bearer(person)).expect(204);
+      const reason = await disconnected;
+      expect(reason).toBe('io server disconnect');
+
+      const after = await request(forum.url).get('/me').set(bearer(person)).expect(401);
+      expect(after.body.code).toBe('UNAUTHENTICATED');
+      const reconnect = await connectOutcome(chat.url, { auth: { token: person.token } });
+      expect(reconnect.outcome).toBe('UNAUTHENTICATED');
+      reconnect.socket.close();
+    });
+
+    it('ends one chosen session, leaving the others', async () => {
+      const person = await registerAndLogin(forum.url);
+      const second = await request(forum.url).post('/auth/login').send({ email: person.email, password: person.password }).expect(200);
+      const list = await request(forum.url).get('/me/sessions').set(bearer(person)).expect(200);
+      expect(list.body).toHaveLength(2);
+      const other = list.body.find((s: { current: boolean }) => !s.current);
+      await request(forum.url).delete(`/me/sessions/${other.id}`).set(bearer(person)).expect(204);
+      await request(forum.url).get('/me').set({ Authorization: `Bearer ${second.body.token}` }).expect(401);
+      await request(forum.url).get('/me').set(bearer(person)).expect(200);
+      await request(forum.url).delete(`/me/sessions/${other.id}`).set(bearer(person)).expect(404);
+      await request(forum.url).delete('/me/sessions/not-a-uuid').set(bearer(person)).expect(404);
+    });
+
+    it('gives a wrong password and an unknown email identical answers', async () => {
+      const person = await registerAndLogin(forum.url);
+      const wrong = await request(forum.url).post('/auth/login').send({ email: person.email, password: 'not the right phrase' }).expect(401);
+      const unknown = await request(forum.url).post('/auth/login').send({ email: `nobody-${person.id}@example.org`, password: 'not the right phrase' }).expect(401);
+      expect(unknown.body).toEqual(wrong.body);
+      expect(wrong.body.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('rate limits repeated failed logins with 429 and Retry-After, even for the right password', async () => {
+      const person = await registerAndLogin(forum.url);
+      for (let i = 0; i < 3; i += 1) {
+        await request(forum.url).post('/auth/login').send({ email: person.email, password: 'not the right phrase' }).expect(401);
+      }
+      const limited = await request(forum.url).post('/auth/login').send({ email: person.email, password: person.password }).expect(429);
+      expect(limited.body.code).toBe('RATE_LIMITED');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    });
+
+    it('refuses a missing or made-up token with 401', async () => {
+      await request(forum.url).get('/me').expect(401);
+      const response = await request(forum.url).get('/me').set('Authorization', 'Bearer made-up').expect(401);
+      expect(response.body.code).toBe('UNAUTHENTICATED');
+    });
+  });
+
+  describe('chat handshake', () => {
+    it('refuses a socket with a bad token as UNAUTHENTICATED', async () => {
+      const bad = await connectOutcome(chat.url, { auth: { token: 'not-a-real-token' } });
+      expect(bad.outcome).toBe('UNAUTHENTICATED');
+      bad.socket.close();
+      const none = await connectOutcome(chat.url, {});
+      expect(none.outcome).toBe('UNAUTHENTICATED');
+      none.socket.close();
+    });
+
+    it('refuses a socket from an origin not on the allow-list', async () => {
+      const person = await registerAndLogin(forum.url);
+      const refused = await connectOutcome(chat.url, { auth: { token: person.token }, extraHeaders: { Origin: 'https://evil.example' } });
+      expect(refused.outcome).not.toBe('connected');
+      refused.socket.close();
+      const allowed = await connectOutcome(chat.url, { auth: { token: person.token }, extraHeaders: { Origin: 'http://localhost:3000' } });
+      expect(allowed.outcome).toBe('connected');
+      allowed.socket.close();
+    });
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * The environment every test process shares: its own PostgreSQL database (the name must contain
+ * "test") and its own Redis database and key prefix, so tests never touch development data.
+ */
+export function testEnv(): Record<string, string> {
+  const db = process.env.KINDRED_TEST_DB ?? 'kindred_test';
+  const redisDb = process.env.KINDRED_TEST_REDIS_DB ?? '1';
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: process.env.KINDRED_TEST_DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/${db}`,
+    REDIS_URL: process.env.KINDRED_TEST_REDIS_URL ?? `redis://127.0.0.1:6379/${redisDb}`,
+    REDIS_PREFIX: process.env.KINDRED_TEST_REDIS_PREFIX ?? `kindred-test-${db}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOGIN_FAILURES_PER_ADDRESS: '1000',
+  };
+}
