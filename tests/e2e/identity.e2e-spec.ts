@@ -88,7 +88,10 @@ describe('identity, HTTP conventions and the three services', () => {
     });
 
     it('refuses an unknown property with 422 naming it', async () => {
-      const response = await request(forum.url).post('/auth/register').send(newRegistration({ isAdmin: true })).expect(422);
+      const response = await request(forum.url)
+        .post('/auth/register')
+        .send(newRegistration({ isAdmin: true }))
+        .expect(422);
       expect(response.body.code).toBe('VALIDATION_FAILED');
       expect(response.body.errors).toEqual([{ field: 'isAdmin', message: 'isAdmin is not a recognised property' }]);
     });
@@ -157,7 +160,10 @@ describe('identity, HTTP conventions and the three services', () => {
       expect(list.body).toHaveLength(2);
       const other = list.body.find((s: { current: boolean }) => !s.current);
       await request(forum.url).delete(`/me/sessions/${other.id}`).set(bearer(person)).expect(204);
-      await request(forum.url).get('/me').set({ Authorization: `Bearer ${second.body.token}` }).expect(401);
+      await request(forum.url)
+        .get('/me')
+        .set({ Authorization: `Bearer ${second.body.token}` })
+        .expect(401);
       await request(forum.url).get('/me').set(bearer(person)).expect(200);
       await request(forum.url).delete(`/me/sessions/${other.id}`).set(bearer(person)).expect(404);
       await request(forum.url).delete('/me/sessions/not-a-uuid').set(bearer(person)).expect(404);
@@ -166,7 +172,10 @@ describe('identity, HTTP conventions and the three services', () => {
     it('gives a wrong password and an unknown email identical answers', async () => {
       const person = await registerAndLogin(forum.url);
       const wrong = await request(forum.url).post('/auth/login').send({ email: person.email, password: 'not the right phrase' }).expect(401);
-      const unknown = await request(forum.url).post('/auth/login').send({ email: `nobody-${person.id}@example.org`, password: 'not the right phrase' }).expect(401);
+      const unknown = await request(forum.url)
+        .post('/auth/login')
+        .send({ email: `nobody-${person.id}@example.org`, password: 'not the right phrase' })
+        .expect(401);
       expect(unknown.body).toEqual(wrong.body);
       expect(wrong.body.code).toBe('UNAUTHENTICATED');
     });

@@ -23,7 +23,12 @@ export interface EventCatalogue {
   /** A moderator removed a chat message. */
   'message.removed': { id: string; groupId: string };
   /** The review queue of a group changed. */
-  'review.changed': { groupId: string; kind: 'review:new' | 'review:updated' | 'review:overdue'; item: Record<string, unknown>; audience: 'supporters' | 'admins' };
+  'review.changed': {
+    groupId: string;
+    kind: 'review:new' | 'review:updated' | 'review:overdue';
+    item: Record<string, unknown>;
+    audience: 'supporters' | 'admins';
+  };
 }
 
 export type EventName = keyof EventCatalogue;

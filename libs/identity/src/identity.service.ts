@@ -132,7 +132,14 @@ export class IdentityService {
       .getRepository(Session)
       .createQueryBuilder('s')
       .innerJoin(User, 'u', 'u.id = s.user_id')
-      .select(['s.id AS session_id', 's.last_seen_at AS last_seen_at', 's.expires_at AS expires_at', 'u.id AS user_id', 'u.display_name AS display_name', 'u.is_admin AS is_admin'])
+      .select([
+        's.id AS session_id',
+        's.last_seen_at AS last_seen_at',
+        's.expires_at AS expires_at',
+        'u.id AS user_id',
+        'u.display_name AS display_name',
+        'u.is_admin AS is_admin',
+      ])
       .where('s.token_hash = :hash AND s.revoked_at IS NULL', { hash: hashToken(token) })
       .getRawOne<{ session_id: string; last_seen_at: Date; expires_at: Date; user_id: string; display_name: string; is_admin: boolean }>();
     if (!row) return null;
@@ -177,7 +184,10 @@ export class IdentityService {
   /** Ends sessions at once, REST and sockets alike. Without ids, every session of the user. */
   async endSessions(userId: string, sessionIds?: string[]): Promise<void> {
     if (sessionIds) {
-      await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id = ANY($2::uuid[]) AND revoked_at IS NULL`, [userId, sessionIds]);
+      await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id = ANY($2::uuid[]) AND revoked_at IS NULL`, [
+        userId,
+        sessionIds,
+      ]);
     } else {
       await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
     }

@@ -28,7 +28,12 @@ export class OutboxService {
   /** After commit: try to hand the rows to BullMQ now. Failure is fine; the relay retries. */
   async dispatch(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const rows = await this.dataSource.getRepository(OutboxEntry).createQueryBuilder('o').where('o.id IN (:...ids)', { ids }).andWhere('o.dispatched_at IS NULL').getMany();
+    const rows = await this.dataSource
+      .getRepository(OutboxEntry)
+      .createQueryBuilder('o')
+      .where('o.id IN (:...ids)', { ids })
+      .andWhere('o.dispatched_at IS NULL')
+      .getMany();
     await this.send(rows);
   }
 

@@ -35,7 +35,13 @@ export class QueueProducer implements OnApplicationShutdown {
     });
     try {
       await Promise.race([
-        this.queue(queue).add(name, payload, { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, ...options }),
+        this.queue(queue).add(name, payload, {
+          removeOnComplete: true,
+          removeOnFail: 1000,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          ...options,
+        }),
         timeout,
       ]);
     } finally {

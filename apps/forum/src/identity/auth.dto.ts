@@ -15,7 +15,7 @@ export class RegisterDto {
   @ApiProperty({ example: 'KidneyWarrior', description: 'The only name other members ever see.' })
   @IsString()
   @Length(2, 40, { message: 'displayName must be 2 to 40 characters' })
-  @Matches(/^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u, { message: 'displayName may use letters, numbers, spaces and . _ \' - only' })
+  @Matches(/^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u, { message: "displayName may use letters, numbers, spaces and . _ ' - only" })
   displayName: string;
 
   @ApiProperty({ example: '2001-04-23' })

@@ -22,12 +22,9 @@ describe('ageOn', () => {
     expect(ageOn(dateOfBirth, today)).toBe(expected);
   });
 
-  test.each(['2001-02-29', '2000-13-01', '2000-04-31', '2000-6-2', '02/06/2000', '', '2000-06-02T00:00:00Z'])(
-    'rejects %p',
-    (dateOfBirth) => {
-      expect(() => ageOn(dateOfBirth, on('2025-06-02'))).toThrow(RangeError);
-    },
-  );
+  test.each(['2001-02-29', '2000-13-01', '2000-04-31', '2000-6-2', '02/06/2000', '', '2000-06-02T00:00:00Z'])('rejects %p', (dateOfBirth) => {
+    expect(() => ageOn(dateOfBirth, on('2025-06-02'))).toThrow(RangeError);
+  });
 });
 
 describe('checkApplication', () => {
@@ -42,8 +39,7 @@ describe('checkApplication', () => {
     ],
   };
   const goodAnswers = { diagnosis: 'Yes', 'renal-unit': 'Leeds' };
-  const rangeMessage =
-    "This group is for people aged 18 to 30. You can't join it, but the group's directory entry lists other support.";
+  const rangeMessage = "This group is for people aged 18 to 30. You can't join it, but the group's directory entry lists other support.";
 
   test.each<[string, Eligibility, string, Record<string, string>, EligibilityResult]>([
     ['eligible, no mismatches', youngAdults, '2000-01-01', goodAnswers, { ok: true, mismatches: [] }],
@@ -51,13 +47,7 @@ describe('checkApplication', () => {
     ['18th birthday tomorrow', youngAdults, '2007-06-03', goodAnswers, { ok: false, code: 'NOT_ELIGIBLE', message: rangeMessage }],
     ['still 30 on the day before turning 31', youngAdults, '1994-06-03', goodAnswers, { ok: true, mismatches: [] }],
     ['31st birthday today', youngAdults, '1994-06-02', goodAnswers, { ok: false, code: 'NOT_ELIGIBLE', message: rangeMessage }],
-    [
-      'leap-day baby is 17 on 28 Feb of an ordinary year',
-      youngAdults,
-      '2008-02-29',
-      goodAnswers,
-      { ok: false, code: 'NOT_ELIGIBLE', message: rangeMessage },
-    ],
+    ['leap-day baby is 17 on 28 Feb of an ordinary year', youngAdults, '2008-02-29', goodAnswers, { ok: false, code: 'NOT_ELIGIBLE', message: rangeMessage }],
     ['age is checked before answers', youngAdults, '1960-01-01', {}, { ok: false, code: 'NOT_ELIGIBLE', message: rangeMessage }],
     [
       'minimum age only',
@@ -84,15 +74,21 @@ describe('checkApplication', () => {
     ],
     ['maximum age only, no lower limit', { maxAge: 25, questions: [] }, '2015-01-01', {}, { ok: true, mismatches: [] }],
     ['no age range at all', { questions: [] }, '1950-01-01', {}, { ok: true, mismatches: [] }],
-    ['expected answer matches, trimmed and case-insensitive', youngAdults, '2000-01-01', { diagnosis: '  YES ', 'renal-unit': 'Leeds' }, { ok: true, mismatches: [] }],
-    ['an answer that differs from the expected one is only flagged', youngAdults, '2000-01-01', { diagnosis: 'not sure', 'renal-unit': 'Leeds' }, { ok: true, mismatches: ['diagnosis'] }],
     [
-      'an optional question left blank is fine',
+      'expected answer matches, trimmed and case-insensitive',
       youngAdults,
       '2000-01-01',
-      { ...goodAnswers, 'heard-from': '   ' },
+      { diagnosis: '  YES ', 'renal-unit': 'Leeds' },
       { ok: true, mismatches: [] },
     ],
+    [
+      'an answer that differs from the expected one is only flagged',
+      youngAdults,
+      '2000-01-01',
+      { diagnosis: 'not sure', 'renal-unit': 'Leeds' },
+      { ok: true, mismatches: ['diagnosis'] },
+    ],
+    ['an optional question left blank is fine', youngAdults, '2000-01-01', { ...goodAnswers, 'heard-from': '   ' }, { ok: true, mismatches: [] }],
     [
       'a blank optional answer differs from its expected answer',
       { questions: [{ key: 'declaration', prompt: 'Type "agree"', required: false, expected: 'agree' }] },

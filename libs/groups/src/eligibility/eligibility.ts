@@ -23,9 +23,7 @@ export interface FieldError {
 }
 
 export type EligibilityResult =
-  | { ok: true; mismatches: string[] }
-  | { ok: false; code: 'NOT_ELIGIBLE'; message: string }
-  | { ok: false; code: 'VALIDATION_FAILED'; errors: FieldError[] };
+  { ok: true; mismatches: string[] } | { ok: false; code: 'NOT_ELIGIBLE'; message: string } | { ok: false; code: 'VALIDATION_FAILED'; errors: FieldError[] };
 
 export const MAX_ANSWER_LENGTH = 2000;
 export const MAX_PROMPT_LENGTH = 500;
@@ -106,12 +104,7 @@ function sameAnswer(a: string, b: string): boolean {
  * mismatches lists, in question order, keys with an expected answer that the (trimmed,
  * case-insensitive) answer differs from; a blank optional answer counts as differing.
  */
-export function checkApplication(
-  eligibility: Eligibility,
-  dateOfBirth: string,
-  answers: Record<string, string>,
-  today: Date,
-): EligibilityResult {
+export function checkApplication(eligibility: Eligibility, dateOfBirth: string, answers: Record<string, string>, today: Date): EligibilityResult {
   const birth = parseCalendarDate(dateOfBirth);
   const todayDate = utcCalendarDate(today);
   if (!birth) {
@@ -199,8 +192,7 @@ export function validateEligibility(e: unknown): FieldError[] {
     }
   }
 
-  const ageMessage = (which: string): string =>
-    `The ${which} age must be a whole number from ${MIN_AGE_LIMIT} to ${MAX_AGE_LIMIT}, or left out.`;
+  const ageMessage = (which: string): string => `The ${which} age must be a whole number from ${MIN_AGE_LIMIT} to ${MAX_AGE_LIMIT}, or left out.`;
   const minOk = e.minAge === undefined || isAgeLimit(e.minAge);
   const maxOk = e.maxAge === undefined || isAgeLimit(e.maxAge);
   if (!minOk) errors.push({ field: 'eligibility.minAge', message: ageMessage('minimum') });
@@ -245,10 +237,7 @@ export function validateEligibility(e: unknown): FieldError[] {
     if (typeof required !== 'boolean') {
       errors.push({ field: `${path}.required`, message: 'Say whether this question must be answered: true or false.' });
     }
-    if (
-      expected !== undefined &&
-      (typeof expected !== 'string' || expected.trim() === '' || characterCount(expected) > MAX_ANSWER_LENGTH)
-    ) {
+    if (expected !== undefined && (typeof expected !== 'string' || expected.trim() === '' || characterCount(expected) > MAX_ANSWER_LENGTH)) {
       errors.push({
         field: `${path}.expected`,
         message: `The expected answer must be text of 1 to ${MAX_ANSWER_LENGTH.toLocaleString('en-GB')} characters, or left out.`,

@@ -25,7 +25,10 @@ const SEVERITY: Record<ScreenAction, number> = { block: 0, hold: 1, flag: 2, mas
 const rank = (v: ScreenVerdict): number => (v.urgent ? -1 : SEVERITY[v.action]);
 
 export function combineVerdicts(original: string, verdicts: ReadonlyArray<ScreenVerdict>): ScreeningOutcome {
-  const ordered = verdicts.map((v, i) => ({ v, i })).sort((a, b) => rank(a.v) - rank(b.v) || a.i - b.i).map(({ v }) => v);
+  const ordered = verdicts
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => rank(a.v) - rank(b.v) || a.i - b.i)
+    .map(({ v }) => v);
 
   const urgent = ordered.some((v) => v.urgent === true);
   const block = ordered.find((v) => v.action === 'block');

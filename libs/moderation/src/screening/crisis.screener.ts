@@ -6,7 +6,8 @@ import { CLAUSE, type ScreenVerdict } from './screening.types';
 // each with guards for negation ("I'd never…") and idioms ("…laughing", "rather die than…"); talk about others never matches.
 // Deliberately biased to fire: a false alarm costs a reviewer a minute, a miss can cost a life.
 
-const NEGATED = /\b(?:never|not|don't|dont|do not|doesn't|doesnt|didn't|didnt|did not|wouldn't|wouldnt|would not|won't|wont|will not|shouldn't|shouldnt)\s+(?:[\w']+\s+){0,2}$/;
+const NEGATED =
+  /\b(?:never|not|don't|dont|do not|doesn't|doesnt|didn't|didnt|did not|wouldn't|wouldnt|would not|won't|wont|will not|shouldn't|shouldnt)\s+(?:[\w']+\s+){0,2}$/;
 const OVERDOSE_ROUTINE =
   /^\s+(?:today|tonight|this\s+(?:morning|afternoon|evening)|for\s+(?:today|tonight|the\s+day|the\s+week)|on\s+time|as\s+(?:prescribed|usual|normal|directed)|with\s+(?:breakfast|lunch|dinner|tea|food|my\s+(?:breakfast|lunch|dinner|tea))|at\s+(?:breakfast|lunch|dinner|\d)|in\s+the\s+(?:morning|evening)|every\s+(?:day|morning|night)|before\s+(?:bed|dialysis)|after\s+(?:dialysis|food|eating))\b/;
 
@@ -44,8 +45,7 @@ const PATTERNS: GuardedPattern[] = [
   },
   {
     label: 'suicidal intent',
-    pattern:
-      /\b(?:thinking|thought|think|considering|considered|contemplating|planning|plan)\s+(?:about\s+|of\s+)?(?:suicide|committing\s+suicide)\b/g,
+    pattern: /\b(?:thinking|thought|think|considering|considered|contemplating|planning|plan)\s+(?:about\s+|of\s+)?(?:suicide|committing\s+suicide)\b/g,
     notAfter: NEGATED,
     notBefore: /^\s+(?:prevention|awareness|rates?|statistics|stats|risk|helplines?|hotlines?|research|among|in\s+(?:dialysis|kidney|ckd))\b/,
   },
@@ -155,7 +155,8 @@ const PATTERNS: GuardedPattern[] = [
     pattern:
       /\b(?:taken|took|swallowed|swallow|take|taking|necked|downed)\s+(?:all|every\s+one|a\s+lot|loads|lots|too\s+many|a\s+bunch|a\s+handful|handfuls|everything|(?:a|the|two|three|\d+)\s+(?:whole\s+)?(?:box(?:es)?|packets?|packs?|bottles?|strips?|tubs?))\s+(?:of\s+)?(?:my\s+|the\s+|them\s+|those\s+|these\s+)?(?:pills|tablets|tabs|meds|medication|medicines?|painkillers|paracetamol|co-?codamol|tramadol|codeine|morphine|insulin|sleeping\s+pills|antidepressants)\b/g,
     // "I forgot to take all my tablets", "did you take all the tablets?"
-    notAfter: /\b(?:(?:forgot|forget|forgetting|remember|remembered|remembering|never|not|didn't|didnt|haven't|havent|have\s+not|don't|dont)\s+(?:to\s+)?(?:[\w']+\s+)?|you\s+(?:[\w']+\s+){0,2})$/,
+    notAfter:
+      /\b(?:(?:forgot|forget|forgetting|remember|remembered|remembering|never|not|didn't|didnt|haven't|havent|have\s+not|don't|dont)\s+(?:to\s+)?(?:[\w']+\s+)?|you\s+(?:[\w']+\s+){0,2})$/,
     notBefore: OVERDOSE_ROUTINE,
   },
   {

@@ -9,8 +9,7 @@ export interface LinkContext {
 
 // Endings that are real domains but rarely typos in prose, so "kidneycareuk.org" is a link on its own.
 // Units (ml, cc) and English words are left out: "5.ml" is a dose, not an address.
-const STRONG_TLDS =
-  'com|org|net|uk|io|gov|edu|info|biz|eu|de|fr|nl|ru|cn|ca|au|nz|ie|ly|gl|gd|xyz|tk|ga|cf|gq|ws|tv|ai|dev|app|ch|pl|pt|se|dk|fi|jp|kr|br|za';
+const STRONG_TLDS = 'com|org|net|uk|io|gov|edu|info|biz|eu|de|fr|nl|ru|cn|ca|au|nz|ie|ly|gl|gd|xyz|tk|ga|cf|gq|ws|tv|ai|dev|app|ch|pl|pt|se|dk|fi|jp|kr|br|za';
 // Endings that are also English words or typos ("ok.so", "see.me", "e.coli"): only a link when a path follows, as in "t.me/x".
 const WEAK_TLDS =
   'co|me|to|be|us|it|in|is|am|at|my|so|do|go|im|sh|fm|gg|link|click|top|site|shop|store|online|live|life|health|care|news|page|blog|club|fun|one|world|help|support|website|space';

@@ -7,37 +7,119 @@ import { CLAUSE, type ScreenVerdict } from './screening.types';
 // their clinical team are the behaviour the agreement asks for, so they never fire.
 
 const TREATMENT = [
-  'doses?', 'dosages?', 'meds', 'medications?', 'medicines?', 'pills', 'tablets', 'tabs', 'prescriptions?', 'treatments?',
-  'dialysis(?:\\s+sessions?)?', 'haemodialysis', 'hemodialysis', 'pd', 'hd', 'sessions?', 'exchanges', 'binders?', 'phosphate\\s+binders?',
-  'steroids?', 'pred', 'prednisolone', 'prednisone', 'tacrolimus', 'tac', 'advagraf', 'adoport', 'prograf', 'envarsus',
-  'mycophenolate', 'mmf', 'cellcept', 'myfortic', 'ciclosporin', 'cyclosporine', 'azathioprine', 'sirolimus', 'everolimus',
-  'immunosuppressants?', 'immunosuppression', 'anti-?rejection(?:\\s+(?:meds|drugs|medication|tablets))?', 'insulin', 'epo',
-  'eprex', 'aranesp', 'mircera', 'iron(?:\\s+(?:tablets|infusions?))?', 'sevelamer', 'renvela', 'calcichew', 'lanthanum',
-  'fosrenol', 'alfacalcidol', 'calcitriol', 'cinacalcet', 'furosemide', 'frusemide', 'bumetanide', 'diuretics?',
-  'water\\s+tablets', 'ramipril', 'lisinopril', 'losartan', 'candesartan', 'amlodipine', 'bisoprolol', 'doxazosin',
-  'blood\\s+pressure\\s+(?:meds|medication|tablets|pills)', 'bp\\s+(?:meds|tablets|pills)', 'statins?', 'atorvastatin',
-  'simvastatin', 'warfarin', 'apixaban', 'rivaroxaban', 'blood\\s+thinners?', 'antibiotics', 'painkillers', 'bicarbonate',
-  'sodium\\s+bicarb(?:onate)?', 'allopurinol', 'antidepressants?', 'sertraline', 'citalopram', 'fluoxetine', 'metformin',
-  'fluid\\s+(?:restrictions?|limits?|allowance)', 'transplant\\s+(?:meds|medication)', 'kidney\\s+(?:meds|medication)',
+  'doses?',
+  'dosages?',
+  'meds',
+  'medications?',
+  'medicines?',
+  'pills',
+  'tablets',
+  'tabs',
+  'prescriptions?',
+  'treatments?',
+  'dialysis(?:\\s+sessions?)?',
+  'haemodialysis',
+  'hemodialysis',
+  'pd',
+  'hd',
+  'sessions?',
+  'exchanges',
+  'binders?',
+  'phosphate\\s+binders?',
+  'steroids?',
+  'pred',
+  'prednisolone',
+  'prednisone',
+  'tacrolimus',
+  'tac',
+  'advagraf',
+  'adoport',
+  'prograf',
+  'envarsus',
+  'mycophenolate',
+  'mmf',
+  'cellcept',
+  'myfortic',
+  'ciclosporin',
+  'cyclosporine',
+  'azathioprine',
+  'sirolimus',
+  'everolimus',
+  'immunosuppressants?',
+  'immunosuppression',
+  'anti-?rejection(?:\\s+(?:meds|drugs|medication|tablets))?',
+  'insulin',
+  'epo',
+  'eprex',
+  'aranesp',
+  'mircera',
+  'iron(?:\\s+(?:tablets|infusions?))?',
+  'sevelamer',
+  'renvela',
+  'calcichew',
+  'lanthanum',
+  'fosrenol',
+  'alfacalcidol',
+  'calcitriol',
+  'cinacalcet',
+  'furosemide',
+  'frusemide',
+  'bumetanide',
+  'diuretics?',
+  'water\\s+tablets',
+  'ramipril',
+  'lisinopril',
+  'losartan',
+  'candesartan',
+  'amlodipine',
+  'bisoprolol',
+  'doxazosin',
+  'blood\\s+pressure\\s+(?:meds|medication|tablets|pills)',
+  'bp\\s+(?:meds|tablets|pills)',
+  'statins?',
+  'atorvastatin',
+  'simvastatin',
+  'warfarin',
+  'apixaban',
+  'rivaroxaban',
+  'blood\\s+thinners?',
+  'antibiotics',
+  'painkillers',
+  'bicarbonate',
+  'sodium\\s+bicarb(?:onate)?',
+  'allopurinol',
+  'antidepressants?',
+  'sertraline',
+  'citalopram',
+  'fluoxetine',
+  'metformin',
+  'fluid\\s+(?:restrictions?|limits?|allowance)',
+  'transplant\\s+(?:meds|medication)',
+  'kidney\\s+(?:meds|medication)',
 ].join('|');
 
 // Modifiers allowed between verb and treatment. "my" is absent on purpose: "double my dose" is experience.
 const OBJECT = `(?:(?:your|ur|the|a|an|those|these|all|of|some|any|every|next|odd|one|that|this|extra|evening|morning|night|nightly|daily|weekly|whole|new|other|blood|renal)\\s+){0,3}(?:${TREATMENT})\\b`;
 
-const STOP = 'stop(?:\\s+(?:taking|using|having|doing|going\\s+to))?|quit(?:\\s+(?:taking|using))?|skip(?:\\s+taking)?|ditch|drop|cut\\s+out|come\\s+off(?:\\s+of)?|get\\s+off(?:\\s+of)?|give\\s+up|miss|pause|ignore|bin|chuck|forget\\s+about|throw\\s+away|refuse|cancel';
-const CHANGE = 'double(?:\\s+up(?:\\s+on)?)?|triple|halve|increase|decrease|reduce|lower|raise|up|cut\\s+(?:down|back)(?:\\s+on)?|change|adjust|tweak|split|switch(?:\\s+from)?|swap(?:\\s+out)?|take\\s+(?:more|less|extra|double|twice|half|an\\s+extra|a\\s+double|two|another)(?:\\s+of)?';
+const STOP =
+  'stop(?:\\s+(?:taking|using|having|doing|going\\s+to))?|quit(?:\\s+(?:taking|using))?|skip(?:\\s+taking)?|ditch|drop|cut\\s+out|come\\s+off(?:\\s+of)?|get\\s+off(?:\\s+of)?|give\\s+up|miss|pause|ignore|bin|chuck|forget\\s+about|throw\\s+away|refuse|cancel';
+const CHANGE =
+  'double(?:\\s+up(?:\\s+on)?)?|triple|halve|increase|decrease|reduce|lower|raise|up|cut\\s+(?:down|back)(?:\\s+on)?|change|adjust|tweak|split|switch(?:\\s+from)?|swap(?:\\s+out)?|take\\s+(?:more|less|extra|double|twice|half|an\\s+extra|a\\s+double|two|another)(?:\\s+of)?';
 // Verbs that are about medication on their own, so "stop taking them" needs no named drug.
 const STOP_PRONOUN = '(?:stop|quit|skip)\\s+taking\\s+(?:it|them)|stop\\s+using\\s+(?:it|them)|(?:come|get)\\s+off\\s+them|(?:double|halve|triple)\\s+it';
-const AMOUNT = '(?:twice|double|half|three\\s+times|triple)\\s+(?:as\\s+much|as\\s+many|the\\s+(?:dose|amount)|your\\s+dose|what\\s+(?:you\\s+are|you\'re|youre)\\s+(?:on|prescribed|taking))';
+const AMOUNT =
+  "(?:twice|double|half|three\\s+times|triple)\\s+(?:as\\s+much|as\\s+many|the\\s+(?:dose|amount)|your\\s+dose|what\\s+(?:you\\s+are|you're|youre)\\s+(?:on|prescribed|taking))";
 const TAKE = 'take|use|start|need|go\\s+to|keep\\s+taking|continue|bother(?:\\s+(?:with|taking|having|doing|going\\s+to))?';
 
 // Bounded, so a run of "just just just…" cannot make matching quadratic.
 const ADVERBS = '(?:(?:just|really|definitely|probably|totally|honestly|simply|seriously|maybe|also|then|and|so|even|actually|literally)\\s+){0,3}';
-const YOU = "(?<!\\b(?:if|when|unless|whether|until|once)\\s+)\\byou\\s+";
-const POSITIVE_MODAL = "(?:should|must|need\\s+to|have\\s+to|ought\\s+to|'ve\\s+got\\s+to|ve\\s+got\\s+to|have\\s+got\\s+to|got\\s+to|gotta|could|can|might\\s+want\\s+to|may\\s+want\\s+to|want\\s+to|'d\\s+better|d\\s+better|had\\s+better|better)";
-const NEGATIVE_MODAL = "(?:shouldn't|shouldnt|should\\s+not|mustn't|mustnt|must\\s+not|don't\\s+need\\s+to|dont\\s+need\\s+to|do\\s+not\\s+need\\s+to|don't\\s+have\\s+to|dont\\s+have\\s+to|do\\s+not\\s+have\\s+to|needn't|neednt|should\\s+never|must\\s+never|never|don't|dont|do\\s+not)";
+const YOU = '(?<!\\b(?:if|when|unless|whether|until|once)\\s+)\\byou\\s+';
+const POSITIVE_MODAL =
+  "(?:should|must|need\\s+to|have\\s+to|ought\\s+to|'ve\\s+got\\s+to|ve\\s+got\\s+to|have\\s+got\\s+to|got\\s+to|gotta|could|can|might\\s+want\\s+to|may\\s+want\\s+to|want\\s+to|'d\\s+better|d\\s+better|had\\s+better|better)";
+const NEGATIVE_MODAL =
+  "(?:shouldn't|shouldnt|should\\s+not|mustn't|mustnt|must\\s+not|don't\\s+need\\s+to|dont\\s+need\\s+to|do\\s+not\\s+need\\s+to|don't\\s+have\\s+to|dont\\s+have\\s+to|do\\s+not\\s+have\\s+to|needn't|neednt|should\\s+never|must\\s+never|never|don't|dont|do\\s+not)";
 // Start of a sentence or clause, where an imperative ("Double your dose.") stands on its own.
-const CLAUSE_START = '(?:^|[,;:(\\-]|\\bwhy\\s+not|\\bwhy\\s+(?:don\'t|dont|do\\s+not)\\s+you)\\s*';
+const CLAUSE_START = "(?:^|[,;:(\\-]|\\bwhy\\s+not|\\bwhy\\s+(?:don't|dont|do\\s+not)\\s+you)\\s*";
 
 // "just" makes an imperative of a bare verb, unless someone else is the subject: "I just stop taking them".
 const JUST = "(?<!\\b(?:i|i'd|id|i'll|i'm|im|we|they|he|she|it)\\s+(?:\\w+\\s+)?)\\b(?:just|simply)\\s+";
@@ -64,9 +146,7 @@ const PATTERNS: AdvicePattern[] = [
   },
   {
     label: 'instruction to stop or skip treatment',
-    pattern: re(
-      `\\btry\\s+${ADVERBS}(?:stopping|skipping|quitting|coming\\s+off|cutting\\s+out|dropping|ditching|missing)\\s+(?:${OBJECT}|(?:it|them)\\b)`,
-    ),
+    pattern: re(`\\btry\\s+${ADVERBS}(?:stopping|skipping|quitting|coming\\s+off|cutting\\s+out|dropping|ditching|missing)\\s+(?:${OBJECT}|(?:it|them)\\b)`),
   },
   {
     label: 'instruction to change a dose',

@@ -20,17 +20,79 @@ const MARKS = /\p{M}/gu;
 // Look-alikes that Unicode normalisation leaves alone. Keys are lower case.
 const CONFUSABLES: Record<string, string> = {
   // Cyrillic
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', һ: 'h', ӏ: 'l', ѵ: 'v', ү: 'y', ɡ: 'g',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  һ: 'h',
+  ӏ: 'l',
+  ѵ: 'v',
+  ү: 'y',
+  ɡ: 'g',
   // Greek
-  α: 'a', β: 'b', γ: 'y', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
+  α: 'a',
+  β: 'b',
+  γ: 'y',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
   ς: 's',
   // Latin letters without a decomposition
-  ı: 'i', ɩ: 'i', ł: 'l', ø: 'o', đ: 'd', ħ: 'h', ŧ: 't', ß: 'ss', æ: 'ae', œ: 'oe', ð: 'd', þ: 'th',
+  ı: 'i',
+  ɩ: 'i',
+  ł: 'l',
+  ø: 'o',
+  đ: 'd',
+  ħ: 'h',
+  ŧ: 't',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ð: 'd',
+  þ: 'th',
   // Punctuation variants, so patterns can use plain ASCII
-  '\u2018': "'", '\u2019': "'", '\u201B': "'", '\u02BC': "'", '\u2032': "'", '\u00B4': "'", '`': "'",
-  '\u201C': '"', '\u201D': '"', '\u201E': '"', '\u2033': '"',
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201B': "'",
+  '\u02BC': "'",
+  '\u2032': "'",
+  '\u00B4': "'",
+  '`': "'",
+  '\u201C': '"',
+  '\u201D': '"',
+  '\u201E': '"',
+  '\u2033': '"',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2015': '-',
+  '\u2212': '-',
   '\u2044': '/',
 };
 
@@ -57,9 +119,7 @@ function foldCodePoint(ch: string): string {
 
 /** Leetspeak is folded only inside tokens that contain a letter, so "k1ll" becomes "kill" but "15" and "5.8" stay numbers. */
 function foldLeet(plain: string): string {
-  return plain.replace(LEET_TOKEN, (token) =>
-    LETTER.test(token) ? token.replace(/[013457@$]/g, (c) => LEET[c] as string) : token,
-  );
+  return plain.replace(LEET_TOKEN, (token) => (LETTER.test(token) ? token.replace(/[013457@$]/g, (c) => LEET[c] as string) : token));
 }
 
 export function normalise(original: string): NormalisedText {

@@ -2,8 +2,7 @@ import { normalise } from './normalise';
 import { isValidNhsNumber, screenPersonalData } from './personal-data.screener';
 
 const kinds = (text: string): string[] => screenPersonalData(normalise(text)).map((v) => v.detail);
-const matched = (text: string): string[] =>
-  screenPersonalData(normalise(text)).flatMap((v) => (v.spans ?? []).map((s) => text.slice(s.start, s.end)));
+const matched = (text: string): string[] => screenPersonalData(normalise(text)).flatMap((v) => (v.spans ?? []).map((s) => text.slice(s.start, s.end)));
 
 describe('screenPersonalData', () => {
   it.each([

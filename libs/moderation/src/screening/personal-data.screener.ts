@@ -31,12 +31,8 @@ const NHS = /(?<![\p{L}\p{N}.,/])(\d{3})[\s-]?(\d{3})[\s-]?(\d{4})(?![\p{N}]|[.,
 // Outward code (area letters exclude Q, V, X first and I, J, Z second), then inward code (letters exclude C, I, K, M, O, V).
 const POSTCODE = /(?<![\p{L}\p{N}])(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?|gir)\s*\d[abd-hjlnp-uw-z]{2}(?![\p{L}\p{N}])/gu;
 
-const STREET_SUFFIX =
-  'street|st|road|rd|avenue|ave|lane|close|drive|way|crescent|place|gardens|gdns|court|terrace|grove|square|mews|parade|boulevard|walk|row';
-const STREET = new RegExp(
-  `(?<![\\p{L}\\p{N}.,/])\\d{1,4}[a-z]?,?\\s+((?:[a-z][a-z'-]+\\s+){1,3})(?:${STREET_SUFFIX})\\b`,
-  'gu',
-);
+const STREET_SUFFIX = 'street|st|road|rd|avenue|ave|lane|close|drive|way|crescent|place|gardens|gdns|court|terrace|grove|square|mews|parade|boulevard|walk|row';
+const STREET = new RegExp(`(?<![\\p{L}\\p{N}.,/])\\d{1,4}[a-z]?,?\\s+((?:[a-z][a-z'-]+\\s+){1,3})(?:${STREET_SUFFIX})\\b`, 'gu');
 // Words that do not name a street: "took 2 tablets on the way", "a 5 minute walk", "2 hour drive".
 const NOT_STREET_NAME = new Set(
   (
@@ -57,8 +53,7 @@ export function isValidNhsNumber(digits: string): boolean {
   return (check === 11 ? 0 : check) === Number(digits[9]);
 }
 
-const overlapsAny = (span: Span, spans: ReadonlyArray<Span>): boolean =>
-  spans.some((s) => span.start < s.end && s.start < span.end);
+const overlapsAny = (span: Span, spans: ReadonlyArray<Span>): boolean => spans.some((s) => span.start < s.end && s.start < span.end);
 
 export function screenPersonalData(n: NormalisedText): ScreenVerdict[] {
   const found: GuardedMatch[] = [];

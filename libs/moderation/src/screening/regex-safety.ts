@@ -117,7 +117,9 @@ function scan(pattern: string): RegexSafety {
         return refuse('The pattern repeats something that already repeats, such as (a+)+. This can freeze screening on some posts.');
       }
       if (atom.kind === 'group' && atom.frame.hasAlternation) {
-        return refuse('The pattern repeats a group of alternatives, such as (a|ab)*. This can freeze screening on some posts; list the alternatives as separate rules.');
+        return refuse(
+          'The pattern repeats a group of alternatives, such as (a|ab)*. This can freeze screening on some posts; list the alternatives as separate rules.',
+        );
       }
       if (atom.kind === 'char' && quantifier.variable) {
         if (previousRepeated !== null && overlaps(previousRepeated, atom.text)) {

@@ -1,14 +1,6 @@
 export type ScreenAction = 'block' | 'hold' | 'flag' | 'mask';
 
-export type ReasonSource =
-  | 'rule'
-  | 'crisis'
-  | 'personal-data'
-  | 'medical-advice'
-  | 'link'
-  | 'first-posts'
-  | 'out-of-coverage'
-  | 'pre-moderation';
+export type ReasonSource = 'rule' | 'crisis' | 'personal-data' | 'medical-advice' | 'link' | 'first-posts' | 'out-of-coverage' | 'pre-moderation';
 
 /** Offsets into the ORIGINAL text; `end` is exclusive. */
 export interface Span {
