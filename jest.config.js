@@ -21,7 +21,14 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/tests/setup/global-setup.ts',
-      testTimeout: 30000,
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/e2e-timeout.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'resilience',
+      testMatch: ['<rootDir>/tests/resilience/**/*.resilience-spec.ts'],
+      globalSetup: '<rootDir>/tests/resilience/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/resilience-timeout.ts'],
     },
   ],
 };

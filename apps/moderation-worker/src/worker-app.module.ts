@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { KindredConfig, KindredConfigModule } from '@kindred/config';
 import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
+import { ForumModule } from '@kindred/forum';
 import { createLoggerModule } from '@kindred/http';
+import { ModerationModule } from '@kindred/moderation';
 import { ObservabilityModule } from '@kindred/observability';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
@@ -22,6 +24,9 @@ export class WorkerAppModule {
         EventsModule,
         QueuesModule,
         ObservabilityModule,
+        ModerationModule,
+        // Registers the post screening source with the pipeline.
+        ForumModule,
       ],
       providers: [Housekeeping, WorkerRunner],
     };

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Worker } from 'bullmq';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { JobHandlers, QueueProducer, startJobRunners } from '@kindred/queues';
 import { Housekeeping } from './housekeeping';
 
@@ -15,10 +16,15 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
     private readonly producer: QueueProducer,
     private readonly housekeeping: Housekeeping,
+    private readonly screening: ScreeningService,
+    private readonly sweeper: ScreeningSweeper,
   ) {}
 
   handlers(): JobHandlers {
     return {
+      screening: {
+        screen: (job) => this.screening.screen(job),
+      },
       housekeeping: {
         'prune-sessions': () => this.housekeeping.pruneSessions(),
         'prune-outbox': () => this.housekeeping.pruneOutbox(),
@@ -27,8 +33,13 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.workers = startJobRunners(this.config, this.handlers());
+    this.workers = startJobRunners(this.config, this.handlers(), {
+      concurrency: { screening: this.config.screening.concurrency },
+      lockDurationMs: this.config.screening.lockSeconds * 1000,
+    });
     await this.schedule();
+    // Not a BullMQ job: it must keep running when Redis has lost its state, to put work back.
+    this.timers.push(setInterval(() => void this.sweeper.sweep(), this.config.screening.sweepIntervalSeconds * 1000));
     this.logger.log('moderation worker running');
   }
 

@@ -26,6 +26,8 @@ export interface KindredConfig {
     sweepAfterSeconds: number;
     sweepIntervalSeconds: number;
     concurrency: number;
+    /** How long a worker holds a job before another may take it over (a killed worker's jobs wait this long). */
+    lockSeconds: number;
   };
   deadlines: { intervalSeconds: number };
   retention: { noticeDays: number; closedReviewItemDays: number; intervalSeconds: number };
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): KindredConfig {
       sweepAfterSeconds: r.int('SCREENING_SWEEP_AFTER_SECONDS', 5, 1, 3600),
       sweepIntervalSeconds: r.int('SCREENING_SWEEP_INTERVAL_SECONDS', 3, 1, 3600),
       concurrency: r.int('SCREENING_CONCURRENCY', 50, 1, 500),
+      lockSeconds: r.int('SCREENING_LOCK_SECONDS', 15, 1, 600),
     },
     deadlines: { intervalSeconds: r.int('DEADLINES_INTERVAL_SECONDS', 15, 1, 30) },
     retention: {

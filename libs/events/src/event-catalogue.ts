@@ -20,6 +20,8 @@ export interface EventCatalogue {
     reasons?: Array<{ source: string; detail: string; clauseKey?: string }>;
     rejection?: { clauseKey: string | null; message: string };
   };
+  /** A group's watched-word rules changed: compiled matchers must be rebuilt. */
+  'rules.changed': { groupId: string };
   /** A moderator removed a chat message. */
   'message.removed': { id: string; groupId: string };
   /** The review queue of a group changed. */

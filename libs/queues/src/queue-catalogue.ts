@@ -17,6 +17,7 @@ export type TickJob = Record<string, never>;
  * both use this; the worker refuses to start unless each job here has exactly one handler.
  */
 export const QUEUE_CATALOGUE = {
+  screening: { screen: job<ScreenJob>() },
   housekeeping: { 'prune-sessions': job<TickJob>(), 'prune-outbox': job<TickJob>() },
 };
 

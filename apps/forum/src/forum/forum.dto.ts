@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+
+const NOT_BLANK = /\S/;
+
+export class CreateTopicDto {
+  @ApiProperty({ minLength: 3, maxLength: 200 })
+  @IsString()
+  @Length(3, 200, { message: 'title must be 3 to 200 characters' })
+  @Matches(NOT_BLANK, { message: 'title must not be blank' })
+  title: string;
+
+  @ApiProperty({ maxLength: 20000 })
+  @IsString()
+  @Length(1, 20000, { message: 'body must be 1 to 20000 characters' })
+  @Matches(NOT_BLANK, { message: 'body must not be blank' })
+  body: string;
+
+  @ApiPropertyOptional({ description: 'Shown collapsed until the reader chooses to open the topic.', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  contentWarning?: string;
+}
+
+export class CreatePostDto {
+  @ApiProperty({ maxLength: 20000 })
+  @IsString()
+  @Length(1, 20000, { message: 'body must be 1 to 20000 characters' })
+  @Matches(NOT_BLANK, { message: 'body must not be blank' })
+  body: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: 'replyToPostId must be a post id' })
+  replyToPostId?: string;
+}
+
+export class EditPostDto {
+  @ApiProperty({ maxLength: 20000 })
+  @IsString()
+  @Length(1, 20000, { message: 'body must be 1 to 20000 characters' })
+  @Matches(NOT_BLANK, { message: 'body must not be blank' })
+  body: string;
+}
+
+export class ReportDto {
+  @ApiProperty({ description: 'The key of the agreement clause this breaks.' })
+  @IsString()
+  @Length(1, 60)
+  clauseKey: string;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  note?: string;
+}
+
+export class RuleDto {
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  pattern: string;
+
+  @ApiProperty({ enum: ['word', 'phrase', 'regex'] })
+  @IsIn(['word', 'phrase', 'regex'])
+  match: 'word' | 'phrase' | 'regex';
+
+  @ApiProperty({ enum: ['block', 'hold', 'flag', 'mask'] })
+  @IsIn(['block', 'hold', 'flag', 'mask'])
+  action: 'block' | 'hold' | 'flag' | 'mask';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  clauseKey?: string;
+}

@@ -1,0 +1,27 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GroupsModule } from '@kindred/groups';
+import { IdentityModule } from '@kindred/identity';
+import { ModerationModule, ScreeningSources } from '@kindred/moderation';
+import { ForumService } from './forum.service';
+import { PostReaction } from './post-reaction.entity';
+import { PostScreeningSource } from './post-screening.source';
+import { Post } from './post.entity';
+import { Topic } from './topic.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule],
+  providers: [ForumService, PostScreeningSource],
+  exports: [ForumService],
+})
+export class ForumModule implements OnModuleInit {
+  constructor(
+    private readonly sources: ScreeningSources,
+    private readonly postSource: PostScreeningSource,
+  ) {}
+
+  /** Lets the screening pipeline read and change posts without knowing the forum's tables. */
+  onModuleInit(): void {
+    this.sources.register(this.postSource);
+  }
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { IdentityService } from '@kindred/identity';
+import type { ScreeningSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
+import { Post, PostStatus } from './post.entity';
+
+/**
+ * Keeps a topic's reply count and last activity right as a post moves in and out of
+ * `published`, with single atomic UPDATEs so concurrent writers cannot lose a count.
+ */
+export async function moveTo(manager: EntityManager, post: Pick<Post, 'id' | 'topicId' | 'isOpening' | 'wasPublished'>, status: PostStatus, extra: Partial<Post> = {}): Promise<void> {
+  const nowPublished = status === 'published';
+  await manager.update(Post, { id: post.id }, { status, wasPublished: nowPublished, ...extra } as QueryDeepPartialEntity<Post>);
+  if (post.isOpening) {
+    await manager.query(
+      `UPDATE topics SET status = $2, last_activity_at = CASE WHEN $3::boolean THEN greatest(last_activity_at, now()) ELSE last_activity_at END WHERE id = $1`,
+      [post.topicId, status, nowPublished],
+    );
+  } else if (nowPublished && !post.wasPublished) {
+    await manager.query(`UPDATE topics SET reply_count = reply_count + 1, last_activity_at = greatest(last_activity_at, now()) WHERE id = $1`, [post.topicId]);
+  } else if (!nowPublished && post.wasPublished) {
+    await manager.query(`UPDATE topics SET reply_count = greatest(reply_count - 1, 0) WHERE id = $1`, [post.topicId]);
+  }
+}
+
+@Injectable()
+export class PostScreeningSource implements ScreeningSource {
+  readonly type = 'post' as const;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly identity: IdentityService,
+  ) {}
+
+  async lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null> {
+    const post = await manager.getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id }).getOne();
+    if (!post) return null;
+    return { type: 'post', id: post.id, groupId: post.groupId, authorId: post.authorId, body: post.body, revision: post.revision, status: post.status };
+  }
+
+  async applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
+    const post = await manager.getRepository(Post).findOneOrFail({ where: { id: subject.id } });
+    await moveTo(manager, post, verdict.status, { body: verdict.body, signposting: verdict.signposting, screenedAt: new Date() });
+  }
+
+  async publishedCount(authorId: string, groupId: string): Promise<number> {
+    const [{ count }] = (await this.dataSource.query(`SELECT count(*)::int AS count FROM posts WHERE author_id = $1 AND group_id = $2 AND status = 'published'`, [
+      authorId,
+      groupId,
+    ])) as Array<{ count: number }>;
+    return count;
+  }
+
+  async stuckInScreening(olderThanSeconds: number, limit: number): Promise<Array<{ id: string; revision: number }>> {
+    return this.dataSource.query(
+      `SELECT id, revision FROM posts WHERE status = 'screening' AND coalesce(edited_at, created_at) < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+  }
+
+  async describe(ids: string[]): Promise<Map<string, SubjectView>> {
+    if (ids.length === 0) return new Map();
+    const posts = await this.dataSource.getRepository(Post).createQueryBuilder('p').where('p.id IN (:...ids)', { ids }).getMany();
+    const names = await this.identity.displayNames(posts.flatMap((p) => (p.authorId ? [p.authorId] : [])));
+    return new Map(
+      posts.map((p) => [
+        p.id,
+        {
+          type: 'post' as const,
+          id: p.id,
+          body: p.body,
+          author: p.authorId ? { id: p.authorId, displayName: names.get(p.authorId) ?? 'Former member' } : null,
+          groupId: p.groupId,
+          topicId: p.topicId,
+          status: p.status,
+        },
+      ]),
+    );
+  }
+
+  async hide(manager: EntityManager, id: string): Promise<void> {
+    const post = await manager.getRepository(Post).findOneOrFail({ where: { id } });
+    if (post.status === 'published') await moveTo(manager, post, 'hidden');
+  }
+
+  async setStatus(manager: EntityManager, id: string, status: 'published' | 'removed'): Promise<void> {
+    const post = await manager.getRepository(Post).findOneOrFail({ where: { id } });
+    if (post.status === 'deleted') return;
+    await moveTo(manager, post, status);
+  }
+}

@@ -1,0 +1,15 @@
+export * from './screening';
+export * from './deadlines/sla';
+export * from './review/review.types';
+export type { ReviewItemView, OpenReviewItem } from './review/review-items.service';
+export { ReviewItemsService } from './review/review-items.service';
+export { ReviewQueueService } from './review/review-queue.service';
+export type { Decision } from './review/review-queue.service';
+export { RulesService } from './rules/rules.service';
+export type { RuleView, NewRule } from './rules/rules.service';
+export { ReportsService } from './reports/reports.service';
+export type { ReportedSubject } from './reports/reports.service';
+export * from './screening-pipeline/screening-source';
+export { ScreeningService, screeningJobId } from './screening-pipeline/screening.service';
+export { ScreeningSweeper } from './screening-pipeline/screening-sweeper';
+export * from './moderation.module';

@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('content_reports')
+export class ContentReport {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'group_id' })
+  groupId: string;
+
+  @Column('text', { name: 'subject_type' })
+  subjectType: 'post' | 'message';
+
+  @Column('uuid', { name: 'subject_id' })
+  subjectId: string;
+
+  @Column('uuid', { name: 'reporter_id', nullable: true })
+  reporterId: string | null;
+
+  @Column('text', { name: 'clause_key' })
+  clauseKey: string;
+
+  @Column('text', { nullable: true })
+  note: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

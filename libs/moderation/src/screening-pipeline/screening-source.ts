@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SubjectType, SubjectView } from '../review/review.types';
+
+/** A piece of content as the screening pipeline sees it. */
+export interface ScreeningSubject {
+  type: SubjectType;
+  id: string;
+  groupId: string;
+  authorId: string | null;
+  body: string;
+  revision: number;
+  status: string;
+}
+
+export interface VerdictToApply {
+  status: 'published' | 'held' | 'rejected';
+  body: string;
+  signposting: Array<Record<string, unknown>> | null;
+}
+
+/**
+ * The port through which moderation reads and changes content owned by other contexts (forum
+ * posts, chat messages) without reaching into their tables. Each context registers one.
+ */
+export interface ScreeningSource {
+  readonly type: SubjectType;
+  /** Reads the row under FOR UPDATE in the verdict transaction. */
+  lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null>;
+  applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void>;
+  /** After the verdict committed: tell whoever needs telling (for example, deliver a chat message). */
+  afterVerdict?(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Array<{ source: string; detail: string; clauseKey?: string }>): Promise<void>;
+  /** Items the author has had published in the group, for first-posts trust. */
+  publishedCount(authorId: string, groupId: string): Promise<number>;
+  /** Items still in `screening` after `olderThanSeconds`, for the sweeper. */
+  stuckInScreening(olderThanSeconds: number, limit: number): Promise<Array<{ id: string; revision: number }>>;
+  /** Reviewer's view of subjects, by id. */
+  describe(ids: string[]): Promise<Map<string, SubjectView>>;
+  /** Hides a published item pending review (reports threshold). */
+  hide(manager: EntityManager, id: string): Promise<void>;
+  /** Moderator decisions on the content itself. */
+  setStatus(manager: EntityManager, id: string, status: 'published' | 'removed'): Promise<void>;
+}
+
+@Injectable()
+export class ScreeningSources {
+  private readonly sources = new Map<SubjectType, ScreeningSource>();
+
+  register(source: ScreeningSource): void {
+    this.sources.set(source.type, source);
+  }
+
+  get(type: SubjectType): ScreeningSource {
+    const source = this.sources.get(type);
+    if (!source) throw new Error(`No screening source registered for ${type}`);
+    return source;
+  }
+
+  all(): ScreeningSource[] {
+    return [...this.sources.values()];
+  }
+}

@@ -1,0 +1,14 @@
+import { execSync } from 'node:child_process';
+import path from 'node:path';
+import { loadConfig } from '../../libs/config/src';
+import { recreateTestDatabase } from '../../libs/database/src/ensure-database';
+import { runMigrations } from '../../libs/database/src/run-migrations';
+import { resilienceEnv } from './resilience-env';
+
+/** Fault tests run the built services as real processes: build them, and give them a fresh database. */
+export default async function globalSetup(): Promise<void> {
+  execSync('node scripts/ensure-build.js', { cwd: path.resolve(__dirname, '..', '..'), stdio: 'inherit' });
+  const config = loadConfig({ ...process.env, ...resilienceEnv() });
+  await recreateTestDatabase(config.database.url);
+  await runMigrations(config);
+}
