@@ -72,6 +72,9 @@ export class ReviewQueueService {
       return { ...item, status: 'decided' as const, decidedBy: user.id, decidedAt: now, decision: record };
     });
     await this.items.announce(decided, 'review:updated');
+    if (decided.status === 'decided' && decision.action !== 'escalate') {
+      await this.sources.get(decided.subjectType).afterStatusChange?.(decided.subjectId, decided.groupId, decision.action === 'approve' ? 'published' : 'removed');
+    }
     const [view] = await this.items.views([decided]);
     return view!;
   }

@@ -40,6 +40,8 @@ export interface ScreeningSource {
   hide(manager: EntityManager, id: string): Promise<void>;
   /** Moderator decisions on the content itself. */
   setStatus(manager: EntityManager, id: string, status: 'published' | 'removed'): Promise<void>;
+  /** After a moderator's decision committed (for example, tell every open chat screen a message was removed). */
+  afterStatusChange?(id: string, groupId: string, status: 'published' | 'removed'): Promise<void>;
 }
 
 @Injectable()
