@@ -1,4 +1,5 @@
 import { Identity1763700000000 } from './1763700000000-identity';
+import { Groups1763700001000 } from './1763700001000-groups';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
-export const MIGRATIONS = [Identity1763700000000];
+export const MIGRATIONS = [Identity1763700000000, Groups1763700001000];
