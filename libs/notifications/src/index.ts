@@ -1,0 +1,3 @@
+export type { NoticeKind } from './notice.entity';
+export * from './notices.service';
+export * from './notifications.module';

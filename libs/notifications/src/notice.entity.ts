@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type NoticeKind = 'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application';
+
+/** A message to one person about something that happened to them or their words. */
+@Entity('notices')
+export class Notice {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'user_id' })
+  userId: string;
+
+  @Column('text')
+  kind: NoticeKind;
+
+  @Column('uuid', { name: 'group_id', nullable: true })
+  groupId: string | null;
+
+  /** What the notice is about: a post, a message, an application. */
+  @Column('uuid', { name: 'subject_id', nullable: true })
+  subjectId: string | null;
+
+  /** The agreement clause a decision cites. */
+  @Column('text', { name: 'clause_key', nullable: true })
+  clauseKey: string | null;
+
+  @Column('text')
+  message: string;
+
+  /** Signposting shown with the notice (crisis lines), copied as they were when it was sent. */
+  @Column('jsonb', { nullable: true })
+  resources: object[] | null;
+
+  @Column('boolean')
+  appealable: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+}
