@@ -1,0 +1,248 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { EventBus } from '@kindred/events';
+import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
+import { AuthUser, IdentityService } from '@kindred/identity';
+import { NoticesService, NoticeView } from '@kindred/notifications';
+import { checkApplication } from '../eligibility/eligibility';
+import { Group } from '../group/group.entity';
+import { assertUuid } from '../ids';
+import { MembershipService } from '../membership/membership.service';
+import { ParticipationService } from '../membership/participation.service';
+import { ReferralCodesService } from '../referral-codes/referral-codes.service';
+import { Application, ApplicationStatus } from './application.entity';
+
+export interface ApplicationInput {
+  answers: Record<string, string>;
+  declaration: boolean;
+  referralCode?: string;
+}
+
+export interface ApplicationReceipt {
+  id: string;
+  status: 'pending' | 'approved';
+  /** When a supporter will have decided it; null when a referral code approved it at once. */
+  dueAt: Date | null;
+  /** Plain words on what happens next, when there is something to explain. */
+  message?: string;
+}
+
+/** An application as the group's supporters and admins see it: the applicant's display name, never their email. */
+export interface ApplicationView {
+  id: string;
+  groupId: string;
+  applicant: { id: string; displayName: string };
+  answers: Record<string, string>;
+  /** Question keys whose answer differs from the group's expected answer. */
+  mismatches: string[];
+  declaration: boolean;
+  status: ApplicationStatus;
+  referral: boolean;
+  createdAt: Date;
+  dueAt: Date | null;
+  overdue: boolean;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  decisionReason: string | null;
+}
+
+export type Decision = 'approve' | 'reject';
+
+const PENDING_CLASH = 'You already have an application to this group waiting for review. A supporter will look at it soon.';
+
+/** Applications to join a group: eligibility, referral codes, and supporters' decisions. */
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly identity: IdentityService,
+    private readonly participation: ParticipationService,
+    private readonly memberships: MembershipService,
+    private readonly referralCodes: ReferralCodesService,
+    private readonly notices: NoticesService,
+    private readonly events: EventBus,
+  ) {}
+
+  async apply(user: AuthUser, groupId: string, input: ApplicationInput): Promise<ApplicationReceipt> {
+    const group = await this.findGroup(groupId);
+    const membership = await this.memberships.find(user.id, groupId);
+    if (membership?.status === 'banned') throw new DomainError('BANNED', 'You have been banned from this group, so you cannot apply to it again.');
+    if (membership) throw DomainError.conflict('You are already in this group.');
+    if (await this.repository.exists({ where: { groupId, userId: user.id, status: 'pending' } })) throw DomainError.conflict(PENDING_CLASH);
+    if (input.declaration !== true) {
+      throw DomainError.validation([{ field: 'declaration', message: 'Please confirm the declaration: that you live with the condition this group is for.' }]);
+    }
+
+    const account = await this.identity.findUser(user.id);
+    if (!account) throw new DomainError('UNAUTHENTICATED', 'Your account no longer exists.');
+    const now = new Date();
+    const check = checkApplication(group.eligibility, account.dateOfBirth, input.answers, now);
+    if (!check.ok && check.code === 'NOT_ELIGIBLE') throw new DomainError('NOT_ELIGIBLE', check.message);
+    if (!check.ok && check.code === 'VALIDATION_FAILED') throw DomainError.validation(check.errors);
+    const mismatches = check.ok ? check.mismatches : [];
+
+    let application: Application;
+    try {
+      application = await this.dataSource.transaction(async (manager) => {
+        // One application at a time per person and group, so two sent at once cannot both spend a code use.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('application:' || $1 || ':' || $2))`, [groupId, user.id]);
+        if (await this.memberships.find(user.id, groupId, manager)) throw DomainError.conflict('You are already in this group.');
+        if (await manager.getRepository(Application).exists({ where: { groupId, userId: user.id, status: 'pending' } })) {
+          throw DomainError.conflict(PENDING_CLASH);
+        }
+        // Taken inside the transaction: if anything below fails, the use is given back.
+        const referralCodeId = input.referralCode ? await this.referralCodes.claim(manager, groupId, input.referralCode) : null;
+        const approved = referralCodeId !== null;
+        const row = manager.create(Application, {
+          groupId,
+          userId: user.id,
+          answers: input.answers,
+          declaration: true,
+          status: approved ? 'approved' : 'pending',
+          mismatches,
+          referralCodeId,
+          dueAt: approved ? null : new Date(now.getTime() + group.moderation.reviewSlaMinutes * 60_000),
+          decidedBy: null,
+          decidedAt: approved ? now : null,
+          decisionReason: approved ? 'Approved with a referral code.' : null,
+        });
+        await manager.insert(Application, row);
+        if (approved) await this.memberships.admit(manager, user.id, groupId);
+        return row;
+      });
+    } catch (error) {
+      // Two applications sent at once: the unique index lets one through.
+      if (isUniqueViolation(error)) throw DomainError.conflict(PENDING_CLASH);
+      throw error;
+    }
+
+    if (application.status === 'approved') {
+      await this.memberships.changed(user.id, groupId);
+      return {
+        id: application.id,
+        status: 'approved',
+        dueAt: null,
+        message: `Your referral code was accepted: welcome to ${group.name}. Please read and accept the group agreement to start taking part.`,
+      };
+    }
+    return {
+      id: application.id,
+      status: 'pending',
+      dueAt: application.dueAt,
+      ...(input.referralCode
+        ? {
+            message:
+              'That referral code could not be used: it may have expired, been used up, or been mistyped. ' +
+              'Your application has gone to the group’s supporters for the usual review instead.',
+          }
+        : {}),
+    };
+  }
+
+  /** GET /groups/:groupId/applications — for the group's supporters and admins, oldest first. */
+  async list(user: AuthUser, groupId: string, status: ApplicationStatus = 'pending', page: PageQuery = {}): Promise<Page<ApplicationView>> {
+    await this.participation.assertModerator(user, groupId);
+    const limit = pageLimit(page);
+    const cursor = decodeCursor<{ at: string; id: string }>(page.cursor, ['at', 'id']);
+    const query = this.repository
+      .createQueryBuilder('a')
+      .where('a.group_id = :groupId AND a.status = :status', { groupId, status })
+      .orderBy('a.created_at', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .limit(limit + 1);
+    if (cursor) query.andWhere('(a.created_at, a.id) > (CAST(:at AS timestamptz), CAST(:id AS uuid))', { at: cursor.at, id: cursor.id });
+    const rows = await query.getMany();
+    const names = await this.identity.displayNames(rows.map((r) => r.userId));
+    return toPage(
+      rows,
+      limit,
+      (a) => ({ at: a.createdAt.toISOString(), id: a.id }),
+      (a) => toView(a, names.get(a.userId)),
+    );
+  }
+
+  /** POST /applications/:applicationId/decision. Anyone but the group's supporters and admins gets 404. */
+  async decide(user: AuthUser, applicationId: string, decision: Decision, reason: string): Promise<ApplicationView> {
+    assertUuid(applicationId, 'That application');
+    const found = await this.repository.findOne({ where: { id: applicationId } });
+    if (!found) throw DomainError.notFound('That application');
+    await this.participation.assertModerator(user, found.groupId, { hideExistence: true });
+    if (found.userId === user.id) throw DomainError.forbidden('Someone else needs to decide your own application.');
+    const group = await this.findGroup(found.groupId);
+
+    const { application, notice } = await this.dataSource.transaction(async (manager) => {
+      const locked = await manager.getRepository(Application).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
+      if (!locked || locked.status !== 'pending') throw DomainError.conflict('This application has already been decided.');
+      locked.status = decision === 'approve' ? 'approved' : 'rejected';
+      locked.decidedBy = user.id;
+      locked.decidedAt = new Date();
+      locked.decisionReason = reason.trim();
+      await manager.update(
+        Application,
+        { id: applicationId },
+        { status: locked.status, decidedBy: locked.decidedBy, decidedAt: locked.decidedAt, decisionReason: locked.decisionReason },
+      );
+      if (decision === 'approve') await this.memberships.admit(manager, locked.userId, locked.groupId);
+      const notice: NoticeView = await this.notices.create(
+        {
+          userId: locked.userId,
+          kind: 'application',
+          groupId: locked.groupId,
+          subjectId: locked.id,
+          message: decisionMessage(group.name, decision, locked.decisionReason),
+          appealable: false,
+        },
+        manager,
+      );
+      return { application: locked, notice };
+    });
+
+    await this.notices.announce(notice);
+    if (decision === 'approve') await this.memberships.changed(application.userId, application.groupId);
+    const names = await this.identity.displayNames([application.userId]);
+    return toView(application, names.get(application.userId));
+  }
+
+  private get repository() {
+    return this.dataSource.getRepository(Application);
+  }
+
+  private async findGroup(groupId: string): Promise<Group> {
+    assertUuid(groupId, 'That group');
+    const group = await this.dataSource.getRepository(Group).findOne({ where: { id: groupId } });
+    if (!group) throw DomainError.notFound('That group');
+    return group;
+  }
+}
+
+function decisionMessage(groupName: string, decision: Decision, reason: string): string {
+  if (decision === 'approve') {
+    return `Welcome to ${groupName}: your application was approved. Please read and accept the group agreement to start taking part. Note from the supporter: ${reason}`;
+  }
+  return `Your application to join ${groupName} was not approved. The reason given: ${reason}`;
+}
+
+function toView(a: Application, displayName: string | undefined): ApplicationView {
+  return {
+    id: a.id,
+    groupId: a.groupId,
+    applicant: { id: a.userId, displayName: displayName ?? 'Former member' },
+    answers: a.answers,
+    mismatches: a.mismatches,
+    declaration: a.declaration,
+    status: a.status,
+    referral: a.referralCodeId !== null,
+    createdAt: a.createdAt,
+    dueAt: a.dueAt,
+    overdue: a.status === 'pending' && a.dueAt !== null && a.dueAt.getTime() < Date.now(),
+    decidedBy: a.decidedBy,
+    decidedAt: a.decidedAt,
+    decisionReason: a.decisionReason,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return (e?.driverError?.code ?? e?.code) === '23505';
+}

@@ -1,0 +1,249 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { decodeCursor, DomainError, FieldError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
+import type { AuthUser } from '@kindred/identity';
+import { SignpostingService } from '@kindred/signposting';
+import { AgreementsService, AgreementView } from '../agreements/agreements.service';
+import { Eligibility, validateEligibility } from '../eligibility/eligibility';
+import { isUuid } from '../ids';
+import { ParticipationService } from '../membership/participation.service';
+import { Group } from './group.entity';
+import { ModerationSettings, resolveModerationSettings } from './moderation-settings';
+
+/** What the moderation pipeline needs to know about a group. */
+export interface GroupSettings {
+  id: string;
+  slug: string;
+  name: string;
+  moderation: ModerationSettings;
+  slowModeSeconds: number;
+  chatRetentionDays: number;
+}
+
+/** The public directory entry: what an applicant needs to decide whether to apply, and never any content. */
+export interface GroupDirectoryEntry {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  condition: string;
+  eligibility: Eligibility;
+}
+
+/** What admins and the group's supporters see. */
+export interface GroupView extends GroupDirectoryEntry {
+  moderation: ModerationSettings;
+  slowModeSeconds: number;
+  chatRetentionDays: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface GroupInput {
+  slug: string;
+  name: string;
+  description: string;
+  condition: string;
+  eligibility?: unknown;
+  moderation?: unknown;
+  slowModeSeconds?: number;
+  chatRetentionDays?: number;
+}
+
+/** Groups are 18+ unless an admin decides otherwise (DESIGN.md, privacy: the ICO children's code). */
+const DEFAULT_ELIGIBILITY: Eligibility = { minAge: 18, questions: [] };
+
+@Injectable()
+export class GroupsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly agreements: AgreementsService,
+    private readonly participation: ParticipationService,
+    private readonly signposting: SignpostingService,
+  ) {}
+
+  /** The directory, by name. */
+  async directory(page: PageQuery = {}): Promise<Page<GroupDirectoryEntry>> {
+    const limit = pageLimit(page);
+    const cursor = decodeCursor<{ name: string; id: string }>(page.cursor, ['name', 'id']);
+    const query = this.repository
+      .createQueryBuilder('g')
+      .orderBy('g.name', 'ASC')
+      .addOrderBy('g.id', 'ASC')
+      .limit(limit + 1);
+    if (cursor) query.where('(g.name, g.id) > (:name, CAST(:id AS uuid))', { name: String(cursor.name), id: String(cursor.id) });
+    const rows = await query.getMany();
+    return toPage(rows, limit, (g) => ({ name: g.name, id: g.id }), toDirectoryEntry);
+  }
+
+  /** Anyone may read the directory entry; the group's supporters and admins also see how it is moderated. */
+  async get(user: AuthUser | undefined, groupId: string): Promise<GroupDirectoryEntry | GroupView> {
+    const group = await this.findOrNotFound(groupId);
+    return (await this.participation.isModerator(user, groupId)) ? toView(group) : toDirectoryEntry(group);
+  }
+
+  async create(user: AuthUser, input: GroupInput): Promise<GroupView> {
+    this.assertAdmin(user);
+    const { eligibility, moderation, errors } = this.checkSettings(input.eligibility ?? DEFAULT_ELIGIBILITY, input.moderation, undefined);
+    if (errors.length > 0) throw DomainError.validation(errors);
+    await this.assertSlugFree(input.slug);
+    const group = await this.dataSource.transaction(async (manager) => {
+      const row = manager.create(Group, {
+        slug: input.slug,
+        name: input.name.trim(),
+        description: input.description.trim(),
+        condition: input.condition.trim(),
+        eligibility: eligibility!,
+        moderation: moderation!,
+        slowModeSeconds: input.slowModeSeconds ?? 0,
+        chatRetentionDays: input.chatRetentionDays ?? 90,
+      });
+      await manager.insert(Group, row);
+      // A new group starts with the template agreement and the UK crisis lines (DESIGN.md, "Defaults").
+      await this.agreements.publishTemplate(manager, row.id, user.id);
+      await this.signposting.seedDefaults(row.id, manager);
+      return row;
+    });
+    return toView(group);
+  }
+
+  async update(user: AuthUser, groupId: string, input: Partial<GroupInput>): Promise<GroupView> {
+    this.assertAdmin(user);
+    const group = await this.findOrNotFound(groupId);
+    const { eligibility, moderation, errors } = this.checkSettings(input.eligibility, input.moderation, group.moderation);
+    if (errors.length > 0) throw DomainError.validation(errors);
+    if (input.slug !== undefined && input.slug !== group.slug) await this.assertSlugFree(input.slug);
+    const changes: Partial<Group> = {
+      ...(input.slug !== undefined ? { slug: input.slug } : {}),
+      ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+      ...(input.description !== undefined ? { description: input.description.trim() } : {}),
+      ...(input.condition !== undefined ? { condition: input.condition.trim() } : {}),
+      ...(eligibility !== undefined ? { eligibility } : {}),
+      ...(moderation !== undefined ? { moderation } : {}),
+      ...(input.slowModeSeconds !== undefined ? { slowModeSeconds: input.slowModeSeconds } : {}),
+      ...(input.chatRetentionDays !== undefined ? { chatRetentionDays: input.chatRetentionDays } : {}),
+    };
+    if (Object.keys(changes).length > 0) await this.repository.update({ id: groupId }, changes);
+    return toView(await this.findOrNotFound(groupId));
+  }
+
+  async getSettings(groupId: string): Promise<GroupSettings | null> {
+    const group = await this.find(groupId);
+    if (!group) return null;
+    return {
+      id: group.id,
+      slug: group.slug,
+      name: group.name,
+      moderation: group.moderation,
+      slowModeSeconds: group.slowModeSeconds,
+      chatRetentionDays: group.chatRetentionDays,
+    };
+  }
+
+  /** 404 NOT_FOUND unless the group exists. */
+  async assertExists(groupId: string): Promise<void> {
+    await this.findOrNotFound(groupId);
+  }
+
+  currentAgreement(groupId: string): Promise<AgreementView | null> {
+    return this.agreements.current(groupId);
+  }
+
+  isCurrentClause(groupId: string, clauseKey: string): Promise<boolean> {
+    return this.agreements.isCurrentClause(groupId, clauseKey);
+  }
+
+  /** 422 VALIDATION_FAILED on `clauseKey` unless it is a clause of the group's current agreement. */
+  assertClause(groupId: string, clauseKey: string): Promise<void> {
+    return this.agreements.assertClause(groupId, clauseKey);
+  }
+
+  /** The group's active supporters. */
+  async supporterIds(groupId: string): Promise<string[]> {
+    if (!isUuid(groupId)) return [];
+    const rows = (await this.dataSource.query(`SELECT user_id FROM memberships WHERE group_id = $1 AND role = 'supporter' AND status = 'active'`, [
+      groupId,
+    ])) as Array<{ user_id: string }>;
+    return rows.map((r) => r.user_id);
+  }
+
+  /** Platform admins. (Reads the identity context's users table; IdentityService has no such query yet.) */
+  async adminIds(): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT id FROM users WHERE is_admin`)) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
+
+  private get repository() {
+    return this.dataSource.getRepository(Group);
+  }
+
+  private async find(groupId: string): Promise<Group | null> {
+    if (!isUuid(groupId)) return null;
+    return this.repository.findOne({ where: { id: groupId } });
+  }
+
+  private async findOrNotFound(groupId: string): Promise<Group> {
+    const group = await this.find(groupId);
+    if (!group) throw DomainError.notFound('That group');
+    return group;
+  }
+
+  private assertAdmin(user: AuthUser): void {
+    if (!user.isAdmin) throw DomainError.forbidden('Only admins can create or change groups.');
+  }
+
+  private async assertSlugFree(slug: string): Promise<void> {
+    if (await this.repository.exists({ where: { slug } })) throw DomainError.conflict(`Another group already uses the address "${slug}".`);
+  }
+
+  /** Validates whichever of eligibility and moderation were sent; moderation is merged over `current` (or the defaults). */
+  private checkSettings(
+    eligibilityInput: unknown,
+    moderationInput: unknown,
+    current: ModerationSettings | undefined,
+  ): { eligibility?: Eligibility; moderation?: ModerationSettings; errors: FieldError[] } {
+    const errors: FieldError[] = [];
+    let eligibility: Eligibility | undefined;
+    if (eligibilityInput !== undefined) {
+      const problems = validateEligibility(eligibilityInput);
+      if (problems.length > 0) errors.push(...problems);
+      else eligibility = normaliseEligibility(eligibilityInput as Eligibility);
+    }
+    let moderation: ModerationSettings | undefined;
+    if (moderationInput !== undefined || current === undefined) {
+      const resolved = resolveModerationSettings(moderationInput, current);
+      if (resolved.ok) moderation = resolved.settings;
+      else errors.push(...resolved.errors);
+    }
+    return { eligibility, moderation, errors };
+  }
+}
+
+function normaliseEligibility(e: Eligibility): Eligibility {
+  return {
+    ...(e.minAge !== undefined ? { minAge: e.minAge } : {}),
+    ...(e.maxAge !== undefined ? { maxAge: e.maxAge } : {}),
+    questions: e.questions.map((q) => ({
+      key: q.key,
+      prompt: q.prompt.trim(),
+      required: q.required,
+      ...(q.expected !== undefined ? { expected: q.expected.trim() } : {}),
+    })),
+  };
+}
+
+function toDirectoryEntry(g: Group): GroupDirectoryEntry {
+  return { id: g.id, slug: g.slug, name: g.name, description: g.description, condition: g.condition, eligibility: g.eligibility };
+}
+
+function toView(g: Group): GroupView {
+  return {
+    ...toDirectoryEntry(g),
+    moderation: g.moderation,
+    slowModeSeconds: g.slowModeSeconds,
+    chatRetentionDays: g.chatRetentionDays,
+    createdAt: g.createdAt,
+    updatedAt: g.updatedAt,
+  };
+}

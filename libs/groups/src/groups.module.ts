@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '@kindred/identity';
+import { NotificationsModule } from '@kindred/notifications';
+import { SignpostingModule } from '@kindred/signposting';
+import { AgreementAcceptance } from './agreements/agreement-acceptance.entity';
+import { AgreementVersion } from './agreements/agreement-version.entity';
+import { AgreementsService } from './agreements/agreements.service';
+import { Application } from './applications/application.entity';
+import { ApplicationsService } from './applications/applications.service';
+import { Group } from './group/group.entity';
+import { GroupsService } from './group/groups.service';
+import { Membership } from './membership/membership.entity';
+import { MembershipService } from './membership/membership.service';
+import { ParticipationService } from './membership/participation.service';
+import { ReferralCode } from './referral-codes/referral-code.entity';
+import { ReferralCodesService } from './referral-codes/referral-codes.service';
+import { GroupResourcesService } from './resources/group-resources.service';
+
+const SERVICES = [GroupsService, AgreementsService, ParticipationService, MembershipService, ApplicationsService, ReferralCodesService, GroupResourcesService];
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Group, AgreementVersion, AgreementAcceptance, Membership, Application, ReferralCode]),
+    IdentityModule,
+    NotificationsModule,
+    SignpostingModule,
+  ],
+  providers: SERVICES,
+  exports: SERVICES,
+})
+export class GroupsModule {}

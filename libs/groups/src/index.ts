@@ -1,0 +1,15 @@
+export * from './groups.module';
+export * from './group/groups.service';
+export * from './group/moderation-settings';
+export * from './agreements/agreements.service';
+export type { Clause } from './agreements/clauses';
+export { DEFAULT_AGREEMENT } from './agreements/agreement-template';
+export * from './applications/applications.service';
+export type { ApplicationStatus } from './applications/application.entity';
+export * from './referral-codes/referral-codes.service';
+export * from './membership/membership.service';
+export * from './membership/participation.service';
+export type { MembershipRole, MembershipStatus } from './membership/membership.entity';
+export * from './resources/group-resources.service';
+export * from './eligibility/eligibility';
+export * from './coverage/coverage';
