@@ -3,11 +3,14 @@ import { APP_GUARD } from '@nestjs/core';
 import { KindredConfig, KindredConfigModule } from '@kindred/config';
 import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
+import { GroupsModule } from '@kindred/groups';
 import { createLoggerModule } from '@kindred/http';
 import { AuthGuard, IdentityModule } from '@kindred/identity';
+import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
+import { GROUPS_CONTROLLERS } from './groups/groups.controllers';
 import { AuthController } from './identity/auth.controller';
 import { MeController } from './identity/me.controller';
 
@@ -25,8 +28,10 @@ export class ForumAppModule {
         QueuesModule,
         ObservabilityModule,
         IdentityModule,
+        GroupsModule,
+        NotificationsModule,
       ],
-      controllers: [AuthController, MeController],
+      controllers: [AuthController, MeController, ...GROUPS_CONTROLLERS],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };
   }

@@ -1,7 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { MembershipService } from '@kindred/groups';
 import { AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
-import { DomainError } from '@kindred/http';
+import { DomainError, PageQuery } from '@kindred/http';
+import { NoticesService } from '@kindred/notifications';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound('That session') });
 
@@ -9,11 +11,20 @@ const uuid = new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound('T
 @ApiBearerAuth()
 @Controller('me')
 export class MeController {
-  constructor(private readonly identity: IdentityService) {}
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly memberships: MembershipService,
+    private readonly notices: NoticesService,
+  ) {}
 
   @Get()
   async me(@CurrentUser() user: AuthUser) {
-    return { id: user.id, displayName: user.displayName, isAdmin: user.isAdmin, memberships: [] };
+    return { id: user.id, displayName: user.displayName, isAdmin: user.isAdmin, memberships: await this.memberships.membershipsOf(user.id) };
+  }
+
+  @Get('notices')
+  myNotices(@CurrentUser() user: AuthUser, @Query() query: PageQuery) {
+    return this.notices.listFor(user.id, query);
   }
 
   @Get('sessions')

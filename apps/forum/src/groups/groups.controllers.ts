@@ -1,0 +1,16 @@
+import { AgreementsController } from './agreements.controller';
+import { ApplicationsController } from './applications.controller';
+import { GroupsController } from './groups.controller';
+import { MembershipsController } from './memberships.controller';
+import { ReferralCodesController } from './referral-codes.controller';
+import { ResourcesController } from './resources.controller';
+
+/** Every controller of groups, agreements, membership and signposting, for the forum app to mount. */
+export const GROUPS_CONTROLLERS = [
+  GroupsController,
+  AgreementsController,
+  ApplicationsController,
+  ReferralCodesController,
+  MembershipsController,
+  ResourcesController,
+];

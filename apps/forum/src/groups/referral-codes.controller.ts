@@ -1,0 +1,20 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ReferralCodesService } from '@kindred/groups';
+import { AuthUser, CurrentUser } from '@kindred/identity';
+import { AdminOnly } from './admin-only.guard';
+import { groupIdParam } from './id-param.pipe';
+import { CreateReferralCodeDto } from './referral-codes.dto';
+
+@ApiTags('groups')
+@ApiBearerAuth()
+@Controller('groups/:groupId/referral-codes')
+export class ReferralCodesController {
+  constructor(private readonly referralCodes: ReferralCodesService) {}
+
+  @AdminOnly()
+  @Post()
+  create(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: CreateReferralCodeDto) {
+    return this.referralCodes.create(user, groupId, body);
+  }
+}
