@@ -1,8 +1,9 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GroupsModule } from '@kindred/groups';
-import { IdentityModule } from '@kindred/identity';
+import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { ModerationModule, ScreeningSources } from '@kindred/moderation';
+import { ForumPersonalData } from './forum-personal-data';
 import { ForumService } from './forum.service';
 import { PostReaction } from './post-reaction.entity';
 import { PostScreeningSource } from './post-screening.source';
@@ -11,17 +12,20 @@ import { Topic } from './topic.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule],
-  providers: [ForumService, PostScreeningSource],
+  providers: [ForumService, PostScreeningSource, ForumPersonalData],
   exports: [ForumService],
 })
 export class ForumModule implements OnModuleInit {
   constructor(
     private readonly sources: ScreeningSources,
     private readonly postSource: PostScreeningSource,
+    private readonly personalData: PersonalDataRegistry,
+    private readonly forumData: ForumPersonalData,
   ) {}
 
   /** Lets the screening pipeline read and change posts without knowing the forum's tables. */
   onModuleInit(): void {
     this.sources.register(this.postSource);
+    this.personalData.register(this.forumData);
   }
 }

@@ -50,6 +50,8 @@ export interface Accepted {
 }
 
 const FORMER_MEMBER = 'Former member';
+/** A post removed by a moderator shows neither its words nor who wrote them. */
+const REMOVED_AUTHOR = 'Removed';
 
 @Injectable()
 export class ForumService {
@@ -172,7 +174,8 @@ export class ForumService {
       .getRepository(Post)
       .createQueryBuilder('p')
       .where('p.topic_id = :topicId', { topicId })
-      .andWhere(`(p.status = 'published' OR (p.author_id = :me AND p.status <> 'deleted'))`, { me: user.id })
+      // Removed posts stay as placeholders (no words, no name), so replies keep their context.
+      .andWhere(`(p.status IN ('published', 'removed') OR (p.author_id = :me AND p.status <> 'deleted'))`, { me: user.id })
       .orderBy('p.created_at', 'ASC')
       .addOrderBy('p.id', 'ASC')
       .limit(limit + 1);
@@ -337,12 +340,13 @@ export class ForumService {
         reactions[row.kind] = row.count;
         if (row.mine) myReactions.push(row.kind);
       }
+      const placeholder = p.status === 'removed' && p.authorId !== user.id;
       const view: PostView = {
         id: p.id,
         topicId: p.topicId,
         groupId: p.groupId,
-        author: this.author(p.authorId, names),
-        body: p.body,
+        author: placeholder ? { id: null, displayName: p.authorId ? REMOVED_AUTHOR : FORMER_MEMBER } : this.author(p.authorId, names),
+        body: placeholder ? '' : p.body,
         status: p.status,
         replyToPostId: p.replyToPostId,
         reactions,

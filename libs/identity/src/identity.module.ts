@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuard } from './auth.guard';
 import { ConsentRecord } from './consent-record.entity';
+import { DataRightsService } from './data-rights/data-rights.service';
+import { PersonalDataRegistry } from './data-rights/personal-data.registry';
 import { IdentityService } from './identity.service';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { Session } from './session.entity';
@@ -9,7 +11,7 @@ import { User } from './user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord])],
-  providers: [IdentityService, LoginRateLimiter, AuthGuard],
-  exports: [IdentityService, AuthGuard],
+  providers: [IdentityService, LoginRateLimiter, AuthGuard, PersonalDataRegistry, DataRightsService],
+  exports: [IdentityService, AuthGuard, PersonalDataRegistry, DataRightsService],
 })
 export class IdentityModule {}

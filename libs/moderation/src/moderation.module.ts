@@ -1,10 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GroupsModule } from '@kindred/groups';
-import { IdentityModule } from '@kindred/identity';
+import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { NotificationsModule } from '@kindred/notifications';
 import { SignpostingModule } from '@kindred/signposting';
 import { ContentReport } from './reports/content-report.entity';
+import { ReportsPersonalData } from './reports/reports-personal-data';
 import { ReportsService } from './reports/reports.service';
 import { ReviewItem } from './review/review-item.entity';
 import { ReviewItemsService } from './review/review-items.service';
@@ -17,7 +18,16 @@ import { ScreeningService } from './screening-pipeline/screening.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ReviewItem, WatchedWordRuleEntity, ContentReport]), GroupsModule, IdentityModule, NotificationsModule, SignpostingModule],
-  providers: [ScreeningSources, RulesService, ReviewItemsService, ScreeningService, ScreeningSweeper, ReportsService, ReviewQueueService],
+  providers: [ScreeningSources, RulesService, ReviewItemsService, ScreeningService, ScreeningSweeper, ReportsService, ReviewQueueService, ReportsPersonalData],
   exports: [ScreeningSources, RulesService, ReviewItemsService, ScreeningService, ScreeningSweeper, ReportsService, ReviewQueueService],
 })
-export class ModerationModule {}
+export class ModerationModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly reportsData: ReportsPersonalData,
+  ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this.reportsData);
+  }
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import * as argon2 from 'argon2';
+import { DataSource } from 'typeorm';
+import { EventBus } from '@kindred/events';
+import { DomainError } from '@kindred/http';
+import { RedisService } from '@kindred/redis';
+import type { AuthUser } from '../auth-user';
+import { ConsentRecord } from '../consent-record.entity';
+import { Session } from '../session.entity';
+import { User } from '../user.entity';
+import { PersonalDataRegistry } from './personal-data.registry';
+
+/** UK GDPR rights of access and erasure, over every context that registered its data. */
+@Injectable()
+export class DataRightsService {
+  private readonly logger = new Logger(DataRightsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: PersonalDataRegistry,
+    private readonly events: EventBus,
+    private readonly redis: RedisService,
+  ) {}
+
+  /** Everything held about the caller, as one JSON document. Other people appear by display name only. */
+  async export(user: AuthUser): Promise<Record<string, unknown>> {
+    const account = await this.dataSource.getRepository(User).findOneOrFail({ where: { id: user.id } });
+    const [sessions, consents] = await Promise.all([
+      this.dataSource.getRepository(Session).find({ where: { userId: user.id }, order: { createdAt: 'ASC' } }),
+      this.dataSource.getRepository(ConsentRecord).find({ where: { userId: user.id }, order: { givenAt: 'ASC' } }),
+    ]);
+    const document: Record<string, unknown> = {
+      exportedAt: new Date().toISOString(),
+      account: {
+        id: account.id,
+        email: account.email,
+        displayName: account.displayName,
+        dateOfBirth: account.dateOfBirth,
+        isAdmin: account.isAdmin,
+        createdAt: account.createdAt,
+      },
+      consents: consents.map((c) => ({ version: c.consentVersion, givenAt: c.givenAt })),
+      sessions: sessions.map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, expiresAt: s.expiresAt, endedAt: s.revokedAt, userAgent: s.userAgent })),
+    };
+    for (const contributor of this.registry.all()) document[contributor.section] = await contributor.export(user.id);
+    this.logger.log({ event: 'data-export', userId: user.id }, 'personal data exported');
+    return document;
+  }
+
+  /**
+   * Erases the account in one transaction: every context removes or anonymises what it holds,
+   * then the account, its sessions and consent records go. Threads stay readable for others.
+   */
+  async erase(user: AuthUser, password: string): Promise<void> {
+    const row = await this.dataSource.getRepository(User).createQueryBuilder('u').addSelect(['u.passwordHash', 'u.emailNormalised']).where('u.id = :id', { id: user.id }).getOne();
+    const ok = row ? await argon2.verify(row.passwordHash, password).catch(() => false) : false;
+    if (!row || !ok) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
+    await this.dataSource.transaction(async (manager) => {
+      for (const contributor of this.registry.all()) await contributor.erase(manager, user.id);
+      await manager.delete(User, { id: user.id });
+    });
+    // Sockets close at once; rate-limit state keyed by this person goes too (the rest expires in minutes).
+    await this.events.publish('session.revoked', { userId: user.id });
+    const accountKey = createHash('sha256').update(row.emailNormalised).digest('hex').slice(0, 32);
+    await this.redis.client.del(this.redis.key('login-failures', 'account', accountKey)).catch(() => undefined);
+    this.logger.log({ event: 'erasure', userId: user.id }, 'account erased');
+  }
+}
