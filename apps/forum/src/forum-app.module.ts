@@ -3,16 +3,22 @@ import { APP_GUARD } from '@nestjs/core';
 import { KindredConfig, KindredConfigModule } from '@kindred/config';
 import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
+import { ForumModule } from '@kindred/forum';
 import { GroupsModule } from '@kindred/groups';
 import { createLoggerModule } from '@kindred/http';
 import { AuthGuard, IdentityModule } from '@kindred/identity';
+import { ModerationModule } from '@kindred/moderation';
 import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
 import { GROUPS_CONTROLLERS } from './groups/groups.controllers';
 import { AuthController } from './identity/auth.controller';
+import { DataRightsController } from './identity/data-rights.controller';
 import { MeController } from './identity/me.controller';
+import { ForumController } from './forum/forum.controller';
+import { ReviewController } from './moderation/review.controller';
+import { RulesController } from './moderation/rules.controller';
 
 @Module({})
 export class ForumAppModule {
@@ -30,8 +36,10 @@ export class ForumAppModule {
         IdentityModule,
         GroupsModule,
         NotificationsModule,
+        ModerationModule,
+        ForumModule,
       ],
-      controllers: [AuthController, MeController, ...GROUPS_CONTROLLERS],
+      controllers: [AuthController, MeController, DataRightsController, ...GROUPS_CONTROLLERS, ForumController, RulesController, ReviewController],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };
   }
