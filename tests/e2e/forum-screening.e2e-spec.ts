@@ -29,7 +29,6 @@ describe('forum and the screening pipeline', () => {
   }
 
   async function openItems(moderator: Person, groupId: string): Promise<Array<Record<string, any>>> {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const response = await request(forum.url).get(`/groups/${groupId}/review-items?status=open`).set(bearer(moderator)).expect(200);
     return response.body.items;
   }

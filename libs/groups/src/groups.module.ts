@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { IdentityModule } from '@kindred/identity';
+import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { NotificationsModule } from '@kindred/notifications';
 import { SignpostingModule } from '@kindred/signposting';
 import { AgreementAcceptance } from './agreements/agreement-acceptance.entity';
@@ -10,6 +10,7 @@ import { Application } from './applications/application.entity';
 import { ApplicationsService } from './applications/applications.service';
 import { Group } from './group/group.entity';
 import { GroupsService } from './group/groups.service';
+import { GroupsPersonalData } from './groups-personal-data';
 import { Membership } from './membership/membership.entity';
 import { MembershipService } from './membership/membership.service';
 import { ParticipationService } from './membership/participation.service';
@@ -26,7 +27,16 @@ const SERVICES = [GroupsService, AgreementsService, ParticipationService, Member
     NotificationsModule,
     SignpostingModule,
   ],
-  providers: SERVICES,
+  providers: [...SERVICES, GroupsPersonalData],
   exports: SERVICES,
 })
-export class GroupsModule {}
+export class GroupsModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly groupsData: GroupsPersonalData,
+  ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this.groupsData);
+  }
+}

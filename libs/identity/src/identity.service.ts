@@ -204,6 +204,12 @@ export class IdentityService {
     return new Map((rows as Array<{ id: string; display_name: string }>).map((r) => [r.id, r.display_name]));
   }
 
+  /** Platform admins, who are told when something escalates. */
+  async adminIds(): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT id FROM users WHERE is_admin`)) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
+
   /** `npm run admin:create`: creates an admin account, or promotes the existing one with that email. */
   async createOrPromoteAdmin(input: { email: string; password: string; displayName: string }): Promise<{ id: string; created: boolean }> {
     const existing = await this.dataSource.getRepository(User).findOne({ where: { emailNormalised: normaliseEmail(input.email) } });

@@ -1,11 +1,22 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { Notice } from './notice.entity';
+import { NoticesPersonalData } from './notices-personal-data';
 import { NoticesService } from './notices.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Notice])],
-  providers: [NoticesService],
+  imports: [TypeOrmModule.forFeature([Notice]), IdentityModule],
+  providers: [NoticesService, NoticesPersonalData],
   exports: [NoticesService],
 })
-export class NotificationsModule {}
+export class NotificationsModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly noticesData: NoticesPersonalData,
+  ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this.noticesData);
+  }
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, DomainError, FieldError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
-import type { AuthUser } from '@kindred/identity';
+import { AuthUser, IdentityService } from '@kindred/identity';
 import { SignpostingService } from '@kindred/signposting';
 import { AgreementsService, AgreementView } from '../agreements/agreements.service';
 import { Eligibility, validateEligibility } from '../eligibility/eligibility';
@@ -61,6 +61,7 @@ export class GroupsService {
     private readonly agreements: AgreementsService,
     private readonly participation: ParticipationService,
     private readonly signposting: SignpostingService,
+    private readonly identity: IdentityService,
   ) {}
 
   /** The directory, by name. */
@@ -169,9 +170,9 @@ export class GroupsService {
   }
 
   /** Platform admins. (Reads the identity context's users table; IdentityService has no such query yet.) */
-  async adminIds(): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT id FROM users WHERE is_admin`)) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+  /** Admins are an identity fact; asked of the identity context rather than its table. */
+  adminIds(): Promise<string[]> {
+    return this.identity.adminIds();
   }
 
   private get repository() {
