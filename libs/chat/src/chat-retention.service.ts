@@ -1,0 +1,38 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** Rows deleted per statement: small enough that no statement holds its locks for long. */
+const BATCH = 1000;
+
+/**
+ * Chat is kept only as long as each group says (groups.chat_retention_days). Messages still in
+ * screening are left to the pipeline; everything else past its period goes, in batches.
+ */
+@Injectable()
+export class ChatRetentionService {
+  private readonly logger = new Logger(ChatRetentionService.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async purge(batchSize = BATCH): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const result = (await this.dataSource.query(
+        `DELETE FROM messages WHERE id IN (
+           SELECT m.id FROM messages m JOIN groups g ON g.id = m.group_id
+            WHERE m.status <> 'screening' AND m.created_at < now() - make_interval(days => g.chat_retention_days)
+            LIMIT $1
+            FOR UPDATE OF m SKIP LOCKED)
+         RETURNING id`,
+        [batchSize],
+      )) as unknown[];
+      // The postgres driver answers a DELETE with [rows, affected].
+      const deleted = Array.isArray(result[0]) ? Number(result[1]) : result.length;
+      total += deleted;
+      if (deleted < batchSize) break;
+    }
+    if (total > 0) this.logger.log({ deleted: total }, 'chat messages past their retention period purged');
+    return total;
+  }
+}

@@ -1,0 +1,205 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { EventBus } from '@kindred/events';
+import { GroupsService, MembershipService, Participant, ParticipationService } from '@kindred/groups';
+import { DomainError, Page } from '@kindred/http';
+import { AuthUser, IdentityService } from '@kindred/identity';
+import { ReportsService, screeningJobId } from '@kindred/moderation';
+import { OutboxService } from '@kindred/queues';
+import { ChatRateLimiter } from './chat-rate-limiter';
+import { CATCH_UP_LIMIT, ChatMessageView, JOIN_HISTORY_SIZE, SendAccepted, SendInput } from './chat.types';
+import { ChatMessage } from './message.entity';
+import { toMessageView } from './message-screening.source';
+
+export interface HistoryQuery {
+  before?: string;
+  after?: string;
+  limit?: number;
+}
+
+/** Where a person stands in a group, for the chat service to keep their rooms right. */
+export interface ChatStanding {
+  participant: boolean;
+  moderator: boolean;
+}
+
+/**
+ * Group chat: sending (checked, limited, stored with its screening job in one transaction),
+ * history and catch-up (published messages in the order the room saw them), and reports.
+ */
+@Injectable()
+export class ChatService {
+  private readonly logger = new Logger(ChatService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: KindredConfig,
+    private readonly participation: ParticipationService,
+    private readonly groups: GroupsService,
+    private readonly memberships: MembershipService,
+    private readonly identity: IdentityService,
+    private readonly outbox: OutboxService,
+    private readonly reports: ReportsService,
+    private readonly limiter: ChatRateLimiter,
+    private readonly events: EventBus,
+  ) {}
+
+  /** Membership, agreement, ban: NOT_A_MEMBER / AGREEMENT_REQUIRED / BANNED / NOT_FOUND. */
+  authorise(user: AuthUser, groupId: string): Promise<Participant> {
+    return this.participation.assertParticipant(user, groupId);
+  }
+
+  async send(user: AuthUser, input: SendInput): Promise<SendAccepted> {
+    const participant = await this.authorise(user, input.groupId);
+    if (participant.mutedUntil && participant.mutedUntil.getTime() > Date.now()) {
+      throw new DomainError('MUTED', `You are muted in this group until ${participant.mutedUntil.toISOString()}. You can still read.`, {
+        until: participant.mutedUntil.toISOString(),
+      });
+    }
+    const body = input.body.replace(/\r\n?/g, '\n').trim();
+    if (body.length === 0) throw DomainError.validation([{ field: 'body', message: 'body must not be blank' }]);
+    if (body.length > this.config.chat.maxMessageLength) {
+      throw new DomainError('PAYLOAD_TOO_LARGE', `A message can be at most ${this.config.chat.maxMessageLength} characters.`, { limit: this.config.chat.maxMessageLength });
+    }
+    // A retry of a send whose ack was lost: same message, no second copy, no second count.
+    const existing = await this.byClientMsgId(user.id, input.clientMsgId);
+    if (existing) return { id: existing, status: 'screening' };
+
+    const slowMode = participant.role === 'member' ? ((await this.groups.getSettings(input.groupId))?.slowModeSeconds ?? 0) : 0;
+    const rate = await this.limiter.take(user.id, input.groupId, slowMode);
+    if (!rate.allowed) {
+      throw DomainError.rateLimited(rate.retryAfterMs / 1000, `You are sending messages too quickly: please wait ${Math.max(1, Math.ceil(rate.retryAfterMs / 1000))} seconds.`);
+    }
+
+    const staged = await this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `INSERT INTO messages (group_id, author_id, body, status, revision, client_msg_id, created_at)
+         VALUES ($1, $2, $3, 'screening', 1, $4, clock_timestamp())
+         ON CONFLICT (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [input.groupId, user.id, body, input.clientMsgId],
+      )) as Array<{ id: string }>;
+      const id = rows[0]?.id;
+      if (!id) return null;
+      const job = { subject: 'message' as const, id, revision: 1 };
+      const outboxId = await this.outbox.stage(manager, 'screening', 'screen', job, screeningJobId(job));
+      return { id, outboxId };
+    });
+    if (!staged) {
+      // Lost a race with a concurrent retry of the same send.
+      const id = await this.byClientMsgId(user.id, input.clientMsgId);
+      if (!id) throw DomainError.conflict('That message could not be stored; please send it again.');
+      return { id, status: 'screening' };
+    }
+    this.outbox.dispatch([staged.outboxId]).catch((error: Error) => this.logger.warn({ err: error.message }, 'screening job will be relayed later'));
+    return { id: staged.id, status: 'screening' };
+  }
+
+  /**
+   * What a socket gets on joining: the latest messages, or with `after` everything published
+   * since that message (up to CATCH_UP_LIMIT), oldest first either way.
+   */
+  async joinHistory(user: AuthUser, groupId: string, after?: string): Promise<ChatMessageView[]> {
+    await this.authorise(user, groupId);
+    if (after) return (await this.page(groupId, { after, limit: CATCH_UP_LIMIT })).rows;
+    const { rows } = await this.page(groupId, { limit: JOIN_HISTORY_SIZE });
+    return rows.reverse();
+  }
+
+  /** REST history: `before` (or nothing) gives newest first; `after` gives oldest first. The cursor is a message id. */
+  async history(user: AuthUser, groupId: string, query: HistoryQuery): Promise<Page<ChatMessageView>> {
+    await this.authorise(user, groupId);
+    if (query.before && query.after) throw DomainError.validation([{ field: 'after', message: 'use either before or after, not both' }]);
+    const { rows, more } = await this.page(groupId, query);
+    const last = rows[rows.length - 1];
+    return { items: rows, nextCursor: more && last ? last.id : null };
+  }
+
+  async report(user: AuthUser, messageId: string, clauseKey: string, note?: string): Promise<{ id: string }> {
+    const message = await this.visibleMessage(user, messageId);
+    const report = await this.reports.report(
+      user,
+      { type: 'message', id: message.id, groupId: message.groupId, authorId: message.authorId, revision: message.revision, status: message.status },
+      clauseKey,
+      note,
+    );
+    // Enough reports hide a message pending review: it leaves every open screen, like a removal.
+    const after = await this.dataSource.getRepository(ChatMessage).findOne({ where: { id: messageId }, select: { id: true, status: true } });
+    if (message.status === 'published' && after?.status === 'hidden') await this.events.publish('message.removed', { id: message.id, groupId: message.groupId });
+    return report;
+  }
+
+  /** For keeping a connected user's rooms right after their standing in a group changed. */
+  async standing(user: AuthUser, groupId: string): Promise<ChatStanding> {
+    try {
+      const participant = await this.authorise(user, groupId);
+      return { participant: true, moderator: participant.role !== 'member' };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { participant: false, moderator: await this.participation.isModerator(user, groupId) };
+    }
+  }
+
+  /** The groups whose review alerts this user should receive. */
+  async supportedGroupIds(user: AuthUser): Promise<string[]> {
+    return (await this.memberships.membershipsOf(user.id)).filter((m) => m.role === 'supporter').map((m) => m.groupId);
+  }
+
+  private async byClientMsgId(authorId: string, clientMsgId: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT id FROM messages WHERE author_id = $1 AND client_msg_id = $2`, [authorId, clientMsgId])) as Array<{ id: string }>;
+    return rows[0]?.id ?? null;
+  }
+
+  /** A message the caller may see: anything else is 404, so its existence is not revealed. */
+  private async visibleMessage(user: AuthUser, messageId: string): Promise<ChatMessage> {
+    const message = await this.dataSource.getRepository(ChatMessage).findOne({ where: { id: messageId } });
+    if (!message || !(await this.participation.canSee(user, message.groupId))) throw DomainError.notFound('That message');
+    await this.authorise(user, message.groupId);
+    if (message.status !== 'published' && message.authorId !== user.id) throw DomainError.notFound('That message');
+    return message;
+  }
+
+  /**
+   * Published messages ordered by (published_at, id), anchored on a message of the same group.
+   * The anchor is compared in SQL so timestamps keep their full precision.
+   */
+  private async page(groupId: string, query: HistoryQuery): Promise<{ rows: ChatMessageView[]; more: boolean }> {
+    const limit = Math.min(Math.max(query.limit ?? 20, 1), CATCH_UP_LIMIT);
+    const anchorId = query.after ?? query.before;
+    if (anchorId) {
+      const anchor = (await this.dataSource.query(`SELECT published_at FROM messages WHERE id = $1 AND group_id = $2`, [anchorId, groupId])) as Array<{
+        published_at: Date | null;
+      }>;
+      if (!anchor[0]?.published_at) {
+        throw DomainError.validation([{ field: query.after ? 'after' : 'before', message: 'must be the id of a message that was published in this group' }]);
+      }
+    }
+    const forward = Boolean(query.after);
+    const params: unknown[] = [groupId, limit + 1];
+    let where = `m.group_id = $1 AND m.status = 'published'`;
+    if (anchorId) {
+      params.push(anchorId);
+      where += ` AND (m.published_at, m.id) ${forward ? '>' : '<'} (SELECT a.published_at, a.id FROM messages a WHERE a.id = $3)`;
+    }
+    const order = forward ? 'ASC' : 'DESC';
+    const rows = (await this.dataSource.query(
+      `SELECT m.id, m.group_id, m.author_id, m.body, m.created_at, m.client_msg_id FROM messages m
+        WHERE ${where} ORDER BY m.published_at ${order}, m.id ${order} LIMIT $2`,
+      params,
+    )) as Array<{ id: string; group_id: string; author_id: string | null; body: string; created_at: Date; client_msg_id: string | null }>;
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    const names = await this.identity.displayNames(page.flatMap((r) => (r.author_id ? [r.author_id] : [])));
+    return {
+      more,
+      rows: page.map((r) =>
+        toMessageView(
+          { id: r.id, groupId: r.group_id, authorId: r.author_id, body: r.body, createdAt: r.created_at, clientMsgId: r.client_msg_id } as ChatMessage,
+          names,
+        ),
+      ),
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './chat.module';
+export * from './chat.service';
+export * from './chat.types';
+export { ChatRetentionService } from './chat-retention.service';
+export type { MessageStatus } from './message.entity';
