@@ -1,18 +1,47 @@
 import { Logger, OnModuleInit } from '@nestjs/common';
-import { OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import { ChatService } from '@kindred/chat';
 import { EventBus } from '@kindred/events';
-import type { AuthUser } from '@kindred/identity';
+import { DomainError } from '@kindred/http';
+import { AuthUser, IdentityService } from '@kindred/identity';
+import { parseGroup, parseJoin, parseSend, Parsed } from './chat-payloads';
+import { handshakeToken } from './kindred-io.adapter';
 
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+export const groupRoom = (groupId: string) => `group:${groupId}`;
+export const moderatorsRoom = (groupId: string) => `moderators:${groupId}`;
+export const ADMINS_ROOM = 'admins';
 
+type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string; [key: string]: unknown } };
+
+/** A socket's session is looked up again at most this often for cheap events (typing); sends and joins always look. */
+const SESSION_RECHECK_MS = 5_000;
+/** Typing indicators are a courtesy: at most one per socket and group in this interval reaches the room. */
+const TYPING_INTERVAL_MS = 2_000;
+
+/**
+ * The chat service's socket events. Every event is checked on its own — session, membership,
+ * agreement, mute, ban — because all of them can change while a socket stays open.
+ *
+ * Server-to-client delivery: the worker and the forum publish domain events on the events lib
+ * (Redis pub/sub), which every chat instance receives; each instance then emits with
+ * `server.local` to its own sockets only. We chose that over the socket.io Redis emitter because
+ * the producers stay free of socket.io (rooms and payload shapes live here alone, and nothing
+ * else broadcasts to members), the same events also drive room upkeep (bans, logouts), and
+ * `.local` means each socket gets each event exactly once however many instances run.
+ */
 @WebSocketGateway()
 export class ChatGateway implements OnGatewayConnection, OnModuleInit {
   private readonly logger = new Logger(ChatGateway.name);
   @WebSocketServer() server: Server;
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly identity: IdentityService,
+    private readonly chat: ChatService,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     // Every instance hears the event and closes its own sockets for those sessions.
@@ -20,11 +49,138 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit {
       const rooms = sessionIds?.length ? sessionIds.map(sessionRoom) : [userRoom(userId)];
       this.server.local.in(rooms).disconnectSockets(true);
     });
+    await this.events.subscribe('membership.changed', ({ userId, groupId }) => this.recheck(userId, groupId));
+    await this.events.subscribe('message.screened', (event) => {
+      if (event.status === 'published' && event.message) {
+        this.server.local.to(groupRoom(event.groupId)).emit('chat:message', event.message);
+      } else if (event.status === 'held') {
+        this.server.local.to(userRoom(event.authorId)).emit('chat:held', { id: event.id, groupId: event.groupId, clientMsgId: event.clientMsgId, reasons: event.reasons ?? [] });
+      } else if (event.status === 'rejected') {
+        this.server.local.to(userRoom(event.authorId)).emit('chat:rejected', {
+          id: event.id,
+          groupId: event.groupId,
+          clientMsgId: event.clientMsgId,
+          clauseKey: event.rejection?.clauseKey ?? null,
+          message: event.rejection?.message ?? '',
+        });
+      }
+    });
+    await this.events.subscribe('message.removed', ({ id, groupId }) => {
+      this.server.local.to(groupRoom(groupId)).emit('chat:removed', { id, groupId });
+    });
+    await this.events.subscribe('notice.created', ({ userId, notice }) => {
+      this.server.local.to(userRoom(userId)).emit('notice', notice);
+    });
+    await this.events.subscribe('review.changed', ({ groupId, kind, item, audience }) => {
+      // Items about a supporter's own words are for admins alone, so members can report volunteers safely.
+      const rooms = audience === 'admins' ? [ADMINS_ROOM] : [moderatorsRoom(groupId), ADMINS_ROOM];
+      this.server.local.to(rooms).emit(kind, item);
+    });
   }
 
   async handleConnection(socket: Socket): Promise<void> {
     const user = socket.data.user as AuthUser;
-    await socket.join([userRoom(user.id), sessionRoom(user.sessionId)]);
+    socket.data.sessionCheckedAt = Date.now();
+    socket.data.typedAt = new Map<string, number>();
+    const rooms = [userRoom(user.id), sessionRoom(user.sessionId)];
+    if (user.isAdmin) rooms.push(ADMINS_ROOM);
+    try {
+      rooms.push(...(await this.chat.supportedGroupIds(user)).map(moderatorsRoom));
+    } catch (error) {
+      this.logger.warn({ userId: user.id, err: (error as Error).message }, 'review alerts not joined for this socket');
+    }
+    await socket.join(rooms);
     this.logger.debug({ userId: user.id }, 'socket connected');
   }
+
+  @SubscribeMessage('chat:join')
+  join(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
+    return this.handle(socket, parseJoin(payload), { fresh: true }, async (user, { groupId, after }) => {
+      await this.chat.authorise(user, groupId);
+      // Join first, then read: a message published in between may arrive twice (clients keep by id), never not at all.
+      await socket.join(groupRoom(groupId));
+      try {
+        return { ok: true, history: await this.chat.joinHistory(user, groupId, after) };
+      } catch (error) {
+        await socket.leave(groupRoom(groupId));
+        throw error;
+      }
+    });
+  }
+
+  @SubscribeMessage('chat:leave')
+  leave(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
+    return this.handle(socket, parseGroup(payload), { fresh: false }, async (_user, { groupId }) => {
+      await socket.leave(groupRoom(groupId));
+      return { ok: true };
+    });
+  }
+
+  @SubscribeMessage('chat:send')
+  send(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
+    return this.handle(socket, parseSend(payload), { fresh: true }, async (user, input) => ({ ok: true, ...(await this.chat.send(user, input)) }));
+  }
+
+  @SubscribeMessage('chat:typing')
+  typing(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
+    return this.handle(socket, parseGroup(payload), { fresh: false }, async (user, { groupId }) => {
+      // The room is joined only after authorisation and left when standing changes (membership.changed).
+      if (!socket.rooms.has(groupRoom(groupId))) throw new DomainError('NOT_A_MEMBER', 'Join the group chat before typing in it.');
+      const typedAt = socket.data.typedAt as Map<string, number>;
+      const now = Date.now();
+      if (now - (typedAt.get(groupId) ?? 0) >= TYPING_INTERVAL_MS) {
+        typedAt.set(groupId, now);
+        socket.to(groupRoom(groupId)).emit('chat:typing', { groupId, user: { id: user.id, displayName: user.displayName } });
+      }
+      return { ok: true };
+    });
+  }
+
+  /** Validates, re-establishes who is asking, runs the action, and turns failures into error acks. */
+  private async handle<T>(socket: Socket, parsed: Parsed<T>, options: { fresh: boolean }, action: (user: AuthUser, input: T) => Promise<Ack>): Promise<Ack> {
+    if (!parsed.ok) return fail('VALIDATION_FAILED', parsed.message);
+    try {
+      const user = await this.currentUser(socket, options.fresh);
+      if (!user) {
+        // The session ended (logout, ban, erasure, expiry) and this instance has not closed the socket yet.
+        setImmediate(() => socket.disconnect(true));
+        return fail('UNAUTHENTICATED', 'Your session has ended. Please sign in again.');
+      }
+      return await action(user, parsed.value);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        this.logger.debug({ code: error.code, userId: (socket.data.user as AuthUser | undefined)?.id }, 'socket event refused');
+        return fail(error.code, error.detail, error.extra);
+      }
+      this.logger.error({ err: (error as Error).message }, 'socket event failed');
+      return fail('INTERNAL', 'Something went wrong on our side. Please try again.');
+    }
+  }
+
+  private async currentUser(socket: Socket, fresh: boolean): Promise<AuthUser | null> {
+    const cached = socket.data.user as AuthUser;
+    if (!fresh && Date.now() - (socket.data.sessionCheckedAt as number) < SESSION_RECHECK_MS) return cached;
+    const user = await this.identity.authenticate(handshakeToken(socket));
+    if (!user || user.sessionId !== cached.sessionId) return null;
+    socket.data.user = user;
+    socket.data.sessionCheckedAt = Date.now();
+    return user;
+  }
+
+  /** After a change of standing: leave what the user may no longer see, and follow a new supporter role. */
+  private async recheck(userId: string, groupId: string): Promise<void> {
+    const sockets = await this.server.local.in(userRoom(userId)).fetchSockets();
+    if (sockets.length === 0) return;
+    const user = sockets[0]!.data.user as AuthUser;
+    const standing = await this.chat.standing(user, groupId);
+    for (const socket of sockets) {
+      if (!standing.participant) void socket.leave(groupRoom(groupId));
+      if (standing.moderator && !user.isAdmin) void socket.join(moderatorsRoom(groupId));
+      else void socket.leave(moderatorsRoom(groupId));
+    }
+  }
+}
+
+function fail(code: string, message: string, extra: Record<string, unknown> = {}): Ack {
+  return { ok: false, error: { code, message, ...extra } };
 }

@@ -2,10 +2,16 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type IORedis from 'ioredis';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { KindredConfig } from '@kindred/config';
 import { bearerToken, IdentityService } from '@kindred/identity';
 import { openRedis } from '@kindred/redis';
+
+/** The session token a socket connected with: `auth.token`, or a Bearer header from native clients. */
+export function handshakeToken(socket: Pick<Socket, 'handshake'>): string | undefined {
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  return typeof auth?.token === 'string' ? auth.token : bearerToken(socket.handshake.headers.authorization);
+}
 
 /**
  * socket.io for Kindred: rooms shared across instances through Redis, a small message size,
@@ -45,8 +51,7 @@ export class KindredIoAdapter extends IoAdapter {
 
     const identity = this.app.get(IdentityService);
     server.use((socket, next) => {
-      const auth = socket.handshake.auth as { token?: unknown } | undefined;
-      const token = typeof auth?.token === 'string' ? auth.token : bearerToken(socket.handshake.headers.authorization);
+      const token = handshakeToken(socket);
       identity
         .authenticate(token)
         .then((user) => {
