@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ChatModule } from '@kindred/chat';
 import { KindredConfig, KindredConfigModule } from '@kindred/config';
 import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
@@ -12,6 +13,7 @@ import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
+import { ChatController } from './chat/chat.controller';
 import { GROUPS_CONTROLLERS } from './groups/groups.controllers';
 import { AuthController } from './identity/auth.controller';
 import { DataRightsController } from './identity/data-rights.controller';
@@ -38,8 +40,9 @@ export class ForumAppModule {
         NotificationsModule,
         ModerationModule,
         ForumModule,
+        ChatModule,
       ],
-      controllers: [AuthController, MeController, DataRightsController, ...GROUPS_CONTROLLERS, ForumController, RulesController, ReviewController],
+      controllers: [AuthController, MeController, DataRightsController, ...GROUPS_CONTROLLERS, ForumController, ChatController, RulesController, ReviewController],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };
   }

@@ -1,0 +1,27 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ChatService } from '@kindred/chat';
+import { DomainError } from '@kindred/http';
+import { AuthUser, CurrentUser } from '@kindred/identity';
+import { MessageHistoryQuery, MessageReportDto } from './chat.dto';
+
+const id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound(what) });
+
+/** Chat history and reports over HTTP; live chat itself is the chat service's socket.io. */
+@ApiTags('chat')
+@ApiBearerAuth()
+@Controller()
+export class ChatController {
+  constructor(private readonly chat: ChatService) {}
+
+  /** `nextCursor` is a message id: pass it as `before` (or `after`) for the next page. */
+  @Get('groups/:groupId/messages')
+  history(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string, @Query() query: MessageHistoryQuery) {
+    return this.chat.history(user, groupId, query);
+  }
+
+  @Post('messages/:messageId/reports')
+  report(@CurrentUser() user: AuthUser, @Param('messageId', id('That message')) messageId: string, @Body() body: MessageReportDto) {
+    return this.chat.report(user, messageId, body.clauseKey, body.note);
+  }
+}
