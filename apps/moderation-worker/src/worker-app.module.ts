@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ChatModule } from '@kindred/chat';
 import { KindredConfig, KindredConfigModule } from '@kindred/config';
 import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
@@ -27,6 +28,8 @@ export class WorkerAppModule {
         ModerationModule,
         // Registers the post screening source with the pipeline.
         ForumModule,
+        // Registers the chat message screening source, and provides the chat retention purge.
+        ChatModule,
       ],
       providers: [Housekeeping, WorkerRunner],
     };

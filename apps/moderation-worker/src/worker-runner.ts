@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Worker } from 'bullmq';
+import { ChatRetentionService } from '@kindred/chat';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { JobHandlers, QueueProducer, startJobRunners } from '@kindred/queues';
@@ -18,6 +19,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly housekeeping: Housekeeping,
     private readonly screening: ScreeningService,
     private readonly sweeper: ScreeningSweeper,
+    private readonly chatRetention: ChatRetentionService,
   ) {}
 
   handlers(): JobHandlers {
@@ -28,6 +30,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
       housekeeping: {
         'prune-sessions': () => this.housekeeping.pruneSessions(),
         'prune-outbox': () => this.housekeeping.pruneOutbox(),
+      },
+      retention: {
+        purge: () => this.chatRetention.purge(),
       },
     };
   }
@@ -53,6 +58,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
         const housekeeping = this.producer.queue('housekeeping');
         await housekeeping.upsertJobScheduler('prune-sessions', { every: 3600_000 }, { name: 'prune-sessions', data: {} });
         await housekeeping.upsertJobScheduler('prune-outbox', { every: 600_000 }, { name: 'prune-outbox', data: {} });
+        await this.producer.queue('retention').upsertJobScheduler('purge', { every: this.config.retention.intervalSeconds * 1000 }, { name: 'purge', data: {} });
       } catch (error) {
         this.logger.warn({ err: (error as Error).message }, 'job schedulers not registered yet');
       }
