@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { io, Socket } from 'socket.io-client';
+import { DataSource } from 'typeorm';
+import { MembershipService } from '@kindred/groups';
+import { bearer, Person, registerAndLogin } from '../support/people';
+import { appointedSupporter, createAdmin, createGroup, joinedMember, referralCode } from '../support/community';
+import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
+import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
+
+type Ack = { ok: boolean; error?: { code: string; message: string; [k: string]: unknown }; [k: string]: any };
+
+const CRISIS = "I can't cope any more. I want to end my life tonight.";
+
+describe('group chat', () => {
+  let forum: RunningHttpApp;
+  let chat: RunningHttpApp;
+  let worker: WorkerApp;
+  let admin: Person;
+  let groupId: string;
+  let code: string;
+  let supporter: Person;
+  const sockets: Socket[] = [];
+
+  function connect(person: Person, url = chat.url): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = io(url, { auth: { token: person.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000 });
+      sockets.push(socket);
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', (error) => reject(error));
+    });
+  }
+
+  function emit(socket: Socket, event: string, payload: unknown, timeoutMs = 5000): Promise<Ack> {
+    return socket.timeout(timeoutMs).emitWithAck(event, payload);
+  }
+
+  /** Resolves with the first `event` matching `match`, or rejects after `timeoutMs`. */
+  function next<T = any>(socket: Socket, event: string, match: (payload: T) => boolean = () => true, timeoutMs = 15_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.off(event, listener);
+        reject(new Error(`no ${event} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (payload: T) => {
+        if (!match(payload)) return;
+        clearTimeout(timer);
+        socket.off(event, listener);
+        resolve(payload);
+      };
+      socket.on(event, listener);
+    });
+  }
+
+  /** Collects every `event` the socket receives from now on. */
+  function record<T = any>(socket: Socket, event: string): T[] {
+    const seen: T[] = [];
+    socket.on(event, (payload: T) => seen.push(payload));
+    return seen;
+  }
+
+  async function joined(person: Person, group = groupId): Promise<Socket> {
+    const socket = await connect(person);
+    const ack = await emit(socket, 'chat:join', { groupId: group });
+    expect(ack).toMatchObject({ ok: true, history: expect.any(Array) });
+    return socket;
+  }
+
+  async function send(socket: Socket, body: string, group = groupId): Promise<Ack> {
+    return emit(socket, 'chat:send', { groupId: group, body, clientMsgId: randomUUID() });
+  }
+
+  beforeAll(async () => {
+    [forum, chat, worker] = await Promise.all([startForum(), startChat(), startWorker({ SCREENING_SWEEP_AFTER_SECONDS: '2', SCREENING_SWEEP_INTERVAL_SECONDS: '1' })]);
+    admin = await createAdmin(forum);
+    groupId = await createGroup(forum, admin, { mode: 'post' });
+    code = await referralCode(forum, admin, groupId);
+    supporter = await appointedSupporter(forum, admin, groupId, code);
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await Promise.all([forum?.close(), chat?.close(), worker?.close()]);
+  });
+
+  describe('joining', () => {
+    it('gives a member the published history, oldest first, and refuses an outsider', async () => {
+      const [alice, bob] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const bobSocket = await joined(bob);
+      const delivered = record(bobSocket, 'chat:message');
+      const aliceSocket = await joined(alice);
+      const sent: string[] = [];
+      for (const body of ['First one here', 'Anyone on the afternoon dialysis shift?', 'Morning all']) {
+        const ack = await send(aliceSocket, body);
+        expect(ack).toEqual({ ok: true, id: expect.any(String), status: 'screening' });
+        sent.push(ack.id);
+      }
+      await waitFor(() => sent.every((id) => delivered.some((m) => m.id === id)));
+
+      const late = await connect(bob);
+      const ack = await emit(late, 'chat:join', { groupId });
+      const ids = (ack.history as Array<{ id: string }>).map((m) => m.id);
+      expect(ids.slice(-3)).toEqual(sent);
+      expect(ack.history.at(-1)).toEqual({
+        id: sent[2],
+        groupId,
+        author: { id: alice.id, displayName: alice.displayName },
+        body: 'Morning all',
+        createdAt: expect.any(String),
+        clientMsgId: expect.any(String),
+      });
+      expect(JSON.stringify(ack.history)).not.toContain(alice.email);
+
+      const outsider = await registerAndLogin(forum.url);
+      const outsiderSocket = await connect(outsider);
+      expect(await emit(outsiderSocket, 'chat:join', { groupId })).toMatchObject({ ok: false, error: { code: 'NOT_A_MEMBER' } });
+      expect(await send(outsiderSocket, 'let me in')).toMatchObject({ ok: false, error: { code: 'NOT_A_MEMBER' } });
+    });
+
+    it('asks a member who has not accepted the agreement to accept it first', async () => {
+      const person = await registerAndLogin(forum.url);
+      await request(forum.url).post(`/groups/${groupId}/applications`).set(bearer(person)).send({ answers: { diagnosis: 'yes' }, declaration: true, referralCode: code }).expect(201);
+      const socket = await connect(person);
+      expect(await emit(socket, 'chat:join', { groupId })).toMatchObject({ ok: false, error: { code: 'AGREEMENT_REQUIRED', version: expect.any(Number) } });
+    });
+
+    it('refuses payloads of the wrong shape as VALIDATION_FAILED', async () => {
+      const member = await joinedMember(forum, groupId, code);
+      const socket = await connect(member);
+      expect(await emit(socket, 'chat:join', { groupId: 'general' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await emit(socket, 'chat:join', 'just a string')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await emit(socket, 'chat:send', { groupId, body: 'hi', clientMsgId: 'a', status: 'published' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await emit(socket, 'chat:send', { groupId, body: 12, clientMsgId: 'a' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await emit(socket, 'chat:send', { groupId, body: '   \n ', clientMsgId: 'blank' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await emit(socket, 'chat:leave', { groupId })).toEqual({ ok: true });
+    });
+  });
+
+  describe('sending', () => {
+    it('delivers a screened message to another member, once, and a retried send is the same message', async () => {
+      const [alice, bob] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [aliceSocket, bobSocket] = await Promise.all([joined(alice), joined(bob)]);
+      const clientMsgId = randomUUID();
+      const arrived = next(bobSocket, 'chat:message', (m) => m.clientMsgId === clientMsgId);
+      const first = await emit(aliceSocket, 'chat:send', { groupId, body: 'Clinic moved my appointment again', clientMsgId });
+      const retry = await emit(aliceSocket, 'chat:send', { groupId, body: 'Clinic moved my appointment again', clientMsgId });
+      expect(retry).toEqual(first);
+      const message = await arrived;
+      expect(message).toEqual({ id: first.id, groupId, author: { id: alice.id, displayName: alice.displayName }, body: 'Clinic moved my appointment again', createdAt: expect.any(String), clientMsgId });
+      const count = await forum.app.get(DataSource).query(`SELECT count(*)::int AS n FROM messages WHERE client_msg_id = $1`, [clientMsgId]);
+      expect(count[0].n).toBe(1);
+    });
+
+    it('holds a crisis message: the author gets chat:held and a signposting notice, a supporter gets review:new, nobody else sees it', async () => {
+      const [author, other] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [authorSocket, otherSocket, supporterSocket] = await Promise.all([joined(author), joined(other), connect(supporter)]);
+      const othersSaw = record(otherSocket, 'chat:message');
+      const authorSaw = record(authorSocket, 'chat:message');
+      const clientMsgId = randomUUID();
+      const held = next(authorSocket, 'chat:held', (m) => m.clientMsgId === clientMsgId);
+      const notice = next(authorSocket, 'notice', (n) => n.kind === 'signposting');
+      const review = next(supporterSocket, 'review:new', (item) => item.subject?.body === CRISIS);
+      const othersHeld = record(otherSocket, 'chat:held');
+      const ack = await emit(authorSocket, 'chat:send', { groupId, body: CRISIS, clientMsgId });
+      expect(ack).toMatchObject({ ok: true, status: 'screening' });
+
+      expect(await held).toEqual({ id: ack.id, groupId, clientMsgId, reasons: expect.arrayContaining([expect.objectContaining({ source: 'crisis' })]) });
+      const signposting = await notice;
+      expect(signposting).toMatchObject({ kind: 'signposting', groupId, subjectId: ack.id });
+      expect(JSON.stringify(signposting.resources)).toContain('116 123');
+      const item = await review;
+      expect(item).toMatchObject({ kind: 'message', priority: 'urgent', subject: { type: 'message', id: ack.id, status: 'held' } });
+
+      // A later, ordinary message from the same author does arrive, so the held one really was not sent.
+      const ordinary = await send(authorSocket, 'Sorry, bad evening. Talking to my sister now.');
+      await next(otherSocket, 'chat:message', (m) => m.id === ordinary.id);
+      expect(othersSaw.map((m) => m.id)).not.toContain(ack.id);
+      expect(authorSaw.map((m) => m.id)).not.toContain(ack.id);
+      expect(othersHeld).toHaveLength(0);
+      const history = await request(forum.url).get(`/groups/${groupId}/messages`).set(bearer(other)).expect(200);
+      expect(history.body.items.map((m: { id: string }) => m.id)).not.toContain(ack.id);
+    });
+
+    it('rejects a blocked phrase and tells the author alone, citing the clause', async () => {
+      const group = await createGroup(forum, admin, { mode: 'post' });
+      const groupCode = await referralCode(forum, admin, group);
+      await request(forum.url).post(`/groups/${group}/rules`).set(bearer(admin)).send({ pattern: 'buy now', match: 'phrase', action: 'block', clauseKey: 'no-selling-or-recruiting' }).expect(201);
+      const [author, other] = await Promise.all([joinedMember(forum, group, groupCode), joinedMember(forum, group, groupCode)]);
+      const [authorSocket, otherSocket] = await Promise.all([joined(author, group), joined(other, group)]);
+      const othersRejected = record(otherSocket, 'chat:rejected');
+      const clientMsgId = randomUUID();
+      const rejected = next(authorSocket, 'chat:rejected', (m) => m.clientMsgId === clientMsgId);
+      const ack = await emit(authorSocket, 'chat:send', { groupId: group, body: 'Great offer, buy now!', clientMsgId });
+      expect(await rejected).toEqual({ id: ack.id, groupId: group, clientMsgId, clauseKey: 'no-selling-or-recruiting', message: expect.any(String) });
+      expect(othersRejected).toHaveLength(0);
+    });
+
+    it('removes a reported message from every open screen when a supporter decides to remove it', async () => {
+      const [author, reporter] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [authorSocket, reporterSocket] = await Promise.all([joined(author), joined(reporter)]);
+      const ack = await send(authorSocket, 'Honestly the nurses on my unit are useless.');
+      await next(reporterSocket, 'chat:message', (m) => m.id === ack.id);
+      await request(forum.url).post(`/messages/${ack.id}/reports`).set(bearer(reporter)).send({ clauseKey: 'respect', note: 'unkind' }).expect(201);
+      await request(forum.url).post(`/messages/${ack.id}/reports`).set(bearer(reporter)).send({ clauseKey: 'respect' }).expect(409);
+      await request(forum.url).post(`/messages/${randomUUID()}/reports`).set(bearer(reporter)).send({ clauseKey: 'respect' }).expect(404);
+      const items = await request(forum.url).get(`/groups/${groupId}/review-items?status=open`).set(bearer(supporter)).expect(200);
+      const item = items.body.items.find((i: Record<string, any>) => i.subject?.id === ack.id);
+      expect(item).toMatchObject({ kind: 'report', subject: { type: 'message', id: ack.id } });
+
+      const removedForReporter = next(reporterSocket, 'chat:removed', (m) => m.id === ack.id);
+      const removedForAuthor = next(authorSocket, 'chat:removed', (m) => m.id === ack.id);
+      await request(forum.url).post(`/review-items/${item.id}/decision`).set(bearer(supporter)).send({ action: 'remove', clauseKey: 'respect' }).expect(200);
+      expect(await removedForReporter).toEqual({ id: ack.id, groupId });
+      await removedForAuthor;
+      const history = await request(forum.url).get(`/groups/${groupId}/messages`).set(bearer(reporter)).expect(200);
+      expect(history.body.items.map((m: { id: string }) => m.id)).not.toContain(ack.id);
+    });
+
+    it('acks MUTED, with the time the mute ends, for a muted member', async () => {
+      const member = await joinedMember(forum, groupId, code);
+      const socket = await joined(member);
+      const until = new Date(Date.now() + 3_600_000);
+      await forum.app.get(MembershipService).mute(member.id, groupId, until);
+      const ack = await send(socket, 'Can anyone hear me?');
+      expect(ack).toMatchObject({ ok: false, error: { code: 'MUTED', until: until.toISOString() } });
+    });
+
+    it('drops a banned member from the room within a second', async () => {
+      const [member, other] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [memberSocket, otherSocket] = await Promise.all([joined(member), joined(other)]);
+      const memberSaw = record(memberSocket, 'chat:message');
+      await forum.app.get(MembershipService).ban(member.id, groupId);
+      await sleep(1000);
+      const ack = await send(otherSocket, 'Did everyone see the new parking rules?');
+      await next(otherSocket, 'chat:message', (m) => m.id === ack.id);
+      await sleep(300);
+      expect(memberSaw.map((m) => m.id)).not.toContain(ack.id);
+      expect(await send(memberSocket, 'still here?')).toMatchObject({ ok: false, error: { code: 'BANNED' } });
+    });
+
+    it('after logout the socket is closed within a second and cannot send', async () => {
+      const member = await joinedMember(forum, groupId, code);
+      const socket = await joined(member);
+      const closed = next(socket, 'disconnect', () => true, 1000);
+      await request(forum.url).post('/auth/logout').set(bearer(member)).expect(204);
+      await closed;
+      await expect(connect(member)).rejects.toThrow('UNAUTHENTICATED');
+    });
+
+    it('checks the session on every send, even if the revocation event never arrived', async () => {
+      const member = await joinedMember(forum, groupId, code);
+      const socket = await joined(member);
+      // Revoke in the database only, with no event: the next send must still be refused.
+      await forum.app.get(DataSource).query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1`, [member.id]);
+      expect(await send(socket, 'hello?')).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    });
+
+    it('refuses an oversized message', async () => {
+      const member = await joinedMember(forum, groupId, code);
+      const socket = await joined(member);
+      const limit = chat.config.chat.maxMessageLength;
+      expect(await send(socket, 'x'.repeat(limit + 1))).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+      expect(await send(socket, 'x'.repeat(limit))).toMatchObject({ ok: true });
+    });
+
+    it('refuses a flood with RATE_LIMITED, counted in Redis', async () => {
+      const member = await joinedMember(forum, groupId, code);
+      const socket = await joined(member);
+      const perWindow = chat.config.chat.messagesPerWindow;
+      const acks = await Promise.all(Array.from({ length: perWindow + 5 }, (_, i) => send(socket, `flood ${i}`)));
+      expect(acks.filter((a) => a.ok)).toHaveLength(perWindow);
+      const refused = acks.filter((a) => !a.ok);
+      expect(refused).toHaveLength(5);
+      expect(refused[0]).toMatchObject({ error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
+    });
+
+    it('applies the group slow mode to members but not to supporters', async () => {
+      const group = await createGroup(forum, admin, { mode: 'post' }, { slowModeSeconds: 60 });
+      const groupCode = await referralCode(forum, admin, group);
+      const [member, groupSupporter] = await Promise.all([joinedMember(forum, group, groupCode), appointedSupporter(forum, admin, group, groupCode)]);
+      const [memberSocket, supporterSocket] = await Promise.all([joined(member, group), joined(groupSupporter, group)]);
+      expect(await send(memberSocket, 'one', group)).toMatchObject({ ok: true });
+      expect(await send(memberSocket, 'two', group)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      expect(await send(supporterSocket, 'one', group)).toMatchObject({ ok: true });
+      expect(await send(supporterSocket, 'two', group)).toMatchObject({ ok: true });
+    });
+
+    it('shows typing to the rest of the room, not to the typist, and only once joined', async () => {
+      const [alice, bob] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [aliceSocket, bobSocket] = await Promise.all([joined(alice), joined(bob)]);
+      const aliceSaw = record(aliceSocket, 'chat:typing');
+      const bobSees = next(bobSocket, 'chat:typing', (t) => t.user.id === alice.id);
+      expect(await emit(aliceSocket, 'chat:typing', { groupId })).toEqual({ ok: true });
+      expect(await bobSees).toEqual({ groupId, user: { id: alice.id, displayName: alice.displayName } });
+      expect(aliceSaw).toHaveLength(0);
+      const stranger = await connect(await registerAndLogin(forum.url));
+      expect(await emit(stranger, 'chat:typing', { groupId })).toMatchObject({ ok: false, error: { code: 'NOT_A_MEMBER' } });
+    });
+  });
+
+  describe('history over HTTP', () => {
+    it('pages back with before (newest first) and forward with after (oldest first)', async () => {
+      const group = await createGroup(forum, admin, { mode: 'post' });
+      const groupCode = await referralCode(forum, admin, group);
+      const [alice, bob] = await Promise.all([joinedMember(forum, group, groupCode), joinedMember(forum, group, groupCode)]);
+      const [aliceSocket, bobSocket] = await Promise.all([joined(alice, group), joined(bob, group)]);
+      const delivered = record(bobSocket, 'chat:message');
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const ack = await send(aliceSocket, `message ${i}`, group);
+        // One at a time, so the order of publication is the order of sending.
+        await waitFor(() => delivered.some((m) => m.id === ack.id));
+        ids.push(ack.id);
+      }
+      const page1 = await request(forum.url).get(`/groups/${group}/messages?limit=2`).set(bearer(bob)).expect(200);
+      expect(page1.body.items.map((m: { id: string }) => m.id)).toEqual([ids[4], ids[3]]);
+      expect(page1.body.nextCursor).toBe(ids[3]);
+      const page2 = await request(forum.url).get(`/groups/${group}/messages?limit=2&before=${page1.body.nextCursor}`).set(bearer(bob)).expect(200);
+      expect(page2.body.items.map((m: { id: string }) => m.id)).toEqual([ids[2], ids[1]]);
+      const since = await request(forum.url).get(`/groups/${group}/messages?after=${ids[1]}`).set(bearer(bob)).expect(200);
+      expect(since.body).toEqual({ items: expect.any(Array), nextCursor: null });
+      expect(since.body.items.map((m: { id: string }) => m.id)).toEqual([ids[2], ids[3], ids[4]]);
+
+      const outsider = await registerAndLogin(forum.url);
+      const refused = await request(forum.url).get(`/groups/${group}/messages`).set(bearer(outsider)).expect(403);
+      expect(refused.body.code).toBe('NOT_A_MEMBER');
+      await request(forum.url).get(`/groups/${group}/messages?before=${ids[0]}&after=${ids[1]}`).set(bearer(bob)).expect(422);
+      await request(forum.url).get(`/groups/${group}/messages?after=${randomUUID()}`).set(bearer(bob)).expect(422);
+      await request(forum.url).get(`/groups/${group}/messages?after=latest`).set(bearer(bob)).expect(422);
+    });
+  });
+
+  describe('retention', () => {
+    it('purges exactly the messages past their group’s retention period, in batches', async () => {
+      const db = forum.app.get(DataSource);
+      const [shortGroup, longGroup] = [await createGroup(forum, admin), await createGroup(forum, admin)];
+      await db.query(`UPDATE groups SET chat_retention_days = 7 WHERE id = $1`, [shortGroup]);
+      await db.query(`UPDATE groups SET chat_retention_days = 30 WHERE id = $1`, [longGroup]);
+      const seed = async (group: string, ageDays: number, status = 'published'): Promise<string> => {
+        const [row] = await db.query(
+          `INSERT INTO messages (group_id, author_id, body, status, created_at, published_at) VALUES ($1, $2, 'old words', $3, now() - make_interval(days => $4), now() - make_interval(days => $4)) RETURNING id`,
+          [group, admin.id, status, ageDays],
+        );
+        return row.id;
+      };
+      const expired = [await seed(shortGroup, 8), await seed(shortGroup, 10, 'held'), await seed(shortGroup, 40, 'removed'), await seed(longGroup, 31), await seed(longGroup, 60, 'rejected')];
+      const kept = [await seed(shortGroup, 6), await seed(longGroup, 8), await seed(longGroup, 29), await seed(shortGroup, 9, 'screening')];
+
+      const { ChatRetentionService } = await import('@kindred/chat');
+      await worker.context.get(ChatRetentionService).purge(2);
+      const left = (await db.query(`SELECT id FROM messages WHERE id = ANY($1::uuid[])`, [[...expired, ...kept]])) as Array<{ id: string }>;
+      expect(left.map((r) => r.id).sort()).toEqual([...kept].sort());
+    });
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
