@@ -1,0 +1,61 @@
+import { io, type Socket } from 'socket.io-client';
+import { tokenStore } from './api';
+
+declare global {
+  interface Window {
+    /** Optional runtime override of the chat service's address (set before the app loads). */
+    KINDRED_CHAT_URL?: string;
+  }
+}
+
+/**
+ * Where the chat service (socket.io) lives: VITE_CHAT_URL at build time, a runtime override, or by
+ * default the page's own host on port 3001.
+ */
+export function chatUrl(): string {
+  if (window.KINDRED_CHAT_URL) return window.KINDRED_CHAT_URL;
+  const built = import.meta.env.VITE_CHAT_URL as string | undefined;
+  if (built) return built;
+  return `${window.location.protocol}//${window.location.hostname}:3001`;
+}
+
+let socket: Socket | null = null;
+let socketToken: string | null = null;
+
+/** One shared connection per signed-in session; a new token gets a new connection. */
+export function chatSocket(): Socket | null {
+  const token = tokenStore.get();
+  if (!token) {
+    closeChatSocket();
+    return null;
+  }
+  if (socket && socketToken === token) return socket;
+  closeChatSocket();
+  socketToken = token;
+  socket = io(chatUrl(), { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+  return socket;
+}
+
+export function closeChatSocket(): void {
+  socket?.disconnect();
+  socket = null;
+  socketToken = null;
+}
+
+export interface Ack {
+  ok: boolean;
+  error?: { code: string; message: string };
+  [key: string]: unknown;
+}
+
+/** Emits with an ack, and gives up after a while so the screen can say so. */
+export function emitWithAck(event: string, payload: unknown, timeoutMs = 8000): Promise<Ack> {
+  const s = chatSocket();
+  if (!s) return Promise.resolve({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'Please sign in.' } });
+  return new Promise((resolve) => {
+    s.timeout(timeoutMs).emit(event, payload, (err: Error | null, ack: Ack) => {
+      if (err) resolve({ ok: false, error: { code: 'TIMEOUT', message: 'The chat service did not answer. Please try again.' } });
+      else resolve(ack ?? { ok: false, error: { code: 'UNKNOWN', message: 'No answer from chat.' } });
+    });
+  });
+}

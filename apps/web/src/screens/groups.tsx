@@ -1,0 +1,281 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, formatTime, items, type Agreement, type Group, type TopicSummary } from '../api';
+import { Link, useRouter } from '../router';
+import { membershipOf, useSession } from '../session';
+import { useAgreementRedirect } from './forum';
+import { ErrorMessage, Field, Loading, PageTitle, Status, useLoad } from '../ui';
+
+export function Directory() {
+  const { me } = useSession();
+  const groups = useLoad(async () => items<Group>(await api('GET', '/groups')), []);
+  return (
+    <>
+      <PageTitle>Groups</PageTitle>
+      <p>Each group is a private space for people living with the same condition. Nobody outside a group can read what is said in it.</p>
+      {groups.loading ? <Loading what="Loading groups" /> : null}
+      <ErrorMessage error={groups.error} />
+      {groups.data && groups.data.length === 0 ? <p>There are no groups yet.</p> : null}
+      <ul className="cards">
+        {groups.data?.map((g) => {
+          const membership = membershipOf(me, g.id);
+          return (
+            <li key={g.id} className="card">
+              <h2>
+                <Link to={`/community/${g.id}`}>{g.name}</Link>
+              </h2>
+              <p>{g.description}</p>
+              <p className="hint">
+                For people living with {g.condition}
+                {g.eligibility?.minAge || g.eligibility?.maxAge ? `, aged ${g.eligibility.minAge ?? 18}${g.eligibility.maxAge ? ` to ${g.eligibility.maxAge}` : ' and over'}` : ''}.
+              </p>
+              {membership ? <p className="badge">{membership.role === 'supporter' ? 'You are a supporter here' : 'You are a member'}</p> : null}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+/** Topics of a group, or what the person needs to do first (sign in, apply, accept the agreement). */
+export function GroupHome({ groupId }: { groupId: string }) {
+  const { me } = useSession();
+  const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
+  const membership = membershipOf(me, groupId);
+  const canRead = Boolean(membership || me?.isAdmin);
+  const topics = useLoad(async () => (canRead ? items<TopicSummary>(await api('GET', `/groups/${groupId}/topics`)) : []), [groupId, canRead]);
+  const [shown, setShown] = useState<Set<string>>(new Set());
+
+  useAgreementRedirect(topics.error, groupId);
+  const g = group.data;
+  return (
+    <>
+      <PageTitle>{g ? g.name : 'Group'}</PageTitle>
+      <ErrorMessage error={group.error} />
+      {g ? <p>{g.description}</p> : null}
+      {!me ? (
+        <p>
+          <Link to={`/sign-in?next=/community/${groupId}`}>Sign in</Link> or <Link to="/register">create an account</Link> to apply to join this group.
+        </p>
+      ) : null}
+      {me && !canRead ? (
+        <p>
+          <Link className="button" to={`/community/${groupId}/apply`}>
+            Apply to join
+          </Link>
+        </p>
+      ) : null}
+      {canRead ? (
+        <section aria-labelledby="topics-title">
+          <div className="section-head">
+            <h2 id="topics-title">Topics</h2>
+            <Link className="button" to={`/community/${groupId}/new-topic`}>
+              Start a topic
+            </Link>
+          </div>
+          {topics.loading ? <Loading what="Loading topics" /> : null}
+          <ErrorMessage error={topics.error} />
+          {topics.data && topics.data.length === 0 ? <p>No topics yet. You could start the first one.</p> : null}
+          <ul className="topics">
+            {topics.data?.map((t) => {
+              const hidden = Boolean(t.contentWarning) && !shown.has(t.id);
+              return (
+                <li key={t.id} className="topic">
+                  {t.contentWarning ? (
+                    <p className="content-warning">
+                      <span>Content warning: {t.contentWarning}</span>{' '}
+                      <button
+                        type="button"
+                        className="secondary small"
+                        aria-expanded={!hidden}
+                        onClick={() =>
+                          setShown((s) => {
+                            const next = new Set(s);
+                            if (next.has(t.id)) next.delete(t.id);
+                            else next.add(t.id);
+                            return next;
+                          })
+                        }
+                      >
+                        {hidden ? 'Show this topic' : 'Hide this topic'}
+                      </button>
+                    </p>
+                  ) : null}
+                  {hidden ? null : (
+                    <>
+                      <Link to={`/thread/${t.id}`} className="topic-title">
+                        {t.title}
+                      </Link>
+                      <p className="hint">
+                        Started by {t.author?.displayName ?? 'Former member'} · {t.replyCount} {t.replyCount === 1 ? 'reply' : 'replies'} · last activity{' '}
+                        {formatTime(t.lastActivityAt)}
+                      </p>
+                    </>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+export function Apply({ groupId }: { groupId: string }) {
+  const { me, refresh } = useSession();
+  const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
+  const [answers, setAnswers] = useState<Record<string, string>>({});
+  const [declaration, setDeclaration] = useState(false);
+  const [referralCode, setReferralCode] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [result, setResult] = useState<{ status: string; dueAt: string | null }>();
+  const [busy, setBusy] = useState(false);
+
+  if (!me)
+    return (
+      <>
+        <PageTitle>Apply to join</PageTitle>
+        <p>
+          Please <Link to={`/sign-in?next=/community/${groupId}/apply`}>sign in</Link> first.
+        </p>
+      </>
+    );
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!declaration) {
+      setError(new Error('Please tick the declaration to say the answers are true.'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const body: Record<string, unknown> = { answers, declaration: true };
+      if (referralCode.trim()) body.referralCode = referralCode.trim();
+      const answer = await api<{ status: string; dueAt: string | null }>('POST', `/groups/${groupId}/applications`, body);
+      setResult(answer);
+      await refresh();
+    } catch (e) {
+      setError(e instanceof ApiError && e.code === 'NOT_ELIGIBLE' ? new Error(`${e.message} This group is for a particular age range or situation.`) : e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const g = group.data;
+  return (
+    <>
+      <PageTitle>{g ? `Apply to join ${g.name}` : 'Apply to join'}</PageTitle>
+      {group.loading ? <Loading /> : null}
+      {result ? (
+        <Status>
+          {result.status === 'approved' ? (
+            <p>
+              You are in. Next, please <Link to={`/community/${groupId}/agreement`}>read and accept the group agreement</Link>.
+            </p>
+          ) : (
+            <p>
+              Thank you. Your application is waiting for a supporter{result.dueAt ? `, who will look at it by ${formatTime(result.dueAt)}` : ''}. We will send you a notice when it
+              is decided.
+            </p>
+          )}
+        </Status>
+      ) : g ? (
+        <form onSubmit={submit} noValidate>
+          <p>A supporter reads every application. Your answers are only seen by the group’s supporters.</p>
+          <ErrorMessage error={error} />
+          {g.eligibility.questions.map((q) => (
+            <Field key={q.key} label={q.prompt} value={answers[q.key] ?? ''} onChange={(v) => setAnswers((a) => ({ ...a, [q.key]: v }))} required={q.required} />
+          ))}
+          <Field label="Referral code" hint="If your clinical team gave you a code, enter it and you will be let in straight away." value={referralCode} onChange={setReferralCode} />
+          <div className="checkbox">
+            <input id="declaration" type="checkbox" checked={declaration} onChange={(e) => setDeclaration(e.target.checked)} />
+            <label htmlFor="declaration">I declare that I live with {g.condition} and that my answers are true.</label>
+          </div>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Sending…' : 'Send application'}
+          </button>
+        </form>
+      ) : null}
+    </>
+  );
+}
+
+export function AgreementScreen({ groupId }: { groupId: string }) {
+  const { me, refresh } = useSession();
+  const { navigate, search } = useRouter();
+  const agreement = useLoad(() => api<Agreement>('GET', `/groups/${groupId}/agreement`), [groupId]);
+  const [agreed, setAgreed] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const membership = membershipOf(me, groupId);
+  const a = agreement.data;
+  const accepted = Boolean(a && membership && membership.acceptedAgreementVersion === a.version);
+  const changed = search.get('changed') === '1' || Boolean(a && membership?.acceptedAgreementVersion && membership.acceptedAgreementVersion !== a.version);
+
+  const accept = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!a) return;
+    if (!agreed) {
+      setError(new Error('Please tick the box to say you have read the agreement and will keep to it.'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', `/groups/${groupId}/agreement/acceptances`, { version: a.version });
+      await refresh();
+      navigate(`/community/${groupId}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        setError(new Error('The agreement changed while you were reading it. Here is the new version.'));
+        agreement.reload();
+      } else setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle>Group agreement</PageTitle>
+      {agreement.loading ? <Loading /> : null}
+      <ErrorMessage error={agreement.error} />
+      {changed && !accepted && membership ? (
+        <Status>
+          <p className="notice-changed">The group agreement has changed{a ? ` (now version ${a.version})` : ''}. Please read it and accept it again to keep taking part.</p>
+        </Status>
+      ) : null}
+      {a ? (
+        <>
+          <p>
+            Version {a.version}, published {new Date(a.publishedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}. Every decision a supporter makes points to one of these
+            clauses.
+          </p>
+          <ol className="clauses">
+            {a.clauses.map((c) => (
+              <li key={c.key}>
+                <h2>{c.title}</h2>
+                <p className="preserve">{c.text}</p>
+              </li>
+            ))}
+          </ol>
+          {accepted ? <Status>You have accepted this version.</Status> : null}
+          {membership && !accepted ? (
+            <form onSubmit={accept} noValidate>
+              <ErrorMessage error={error} />
+              <div className="checkbox">
+                <input id="agree" type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />
+                <label htmlFor="agree">I have read the group agreement (version {a.version}) and I will keep to it.</label>
+              </div>
+              <button type="submit" disabled={busy}>
+                {busy ? 'Saving…' : 'Accept the agreement'}
+              </button>
+            </form>
+          ) : null}
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,197 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError, formatDateTime, isMissing, items, type Notice } from '../api';
+import { closeChatSocket } from '../chat-socket';
+import { Link, useRouter } from '../router';
+import { useSession } from '../session';
+import { ErrorMessage, Field, Loading, PageTitle, Status, useLoad } from '../ui';
+import { ResourceList } from './resources';
+
+const KIND_NAMES: Record<Notice['kind'], string> = {
+  removal: 'Something you wrote was removed',
+  rejection: 'Something you wrote was not published',
+  warning: 'A warning',
+  mute: 'You are muted for a while',
+  ban: 'You are banned from a group',
+  signposting: 'Support you can reach now',
+  application: 'About your application',
+};
+
+function SignInFirst() {
+  return (
+    <p>
+      Please <Link to="/sign-in">sign in</Link> first.
+    </p>
+  );
+}
+
+function AppealForm({ notice }: { notice: Notice }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      await api('POST', `/notices/${notice.id}/appeal`, { text });
+      setDone(true);
+    } catch (e) {
+      if (isMissing(e)) setError(new Error('Appeals are not available yet. Please try again later.'));
+      else if (e instanceof ApiError && e.status === 409) setError(new Error('You have already appealed this decision.'));
+      else setError(e);
+    }
+  };
+  if (done) return <Status>Your appeal is sent. A different supporter will look at it.</Status>;
+  if (!open)
+    return (
+      <button type="button" className="secondary small" onClick={() => setOpen(true)}>
+        Appeal this decision
+      </button>
+    );
+  return (
+    <form onSubmit={submit} noValidate>
+      <ErrorMessage error={error} />
+      <Field label="Why should this decision change?" hint="A supporter who did not make the decision will read this." multiline rows={4} value={text} onChange={setText} required />
+      <button type="submit">Send appeal</button>
+    </form>
+  );
+}
+
+export function Notices() {
+  const { me } = useSession();
+  const notices = useLoad(async () => (me ? items<Notice>(await api('GET', '/me/notices')) : []), [me?.id]);
+  return (
+    <>
+      <PageTitle>Your notices</PageTitle>
+      {!me ? <SignInFirst /> : null}
+      {notices.loading ? <Loading /> : null}
+      <ErrorMessage error={notices.error} />
+      {me && notices.data?.length === 0 ? <p>You have no notices.</p> : null}
+      <ul className="notices">
+        {notices.data?.map((n) => (
+          <li key={n.id} className="card">
+            <h2>{KIND_NAMES[n.kind] ?? 'Notice'}</h2>
+            <p className="hint">{formatDateTime(n.createdAt)}</p>
+            <p className="preserve">{n.message}</p>
+            {n.clauseKey ? <p>Agreement clause: {n.clauseKey}</p> : null}
+            {n.resources && n.resources.length > 0 ? <ResourceList resources={n.resources} /> : null}
+            {n.appealable ? <AppealForm notice={n} /> : null}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+interface SessionRow {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string | null;
+  current: boolean;
+}
+
+export function Account() {
+  const { me, forget } = useSession();
+  const { navigate } = useRouter();
+  const sessions = useLoad(async () => (me ? items<SessionRow>(await api('GET', '/me/sessions')) : []), [me?.id]);
+  const [exportState, setExportState] = useState<{ error?: unknown; done?: boolean; busy?: boolean }>({});
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState(false);
+  const [deleteError, setDeleteError] = useState<unknown>();
+
+  if (!me)
+    return (
+      <>
+        <PageTitle>Your account</PageTitle>
+        <SignInFirst />
+      </>
+    );
+
+  const download = async () => {
+    setExportState({ busy: true });
+    try {
+      const data = await api('GET', '/me/export');
+      const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'kindred-my-data.json';
+      a.click();
+      window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+      setExportState({ done: true });
+    } catch (e) {
+      setExportState({ error: isMissing(e) ? new Error('Downloading your data is not available yet. Please try again later.') : e });
+    }
+  };
+
+  const endSession = async (id: string) => {
+    await api('DELETE', `/me/sessions/${id}`).catch(() => undefined);
+    sessions.reload();
+  };
+
+  const erase = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!confirm) {
+      setDeleteError(new Error('Please tick the box to confirm that you want to delete your account.'));
+      return;
+    }
+    try {
+      await api('DELETE', '/me', { password });
+      closeChatSocket();
+      forget();
+      navigate('/');
+    } catch (e) {
+      setDeleteError(e instanceof ApiError && e.status === 401 ? new Error('That password is not right.') : e);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle>Your account</PageTitle>
+      <p>You are signed in as {me.displayName}. Other members only see this name.</p>
+
+      <section aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Where you are signed in</h2>
+        <ErrorMessage error={sessions.error} />
+        <ul className="plain">
+          {sessions.data?.map((s) => (
+            <li key={s.id}>
+              {s.userAgent ?? 'Unknown browser'} — last used {formatDateTime(s.lastSeenAt)} {s.current ? '(this browser)' : ''}{' '}
+              {!s.current ? (
+                <button type="button" className="secondary small" onClick={() => void endSession(s.id)}>
+                  Sign out there
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="export-title">
+        <h2 id="export-title">Download your data</h2>
+        <p>Get a copy of everything Kindred holds about you, as a file.</p>
+        <ErrorMessage error={exportState.error} />
+        {exportState.done ? <Status>Your download has started.</Status> : null}
+        <button type="button" onClick={() => void download()} disabled={exportState.busy}>
+          Download my data
+        </button>
+      </section>
+
+      <section aria-labelledby="delete-title">
+        <h2 id="delete-title">Delete your account</h2>
+        <p>This deletes your account and your answers. Your posts and messages are deleted and shown as from a “Former member”. It cannot be undone.</p>
+        <form onSubmit={erase} noValidate>
+          <ErrorMessage error={deleteError} />
+          <Field label="Your password" type="password" autoComplete="current-password" value={password} onChange={setPassword} required />
+          <div className="checkbox">
+            <input id="confirm-delete" type="checkbox" checked={confirm} onChange={(e) => setConfirm(e.target.checked)} />
+            <label htmlFor="confirm-delete">I understand that deleting my account cannot be undone.</label>
+          </div>
+          <button type="submit" className="danger">
+            Delete my account
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}

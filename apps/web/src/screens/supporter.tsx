@@ -1,0 +1,316 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, formatTime, isMissing, items, type Agreement, type Application, type Group, type ReviewItem } from '../api';
+import { chatSocket } from '../chat-socket';
+import { isSupporterOf, useSession } from '../session';
+import { Countdown, ErrorMessage, Field, Loading, NotYetAvailable, PageTitle, Select, Status, useAnnounce, useLoad } from '../ui';
+
+const REASON_NAMES: Record<string, string> = {
+  rule: 'Watched word',
+  crisis: 'Crisis language',
+  'personal-data': 'Personal details',
+  'medical-advice': 'Treatment advice to others',
+  link: 'Link',
+  'first-posts': 'New member’s first posts',
+  'out-of-coverage': 'Outside supporter cover',
+  'pre-moderation': 'Group checks every post',
+  reports: 'Reported by members',
+  appeal: 'Appeal',
+  escalation: 'Escalated',
+};
+
+function NotAllowed() {
+  return <p>Only this group’s supporters can see this page.</p>;
+}
+
+const byUrgencyThenDue = (a: ReviewItem, b: ReviewItem) =>
+  (a.priority === 'urgent' ? 0 : 1) - (b.priority === 'urgent' ? 0 : 1) || new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime();
+
+function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Agreement | undefined; onDone: (message: string) => void }) {
+  const [action, setAction] = useState('approve');
+  const [clauseKey, setClauseKey] = useState('');
+  const [note, setNote] = useState('');
+  const [sanction, setSanction] = useState('none');
+  const [hours, setHours] = useState('24');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (action === 'remove' && !clauseKey) {
+      setError(new Error('Please choose the clause this goes against. Every removal cites a clause.'));
+      return;
+    }
+    const body: Record<string, unknown> = { action };
+    if (clauseKey) body.clauseKey = clauseKey;
+    if (note.trim()) body.note = note.trim();
+    if (sanction !== 'none') body.sanction = sanction === 'mute' ? { kind: 'mute', hours: Number(hours) } : { kind: sanction };
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', `/review-items/${item.id}/decision`, body);
+      onDone(action === 'approve' ? 'Approved. It is now published.' : action === 'remove' ? 'Removed. The author has been told which clause.' : 'Escalated to the admins.');
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 409 ? new Error('Someone else has just decided or claimed this item.') : e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const clauses: Array<[string, string]> = [['', action === 'remove' ? 'Choose a clause' : 'No clause'], ...(agreement?.clauses ?? []).map((c): [string, string] => [c.key, c.title])];
+  return (
+    <form onSubmit={submit} className="decision" noValidate aria-label={`Decide on this ${item.kind}`}>
+      <ErrorMessage error={error} />
+      <Select
+        label="Decision"
+        value={action}
+        onChange={setAction}
+        options={[
+          ['approve', 'Approve: publish it'],
+          ['remove', 'Remove it, citing a clause'],
+          ['escalate', 'Escalate to the admins'],
+        ]}
+      />
+      <Select label="Agreement clause" value={clauseKey} onChange={setClauseKey} options={clauses} />
+      <Field label="Note for the record" multiline rows={2} value={note} onChange={setNote} />
+      <Select
+        label="Sanction"
+        value={sanction}
+        onChange={setSanction}
+        options={[
+          ['none', 'No sanction'],
+          ['warn', 'Warning'],
+          ['mute', 'Mute for some hours'],
+          ['ban', 'Ban from the group'],
+        ]}
+      />
+      {sanction === 'mute' ? <Field label="Mute for how many hours" type="number" inputMode="numeric" min={1} max={720} value={hours} onChange={setHours} required /> : null}
+      <button type="submit" disabled={busy}>
+        Record decision
+      </button>
+    </form>
+  );
+}
+
+export function ReviewQueue({ groupId }: { groupId: string }) {
+  const { me } = useSession();
+  const announce = useAnnounce();
+  const allowed = isSupporterOf(me, groupId);
+  const queue = useLoad(async () => (allowed ? items<ReviewItem>(await api('GET', `/groups/${groupId}/review-items?status=open`)) : []), [groupId, allowed]);
+  const agreement = useLoad(() => api<Agreement>('GET', `/groups/${groupId}/agreement`), [groupId]);
+  const [message, setMessage] = useState('');
+  const [claimError, setClaimError] = useState<unknown>();
+  const reload = useRef(queue.reload);
+  reload.current = queue.reload;
+
+  // Live: the chat service pushes review events to the group's supporters; a slow poll covers gaps.
+  useEffect(() => {
+    if (!allowed) return;
+    const socket = chatSocket();
+    const onEvent = (kind: string) => (item: ReviewItem) => {
+      if (item?.subject?.groupId && item.subject.groupId !== groupId) return;
+      if (kind === 'new') announce(`New ${item?.priority === 'urgent' ? 'urgent ' : ''}item in the review queue.`, item?.priority === 'urgent');
+      if (kind === 'overdue') announce('An item in the review queue is overdue.');
+      reload.current();
+    };
+    const handlers = { 'review:new': onEvent('new'), 'review:updated': onEvent('updated'), 'review:overdue': onEvent('overdue') };
+    Object.entries(handlers).forEach(([event, handler]) => socket?.on(event, handler));
+    const timer = window.setInterval(() => reload.current(), 20_000);
+    return () => {
+      Object.entries(handlers).forEach(([event, handler]) => socket?.off(event, handler));
+      window.clearInterval(timer);
+    };
+  }, [groupId, allowed, announce]);
+
+  const claim = async (item: ReviewItem) => {
+    setClaimError(undefined);
+    try {
+      await api('POST', `/review-items/${item.id}/claim`);
+      announce('You have claimed this item.');
+      queue.reload();
+    } catch (e) {
+      if (isMissing(e)) setClaimError(new Error('Claiming is not available yet. You can still decide the item.'));
+      else if (e instanceof ApiError && e.status === 409) setClaimError(new Error('Another supporter claimed this in the last 10 minutes.'));
+      else setClaimError(e);
+    }
+  };
+
+  const sorted = [...(queue.data ?? [])].sort(byUrgencyThenDue);
+  return (
+    <>
+      <PageTitle>Review queue</PageTitle>
+      {!allowed ? <NotAllowed /> : null}
+      {message ? <Status>{message}</Status> : null}
+      <ErrorMessage error={queue.error ?? claimError} />
+      {queue.loading && !queue.data ? <Loading what="Loading the queue" /> : null}
+      {allowed && queue.data && sorted.length === 0 ? <p>Nothing is waiting. Thank you.</p> : null}
+      <ol className="review-items">
+        {sorted.map((item) => (
+          <li key={item.id} className={`card review-item ${item.priority}`} data-testid="review-item">
+            <h2>
+              {item.priority === 'urgent' ? <span className="badge urgent">Urgent</span> : null} {item.kind === 'appeal' ? 'Appeal' : item.subject.type === 'message' ? 'Chat message' : 'Post'}{' '}
+              by {item.subject.author?.displayName ?? 'Former member'}
+            </h2>
+            <p>
+              <Countdown dueAt={item.dueAt} /> (by {formatTime(item.dueAt)}){item.overdue ? ' · overdue' : ''}
+              {item.claimedBy ? ` · claimed by ${typeof item.claimedBy === 'string' ? (item.claimedBy === me?.id ? 'you' : 'another supporter') : item.claimedBy.displayName}` : ''}
+            </p>
+            <blockquote className="preserve subject-body">{item.subject.body}</blockquote>
+            {item.subject.appeal ? <p className="preserve">Appeal: {item.subject.appeal.text}</p> : null}
+            <ul className="reasons">
+              {item.reasons.map((r, i) => (
+                <li key={i}>
+                  {REASON_NAMES[r.source] ?? r.source}: {r.detail}
+                  {r.clauseKey ? ` (clause ${r.clauseKey})` : ''}
+                </li>
+              ))}
+            </ul>
+            <button type="button" className="secondary small" onClick={() => void claim(item)}>
+              Claim<span className="visually-hidden"> this item</span>
+            </button>
+            <Decision
+              item={item}
+              agreement={agreement.data}
+              onDone={(m) => {
+                setMessage(m);
+                queue.reload();
+              }}
+            />
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+export function Applications({ groupId }: { groupId: string }) {
+  const { me } = useSession();
+  const allowed = isSupporterOf(me, groupId);
+  const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
+  const list = useLoad(async () => (allowed ? items<Application & { mismatches?: string[] }>(await api('GET', `/groups/${groupId}/applications?status=pending`)) : []), [groupId, allowed]);
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const [message, setMessage] = useState('');
+
+  const decide = async (id: string, decision: 'approve' | 'reject') => {
+    setError(undefined);
+    const reason = reasons[id]?.trim() || (decision === 'approve' ? 'Welcome to the group.' : '');
+    if (!reason) {
+      setError(new Error('Please give a reason. The applicant will read it.'));
+      return;
+    }
+    try {
+      await api('POST', `/applications/${id}/decision`, { decision, reason });
+      setMessage(decision === 'approve' ? 'Application approved.' : 'Application declined.');
+      list.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const prompt = (key: string) => group.data?.eligibility.questions.find((q) => q.key === key)?.prompt ?? key;
+  return (
+    <>
+      <PageTitle>Applications waiting</PageTitle>
+      {!allowed ? <NotAllowed /> : null}
+      {message ? <Status>{message}</Status> : null}
+      <ErrorMessage error={list.error ?? error} />
+      {list.loading && !list.data ? <Loading /> : null}
+      {allowed && list.data?.length === 0 ? <p>No applications are waiting.</p> : null}
+      <ol className="applications">
+        {list.data?.map((a) => {
+          const name = a.applicant?.displayName ?? a.displayName ?? 'Applicant';
+          return (
+            <li key={a.id} className="card" data-testid="application">
+              <h2>{name}</h2>
+              {a.dueAt ? (
+                <p>
+                  <Countdown dueAt={a.dueAt} />
+                </p>
+              ) : null}
+              <dl>
+                {Object.entries(a.answers).map(([key, answer]) => (
+                  <div key={key}>
+                    <dt>{prompt(key)}</dt>
+                    <dd>
+                      {answer}
+                      {a.mismatches?.includes(key) ? <strong> (not the expected answer)</strong> : null}
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+              <Field label={`Reason, shown to ${name}`} value={reasons[a.id] ?? ''} onChange={(v) => setReasons((r) => ({ ...r, [a.id]: v }))} required />
+              <div className="actions">
+                <button type="button" onClick={() => void decide(a.id, 'approve')}>
+                  Approve<span className="visually-hidden"> {name}</span>
+                </button>
+                <button type="button" className="secondary" onClick={() => void decide(a.id, 'reject')}>
+                  Decline<span className="visually-hidden"> {name}</span>
+                </button>
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+    </>
+  );
+}
+
+interface MetricsBody {
+  open: number;
+  overdue: number;
+  urgentOpen: number;
+  decidedLast24h: number;
+  timeToDecisionSeconds: { p50: number | null; p95: number | null };
+  slaBreachesLast7d: number;
+  coveredNow: boolean;
+}
+
+const minutes = (s: number | null | undefined) => (s === null || s === undefined ? 'not enough data' : `${Math.round(s / 60)} min`);
+
+export function Metrics({ groupId }: { groupId: string }) {
+  const { me } = useSession();
+  const allowed = isSupporterOf(me, groupId);
+  const metrics = useLoad(async () => (allowed ? api<MetricsBody>('GET', `/groups/${groupId}/moderation/metrics`) : undefined), [groupId, allowed]);
+  const m = metrics.data;
+  return (
+    <>
+      <PageTitle>How moderation is going</PageTitle>
+      {!allowed ? <NotAllowed /> : null}
+      {isMissing(metrics.error) ? <NotYetAvailable what="Moderation metrics" /> : <ErrorMessage error={metrics.error} />}
+      {m ? (
+        <dl className="metrics">
+          <div>
+            <dt>Waiting for review</dt>
+            <dd>{m.open}</dd>
+          </div>
+          <div>
+            <dt>Urgent and waiting</dt>
+            <dd>{m.urgentOpen}</dd>
+          </div>
+          <div>
+            <dt>Overdue</dt>
+            <dd>{m.overdue}</dd>
+          </div>
+          <div>
+            <dt>Decided in the last 24 hours</dt>
+            <dd>{m.decidedLast24h}</dd>
+          </div>
+          <div>
+            <dt>Typical time to a decision</dt>
+            <dd>{minutes(m.timeToDecisionSeconds?.p50)}</dd>
+          </div>
+          <div>
+            <dt>Slowest 5% took</dt>
+            <dd>{minutes(m.timeToDecisionSeconds?.p95)}</dd>
+          </div>
+          <div>
+            <dt>Deadlines missed in 7 days</dt>
+            <dd>{m.slaBreachesLast7d}</dd>
+          </div>
+          <div>
+            <dt>Supporter cover right now</dt>
+            <dd>{m.coveredNow ? 'Yes' : 'No'}</dd>
+          </div>
+        </dl>
+      ) : null}
+    </>
+  );
+}

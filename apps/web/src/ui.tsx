@@ -1,0 +1,195 @@
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from './api';
+
+/** One polite and one assertive live region for the whole app, so announcements never pile up. */
+const AnnounceContext = createContext<(message: string, urgent?: boolean) => void>(() => undefined);
+
+export function AnnouncerProvider({ children }: { children: ReactNode }) {
+  const [polite, setPolite] = useState('');
+  const [assertive, setAssertive] = useState('');
+  const announce = useCallback((message: string, urgent = false) => {
+    const set = urgent ? setAssertive : setPolite;
+    // Clearing first makes screen readers read a repeated message again.
+    set('');
+    window.setTimeout(() => set(message), 50);
+  }, []);
+  return (
+    <AnnounceContext.Provider value={announce}>
+      {children}
+      <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
+        {polite}
+      </div>
+      <div className="visually-hidden" aria-live="assertive" aria-atomic="true">
+        {assertive}
+      </div>
+    </AnnounceContext.Provider>
+  );
+}
+export const useAnnounce = () => useContext(AnnounceContext);
+
+/** The page's main heading, focused when the page opens so keyboard and screen-reader users start there. */
+export function PageTitle({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  const text = typeof children === 'string' ? children : undefined;
+  useEffect(() => {
+    if (text) document.title = `${text} · Kindred`;
+    ref.current?.focus({ preventScroll: true });
+  }, [text]);
+  return (
+    <h1 tabIndex={-1} ref={ref} className="page-title">
+      {children}
+    </h1>
+  );
+}
+
+/** An error message in a live region; renders nothing when there is no error. */
+export function ErrorMessage({ error }: { error: unknown }) {
+  if (!error) return <div role="alert" className="error-slot" />;
+  const message = error instanceof Error ? error.message : String(error);
+  const fields = error instanceof ApiError ? error.problem.errors : undefined;
+  return (
+    <div role="alert" className="error-slot">
+      <div className="message error">
+        <p>{message}</p>
+        {fields && fields.length > 1 ? (
+          <ul>
+            {fields.map((f) => (
+              <li key={f.field + f.message}>{f.message}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export function Status({ children }: { children: ReactNode }) {
+  return (
+    <div role="status" className="message info">
+      {children}
+    </div>
+  );
+}
+
+interface FieldProps {
+  label: string;
+  hint?: string;
+  type?: string;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+  autoComplete?: string;
+  multiline?: boolean;
+  rows?: number;
+  name?: string;
+  inputMode?: 'numeric' | 'text' | 'email' | 'tel';
+  min?: number;
+  max?: number;
+}
+
+/** A labelled text field with an optional hint, tied together with aria-describedby. */
+export function Field({ label, hint, type = 'text', value, onChange, required, autoComplete, multiline, rows = 4, name, inputMode, min, max }: FieldProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {required ? null : <span className="optional"> (optional)</span>}
+      </label>
+      {hint ? (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      ) : null}
+      {multiline ? (
+        <textarea id={id} name={name} value={value} rows={rows} required={required} aria-describedby={hintId} onChange={(e) => onChange(e.target.value)} />
+      ) : (
+        <input
+          id={id}
+          name={name}
+          type={type}
+          value={value}
+          required={required}
+          autoComplete={autoComplete}
+          inputMode={inputMode}
+          min={min}
+          max={max}
+          aria-describedby={hintId}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </div>
+  );
+}
+
+export function Select({ label, value, onChange, options, hint }: { label: string; value: string; onChange: (v: string) => void; options: Array<[string, string]>; hint?: string }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      ) : null}
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={hint ? `${id}-hint` : undefined}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Loads data for a screen; `reload` fetches again. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload: () => void; setData: (t: T) => void } {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    load()
+      .then((value) => live && (setData(value), setError(undefined)))
+      .catch((e) => live && setError(e))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  return { data, error, loading, reload: () => setTick((t) => t + 1), setData };
+}
+
+export function Loading({ what = 'Loading' }: { what?: string }) {
+  return (
+    <p role="status" className="loading">
+      {what}…
+    </p>
+  );
+}
+
+/** Shown where another part of Kindred has not answered yet (an endpoint that is not there). */
+export function NotYetAvailable({ what }: { what: string }) {
+  return (
+    <div role="status" className="message info">
+      <p>{what} is not available yet. Please try again later.</p>
+    </div>
+  );
+}
+
+/** A live countdown to `dueAt`, in plain words. */
+export function Countdown({ dueAt }: { dueAt: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 15_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  const ms = new Date(dueAt).getTime() - now;
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const span = minutes >= 90 ? `${Math.round(minutes / 60)} h` : `${minutes} min`;
+  return <span className={ms < 0 ? 'countdown overdue' : 'countdown'}>{ms < 0 ? `overdue by ${span}` : `due in ${span}`}</span>;
+}

@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// The forum service serves the built app (apps/web/dist) at `/`; during development the Vite dev
+// server proxies the API to a forum running on localhost:3000.
+const api = ['/auth', '/consent', '/me', '/groups', '/applications', '/topics', '/posts', '/review-items', '/notices', '/messages'];
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/',
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, target: 'es2022' },
+  server: { port: 5173, proxy: Object.fromEntries(api.map((path) => [path, { target: 'http://localhost:3000', changeOrigin: false }])) },
+});
