@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { Worker } from 'bullmq';
 import { ChatRetentionService } from '@kindred/chat';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
-import { ScreeningService, ScreeningSweeper } from '@kindred/moderation';
+import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { JobHandlers, QueueProducer, startJobRunners } from '@kindred/queues';
 import { Housekeeping } from './housekeeping';
 
@@ -19,6 +19,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly housekeeping: Housekeeping,
     private readonly screening: ScreeningService,
     private readonly sweeper: ScreeningSweeper,
+    private readonly deadlines: DeadlinesService,
     private readonly chatRetention: ChatRetentionService,
   ) {}
 
@@ -30,6 +31,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
       housekeeping: {
         'prune-sessions': () => this.housekeeping.pruneSessions(),
         'prune-outbox': () => this.housekeeping.pruneOutbox(),
+      },
+      deadlines: {
+        tick: () => this.deadlines.tick(),
       },
       retention: {
         purge: () => this.chatRetention.purge(),
@@ -58,6 +62,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
         const housekeeping = this.producer.queue('housekeeping');
         await housekeeping.upsertJobScheduler('prune-sessions', { every: 3600_000 }, { name: 'prune-sessions', data: {} });
         await housekeeping.upsertJobScheduler('prune-outbox', { every: 600_000 }, { name: 'prune-outbox', data: {} });
+        await this.producer.queue('deadlines').upsertJobScheduler('tick', { every: this.config.deadlines.intervalSeconds * 1000 }, { name: 'tick', data: {} });
         await this.producer.queue('retention').upsertJobScheduler('purge', { every: this.config.retention.intervalSeconds * 1000 }, { name: 'purge', data: {} });
       } catch (error) {
         this.logger.warn({ err: (error as Error).message }, 'job schedulers not registered yet');

@@ -1,12 +1,20 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@kindred/audit';
 import { GroupsModule } from '@kindred/groups';
-import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
+import { IdentityModule } from '@kindred/identity';
 import { NotificationsModule } from '@kindred/notifications';
 import { SignpostingModule } from '@kindred/signposting';
+import { Appeal } from './appeals/appeal.entity';
+import { AppealsService } from './appeals/appeals.service';
+import { DeadlinesService } from './deadlines/deadlines.service';
+import { ModerationAlert } from './deadlines/moderation-alert.entity';
+import { ModerationAlertsService } from './deadlines/moderation-alerts.service';
+import { ModerationMetricsService } from './metrics/moderation-metrics.service';
+import { ReviewMetrics } from './metrics/review-metrics';
 import { ContentReport } from './reports/content-report.entity';
-import { ReportsPersonalData } from './reports/reports-personal-data';
 import { ReportsService } from './reports/reports.service';
+import { EnforcementHistoryEntry } from './review/enforcement-history.entity';
 import { ReviewItem } from './review/review-item.entity';
 import { ReviewItemsService } from './review/review-items.service';
 import { ReviewQueueService } from './review/review-queue.service';
@@ -16,18 +24,32 @@ import { ScreeningSources } from './screening-pipeline/screening-source';
 import { ScreeningSweeper } from './screening-pipeline/screening-sweeper';
 import { ScreeningService } from './screening-pipeline/screening.service';
 
-@Module({
-  imports: [TypeOrmModule.forFeature([ReviewItem, WatchedWordRuleEntity, ContentReport]), GroupsModule, IdentityModule, NotificationsModule, SignpostingModule],
-  providers: [ScreeningSources, RulesService, ReviewItemsService, ScreeningService, ScreeningSweeper, ReportsService, ReviewQueueService, ReportsPersonalData],
-  exports: [ScreeningSources, RulesService, ReviewItemsService, ScreeningService, ScreeningSweeper, ReportsService, ReviewQueueService],
-})
-export class ModerationModule implements OnModuleInit {
-  constructor(
-    private readonly personalData: PersonalDataRegistry,
-    private readonly reportsData: ReportsPersonalData,
-  ) {}
+const SERVICES = [
+  ScreeningSources,
+  RulesService,
+  ReviewItemsService,
+  ScreeningService,
+  ScreeningSweeper,
+  ReportsService,
+  ReviewQueueService,
+  AppealsService,
+  DeadlinesService,
+  ModerationAlertsService,
+  ModerationMetricsService,
+  ReviewMetrics,
+];
 
-  onModuleInit(): void {
-    this.personalData.register(this.reportsData);
-  }
-}
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([ReviewItem, WatchedWordRuleEntity, ContentReport, EnforcementHistoryEntry, Appeal, ModerationAlert]),
+    GroupsModule,
+    IdentityModule,
+    NotificationsModule,
+    SignpostingModule,
+    AuditModule,
+  ],
+  providers: SERVICES,
+  // The forum's audit-log endpoint reads through AuditLogService; moderation is where decisions are audited.
+  exports: [...SERVICES, AuditModule],
+})
+export class ModerationModule {}

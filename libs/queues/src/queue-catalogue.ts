@@ -19,6 +19,8 @@ export type TickJob = Record<string, never>;
 export const QUEUE_CATALOGUE = {
   screening: { screen: job<ScreenJob>() },
   housekeeping: { 'prune-sessions': job<TickJob>(), 'prune-outbox': job<TickJob>() },
+  /** Repeatable: review items and applications past their deadline, escalation at twice the SLA. */
+  deadlines: { tick: job<TickJob>() },
   /** Repeatable: deletes chat messages past their group's retention period. */
   retention: { purge: job<TickJob>() },
 };

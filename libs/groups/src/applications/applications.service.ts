@@ -204,6 +204,20 @@ export class ApplicationsService {
     return toView(application, names.get(application.userId));
   }
 
+  /**
+   * Pending applications whose deadline has passed, for the deadline job, which records who has
+   * been told. Latest deadline first, so a backlog of old ones never hides one that just fell due.
+   */
+  async pendingPastDue(now: Date, limit = 500): Promise<Array<{ id: string; groupId: string; createdAt: Date; dueAt: Date }>> {
+    const rows = await this.repository
+      .createQueryBuilder('a')
+      .where(`a.status = 'pending' AND a.due_at IS NOT NULL AND a.due_at <= :now`, { now })
+      .orderBy('a.due_at', 'DESC')
+      .limit(limit)
+      .getMany();
+    return rows.map((a) => ({ id: a.id, groupId: a.groupId, createdAt: a.createdAt, dueAt: a.dueAt! }));
+  }
+
   private get repository() {
     return this.dataSource.getRepository(Application);
   }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ReviewReason } from './review.types';
+import type { AppealInfo, ReviewReason } from './review.types';
 
 @Entity('review_items')
 export class ReviewItem {
@@ -62,4 +62,8 @@ export class ReviewItem {
 
   @Column('jsonb', { nullable: true })
   decision: Record<string, unknown> | null;
+
+  /** For an appeal item: which notice was appealed, what the member said, and who decided the original. */
+  @Column('jsonb', { nullable: true })
+  appeal: AppealInfo | null;
 }

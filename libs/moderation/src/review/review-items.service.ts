@@ -6,7 +6,9 @@ import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { ReviewItem } from './review-item.entity';
-import { ReviewReason, SubjectType, SubjectView } from './review.types';
+import { EnforcementHistoryEntry } from './enforcement-history.entity';
+import { AppealInfo, ReviewReason, SubjectType, SubjectView } from './review.types';
+import { ClauseHistory, historyByClause, SanctionKind, suggestSanction } from './stepped-enforcement';
 
 export interface OpenReviewItem {
   groupId: string;
@@ -19,6 +21,7 @@ export interface OpenReviewItem {
   priority: 'urgent' | 'normal';
   audience: 'supporters' | 'admins';
   dueAt: Date;
+  appeal?: AppealInfo | null;
 }
 
 export interface ReviewItemView {
@@ -33,7 +36,16 @@ export interface ReviewItemView {
   dueAt: Date;
   overdue: boolean;
   claimedBy: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+  /** The next step of stepped enforcement for the subject's author, if they were to be sanctioned. */
+  suggestedSanction: SanctionKind | null;
+  /** The author's removals and sanctions in this group, per clause. */
+  authorHistory: ClauseHistory[];
 }
+
+/** How long a claim keeps others off an item. */
+export const CLAIM_MS = 10 * 60_000;
 
 function sameReason(a: ReviewReason, b: ReviewReason): boolean {
   return a.source === b.source && a.detail === b.detail && (a.clauseKey ?? null) === (b.clauseKey ?? null);
@@ -60,16 +72,31 @@ export class ReviewItemsService {
       .where('r.subject_type = :type AND r.subject_id = :id AND r.status = :open', { type: input.subjectType, id: input.subjectId, open: 'open' })
       .getOne();
     if (existing) {
-      const reasons = [...existing.reasons];
+      // A newer report count replaces the older one for the same clause rather than piling up beside it.
+      const replaced = (r: ReviewReason) =>
+        r.source === 'reports' && input.reasons.some((n) => n.source === 'reports' && (n.clauseKey ?? null) === (r.clauseKey ?? null));
+      const reasons = existing.reasons.filter((r) => !replaced(r));
       for (const reason of input.reasons) if (!reasons.some((r) => sameReason(r, reason))) reasons.push(reason);
       const priority = existing.priority === 'urgent' || input.priority === 'urgent' ? 'urgent' : 'normal';
       const dueAt = existing.dueAt < input.dueAt ? existing.dueAt : input.dueAt;
       const audience = existing.audience === 'admins' || input.audience === 'admins' ? 'admins' : 'supporters';
-      await manager.update(ReviewItem, { id: existing.id }, { reasons, priority, dueAt, audience, subjectRevision: input.subjectRevision });
-      return { item: { ...existing, reasons, priority, dueAt, audience, subjectRevision: input.subjectRevision }, created: false };
+      // An appeal joining an open item makes it an appeal, so the original decider stays out of it.
+      const kind = input.kind === 'appeal' ? 'appeal' : existing.kind;
+      const appeal = input.appeal ?? existing.appeal;
+      await manager.update(ReviewItem, { id: existing.id }, {
+        kind,
+        reasons,
+        priority,
+        dueAt,
+        audience,
+        subjectRevision: input.subjectRevision,
+        appeal,
+      } as QueryDeepPartialEntity<ReviewItem>);
+      return { item: { ...existing, kind, reasons, priority, dueAt, audience, subjectRevision: input.subjectRevision, appeal }, created: false };
     }
     const item = manager.create(ReviewItem, {
       ...input,
+      appeal: input.appeal ?? null,
       status: 'open',
       createdAt: new Date(),
       overdueNotifiedAt: null,
@@ -86,10 +113,10 @@ export class ReviewItemsService {
 
   /** An edit replaces what was held: the old screening item no longer describes the content. */
   async supersedeOpen(manager: EntityManager, subjectType: SubjectType, subjectId: string): Promise<void> {
-    await manager.query(`UPDATE review_items SET status = 'superseded' WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND kind IN ('post', 'message')`, [
-      subjectType,
-      subjectId,
-    ]);
+    await manager.query(
+      `UPDATE review_items SET status = 'superseded' WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND kind IN ('post', 'message')`,
+      [subjectType, subjectId],
+    );
   }
 
   async openDueAt(subjectType: SubjectType, subjectId: string): Promise<Date | null> {
@@ -104,20 +131,48 @@ export class ReviewItemsService {
     for (const [type, ids] of byType) {
       for (const [id, view] of await this.sources.get(type).describe(ids)) subjects.set(id, view);
     }
+    const histories = await this.authorHistories(items);
     const now = Date.now();
-    return items.map((item) => ({
-      id: item.id,
-      kind: item.kind,
-      subject: subjects.get(item.subjectId) ?? null,
-      reasons: item.reasons,
-      priority: item.priority,
-      audience: item.audience,
-      status: item.status,
-      createdAt: item.createdAt,
-      dueAt: item.dueAt,
-      overdue: item.status === 'open' && item.dueAt.getTime() <= now,
-      claimedBy: item.claimedAt && now - item.claimedAt.getTime() < 10 * 60_000 ? item.claimedBy : null,
-    }));
+    return items.map((item) => {
+      const history = (item.subjectAuthorId && histories.get(`${item.groupId}/${item.subjectAuthorId}`)) || [];
+      const subject = subjects.get(item.subjectId) ?? null;
+      const clauseKeys = item.reasons.flatMap((r) => (r.clauseKey ? [r.clauseKey] : []));
+      return {
+        id: item.id,
+        kind: item.kind,
+        subject: subject && item.appeal ? { ...subject, appeal: item.appeal } : subject,
+        reasons: item.reasons,
+        priority: item.priority,
+        audience: item.audience,
+        status: item.status,
+        createdAt: item.createdAt,
+        dueAt: item.dueAt,
+        overdue: item.status === 'open' && item.dueAt.getTime() <= now,
+        claimedBy: item.claimedAt && now - item.claimedAt.getTime() < CLAIM_MS ? item.claimedBy : null,
+        decidedBy: item.decidedBy,
+        decidedAt: item.decidedAt,
+        suggestedSanction: item.subjectAuthorId ? suggestSanction(history, clauseKeys) : null,
+        authorHistory: history,
+      };
+    });
+  }
+
+  /** Each author's history in each group, keyed `groupId/userId`, in one query. */
+  private async authorHistories(items: ReviewItem[]): Promise<Map<string, ClauseHistory[]>> {
+    const authors = [...new Set(items.flatMap((i) => (i.subjectAuthorId ? [i.subjectAuthorId] : [])))];
+    const groups = [...new Set(items.map((i) => i.groupId))];
+    if (authors.length === 0) return new Map();
+    const rows = await this.dataSource
+      .getRepository(EnforcementHistoryEntry)
+      .createQueryBuilder('h')
+      .where('h.user_id IN (:...authors) AND h.group_id IN (:...groups)', { authors, groups })
+      .getMany();
+    const byMember = new Map<string, EnforcementHistoryEntry[]>();
+    for (const row of rows) {
+      const key = `${row.groupId}/${row.userId}`;
+      byMember.set(key, [...(byMember.get(key) ?? []), row]);
+    }
+    return new Map([...byMember].map(([key, records]) => [key, historyByClause(records)]));
   }
 
   /** Tells the group's supporters (or its admins) that the queue changed. */

@@ -28,4 +28,14 @@ export interface SubjectView {
   groupId: string;
   topicId?: string;
   status: string;
+  /** Only on an appeal item. */
+  appeal?: AppealInfo;
+}
+
+/** What an appeal item carries besides the content (API.md: `subject.appeal`). */
+export interface AppealInfo {
+  noticeId: string;
+  text: string;
+  /** Who made the decision being appealed; null when screening made it. They may not decide the appeal. */
+  originalDecidedBy: string | null;
 }

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditLogService } from '@kindred/audit';
+import { GroupsService } from '@kindred/groups';
+import { DomainError } from '@kindred/http';
+import type { AuthUser } from '@kindred/identity';
+import { dueAt } from '../deadlines/sla';
+import { ReviewItem } from '../review/review-item.entity';
+import { ReviewItemsService } from '../review/review-items.service';
+import type { SubjectType, SubjectView } from '../review/review.types';
+import { ScreeningSources } from '../screening-pipeline/screening-source';
+import { Appeal } from './appeal.entity';
+
+interface NoticeRow {
+  id: string;
+  user_id: string;
+  kind: string;
+  group_id: string | null;
+  subject_id: string | null;
+  clause_key: string | null;
+  appealable: boolean;
+}
+
+export interface AppealReceipt {
+  id: string;
+  noticeId: string;
+  reviewItemId: string;
+  status: 'open';
+}
+
+/** Members appeal what happened to their words; a different moderator decides (DESIGN.md, step 5). */
+@Injectable()
+export class AppealsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly groups: GroupsService,
+    private readonly reviewItems: ReviewItemsService,
+    private readonly sources: ScreeningSources,
+    private readonly audit: AuditLogService,
+  ) {}
+
+  /** POST /notices/:noticeId/appeal. Only the notice's recipient may appeal it, once. */
+  async appeal(user: AuthUser, noticeId: string, text: string): Promise<AppealReceipt> {
+    const notice = await this.notice(noticeId);
+    if (!notice || notice.user_id !== user.id) throw DomainError.notFound('That notice');
+    if (!notice.appealable || !notice.group_id || !notice.subject_id) throw DomainError.conflict('This notice is not about a decision that can be appealed.');
+    const groupId = notice.group_id;
+    const subject = await this.subject(notice.subject_id);
+    if (!subject) throw DomainError.conflict('What this notice was about no longer exists, so there is nothing to appeal.');
+    const settings = await this.groups.getSettings(groupId);
+    if (!settings) throw DomainError.notFound('That notice');
+    const originalDecidedBy = notice.kind === 'removal' ? await this.originalDecider(subject.type, subject.id) : null;
+    const supporters = new Set(await this.groups.supporterIds(groupId));
+    const authorId = subject.author?.id ?? user.id;
+    const now = new Date();
+
+    const { receipt, opened } = await this.dataSource.transaction(async (manager) => {
+      const inserted = await manager.createQueryBuilder().insert().into(Appeal).values({ noticeId, userId: user.id }).orIgnore().returning(['id']).execute();
+      const appealId = (inserted.raw as Array<{ id: string }>)[0]?.id;
+      if (!appealId) throw DomainError.conflict('You have already appealed this. A supporter will look at it.');
+      const opened = await this.reviewItems.openOrMerge(manager, {
+        groupId,
+        kind: 'appeal',
+        subjectType: subject.type,
+        subjectId: subject.id,
+        subjectRevision: subject.revision,
+        subjectAuthorId: authorId,
+        reasons: [{ source: 'appeal', detail: 'The author appealed the decision', ...(notice.clause_key ? { clauseKey: notice.clause_key } : {}) }],
+        priority: 'normal',
+        // As with reports, a supporter's own appeal is for the admins to weigh.
+        audience: supporters.has(authorId) ? 'admins' : 'supporters',
+        dueAt: dueAt(now, settings.moderation.reviewSlaMinutes),
+        appeal: { noticeId, text, originalDecidedBy },
+      });
+      await manager.update(Appeal, { id: appealId }, { reviewItemId: opened.item.id });
+      await this.audit.record(manager, {
+        actorId: user.id,
+        action: 'appeal.opened',
+        groupId,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        detail: { reviewItemId: opened.item.id, noticeId, clauseKey: notice.clause_key, originalDecidedBy },
+      });
+      return { receipt: { id: appealId, noticeId, reviewItemId: opened.item.id, status: 'open' as const }, opened };
+    });
+    await this.reviewItems.announce(opened.item, opened.created ? 'review:new' : 'review:updated');
+    return receipt;
+  }
+
+  // Notices belong to the notifications context, whose service has no lookup by id; this reads the row directly.
+  private async notice(noticeId: string): Promise<NoticeRow | null> {
+    const rows = (await this.dataSource.query(`SELECT id, user_id, kind, group_id, subject_id, clause_key, appealable FROM notices WHERE id = $1`, [
+      noticeId,
+    ])) as NoticeRow[];
+    return rows[0] ?? null;
+  }
+
+  /** The appealed content, from whichever source knows the id, with its current revision. */
+  private async subject(subjectId: string): Promise<(SubjectView & { revision: number }) | null> {
+    const reviewed = await this.dataSource.getRepository(ReviewItem).findOne({ where: { subjectId }, order: { createdAt: 'DESC' } });
+    const types: SubjectType[] = reviewed ? [reviewed.subjectType] : this.sources.all().map((s) => s.type);
+    for (const type of types) {
+      const view = (await this.sources.get(type).describe([subjectId])).get(subjectId);
+      if (view) return { ...view, revision: reviewed?.subjectRevision ?? 1 };
+    }
+    return null;
+  }
+
+  private async originalDecider(subjectType: SubjectType, subjectId: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT decided_by FROM review_items
+        WHERE subject_type = $1 AND subject_id = $2 AND status = 'decided' AND decision->>'action' = 'remove'
+        ORDER BY decided_at DESC LIMIT 1`,
+      [subjectType, subjectId],
+    )) as Array<{ decided_by: string | null }>;
+    return rows[0]?.decided_by ?? null;
+  }
+}
