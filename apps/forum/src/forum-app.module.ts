@@ -19,6 +19,7 @@ import { AuthController } from './identity/auth.controller';
 import { DataRightsController } from './identity/data-rights.controller';
 import { MeController } from './identity/me.controller';
 import { ForumController } from './forum/forum.controller';
+import { MODERATION_CONTROLLERS } from './moderation/moderation.controllers';
 import { ReviewController } from './moderation/review.controller';
 import { RulesController } from './moderation/rules.controller';
 
@@ -42,7 +43,7 @@ export class ForumAppModule {
         ForumModule,
         ChatModule,
       ],
-      controllers: [AuthController, MeController, DataRightsController, ...GROUPS_CONTROLLERS, ForumController, ChatController, RulesController, ReviewController],
+      controllers: [AuthController, MeController, DataRightsController, ...GROUPS_CONTROLLERS, ForumController, ChatController, RulesController, ReviewController, ...MODERATION_CONTROLLERS],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };
   }

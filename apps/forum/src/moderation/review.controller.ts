@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DomainError } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ReviewQueueService } from '@kindred/moderation';
@@ -13,6 +13,19 @@ export class ReviewQueueQuery {
   @IsOptional()
   @IsIn(['open', 'decided'])
   status?: 'open' | 'decided';
+}
+
+export class SanctionDto {
+  @ApiProperty({ enum: ['warn', 'mute', 'ban'] })
+  @IsIn(['warn', 'mute', 'ban'])
+  kind: 'warn' | 'mute' | 'ban';
+
+  @ApiPropertyOptional({ description: 'Mutes only: for how many hours (up to a year).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(24 * 366)
+  hours?: number;
 }
 
 export class DecisionDto {
@@ -31,6 +44,12 @@ export class DecisionDto {
   @IsString()
   @MaxLength(2000)
   note?: string;
+
+  @ApiPropertyOptional({ type: SanctionDto, description: 'Goes with a removal: warn, mute for N hours, or ban from the group.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SanctionDto)
+  sanction?: SanctionDto;
 }
 
 @ApiTags('moderation')
@@ -42,6 +61,12 @@ export class ReviewController {
   @Get('groups/:groupId/review-items')
   list(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string, @Query() query: ReviewQueueQuery) {
     return this.queue.list(user, groupId, query.status ?? 'open');
+  }
+
+  @Post('review-items/:itemId/claim')
+  @HttpCode(200)
+  claim(@CurrentUser() user: AuthUser, @Param('itemId', id('That review item')) itemId: string) {
+    return this.queue.claim(user, itemId);
   }
 
   @Post('review-items/:itemId/decision')

@@ -1,0 +1,19 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuditLogService } from '@kindred/audit';
+import { DomainError, PageQuery } from '@kindred/http';
+import { AuthUser, CurrentUser } from '@kindred/identity';
+
+const groupId = new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound('That group') });
+
+@ApiTags('moderation')
+@ApiBearerAuth()
+@Controller('groups/:groupId/audit-log')
+export class AuditLogController {
+  constructor(private readonly audit: AuditLogService) {}
+
+  @Get()
+  list(@CurrentUser() user: AuthUser, @Param('groupId', groupId) id: string, @Query() query: PageQuery) {
+    return this.audit.list(user, id, query);
+  }
+}
