@@ -216,6 +216,45 @@ describe('group chat', () => {
       expect(history.body.items.map((m: { id: string }) => m.id)).not.toContain(ack.id);
     });
 
+    it('delivers a held message to the room once a supporter approves it', async () => {
+      const [author, other] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [authorSocket, otherSocket] = await Promise.all([joined(author), joined(other)]);
+      const clientMsgId = randomUUID();
+      const held = next(authorSocket, 'chat:held', (m) => m.clientMsgId === clientMsgId);
+      const ack = await emit(authorSocket, 'chat:send', { groupId, body: 'You should stop taking your tacrolimus, it made me feel awful.', clientMsgId });
+      await held;
+      const items = await request(forum.url).get(`/groups/${groupId}/review-items?status=open`).set(bearer(supporter)).expect(200);
+      const item = items.body.items.find((i: Record<string, any>) => i.subject?.id === ack.id);
+      const arrived = next(otherSocket, 'chat:message', (m) => m.id === ack.id);
+      await request(forum.url).post(`/review-items/${item.id}/decision`).set(bearer(supporter)).send({ action: 'approve' }).expect(200);
+      expect(await arrived).toMatchObject({ id: ack.id, clientMsgId, author: { id: author.id } });
+    });
+
+    it('takes a message off every screen once enough members report it', async () => {
+      const [author, first, second] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [authorSocket, firstSocket] = await Promise.all([joined(author), joined(first)]);
+      const ack = await send(authorSocket, 'Some of you are just attention seeking.');
+      await next(firstSocket, 'chat:message', (m) => m.id === ack.id);
+      const removed = next(firstSocket, 'chat:removed', (m) => m.id === ack.id);
+      await request(forum.url).post(`/messages/${ack.id}/reports`).set(bearer(first)).send({ clauseKey: 'respect' }).expect(201);
+      await request(forum.url).post(`/messages/${ack.id}/reports`).set(bearer(second)).send({ clauseKey: 'respect' }).expect(201);
+      expect(await removed).toEqual({ id: ack.id, groupId });
+    });
+
+    it('exports a member’s messages and erases them with the account', async () => {
+      const [member, other] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [memberSocket, otherSocket] = await Promise.all([joined(member), joined(other)]);
+      const ack = await send(memberSocket, 'My own words, mine to take away.');
+      await next(otherSocket, 'chat:message', (m) => m.id === ack.id);
+      const exported = await request(forum.url).get('/me/export').set(bearer(member)).expect(200);
+      expect(JSON.stringify(exported.body)).toContain('My own words, mine to take away.');
+      await request(forum.url).delete('/me').set(bearer(member)).send({ password: member.password }).expect(204);
+      const [row] = await forum.app.get(DataSource).query(`SELECT body, author_id, status FROM messages WHERE id = $1`, [ack.id]);
+      expect(row).toEqual({ body: '', author_id: null, status: 'deleted' });
+      const history = await request(forum.url).get(`/groups/${groupId}/messages`).set(bearer(other)).expect(200);
+      expect(history.body.items.map((m: { id: string }) => m.id)).not.toContain(ack.id);
+    });
+
     it('acks MUTED, with the time the mute ends, for a muted member', async () => {
       const member = await joinedMember(forum, groupId, code);
       const socket = await joined(member);

@@ -1,8 +1,9 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GroupsModule } from '@kindred/groups';
-import { IdentityModule } from '@kindred/identity';
+import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { ModerationModule, ScreeningSources } from '@kindred/moderation';
+import { ChatPersonalData } from './chat-personal-data';
 import { ChatRateLimiter } from './chat-rate-limiter';
 import { ChatRetentionService } from './chat-retention.service';
 import { ChatService } from './chat.service';
@@ -11,17 +12,20 @@ import { MessageScreeningSource } from './message-screening.source';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ChatMessage]), GroupsModule, IdentityModule, ModerationModule],
-  providers: [ChatService, ChatRateLimiter, ChatRetentionService, MessageScreeningSource],
+  providers: [ChatService, ChatRateLimiter, ChatRetentionService, MessageScreeningSource, ChatPersonalData],
   exports: [ChatService, ChatRetentionService],
 })
 export class ChatModule implements OnModuleInit {
   constructor(
     private readonly sources: ScreeningSources,
     private readonly messageSource: MessageScreeningSource,
+    private readonly personalData: PersonalDataRegistry,
+    private readonly chatData: ChatPersonalData,
   ) {}
 
-  /** Lets the screening pipeline (and the review queue) read and change messages without knowing the chat's table. */
+  /** Lets the screening pipeline, the review queue and data rights reach messages without knowing the chat's table. */
   onModuleInit(): void {
     this.sources.register(this.messageSource);
+    this.personalData.register(this.chatData);
   }
 }
