@@ -79,7 +79,7 @@ export class ReviewQueueService {
   /** A claim keeps other moderators off an item for 10 minutes; claiming again renews one's own. */
   async claim(user: AuthUser, itemId: string): Promise<ReviewItemView> {
     const visible = await this.itemFor(user, itemId);
-    this.assertNotOriginalDecider(user, visible);
+    this.assertMayDecide(user, visible);
     const [rows] = (await this.dataSource.query(
       `UPDATE review_items SET claimed_by = $2, claimed_at = now()
         WHERE id = $1 AND status = 'open'
@@ -100,7 +100,7 @@ export class ReviewQueueService {
 
   async decide(user: AuthUser, itemId: string, decision: Decision): Promise<ReviewItemView> {
     const visible = await this.itemFor(user, itemId);
-    this.assertNotOriginalDecider(user, visible);
+    this.assertMayDecide(user, visible);
     await this.validate(visible, decision);
 
     const committed = await this.dataSource.transaction(async (manager): Promise<Committed> => {
@@ -129,8 +129,9 @@ export class ReviewQueueService {
     return view!;
   }
 
-  /** Whoever made a decision may not be the one to review the appeal against it. */
-  private assertNotOriginalDecider(user: AuthUser, item: ReviewItem): void {
+  /** Nobody reviews their own words, and whoever made a decision may not review the appeal against it. */
+  private assertMayDecide(user: AuthUser, item: ReviewItem): void {
+    if (item.subjectAuthorId === user.id) throw DomainError.forbidden('Someone else needs to review what you wrote.');
     if (item.appeal?.originalDecidedBy && item.appeal.originalDecidedBy === user.id) {
       throw DomainError.forbidden('You made the decision being appealed, so another supporter or an admin needs to review the appeal.');
     }
