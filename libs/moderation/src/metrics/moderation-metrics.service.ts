@@ -13,7 +13,9 @@ export interface ModerationMetrics {
   decidedLast24h: number;
   /** Over items decided in the last 7 days; null when there were none. */
   timeToDecisionSeconds: { p50: number | null; p95: number | null };
+  /** Items whose deadline fell in the last 7 days and that were still undecided at it (open or decided late). */
   slaBreachesLast7d: number;
+  /** Whether the group's cover schedule has someone on cover now, in the group's time zone. */
   coveredNow: boolean;
 }
 
