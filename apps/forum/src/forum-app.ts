@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { Logger } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { KindredConfig } from '@kindred/config';
@@ -17,5 +21,36 @@ export async function createForumApp(config: KindredConfig): Promise<NestFastify
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  await serveWebApp(app);
   return app;
+}
+
+/** apps/web/dist, whether this file runs from source (apps/forum/src) or from the build (dist/apps/forum/src). */
+function webDist(): string | undefined {
+  const candidates = [process.env.KINDRED_WEB_DIST, resolve(__dirname, '../../web/dist'), resolve(__dirname, '../../../../apps/web/dist')];
+  return candidates.find((dir): dir is string => Boolean(dir) && existsSync(resolve(dir as string, 'index.html')));
+}
+
+/**
+ * Serves the built web app at `/`. Its files get routes of their own; any other GET that a browser
+ * makes for a page (Accept: text/html) and that no API route answers gets index.html, so deep links
+ * work. API routes are untouched and keep answering JSON or problem+json.
+ */
+async function serveWebApp(app: NestFastifyApplication): Promise<void> {
+  const root = webDist();
+  if (!root) {
+    new Logger('WebApp').log('apps/web/dist not found: the web app is not served. Build it with `npm run build:web`.');
+    return;
+  }
+  // wildcard: false registers one route per built file, so unknown paths still reach the API's 404.
+  await app.register(fastifyStatic as never, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html');
+    if (request.is404 && wantsPage) {
+      void reply.header('cache-control', 'no-cache').sendFile('index.html', root);
+      return;
+    }
+    done();
+  });
 }

@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 /**
- * A small history-API router. The app's paths never collide with API paths (see vite.config.ts),
+ * A small history-API router. The app's paths never collide with API paths (see vite.config.mts),
  * so the forum can answer any page path with index.html.
  */
 const RouterContext = createContext<{ path: string; search: URLSearchParams; navigate: (to: string) => void }>({

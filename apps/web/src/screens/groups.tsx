@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, formatTime, items, type Agreement, type Group, type TopicSummary } from '../api';
 import { Link, useRouter } from '../router';
 import { membershipOf, useSession } from '../session';
@@ -39,7 +39,11 @@ export function Directory() {
 
 /** Topics of a group, or what the person needs to do first (sign in, apply, accept the agreement). */
 export function GroupHome({ groupId }: { groupId: string }) {
-  const { me } = useSession();
+  const { me, refresh } = useSession();
+  // Memberships change while the app is open (an application approved, a role given): ask again.
+  useEffect(() => {
+    void refresh();
+  }, [groupId, refresh]);
   const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
   const membership = membershipOf(me, groupId);
   const canRead = Boolean(membership || me?.isAdmin);
@@ -206,6 +210,9 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
   const { me, refresh } = useSession();
   const { navigate, search } = useRouter();
   const agreement = useLoad(() => api<Agreement>('GET', `/groups/${groupId}/agreement`), [groupId]);
+  useEffect(() => {
+    void refresh();
+  }, [groupId, refresh]);
   const [agreed, setAgreed] = useState(false);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
