@@ -1,4 +1,5 @@
-// Two tiers: `unit` (pure logic, no I/O) and `e2e` (the real apps on PostgreSQL and Redis).
+// Two tiers: `unit` (pure logic, no I/O) and `e2e` (the real apps on PostgreSQL and Redis), plus
+// `resilience` and `browser` (the web app in Chromium) journeys on the same real stack.
 const fs = require('node:fs');
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.$schema;
@@ -29,6 +30,14 @@ module.exports = {
       testMatch: ['<rootDir>/tests/resilience/**/*.resilience-spec.ts'],
       globalSetup: '<rootDir>/tests/resilience/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/tests/setup/resilience-timeout.ts'],
+    },
+    {
+      // The web app in real Chromium (playwright-core) against the real forum, chat and worker.
+      ...shared,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/tests/browser/**/*.browser-spec.ts'],
+      globalSetup: '<rootDir>/tests/browser/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/tests/browser/browser-timeout.ts'],
     },
   ],
 };

@@ -1,0 +1,207 @@
+import { Page } from 'playwright-core';
+import { newRegistration, Person } from '../support/people';
+import { createAdmin } from '../support/groups';
+import { newPerson, signIn, visited } from './support/browser';
+import { groupWith, memberOf, supporterOf } from './support/community';
+import { startWebStack, WebStack } from './support/web-stack';
+
+/**
+ * Journeys through the web app in real Chromium, against the real forum (serving the built app),
+ * chat service and moderation worker. Every page visited is checked with axe.
+ */
+describe('the web app', () => {
+  let stack: WebStack;
+  let admin: Person;
+  const url = (path: string) => `${stack.forum.url}${path}`;
+  const person = (viewport?: { width: number; height: number }) => newPerson(stack.browser, stack.chat.url, viewport);
+
+  beforeAll(async () => {
+    stack = await startWebStack();
+    admin = await createAdmin(stack.forum);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  async function openHelp(page: Page, where: string, shot?: string) {
+    await page.getByRole('button', { name: 'Need help now?' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Need help now?' });
+    await dialog.getByText('Samaritans').first().waitFor();
+    await visited(page, where, shot);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  }
+
+  it('a member registers, applies, is approved by a supporter, accepts the agreement, posts, and sees the post held, then published', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'first-posts', firstPostsHeld: 1 });
+    const supporter = await supporterOf(stack.forum, admin, group.id, group.code);
+    const me = newRegistration();
+
+    const member = await person();
+    const { page } = member;
+    await page.goto(url('/register'));
+    await visited(page, 'register', 'register');
+    await page.getByLabel('Email address').fill(me.email);
+    await page.getByLabel('Password').fill(me.password);
+    await page.getByLabel('Display name').fill(me.displayName);
+    await page.getByLabel('Date of birth').fill(me.dateOfBirth);
+    await page.getByLabel(/I agree that Kindred may keep/).check();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText(`Signed in as ${me.displayName}`).waitFor();
+
+    await page.getByRole('link', { name: group.name }).click();
+    await page.getByRole('heading', { level: 1, name: group.name }).waitFor();
+    await visited(page, 'group directory entry');
+    await openHelp(page, 'need help now', 'need-help-now');
+    await page.getByRole('link', { name: 'Apply to join' }).click();
+    await page.getByLabel('Do you live with kidney disease?').fill('yes');
+    await visited(page, 'apply', 'apply');
+    await page.getByLabel(/I declare that/).check();
+    await page.getByRole('button', { name: 'Send application' }).click();
+    await page.getByText(/waiting for a supporter/).waitFor();
+    await visited(page, 'application sent');
+
+    // The supporter, in a second browser context, approves the application.
+    const helper = await person();
+    await signIn(helper.page, stack.forum.url, supporter.email, supporter.password);
+    await helper.page.goto(url(`/community/${group.id}/applications`));
+    const application = helper.page.getByTestId('application').filter({ hasText: me.displayName });
+    await application.waitFor();
+    await visited(helper.page, 'pending applications', 'applications');
+    await application.getByLabel(/Reason, shown to/).fill('Welcome, your answers fit the group.');
+    await application.getByRole('button', { name: /^Approve/ }).click();
+    await helper.page.getByText('Application approved.').waitFor();
+
+    // Back to the member: the group asks for the agreement first.
+    await page.goto(url(`/community/${group.id}`));
+    await page.waitForURL(/\/agreement/);
+    await page.getByRole('heading', { level: 1, name: 'Group agreement' }).waitFor();
+    await page.getByRole('button', { name: 'Accept the agreement' }).waitFor();
+    await visited(page, 'agreement', 'agreement');
+    await page.getByLabel(/I have read the group agreement/).check();
+    await page.getByRole('button', { name: 'Accept the agreement' }).click();
+    await page.getByRole('heading', { name: 'Topics' }).waitFor();
+    await visited(page, 'topics');
+
+    await page.getByRole('link', { name: 'Start a topic' }).click();
+    await page.getByLabel('Title').fill('Starting dialysis next month');
+    await page.getByLabel('Your post').fill('I start dialysis next month and feel nervous about the first session. How did yours go?');
+    await visited(page, 'new topic', 'new-topic');
+    await page.getByRole('button', { name: 'Post topic' }).click();
+    const progress = page.getByTestId('post-progress');
+    await progress.getByText(/^Held — a supporter will look by \d\d:\d\d\.$/).waitFor();
+    await visited(page, 'post held', 'post-held');
+
+    // The supporter approves it in the review queue.
+    await helper.page.goto(url(`/community/${group.id}/review`));
+    const item = helper.page.getByTestId('review-item').filter({ hasText: 'I start dialysis next month' });
+    await item.waitFor();
+    await visited(helper.page, 'review queue', 'review-queue');
+    await item.getByLabel('Decision').selectOption('approve');
+    await item.getByRole('button', { name: 'Record decision' }).click();
+    await helper.page.getByText('Approved. It is now published.').waitFor();
+
+    // The member's page follows the post to published without a reload.
+    await progress.getByText('Published.').waitFor({ timeout: 20_000 });
+    await page.getByRole('link', { name: 'Go to your topic' }).click();
+    await page.getByText('I start dialysis next month').waitFor();
+    await page.getByRole('button', { name: /^Support/ }).waitFor();
+    await visited(page, 'thread', 'thread');
+
+    await helper.context.close();
+    await member.context.close();
+  });
+
+  it('two members chat live, with typing indicators', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const ann = await memberOf(stack.forum, group.id, group.code);
+    const bea = await memberOf(stack.forum, group.id, group.code);
+    const a = await person();
+    const b = await person({ width: 390, height: 844 });
+    await signIn(a.page, stack.forum.url, ann.email, ann.password);
+    await signIn(b.page, stack.forum.url, bea.email, bea.password);
+    await a.page.goto(url(`/community/${group.id}/chat`));
+    await b.page.goto(url(`/community/${group.id}/chat`));
+    await a.page.getByText('Connected.').waitFor();
+    await b.page.getByText('Connected.').waitFor();
+    await visited(a.page, 'chat');
+
+    await a.page.getByLabel('Your message').pressSequentially('Morning all', { delay: 20 });
+    await b.page.getByTestId('typing').getByText(`${ann.displayName} is typing…`).waitFor();
+    await a.page.getByLabel('Your message').press('Enter');
+    await b.page.locator('.chat-log').getByText('Morning all').waitFor();
+    await a.page.locator('.chat-line[data-state="published"]').getByText('Morning all').waitFor();
+
+    await b.page.getByLabel('Your message').fill('Hi Ann, how did the clinic go?');
+    await b.page.getByRole('button', { name: 'Send' }).click();
+    await a.page.locator('.chat-log').getByText('Hi Ann, how did the clinic go?').waitFor();
+    await visited(a.page, 'chat with messages', 'chat');
+    await visited(b.page, 'chat on a phone-sized screen', 'chat-phone');
+
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('a crisis message shows its author the crisis resources and reaches the supporter’s queue live', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post', urgentSlaMinutes: 10 });
+    const supporter = await supporterOf(stack.forum, admin, group.id, group.code);
+    const author = await memberOf(stack.forum, group.id, group.code);
+
+    const helper = await person();
+    await signIn(helper.page, stack.forum.url, supporter.email, supporter.password);
+    await helper.page.goto(url(`/community/${group.id}/review`));
+    await helper.page.getByText('Nothing is waiting. Thank you.').waitFor();
+
+    const member = await person();
+    await signIn(member.page, stack.forum.url, author.email, author.password);
+    await member.page.goto(url(`/community/${group.id}/chat`));
+    await member.page.getByText('Connected.').waitFor();
+    await member.page.getByLabel('Your message').fill('I can’t cope any more, I want to kill myself');
+    await member.page.getByLabel('Your message').press('Enter');
+
+    const crisis = member.page.getByRole('region', { name: 'You don’t have to deal with this alone' });
+    await crisis.getByText('Samaritans').waitFor();
+    await crisis.getByRole('link', { name: 'Call 116 123' }).waitFor();
+    await visited(member.page, 'crisis resources in chat', 'crisis-resources');
+
+    // No reload: the queue's socket brings the urgent item in (its fallback poll is every 20 s).
+    const item = helper.page.getByTestId('review-item').filter({ hasText: 'I want to kill myself' });
+    await item.waitFor({ timeout: 12_000 });
+    await item.getByText('Urgent').waitFor();
+    await visited(helper.page, 'review queue with an urgent item', 'review-queue-urgent');
+
+    await helper.context.close();
+    await member.context.close();
+  });
+
+  it('an admin publishes a new agreement version and a member is asked to accept it again', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const someone = await memberOf(stack.forum, group.id, group.code);
+
+    const adminView = await person();
+    await signIn(adminView.page, stack.forum.url, admin.email, admin.password);
+    await adminView.page.goto(url(`/community/${group.id}/settings`));
+    const editor = adminView.page.locator('section', { has: adminView.page.locator('#agreement-editor') });
+    await editor.getByText(/The current version is 1\./).waitFor();
+    await visited(adminView.page, 'group settings', 'group-settings');
+    const firstText = editor.getByLabel('Text').first();
+    await firstText.fill(`${await firstText.inputValue()} This now includes group chat.`);
+    await editor.getByRole('button', { name: 'Publish new version' }).click();
+    await adminView.page.getByText('Version 2 is published. Members will be asked to accept it.').waitFor();
+    await visited(adminView.page, 'agreement published');
+
+    const member = await person();
+    await signIn(member.page, stack.forum.url, someone.email, someone.password);
+    await member.page.goto(url(`/community/${group.id}`));
+    await member.page.waitForURL(/\/agreement\?changed=1/);
+    await member.page.getByText(/The group agreement has changed \(now version 2\)/).waitFor();
+    await member.page.getByText('This now includes group chat.', { exact: false }).waitFor();
+    await visited(member.page, 'agreement changed', 'agreement-changed');
+    await member.page.getByLabel(/I have read the group agreement \(version 2\)/).check();
+    await member.page.getByRole('button', { name: 'Accept the agreement' }).click();
+    await member.page.getByRole('heading', { name: 'Topics' }).waitFor();
+    await visited(member.page, 'topics after accepting again');
+
+    await adminView.context.close();
+    await member.context.close();
+  });
+});

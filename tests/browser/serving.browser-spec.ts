@@ -1,0 +1,42 @@
+import request from 'supertest';
+import { RunningHttpApp, startForum } from '../support/stack';
+
+/** The forum serves the built web app at `/`, deep links included, without changing how the API answers. */
+describe('the forum serves the web app', () => {
+  let forum: RunningHttpApp;
+  beforeAll(async () => {
+    forum = await startForum();
+  });
+  afterAll(async () => {
+    await forum.close();
+  });
+
+  it('answers / and any page path a browser asks for with the app', async () => {
+    for (const path of ['/', '/register', '/community/5b0c3a36-4a54-4b8e-9a43-2ff0c1f4d0e1/chat']) {
+      const page = await request(forum.url).get(path).set('Accept', 'text/html,application/xhtml+xml');
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.text).toContain('<div id="root">');
+    }
+  });
+
+  it('serves the built assets', async () => {
+    const page = await request(forum.url).get('/').set('Accept', 'text/html');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    const asset = await request(forum.url).get(script!);
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+  });
+
+  it('leaves the API answering JSON and problem+json', async () => {
+    const groups = await request(forum.url).get('/groups').set('Accept', 'text/html');
+    expect(groups.headers['content-type']).toMatch(/application\/json/);
+    const missing = await request(forum.url).get('/no-such-thing').set('Accept', 'application/json');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
+    const me = await request(forum.url).get('/me').set('Accept', 'text/html');
+    expect(me.status).toBe(401);
+    expect(me.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+
+/** Debian's Chromium; never a downloaded browser. */
+export const CHROMIUM = process.env.KINDRED_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/**
+ * A fresh browser context (its own session storage, so its own signed-in person) that talks to
+ * the forum at `forumUrl` and to the chat service at `chatUrl`.
+ */
+export async function newPerson(browser: Browser, chatUrl: string, viewport = { width: 1100, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
+  await context.addInitScript((url) => {
+    (window as unknown as { KINDRED_CHAT_URL: string }).KINDRED_CHAT_URL = url;
+  }, chatUrl);
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  return { context, page };
+}
+
+/** Every page checked: zero serious or critical violations of WCAG 2.x A/AA. */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length > 0) {
+    const detail = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
+    throw new Error(`axe found ${bad.length} serious/critical violation(s) on ${where} (${page.url()}):\n  ${detail}`);
+  }
+}
+
+const SHOTS = resolve(__dirname, '../../../docs/screenshots');
+
+/** Saves a screenshot of the main screens when KINDRED_SCREENSHOTS=1 (kept out of ordinary runs). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.KINDRED_SCREENSHOTS !== '1') return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+/** Checks the page with axe, then maybe takes its screenshot. */
+export async function visited(page: Page, where: string, shot?: string): Promise<void> {
+  await expectAccessible(page, where);
+  if (shot) await screenshot(page, shot);
+}
+
+export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(/^Signed in as /).waitFor();
+}
