@@ -58,7 +58,7 @@ describe('data rights: consent, export and erasure', () => {
     expect(exported.forum.posts.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining([mine.id, held.id]));
     expect(exported.forum.posts.find((p: { id: string }) => p.id === held.id).status).toBe('held');
     expect(exported.forum.reactions).toEqual([expect.objectContaining({ postId: theirs.id, kind: 'thanks' })]);
-    expect(exported.reportsMade).toEqual([expect.objectContaining({ subjectId: theirs.id, clauseKey: 'respect', note: 'just testing the report' })]);
+    expect(exported.moderation.reportsMade).toEqual([expect.objectContaining({ subjectId: theirs.id, clauseKey: 'respect', note: 'just testing the report' })]);
     expect(JSON.stringify(exported)).not.toContain(other.email);
     expect(JSON.stringify(exported)).not.toContain(admin.email);
   });

@@ -1,8 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@kindred/audit';
 import { GroupsModule } from '@kindred/groups';
-import { IdentityModule } from '@kindred/identity';
+import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { NotificationsModule } from '@kindred/notifications';
 import { SignpostingModule } from '@kindred/signposting';
 import { Appeal } from './appeals/appeal.entity';
@@ -10,6 +10,7 @@ import { AppealsService } from './appeals/appeals.service';
 import { DeadlinesService } from './deadlines/deadlines.service';
 import { ModerationAlert } from './deadlines/moderation-alert.entity';
 import { ModerationAlertsService } from './deadlines/moderation-alerts.service';
+import { ModerationPersonalData } from './moderation-personal-data';
 import { ModerationMetricsService } from './metrics/moderation-metrics.service';
 import { ReviewMetrics } from './metrics/review-metrics';
 import { ContentReport } from './reports/content-report.entity';
@@ -48,8 +49,18 @@ const SERVICES = [
     SignpostingModule,
     AuditModule,
   ],
-  providers: SERVICES,
+  providers: [...SERVICES, ModerationPersonalData],
   // The forum's audit-log endpoint reads through AuditLogService; moderation is where decisions are audited.
   exports: [...SERVICES, AuditModule],
 })
-export class ModerationModule {}
+export class ModerationModule implements OnModuleInit {
+  constructor(
+    private readonly personalData: PersonalDataRegistry,
+    private readonly moderationData: ModerationPersonalData,
+  ) {}
+
+  /** Reports, appeals and alerts join the member's export and erasure. */
+  onModuleInit(): void {
+    this.personalData.register(this.moderationData);
+  }
+}
