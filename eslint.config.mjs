@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'apps/web/**', 'docs/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'apps/web/dist/**', 'docs/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -16,6 +16,11 @@ export default tseslint.config(
       // No deep relative imports across folders: use the @kindred/* alias.
       'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'Import other libs through @kindred/<name>.' }] }],
     },
+  },
+  {
+    // The web app runs in the browser, not in Node.
+    files: ['apps/web/**/*.{ts,tsx,mts}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Tests drive the apps from outside, so they may reach into apps/ by path.

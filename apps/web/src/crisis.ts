@@ -5,7 +5,13 @@ import type { Resource } from './api';
  * cannot be reached. The group's own directory (GET /groups/:groupId/resources) is shown on top.
  */
 export const BUNDLED_CRISIS_RESOURCES: Resource[] = [
-  { kind: 'crisis', title: 'Emergency: 999', description: 'If your life or someone else’s is at risk now, call 999 or go to A&E.', phone: '999', hours: 'Any time' },
+  {
+    kind: 'crisis',
+    title: 'Emergency: 999',
+    description: 'If your life or someone else’s is at risk now, call 999 or go to A&E.',
+    phone: '999',
+    hours: 'Any time',
+  },
   {
     kind: 'crisis',
     title: 'NHS 111, option 2',
@@ -13,7 +19,13 @@ export const BUNDLED_CRISIS_RESOURCES: Resource[] = [
     phone: '111',
     hours: '24 hours, every day',
   },
-  { kind: 'crisis', title: 'Samaritans', description: 'Talk to someone about anything, in confidence. Free to call.', phone: '116 123', hours: '24 hours, every day' },
+  {
+    kind: 'crisis',
+    title: 'Samaritans',
+    description: 'Talk to someone about anything, in confidence. Free to call.',
+    phone: '116 123',
+    hours: '24 hours, every day',
+  },
   { kind: 'crisis', title: 'Shout', description: 'Text SHOUT to 85258 to talk by text with a trained volunteer.', sms: '85258', hours: '24 hours, every day' },
 ];
 

@@ -123,7 +123,19 @@ export function Field({ label, hint, type = 'text', value, onChange, required, a
   );
 }
 
-export function Select({ label, value, onChange, options, hint }: { label: string; value: string; onChange: (v: string) => void; options: Array<[string, string]>; hint?: string }) {
+export function Select({
+  label,
+  value,
+  onChange,
+  options,
+  hint,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: Array<[string, string]>;
+  hint?: string;
+}) {
   const id = useId();
   return (
     <div className="field">
@@ -145,7 +157,10 @@ export function Select({ label, value, onChange, options, hint }: { label: strin
 }
 
 /** Loads data for a screen; `reload` fetches again. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload: () => void; setData: (t: T) => void } {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data: T | undefined; error: unknown; loading: boolean; reload: () => void; setData: (t: T) => void } {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);

@@ -18,7 +18,7 @@ export function launchBrowser(): Promise<Browser> {
 export async function newPerson(browser: Browser, chatUrl: string, viewport = { width: 1100, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
   await context.addInitScript((url) => {
-    (window as unknown as { KINDRED_CHAT_URL: string }).KINDRED_CHAT_URL = url;
+    (globalThis as unknown as { KINDRED_CHAT_URL: string }).KINDRED_CHAT_URL = url;
   }, chatUrl);
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();

@@ -5,7 +5,11 @@ import { acceptAgreement, apply, createGroup, issueReferralCode } from '../../su
 export const ALWAYS_COVERED = [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }];
 
 /** A group with supporter cover around the clock and the given moderation settings. */
-export async function groupWith(forum: { url: string }, admin: Person, moderation: Record<string, unknown>): Promise<{ id: string; name: string; code: string }> {
+export async function groupWith(
+  forum: { url: string },
+  admin: Person,
+  moderation: Record<string, unknown>,
+): Promise<{ id: string; name: string; code: string }> {
   const group = await createGroup(forum, admin, {
     moderation: {
       mode: 'post',

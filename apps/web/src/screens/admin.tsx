@@ -1,5 +1,17 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, formatDateTime, isMissing, items, type Agreement, type Clause, type Coverage, type Group, type Moderation, type Question, type Resource } from '../api';
+import {
+  api,
+  formatDateTime,
+  isMissing,
+  items,
+  type Agreement,
+  type Clause,
+  type Coverage,
+  type Group,
+  type Moderation,
+  type Question,
+  type Resource,
+} from '../api';
 import { useRouter } from '../router';
 import { useSession } from '../session';
 import { ErrorMessage, Field, Loading, NotYetAvailable, PageTitle, Select, Status, useAnnounce, useLoad } from '../ui';
@@ -52,8 +64,16 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
   useEffect(() => setD(draftOf(group)), [group]);
   const set = <K extends keyof GroupDraft>(key: K, value: GroupDraft[K]) => setD((x) => ({ ...x, [key]: value }));
   const setMod = <K extends keyof Moderation>(key: K, value: Moderation[K]) => setD((x) => ({ ...x, moderation: { ...x.moderation, [key]: value } }));
-  const setQuestion = (i: number, patch: Partial<Question>) => set('questions', d.questions.map((q, j) => (i === j ? { ...q, ...patch } : q)));
-  const setCoverage = (i: number, patch: Partial<Coverage>) => setMod('coverage', d.moderation.coverage.map((c, j) => (i === j ? { ...c, ...patch } : c)));
+  const setQuestion = (i: number, patch: Partial<Question>) =>
+    set(
+      'questions',
+      d.questions.map((q, j) => (i === j ? { ...q, ...patch } : q)),
+    );
+  const setCoverage = (i: number, patch: Partial<Coverage>) =>
+    setMod(
+      'coverage',
+      d.moderation.coverage.map((c, j) => (i === j ? { ...c, ...patch } : c)),
+    );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -99,7 +119,15 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
     <form onSubmit={submit} noValidate>
       <ErrorMessage error={error} />
       {saved ? <Status>Saved.</Status> : null}
-      {!group ? <Field label="Short web name" hint="Lower-case letters, numbers and dashes, for example kidney-18-30." value={d.slug} onChange={(v) => set('slug', v)} required /> : null}
+      {!group ? (
+        <Field
+          label="Short web name"
+          hint="Lower-case letters, numbers and dashes, for example kidney-18-30."
+          value={d.slug}
+          onChange={(v) => set('slug', v)}
+          required
+        />
+      ) : null}
       <Field label="Group name" value={d.name} onChange={(v) => set('name', v)} required />
       <Field label="Description" multiline rows={3} value={d.description} onChange={(v) => set('description', v)} required />
       <Field label="Condition" value={d.condition} onChange={(v) => set('condition', v)} required />
@@ -112,12 +140,26 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
             <legend>Question {i + 1}</legend>
             <Field label="Key" hint="A short name for the answer, for example diagnosis." value={q.key} onChange={(v) => setQuestion(i, { key: v })} required />
             <Field label="Question" value={q.prompt} onChange={(v) => setQuestion(i, { prompt: v })} required />
-            <Field label="Expected answer" hint="An answer that differs is shown to the supporter; it does not reject." value={q.expected ?? ''} onChange={(v) => setQuestion(i, { expected: v })} />
+            <Field
+              label="Expected answer"
+              hint="An answer that differs is shown to the supporter; it does not reject."
+              value={q.expected ?? ''}
+              onChange={(v) => setQuestion(i, { expected: v })}
+            />
             <div className="checkbox">
               <input id={`q-${i}-required`} type="checkbox" checked={q.required} onChange={(e) => setQuestion(i, { required: e.target.checked })} />
               <label htmlFor={`q-${i}-required`}>An answer is required</label>
             </div>
-            <button type="button" className="secondary small" onClick={() => set('questions', d.questions.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              className="secondary small"
+              onClick={() =>
+                set(
+                  'questions',
+                  d.questions.filter((_, j) => j !== i),
+                )
+              }
+            >
               Remove question {i + 1}
             </button>
           </fieldset>
@@ -138,11 +180,45 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
             ['pre', 'A supporter approves every post'],
           ]}
         />
-        <Field label="First posts held" type="number" inputMode="numeric" value={String(d.moderation.firstPostsHeld)} onChange={(v) => setMod('firstPostsHeld', Number(v))} required />
-        <Field label="Review deadline, in minutes" type="number" inputMode="numeric" value={String(d.moderation.reviewSlaMinutes)} onChange={(v) => setMod('reviewSlaMinutes', Number(v))} required />
-        <Field label="Urgent review deadline, in minutes" type="number" inputMode="numeric" value={String(d.moderation.urgentSlaMinutes)} onChange={(v) => setMod('urgentSlaMinutes', Number(v))} required />
-        <Field label="Reports before an item is hidden" type="number" inputMode="numeric" value={String(d.moderation.reportsToHide)} onChange={(v) => setMod('reportsToHide', Number(v))} required />
-        <Field label="Slow mode, seconds between messages" type="number" inputMode="numeric" value={d.slowModeSeconds} onChange={(v) => set('slowModeSeconds', v)} />
+        <Field
+          label="First posts held"
+          type="number"
+          inputMode="numeric"
+          value={String(d.moderation.firstPostsHeld)}
+          onChange={(v) => setMod('firstPostsHeld', Number(v))}
+          required
+        />
+        <Field
+          label="Review deadline, in minutes"
+          type="number"
+          inputMode="numeric"
+          value={String(d.moderation.reviewSlaMinutes)}
+          onChange={(v) => setMod('reviewSlaMinutes', Number(v))}
+          required
+        />
+        <Field
+          label="Urgent review deadline, in minutes"
+          type="number"
+          inputMode="numeric"
+          value={String(d.moderation.urgentSlaMinutes)}
+          onChange={(v) => setMod('urgentSlaMinutes', Number(v))}
+          required
+        />
+        <Field
+          label="Reports before an item is hidden"
+          type="number"
+          inputMode="numeric"
+          value={String(d.moderation.reportsToHide)}
+          onChange={(v) => setMod('reportsToHide', Number(v))}
+          required
+        />
+        <Field
+          label="Slow mode, seconds between messages"
+          type="number"
+          inputMode="numeric"
+          value={d.slowModeSeconds}
+          onChange={(v) => set('slowModeSeconds', v)}
+        />
       </fieldset>
       <fieldset>
         <legend>Supporter cover</legend>
@@ -165,12 +241,25 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
             </div>
             <Field label="From (HH:MM)" value={c.from} onChange={(v) => setCoverage(i, { from: v })} required />
             <Field label="To (HH:MM)" value={c.to} onChange={(v) => setCoverage(i, { to: v })} required />
-            <button type="button" className="secondary small" onClick={() => setMod('coverage', d.moderation.coverage.filter((_, j) => j !== i))}>
+            <button
+              type="button"
+              className="secondary small"
+              onClick={() =>
+                setMod(
+                  'coverage',
+                  d.moderation.coverage.filter((_, j) => j !== i),
+                )
+              }
+            >
               Remove cover period {i + 1}
             </button>
           </fieldset>
         ))}
-        <button type="button" className="secondary" onClick={() => setMod('coverage', [...d.moderation.coverage, { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }])}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setMod('coverage', [...d.moderation.coverage, { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }])}
+        >
           Add a cover period
         </button>
         <Select

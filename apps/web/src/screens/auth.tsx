@@ -41,7 +41,15 @@ export function Register() {
       <p>Kindred groups are for people living with a long-term condition. Other members only ever see the name you choose below.</p>
       <form onSubmit={submit} noValidate>
         <ErrorMessage error={error} />
-        <Field label="Email address" hint="We never show it to anyone. We use it to sign you in." type="email" autoComplete="email" value={email} onChange={setEmail} required />
+        <Field
+          label="Email address"
+          hint="We never show it to anyone. We use it to sign you in."
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={setEmail}
+          required
+        />
         <Field
           label="Password"
           hint="At least 12 characters. A few words strung together is easy to remember and hard to guess."
@@ -59,12 +67,20 @@ export function Register() {
           onChange={setDisplayName}
           required
         />
-        <Field label="Date of birth" hint="Groups are for certain ages. We don’t show this to anyone." type="date" autoComplete="bday" value={dateOfBirth} onChange={setDateOfBirth} required />
+        <Field
+          label="Date of birth"
+          hint="Groups are for certain ages. We don’t show this to anyone."
+          type="date"
+          autoComplete="bday"
+          value={dateOfBirth}
+          onChange={setDateOfBirth}
+          required
+        />
         <section className="consent" aria-labelledby="consent-title">
           <h2 id="consent-title">Your health information</h2>
           <p>
-            <strong>In plain words:</strong> by joining, you will share things about your health. The law treats that as special information. We keep it only to run
-            the groups you join, we never sell it or show your email, and you can download it or delete your account at any time from “Your account”.
+            <strong>In plain words:</strong> by joining, you will share things about your health. The law treats that as special information. We keep it only to
+            run the groups you join, we never sell it or show your email, and you can download it or delete your account at any time from “Your account”.
           </p>
           {consent.loading ? <Loading what="Loading the full consent text" /> : null}
           {consent.data ? (

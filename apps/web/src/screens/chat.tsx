@@ -73,7 +73,13 @@ export function Chat({ groupId }: { groupId: string }) {
     const onDisconnect = () => setConnected(false);
     const onConnectError = (err: Error) => {
       setConnected(false);
-      setError(new Error(err.message === 'UNAUTHENTICATED' ? 'Your session has ended. Please sign in again to chat.' : 'We cannot reach the chat just now. We will keep trying.'));
+      setError(
+        new Error(
+          err.message === 'UNAUTHENTICATED'
+            ? 'Your session has ended. Please sign in again to chat.'
+            : 'We cannot reach the chat just now. We will keep trying.',
+        ),
+      );
     };
     const onMessage = (m: ChatMessage) => {
       if (m.groupId !== groupId) return;
@@ -93,7 +99,11 @@ export function Chat({ groupId }: { groupId: string }) {
     const onHeld = (e: { id: string; groupId: string; clientMsgId: string; reasons?: Array<{ source: string }> }) => {
       if (e.groupId !== groupId) return;
       const isCrisis = Boolean(e.reasons?.some((r) => r.source === 'crisis'));
-      setLines((current) => current.map((l) => (l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'held', note: 'Held for a supporter to read before others see it.' } : l)));
+      setLines((current) =>
+        current.map((l) =>
+          l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'held', note: 'Held for a supporter to read before others see it.' } : l,
+        ),
+      );
       if (isCrisis) {
         setCrisis(true);
         announce('Your message is waiting for a supporter. If you need help now, crisis contacts are shown below the chat.', true);
@@ -101,7 +111,11 @@ export function Chat({ groupId }: { groupId: string }) {
     };
     const onRejected = (e: { id: string; groupId: string; clientMsgId: string; clauseKey: string; message: string }) => {
       if (e.groupId !== groupId) return;
-      setLines((current) => current.map((l) => (l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'rejected', note: `Not sent because of clause “${e.clauseKey}”. ${e.message ?? ''}` } : l)));
+      setLines((current) =>
+        current.map((l) =>
+          l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'rejected', note: `Not sent because of clause “${e.clauseKey}”. ${e.message ?? ''}` } : l,
+        ),
+      );
       announce(`Your message was not sent because of clause ${e.clauseKey}.`, true);
     };
     const onRemoved = (e: { id: string; groupId: string }) => {
@@ -136,7 +150,7 @@ export function Chat({ groupId }: { groupId: string }) {
       announceTimer.current = undefined;
     };
     // announce and me are stable for the life of the screen.
-  }, [groupId]); // eslint-disable-line
+  }, [groupId]);
 
   // Typing indicators fade after a few seconds without news.
   useEffect(() => {
@@ -168,7 +182,9 @@ export function Chat({ groupId }: { groupId: string }) {
       return;
     }
     setError(undefined);
-    setLines((current) => current.map((l) => (l.clientMsgId === clientMsgId && l.state === 'sending' ? { ...l, id: String(ack.id ?? l.id), state: 'screening' } : l)));
+    setLines((current) =>
+      current.map((l) => (l.clientMsgId === clientMsgId && l.state === 'sending' ? { ...l, id: String(ack.id ?? l.id), state: 'screening' } : l)),
+    );
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -204,7 +220,12 @@ export function Chat({ groupId }: { groupId: string }) {
             {l.state === 'sending' || l.state === 'screening' ? <p className="hint">Checking…</p> : null}
             {l.note ? <p className="hint">{l.note}</p> : null}
             {l.state === 'published' && l.author?.id !== me?.id ? (
-              <button type="button" className="link-button small" aria-expanded={reporting === l.id} onClick={() => setReporting(reporting === l.id ? undefined : l.id)}>
+              <button
+                type="button"
+                className="link-button small"
+                aria-expanded={reporting === l.id}
+                onClick={() => setReporting(reporting === l.id ? undefined : l.id)}
+              >
                 Report<span className="visually-hidden"> this message from {l.author?.displayName ?? 'a former member'}</span>
               </button>
             ) : null}
@@ -259,7 +280,12 @@ function MessageReport({ messageId, agreement, onDone }: { messageId: string; ag
   return (
     <form onSubmit={submit} className="report-form" noValidate>
       <ErrorMessage error={error} />
-      <Select label="Which part of the agreement does this go against?" value={clauseKey} onChange={setClauseKey} options={(agreement?.clauses ?? []).map((c) => [c.key, c.title])} />
+      <Select
+        label="Which part of the agreement does this go against?"
+        value={clauseKey}
+        onChange={setClauseKey}
+        options={(agreement?.clauses ?? []).map((c) => [c.key, c.title])}
+      />
       <button type="submit">Send report</button>
     </form>
   );

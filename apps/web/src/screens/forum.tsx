@@ -52,7 +52,10 @@ export function PostProgress({ postId, groupId, onPublished }: { postId: string;
             onPublished?.();
           } else if (current.status === 'held') announce(`Your post is held. A supporter will look by ${formatTime(current.reviewDueAt)}.`);
           else if (current.status === 'rejected') {
-            const [notices, agreementNow] = await Promise.all([api('GET', '/me/notices').catch(() => []), api<Agreement>('GET', `/groups/${groupId}/agreement`).catch(() => undefined)]);
+            const [notices, agreementNow] = await Promise.all([
+              api('GET', '/me/notices').catch(() => []),
+              api<Agreement>('GET', `/groups/${groupId}/agreement`).catch(() => undefined),
+            ]);
             const notice = items<Notice>(notices).find((n) => n.subjectId === postId && n.kind === 'rejection');
             setRejection(notice);
             setAgreement(agreementNow);
@@ -71,7 +74,7 @@ export function PostProgress({ postId, groupId, onPublished }: { postId: string;
       window.clearTimeout(timer);
     };
     // onPublished and announce are stable enough; re-running would restart the watch.
-  }, [postId, groupId]); // eslint-disable-line
+  }, [postId, groupId]);
 
   const status = post?.status ?? 'screening';
   return (
@@ -89,7 +92,9 @@ export function PostProgress({ postId, groupId, onPublished }: { postId: string;
       {post?.signposting && post.signposting.length > 0 ? (
         <section className="crisis-box" aria-labelledby={`crisis-${postId}`}>
           <h3 id={`crisis-${postId}`}>You don’t have to deal with this alone</h3>
-          <p>It sounds like things are really hard right now. A supporter will read your post soon. If you need someone now, these people can help at any time:</p>
+          <p>
+            It sounds like things are really hard right now. A supporter will read your post soon. If you need someone now, these people can help at any time:
+          </p>
           <ResourceList resources={post.signposting} />
         </section>
       ) : null}
@@ -180,7 +185,12 @@ function ReportForm({ path, agreement, onDone }: { path: string; agreement: Agre
   return (
     <form onSubmit={submit} className="report-form" noValidate>
       <ErrorMessage error={error} />
-      <Select label="Which part of the agreement does this go against?" value={clauseKey} onChange={setClauseKey} options={(agreement?.clauses ?? []).map((c) => [c.key, c.title])} />
+      <Select
+        label="Which part of the agreement does this go against?"
+        value={clauseKey}
+        onChange={setClauseKey}
+        options={(agreement?.clauses ?? []).map((c) => [c.key, c.title])}
+      />
       <Field label="Anything a supporter should know" multiline rows={2} value={note} onChange={setNote} />
       <button type="submit">Send report</button>{' '}
       <button type="button" className="secondary" onClick={onDone}>

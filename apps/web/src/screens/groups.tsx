@@ -26,7 +26,10 @@ export function Directory() {
               <p>{g.description}</p>
               <p className="hint">
                 For people living with {g.condition}
-                {g.eligibility?.minAge || g.eligibility?.maxAge ? `, aged ${g.eligibility.minAge ?? 18}${g.eligibility.maxAge ? ` to ${g.eligibility.maxAge}` : ' and over'}` : ''}.
+                {g.eligibility?.minAge || g.eligibility?.maxAge
+                  ? `, aged ${g.eligibility.minAge ?? 18}${g.eligibility.maxAge ? ` to ${g.eligibility.maxAge}` : ' and over'}`
+                  : ''}
+                .
               </p>
               {membership ? <p className="badge">{membership.role === 'supporter' ? 'You are a supporter here' : 'You are a member'}</p> : null}
             </li>
@@ -180,8 +183,8 @@ export function Apply({ groupId }: { groupId: string }) {
             </p>
           ) : (
             <p>
-              Thank you. Your application is waiting for a supporter{result.dueAt ? `, who will look at it by ${formatTime(result.dueAt)}` : ''}. We will send you a notice when it
-              is decided.
+              Thank you. Your application is waiting for a supporter{result.dueAt ? `, who will look at it by ${formatTime(result.dueAt)}` : ''}. We will send
+              you a notice when it is decided.
             </p>
           )}
         </Status>
@@ -190,9 +193,20 @@ export function Apply({ groupId }: { groupId: string }) {
           <p>A supporter reads every application. Your answers are only seen by the group’s supporters.</p>
           <ErrorMessage error={error} />
           {g.eligibility.questions.map((q) => (
-            <Field key={q.key} label={q.prompt} value={answers[q.key] ?? ''} onChange={(v) => setAnswers((a) => ({ ...a, [q.key]: v }))} required={q.required} />
+            <Field
+              key={q.key}
+              label={q.prompt}
+              value={answers[q.key] ?? ''}
+              onChange={(v) => setAnswers((a) => ({ ...a, [q.key]: v }))}
+              required={q.required}
+            />
           ))}
-          <Field label="Referral code" hint="If your clinical team gave you a code, enter it and you will be let in straight away." value={referralCode} onChange={setReferralCode} />
+          <Field
+            label="Referral code"
+            hint="If your clinical team gave you a code, enter it and you will be let in straight away."
+            value={referralCode}
+            onChange={setReferralCode}
+          />
           <div className="checkbox">
             <input id="declaration" type="checkbox" checked={declaration} onChange={(e) => setDeclaration(e.target.checked)} />
             <label htmlFor="declaration">I declare that I live with {g.condition} and that my answers are true.</label>
@@ -251,14 +265,16 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
       <ErrorMessage error={agreement.error} />
       {changed && !accepted && membership ? (
         <Status>
-          <p className="notice-changed">The group agreement has changed{a ? ` (now version ${a.version})` : ''}. Please read it and accept it again to keep taking part.</p>
+          <p className="notice-changed">
+            The group agreement has changed{a ? ` (now version ${a.version})` : ''}. Please read it and accept it again to keep taking part.
+          </p>
         </Status>
       ) : null}
       {a ? (
         <>
           <p>
-            Version {a.version}, published {new Date(a.publishedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}. Every decision a supporter makes points to one of these
-            clauses.
+            Version {a.version}, published {new Date(a.publishedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}. Every
+            decision a supporter makes points to one of these clauses.
           </p>
           <ol className="clauses">
             {a.clauses.map((c) => (

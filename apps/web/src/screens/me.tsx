@@ -50,7 +50,15 @@ function AppealForm({ notice }: { notice: Notice }) {
   return (
     <form onSubmit={submit} noValidate>
       <ErrorMessage error={error} />
-      <Field label="Why should this decision change?" hint="A supporter who did not make the decision will read this." multiline rows={4} value={text} onChange={setText} required />
+      <Field
+        label="Why should this decision change?"
+        hint="A supporter who did not make the decision will read this."
+        multiline
+        rows={4}
+        value={text}
+        onChange={setText}
+        required
+      />
       <button type="submit">Send appeal</button>
     </form>
   );

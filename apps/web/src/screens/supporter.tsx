@@ -47,14 +47,23 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
     setError(undefined);
     try {
       await api('POST', `/review-items/${item.id}/decision`, body);
-      onDone(action === 'approve' ? 'Approved. It is now published.' : action === 'remove' ? 'Removed. The author has been told which clause.' : 'Escalated to the admins.');
+      onDone(
+        action === 'approve'
+          ? 'Approved. It is now published.'
+          : action === 'remove'
+            ? 'Removed. The author has been told which clause.'
+            : 'Escalated to the admins.',
+      );
     } catch (e) {
       setError(e instanceof ApiError && e.status === 409 ? new Error('Someone else has just decided or claimed this item.') : e);
     } finally {
       setBusy(false);
     }
   };
-  const clauses: Array<[string, string]> = [['', action === 'remove' ? 'Choose a clause' : 'No clause'], ...(agreement?.clauses ?? []).map((c): [string, string] => [c.key, c.title])];
+  const clauses: Array<[string, string]> = [
+    ['', action === 'remove' ? 'Choose a clause' : 'No clause'],
+    ...(agreement?.clauses ?? []).map((c): [string, string] => [c.key, c.title]),
+  ];
   return (
     <form onSubmit={submit} className="decision" noValidate aria-label={`Decide on this ${item.kind}`}>
       <ErrorMessage error={error} />
@@ -81,7 +90,9 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
           ['ban', 'Ban from the group'],
         ]}
       />
-      {sanction === 'mute' ? <Field label="Mute for how many hours" type="number" inputMode="numeric" min={1} max={720} value={hours} onChange={setHours} required /> : null}
+      {sanction === 'mute' ? (
+        <Field label="Mute for how many hours" type="number" inputMode="numeric" min={1} max={720} value={hours} onChange={setHours} required />
+      ) : null}
       <button type="submit" disabled={busy}>
         Record decision
       </button>
@@ -145,12 +156,15 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
         {sorted.map((item) => (
           <li key={item.id} className={`card review-item ${item.priority}`} data-testid="review-item">
             <h2>
-              {item.priority === 'urgent' ? <span className="badge urgent">Urgent</span> : null} {item.kind === 'appeal' ? 'Appeal' : item.subject.type === 'message' ? 'Chat message' : 'Post'}{' '}
-              by {item.subject.author?.displayName ?? 'Former member'}
+              {item.priority === 'urgent' ? <span className="badge urgent">Urgent</span> : null}{' '}
+              {item.kind === 'appeal' ? 'Appeal' : item.subject.type === 'message' ? 'Chat message' : 'Post'} by{' '}
+              {item.subject.author?.displayName ?? 'Former member'}
             </h2>
             <p>
               <Countdown dueAt={item.dueAt} /> (by {formatTime(item.dueAt)}){item.overdue ? ' · overdue' : ''}
-              {item.claimedBy ? ` · claimed by ${typeof item.claimedBy === 'string' ? (item.claimedBy === me?.id ? 'you' : 'another supporter') : item.claimedBy.displayName}` : ''}
+              {item.claimedBy
+                ? ` · claimed by ${typeof item.claimedBy === 'string' ? (item.claimedBy === me?.id ? 'you' : 'another supporter') : item.claimedBy.displayName}`
+                : ''}
             </p>
             <blockquote className="preserve subject-body">{item.subject.body}</blockquote>
             {item.subject.appeal ? <p className="preserve">Appeal: {item.subject.appeal.text}</p> : null}
@@ -184,7 +198,10 @@ export function Applications({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const allowed = isSupporterOf(me, groupId);
   const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
-  const list = useLoad(async () => (allowed ? items<Application & { mismatches?: string[] }>(await api('GET', `/groups/${groupId}/applications?status=pending`)) : []), [groupId, allowed]);
+  const list = useLoad(
+    async () => (allowed ? items<Application & { mismatches?: string[] }>(await api('GET', `/groups/${groupId}/applications?status=pending`)) : []),
+    [groupId, allowed],
+  );
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState('');
