@@ -26,10 +26,26 @@ describe('the web app', () => {
   async function openHelp(page: Page, where: string, shot?: string) {
     await page.getByRole('button', { name: 'Need help now?' }).click();
     const dialog = page.getByRole('dialog', { name: 'Need help now?' });
-    await dialog.getByText('Samaritans').first().waitFor();
+    await dialog.getByRole('link', { name: 'Call 116 123' }).waitFor();
     await visited(page, where, shot);
     await dialog.getByRole('button', { name: 'Close' }).click();
   }
+
+  it('"Need help now?" shows the bundled crisis contacts even when the API cannot be reached', async () => {
+    const { context, page } = await person();
+    await page.goto(url('/'));
+    await page.getByRole('heading', { level: 1, name: 'Groups' }).waitFor();
+    await page.route('**/*', (route) => (['fetch', 'xhr'].includes(route.request().resourceType()) ? route.abort() : route.continue()));
+    await page.getByRole('link', { name: 'Register' }).click();
+    await page.getByText(/could not load the full consent text/).waitFor();
+    await page.getByRole('button', { name: 'Need help now?' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Need help now?' });
+    for (const name of ['Call 999', 'Call 111', 'Call 116 123', 'Text 85258']) await dialog.getByRole('link', { name }).waitFor();
+    await visited(page, 'need help now with the API down');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await context.close();
+  });
 
   it('a member registers, applies, is approved by a supporter, accepts the agreement, posts, and sees the post held, then published', async () => {
     const group = await groupWith(stack.forum, admin, { mode: 'first-posts', firstPostsHeld: 1 });
@@ -107,6 +123,20 @@ describe('the web app', () => {
     await page.getByRole('button', { name: /^Support/ }).waitFor();
     await visited(page, 'thread', 'thread');
 
+    await page.getByRole('link', { name: 'Notices' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your notices' }).waitFor();
+    await visited(page, 'notices', 'notices');
+    await page.getByRole('link', { name: 'Your account' }).click();
+    await page.getByRole('button', { name: 'Download my data' }).waitFor();
+    await visited(page, 'account', 'account');
+    await helper.page.goto(url(`/community/${group.id}/metrics`));
+    await helper.page.getByRole('heading', { level: 1, name: 'How moderation is going' }).waitFor();
+    await helper.page
+      .getByText(/Waiting for review|not available yet/)
+      .first()
+      .waitFor();
+    await visited(helper.page, 'metrics', 'metrics');
+
     await helper.context.close();
     await member.context.close();
   });
@@ -131,11 +161,27 @@ describe('the web app', () => {
     await b.page.locator('.chat-log').getByText('Morning all').waitFor();
     await a.page.locator('.chat-line[data-state="published"]').getByText('Morning all').waitFor();
 
+    // What people write is shown as text: markup arrives as characters and never runs.
+    const markup = '<img src=x onerror="window.__kindredXss=1"> <b>bold</b>';
+    await a.page.getByLabel('Your message').fill(markup);
+    await a.page.getByLabel('Your message').press('Enter');
+    await b.page.locator('.chat-log').getByText(markup).waitFor();
+    expect(await b.page.locator('.chat-log img, .chat-log b').count()).toBe(0);
+    expect(await b.page.evaluate('window.__kindredXss')).toBeUndefined();
+
     await b.page.getByLabel('Your message').fill('Hi Ann, how did the clinic go?');
     await b.page.getByRole('button', { name: 'Send' }).click();
     await a.page.locator('.chat-log').getByText('Hi Ann, how did the clinic go?').waitFor();
     await visited(a.page, 'chat with messages', 'chat');
     await visited(b.page, 'chat on a phone-sized screen', 'chat-phone');
+    // Reflow: on a phone, with text at 200%, nothing needs sideways scrolling.
+    await b.page.evaluate("document.documentElement.style.fontSize = '200%'");
+    expect(await b.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await b.page.goto(url('/'));
+    await b.page.getByRole('heading', { level: 1, name: 'Groups' }).waitFor();
+    await b.page.evaluate("document.documentElement.style.fontSize = '200%'");
+    expect(await b.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await visited(b.page, 'groups on a phone with text at 200%', 'groups-phone-200-percent-text');
 
     await a.context.close();
     await b.context.close();

@@ -31,3 +31,12 @@ export const BUNDLED_CRISIS_RESOURCES: Resource[] = [
 
 export const telHref = (phone: string) => `tel:${phone.replace(/[^0-9+]/g, '')}`;
 export const smsHref = (number: string) => `sms:${number.replace(/[^0-9+]/g, '')}`;
+
+const digits = (value: string | undefined) => (value ?? '').replace(/[^0-9]/g, '');
+const bundledNumbers = new Set(BUNDLED_CRISIS_RESOURCES.flatMap((r) => [digits(r.phone), digits(r.sms)]).filter(Boolean));
+
+/** A group's directory usually repeats the national lines; show those once. */
+export const isBundled = (r: Resource) =>
+  bundledNumbers.has(digits(r.phone)) ||
+  bundledNumbers.has(digits(r.sms)) ||
+  BUNDLED_CRISIS_RESOURCES.some((b) => b.title.toLowerCase() === r.title.toLowerCase());

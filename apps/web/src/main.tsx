@@ -1,7 +1,7 @@
 import { StrictMode, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api, items, type Group, type Resource } from './api';
-import { BUNDLED_CRISIS_RESOURCES } from './crisis';
+import { BUNDLED_CRISIS_RESOURCES, isBundled } from './crisis';
 import { closeChatSocket } from './chat-socket';
 import { Link, match, RouterProvider, useRouter } from './router';
 import { SessionProvider, isSupporterOf, useSession } from './session';
@@ -27,8 +27,7 @@ function HelpNow({ groupId }: { groupId?: string }) {
       .then((page) => setGroupResources(items<Resource>(page)))
       .catch(() => setGroupResources([]));
   }, [groupId]);
-  const bundledTitles = new Set(BUNDLED_CRISIS_RESOURCES.map((r) => r.title.toLowerCase()));
-  const extra = groupResources.filter((r) => !bundledTitles.has(r.title.toLowerCase()));
+  const extra = groupResources.filter((r) => !isBundled(r));
   return (
     <>
       <button type="button" className="help-now" onClick={() => dialog.current?.showModal()} aria-haspopup="dialog">

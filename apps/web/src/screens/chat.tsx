@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { api, ApiError, formatTime, items, type Agreement, type ChatMessage, type Resource } from '../api';
 import { chatSocket, emitWithAck } from '../chat-socket';
-import { BUNDLED_CRISIS_RESOURCES } from '../crisis';
+import { BUNDLED_CRISIS_RESOURCES, isBundled } from '../crisis';
 import { useSession } from '../session';
 import { ErrorMessage, PageTitle, Select, useAnnounce, useLoad } from '../ui';
 import { useAgreementRedirect } from './forum';
@@ -210,6 +210,13 @@ export function Chat({ groupId }: { groupId: string }) {
         {connected ? 'Connected.' : 'Connecting…'} Messages are checked before others see them.
       </p>
       <ErrorMessage error={error} />
+      {crisis ? (
+        <section className="crisis-box" aria-labelledby="chat-crisis">
+          <h2 id="chat-crisis">You don’t have to deal with this alone</h2>
+          <p>A supporter will read your message soon. If you need someone now, these people can help at any time:</p>
+          <ResourceList resources={[...BUNDLED_CRISIS_RESOURCES, ...groupResources.filter((r) => !isBundled(r))]} />
+        </section>
+      ) : null}
       <ol className="chat-log" aria-label="Chat messages">
         {lines.map((l) => (
           <li key={l.clientMsgId ?? l.id} className={`chat-line state-${l.state}`} data-state={l.state}>
@@ -244,13 +251,6 @@ export function Chat({ groupId }: { groupId: string }) {
         <textarea id="chat-draft" rows={2} value={draft} onChange={(e) => onDraft(e.target.value)} onKeyDown={onKeyDown} aria-describedby="chat-draft-hint" />
         <button type="submit">Send</button>
       </form>
-      {crisis ? (
-        <section className="crisis-box" aria-labelledby="chat-crisis">
-          <h2 id="chat-crisis">You don’t have to deal with this alone</h2>
-          <p>A supporter will read your message soon. If you need someone now, these people can help at any time:</p>
-          <ResourceList resources={[...BUNDLED_CRISIS_RESOURCES, ...groupResources.filter((r) => r.kind !== 'crisis')]} />
-        </section>
-      ) : null}
     </>
   );
 }

@@ -18,6 +18,13 @@ const REASON_NAMES: Record<string, string> = {
   escalation: 'Escalated',
 };
 
+/** "Crisis language: suicidal intent", without repeating the name when the detail already starts with it. */
+function reasonText(r: { source: string; detail: string }): string {
+  const name = REASON_NAMES[r.source] ?? r.source;
+  const detail = r.detail ?? '';
+  return detail.toLowerCase().startsWith(name.toLowerCase()) ? `${name}${detail.slice(name.length)}` : `${name}: ${detail}`;
+}
+
 function NotAllowed() {
   return <p>Only this group’s supporters can see this page.</p>;
 }
@@ -171,7 +178,7 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
             <ul className="reasons">
               {item.reasons.map((r, i) => (
                 <li key={i}>
-                  {REASON_NAMES[r.source] ?? r.source}: {r.detail}
+                  {reasonText(r)}
                   {r.clauseKey ? ` (clause ${r.clauseKey})` : ''}
                 </li>
               ))}
