@@ -9,6 +9,7 @@ import { ModerationModule } from '@kindred/moderation';
 import { ObservabilityModule } from '@kindred/observability';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
+import { RetentionModule } from '@kindred/retention';
 import { Housekeeping } from './housekeeping';
 import { WorkerRunner } from './worker-runner';
 
@@ -28,8 +29,9 @@ export class WorkerAppModule {
         ModerationModule,
         // Registers the post screening source with the pipeline.
         ForumModule,
-        // Registers the chat message screening source, and provides the chat retention purge.
+        // Registers the chat message screening source.
         ChatModule,
+        RetentionModule,
       ],
       providers: [Housekeeping, WorkerRunner],
     };

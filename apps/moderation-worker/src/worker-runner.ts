@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Worker } from 'bullmq';
-import { ChatRetentionService } from '@kindred/chat';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
+import { RetentionService } from '@kindred/retention';
 import { JobHandlers, QueueProducer, startJobRunners } from '@kindred/queues';
 import { Housekeeping } from './housekeeping';
 
@@ -20,7 +20,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly screening: ScreeningService,
     private readonly sweeper: ScreeningSweeper,
     private readonly deadlines: DeadlinesService,
-    private readonly chatRetention: ChatRetentionService,
+    private readonly retention: RetentionService,
   ) {}
 
   handlers(): JobHandlers {
@@ -36,7 +36,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
         tick: () => this.deadlines.tick(),
       },
       retention: {
-        purge: () => this.chatRetention.purge(),
+        purge: () => this.retention.purgeAll(),
       },
     };
   }
@@ -63,7 +63,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
         await housekeeping.upsertJobScheduler('prune-sessions', { every: 3600_000 }, { name: 'prune-sessions', data: {} });
         await housekeeping.upsertJobScheduler('prune-outbox', { every: 600_000 }, { name: 'prune-outbox', data: {} });
         await this.producer.queue('deadlines').upsertJobScheduler('tick', { every: this.config.deadlines.intervalSeconds * 1000 }, { name: 'tick', data: {} });
-        await this.producer.queue('retention').upsertJobScheduler('purge', { every: this.config.retention.intervalSeconds * 1000 }, { name: 'purge', data: {} });
+        await this.producer
+          .queue('retention')
+          .upsertJobScheduler('purge', { every: this.config.retention.intervalSeconds * 1000 }, { name: 'purge', data: {} });
       } catch (error) {
         this.logger.warn({ err: (error as Error).message }, 'job schedulers not registered yet');
       }

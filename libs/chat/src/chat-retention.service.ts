@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { deleteInBatches } from '@kindred/database';
 
 /** Rows deleted per statement: small enough that no statement holds its locks for long. */
 const BATCH = 1000;
@@ -17,22 +18,25 @@ export class ChatRetentionService {
 
   async purge(batchSize = BATCH): Promise<number> {
     let total = 0;
-    for (;;) {
-      const result = (await this.dataSource.query(
-        `DELETE FROM messages WHERE id IN (
-           SELECT m.id FROM messages m JOIN groups g ON g.id = m.group_id
-            WHERE m.status <> 'screening' AND m.created_at < now() - make_interval(days => g.chat_retention_days)
-            LIMIT $1
-            FOR UPDATE OF m SKIP LOCKED)
-         RETURNING id`,
-        [batchSize],
-      )) as unknown[];
-      // The postgres driver answers a DELETE with [rows, affected].
-      const deleted = Array.isArray(result[0]) ? Number(result[1]) : result.length;
-      total += deleted;
-      if (deleted < batchSize) break;
-    }
-    if (total > 0) this.logger.log({ deleted: total }, 'chat messages past their retention period purged');
+    for (const count of (await this.purgeByGroup(batchSize)).values()) total += count;
     return total;
+  }
+
+  /** Purges in batches and says how many went from each group, for the audit log. */
+  async purgeByGroup(batchSize = BATCH): Promise<Map<string, number>> {
+    const counts = await deleteInBatches(
+      this.dataSource,
+      `DELETE FROM messages WHERE id IN (
+         SELECT m.id FROM messages m JOIN groups g ON g.id = m.group_id
+          WHERE m.status <> 'screening' AND m.created_at < now() - make_interval(days => g.chat_retention_days)
+          LIMIT $1
+          FOR UPDATE OF m SKIP LOCKED)
+       RETURNING group_id`,
+      [],
+      batchSize,
+    );
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    if (total > 0) this.logger.log({ deleted: total }, 'chat messages past their retention period purged');
+    return counts;
   }
 }

@@ -2,3 +2,4 @@ export * from './data-source-options';
 export * from './database.module';
 export * from './ensure-database';
 export * from './run-migrations';
+export * from './batched-delete';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { deleteInBatches } from '@kindred/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventBus } from '@kindred/events';
 import { decodeCursor, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
@@ -74,6 +75,16 @@ export class NoticesService {
   }
 
   /** The person's notices, newest first. */
+  /** Retention: notices older than `days` are deleted in batches; counts per group. */
+  purgeOlderThan(days: number, batchSize = 1000): Promise<Map<string, number>> {
+    return deleteInBatches(
+      this.dataSource,
+      `DELETE FROM notices WHERE id IN (SELECT id FROM notices WHERE created_at < now() - make_interval(days => $2) LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING group_id`,
+      [days],
+      batchSize,
+    );
+  }
+
   async listFor(userId: string, page: PageQuery = {}): Promise<Page<NoticeView>> {
     const limit = pageLimit(page);
     const cursor = decodeCursor<{ at: string; id: string }>(page.cursor, ['at', 'id']);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { deleteInBatches } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
@@ -179,6 +180,18 @@ export class ReviewItemsService {
   async announce(item: ReviewItem, kind: 'review:new' | 'review:updated' | 'review:overdue'): Promise<void> {
     const [view] = await this.views([item]);
     await this.events.publish('review.changed', { groupId: item.groupId, kind, item: view as unknown as Record<string, unknown>, audience: item.audience });
+  }
+
+  /** Retention: decided or superseded items older than `days` are deleted in batches; counts per group. Open items are never purged. */
+  purgeClosedOlderThan(days: number, batchSize = 1000): Promise<Map<string, number>> {
+    return deleteInBatches(
+      this.dataSource,
+      `DELETE FROM review_items WHERE id IN (
+         SELECT id FROM review_items WHERE status <> 'open' AND coalesce(decided_at, created_at) < now() - make_interval(days => $2) LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING group_id`,
+      [days],
+      batchSize,
+    );
   }
 
   /** Display names for reviewers, never emails. */
