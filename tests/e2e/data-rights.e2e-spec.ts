@@ -1,18 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { io, Socket } from 'socket.io-client';
 import { bearer, newRegistration, Person } from '../support/people';
 import { acceptCurrentAgreement, appointedSupporter, createAdmin, createGroup, joinedMember, referralCode, screened } from '../support/community';
-import { RunningHttpApp, startForum, startWorker } from '../support/stack';
+import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
 import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
 
 describe('data rights: consent, export and erasure', () => {
   let forum: RunningHttpApp;
+  let chat: RunningHttpApp;
   let worker: WorkerApp;
   let admin: Person;
   let groupId: string;
   let code: string;
 
   beforeAll(async () => {
-    [forum, worker] = await Promise.all([startForum(), startWorker()]);
+    [forum, chat, worker] = await Promise.all([startForum(), startChat(), startWorker()]);
     admin = await createAdmin(forum);
     groupId = await createGroup(forum, admin, { mode: 'post' });
     code = await referralCode(forum, admin, groupId);
@@ -20,7 +23,7 @@ describe('data rights: consent, export and erasure', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([forum?.close(), worker?.close()]);
+    await Promise.all([forum?.close(), chat?.close(), worker?.close()]);
   });
 
   async function topic(author: Person, title: string, body: string): Promise<Record<string, any>> {
@@ -33,8 +36,19 @@ describe('data rights: consent, export and erasure', () => {
     return screened(forum, author, response.body.id);
   }
 
+  function connect(person: Person): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = io(chat.url, { auth: { token: person.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  }
+
   it('refuses registration without consent', async () => {
-    const response = await request(forum.url).post('/auth/register').send(newRegistration({ consent: false })).expect(422);
+    const response = await request(forum.url)
+      .post('/auth/register')
+      .send(newRegistration({ consent: false }))
+      .expect(422);
     expect(response.body.code).toBe('VALIDATION_FAILED');
   });
 
@@ -45,8 +59,19 @@ describe('data rights: consent, export and erasure', () => {
     const mine = await reply(member, theirs.topicId, 'Ice lollies made from my allowance help me.');
     const held = await topic(member, 'Call me', 'Ring me on 07700 900789 any time.');
     expect(held.status).toBe('held');
+    const crisis = await topic(member, 'Tonight', 'I want to end my life tonight.');
+    expect(crisis.status).toBe('held');
     await request(forum.url).put(`/posts/${theirs.id}/reactions/thanks`).set(bearer(member)).expect(204);
-    await request(forum.url).post(`/posts/${theirs.id}/reports`).set(bearer(member)).send({ clauseKey: 'respect', note: 'just testing the report' }).expect(201);
+    await request(forum.url)
+      .post(`/posts/${theirs.id}/reports`)
+      .set(bearer(member))
+      .send({ clauseKey: 'respect', note: 'just testing the report' })
+      .expect(201);
+
+    const socket = await connect(member);
+    await socket.timeout(5000).emitWithAck('chat:join', { groupId });
+    const chatted = await socket.timeout(5000).emitWithAck('chat:send', { groupId, body: 'Hello from the export test', clientMsgId: randomUUID() });
+    socket.close();
 
     const response = await request(forum.url).get('/me/export').set(bearer(member)).expect(200);
     const exported = response.body;
@@ -57,6 +82,11 @@ describe('data rights: consent, export and erasure', () => {
     expect(exported.sessions.length).toBeGreaterThanOrEqual(1);
     expect(exported.forum.posts.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining([mine.id, held.id]));
     expect(exported.forum.posts.find((p: { id: string }) => p.id === held.id).status).toBe('held');
+    expect(exported.chat.messages).toEqual([expect.objectContaining({ id: chatted.id, body: 'Hello from the export test' })]);
+    expect(exported.groups.memberships).toEqual([expect.objectContaining({ groupId, role: 'member' })]);
+    expect(exported.groups.applications).toEqual([expect.objectContaining({ groupId, answers: { diagnosis: 'yes' } })]);
+    expect(exported.groups.agreementAcceptances).toEqual([expect.objectContaining({ groupId, version: expect.any(Number) })]);
+    expect(exported.notices).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'signposting', subjectId: crisis.id })]));
     expect(exported.forum.reactions).toEqual([expect.objectContaining({ postId: theirs.id, kind: 'thanks' })]);
     expect(exported.moderation.reportsMade).toEqual([expect.objectContaining({ subjectId: theirs.id, clauseKey: 'respect', note: 'just testing the report' })]);
     expect(JSON.stringify(exported)).not.toContain(other.email);
@@ -83,12 +113,29 @@ describe('data rights: consent, export and erasure', () => {
     const heldByLeaver = await topic(leaver, 'Held', 'Call 07700 900321, from the leaver.');
     expect(heldByLeaver.status).toBe('held');
 
+    // The leaver also chats, and keeps a socket open while erasing.
+    const socket = await connect(leaver);
+    expect(await socket.timeout(5000).emitWithAck('chat:join', { groupId })).toMatchObject({ ok: true });
+    const sent = await socket
+      .timeout(5000)
+      .emitWithAck('chat:send', { groupId, body: 'Chat words from the leaver: marigold dialysis.', clientMsgId: randomUUID() });
+    expect(sent).toMatchObject({ ok: true });
+    let delivered = false;
+    for (let i = 0; i < 100 && !delivered; i += 1) {
+      const history = await request(forum.url).get(`/groups/${groupId}/messages`).set(bearer(stayer)).expect(200);
+      delivered = history.body.items.some((m: { id: string; body: string }) => m.id === sent.id && m.body.includes('marigold'));
+      if (!delivered) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(delivered).toBe(true);
+    const disconnected = new Promise<string>((resolve) => socket.on('disconnect', resolve));
+
     await request(forum.url).delete('/me').set(bearer(leaver)).send({ password: leaver.password }).expect(204);
+    expect(await disconnected).toBe('io server disconnect');
 
     await request(forum.url).get('/me').set(bearer(leaver)).expect(401);
     await request(forum.url).post('/auth/login').send({ email: leaver.email, password: leaver.password }).expect(401);
 
-    const secretWords = ['periwinkle', 'tangerine', 'saffron', '900321', leaver.displayName, 'by the leaver', leaver.email];
+    const secretWords = ['periwinkle', 'tangerine', 'saffron', 'marigold', '900321', leaver.displayName, 'by the leaver', leaver.email];
     const everything: string[] = [];
     for (const viewer of [stayer, supporter, admin]) {
       const topics = await request(forum.url).get(`/groups/${groupId}/topics?limit=100`).set(bearer(viewer)).expect(200);
@@ -97,6 +144,7 @@ describe('data rights: consent, export and erasure', () => {
         const posts = await request(forum.url).get(`/topics/${t.id}/posts?limit=100`).set(bearer(viewer)).expect(200);
         everything.push(JSON.stringify(posts.body));
       }
+      everything.push(JSON.stringify((await request(forum.url).get(`/groups/${groupId}/messages?limit=100`).set(bearer(viewer)).expect(200)).body));
       everything.push(JSON.stringify((await request(forum.url).get('/me/notices').set(bearer(viewer)).expect(200)).body));
       everything.push(JSON.stringify((await request(forum.url).get('/me/export').set(bearer(viewer)).expect(200)).body));
     }
