@@ -71,7 +71,11 @@ describe('group chat', () => {
   }
 
   beforeAll(async () => {
-    [forum, chat, worker] = await Promise.all([startForum(), startChat(), startWorker({ SCREENING_SWEEP_AFTER_SECONDS: '2', SCREENING_SWEEP_INTERVAL_SECONDS: '1' })]);
+    [forum, chat, worker] = await Promise.all([
+      startForum(),
+      startChat(),
+      startWorker({ SCREENING_SWEEP_AFTER_SECONDS: '2', SCREENING_SWEEP_INTERVAL_SECONDS: '1' }),
+    ]);
     admin = await createAdmin(forum);
     groupId = await createGroup(forum, admin, { mode: 'post' });
     code = await referralCode(forum, admin, groupId);
@@ -119,7 +123,11 @@ describe('group chat', () => {
 
     it('asks a member who has not accepted the agreement to accept it first', async () => {
       const person = await registerAndLogin(forum.url);
-      await request(forum.url).post(`/groups/${groupId}/applications`).set(bearer(person)).send({ answers: { diagnosis: 'yes' }, declaration: true, referralCode: code }).expect(201);
+      await request(forum.url)
+        .post(`/groups/${groupId}/applications`)
+        .set(bearer(person))
+        .send({ answers: { diagnosis: 'yes' }, declaration: true, referralCode: code })
+        .expect(201);
       const socket = await connect(person);
       expect(await emit(socket, 'chat:join', { groupId })).toMatchObject({ ok: false, error: { code: 'AGREEMENT_REQUIRED', version: expect.any(Number) } });
     });
@@ -129,9 +137,15 @@ describe('group chat', () => {
       const socket = await connect(member);
       expect(await emit(socket, 'chat:join', { groupId: 'general' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
       expect(await emit(socket, 'chat:join', 'just a string')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      expect(await emit(socket, 'chat:send', { groupId, body: 'hi', clientMsgId: 'a', status: 'published' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await emit(socket, 'chat:send', { groupId, body: 'hi', clientMsgId: 'a', status: 'published' })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
       expect(await emit(socket, 'chat:send', { groupId, body: 12, clientMsgId: 'a' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      expect(await emit(socket, 'chat:send', { groupId, body: '   \n ', clientMsgId: 'blank' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await emit(socket, 'chat:send', { groupId, body: '   \n ', clientMsgId: 'blank' })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
       expect(await emit(socket, 'chat:leave', { groupId })).toEqual({ ok: true });
     });
   });
@@ -146,7 +160,14 @@ describe('group chat', () => {
       const retry = await emit(aliceSocket, 'chat:send', { groupId, body: 'Clinic moved my appointment again', clientMsgId });
       expect(retry).toEqual(first);
       const message = await arrived;
-      expect(message).toEqual({ id: first.id, groupId, author: { id: alice.id, displayName: alice.displayName }, body: 'Clinic moved my appointment again', createdAt: expect.any(String), clientMsgId });
+      expect(message).toEqual({
+        id: first.id,
+        groupId,
+        author: { id: alice.id, displayName: alice.displayName },
+        body: 'Clinic moved my appointment again',
+        createdAt: expect.any(String),
+        clientMsgId,
+      });
       const count = await forum.app.get(DataSource).query(`SELECT count(*)::int AS n FROM messages WHERE client_msg_id = $1`, [clientMsgId]);
       expect(count[0].n).toBe(1);
     });
@@ -184,7 +205,11 @@ describe('group chat', () => {
     it('rejects a blocked phrase and tells the author alone, citing the clause', async () => {
       const group = await createGroup(forum, admin, { mode: 'post' });
       const groupCode = await referralCode(forum, admin, group);
-      await request(forum.url).post(`/groups/${group}/rules`).set(bearer(admin)).send({ pattern: 'buy now', match: 'phrase', action: 'block', clauseKey: 'no-selling-or-recruiting' }).expect(201);
+      await request(forum.url)
+        .post(`/groups/${group}/rules`)
+        .set(bearer(admin))
+        .send({ pattern: 'buy now', match: 'phrase', action: 'block', clauseKey: 'no-selling-or-recruiting' })
+        .expect(201);
       const [author, other] = await Promise.all([joinedMember(forum, group, groupCode), joinedMember(forum, group, groupCode)]);
       const [authorSocket, otherSocket] = await Promise.all([joined(author, group), joined(other, group)]);
       const othersRejected = record(otherSocket, 'chat:rejected');
@@ -231,7 +256,11 @@ describe('group chat', () => {
     });
 
     it('takes a message off every screen once enough members report it', async () => {
-      const [author, first, second] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [author, first, second] = await Promise.all([
+        joinedMember(forum, groupId, code),
+        joinedMember(forum, groupId, code),
+        joinedMember(forum, groupId, code),
+      ]);
       const [authorSocket, firstSocket] = await Promise.all([joined(author), joined(first)]);
       const ack = await send(authorSocket, 'Some of you are just attention seeking.');
       await next(firstSocket, 'chat:message', (m) => m.id === ack.id);
@@ -382,7 +411,13 @@ describe('group chat', () => {
         );
         return row.id;
       };
-      const expired = [await seed(shortGroup, 8), await seed(shortGroup, 10, 'held'), await seed(shortGroup, 40, 'removed'), await seed(longGroup, 31), await seed(longGroup, 60, 'rejected')];
+      const expired = [
+        await seed(shortGroup, 8),
+        await seed(shortGroup, 10, 'held'),
+        await seed(shortGroup, 40, 'removed'),
+        await seed(longGroup, 31),
+        await seed(longGroup, 60, 'rejected'),
+      ];
       const kept = [await seed(shortGroup, 6), await seed(longGroup, 8), await seed(longGroup, 29), await seed(shortGroup, 9, 'screening')];
 
       const { ChatRetentionService } = await import('@kindred/chat');

@@ -54,7 +54,9 @@ export function parseSend(payload: unknown): Parsed<SendPayload> {
   const problem =
     uuid(groupId, 'groupId') ??
     (typeof body === 'string' ? null : 'body must be text') ??
-    (typeof clientMsgId === 'string' && clientMsgId.length >= 1 && clientMsgId.length <= CLIENT_MSG_ID_MAX ? null : `clientMsgId must be text of 1 to ${CLIENT_MSG_ID_MAX} characters`);
+    (typeof clientMsgId === 'string' && clientMsgId.length >= 1 && clientMsgId.length <= CLIENT_MSG_ID_MAX
+      ? null
+      : `clientMsgId must be text of 1 to ${CLIENT_MSG_ID_MAX} characters`);
   if (problem) return { ok: false, message: problem };
   return { ok: true, value: { groupId: groupId as string, body: body as string, clientMsgId: clientMsgId as string } };
 }

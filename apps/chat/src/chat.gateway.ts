@@ -54,7 +54,9 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit {
       if (event.status === 'published' && event.message) {
         this.server.local.to(groupRoom(event.groupId)).emit('chat:message', event.message);
       } else if (event.status === 'held') {
-        this.server.local.to(userRoom(event.authorId)).emit('chat:held', { id: event.id, groupId: event.groupId, clientMsgId: event.clientMsgId, reasons: event.reasons ?? [] });
+        this.server.local
+          .to(userRoom(event.authorId))
+          .emit('chat:held', { id: event.id, groupId: event.groupId, clientMsgId: event.clientMsgId, reasons: event.reasons ?? [] });
       } else if (event.status === 'rejected') {
         this.server.local.to(userRoom(event.authorId)).emit('chat:rejected', {
           id: event.id,

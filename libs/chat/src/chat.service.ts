@@ -61,7 +61,9 @@ export class ChatService {
     const body = input.body.replace(/\r\n?/g, '\n').trim();
     if (body.length === 0) throw DomainError.validation([{ field: 'body', message: 'body must not be blank' }]);
     if (body.length > this.config.chat.maxMessageLength) {
-      throw new DomainError('PAYLOAD_TOO_LARGE', `A message can be at most ${this.config.chat.maxMessageLength} characters.`, { limit: this.config.chat.maxMessageLength });
+      throw new DomainError('PAYLOAD_TOO_LARGE', `A message can be at most ${this.config.chat.maxMessageLength} characters.`, {
+        limit: this.config.chat.maxMessageLength,
+      });
     }
     // A retry of a send whose ack was lost: same message, no second copy, no second count.
     const existing = await this.byClientMsgId(user.id, input.clientMsgId);
@@ -70,7 +72,10 @@ export class ChatService {
     const slowMode = participant.role === 'member' ? ((await this.groups.getSettings(input.groupId))?.slowModeSeconds ?? 0) : 0;
     const rate = await this.limiter.take(user.id, input.groupId, slowMode);
     if (!rate.allowed) {
-      throw DomainError.rateLimited(rate.retryAfterMs / 1000, `You are sending messages too quickly: please wait ${Math.max(1, Math.ceil(rate.retryAfterMs / 1000))} seconds.`);
+      throw DomainError.rateLimited(
+        rate.retryAfterMs / 1000,
+        `You are sending messages too quickly: please wait ${Math.max(1, Math.ceil(rate.retryAfterMs / 1000))} seconds.`,
+      );
     }
 
     const staged = await this.dataSource.transaction(async (manager) => {
@@ -127,7 +132,8 @@ export class ChatService {
     );
     // Enough reports hide a message pending review: it leaves every open screen, like a removal.
     const after = await this.dataSource.getRepository(ChatMessage).findOne({ where: { id: messageId }, select: { id: true, status: true } });
-    if (message.status === 'published' && after?.status === 'hidden') await this.events.publish('message.removed', { id: message.id, groupId: message.groupId });
+    if (message.status === 'published' && after?.status === 'hidden')
+      await this.events.publish('message.removed', { id: message.id, groupId: message.groupId });
     return report;
   }
 
@@ -148,7 +154,9 @@ export class ChatService {
   }
 
   private async byClientMsgId(authorId: string, clientMsgId: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(`SELECT id FROM messages WHERE author_id = $1 AND client_msg_id = $2`, [authorId, clientMsgId])) as Array<{ id: string }>;
+    const rows = (await this.dataSource.query(`SELECT id FROM messages WHERE author_id = $1 AND client_msg_id = $2`, [authorId, clientMsgId])) as Array<{
+      id: string;
+    }>;
     return rows[0]?.id ?? null;
   }
 

@@ -26,7 +26,15 @@ export class MessageScreeningSource implements ScreeningSource {
   async lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null> {
     const message = await manager.getRepository(ChatMessage).createQueryBuilder('m').setLock('pessimistic_write').where('m.id = :id', { id }).getOne();
     if (!message) return null;
-    return { type: 'message', id: message.id, groupId: message.groupId, authorId: message.authorId, body: message.body, revision: message.revision, status: message.status };
+    return {
+      type: 'message',
+      id: message.id,
+      groupId: message.groupId,
+      authorId: message.authorId,
+      body: message.body,
+      revision: message.revision,
+      status: message.status,
+    };
   }
 
   async applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
@@ -62,10 +70,10 @@ export class MessageScreeningSource implements ScreeningSource {
   }
 
   async publishedCount(authorId: string, groupId: string): Promise<number> {
-    const [{ count }] = (await this.dataSource.query(`SELECT count(*)::int AS count FROM messages WHERE author_id = $1 AND group_id = $2 AND status = 'published'`, [
-      authorId,
-      groupId,
-    ])) as Array<{ count: number }>;
+    const [{ count }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM messages WHERE author_id = $1 AND group_id = $2 AND status = 'published'`,
+      [authorId, groupId],
+    )) as Array<{ count: number }>;
     return count;
   }
 
