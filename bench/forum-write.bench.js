@@ -107,9 +107,9 @@ async function run({ repeats, size, log }) {
         ours: medianOf('ours', 'p99'),
         baseline: medianOf('baseline', 'p99'),
         unit: 'ms',
-        target: 2,
+        target: null,
         higherIsBetter: false,
-        notes: `POST → visible to another member; the issue sets no p99 target, 2× shown for reference; p50 ours ${lib.round(medianOf('ours', 'p50'))} ms, baseline ${lib.round(medianOf('baseline', 'p50'))} ms`,
+        notes: `POST → visible to another member (no separate p99 target); p50 ours ${lib.round(medianOf('ours', 'p50'))} ms, baseline ${lib.round(medianOf('baseline', 'p50'))} ms`,
       }),
     ];
   } finally {

@@ -377,18 +377,20 @@ function round(value, digits = 3) {
 
 /**
  * A result row. `higherIsBetter` decides how the ratio is read against the target:
- * for rates ours/baseline ≥ target, for latencies ours/baseline ≤ target.
+ * for rates ours/baseline ≥ target, for latencies ours/baseline ≤ target. A null target is
+ * reported for information only.
  */
 function row({ name, ours, baseline, unit, target, higherIsBetter = true, notes = '', oursCpuPerUnit, baselineCpuPerUnit, rss }) {
   const ratio = Number.isFinite(ours) && Number.isFinite(baseline) && baseline !== 0 ? ours / baseline : NaN;
-  const met = Number.isFinite(ratio) ? (higherIsBetter ? ratio >= target : ratio <= target) : null;
+  const hasTarget = target !== null && target !== undefined;
+  const met = Number.isFinite(ratio) && hasTarget ? (higherIsBetter ? ratio >= target : ratio <= target) : null;
   return {
     name,
     ours: round(ours),
     baseline: round(baseline),
     unit,
     ratio: round(ratio),
-    target: `${higherIsBetter ? '≥' : '≤'} ${target}×`,
+    target: hasTarget ? `${higherIsBetter ? '≥' : '≤'} ${target}×` : '',
     met,
     notes,
     oursCpuPerUnit: oursCpuPerUnit === undefined ? undefined : round(oursCpuPerUnit),
