@@ -1,7 +1,7 @@
-import { Logger, OnModuleInit } from '@nestjs/common';
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { ChatService } from '@kindred/chat';
+import { ChatPosition, ChatService } from '@kindred/chat';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
@@ -18,6 +18,19 @@ type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: { code: st
 
 /** A socket's session is looked up again at most this often for cheap events (typing); sends and joins always look. */
 const SESSION_RECHECK_MS = 5_000;
+/** How many published messages one read of the database delivers to a room. */
+const DELIVERY_BATCH = 200;
+
+/** Per group, on this instance: how far the room's stream has been delivered, and whether a delivery is running. */
+interface RoomStream {
+  position: ChatPosition;
+  running: boolean;
+  again: boolean;
+}
+
+/** Events are at-most-once: each room is also read this often, so a lost nudge delays a message by at most this. */
+const DELIVERY_SWEEP_MS = 3_000;
+
 /** Typing indicators are a courtesy: at most one per socket and group in this interval reaches the room. */
 const TYPING_INTERVAL_MS = 2_000;
 
@@ -31,11 +44,16 @@ const TYPING_INTERVAL_MS = 2_000;
  * the producers stay free of socket.io (rooms and payload shapes live here alone, and nothing
  * else broadcasts to members), the same events also drive room upkeep (bans, logouts), and
  * `.local` means each socket gets each event exactly once however many instances run.
+ * A published message's event is only a nudge: the instance reads what was published since it
+ * last delivered to that room and sends it in publication order, so a lost or late event never
+ * leaves a gap and a client's last message is always the right `after` for catching up.
  */
 @WebSocketGateway()
-export class ChatGateway implements OnGatewayConnection, OnModuleInit {
+export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
   @WebSocketServer() server: Server;
+  private readonly streams = new Map<string, RoomStream>();
+  private sweep?: NodeJS.Timeout;
 
   constructor(
     private readonly events: EventBus,
@@ -51,8 +69,8 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit {
     });
     await this.events.subscribe('membership.changed', ({ userId, groupId }) => this.recheck(userId, groupId));
     await this.events.subscribe('message.screened', (event) => {
-      if (event.status === 'published' && event.message) {
-        this.server.local.to(groupRoom(event.groupId)).emit('chat:message', event.message);
+      if (event.status === 'published') {
+        void this.deliver(event.groupId);
       } else if (event.status === 'held') {
         this.server.local
           .to(userRoom(event.authorId))
@@ -67,6 +85,10 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit {
         });
       }
     });
+    this.sweep = setInterval(() => {
+      for (const groupId of this.streams.keys()) void this.deliver(groupId);
+    }, DELIVERY_SWEEP_MS);
+    this.sweep.unref();
     await this.events.subscribe('message.removed', ({ id, groupId }) => {
       this.server.local.to(groupRoom(groupId)).emit('chat:removed', { id, groupId });
     });
@@ -78,6 +100,10 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit {
       const rooms = audience === 'admins' ? [ADMINS_ROOM] : [moderatorsRoom(groupId), ADMINS_ROOM];
       this.server.local.to(rooms).emit(kind, item);
     });
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweep);
   }
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -99,8 +125,9 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit {
   join(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
     return this.handle(socket, parseJoin(payload), { fresh: true }, async (user, { groupId, after }) => {
       await this.chat.authorise(user, groupId);
-      // Join first, then read: a message published in between may arrive twice (clients keep by id), never not at all.
+      // Join, fix the live stream's start, then read: a message published in between may arrive twice (clients keep by id), never not at all.
       await socket.join(groupRoom(groupId));
+      await this.stream(groupId);
       try {
         return { ok: true, history: await this.chat.joinHistory(user, groupId, after) };
       } catch (error) {
@@ -136,6 +163,46 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit {
       }
       return { ok: true };
     });
+  }
+
+  /** The room's delivery position on this instance, starting from now the first time anyone here joins. */
+  private async stream(groupId: string): Promise<RoomStream> {
+    let stream = this.streams.get(groupId);
+    if (!stream) {
+      const position = await this.chat.livePosition(groupId);
+      stream = this.streams.get(groupId) ?? { position, running: false, again: false };
+      this.streams.set(groupId, stream);
+    }
+    return stream;
+  }
+
+  /** Sends the room everything published since the last delivery, in order; nudges during a run make it go round again. */
+  private async deliver(groupId: string): Promise<void> {
+    const stream = this.streams.get(groupId);
+    if (!stream) return; // Nobody here has joined this room.
+    if (!this.server.sockets.adapter.rooms.get(groupRoom(groupId))?.size) {
+      // The room is empty here: the next join starts the stream afresh from that moment.
+      if (!stream.running) this.streams.delete(groupId);
+      return;
+    }
+    if (stream.running) {
+      stream.again = true;
+      return;
+    }
+    stream.running = true;
+    try {
+      do {
+        stream.again = false;
+        const { messages, position } = await this.chat.publishedSince(groupId, stream.position, DELIVERY_BATCH);
+        for (const message of messages) this.server.local.to(groupRoom(groupId)).emit('chat:message', message);
+        stream.position = position;
+        if (messages.length === DELIVERY_BATCH) stream.again = true;
+      } while (stream.again);
+    } catch (error) {
+      this.logger.warn({ groupId, err: (error as Error).message }, 'chat delivery paused until the next message');
+    } finally {
+      stream.running = false;
+    }
   }
 
   /** Validates, re-establishes who is asking, runs the action, and turns failures into error acks. */

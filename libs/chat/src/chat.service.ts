@@ -19,6 +19,14 @@ export interface HistoryQuery {
   limit?: number;
 }
 
+/** A point in a group's published stream: PostgreSQL's full-precision timestamp text, and the id. */
+export interface ChatPosition {
+  at: string;
+  id: string;
+}
+
+type MessageRow = { id: string; group_id: string; author_id: string | null; body: string; created_at: Date; client_msg_id: string | null };
+
 /** Where a person stands in a group, for the chat service to keep their rooms right. */
 export interface ChatStanding {
   participant: boolean;
@@ -137,6 +145,30 @@ export class ChatService {
     return report;
   }
 
+  /** Where the room's published stream is now: live delivery starts after this point. */
+  async livePosition(groupId: string): Promise<ChatPosition> {
+    const rows = (await this.dataSource.query(
+      `SELECT published_at::text AS at, id FROM messages WHERE group_id = $1 AND status = 'published' ORDER BY published_at DESC, id DESC LIMIT 1`,
+      [groupId],
+    )) as ChatPosition[];
+    return rows[0] ?? { at: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
+  }
+
+  /**
+   * Messages published after `position`, in publication order (which is commit order within a
+   * group), with the position of the last one: what a chat instance delivers live.
+   */
+  async publishedSince(groupId: string, position: ChatPosition, limit: number): Promise<{ messages: ChatMessageView[]; position: ChatPosition }> {
+    const rows = (await this.dataSource.query(
+      `SELECT m.id, m.group_id, m.author_id, m.body, m.created_at, m.client_msg_id, m.published_at::text AS at FROM messages m
+        WHERE m.group_id = $1 AND m.status = 'published' AND (m.published_at, m.id) > ($2::timestamptz, $3::uuid)
+        ORDER BY m.published_at, m.id LIMIT $4`,
+      [groupId, position.at, position.id, limit],
+    )) as Array<MessageRow & { at: string }>;
+    const last = rows[rows.length - 1];
+    return { messages: await this.views(rows), position: last ? { at: last.at, id: last.id } : position };
+  }
+
   /** For keeping a connected user's rooms right after their standing in a group changed. */
   async standing(user: AuthUser, groupId: string): Promise<ChatStanding> {
     try {
@@ -196,18 +228,18 @@ export class ChatService {
       `SELECT m.id, m.group_id, m.author_id, m.body, m.created_at, m.client_msg_id FROM messages m
         WHERE ${where} ORDER BY m.published_at ${order}, m.id ${order} LIMIT $2`,
       params,
-    )) as Array<{ id: string; group_id: string; author_id: string | null; body: string; created_at: Date; client_msg_id: string | null }>;
+    )) as MessageRow[];
     const more = rows.length > limit;
-    const page = rows.slice(0, limit);
-    const names = await this.identity.displayNames(page.flatMap((r) => (r.author_id ? [r.author_id] : [])));
-    return {
-      more,
-      rows: page.map((r) =>
-        toMessageView(
-          { id: r.id, groupId: r.group_id, authorId: r.author_id, body: r.body, createdAt: r.created_at, clientMsgId: r.client_msg_id } as ChatMessage,
-          names,
-        ),
+    return { more, rows: await this.views(rows.slice(0, limit)) };
+  }
+
+  private async views(rows: MessageRow[]): Promise<ChatMessageView[]> {
+    const names = await this.identity.displayNames(rows.flatMap((r) => (r.author_id ? [r.author_id] : [])));
+    return rows.map((r) =>
+      toMessageView(
+        { id: r.id, groupId: r.group_id, authorId: r.author_id, body: r.body, createdAt: r.created_at, clientMsgId: r.client_msg_id } as ChatMessage,
+        names,
       ),
-    };
+    );
   }
 }

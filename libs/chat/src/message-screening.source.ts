@@ -38,12 +38,11 @@ export class MessageScreeningSource implements ScreeningSource {
   }
 
   async applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
-    await manager.query(
-      `UPDATE messages SET status = $2, body = $3, screened_at = now(),
-              published_at = CASE WHEN $2 = 'published' THEN coalesce(published_at, clock_timestamp()) ELSE published_at END
-        WHERE id = $1`,
-      [subject.id, verdict.status, verdict.body],
-    );
+    if (verdict.status === 'published') {
+      await publishInOrder(manager, subject.id, subject.groupId, { body: verdict.body });
+      return;
+    }
+    await manager.query(`UPDATE messages SET status = $2, body = $3, screened_at = now() WHERE id = $1`, [subject.id, verdict.status, verdict.body]);
   }
 
   async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Reason[]): Promise<void> {
@@ -108,13 +107,13 @@ export class MessageScreeningSource implements ScreeningSource {
   }
 
   async setStatus(manager: EntityManager, id: string, status: 'published' | 'removed'): Promise<void> {
-    // An approval publishes a held message now: its place in history is when the room first saw it.
-    await manager.query(
-      `UPDATE messages SET status = $2,
-              published_at = CASE WHEN $2 = 'published' THEN coalesce(published_at, clock_timestamp()) ELSE published_at END
-        WHERE id = $1 AND status <> 'deleted'`,
-      [id, status],
-    );
+    if (status === 'removed') {
+      await manager.query(`UPDATE messages SET status = 'removed' WHERE id = $1 AND status <> 'deleted'`, [id]);
+      return;
+    }
+    const [row] = (await manager.query(`SELECT group_id FROM messages WHERE id = $1 AND status <> 'deleted'`, [id])) as Array<{ group_id: string }>;
+    // An approval publishes the message now: its place in the room is when the room first saw it.
+    if (row) await publishInOrder(manager, id, row.group_id);
   }
 
   async afterStatusChange(id: string, groupId: string, status: 'published' | 'removed'): Promise<void> {
@@ -138,6 +137,19 @@ export class MessageScreeningSource implements ScreeningSource {
     const names = message.authorId ? await this.identity.displayNames([message.authorId]) : new Map<string, string>();
     return toMessageView(message, names);
   }
+}
+
+/**
+ * Publishes a message under a per-group lock held until the transaction commits, so within a group
+ * `published_at` order is commit order: anyone reading "published after X" never misses a message
+ * that commits later with an earlier position. Live delivery and catch-up both walk this order.
+ */
+async function publishInOrder(manager: EntityManager, id: string, groupId: string, change: { body?: string } = {}): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('chat-publish:' || $1::text, 0))`, [groupId]);
+  await manager.query(
+    `UPDATE messages SET status = 'published', body = coalesce($2, body), screened_at = coalesce(screened_at, now()), published_at = clock_timestamp() WHERE id = $1`,
+    [id, change.body ?? null],
+  );
 }
 
 export function toMessageView(m: ChatMessage, names: Map<string, string>): ChatMessageView {
