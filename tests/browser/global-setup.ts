@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   const built = join(web, 'dist/index.html');
   if (!existsSync(built) || statSync(built).mtimeMs < newest(web)) {
     // Jest sets NODE_ENV=test, which would give a development build of React.
-    execSync('npm run --silent build:web', { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    execSync('npm run --silent build:web', { cwd: root, stdio: 'inherit', timeout: 180_000, env: { ...process.env, NODE_ENV: 'production' } });
   }
   await e2eGlobalSetup();
 }

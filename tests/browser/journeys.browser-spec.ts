@@ -1,5 +1,6 @@
 import { Page } from 'playwright-core';
-import { newRegistration, Person } from '../support/people';
+import request from 'supertest';
+import { bearer, newRegistration, Person } from '../support/people';
 import { createAdmin } from '../support/groups';
 import { newPerson, signIn, visited } from './support/browser';
 import { groupWith, memberOf, supporterOf } from './support/community';
@@ -248,6 +249,112 @@ describe('the web app', () => {
     await visited(member.page, 'topics after accepting again');
 
     await adminView.context.close();
+    await member.context.close();
+  });
+
+  it('a supporter removes a reported post citing a clause, with a warning; the author reads the notice and appeals', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const supporter = await supporterOf(stack.forum, admin, group.id, group.code);
+    const author = await memberOf(stack.forum, group.id, group.code);
+    const reporter = await memberOf(stack.forum, group.id, group.code);
+    const agreement = (await request(stack.forum.url).get(`/groups/${group.id}/agreement`).expect(200)).body as {
+      clauses: Array<{ key: string; title: string }>;
+    };
+    const clause = agreement.clauses[agreement.clauses.length - 1];
+    const topic = await request(stack.forum.url)
+      .post(`/groups/${group.id}/topics`)
+      .set(bearer(author))
+      .send({ title: 'Anyone else on the new diet?', body: 'Everyone who disagrees with me about diets is an idiot.' })
+      .expect(202);
+
+    const reporting = await person();
+    await signIn(reporting.page, stack.forum.url, reporter.email, reporter.password);
+    await reporting.page.goto(url(`/thread/${topic.body.topicId}`));
+    await reporting.page.getByText('Everyone who disagrees').waitFor();
+    await reporting.page.getByRole('button', { name: /^Report/ }).click();
+    await reporting.page.getByLabel('Which part of the agreement does this go against?').selectOption(clause.key);
+    await visited(reporting.page, 'report form', 'report');
+    await reporting.page.getByRole('button', { name: 'Send report' }).click();
+    await reporting.page.getByText('Thank you. A supporter will look at your report.').waitFor();
+
+    const helper = await person();
+    await signIn(helper.page, stack.forum.url, supporter.email, supporter.password);
+    await helper.page.goto(url(`/community/${group.id}/review`));
+    const item = helper.page.getByTestId('review-item').filter({ hasText: 'Everyone who disagrees' });
+    await item.getByRole('button', { name: /^Claim/ }).click();
+    await item.getByText(/claimed by you/).waitFor();
+    await item.getByLabel('Decision').selectOption('remove');
+    await item.getByLabel('Agreement clause').selectOption(clause.key);
+    await item.getByLabel('Sanction').selectOption('warn');
+    await item.getByLabel('Note for the record').fill('Name-calling; first time.');
+    await visited(helper.page, 'decision with a clause and a sanction', 'review-decision');
+    await item.getByRole('button', { name: 'Record decision' }).click();
+    await helper.page.getByText('Removed. The author has been told which clause.').waitFor();
+
+    const writer = await person();
+    await signIn(writer.page, stack.forum.url, author.email, author.password);
+    await writer.page.getByRole('link', { name: 'Notices' }).click();
+    const notice = writer.page.locator('.notices li').filter({ hasText: 'Something you wrote was removed' });
+    await notice.getByText(`Agreement clause: ${clause.key}`).waitFor();
+    await notice.getByRole('button', { name: 'Appeal this decision' }).click();
+    await notice.getByLabel('Why should this decision change?').fill('I was frustrated, not calling anyone in the group names. I have edited how I say it.');
+    await visited(writer.page, 'appeal form', 'appeal');
+    await notice.getByRole('button', { name: 'Send appeal' }).click();
+    await writer.page.getByText('Your appeal is sent. A different supporter will look at it.').waitFor();
+
+    // The admin reads the decision in the group's audit log.
+    const adminView = await person();
+    await signIn(adminView.page, stack.forum.url, admin.email, admin.password);
+    await adminView.page.goto(url(`/community/${group.id}/settings`));
+    const audit = adminView.page.locator('section', { has: adminView.page.locator('#audit-title') });
+    await audit.locator('tbody tr').first().waitFor();
+    await audit.getByText(supporter.displayName).first().waitFor();
+    await visited(adminView.page, 'audit log', 'audit-log');
+
+    for (const view of [reporting, helper, writer, adminView]) await view.context.close();
+  });
+
+  it('a watched word blocks a post, "not published because of clause X"; the member downloads their data and deletes their account', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const someone = await memberOf(stack.forum, group.id, group.code);
+    const agreement = (await request(stack.forum.url).get(`/groups/${group.id}/agreement`).expect(200)).body as {
+      clauses: Array<{ key: string; title: string }>;
+    };
+    const clause = agreement.clauses[0];
+
+    const adminView = await person();
+    await signIn(adminView.page, stack.forum.url, admin.email, admin.password);
+    await adminView.page.goto(url(`/community/${group.id}/settings`));
+    const rules = adminView.page.locator('section', { has: adminView.page.locator('#rules-title') });
+    await rules.getByLabel('Word, phrase or pattern').fill('miracle cure');
+    await rules.getByLabel('Match as').selectOption('phrase');
+    await rules.getByLabel('What happens').selectOption('block');
+    await rules.getByLabel('Agreement clause key').fill(clause.key);
+    await rules.getByRole('button', { name: 'Add rule' }).click();
+    await rules.getByText('“miracle cure” (phrase) → block').waitFor();
+    await adminView.context.close();
+
+    const member = await person();
+    const { page } = member;
+    await signIn(page, stack.forum.url, someone.email, someone.password);
+    await page.goto(url(`/community/${group.id}/new-topic`));
+    await page.getByLabel('Title').fill('Found something that works');
+    await page.getByLabel('Your post').fill('This miracle cure sorted my kidneys out.');
+    await page.getByRole('button', { name: 'Post topic' }).click();
+    await page.getByTestId('post-progress').getByText(`Not published because of clause “${clause.title}”.`, { exact: false }).waitFor();
+    await visited(page, 'post not published', 'post-rejected');
+
+    await page.getByRole('link', { name: 'Your account' }).click();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download my data' }).click();
+    expect((await download).suggestedFilename()).toBe('kindred-my-data.json');
+    await page.getByText('Your download has started.').waitFor();
+
+    await page.getByLabel('Your password').fill(someone.password);
+    await page.getByLabel(/I understand that deleting my account cannot be undone/).check();
+    await page.getByRole('button', { name: 'Delete my account' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    await request(stack.forum.url).post('/auth/login').send({ email: someone.email, password: someone.password }).expect(401);
     await member.context.close();
   });
 });

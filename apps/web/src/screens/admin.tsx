@@ -584,8 +584,25 @@ interface AuditEntry {
   detail: unknown;
 }
 
+/** Audit details as plain "key: value" text (ids only, as the log keeps them). */
+function detailText(detail: unknown): string {
+  if (!detail || typeof detail !== 'object') return '';
+  return Object.entries(detail as Record<string, unknown>)
+    .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(', ');
+}
+
 function AuditLog({ groupId }: { groupId: string }) {
   const log = useLoad(async () => items<AuditEntry>(await api('GET', `/groups/${groupId}/audit-log?limit=50`)), [groupId]);
+  const members = useLoad(async () => items<MemberRow>(await api('GET', `/groups/${groupId}/members?limit=100`).catch(() => [])), [groupId]);
+  const { me } = useSession();
+  const who = (actor: AuditEntry['actor']) => {
+    const id = typeof actor === 'string' ? actor : actor?.id;
+    if (!id) return 'Kindred (automatic)';
+    if (id === me?.id) return 'You';
+    return members.data?.find((m) => m.userId === id)?.displayName ?? (typeof actor === 'object' && actor?.displayName) ?? `Someone (${id.slice(0, 8)})`;
+  };
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
@@ -607,10 +624,11 @@ function AuditLog({ groupId }: { groupId: string }) {
             {log.data.map((e) => (
               <tr key={e.id}>
                 <td>{formatDateTime(e.at)}</td>
-                <td>{typeof e.actor === 'string' ? e.actor : (e.actor?.displayName ?? e.actor?.id ?? 'system')}</td>
+                <td>{who(e.actor)}</td>
                 <td>{e.action}</td>
                 <td>
-                  {e.subjectType} {e.subjectId}
+                  {e.subjectType} {e.subjectId.slice(0, 8)}
+                  {detailText(e.detail) ? ` (${detailText(e.detail)})` : ''}
                 </td>
               </tr>
             ))}

@@ -29,7 +29,17 @@ const clauseName = (agreement: Agreement | undefined, key: string | null | undef
  * Follows a post the person just wrote: checking…, then published, held (with when a supporter will
  * have looked), or not published (with the clause). Keeps watching a held post until it is decided.
  */
-export function PostProgress({ postId, groupId, onPublished }: { postId: string; groupId: string; onPublished?: () => void }) {
+export function PostProgress({
+  postId,
+  groupId,
+  onPublished,
+  onStatus,
+}: {
+  postId: string;
+  groupId: string;
+  onPublished?: () => void;
+  onStatus?: (status: string) => void;
+}) {
   const [post, setPost] = useState<Post>();
   const [rejection, setRejection] = useState<Notice>();
   const [agreement, setAgreement] = useState<Agreement>();
@@ -47,6 +57,7 @@ export function PostProgress({ postId, groupId, onPublished }: { postId: string;
         setPost(current);
         if (current.status !== lastStatus.current) {
           lastStatus.current = current.status;
+          onStatus?.(current.status);
           if (current.status === 'published') {
             announce('Your post is published.');
             onPublished?.();
@@ -108,6 +119,7 @@ export function NewTopic({ groupId }: { groupId: string }) {
   const [contentWarning, setContentWarning] = useState('');
   const [error, setError] = useState<unknown>();
   const [sent, setSent] = useState<{ id: string; topicId: string }>();
+  const [sentStatus, setSentStatus] = useState('screening');
   const [busy, setBusy] = useState(false);
   useAgreementRedirect(error, groupId);
 
@@ -131,9 +143,14 @@ export function NewTopic({ groupId }: { groupId: string }) {
       <PageTitle>Start a topic</PageTitle>
       {sent ? (
         <>
-          <PostProgress postId={sent.id} groupId={groupId} />
+          <PostProgress postId={sent.id} groupId={groupId} onStatus={setSentStatus} />
           <p>
-            <Link to={`/thread/${sent.topicId}`}>Go to your topic</Link> · <Link to={`/community/${groupId}`}>Back to topics</Link>
+            {sentStatus === 'rejected' ? null : (
+              <>
+                <Link to={`/thread/${sent.topicId}`}>Go to your topic</Link> ·{' '}
+              </>
+            )}
+            <Link to={`/community/${groupId}`}>Back to topics</Link>
           </p>
         </>
       ) : (
