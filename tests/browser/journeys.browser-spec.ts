@@ -48,6 +48,43 @@ describe('the web app', () => {
     await context.close();
   });
 
+  it('works by keyboard alone: skip link, signing in, and "Need help now?"', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const someone = await memberOf(stack.forum, group.id, group.code);
+    const { context, page } = await person();
+    await page.goto(url('/sign-in'));
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    const focused = () =>
+      page.evaluate('document.activeElement && (document.activeElement.labels?.[0]?.textContent || document.activeElement.textContent || "").trim()');
+    const tabTo = async (name: string | RegExp) => {
+      for (let i = 0; i < 25; i += 1) {
+        await page.keyboard.press('Tab');
+        const text = String(await focused());
+        if (typeof name === 'string' ? text === name : name.test(text)) return;
+      }
+      throw new Error(`could not reach ${String(name)} with Tab`);
+    };
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Skip to main content');
+    await tabTo('Email address');
+    await page.keyboard.type(someone.email);
+    await tabTo('Password');
+    await page.keyboard.type(someone.password);
+    await page.keyboard.press('Enter');
+    await page.getByText(`Signed in as ${someone.displayName}`).waitFor();
+
+    await tabTo('Need help now?');
+    // The focused control is visibly marked.
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).not.toBe('none');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Need help now?' });
+    await dialog.getByRole('link', { name: 'Call 116 123' }).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focused()).toBe('Need help now?');
+    await context.close();
+  });
+
   it('a member registers, applies, is approved by a supporter, accepts the agreement, posts, and sees the post held, then published', async () => {
     const group = await groupWith(stack.forum, admin, { mode: 'first-posts', firstPostsHeld: 1 });
     const supporter = await supporterOf(stack.forum, admin, group.id, group.code);

@@ -126,11 +126,18 @@ function GroupNav({ groupId }: { groupId: string }) {
       .catch(() => setGroup(undefined));
   }, [groupId]);
   const base = `/community/${groupId}`;
-  const tabs: Array<[string, string]> = [
-    [base, 'Topics'],
-    [`${base}/chat`, 'Chat'],
-    [`${base}/agreement`, 'Agreement'],
-  ];
+  const takesPart = Boolean(me?.isAdmin || me?.memberships.some((m) => m.groupId === groupId));
+  // People outside the group see what they may read: the group's page and its agreement.
+  const tabs: Array<[string, string]> = takesPart
+    ? [
+        [base, 'Topics'],
+        [`${base}/chat`, 'Chat'],
+        [`${base}/agreement`, 'Agreement'],
+      ]
+    : [
+        [base, 'About this group'],
+        [`${base}/agreement`, 'Agreement'],
+      ];
   if (isSupporterOf(me, groupId)) tabs.push([`${base}/review`, 'Review queue'], [`${base}/applications`, 'Applications'], [`${base}/metrics`, 'Metrics']);
   if (me?.isAdmin) tabs.push([`${base}/settings`, 'Group settings']);
   return (

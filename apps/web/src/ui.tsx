@@ -27,14 +27,24 @@ export function AnnouncerProvider({ children }: { children: ReactNode }) {
 }
 export const useAnnounce = () => useContext(AnnounceContext);
 
-/** The page's main heading, focused when the page opens so keyboard and screen-reader users start there. */
+let firstPage = true;
+
+/**
+ * The page's main heading. After moving to another page inside the app it takes the focus, so
+ * keyboard and screen-reader users start there; on the first page the browser's own order stays
+ * (the skip link first).
+ */
 export function PageTitle({ children }: { children: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
   const text = typeof children === 'string' ? children : undefined;
   useEffect(() => {
     if (text) document.title = `${text} · Kindred`;
-    ref.current?.focus({ preventScroll: true });
   }, [text]);
+  // Only when the page opens: a heading that fills in later must not pull the focus back.
+  useEffect(() => {
+    if (firstPage) firstPage = false;
+    else ref.current?.focus({ preventScroll: true });
+  }, []);
   return (
     <h1 tabIndex={-1} ref={ref} className="page-title">
       {children}
