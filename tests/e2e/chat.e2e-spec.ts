@@ -385,6 +385,8 @@ describe('group chat', () => {
       expect(page1.body.nextCursor).toBe(ids[3]);
       const page2 = await request(forum.url).get(`/groups/${group}/messages?limit=2&before=${page1.body.nextCursor}`).set(bearer(bob)).expect(200);
       expect(page2.body.items.map((m: { id: string }) => m.id)).toEqual([ids[2], ids[1]]);
+      const viaCursor = await request(forum.url).get(`/groups/${group}/messages?limit=2&cursor=${page1.body.nextCursor}`).set(bearer(bob)).expect(200);
+      expect(viaCursor.body).toEqual(page2.body);
       const since = await request(forum.url).get(`/groups/${group}/messages?after=${ids[1]}`).set(bearer(bob)).expect(200);
       expect(since.body).toEqual({ items: expect.any(Array), nextCursor: null });
       expect(since.body.items.map((m: { id: string }) => m.id)).toEqual([ids[2], ids[3], ids[4]]);

@@ -14,10 +14,12 @@ const id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => DomainE
 export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
-  /** `nextCursor` is a message id: pass it as `before` (or `after`) for the next page. */
+  /** `nextCursor` is a message id: pass it back as `before` (or `cursor`), or as `after` when paging forward. */
   @Get('groups/:groupId/messages')
   history(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string, @Query() query: MessageHistoryQuery) {
-    return this.chat.history(user, groupId, query);
+    const { cursor, ...rest } = query;
+    if (cursor && rest.before) throw DomainError.validation([{ field: 'cursor', message: 'use either cursor or before, not both' }]);
+    return this.chat.history(user, groupId, cursor ? { ...rest, before: cursor } : rest);
   }
 
   @Post('messages/:messageId/reports')

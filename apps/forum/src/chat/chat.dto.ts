@@ -13,6 +13,11 @@ export class MessageHistoryQuery {
   @IsUUID('all', { message: 'after must be a message id' })
   after?: string;
 
+  @ApiPropertyOptional({ description: 'The nextCursor of a newest-first page; the same as before.' })
+  @IsOptional()
+  @IsUUID('all', { message: 'cursor must be a nextCursor from this list' })
+  cursor?: string;
+
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
