@@ -198,6 +198,8 @@ describe('the web app', () => {
     await a.page.getByLabel('Your message').press('Enter');
     await b.page.locator('.chat-log').getByText('Morning all').waitFor();
     await a.page.locator('.chat-line[data-state="published"]').getByText('Morning all').waitFor();
+    // Screen readers hear the latest message once, through the polite announcer.
+    await b.page.getByTestId('announcer').getByText(`${ann.displayName} says: Morning all`).waitFor({ timeout: 10_000 });
 
     // What people write is shown as text: markup arrives as characters and never runs.
     const markup = '<img src=x onerror="window.__kindredXss=1"> <b>bold</b>';
@@ -255,6 +257,36 @@ describe('the web app', () => {
 
     await helper.context.close();
     await member.context.close();
+  });
+
+  it('an admin creates a group and changes its moderation settings', async () => {
+    const { context, page } = await person();
+    await signIn(page, stack.forum.url, admin.email, admin.password);
+    await page.getByRole('link', { name: 'New group' }).click();
+    const slug = `web-${Date.now().toString(36)}`;
+    await page.getByLabel('Short web name').fill(slug);
+    await page.getByLabel('Group name').fill(`Living with lupus ${slug}`);
+    await page.getByLabel('Description').fill('Peer support for adults living with lupus.');
+    await page.getByLabel('Condition').fill('Lupus');
+    await page.getByLabel('Oldest age').fill('99');
+    await page.getByLabel('Moderation mode').selectOption('pre');
+    await visited(page, 'new group', 'new-group');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.waitForURL(/\/community\/[0-9a-f-]+\/settings$/);
+    await page.getByLabel('Group name').waitFor();
+    expect(await page.getByLabel('Moderation mode').inputValue()).toBe('pre');
+
+    await page.getByLabel('Slow mode, seconds between messages').fill('30');
+    await page.getByLabel('Review deadline, in minutes', { exact: true }).fill('45');
+    await page.getByLabel('Time zone').fill('Europe/London');
+    await page.getByRole('button', { name: 'Save group' }).click();
+    await page.getByText('Saved.').waitFor();
+    const groupId = /\/community\/([0-9a-f-]+)\/settings/.exec(page.url())![1];
+    const saved = await request(stack.forum.url).get(`/groups/${groupId}`).set(bearer(admin)).expect(200);
+    expect(saved.body.slowModeSeconds).toBe(30);
+    expect(saved.body.moderation.reviewSlaMinutes).toBe(45);
+    expect(saved.body.eligibility.maxAge).toBe(99);
+    await context.close();
   });
 
   it('an admin publishes a new agreement version and a member is asked to accept it again', async () => {

@@ -1,3 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import request from 'supertest';
 import { RunningHttpApp, startForum } from '../support/stack';
 
@@ -27,6 +29,21 @@ describe('the forum serves the web app', () => {
     const asset = await request(forum.url).get(script!);
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
+  });
+
+  it('serves assets written by a rebuild after the forum started', async () => {
+    const name = `rebuilt-${Date.now()}.js`;
+    const file = resolve(__dirname, '../../apps/web/dist/assets', name);
+    writeFileSync(file, 'export {};\n');
+    try {
+      const asset = await request(forum.url).get(`/assets/${name}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers['content-type']).toMatch(/javascript/);
+      const outside = await request(forum.url).get('/assets/..%2f..%2fpackage.json');
+      expect(outside.status).toBe(404);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it('leaves the API answering JSON and problem+json', async () => {

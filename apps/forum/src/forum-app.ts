@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
@@ -25,6 +25,19 @@ export async function createForumApp(config: KindredConfig): Promise<NestFastify
   return app;
 }
 
+/** The path of a file under the built app's assets that `url` names, if there is one. */
+function builtFile(root: string, url: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.split('?')[0]);
+  } catch {
+    return undefined;
+  }
+  if (!path.startsWith('/assets/') || path.includes('..') || path.includes('\0')) return undefined;
+  const full = resolve(root, `.${path}`);
+  return full.startsWith(resolve(root, 'assets')) && existsSync(full) && statSync(full).isFile() ? path.slice(1) : undefined;
+}
+
 /** apps/web/dist, whether this file runs from source (apps/forum/src) or from the build (dist/apps/forum/src). */
 function webDist(): string | undefined {
   const candidates = [process.env.KINDRED_WEB_DIST, resolve(__dirname, '../../web/dist'), resolve(__dirname, '../../../../apps/web/dist')];
@@ -46,8 +59,14 @@ async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyStatic as never, { root, prefix: '/', wildcard: false, index: ['index.html'] });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
-    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html');
-    if (request.is404 && wantsPage) {
+    if (!request.is404 || (request.method !== 'GET' && request.method !== 'HEAD')) return done();
+    // A rebuild while the forum runs writes assets with new names: serve those from disk too.
+    const file = builtFile(root, request.url);
+    if (file) {
+      void reply.sendFile(file, root);
+      return;
+    }
+    if ((request.headers.accept ?? '').includes('text/html')) {
       void reply.header('cache-control', 'no-cache').sendFile('index.html', root);
       return;
     }

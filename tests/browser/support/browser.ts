@@ -54,7 +54,8 @@ export async function visited(page: Page, where: string, shot?: string): Promise
 }
 
 export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
-  await page.goto(`${baseUrl}/sign-in`);
+  const response = await page.goto(`${baseUrl}/sign-in`);
+  if (!response?.ok()) throw new Error(`the sign-in page answered ${response?.status()}: ${(await response?.text())?.slice(0, 300)}`);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
