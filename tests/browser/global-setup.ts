@@ -1,27 +1,24 @@
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import e2eGlobalSetup from '../setup/global-setup';
 
 const root = resolve(__dirname, '../..');
-const web = join(root, 'apps/web');
 
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
-    const full = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-  }
-  return latest;
-}
-
-/** The forum serves apps/web/dist: build it when missing or older than its sources, then prepare the test database. */
+/**
+ * Builds the web app for this run into a folder of its own, which the forum serves
+ * (KINDRED_WEB_DIST), so a rebuild of apps/web/dist by anyone else mid-run cannot change the
+ * pages under test; then prepares the test database like the e2e suite.
+ */
 export default async function globalSetup(): Promise<void> {
-  const built = join(web, 'dist/index.html');
-  if (!existsSync(built) || statSync(built).mtimeMs < newest(web)) {
-    // Jest sets NODE_ENV=test, which would give a development build of React.
-    execSync('npm run --silent build:web', { cwd: root, stdio: 'inherit', timeout: 180_000, env: { ...process.env, NODE_ENV: 'production' } });
-  }
+  const out = join(tmpdir(), `kindred-web-${process.env.KINDRED_TEST_DB ?? 'kindred_test'}`);
+  // Jest sets NODE_ENV=test; the Vite config makes every build a production build regardless.
+  execSync(`npx vite build apps/web --outDir ${JSON.stringify(out)} --emptyOutDir --logLevel warn`, {
+    cwd: root,
+    stdio: 'inherit',
+    timeout: 180_000,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  process.env.KINDRED_WEB_DIST = out;
   await e2eGlobalSetup();
 }

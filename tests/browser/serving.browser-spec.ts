@@ -33,7 +33,7 @@ describe('the forum serves the web app', () => {
 
   it('serves assets written by a rebuild after the forum started', async () => {
     const name = `rebuilt-${Date.now()}.js`;
-    const file = resolve(__dirname, '../../apps/web/dist/assets', name);
+    const file = resolve(process.env.KINDRED_WEB_DIST ?? resolve(__dirname, '../../apps/web/dist'), 'assets', name);
     writeFileSync(file, 'export {};\n');
     try {
       const asset = await request(forum.url).get(`/assets/${name}`);
