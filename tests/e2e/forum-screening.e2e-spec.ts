@@ -43,15 +43,26 @@ describe('forum and the screening pipeline', () => {
     beforeAll(async () => {
       groupId = await createGroup(forum, admin, { mode: 'post' });
       code = await referralCode(forum, admin, groupId);
-      [member, other, supporter] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code), appointedSupporter(forum, admin, groupId, code)]);
-      await request(forum.url).post(`/groups/${groupId}/rules`).set(bearer(admin)).send({ pattern: 'buy now', match: 'phrase', action: 'block', clauseKey: 'no-selling-or-recruiting' }).expect(201);
+      [member, other, supporter] = await Promise.all([
+        joinedMember(forum, groupId, code),
+        joinedMember(forum, groupId, code),
+        appointedSupporter(forum, admin, groupId, code),
+      ]);
+      await request(forum.url)
+        .post(`/groups/${groupId}/rules`)
+        .set(bearer(admin))
+        .send({ pattern: 'buy now', match: 'phrase', action: 'block', clauseKey: 'no-selling-or-recruiting' })
+        .expect(201);
     });
 
     it('publishes an ordinary post for everyone in the group', async () => {
       const published = await post(member, groupId, 'Had my fistula checked today and it all went fine.');
       expect(published.status).toBe('published');
       const seen = await request(forum.url).get(`/posts/${published.id}`).set(bearer(other)).expect(200);
-      expect(seen.body).toMatchObject({ body: 'Had my fistula checked today and it all went fine.', author: { id: member.id, displayName: member.displayName } });
+      expect(seen.body).toMatchObject({
+        body: 'Had my fistula checked today and it all went fine.',
+        author: { id: member.id, displayName: member.displayName },
+      });
       expect(JSON.stringify(seen.body)).not.toContain(member.email);
     });
 
@@ -195,14 +206,24 @@ describe('forum and the screening pipeline', () => {
 
       const replyIds: string[] = [];
       for (let i = 0; i < 4; i += 1) {
-        const reply = await request(forum.url).post(`/topics/${topicIds[0]}/posts`).set(bearer(author)).send({ body: `Reply ${i}` }).expect(202);
+        const reply = await request(forum.url)
+          .post(`/topics/${topicIds[0]}/posts`)
+          .set(bearer(author))
+          .send({ body: `Reply ${i}` })
+          .expect(202);
         replyIds.push(reply.body.id);
         await screened(forum, author, reply.body.id);
       }
       const first = await request(forum.url).get(`/topics/${topicIds[0]}/posts?limit=3`).set(bearer(author)).expect(200);
       const second = await request(forum.url).get(`/topics/${topicIds[0]}/posts?limit=3&cursor=${first.body.nextCursor}`).set(bearer(author)).expect(200);
       expect(second.body.nextCursor).toBeNull();
-      expect([...first.body.items, ...second.body.items].map((p: { body: string }) => p.body)).toEqual(['Topic body 0', 'Reply 0', 'Reply 1', 'Reply 2', 'Reply 3']);
+      expect([...first.body.items, ...second.body.items].map((p: { body: string }) => p.body)).toEqual([
+        'Topic body 0',
+        'Reply 0',
+        'Reply 1',
+        'Reply 2',
+        'Reply 3',
+      ]);
       await request(forum.url).get(`/groups/${paged}/topics?limit=101`).set(bearer(author)).expect(422);
       await request(forum.url).get(`/groups/${paged}/topics?cursor=garbage`).set(bearer(author)).expect(422);
     });
@@ -226,6 +247,26 @@ describe('forum and the screening pipeline', () => {
       await request(forum.url).post(`/groups/${groupId}/topics`).set(bearer(outsider)).send({ title: 'Hello there', body: 'hi' }).expect(403);
       await request(forum.url).get(`/posts/${published.id}`).expect(401);
       await request(forum.url).get('/posts/not-a-uuid').set(bearer(member)).expect(404);
+    });
+  });
+
+  describe('under a burst', () => {
+    it('screens 80 posts written at once, at the default concurrency, without starving the database pool', async () => {
+      const groupId = await createGroup(forum, admin, { mode: 'post' });
+      const code = await referralCode(forum, admin, groupId);
+      const members = await Promise.all(Array.from({ length: 4 }, () => joinedMember(forum, groupId, code)));
+      const accepted = await Promise.all(
+        Array.from({ length: 80 }, (_, i) =>
+          request(forum.url)
+            .post(`/groups/${groupId}/topics`)
+            .set(bearer(members[i % 4]!))
+            .send({ title: `Burst ${i}`, body: i % 10 === 0 ? 'I want to end my life tonight.' : `Clinic day ${i} went fine.` })
+            .expect(202),
+        ),
+      );
+      const results = await Promise.all(accepted.map((r, i) => screened(forum, members[i % 4]!, r.body.id, 30_000)));
+      expect(results.filter((p) => p.status === 'held')).toHaveLength(8);
+      expect(results.filter((p) => p.status === 'published')).toHaveLength(72);
     });
   });
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { openRedis, whenReady } from '@kindred/redis';
@@ -11,7 +11,7 @@ type Handler<K extends EventName> = (payload: EventCatalogue[K]) => void | Promi
  * ever nudge: PostgreSQL stays the source of truth and every consumer can catch up from it.
  */
 @Injectable()
-export class EventBus implements OnApplicationShutdown {
+export class EventBus implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EventBus.name);
   private readonly channel: string;
   private publisher?: IORedis;
@@ -20,6 +20,11 @@ export class EventBus implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) private readonly config: KindredConfig) {
     this.channel = `${config.redis.prefix}:events`;
+  }
+
+  /** Connect the publisher at start-up, so the first event is not lost while it connects. */
+  onModuleInit(): void {
+    this.publisher ??= openRedis(this.config, 'publisher');
   }
 
   async publish<K extends EventName>(name: K, payload: EventCatalogue[K]): Promise<void> {

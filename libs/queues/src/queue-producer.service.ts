@@ -49,6 +49,29 @@ export class QueueProducer implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * For sweepers: adds the job, or retries it when a job with that id already failed (a plain add
+   * would be ignored, leaving the work stuck behind its failed twin).
+   */
+  async enqueueOrRetry<Q extends QueueName, J extends JobName<Q>>(
+    queue: Q,
+    name: J,
+    payload: JobPayload<Q, J>,
+    jobId: string,
+  ): Promise<'added' | 'retried' | 'pending'> {
+    const existing = await this.queue(queue).getJob(jobId);
+    if (existing) {
+      if (await existing.isFailed()) {
+        await existing.retry('failed');
+        return 'retried';
+      }
+      if (!(await existing.isCompleted())) return 'pending';
+      await existing.remove();
+    }
+    await this.enqueue(queue, name, payload, { jobId });
+    return 'added';
+  }
+
   async depths(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const name of QUEUE_NAMES) {

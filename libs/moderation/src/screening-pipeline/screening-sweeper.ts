@@ -27,8 +27,7 @@ export class ScreeningSweeper {
       const relayed = await this.outbox.relayPending(this.config.screening.sweepAfterSeconds);
       let requeued = 0;
       for (const job of await this.screening.stuckItems()) {
-        await this.producer.enqueue('screening', 'screen', job, { jobId: screeningJobId(job) });
-        requeued += 1;
+        if ((await this.producer.enqueueOrRetry('screening', 'screen', job, screeningJobId(job))) !== 'pending') requeued += 1;
       }
       if (relayed || requeued) this.logger.log({ relayed, requeued }, 'screening sweep sent work');
       return { relayed, requeued };

@@ -56,11 +56,17 @@ export class ScreeningService {
     const now = new Date();
     const created: { notices: NoticeView[]; item?: ReviewItem; itemCreated?: boolean } = { notices: [] };
 
+    // Everything that reads through the pool happens before the verdict transaction opens: a
+    // transaction that waited for a second connection could starve the pool at high concurrency.
+    const preview = await this.dataSource.transaction((manager) => source.lockForVerdict(manager, job.id));
+    if (!preview || preview.status !== 'screening' || preview.revision !== job.revision) return { skipped: true };
+    const context = await this.groupContext(preview.groupId);
+    const outcome = await this.outcomeFor(preview, context, now);
+
     const result = await this.dataSource.transaction(async (manager) => {
       const subject = await source.lockForVerdict(manager, job.id);
+      // Same revision means the same words: the verdict computed above still applies.
       if (!subject || subject.status !== 'screening' || subject.revision !== job.revision) return null;
-      const context = await this.groupContext(subject.groupId);
-      const outcome = await this.outcomeFor(subject, context, now);
       const signposting = outcome.urgent ? context.crisisResources : null;
       const verdict: VerdictToApply = { status: outcome.status, body: outcome.body, signposting };
       await source.applyVerdict(manager, subject, verdict);
