@@ -50,7 +50,12 @@ describe('retention', () => {
       await reviewItem(61, 'decided'),
       await reviewItem(90, 'superseded'),
     ];
-    const kept = [await message(6), await notice(29), await reviewItem(59, 'decided'), await reviewItem(400, 'open')];
+    const awaitingReview = await message(30);
+    await db.query(
+      `INSERT INTO review_items (group_id, kind, subject_type, subject_id, priority, status, due_at) VALUES ($1, 'message', 'message', $2, 'urgent', 'open', now())`,
+      [groupId, awaitingReview],
+    );
+    const kept = [await message(6), awaitingReview, await notice(29), await reviewItem(59, 'decided'), await reviewItem(400, 'open')];
 
     const counts = await worker.context.get(RetentionService).purgeAll();
     expect(counts.get(groupId)).toEqual({ messages: 2, notices: 2, closedReviewItems: 2 });

@@ -8,7 +8,8 @@ const BATCH = 1000;
 
 /**
  * Chat is kept only as long as each group says (groups.chat_retention_days). Messages still in
- * screening are left to the pipeline; everything else past its period goes, in batches.
+ * screening are left to the pipeline, and messages awaiting review to the reviewers; everything
+ * else past its period goes, in batches.
  */
 @Injectable()
 export class ChatRetentionService {
@@ -29,6 +30,8 @@ export class ChatRetentionService {
       `DELETE FROM messages WHERE id IN (
          SELECT m.id FROM messages m JOIN groups g ON g.id = m.group_id
           WHERE m.status <> 'screening' AND m.created_at < now() - make_interval(days => g.chat_retention_days)
+            -- A message still waiting for a person's review is kept until it has been reviewed.
+            AND NOT EXISTS (SELECT 1 FROM review_items r WHERE r.subject_type = 'message' AND r.subject_id = m.id AND r.status = 'open')
           LIMIT $1
           FOR UPDATE OF m SKIP LOCKED)
        RETURNING group_id`,
