@@ -134,7 +134,7 @@ function previousDocument() {
   };
 }
 
-function writeDocument({ results, command, date, info }) {
+function writeDocument({ results, command, date, info, size, loadAverage }) {
   const { notes } = previousDocument();
   const ordered = BENCHMARKS.filter((b) => results[b]).map((b) => results[b]);
   const rows = ordered.flatMap((entry) =>
@@ -156,10 +156,12 @@ function writeDocument({ results, command, date, info }) {
     '## Latest run',
     '',
     `- Date: ${date}`,
-    `- Command: \`${command}\``,
+    `- Command: \`${command}\` (size ${size}${size === 'small' ? ': quick and noisy, for development' : ''})`,
+    `- Load average when it started: ${loadAverage} (others' work on the machine makes figures noisy)`,
     `- Machine: ${info.cores} cores (${info.cpu}), memory ${info.memory}, ${info.platform}`,
     `- Node.js ${info.node}; taskset ${lib.HAS_TASKSET && lib.SERVER_CORE ? `used (servers on core ${lib.SERVER_CORE}, load generator on core 0)` : 'not used'}`,
     `- PostgreSQL and Redis are shared by the servers and the baselines and are not pinned.`,
+    `- A partial run (\`npm run bench -- <name>\`) keeps the other benchmarks' rows; their notes say which run they came from.`,
     '',
     markdownTable(HEADER, tableRows(rows)),
     '',
@@ -188,6 +190,10 @@ async function main() {
     return;
   }
   const pinned = lib.pinLoadGenerator();
+  const loadAverage = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
   const info = machine();
   const args = process.argv.slice(2);
   const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
@@ -222,7 +228,7 @@ async function main() {
   }
   printTable(allRows);
   if (options.write) {
-    writeDocument({ results, command, date, info });
+    writeDocument({ results, command, date, info, size: options.size, loadAverage });
     log(`\nWrote ${path.relative(process.cwd(), DOC)}`);
   }
 }
