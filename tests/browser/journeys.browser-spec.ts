@@ -159,6 +159,19 @@ describe('the web app', () => {
     await page.getByRole('link', { name: 'Go to your topic' }).click();
     await page.getByText('I start dialysis next month').waitFor();
     await page.getByRole('button', { name: /^Support/ }).waitFor();
+    await page.getByRole('button', { name: /^Support/ }).click();
+    await page.locator('.reaction[aria-pressed="true"]').getByText('1').waitFor();
+    await page.getByRole('button', { name: `Reply to ${me.displayName}` }).click();
+    await page.getByText(`Replying to ${me.displayName}.`).waitFor();
+    await page.getByLabel('Your reply').fill('Update: the nurse walked me through it and it was fine.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    // Her first post was held; from now on she is trusted, so the reply is published.
+    await page.locator('.post').filter({ hasText: 'the nurse walked me through it' }).getByText(`In reply to ${me.displayName}`).waitFor();
+    await page
+      .locator('.post')
+      .filter({ hasText: 'the nurse walked me through it' })
+      .getByRole('button', { name: /^Support/ })
+      .waitFor();
     await visited(page, 'thread', 'thread');
 
     await page.getByRole('link', { name: 'Notices' }).click();

@@ -217,9 +217,22 @@ function ReportForm({ path, agreement, onDone }: { path: string; agreement: Agre
   );
 }
 
-function PostView({ post, agreement, onChange }: { post: Post; agreement: Agreement | undefined; onChange: () => void }) {
+function PostView({
+  post,
+  agreement,
+  onChange,
+  onReply,
+  repliesTo,
+}: {
+  post: Post;
+  agreement: Agreement | undefined;
+  onChange: () => void;
+  onReply: (post: Post) => void;
+  repliesTo?: Post;
+}) {
   const { me } = useSession();
   const [reporting, setReporting] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const [error, setError] = useState<unknown>();
   const counts = (post.reactions ?? {}) as Record<string, number>;
   const mine = new Set(post.myReactions ?? []);
@@ -227,6 +240,14 @@ function PostView({ post, agreement, onChange }: { post: Post; agreement: Agreem
   const toggle = async (kind: string) => {
     try {
       await api(mine.has(kind) ? 'DELETE' : 'PUT', `/posts/${post.id}/reactions/${kind}`);
+      onChange();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const remove = async () => {
+    try {
+      await api('DELETE', `/posts/${post.id}`);
       onChange();
     } catch (e) {
       setError(e);
@@ -246,6 +267,7 @@ function PostView({ post, agreement, onChange }: { post: Post; agreement: Agreem
           {post.editedAt ? ' · edited' : ''}
         </p>
       </header>
+      {repliesTo ? <p className="hint">In reply to {repliesTo.author?.displayName ?? 'a former member'}</p> : null}
       <p className="post-body preserve">{post.body}</p>
       {own && post.status !== 'published' ? <PostProgress postId={post.id} groupId={post.groupId} onPublished={onChange} /> : null}
       {post.status === 'published' ? (
@@ -255,12 +277,34 @@ function PostView({ post, agreement, onChange }: { post: Post; agreement: Agreem
               {label} <span aria-hidden="true">·</span> <span>{counts[kind] ?? 0}</span>
             </button>
           ))}
+          <button type="button" className="link-button" onClick={() => onReply(post)}>
+            Reply<span className="visually-hidden"> to {post.author?.displayName ?? 'a former member'}</span>
+          </button>
           {!own ? (
             <button type="button" className="link-button" aria-expanded={reporting} onClick={() => setReporting((r) => !r)}>
               Report<span className="visually-hidden"> this post by {post.author?.displayName ?? 'a former member'}</span>
             </button>
           ) : null}
         </div>
+      ) : null}
+      {own && post.status !== 'removed' ? (
+        <p>
+          {confirmDelete ? (
+            <>
+              <span>Delete this post for good? </span>
+              <button type="button" className="danger small" onClick={() => void remove()}>
+                Yes, delete it
+              </button>
+              <button type="button" className="secondary small" onClick={() => setConfirmDelete(false)}>
+                Keep it
+              </button>
+            </>
+          ) : (
+            <button type="button" className="link-button" onClick={() => setConfirmDelete(true)}>
+              Delete<span className="visually-hidden"> your post</span>
+            </button>
+          )}
+        </p>
       ) : null}
       <ErrorMessage error={error} />
       {reporting ? <ReportForm path={`/posts/${post.id}/reports`} agreement={agreement} onDone={() => setReporting(false)} /> : null}
@@ -274,6 +318,7 @@ export function Thread({ topicId, onGroup }: { topicId: string; onGroup: (groupI
   const posts = useLoad(async () => items<Post>(await api('GET', `/topics/${topicId}/posts?limit=100`)), [topicId]);
   const agreement = useLoad(async () => (groupId ? api<Agreement>('GET', `/groups/${groupId}/agreement`) : undefined), [groupId]);
   const [reply, setReply] = useState('');
+  const [replyTo, setReplyTo] = useState<Post>();
   const [sent, setSent] = useState<string[]>([]);
   const [error, setError] = useState<unknown>();
   const [showWarned, setShowWarned] = useState(false);
@@ -286,9 +331,10 @@ export function Thread({ topicId, onGroup }: { topicId: string; onGroup: (groupI
     event.preventDefault();
     setError(undefined);
     try {
-      const answer = await api<{ id: string }>('POST', `/topics/${topicId}/posts`, { body: reply });
+      const answer = await api<{ id: string }>('POST', `/topics/${topicId}/posts`, replyTo ? { body: reply, replyToPostId: replyTo.id } : { body: reply });
       setSent((s) => [...s, answer.id]);
       setReply('');
+      setReplyTo(undefined);
       posts.reload();
     } catch (e) {
       setError(e);
@@ -319,7 +365,18 @@ export function Thread({ topicId, onGroup }: { topicId: string; onGroup: (groupI
         <section aria-label="Posts">
           {posts.loading && !posts.data ? <Loading what="Loading posts" /> : null}
           {posts.data?.map((p) => (
-            <PostView key={p.id} post={p} agreement={agreement.data} onChange={posts.reload} />
+            <PostView
+              key={p.id}
+              post={p}
+              agreement={agreement.data}
+              onChange={posts.reload}
+              repliesTo={p.replyToPostId ? posts.data?.find((q) => q.id === p.replyToPostId) : undefined}
+              onReply={(target) => {
+                setReplyTo(target);
+                document.getElementById('reply-title')?.scrollIntoView();
+                window.setTimeout(() => document.querySelector<HTMLTextAreaElement>('.reply-form textarea')?.focus(), 0);
+              }}
+            />
           ))}
         </section>
       ) : null}
@@ -328,7 +385,15 @@ export function Thread({ topicId, onGroup }: { topicId: string; onGroup: (groupI
         .map((id) => (groupId ? <PostProgress key={id} postId={id} groupId={groupId} onPublished={posts.reload} /> : null))}
       {t ? (
         <form onSubmit={submit} className="reply-form" noValidate>
-          <h2>Reply</h2>
+          <h2 id="reply-title">Reply</h2>
+          {replyTo ? (
+            <p>
+              Replying to {replyTo.author?.displayName ?? 'a former member'}.{' '}
+              <button type="button" className="link-button" onClick={() => setReplyTo(undefined)}>
+                Reply to the whole topic instead
+              </button>
+            </p>
+          ) : null}
           <ErrorMessage error={error} />
           <Field label="Your reply" multiline rows={5} value={reply} onChange={setReply} required />
           <button type="submit">Send reply</button>
