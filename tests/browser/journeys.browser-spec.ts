@@ -124,6 +124,8 @@ describe('the web app', () => {
     await application.getByLabel(/Reason, shown to/).fill('Welcome, your answers fit the group.');
     await application.getByRole('button', { name: /^Approve/ }).click();
     await helper.page.getByText('Application approved.').waitFor();
+    // The decision reaches the member live, as a notice.
+    await page.getByRole('link', { name: 'Notices (1 new)' }).waitFor();
 
     // Back to the member: the group asks for the agreement first.
     await page.goto(url(`/community/${group.id}`));

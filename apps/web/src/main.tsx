@@ -2,10 +2,10 @@ import { StrictMode, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api, items, type Group, type Resource } from './api';
 import { BUNDLED_CRISIS_RESOURCES, isBundled } from './crisis';
-import { closeChatSocket } from './chat-socket';
+import { chatSocket, closeChatSocket } from './chat-socket';
 import { Link, match, RouterProvider, useRouter } from './router';
 import { SessionProvider, isSupporterOf, useSession } from './session';
-import { AnnouncerProvider, Loading, PageTitle } from './ui';
+import { AnnouncerProvider, Loading, PageTitle, useAnnounce } from './ui';
 import { ResourceList } from './screens/resources';
 import { Register, SignIn } from './screens/auth';
 import { AgreementScreen, Apply, Directory, GroupHome } from './screens/groups';
@@ -53,9 +53,34 @@ function HelpNow({ groupId }: { groupId?: string }) {
   );
 }
 
+/** Notices arrive live over the chat connection; the header counts the ones not yet seen. */
+function useNewNotices(): number {
+  const { me } = useSession();
+  const { path } = useRouter();
+  const announce = useAnnounce();
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    if (!me) return;
+    const socket = chatSocket();
+    const onNotice = () => {
+      setCount((c) => c + 1);
+      announce('You have a new notice.');
+    };
+    socket?.on('notice', onNotice);
+    return () => {
+      socket?.off('notice', onNotice);
+    };
+  }, [me, announce]);
+  useEffect(() => {
+    if (path === '/my/notices') setCount(0);
+  }, [path]);
+  return me ? count : 0;
+}
+
 function Header({ groupId }: { groupId?: string }) {
   const { me, signOut } = useSession();
   const { navigate } = useRouter();
+  const newNotices = useNewNotices();
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
@@ -75,7 +100,10 @@ function Header({ groupId }: { groupId?: string }) {
           {me ? (
             <>
               <li>
-                <Link to="/my/notices">Notices</Link>
+                <Link to="/my/notices">
+                  Notices
+                  {newNotices > 0 ? <span className="count"> ({newNotices} new)</span> : null}
+                </Link>
               </li>
               <li>
                 <Link to="/my/account">Your account</Link>
