@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import request from 'supertest';
 import { RunningHttpApp, startForum } from '../support/stack';
@@ -55,5 +55,18 @@ describe('the forum serves the web app', () => {
     const me = await request(forum.url).get('/me').set('Accept', 'text/html');
     expect(me.status).toBe(401);
     expect(me.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+});
+
+/** What people write is rendered as text: no screen of the web app ever injects HTML. */
+describe('the web app sources', () => {
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(resolve(dir, entry.name)) : [resolve(dir, entry.name)]));
+
+  it('never set HTML from strings', () => {
+    const offenders = sources(resolve(__dirname, '../../apps/web/src')).filter((file) =>
+      /dangerouslySetInnerHTML|\.innerHTML\s*=|\.outerHTML\s*=|insertAdjacentHTML|document\.write\(/.test(readFileSync(file, 'utf8')),
+    );
+    expect(offenders).toEqual([]);
   });
 });
