@@ -44,11 +44,12 @@ async function run({ repeats, size, log }) {
   await lib.prepareDatabase();
   await lib.clearRedis();
 
-  // Set-up through the real API: an admin, a group in `post` mode and two members.
+  // Set-up through the real API: an admin, a group in `post` mode and ten members, so no one
+  // author's history dominates (screening counts each author's published posts).
   const forumPort = await lib.freePort();
   const forum = new lib.Proc('forum', lib.ENTRY.forum, lib.benchEnv({ FORUM_PORT: String(forumPort) }));
   await forum.healthy(`http://127.0.0.1:${forumPort}`);
-  const made = await community(`http://127.0.0.1:${forumPort}`, 2);
+  const made = await community(`http://127.0.0.1:${forumPort}`, 10);
   await forum.stop();
 
   const client = lib.db();
