@@ -83,7 +83,15 @@ export class ForumService {
         createdAt: now,
       });
       await manager.insert(Topic, topic);
-      const post = await this.insertPost(manager, { topicId: topic.id, groupId, authorId: user.id, body: input.body, isOpening: true, replyToPostId: null, createdAt: now });
+      const post = await this.insertPost(manager, {
+        topicId: topic.id,
+        groupId,
+        authorId: user.id,
+        body: input.body,
+        isOpening: true,
+        replyToPostId: null,
+        createdAt: now,
+      });
       await manager.update(Topic, { id: topic.id }, { openingPostId: post.id });
       const outboxId = await this.stageScreening(manager, post.id, 1);
       return { accepted: { id: post.id, topicId: topic.id, status: 'screening' as const }, outboxId };
@@ -230,8 +238,8 @@ export class ForumService {
     if (!(REACTION_KINDS as readonly string[]).includes(kind)) {
       throw DomainError.validation([{ field: 'kind', message: `kind must be one of ${REACTION_KINDS.join(', ')}` }]);
     }
+    // visiblePost has checked membership and the agreement.
     const post = await this.visiblePost(user, postId);
-    await this.participation.assertParticipant(user, post.groupId);
     if (post.status !== 'published') throw DomainError.conflict('You can only react to published posts.');
     if (on) {
       await this.dataSource.query(`INSERT INTO post_reactions (post_id, user_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [postId, user.id, kind]);
@@ -242,8 +250,12 @@ export class ForumService {
 
   async reportPost(user: AuthUser, postId: string, clauseKey: string, note?: string): Promise<{ id: string }> {
     const post = await this.visiblePost(user, postId);
-    await this.participation.assertParticipant(user, post.groupId);
-    return this.reports.report(user, { type: 'post', id: post.id, groupId: post.groupId, authorId: post.authorId, revision: post.revision, status: post.status }, clauseKey, note);
+    return this.reports.report(
+      user,
+      { type: 'post', id: post.id, groupId: post.groupId, authorId: post.authorId, revision: post.revision, status: post.status },
+      clauseKey,
+      note,
+    );
   }
 
   /** Membership, agreement, mute, read-only fallback and slow mode: every write passes here first. */
@@ -266,7 +278,10 @@ export class ForumService {
       );
     }
     if (settings.slowModeSeconds > 0) {
-      const [last] = (await this.dataSource.query(`SELECT max(created_at) AS at FROM posts WHERE author_id = $1 AND group_id = $2`, [user.id, groupId])) as Array<{
+      const [last] = (await this.dataSource.query(`SELECT max(created_at) AS at FROM posts WHERE author_id = $1 AND group_id = $2`, [
+        user.id,
+        groupId,
+      ])) as Array<{
         at: Date | null;
       }>;
       const waitMs = last?.at ? new Date(last.at).getTime() + settings.slowModeSeconds * 1000 - now.getTime() : 0;
@@ -278,19 +293,33 @@ export class ForumService {
   /** A topic the caller may see: outsiders get 404; members who have not accepted get the agreement gate. */
   private async visibleTopic(user: AuthUser, topicId: string): Promise<Topic> {
     const topic = await this.dataSource.getRepository(Topic).findOne({ where: { id: topicId } });
-    if (!topic || !(await this.participation.canSee(user, topic.groupId))) throw DomainError.notFound('That topic');
-    await this.participation.assertParticipant(user, topic.groupId);
+    if (!topic) throw DomainError.notFound('That topic');
+    await this.participantOrNotFound(user, topic.groupId, 'That topic');
     if (topic.status !== 'published' && topic.authorId !== user.id) throw DomainError.notFound('That topic');
     return topic;
   }
 
   private async visiblePost(user: AuthUser, postId: string): Promise<Post> {
     const post = await this.dataSource.getRepository(Post).findOne({ where: { id: postId } });
-    if (!post || !(await this.participation.canSee(user, post.groupId))) throw DomainError.notFound('That post');
-    await this.participation.assertParticipant(user, post.groupId);
+    if (!post) throw DomainError.notFound('That post');
+    await this.participantOrNotFound(user, post.groupId, 'That post');
     const own = post.authorId === user.id && post.status !== 'deleted';
     if (post.status !== 'published' && !own) throw DomainError.notFound('That post');
     return post;
+  }
+
+  /**
+   * One check for content in a group: someone who may not see the group's content at all (not a
+   * member, banned) is told the thing does not exist; a member who has not accepted the current
+   * agreement is told to accept it.
+   */
+  private async participantOrNotFound(user: AuthUser, groupId: string, what: string): Promise<Participant> {
+    try {
+      return await this.participation.assertParticipant(user, groupId);
+    } catch (error) {
+      if (error instanceof DomainError && ['NOT_A_MEMBER', 'BANNED', 'NOT_FOUND'].includes(error.code)) throw DomainError.notFound(what);
+      throw error;
+    }
   }
 
   private async insertPost(
@@ -326,11 +355,13 @@ export class ForumService {
     const ids = posts.map((p) => p.id);
     const [names, reactionRows, dueDates] = await Promise.all([
       this.names(posts.map((p) => p.authorId)),
-      this.dataSource.query(`SELECT post_id, kind, count(*)::int AS count, bool_or(user_id = $2) AS mine FROM post_reactions WHERE post_id = ANY($1::uuid[]) GROUP BY post_id, kind`, [
-        ids,
-        user.id,
-      ]) as Promise<Array<{ post_id: string; kind: ReactionKind; count: number; mine: boolean }>>,
-      Promise.all(posts.map(async (p) => [p.id, p.authorId === user.id && p.status === 'held' ? await this.reviewItems.openDueAt('post', p.id) : null] as const)),
+      this.dataSource.query(
+        `SELECT post_id, kind, count(*)::int AS count, bool_or(user_id = $2) AS mine FROM post_reactions WHERE post_id = ANY($1::uuid[]) GROUP BY post_id, kind`,
+        [ids, user.id],
+      ) as Promise<Array<{ post_id: string; kind: ReactionKind; count: number; mine: boolean }>>,
+      Promise.all(
+        posts.map(async (p) => [p.id, p.authorId === user.id && p.status === 'held' ? await this.reviewItems.openDueAt('post', p.id) : null] as const),
+      ),
     ]);
     const due = new Map(dueDates);
     return posts.map((p) => {

@@ -39,12 +39,15 @@ export interface SessionView {
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 /** Only write last-seen this often, so reading a page is not a write per request. */
 const TOUCH_EVERY_MS = 60_000;
+const NAME_CACHE_MS = 60_000;
+const NAME_CACHE_MAX = 50_000;
 const SIGN_IN_FAILED = 'That email and password do not match an account.';
 
 @Injectable()
 export class IdentityService {
   private readonly logger = new Logger(IdentityService.name);
   private dummyHash?: Promise<string>;
+  private readonly names = new Map<string, { name: string; at: number }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -198,10 +201,35 @@ export class IdentityService {
     return this.dataSource.getRepository(User).findOne({ where: { id: userId } });
   }
 
+  /**
+   * Display names by user id. They never change once chosen, so a short in-process cache spares
+   * every page a query; an erased member's rows lose their author id, so their name is never asked for.
+   */
   async displayNames(userIds: string[]): Promise<Map<string, string>> {
-    if (userIds.length === 0) return new Map();
-    const rows = await this.dataSource.query(`SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])`, [[...new Set(userIds)]]);
-    return new Map((rows as Array<{ id: string; display_name: string }>).map((r) => [r.id, r.display_name]));
+    const result = new Map<string, string>();
+    const missing: string[] = [];
+    const now = Date.now();
+    for (const id of new Set(userIds)) {
+      const cached = this.names.get(id);
+      if (cached && now - cached.at < NAME_CACHE_MS) result.set(id, cached.name);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return result;
+    const rows = (await this.dataSource.query(`SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])`, [missing])) as Array<{
+      id: string;
+      display_name: string;
+    }>;
+    if (this.names.size > NAME_CACHE_MAX) this.names.clear();
+    for (const row of rows) {
+      result.set(row.id, row.display_name);
+      this.names.set(row.id, { name: row.display_name, at: now });
+    }
+    return result;
+  }
+
+  /** Called on erasure, so this process forgets the name at once. */
+  forgetDisplayName(userId: string): void {
+    this.names.delete(userId);
   }
 
   /** Platform admins, who are told when something escalates. */

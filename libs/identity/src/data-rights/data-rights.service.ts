@@ -9,6 +9,7 @@ import { RedisService } from '@kindred/redis';
 import type { AuthUser } from '../auth-user';
 import { ConsentRecord } from '../consent-record.entity';
 import { Session } from '../session.entity';
+import { IdentityService } from '../identity.service';
 import { User } from '../user.entity';
 import { PersonalDataRegistry } from './personal-data.registry';
 
@@ -22,6 +23,7 @@ export class DataRightsService {
     private readonly registry: PersonalDataRegistry,
     private readonly events: EventBus,
     private readonly redis: RedisService,
+    private readonly identity: IdentityService,
   ) {}
 
   /** Everything held about the caller, as one JSON document. Other people appear by display name only. */
@@ -42,7 +44,14 @@ export class DataRightsService {
         createdAt: account.createdAt,
       },
       consents: consents.map((c) => ({ version: c.consentVersion, givenAt: c.givenAt })),
-      sessions: sessions.map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, expiresAt: s.expiresAt, endedAt: s.revokedAt, userAgent: s.userAgent })),
+      sessions: sessions.map((s) => ({
+        id: s.id,
+        createdAt: s.createdAt,
+        lastSeenAt: s.lastSeenAt,
+        expiresAt: s.expiresAt,
+        endedAt: s.revokedAt,
+        userAgent: s.userAgent,
+      })),
     };
     for (const contributor of this.registry.all()) document[contributor.section] = await contributor.export(user.id);
     this.logger.log({ event: 'data-export', userId: user.id }, 'personal data exported');
@@ -54,13 +63,19 @@ export class DataRightsService {
    * then the account, its sessions and consent records go. Threads stay readable for others.
    */
   async erase(user: AuthUser, password: string): Promise<void> {
-    const row = await this.dataSource.getRepository(User).createQueryBuilder('u').addSelect(['u.passwordHash', 'u.emailNormalised']).where('u.id = :id', { id: user.id }).getOne();
+    const row = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect(['u.passwordHash', 'u.emailNormalised'])
+      .where('u.id = :id', { id: user.id })
+      .getOne();
     const ok = row ? await argon2.verify(row.passwordHash, password).catch(() => false) : false;
     if (!row || !ok) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
     await this.dataSource.transaction(async (manager) => {
       for (const contributor of this.registry.all()) await contributor.erase(manager, user.id);
       await manager.delete(User, { id: user.id });
     });
+    this.identity.forgetDisplayName(user.id);
     // Sockets close at once; rate-limit state keyed by this person goes too (the rest expires in minutes).
     await this.events.publish('session.revoked', { userId: user.id });
     const accountKey = createHash('sha256').update(row.emailNormalised).digest('hex').slice(0, 32);
