@@ -98,8 +98,9 @@ describe('group chat', () => {
         const ack = await send(aliceSocket, body);
         expect(ack).toEqual({ ok: true, id: expect.any(String), status: 'screening' });
         sent.push(ack.id);
+        // Screening runs concurrently, so history is in the order messages were published: wait for each.
+        await waitFor(() => delivered.some((m) => m.id === ack.id));
       }
-      await waitFor(() => sent.every((id) => delivered.some((m) => m.id === id)));
 
       const late = await connect(bob);
       const ack = await emit(late, 'chat:join', { groupId });

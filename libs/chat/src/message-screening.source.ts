@@ -68,10 +68,11 @@ export class MessageScreeningSource implements ScreeningSource {
     }
   }
 
-  async publishedCount(authorId: string, groupId: string): Promise<number> {
+  async publishedCount(authorId: string, groupId: string, atMost: number): Promise<number> {
+    // Bounded: trust only needs "at least N".
     const [{ count }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM messages WHERE author_id = $1 AND group_id = $2 AND status = 'published'`,
-      [authorId, groupId],
+      `SELECT count(*)::int AS count FROM (SELECT 1 FROM messages WHERE author_id = $1 AND group_id = $2 AND status = 'published' LIMIT $3) t`,
+      [authorId, groupId, atMost],
     )) as Array<{ count: number }>;
     return count;
   }

@@ -146,7 +146,7 @@ export function loadConfig(env: Env = process.env): KindredConfig {
       concurrency: r.int('SCREENING_CONCURRENCY', 50, 1, 500),
       lockSeconds: r.int('SCREENING_LOCK_SECONDS', 15, 1, 600),
     },
-    deadlines: { intervalSeconds: r.int('DEADLINES_INTERVAL_SECONDS', 15, 1, 30) },
+    deadlines: { intervalSeconds: r.int('DEADLINES_INTERVAL_SECONDS', 5, 1, 30) },
     retention: {
       noticeDays: r.int('RETENTION_NOTICE_DAYS', 365, 1, 3650),
       closedReviewItemDays: r.int('RETENTION_CLOSED_REVIEW_ITEM_DAYS', 365, 1, 3650),

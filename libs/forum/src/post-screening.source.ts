@@ -10,7 +10,12 @@ import { Post, PostStatus } from './post.entity';
  * Keeps a topic's reply count and last activity right as a post moves in and out of
  * `published`, with single atomic UPDATEs so concurrent writers cannot lose a count.
  */
-export async function moveTo(manager: EntityManager, post: Pick<Post, 'id' | 'topicId' | 'isOpening' | 'wasPublished'>, status: PostStatus, extra: Partial<Post> = {}): Promise<void> {
+export async function moveTo(
+  manager: EntityManager,
+  post: Pick<Post, 'id' | 'topicId' | 'isOpening' | 'wasPublished'>,
+  status: PostStatus,
+  extra: Partial<Post> = {},
+): Promise<void> {
   const nowPublished = status === 'published';
   await manager.update(Post, { id: post.id }, { status, wasPublished: nowPublished, ...extra } as QueryDeepPartialEntity<Post>);
   if (post.isOpening) {
@@ -45,11 +50,12 @@ export class PostScreeningSource implements ScreeningSource {
     await moveTo(manager, post, verdict.status, { body: verdict.body, signposting: verdict.signposting, screenedAt: new Date() });
   }
 
-  async publishedCount(authorId: string, groupId: string): Promise<number> {
-    const [{ count }] = (await this.dataSource.query(`SELECT count(*)::int AS count FROM posts WHERE author_id = $1 AND group_id = $2 AND status = 'published'`, [
-      authorId,
-      groupId,
-    ])) as Array<{ count: number }>;
+  async publishedCount(authorId: string, groupId: string, atMost: number): Promise<number> {
+    // Bounded: trust only needs "at least N", and a long-standing member has thousands of posts.
+    const [{ count }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM (SELECT 1 FROM posts WHERE author_id = $1 AND group_id = $2 AND status = 'published' LIMIT $3) t`,
+      [authorId, groupId, atMost],
+    )) as Array<{ count: number }>;
     return count;
   }
 

@@ -10,6 +10,8 @@ import { deadlineStage } from './sla';
 
 /** Items claimed per statement; the next tick takes the rest. */
 const BATCH = 200;
+/** At most this many batches per tick, so one tick cannot run for ever. */
+const MAX_ROUNDS = 100;
 
 export interface TickResult {
   overdue: number;
@@ -49,8 +51,18 @@ export class DeadlinesService {
   /** `now` is a parameter so tests can move the clock instead of waiting for it. */
   async tick(now: Date = new Date()): Promise<TickResult> {
     const recipients = new Recipients(this.groups);
-    const overdue = await this.overdueItems(now, recipients);
-    const escalated = await this.escalateItems(now, recipients);
+    // Keep claiming until a batch comes back short, so a burst of deadlines is not spread over many ticks.
+    const drain = async (step: () => Promise<number>) => {
+      let total = 0;
+      for (let round = 0; round < MAX_ROUNDS; round += 1) {
+        const n = await step();
+        total += n;
+        if (n < BATCH) break;
+      }
+      return total;
+    };
+    const overdue = await drain(() => this.overdueItems(now, recipients));
+    const escalated = await drain(() => this.escalateItems(now, recipients));
     const applicationAlerts = await this.overdueApplications(now, recipients);
     if (overdue + escalated + applicationAlerts > 0) this.logger.log({ overdue, escalated, applicationAlerts }, 'deadlines passed');
     return { overdue, escalated, applicationAlerts };

@@ -35,7 +35,8 @@ export class ReportsService {
    * on a supporter's words go to the admins, so members can report a volunteer safely.
    */
   async report(reporter: AuthUser, subject: ReportedSubject, clauseKey: string, note: string | undefined): Promise<{ id: string }> {
-    if (subject.authorId === reporter.id) throw DomainError.validation([{ field: 'clauseKey', message: 'You cannot report your own words; you can edit or delete them.' }]);
+    if (subject.authorId === reporter.id)
+      throw DomainError.validation([{ field: 'clauseKey', message: 'You cannot report your own words; you can edit or delete them.' }]);
     await this.groups.assertClause(subject.groupId, clauseKey);
     const settings = await this.groups.getSettings(subject.groupId);
     if (!settings) throw DomainError.notFound('That group');
@@ -54,10 +55,10 @@ export class ReportsService {
         .execute();
       const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
       if (!id) throw DomainError.conflict('You have already reported this. A supporter will look at it.');
-      const [{ count }] = (await manager.query(`SELECT count(DISTINCT reporter_id)::int AS count FROM content_reports WHERE subject_type = $1 AND subject_id = $2`, [
-        subject.type,
-        subject.id,
-      ])) as Array<{ count: number }>;
+      const [{ count }] = (await manager.query(
+        `SELECT count(DISTINCT reporter_id)::int AS count FROM content_reports WHERE subject_type = $1 AND subject_id = $2`,
+        [subject.type, subject.id],
+      )) as Array<{ count: number }>;
       opened = await this.reviewItems.openOrMerge(manager, {
         groupId: subject.groupId,
         kind: 'report',

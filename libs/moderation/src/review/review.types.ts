@@ -1,15 +1,5 @@
 export type ReviewReasonSource =
-  | 'rule'
-  | 'crisis'
-  | 'personal-data'
-  | 'medical-advice'
-  | 'link'
-  | 'first-posts'
-  | 'out-of-coverage'
-  | 'pre-moderation'
-  | 'reports'
-  | 'appeal'
-  | 'escalation';
+  'rule' | 'crisis' | 'personal-data' | 'medical-advice' | 'link' | 'first-posts' | 'out-of-coverage' | 'pre-moderation' | 'reports' | 'appeal' | 'escalation';
 
 export interface ReviewReason {
   source: ReviewReasonSource;

@@ -30,8 +30,8 @@ export interface ScreeningSource {
   applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void>;
   /** After the verdict committed: tell whoever needs telling (for example, deliver a chat message). */
   afterVerdict?(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Array<{ source: string; detail: string; clauseKey?: string }>): Promise<void>;
-  /** Items the author has had published in the group, for first-posts trust. */
-  publishedCount(authorId: string, groupId: string): Promise<number>;
+  /** Items the author has had published in the group, for first-posts trust, counted up to `atMost` only. */
+  publishedCount(authorId: string, groupId: string, atMost: number): Promise<number>;
   /** Items still in `screening` after `olderThanSeconds`, for the sweeper. */
   stuckInScreening(olderThanSeconds: number, limit: number): Promise<Array<{ id: string; revision: number }>>;
   /** Reviewer's view of subjects, by id. */

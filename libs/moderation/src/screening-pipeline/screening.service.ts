@@ -142,7 +142,8 @@ export class ScreeningService {
   private async outcomeFor(subject: ScreeningSubject, context: GroupContext, now: Date): Promise<ScreeningOutcome> {
     const moderation = context.settings.moderation;
     const authorIsModerator = subject.authorId !== null && context.moderators.has(subject.authorId);
-    const authorApprovedCount = !authorIsModerator && subject.authorId ? await this.publishedCount(subject.authorId, subject.groupId) : 0;
+    const trustAfter = Math.max(moderation.firstPostsHeld, 1);
+    const authorApprovedCount = !authorIsModerator && subject.authorId ? await this.publishedCount(subject.authorId, subject.groupId, trustAfter) : 0;
     const compiled = await this.rules.compiledFor(subject.groupId);
     const authorTrusted = isTrustedAuthor({ authorIsModerator, authorApprovedCount, firstPostsHeld: Math.max(moderation.firstPostsHeld, 1) });
     const { verdicts } = screenText(subject.body, { rules: compiled, authorTrusted });
@@ -159,9 +160,12 @@ export class ScreeningService {
     return combineVerdicts(subject.body, verdicts);
   }
 
-  private async publishedCount(authorId: string, groupId: string): Promise<number> {
+  private async publishedCount(authorId: string, groupId: string, atMost: number): Promise<number> {
     let total = 0;
-    for (const source of this.sources.all()) total += await source.publishedCount(authorId, groupId);
+    for (const source of this.sources.all()) {
+      total += await source.publishedCount(authorId, groupId, atMost - total);
+      if (total >= atMost) break;
+    }
     return total;
   }
 
