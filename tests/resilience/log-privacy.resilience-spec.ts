@@ -25,7 +25,11 @@ describe('application logs', () => {
     const secretBody = 'Quietly worried about my creatinine numbers zebracorn';
     const crisisBody = 'I want to end it all tonight, marmalade lighthouse';
     for (const body of [secretBody, crisisBody]) {
-      const response = await request(stack.forum.url).post(`/groups/${groupId}/topics`).set(bearer(member)).send({ title: 'private title quokka', body }).expect(202);
+      const response = await request(stack.forum.url)
+        .post(`/groups/${groupId}/topics`)
+        .set(bearer(member))
+        .send({ title: 'private title quokka', body })
+        .expect(202);
       await screened(stack.forum, member, response.body.id);
     }
     // Failed sign-ins and malformed input are logged too: make sure they stay clean.
@@ -37,7 +41,17 @@ describe('application logs', () => {
     await new Promise((r) => setTimeout(r, 500));
     const logs = [...stack.forum.output, ...stack.worker.output].join('');
     expect(logs.length).toBeGreaterThan(1000);
-    for (const secret of ['zebracorn', 'marmalade lighthouse', 'private title quokka', member.password, 'wrong password typed here', member.token, member.email, admin.email, admin.token]) {
+    for (const secret of [
+      'zebracorn',
+      'marmalade lighthouse',
+      'private title quokka',
+      member.password,
+      'wrong password typed here',
+      member.token,
+      member.email,
+      admin.email,
+      admin.token,
+    ]) {
       expect(logs).not.toContain(secret);
     }
   });

@@ -65,10 +65,14 @@ describe('a worker killed mid-screening', () => {
     const crisisIds = ids.filter((_, i) => i % 3 === 0);
     const { rows: statuses } = await db.query(`SELECT status, count(*)::int AS n FROM posts WHERE id = ANY($1::uuid[]) GROUP BY status`, [ids]);
     expect(Object.fromEntries(statuses.map((r) => [r.status, r.n]))).toEqual({ held: crisisIds.length, published: total - crisisIds.length });
-    const { rows: items } = await db.query(`SELECT subject_id, count(*)::int AS n FROM review_items WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id`, [ids]);
+    const { rows: items } = await db.query(`SELECT subject_id, count(*)::int AS n FROM review_items WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id`, [
+      ids,
+    ]);
     expect(items).toHaveLength(crisisIds.length);
     expect(items.every((r) => r.n === 1)).toBe(true);
-    const { rows: notices } = await db.query(`SELECT subject_id, count(*)::int AS n FROM notices WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id`, [ids]);
+    const { rows: notices } = await db.query(`SELECT subject_id, count(*)::int AS n FROM notices WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id`, [
+      ids,
+    ]);
     expect(notices).toHaveLength(crisisIds.length);
     expect(notices.every((r) => r.n === 1)).toBe(true);
   });
