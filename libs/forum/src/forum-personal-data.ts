@@ -14,9 +14,10 @@ export class ForumPersonalData implements PersonalDataContributor {
 
   async export(userId: string): Promise<unknown> {
     const [topics, posts, reactions] = await Promise.all([
-      this.dataSource.query(`SELECT id, group_id AS "groupId", title, content_warning AS "contentWarning", created_at AS "createdAt" FROM topics WHERE author_id = $1 ORDER BY created_at`, [
-        userId,
-      ]),
+      this.dataSource.query(
+        `SELECT id, group_id AS "groupId", title, content_warning AS "contentWarning", created_at AS "createdAt" FROM topics WHERE author_id = $1 ORDER BY created_at`,
+        [userId],
+      ),
       this.dataSource.query(
         `SELECT id, topic_id AS "topicId", group_id AS "groupId", body, status, revision, reply_to_post_id AS "replyToPostId", created_at AS "createdAt", edited_at AS "editedAt"
          FROM posts WHERE author_id = $1 ORDER BY created_at`,
@@ -35,7 +36,9 @@ export class ForumPersonalData implements PersonalDataContributor {
        WHERE t.id = c.topic_id`,
       [userId],
     );
-    await manager.query(`UPDATE posts SET body = '', status = 'removed', was_published = false, signposting = NULL, author_id = NULL WHERE author_id = $1`, [userId]);
+    await manager.query(`UPDATE posts SET body = '', status = 'removed', was_published = false, signposting = NULL, author_id = NULL WHERE author_id = $1`, [
+      userId,
+    ]);
     await manager.query(`UPDATE topics SET title = $2, content_warning = NULL, author_id = NULL WHERE author_id = $1`, [userId, ERASED_TOPIC_TITLE]);
     await manager.query(`DELETE FROM post_reactions WHERE user_id = $1`, [userId]);
   }

@@ -1,6 +1,6 @@
-import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
 export class MessageHistoryQuery {
   @ApiPropertyOptional({ description: 'A message id: the page before it, newest first.' })
@@ -27,15 +27,5 @@ export class MessageHistoryQuery {
   limit?: number;
 }
 
-export class MessageReportDto {
-  @ApiProperty({ description: 'The key of the agreement clause this breaks.' })
-  @IsString()
-  @Length(1, 60)
-  clauseKey: string;
-
-  @ApiPropertyOptional({ maxLength: 1000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  note?: string;
-}
+/** A message report is the same as a post report: a clause, and an optional note. */
+export { ReportDto as MessageReportDto } from '../forum/forum.dto';
