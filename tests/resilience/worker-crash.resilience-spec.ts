@@ -11,7 +11,8 @@ describe('a worker killed mid-screening', () => {
   let db: Client;
 
   beforeAll(async () => {
-    stack = await startProcessStack({ SCREENING_CONCURRENCY: '4' });
+    // A slow, narrow worker, so the batch is still being screened when it is killed.
+    stack = await startProcessStack({ SCREENING_CONCURRENCY: '2' });
     db = new Client({ connectionString: stack.env.DATABASE_URL });
     await db.connect();
   });
@@ -29,16 +30,23 @@ describe('a worker killed mid-screening', () => {
 
     // Crisis posts produce both a notice and an urgent review item: the effects that must not double.
     const bodies = (i: number) => (i % 3 === 0 ? `I want to end my life, I cannot go on (${i}).` : `Clinic went fine today, number ${i}.`);
-    const total = 120;
+    const total = 300;
+    // The batch waits in the queue while no worker runs; then one starts and is killed mid-batch.
+    await stack.worker.kill('SIGTERM');
     const ids: string[] = [];
-    for (let i = 0; i < total; i += 1) {
-      const response = await request(stack.forum.url)
-        .post(`/groups/${groupId}/topics`)
-        .set(bearer(members[i % members.length]!))
-        .send({ title: `Post ${i}`, body: bodies(i) })
-        .expect(202);
-      ids.push(response.body.id);
+    for (let start = 0; start < total; start += 20) {
+      const responses = await Promise.all(
+        Array.from({ length: Math.min(20, total - start) }, (_, k) =>
+          request(stack.forum.url)
+            .post(`/groups/${groupId}/topics`)
+            .set(bearer(members[(start + k) % members.length]!))
+            .send({ title: `Post ${start + k}`, body: bodies(start + k) })
+            .expect(202),
+        ),
+      );
+      ids.push(...responses.map((r) => r.body.id as string));
     }
+    stack.worker = await stack.newWorker();
 
     // Kill the worker as soon as it has decided some, but not all.
     const deadline = Date.now() + 20_000;
