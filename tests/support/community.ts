@@ -10,22 +10,29 @@ export type Service = { url: string };
 
 export const ALWAYS_COVERED = [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }];
 
+/** Moderation settings for tests: post-moderated, covered around the clock, with `overrides` on top. */
+export function testModeration(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    mode: 'post',
+    firstPostsHeld: 0,
+    reviewSlaMinutes: 60,
+    urgentSlaMinutes: 10,
+    reportsToHide: 2,
+    coverage: ALWAYS_COVERED,
+    timezone: 'Europe/London',
+    outOfCoverage: 'pre',
+    ...overrides,
+  };
+}
+
 /** A group whose moderation is switched to `moderation` (on top of sensible test defaults). */
-export async function createGroup(forum: Service, admin: Person, moderation: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> {
-  const group = await createGroupWithBody(forum, admin, {
-    moderation: {
-      mode: 'post',
-      firstPostsHeld: 0,
-      reviewSlaMinutes: 60,
-      urgentSlaMinutes: 10,
-      reportsToHide: 2,
-      coverage: ALWAYS_COVERED,
-      timezone: 'Europe/London',
-      outOfCoverage: 'pre',
-      ...moderation,
-    },
-    ...extra,
-  });
+export async function createGroup(
+  forum: Service,
+  admin: Person,
+  moderation: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const group = await createGroupWithBody(forum, admin, { moderation: testModeration(moderation), ...extra });
   return group.id;
 }
 

@@ -43,7 +43,17 @@ export class ForumAppModule {
         ForumModule,
         ChatModule,
       ],
-      controllers: [AuthController, MeController, DataRightsController, ...GROUPS_CONTROLLERS, ForumController, ChatController, RulesController, ReviewController, ...MODERATION_CONTROLLERS],
+      controllers: [
+        AuthController,
+        MeController,
+        DataRightsController,
+        ...GROUPS_CONTROLLERS,
+        ForumController,
+        ChatController,
+        RulesController,
+        ReviewController,
+        ...MODERATION_CONTROLLERS,
+      ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };
   }

@@ -5,3 +5,4 @@ export * from './pagination';
 export * from './logging';
 export * from './http-app';
 export * from './public.decorator';
+export * from './id-param';

@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { bearer, Person, registerAndLogin } from '../../support/people';
 import { acceptAgreement, apply, createGroup, issueReferralCode } from '../../support/groups';
-
-export const ALWAYS_COVERED = [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }];
+import { testModeration } from '../../support/community';
 
 /** A group with supporter cover around the clock and the given moderation settings. */
 export async function groupWith(
@@ -10,19 +9,7 @@ export async function groupWith(
   admin: Person,
   moderation: Record<string, unknown>,
 ): Promise<{ id: string; name: string; code: string }> {
-  const group = await createGroup(forum, admin, {
-    moderation: {
-      mode: 'post',
-      firstPostsHeld: 0,
-      reviewSlaMinutes: 60,
-      urgentSlaMinutes: 10,
-      reportsToHide: 2,
-      coverage: ALWAYS_COVERED,
-      timezone: 'Europe/London',
-      outOfCoverage: 'pre',
-      ...moderation,
-    },
-  });
+  const group = await createGroup(forum, admin, { moderation: testModeration(moderation) });
   const code = await issueReferralCode(forum, admin, group.id);
   return { id: group.id, name: String(group.name), code };
 }

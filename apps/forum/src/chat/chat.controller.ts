@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ChatService } from '@kindred/chat';
-import { DomainError } from '@kindred/http';
+import { DomainError, idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { MessageHistoryQuery, MessageReportDto } from './chat.dto';
 
-const id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound(what) });
+const id = idParam;
 
 /** Chat history and reports over HTTP; live chat itself is the chat service's socket.io. */
 @ApiTags('chat')

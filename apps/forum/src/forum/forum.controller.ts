@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ForumService } from '@kindred/forum';
-import { DomainError, PageQuery } from '@kindred/http';
+import { idParam, PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { CreatePostDto, CreateTopicDto, EditPostDto, ReportDto } from './forum.dto';
 
-const id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound(what) });
+const id = idParam;
 
 @ApiTags('forum')
 @ApiBearerAuth()

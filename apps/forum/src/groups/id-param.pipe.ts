@@ -1,9 +1,4 @@
-import { ParseUUIDPipe } from '@nestjs/common';
-import { DomainError } from '@kindred/http';
+import { idParam } from '@kindred/http';
 
-/** A path id that is not a UUID names nothing: 404, never a database error. */
-export function idParam(what: string): ParseUUIDPipe {
-  return new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound(what) });
-}
-
+export { idParam };
 export const groupIdParam = idParam('That group');

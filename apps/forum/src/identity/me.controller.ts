@@ -1,11 +1,11 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { MembershipService } from '@kindred/groups';
 import { AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
-import { DomainError, PageQuery } from '@kindred/http';
+import { idParam, PageQuery } from '@kindred/http';
 import { NoticesService } from '@kindred/notifications';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound('That session') });
+const uuid = idParam('That session');
 
 @ApiTags('identity')
 @ApiBearerAuth()

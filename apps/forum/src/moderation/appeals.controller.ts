@@ -1,11 +1,11 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
-import { DomainError } from '@kindred/http';
+import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { AppealsService } from '@kindred/moderation';
 
-const noticeId = new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound('That notice') });
+const noticeId = idParam('That notice');
 
 export class AppealDto {
   @ApiProperty({ description: 'Why the decision should be looked at again.' })

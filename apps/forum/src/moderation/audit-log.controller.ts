@@ -1,10 +1,10 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuditLogService } from '@kindred/audit';
-import { DomainError, PageQuery } from '@kindred/http';
+import { idParam, PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 
-const groupId = new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound('That group') });
+const groupId = idParam('That group');
 
 @ApiTags('moderation')
 @ApiBearerAuth()

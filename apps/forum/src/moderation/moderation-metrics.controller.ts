@@ -1,10 +1,10 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '@kindred/http';
+import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ModerationMetricsService } from '@kindred/moderation';
 
-const groupId = new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound('That group') });
+const groupId = idParam('That group');
 
 @ApiTags('moderation')
 @ApiBearerAuth()

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { DomainError } from '@kindred/http';
+import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ReviewQueueService } from '@kindred/moderation';
 
-const id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound(what) });
+const id = idParam;
 
 export class ReviewQueueQuery {
   @ApiPropertyOptional({ enum: ['open', 'decided'] })

@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '@kindred/http';
+import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { RulesService } from '@kindred/moderation';
 import { RuleDto } from '../forum/forum.dto';
 
-const id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => DomainError.notFound(what) });
+const id = idParam;
 
 @ApiTags('moderation')
 @ApiBearerAuth()
@@ -25,7 +25,11 @@ export class RulesController {
 
   @Delete(':ruleId')
   @HttpCode(204)
-  async remove(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string, @Param('ruleId', id('That rule')) ruleId: string): Promise<void> {
+  async remove(
+    @CurrentUser() user: AuthUser,
+    @Param('groupId', id('That group')) groupId: string,
+    @Param('ruleId', id('That rule')) ruleId: string,
+  ): Promise<void> {
     await this.rules.remove(user, groupId, ruleId);
   }
 }
