@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { IdentityService } from '@kindred/identity';
 import { io, Socket } from 'socket.io-client';
 import { bearer, newRegistration, registerAndLogin } from '../support/people';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
@@ -188,6 +190,18 @@ describe('identity, HTTP conventions and the three services', () => {
       const limited = await request(forum.url).post('/auth/login').send({ email: person.email, password: person.password }).expect(429);
       expect(limited.body.code).toBe('RATE_LIMITED');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    });
+
+    it('deletes sessions a week after they ended, and keeps recent ones', async () => {
+      const person = await registerAndLogin(forum.url);
+      await request(forum.url).post('/auth/login').send({ email: person.email, password: person.password }).expect(200);
+      const db = forum.app.get(DataSource);
+      const rows = (await db.query(`SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at`, [person.id])) as Array<{ id: string }>;
+      await db.query(`UPDATE sessions SET revoked_at = now() - interval '8 days' WHERE id = $1`, [rows[0]!.id]);
+      await db.query(`UPDATE sessions SET revoked_at = now() - interval '1 day' WHERE id = $1`, [rows[1]!.id]);
+      expect(await worker.context.get(IdentityService).pruneEndedSessions()).toBeGreaterThanOrEqual(1);
+      const left = (await db.query(`SELECT id FROM sessions WHERE user_id = $1`, [person.id])) as Array<{ id: string }>;
+      expect(left.map((r) => r.id)).toEqual([rows[1]!.id]);
     });
 
     it('refuses a missing or made-up token with 401', async () => {

@@ -5,12 +5,12 @@ import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
 import { ForumModule } from '@kindred/forum';
 import { createLoggerModule } from '@kindred/http';
+import { IdentityModule } from '@kindred/identity';
 import { ModerationModule } from '@kindred/moderation';
 import { ObservabilityModule } from '@kindred/observability';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
 import { RetentionModule } from '@kindred/retention';
-import { Housekeeping } from './housekeeping';
 import { WorkerRunner } from './worker-runner';
 
 @Module({})
@@ -26,6 +26,7 @@ export class WorkerAppModule {
         EventsModule,
         QueuesModule,
         ObservabilityModule,
+        IdentityModule,
         ModerationModule,
         // Registers the post screening source with the pipeline.
         ForumModule,
@@ -33,7 +34,7 @@ export class WorkerAppModule {
         ChatModule,
         RetentionModule,
       ],
-      providers: [Housekeeping, WorkerRunner],
+      providers: [WorkerRunner],
     };
   }
 }

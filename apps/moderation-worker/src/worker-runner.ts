@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { Worker } from 'bullmq';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
+import { IdentityService } from '@kindred/identity';
 import { RetentionService } from '@kindred/retention';
-import { JobHandlers, QueueProducer, startJobRunners } from '@kindred/queues';
-import { Housekeeping } from './housekeeping';
+import { JobHandlers, OutboxService, QueueProducer, startJobRunners } from '@kindred/queues';
 
 /** Wires every job in the catalogue to the lib service that does it, and schedules repeatable jobs. */
 @Injectable()
@@ -16,7 +16,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
     private readonly producer: QueueProducer,
-    private readonly housekeeping: Housekeeping,
+    private readonly identity: IdentityService,
+    private readonly outbox: OutboxService,
     private readonly screening: ScreeningService,
     private readonly sweeper: ScreeningSweeper,
     private readonly deadlines: DeadlinesService,
@@ -29,8 +30,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
         screen: (job) => this.screening.screen(job),
       },
       housekeeping: {
-        'prune-sessions': () => this.housekeeping.pruneSessions(),
-        'prune-outbox': () => this.housekeeping.pruneOutbox(),
+        'prune-sessions': () => this.identity.pruneEndedSessions(),
+        'prune-outbox': () => this.outbox.prune(),
       },
       deadlines: {
         tick: () => this.deadlines.tick(),

@@ -232,6 +232,17 @@ export class IdentityService {
     this.names.delete(userId);
   }
 
+  /** Ended sessions are kept a week so people can see recent sign-outs, then deleted. Returns how many went. */
+  async pruneEndedSessions(): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(Session)
+      .where(`(revoked_at IS NOT NULL AND revoked_at < now() - interval '7 days') OR expires_at < now() - interval '7 days'`)
+      .execute();
+    return result.affected ?? 0;
+  }
+
   /** Platform admins, who are told when something escalates. */
   async adminIds(): Promise<string[]> {
     const rows = (await this.dataSource.query(`SELECT id FROM users WHERE is_admin`)) as Array<{ id: string }>;
