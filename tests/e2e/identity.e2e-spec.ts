@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
 import { io, Socket } from 'socket.io-client';
 import { bearer, newRegistration, registerAndLogin } from '../support/people';
@@ -161,6 +162,11 @@ describe('identity, HTTP conventions and the three services', () => {
       const list = await request(forum.url).get('/me/sessions').set(bearer(person)).expect(200);
       expect(list.body).toHaveLength(2);
       const other = list.body.find((s: { current: boolean }) => !s.current);
+      // Used just before it ends, so this process has it fresh in its session cache.
+      await request(forum.url)
+        .get('/me')
+        .set({ Authorization: `Bearer ${second.body.token}` })
+        .expect(200);
       await request(forum.url).delete(`/me/sessions/${other.id}`).set(bearer(person)).expect(204);
       await request(forum.url)
         .get('/me')
@@ -202,6 +208,28 @@ describe('identity, HTTP conventions and the three services', () => {
       expect(await worker.context.get(IdentityService).pruneEndedSessions()).toBeGreaterThanOrEqual(1);
       const left = (await db.query(`SELECT id FROM sessions WHERE user_id = $1`, [person.id])) as Array<{ id: string }>;
       expect(left.map((r) => r.id)).toEqual([rows[1]!.id]);
+    });
+
+    it('stops accepting a session in another forum instance once it hears it was ended', async () => {
+      const second = await startForum();
+      try {
+        const person = await registerAndLogin(forum.url);
+        let hear!: () => void;
+        const heard = new Promise<void>((resolve) => (hear = resolve));
+        await second.app.get(EventBus).subscribe('session.revoked', ({ userId }) => {
+          if (userId === person.id) hear();
+        });
+        // The second instance checks this session (twice, so it is cached once it hears revocations):
+        // from now on it would trust it for a few seconds without asking the database.
+        await request(second.url).get('/me').set(bearer(person)).expect(200);
+        await request(second.url).get('/me').set(bearer(person)).expect(200);
+        await request(forum.url).post('/auth/logout').set(bearer(person)).expect(204);
+        await heard;
+        const after = await request(second.url).get('/me').set(bearer(person)).expect(401);
+        expect(after.body.code).toBe('UNAUTHENTICATED');
+      } finally {
+        await second.close();
+      }
     });
 
     it('refuses a missing or made-up token with 401', async () => {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { KindredConfig } from '@kindred/config';
 import { ProblemFilter } from './problem.filter';
+import { logRequests } from './request-log';
+import { PAGES_CSP, securityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -14,10 +15,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** Honour a caller's request id when it is sane, so logs can be followed across services. */
 function requestId(raw: IncomingMessage): string {
   const header = raw.headers['x-request-id'];
-  const id = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-  // pino-http reads req.id, so the log line and the response header carry the same id.
-  (raw as IncomingMessage & { id?: string }).id = id;
-  return id;
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 export interface HttpAppOptions {
@@ -43,25 +41,14 @@ export async function createHttpApp(module: Type<unknown>, config: KindredConfig
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
 
-  await app.register(helmet, {
-    contentSecurityPolicy: options.servesPages
-      ? {
-          directives: {
-            defaultSrc: ["'self'"],
-            styleSrc: ["'self'", "'unsafe-inline'"],
-            imgSrc: ["'self'", 'data:'],
-            scriptSrc: ["'self'", "'unsafe-inline'"],
-            connectSrc: ["'self'", 'ws:', 'wss:', 'http:', 'https:'],
-          },
-        }
-      : undefined,
-  });
-
+  // helmet's headers, worked out once; every answer (404s and errors included) carries them and the request id.
+  const headers = await securityHeaders({ contentSecurityPolicy: options.servesPages ? PAGES_CSP : undefined });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    void reply.headers(headers).header('x-request-id', request.id);
     done();
   });
+  logRequests(fastify, (await app.resolve(PinoLogger)).logger);
   return app;
 }
 

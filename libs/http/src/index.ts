@@ -6,3 +6,5 @@ export * from './logging';
 export * from './http-app';
 export * from './public.decorator';
 export * from './id-param';
+export * from './security-headers';
+export * from './request-log';

@@ -21,19 +21,26 @@ export const REDACTED_PATHS = [
   'body',
 ];
 
+/** The `req` serializer: only what an operator needs to follow a request, never headers, queries or bodies. */
+export function requestForLog(req: { id?: string; method?: string; url?: string }): { id?: string; method?: string; path?: string } {
+  return { id: req.id, method: req.method, path: req.url?.split('?')[0] };
+}
+
+/**
+ * Nest's logger, backed by pino. Requests are logged by `logRequests` (a fastify hook installed by
+ * `createHttpApp`), so nestjs-pino's pino-http middleware is applied to no route.
+ */
 export function createLoggerModule(config: KindredConfig, service: string): DynamicModule {
   return LoggerModule.forRoot({
+    forRoutes: [],
     pinoHttp: {
       level: config.log.level,
       base: { service },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Only what an operator needs to follow a request: no headers, no query strings, no bodies.
       serializers: {
-        req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: req.url?.split('?')[0] }),
+        req: requestForLog,
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     },
   });
 }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, problemOf } from './domain-error';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -16,7 +16,28 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
+/**
+ * Failures of a dependency rather than of the request: connections refused or lost, PostgreSQL
+ * shutting down or starting (57P01–57P03), connection failures (08…), and PostgreSQL out of
+ * connection slots (53300 too_many_connections, 53400 configuration_limit_exceeded). Each is worth
+ * retrying shortly, so each is a 503 with Retry-After.
+ */
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  '53400',
+]);
 
 /** Turns anything thrown into a domain error, so every failure is answered as problem+json. */
 export function toDomainError(error: unknown): DomainError {
@@ -54,7 +75,7 @@ export function toDomainError(error: unknown): DomainError {
 
 function isConnectionFailure(message: string | undefined): boolean {
   if (!message) return false;
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|too many clients already/i.test(
     message,
   );
 }
@@ -65,12 +86,17 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
     const error = toDomainError(exception);
     if (error.status >= 500) {
       const e = exception as Error;
-      // Only the error's name, message and stack: never request bodies.
-      this.logger.error({ err: { name: e?.name, message: e?.message, stack: e?.stack }, code: error.code }, 'request failed');
+      const request = http.getRequest<FastifyRequest>();
+      // Only the error's name, message and stack, and which request (the logger keeps its id, method and path): never bodies.
+      this.logger.error(
+        { err: { name: e?.name, message: e?.message, stack: e?.stack }, code: error.code, req: { id: request.id, method: request.method, url: request.url } },
+        'request failed',
+      );
     }
     for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
     void reply.status(error.status).type('application/problem+json').send(problemOf(error));

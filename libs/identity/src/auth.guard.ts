@@ -32,7 +32,7 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<RequestWithUser>();
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
     const token = bearerToken(request.headers.authorization);
-    const user = await this.identity.authenticate(token);
+    const user = await this.identity.authenticateCached(token);
     if (user) {
       request.user = user;
       return true;

@@ -41,13 +41,35 @@ const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallel
 const TOUCH_EVERY_MS = 60_000;
 const NAME_CACHE_MS = 60_000;
 const NAME_CACHE_MAX = 50_000;
+/**
+ * How long a request may rely on a session checked by an earlier request in this process. Logout,
+ * ending a session and erasure clear it at once here and, through `session.revoked`, in every other
+ * process; the window only bounds what a lost event could leave behind (the chat service rechecks
+ * sockets on the same period).
+ */
+const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE_MAX = 10_000;
 const SIGN_IN_FAILED = 'That email and password do not match an account.';
+
+interface CachedSession {
+  user: AuthUser;
+  lastSeenAt: number;
+  expiresAt: number;
+  checkedAt: number;
+}
 
 @Injectable()
 export class IdentityService {
   private readonly logger = new Logger(IdentityService.name);
   private dummyHash?: Promise<string>;
   private readonly names = new Map<string, { name: string; at: number }>();
+  /** Recently checked sessions by token hash, for `authenticateCached`. */
+  private readonly sessions = new Map<string, CachedSession>();
+  /** Session checks under way, by token hash, with the revocation count when each began. */
+  private readonly checking = new Map<string, { generation: number; check: ReturnType<IdentityService['checkSession']> }>();
+  /** Bumped by every revocation, so a check that raced one is not cached. */
+  private revocations = 0;
+  private listening: 'no' | 'subscribing' | 'yes' = 'no';
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -131,6 +153,83 @@ export class IdentityService {
   /** The token's owner, or null when the token is unknown, revoked, idle too long or past its lifetime. */
   async authenticate(token: string | undefined): Promise<AuthUser | null> {
     if (!token || token.length > 200) return null;
+    return (await this.checkSession(hashToken(token)))?.user ?? null;
+  }
+
+  /**
+   * `authenticate` for HTTP requests: a session this process checked in the last few seconds is
+   * trusted without a query. Revocations clear it (see SESSION_CACHE_MS); idle and absolute
+   * limits are still checked on every call, and last-seen is still written once a minute.
+   */
+  async authenticateCached(token: string | undefined): Promise<AuthUser | null> {
+    if (!token || token.length > 200) return null;
+    const hash = hashToken(token);
+    const now = Date.now();
+    const hit = this.sessions.get(hash);
+    if (
+      hit &&
+      now - hit.checkedAt < SESSION_CACHE_MS &&
+      hit.expiresAt > now &&
+      hit.lastSeenAt + this.idleLimitMs() > now &&
+      now - hit.lastSeenAt <= TOUCH_EVERY_MS
+    ) {
+      return { ...hit.user };
+    }
+    if (hit) this.sessions.delete(hash);
+    const generation = this.revocations;
+    const listening = this.listenForRevocations();
+    // Requests that arrive together with the same token share one check (when the cached entry
+    // lapses, a busy client's every request would otherwise miss at once), unless a revocation
+    // came in after that check began.
+    let inFlight = this.checking.get(hash);
+    if (!inFlight || inFlight.generation !== generation) {
+      const check = this.checkSession(hash).finally(() => {
+        if (this.checking.get(hash)?.check === check) this.checking.delete(hash);
+      });
+      inFlight = { generation, check };
+      this.checking.set(hash, inFlight);
+    }
+    const checked = await inFlight.check;
+    if (checked && listening && generation === this.revocations) {
+      if (this.sessions.size >= SESSION_CACHE_MAX) this.sessions.clear();
+      this.sessions.set(hash, { ...checked, checkedAt: now });
+    }
+    return checked ? { ...checked.user } : null;
+  }
+
+  /** Forgets cached sessions at once: the given ones of the user, or all of them. */
+  forgetSessions(userId: string, sessionIds?: string[]): void {
+    this.revocations += 1;
+    for (const [hash, cached] of this.sessions) {
+      if (cached.user.id === userId && (!sessionIds || sessionIds.includes(cached.user.sessionId))) this.sessions.delete(hash);
+    }
+  }
+
+  /**
+   * Caching starts only once this process hears revocations from the others. Never awaited by a
+   * request: with Redis down, requests are checked against the database every time.
+   */
+  private listenForRevocations(): boolean {
+    if (this.listening === 'no') {
+      this.listening = 'subscribing';
+      this.events
+        .subscribe('session.revoked', ({ userId, sessionIds }) => this.forgetSessions(userId, sessionIds))
+        .then(() => {
+          this.listening = 'yes';
+        })
+        .catch((error: Error) => {
+          this.logger.warn({ err: error.message }, 'not caching sessions yet: revocation events unavailable');
+          this.listening = 'no';
+        });
+    }
+    return this.listening === 'yes';
+  }
+
+  private idleLimitMs(): number {
+    return this.config.auth.sessionIdleMinutes * 60_000;
+  }
+
+  private async checkSession(hash: string): Promise<Omit<CachedSession, 'checkedAt'> | null> {
     const row = await this.dataSource
       .getRepository(Session)
       .createQueryBuilder('s')
@@ -143,19 +242,21 @@ export class IdentityService {
         'u.display_name AS display_name',
         'u.is_admin AS is_admin',
       ])
-      .where('s.token_hash = :hash AND s.revoked_at IS NULL', { hash: hashToken(token) })
+      .where('s.token_hash = :hash AND s.revoked_at IS NULL', { hash })
       .getRawOne<{ session_id: string; last_seen_at: Date; expires_at: Date; user_id: string; display_name: string; is_admin: boolean }>();
     if (!row) return null;
     const now = Date.now();
-    const idleLimit = this.config.auth.sessionIdleMinutes * 60_000;
-    if (new Date(row.expires_at).getTime() <= now || new Date(row.last_seen_at).getTime() + idleLimit <= now) {
+    const expiresAt = new Date(row.expires_at).getTime();
+    let lastSeenAt = new Date(row.last_seen_at).getTime();
+    if (expiresAt <= now || lastSeenAt + this.idleLimitMs() <= now) {
       await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [row.session_id]);
       return null;
     }
-    if (now - new Date(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+    if (now - lastSeenAt > TOUCH_EVERY_MS) {
       await this.dataSource.query(`UPDATE sessions SET last_seen_at = now() WHERE id = $1`, [row.session_id]);
+      lastSeenAt = now;
     }
-    return { id: row.user_id, displayName: row.display_name, isAdmin: row.is_admin, sessionId: row.session_id };
+    return { user: { id: row.user_id, displayName: row.display_name, isAdmin: row.is_admin, sessionId: row.session_id }, lastSeenAt, expiresAt };
   }
 
   async logout(user: AuthUser): Promise<void> {
@@ -181,6 +282,7 @@ export class IdentityService {
       user.id,
     ]);
     if ((result as unknown[][])[0]?.length === 0) throw DomainError.notFound('That session');
+    this.forgetSessions(user.id, [sessionId]);
     await this.events.publish('session.revoked', { userId: user.id, sessionIds: [sessionId] });
   }
 
@@ -194,6 +296,7 @@ export class IdentityService {
     } else {
       await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
     }
+    this.forgetSessions(userId, sessionIds);
     await this.events.publish('session.revoked', { userId, sessionIds });
   }
 

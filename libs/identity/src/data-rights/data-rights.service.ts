@@ -76,6 +76,7 @@ export class DataRightsService {
       await manager.delete(User, { id: user.id });
     });
     this.identity.forgetDisplayName(user.id);
+    this.identity.forgetSessions(user.id);
     // Sockets close at once; rate-limit state keyed by this person goes too (the rest expires in minutes).
     await this.events.publish('session.revoked', { userId: user.id });
     const accountKey = createHash('sha256').update(row.emailNormalised).digest('hex').slice(0, 32);
