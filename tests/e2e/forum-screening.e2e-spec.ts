@@ -128,6 +128,17 @@ describe('forum and the screening pipeline', () => {
       await request(forum.url).get(`/posts/${published.id}`).set(bearer(other)).expect(404);
     });
 
+    it('takes a flagged post out of the review queue once an edit is screened clean', async () => {
+      await request(forum.url).post(`/groups/${groupId}/rules`).set(bearer(admin)).send({ pattern: 'miracle cure', match: 'phrase', action: 'flag' }).expect(201);
+      const flagged = await post(member, groupId, 'Has anyone tried the miracle cure my neighbour swears by?');
+      expect(flagged.status).toBe('published');
+      expect((await openItems(supporter, groupId)).some((i) => i.subject?.id === flagged.id)).toBe(true);
+      await request(forum.url).patch(`/posts/${flagged.id}`).set(bearer(member)).send({ body: 'Has anyone tried a new diet for kidney health?' }).expect(202);
+      const edited = await screened(forum, member, flagged.id);
+      expect(edited).toMatchObject({ status: 'published', body: 'Has anyone tried a new diet for kidney health?' });
+      expect((await openItems(supporter, groupId)).some((i) => i.subject?.id === flagged.id)).toBe(false);
+    });
+
     it('hides a post from everyone but its author once two members report it, and the reporters cannot see it', async () => {
       const published = await post(member, groupId, 'Honestly some of the nurses on my unit are useless.');
       const reporters = [other, await joinedMember(forum, groupId, code)];
@@ -159,6 +170,18 @@ describe('forum and the screening pipeline', () => {
       const seen = await request(forum.url).get(`/posts/${published.id}`).set(bearer(other)).expect(200);
       expect(seen.body.reactions).toEqual({ support: 1, 'me-too': 0, thanks: 0, hug: 1 });
       expect(seen.body.myReactions).toEqual(['hug']);
+      // A page of the thread counts them the same way, and each reader sees their own.
+      for (const [reader, mine] of [
+        [other, ['hug']],
+        [supporter, ['support']],
+        [member, []],
+      ] as const) {
+        const page = await request(forum.url).get(`/topics/${published.topicId}/posts`).set(bearer(reader)).expect(200);
+        const inPage = page.body.items.find((p: { id: string }) => p.id === published.id);
+        expect(inPage).toMatchObject({ reactions: { support: 1, 'me-too': 0, thanks: 0, hug: 1 }, myReactions: mine });
+        const alone = await request(forum.url).get(`/posts/${published.id}`).set(bearer(reader)).expect(200);
+        expect(inPage).toEqual(alone.body);
+      }
       await request(forum.url).delete(`/posts/${published.id}/reactions/hug`).set(bearer(other)).expect(204);
       const after = await request(forum.url).get(`/posts/${published.id}`).set(bearer(other)).expect(200);
       expect(after.body.reactions.hug).toBe(0);
@@ -267,6 +290,37 @@ describe('forum and the screening pipeline', () => {
       const results = await Promise.all(accepted.map((r, i) => screened(forum, members[i % 4]!, r.body.id, 30_000)));
       expect(results.filter((p) => p.status === 'held')).toHaveLength(8);
       expect(results.filter((p) => p.status === 'published')).toHaveLength(72);
+      // Published together, each opening post still published its own topic, and no held one did.
+      const listed = await request(forum.url).get(`/groups/${groupId}/topics?limit=100`).set(bearer(members[1]!)).expect(200);
+      const titles = listed.body.items.map((t: { title: string }) => t.title).sort();
+      const expected = Array.from({ length: 80 }, (_, i) => i)
+        .filter((i) => i % 10 !== 0)
+        .map((i) => `Burst ${i}`)
+        .sort();
+      expect(titles).toEqual(expected);
+    });
+
+    it('counts every reply of a burst into one topic exactly once, and none that was held', async () => {
+      const groupId = await createGroup(forum, admin, { mode: 'post' });
+      const code = await referralCode(forum, admin, groupId);
+      const members = await Promise.all(Array.from({ length: 4 }, () => joinedMember(forum, groupId, code)));
+      const opening = await post(members[0]!, groupId, 'Share what got you through this week.', 'Small wins');
+      const accepted = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          request(forum.url)
+            .post(`/topics/${opening.topicId}/posts`)
+            .set(bearer(members[i % 4]!))
+            .send({ body: i % 15 === 0 ? 'I cannot go on, I want to die.' : `A good clinic day, number ${i}.` })
+            .expect(202),
+        ),
+      );
+      const results = await Promise.all(accepted.map((r, i) => screened(forum, members[i % 4]!, r.body.id, 30_000)));
+      expect(results.filter((p) => p.status === 'held')).toHaveLength(4);
+      const topic = await request(forum.url).get(`/topics/${opening.topicId}`).set(bearer(members[1]!)).expect(200);
+      expect(topic.body.replyCount).toBe(56);
+      const page = await request(forum.url).get(`/topics/${opening.topicId}/posts?limit=100`).set(bearer(members[1]!)).expect(200);
+      // Everyone sees the opening post and the 56 published replies; an author also sees their own held reply.
+      expect(page.body.items.filter((p: { status: string }) => p.status === 'published')).toHaveLength(57);
     });
   });
 
@@ -305,6 +359,28 @@ describe('forum and the screening pipeline', () => {
       expect(gated.body).toMatchObject({ code: 'AGREEMENT_REQUIRED', version: expect.any(Number) });
       await acceptCurrentAgreement(forum, member, groupId);
       await request(forum.url).post(`/groups/${groupId}/topics`).set(bearer(member)).send({ title: 'Another one', body: 'hello' }).expect(202);
+    });
+
+    it('holds a reply to the group’s slow mode and read-only cover, as it does a new topic', async () => {
+      const groupId = await createGroup(forum, admin, { mode: 'post' }, { slowModeSeconds: 600 });
+      const code = await referralCode(forum, admin, groupId);
+      const [member, other] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const opening = await post(member, groupId, 'Swapping tips on fluid limits.', 'Fluid limits');
+      const reply = (who: Person, body: string) => request(forum.url).post(`/topics/${opening.topicId}/posts`).set(bearer(who)).send({ body });
+
+      const slowed = await reply(member, 'And one more thing.').expect(429);
+      expect(slowed.body.code).toBe('RATE_LIMITED');
+      await reply(other, 'Ice lollies help me.').expect(202);
+
+      await request(forum.url)
+        .patch(`/groups/${groupId}`)
+        .set(bearer(admin))
+        .send({ slowModeSeconds: 0, moderation: { coverage: [], outOfCoverage: 'readonly' } })
+        .expect(200);
+      const readOnly = await reply(other, 'Another tip.').expect(403);
+      expect(readOnly.body.code).toBe('FORBIDDEN');
+      expect(readOnly.body.detail).toContain('read-only');
+      await request(forum.url).get(`/topics/${opening.topicId}/posts`).set(bearer(other)).expect(200);
     });
   });
 });

@@ -6,8 +6,13 @@ import { IdentityService } from '@kindred/identity';
 import type { ScreeningSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { ChatMessageView, FORMER_MEMBER } from './chat.types';
 import { ChatMessage } from './message.entity';
+import { NEXT_PUBLISHED_AT, peekMessages, publishMessages } from './message-publication';
 
 type Reason = { source: string; detail: string; clauseKey?: string };
+
+/** What the event after a verdict needs and the verdict cannot change; kept from the locking read for this many messages at most. */
+type Unchanging = { clientMsgId: string | null; createdAt: Date };
+const REMEMBERED_MAX = 1000;
 
 /**
  * Lets the screening pipeline read and change chat messages, and tells the chat service what
@@ -16,6 +21,8 @@ type Reason = { source: string; detail: string; clauseKey?: string };
 @Injectable()
 export class MessageScreeningSource implements ScreeningSource {
   readonly type = 'message' as const;
+  /** Filled by lockForVerdict and taken by afterVerdict, so telling the chat service needs no second read. */
+  private readonly remembered = new Map<string, Unchanging>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -24,17 +31,32 @@ export class MessageScreeningSource implements ScreeningSource {
   ) {}
 
   async lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null> {
-    const message = await manager.getRepository(ChatMessage).createQueryBuilder('m').setLock('pessimistic_write').where('m.id = :id', { id }).getOne();
-    if (!message) return null;
-    return {
-      type: 'message',
-      id: message.id,
-      groupId: message.groupId,
-      authorId: message.authorId,
-      body: message.body,
-      revision: message.revision,
-      status: message.status,
-    };
+    const [row] = (await manager.query(
+      `SELECT id, group_id, author_id, body, revision, status, client_msg_id, created_at FROM messages WHERE id = $1 FOR UPDATE`,
+      [id],
+    )) as Array<{
+      id: string;
+      group_id: string;
+      author_id: string | null;
+      body: string;
+      revision: number;
+      status: string;
+      client_msg_id: string | null;
+      created_at: Date;
+    }>;
+    if (!row) return null;
+    this.remember(row.id, { clientMsgId: row.client_msg_id, createdAt: row.created_at });
+    return { type: 'message', id: row.id, groupId: row.group_id, authorId: row.author_id, body: row.body, revision: Number(row.revision), status: row.status };
+  }
+
+  async peek(ids: string[]): Promise<ScreeningSubject[]> {
+    const found = await peekMessages(this.dataSource.manager, ids);
+    for (const { subject, clientMsgId, createdAt } of found) this.remember(subject.id, { clientMsgId, createdAt });
+    return found.map((f) => f.subject);
+  }
+
+  publishMany(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
+    return publishMessages(manager, items);
   }
 
   async applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
@@ -46,8 +68,20 @@ export class MessageScreeningSource implements ScreeningSource {
   }
 
   async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Reason[]): Promise<void> {
+    const kept = this.remembered.get(subject.id);
+    this.remembered.delete(subject.id);
     if (!subject.authorId) return;
-    const message = await this.dataSource.getRepository(ChatMessage).findOne({ where: { id: subject.id } });
+    // The verdict transaction wrote the body and status; the rest cannot change, so the locking read's copy stands.
+    const message = kept
+      ? ({
+          id: subject.id,
+          groupId: subject.groupId,
+          authorId: subject.authorId,
+          body: verdict.body,
+          clientMsgId: kept.clientMsgId,
+          createdAt: kept.createdAt,
+        } as ChatMessage)
+      : await this.dataSource.getRepository(ChatMessage).findOne({ where: { id: subject.id } });
     if (!message) return;
     const base = { id: message.id, groupId: message.groupId, authorId: subject.authorId, clientMsgId: message.clientMsgId };
     if (verdict.status === 'published') {
@@ -134,6 +168,13 @@ export class MessageScreeningSource implements ScreeningSource {
     });
   }
 
+  private remember(id: string, unchanging: Unchanging): void {
+    this.remembered.delete(id);
+    this.remembered.set(id, unchanging);
+    // Jobs that stop after the locking read never reach afterVerdict: drop the oldest beyond the bound.
+    if (this.remembered.size > REMEMBERED_MAX) this.remembered.delete(this.remembered.keys().next().value as string);
+  }
+
   private async view(message: ChatMessage): Promise<ChatMessageView> {
     const names = message.authorId ? await this.identity.displayNames([message.authorId]) : new Map<string, string>();
     return toMessageView(message, names);
@@ -146,10 +187,13 @@ export class MessageScreeningSource implements ScreeningSource {
  * that commits later with an earlier position. Live delivery and catch-up both walk this order.
  */
 async function publishInOrder(manager: EntityManager, id: string, groupId: string, change: { body?: string } = {}): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('chat-publish:' || $1::text, 0))`, [groupId]);
+  // One statement: the lock is taken (the CTE runs first, being joined) before the row's place in
+  // the stream is read, and the group's other publishers wait one round trip less.
   await manager.query(
-    `UPDATE messages SET status = 'published', body = coalesce($2, body), screened_at = coalesce(screened_at, now()), published_at = clock_timestamp() WHERE id = $1`,
-    [id, change.body ?? null],
+    `WITH publish_lock AS (SELECT pg_advisory_xact_lock(hashtextextended('chat-publish:' || $3::text, 0)))
+     UPDATE messages SET status = 'published', body = coalesce($2, body), screened_at = coalesce(screened_at, now()), published_at = ${NEXT_PUBLISHED_AT('$3::uuid')}
+       FROM publish_lock WHERE id = $1`,
+    [id, change.body ?? null, groupId],
   );
 }
 

@@ -1,8 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { GroupsService, isCovered, nextCoverageChange, Participant, ParticipationService } from '@kindred/groups';
+import {
+  GroupsService,
+  isCovered,
+  nextCoverageChange,
+  Participant,
+  ParticipationService,
+  StandingColumns,
+  standingJoin,
+  WriteRules,
+  writeRulesFrom,
+} from '@kindred/groups';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
 import { ReportsService, ReviewItemsService, screeningJobId } from '@kindred/moderation';
@@ -47,6 +56,123 @@ export interface Accepted {
   id: string;
   topicId: string;
   status: 'screening';
+}
+
+/** Every column of a post, read with raw SQL (the page path skips TypeORM's query building and hydration). */
+const POST_FIELDS = [
+  'id',
+  'topic_id',
+  'group_id',
+  'author_id',
+  'reply_to_post_id',
+  'body',
+  'status',
+  'revision',
+  'is_opening',
+  'was_published',
+  'signposting',
+  'created_at',
+  'edited_at',
+  'screened_at',
+] as const;
+const POST_COLUMNS = POST_FIELDS.join(', ');
+const TIME_FIELDS = new Set<string>(['created_at', 'edited_at', 'screened_at']);
+const TOPIC_COLUMNS = `t.id, t.group_id, t.author_id, t.title, t.content_warning, t.opening_post_id, t.status, t.reply_count, t.last_activity_at, t.created_at`;
+
+/** A time as milliseconds since the epoch (truncated, as node-postgres does), which JSON carries cheaply. */
+function epochMs(column: string): string {
+  return `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+}
+
+/**
+ * `LEFT JOIN LATERAL (…) reactions` for a post aliased `p`: its counts by kind and the kinds the
+ * caller (`$2`) gave, in the same query as the post.
+ */
+const REACTIONS_JOIN = `LEFT JOIN LATERAL (
+    SELECT json_object_agg(k.kind, k.n) AS reaction_counts, array_agg(k.kind) FILTER (WHERE k.mine) AS my_reactions
+      FROM (SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM post_reactions WHERE post_id = p.id GROUP BY kind) k) reactions ON true`;
+
+/**
+ * `LEFT JOIN LATERAL (…) page` for a topic aliased `t`: a page of its posts as one JSON array
+ * (published and removed ones, plus the caller's (`$2`) own in any state, oldest first, `$3` at
+ * most, after the cursor `($4, $5)` when `afterCursor`), each with its reactions. Removed posts
+ * stay as placeholders (no words, no name, see `views`), so replies keep their context.
+ */
+function pageJoin(afterCursor: boolean): string {
+  return `LEFT JOIN LATERAL (
+      SELECT json_agg(json_build_object(${POST_FIELDS.map((f) => (TIME_FIELDS.has(f) ? `'${f}', ${epochMs(`p.${f}`)}` : `'${f}', p.${f}`)).join(', ')},
+                                        'reaction_counts', reactions.reaction_counts, 'my_reactions', reactions.my_reactions)
+                      ORDER BY p.created_at ASC, p.id ASC) AS posts
+        FROM (SELECT ${POST_COLUMNS} FROM posts
+               WHERE topic_id = t.id AND (status IN ('published', 'removed') OR (author_id = $2 AND status <> 'deleted'))
+                     ${afterCursor ? 'AND (created_at, id) > ($4, $5)' : ''}
+               ORDER BY created_at ASC, id ASC LIMIT $3) p
+        ${REACTIONS_JOIN}) page ON true`;
+}
+
+interface PageRequest {
+  limit: number;
+  cursor: { at: string; id: string } | null;
+}
+
+interface PostRow {
+  id: string;
+  topic_id: string;
+  group_id: string;
+  author_id: string | null;
+  reply_to_post_id: string | null;
+  body: string;
+  status: Post['status'];
+  revision: number;
+  is_opening: boolean;
+  was_published: boolean;
+  signposting: Array<Record<string, unknown>> | null;
+  created_at: Date;
+  edited_at: Date | null;
+  screened_at: Date | null;
+}
+
+interface ReactionColumns {
+  reaction_counts: Partial<Record<ReactionKind, number>> | null;
+  my_reactions: ReactionKind[] | null;
+}
+
+/** A post with its reactions as the page query returns them. */
+type PostWithReactions = Post & { reactionCounts: Partial<Record<ReactionKind, number>>; mine: ReactionKind[] };
+
+function toPost(row: PostRow): Post {
+  return Object.assign(new Post(), {
+    id: row.id,
+    topicId: row.topic_id,
+    groupId: row.group_id,
+    authorId: row.author_id,
+    replyToPostId: row.reply_to_post_id,
+    body: row.body,
+    status: row.status,
+    revision: row.revision,
+    isOpening: row.is_opening,
+    wasPublished: row.was_published,
+    signposting: row.signposting,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    screenedAt: row.screened_at,
+  });
+}
+
+/** A post as `pageJoin` returns it: JSON, so its times arrive as milliseconds since the epoch. */
+function fromJson(
+  row: Omit<PostRow, 'created_at' | 'edited_at' | 'screened_at'> & ReactionColumns & Record<'created_at' | 'edited_at' | 'screened_at', number | null>,
+) {
+  return withReactions({
+    ...row,
+    created_at: new Date(row.created_at!),
+    edited_at: row.edited_at === null ? null : new Date(row.edited_at),
+    screened_at: row.screened_at === null ? null : new Date(row.screened_at),
+  });
+}
+
+function withReactions(row: PostRow & ReactionColumns): PostWithReactions {
+  return Object.assign(toPost(row), { reactionCounts: row.reaction_counts ?? {}, mine: row.my_reactions ?? [] });
 }
 
 const FORMER_MEMBER = 'Former member';
@@ -101,8 +227,8 @@ export class ForumService {
   }
 
   async reply(user: AuthUser, topicId: string, input: { body: string; replyToPostId?: string }): Promise<Accepted> {
-    const topic = await this.visibleTopic(user, topicId);
-    await this.assertCanWrite(user, topic.groupId);
+    const { topic, participant, rules } = await this.visibleTopic(user, topicId, { writeRules: true });
+    await this.assertCanWrite(user, topic.groupId, { participant, rules });
     if (topic.status !== 'published') throw DomainError.conflict('This topic is not open for replies.');
     if (input.replyToPostId) {
       const parent = await this.dataSource.getRepository(Post).findOne({ where: { id: input.replyToPostId, topicId } });
@@ -158,7 +284,7 @@ export class ForumService {
   }
 
   async getTopic(user: AuthUser, topicId: string) {
-    const topic = await this.visibleTopic(user, topicId);
+    const { topic } = await this.visibleTopic(user, topicId);
     const names = await this.names([topic.authorId]);
     return {
       id: topic.id,
@@ -175,24 +301,13 @@ export class ForumService {
 
   /** Published posts, plus the caller's own in any state, oldest first. */
   async listPosts(user: AuthUser, topicId: string, query: PageQuery): Promise<Page<PostView>> {
-    await this.visibleTopic(user, topicId);
     const limit = pageLimit(query);
     const cursor = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
-    const qb = this.dataSource
-      .getRepository(Post)
-      .createQueryBuilder('p')
-      .where('p.topic_id = :topicId', { topicId })
-      // Removed posts stay as placeholders (no words, no name), so replies keep their context.
-      .andWhere(`(p.status IN ('published', 'removed') OR (p.author_id = :me AND p.status <> 'deleted'))`, { me: user.id })
-      .orderBy('p.created_at', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .limit(limit + 1);
-    if (cursor) qb.andWhere('(p.created_at, p.id) > (:at, :id)', { at: cursor.at, id: cursor.id });
-    const rows = await qb.getMany();
-    const views = await this.views(user, rows.slice(0, limit));
+    const { posts } = await this.visibleTopic(user, topicId, { page: { limit: limit + 1, cursor } });
+    const views = await this.views(user, posts.slice(0, limit));
     const byId = new Map(views.map((v) => [v.id, v]));
     return toPage(
-      rows,
+      posts,
       limit,
       (p) => ({ at: p.createdAt.toISOString(), id: p.id }),
       (p) => byId.get(p.id)!,
@@ -200,7 +315,7 @@ export class ForumService {
   }
 
   async getPost(user: AuthUser, postId: string): Promise<PostView> {
-    const post = await this.visiblePost(user, postId);
+    const post = await this.visiblePost(user, postId, { reactions: true });
     const [view] = await this.views(user, [post]);
     return view!;
   }
@@ -259,15 +374,15 @@ export class ForumService {
   }
 
   /** Membership, agreement, mute, read-only fallback and slow mode: every write passes here first. */
-  private async assertCanWrite(user: AuthUser, groupId: string): Promise<Participant> {
-    const participant = await this.participation.assertParticipant(user, groupId);
+  private async assertCanWrite(user: AuthUser, groupId: string, known?: { participant: Participant; rules: WriteRules | null }): Promise<Participant> {
+    const participant = known?.participant ?? (await this.participation.assertParticipant(user, groupId));
     if (participant.mutedUntil && participant.mutedUntil.getTime() > Date.now()) {
       throw new DomainError('MUTED', `You are muted in this group until ${participant.mutedUntil.toISOString()}. You can still read.`, {
         until: participant.mutedUntil.toISOString(),
       });
     }
     if (participant.role !== 'member') return participant;
-    const settings = await this.groups.getSettings(groupId);
+    const settings = known ? known.rules : await this.groups.getSettings(groupId);
     if (!settings) throw DomainError.notFound('That group');
     const { moderation } = settings;
     const now = new Date();
@@ -290,22 +405,66 @@ export class ForumService {
     return participant;
   }
 
-  /** A topic the caller may see: outsiders get 404; members who have not accepted get the agreement gate. */
-  private async visibleTopic(user: AuthUser, topicId: string): Promise<Topic> {
-    const topic = await this.dataSource.getRepository(Topic).findOne({ where: { id: topicId } });
-    if (!topic) throw DomainError.notFound('That topic');
-    await this.participantOrNotFound(user, topic.groupId, 'That topic');
-    if (topic.status !== 'published' && topic.authorId !== user.id) throw DomainError.notFound('That topic');
-    return topic;
+  /**
+   * A topic the caller may see, read with the caller's standing in its group in one query (and,
+   * when asked, a page of its posts): outsiders get 404; members who have not accepted get the
+   * agreement gate. The page is read in the same statement but only returned once those passed.
+   */
+  private async visibleTopic(user: AuthUser, topicId: string): Promise<{ topic: Topic; participant: Participant }>;
+  private async visibleTopic(
+    user: AuthUser,
+    topicId: string,
+    options: { writeRules: true },
+  ): Promise<{ topic: Topic; participant: Participant; rules: WriteRules | null }>;
+  private async visibleTopic(
+    user: AuthUser,
+    topicId: string,
+    options: { page: PageRequest },
+  ): Promise<{ topic: Topic; participant: Participant; posts: PostWithReactions[] }>;
+  private async visibleTopic(
+    user: AuthUser,
+    topicId: string,
+    options: { page?: PageRequest; writeRules?: boolean } = {},
+  ): Promise<{ topic: Topic; participant: Participant; posts?: PostWithReactions[]; rules?: WriteRules | null }> {
+    const { page, writeRules } = options;
+    const params: unknown[] = [topicId, user.id];
+    if (page) params.push(page.limit);
+    if (page?.cursor) params.push(page.cursor.at, page.cursor.id);
+    const [row] = (await this.dataSource.query(
+      `SELECT ${TOPIC_COLUMNS}, standing.*${page ? ', page.posts' : ''}
+         FROM topics t
+         ${standingJoin('t.group_id', '$2', { writeRules })}
+         ${page ? pageJoin(page.cursor !== null) : ''}
+        WHERE t.id = $1`,
+      params,
+    )) as Array<TopicRow & StandingColumns & { posts?: Array<Parameters<typeof fromJson>[0]> | null }>;
+    if (!row) throw DomainError.notFound('That topic');
+    const participant = this.participantOrNotFound(user, row, 'That topic');
+    if (row.status !== 'published' && row.author_id !== user.id) throw DomainError.notFound('That topic');
+    return {
+      topic: toTopic(row),
+      participant,
+      posts: page ? (row.posts ?? []).map(fromJson) : undefined,
+      rules: writeRules ? writeRulesFrom(row) : undefined,
+    };
   }
 
-  private async visiblePost(user: AuthUser, postId: string): Promise<Post> {
-    const post = await this.dataSource.getRepository(Post).findOne({ where: { id: postId } });
-    if (!post) throw DomainError.notFound('That post');
-    await this.participantOrNotFound(user, post.groupId, 'That post');
-    const own = post.authorId === user.id && post.status !== 'deleted';
-    if (post.status !== 'published' && !own) throw DomainError.notFound('That post');
-    return post;
+  /** A post the caller may see, with its group standing (and, when asked, its reactions) in the same query. */
+  private async visiblePost(user: AuthUser, postId: string): Promise<Post>;
+  private async visiblePost(user: AuthUser, postId: string, options: { reactions: true }): Promise<PostWithReactions>;
+  private async visiblePost(user: AuthUser, postId: string, options?: { reactions: true }): Promise<Post | PostWithReactions> {
+    const [row] = (await this.dataSource.query(
+      `SELECT p.*, standing.*${options?.reactions ? ', reactions.*' : ''}
+         FROM (SELECT ${POST_COLUMNS} FROM posts WHERE id = $1) p
+         ${standingJoin('p.group_id', '$2')}
+         ${options?.reactions ? REACTIONS_JOIN : ''}`,
+      [postId, user.id],
+    )) as Array<PostRow & StandingColumns & ReactionColumns>;
+    if (!row) throw DomainError.notFound('That post');
+    this.participantOrNotFound(user, row, 'That post');
+    const own = row.author_id === user.id && row.status !== 'deleted';
+    if (row.status !== 'published' && !own) throw DomainError.notFound('That post');
+    return options?.reactions ? withReactions(row) : toPost(row);
   }
 
   /**
@@ -313,9 +472,9 @@ export class ForumService {
    * member, banned) is told the thing does not exist; a member who has not accepted the current
    * agreement is told to accept it.
    */
-  private async participantOrNotFound(user: AuthUser, groupId: string, what: string): Promise<Participant> {
+  private participantOrNotFound(user: AuthUser, row: StandingColumns & { group_id: string }, what: string): Participant {
     try {
-      return await this.participation.assertParticipant(user, groupId);
+      return this.participation.participantFrom(user, row.group_id, row);
     } catch (error) {
       if (error instanceof DomainError && ['NOT_A_MEMBER', 'BANNED', 'NOT_FOUND'].includes(error.code)) throw DomainError.notFound(what);
       throw error;
@@ -325,19 +484,13 @@ export class ForumService {
   private async insertPost(
     manager: EntityManager,
     input: { topicId: string; groupId: string; authorId: string; body: string; isOpening: boolean; replyToPostId: string | null; createdAt: Date },
-  ): Promise<Post> {
-    const post = manager.create(Post, {
-      ...input,
-      body: normaliseBody(input.body),
-      status: 'screening',
-      revision: 1,
-      wasPublished: false,
-      signposting: null,
-      editedAt: null,
-      screenedAt: null,
-    });
-    await manager.insert(Post, post as QueryDeepPartialEntity<Post>);
-    return post;
+  ): Promise<{ id: string }> {
+    const [row] = (await manager.query(
+      `INSERT INTO posts (topic_id, group_id, author_id, body, status, revision, is_opening, was_published, reply_to_post_id, created_at)
+       VALUES ($1, $2, $3, $4, 'screening', 1, $5, false, $6, $7) RETURNING id`,
+      [input.topicId, input.groupId, input.authorId, normaliseBody(input.body), input.isOpening, input.replyToPostId, input.createdAt],
+    )) as Array<{ id: string }>;
+    return row!;
   }
 
   private stageScreening(manager: EntityManager, postId: string, revision: number): Promise<string> {
@@ -350,27 +503,19 @@ export class ForumService {
     this.outbox.dispatch([outboxId]).catch((error: Error) => this.logger.warn({ err: error.message }, 'screening job will be relayed later'));
   }
 
-  private async views(user: AuthUser, posts: Post[]): Promise<PostView[]> {
+  /** Posts as the caller sees them; `reactionCounts`/`mine` come from the query that read the posts. */
+  private async views(user: AuthUser, posts: PostWithReactions[]): Promise<PostView[]> {
     if (posts.length === 0) return [];
-    const ids = posts.map((p) => p.id);
-    const [names, reactionRows, dueDates] = await Promise.all([
+    // Only the caller's own held posts carry a review deadline.
+    const held = posts.filter((p) => p.authorId === user.id && p.status === 'held');
+    const [names, dueDates] = await Promise.all([
       this.names(posts.map((p) => p.authorId)),
-      this.dataSource.query(
-        `SELECT post_id, kind, count(*)::int AS count, bool_or(user_id = $2) AS mine FROM post_reactions WHERE post_id = ANY($1::uuid[]) GROUP BY post_id, kind`,
-        [ids, user.id],
-      ) as Promise<Array<{ post_id: string; kind: ReactionKind; count: number; mine: boolean }>>,
-      Promise.all(
-        posts.map(async (p) => [p.id, p.authorId === user.id && p.status === 'held' ? await this.reviewItems.openDueAt('post', p.id) : null] as const),
-      ),
+      Promise.all(held.map(async (p) => [p.id, await this.reviewItems.openDueAt('post', p.id)] as const)),
     ]);
     const due = new Map(dueDates);
     return posts.map((p) => {
-      const reactions = Object.fromEntries(REACTION_KINDS.map((k) => [k, 0])) as Record<ReactionKind, number>;
-      const myReactions: ReactionKind[] = [];
-      for (const row of reactionRows.filter((r) => r.post_id === p.id)) {
-        reactions[row.kind] = row.count;
-        if (row.mine) myReactions.push(row.kind);
-      }
+      const reactions = reactionCounts(p.reactionCounts);
+      const myReactions = p.mine.length === 0 ? [] : REACTION_KINDS.filter((k) => p.mine.includes(k));
       const placeholder = p.status === 'removed' && p.authorId !== user.id;
       const view: PostView = {
         id: p.id,
@@ -400,6 +545,41 @@ export class ForumService {
   private author(id: string | null, names: Map<string, string>): Author {
     return id ? { id, displayName: names.get(id) ?? FORMER_MEMBER } : { id: null, displayName: FORMER_MEMBER };
   }
+}
+
+interface TopicRow {
+  id: string;
+  group_id: string;
+  author_id: string | null;
+  title: string;
+  content_warning: string | null;
+  opening_post_id: string | null;
+  status: string;
+  reply_count: number;
+  last_activity_at: Date;
+  created_at: Date;
+}
+
+function toTopic(row: TopicRow): Topic {
+  return Object.assign(new Topic(), {
+    id: row.id,
+    groupId: row.group_id,
+    authorId: row.author_id,
+    title: row.title,
+    contentWarning: row.content_warning,
+    openingPostId: row.opening_post_id,
+    status: row.status,
+    replyCount: row.reply_count,
+    lastActivityAt: row.last_activity_at,
+    createdAt: row.created_at,
+  });
+}
+
+/** Every kind, zero when nobody gave it. */
+function reactionCounts(counts: Partial<Record<ReactionKind, number>>): Record<ReactionKind, number> {
+  const all = {} as Record<ReactionKind, number>;
+  for (const kind of REACTION_KINDS) all[kind] = counts[kind] ?? 0;
+  return all;
 }
 
 /** Plain text, stored as written apart from line endings; clients escape it. */

@@ -5,6 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { IdentityService } from '@kindred/identity';
 import type { ScreeningSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { Post, PostStatus } from './post.entity';
+import { peekPosts, publishPosts } from './post-publication';
 
 /**
  * Keeps a topic's reply count and last activity right as a post moves in and out of
@@ -40,14 +41,54 @@ export class PostScreeningSource implements ScreeningSource {
   ) {}
 
   async lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null> {
-    const post = await manager.getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id }).getOne();
+    const [post] = (await manager.query(`SELECT id, group_id, author_id, body, revision, status FROM posts WHERE id = $1 FOR UPDATE`, [id])) as Array<{
+      id: string;
+      group_id: string;
+      author_id: string | null;
+      body: string;
+      revision: number;
+      status: string;
+    }>;
     if (!post) return null;
-    return { type: 'post', id: post.id, groupId: post.groupId, authorId: post.authorId, body: post.body, revision: post.revision, status: post.status };
+    return { type: 'post', id: post.id, groupId: post.group_id, authorId: post.author_id, body: post.body, revision: post.revision, status: post.status };
   }
 
+  peek(ids: string[]): Promise<ScreeningSubject[]> {
+    return peekPosts(this.dataSource.manager, ids);
+  }
+
+  publishMany(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
+    return publishPosts(manager, items);
+  }
+
+  /**
+   * The verdict and its effect on the topic in one statement (the row is already locked): the
+   * same rules as `moveTo`, reading the post's state before the change in the same snapshot.
+   */
   async applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
-    const post = await manager.getRepository(Post).findOneOrFail({ where: { id: subject.id } });
-    await moveTo(manager, post, verdict.status, { body: verdict.body, signposting: verdict.signposting, screenedAt: new Date() });
+    await manager.query(
+      `WITH before AS (SELECT topic_id, is_opening, was_published FROM posts WHERE id = $1),
+            moved AS (
+              UPDATE posts SET status = $2, was_published = $3, body = $4, signposting = $5, screened_at = $6 WHERE id = $1 RETURNING id)
+       UPDATE topics t SET
+              status = CASE WHEN b.is_opening THEN $2 ELSE t.status END,
+              reply_count = CASE
+                WHEN b.is_opening THEN t.reply_count
+                WHEN $3 AND NOT b.was_published THEN t.reply_count + 1
+                WHEN NOT $3 AND b.was_published THEN greatest(t.reply_count - 1, 0)
+                ELSE t.reply_count END,
+              last_activity_at = CASE WHEN $3 AND (b.is_opening OR NOT b.was_published) THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END
+         FROM before b
+        WHERE t.id = b.topic_id AND (b.is_opening OR b.was_published <> $3)`,
+      [
+        subject.id,
+        verdict.status,
+        verdict.status === 'published',
+        verdict.body,
+        verdict.signposting === null ? null : JSON.stringify(verdict.signposting),
+        new Date(),
+      ],
+    );
   }
 
   async publishedCount(authorId: string, groupId: string, atMost: number): Promise<number> {

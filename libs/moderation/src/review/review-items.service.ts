@@ -120,6 +120,15 @@ export class ReviewItemsService {
     );
   }
 
+  /** supersedeOpen for many subjects of one type, in one statement. */
+  async supersedeOpenMany(manager: EntityManager, subjectType: SubjectType, subjectIds: string[]): Promise<void> {
+    if (subjectIds.length === 0) return;
+    await manager.query(
+      `UPDATE review_items SET status = 'superseded' WHERE subject_type = $1 AND subject_id = ANY($2::uuid[]) AND status = 'open' AND kind IN ('post', 'message')`,
+      [subjectType, subjectIds],
+    );
+  }
+
   async openDueAt(subjectType: SubjectType, subjectId: string): Promise<Date | null> {
     const row = await this.dataSource.getRepository(ReviewItem).findOne({ where: { subjectType, subjectId, status: 'open' } });
     return row?.dueAt ?? null;

@@ -28,6 +28,18 @@ export interface ScreeningSource {
   /** Reads the row under FOR UPDATE in the verdict transaction. */
   lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null>;
   applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void>;
+  /**
+   * Optional, for speed: reads several items in one statement, without locks, so their verdicts
+   * can be worked out before any transaction opens. Items not found are simply absent.
+   */
+  peek?(ids: string[]): Promise<ScreeningSubject[]>;
+  /**
+   * Optional, for speed: publishes, in a few statements of the caller's transaction, every given
+   * item that is still in `screening` at the given revision (with the given body: a mask may have
+   * changed it), exactly as `applyVerdict` would publish it one by one. Returns the items it
+   * published; the others changed meanwhile and are left alone.
+   */
+  publishMany?(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]>;
   /** After the verdict committed: tell whoever needs telling (for example, deliver a chat message). */
   afterVerdict?(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Array<{ source: string; detail: string; clauseKey?: string }>): Promise<void>;
   /** Items the author has had published in the group, for first-posts trust, counted up to `atMost` only. */

@@ -13,7 +13,9 @@ import { RulesService } from '../rules/rules.service';
 import { combineVerdicts, ScreeningOutcome } from '../screening/combine';
 import { isTrustedAuthor, modeVerdicts } from '../screening/moderation-mode';
 import { screenText } from '../screening/screen';
-import { ScreeningSources, ScreeningSubject, VerdictToApply } from './screening-source';
+import type { SubjectType } from '../review/review.types';
+import { Batcher } from './batcher';
+import { ScreeningSource, ScreeningSources, ScreeningSubject, VerdictToApply } from './screening-source';
 
 interface GroupContext {
   settings: GroupSettings;
@@ -24,6 +26,12 @@ interface GroupContext {
 
 /** Group settings change rarely; a few seconds of caching keeps a busy queue off the database. */
 const GROUP_CONTEXT_TTL_MS = 5_000;
+/** Trusted authors remembered at once, at most (the cache is emptied when full). */
+const TRUSTED_CACHE_SIZE = 10_000;
+/** Items read or published per statement, at most. */
+const BATCH_SIZE = 100;
+
+type PlainPublication = { id: string; revision: number; body: string };
 
 export interface ScreeningResult {
   skipped: boolean;
@@ -39,6 +47,9 @@ export interface ScreeningResult {
 export class ScreeningService {
   private readonly logger = new Logger(ScreeningService.name);
   private readonly groupContexts = new Map<string, GroupContext>();
+  private readonly trusted = new Map<string, number>();
+  private readonly readers = new Map<SubjectType, Batcher<string, ScreeningSubject | null>>();
+  private readonly publishers = new Map<SubjectType, Batcher<PlainPublication, ScreeningSubject | null>>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -54,15 +65,35 @@ export class ScreeningService {
   async screen(job: ScreenJob): Promise<ScreeningResult> {
     const source = this.sources.get(job.subject);
     const now = new Date();
-    const created: { notices: NoticeView[]; item?: ReviewItem; itemCreated?: boolean } = { notices: [] };
 
-    // Everything that reads through the pool happens before the verdict transaction opens: a
+    // Everything that reads through the pool happens before any verdict transaction opens: a
     // transaction that waited for a second connection could starve the pool at high concurrency.
-    const preview = await this.dataSource.transaction((manager) => source.lockForVerdict(manager, job.id));
+    const preview = await this.peek(source, job.id);
     if (!preview || preview.status !== 'screening' || preview.revision !== job.revision) return { skipped: true };
     const context = await this.groupContext(preview.groupId);
     const outcome = await this.outcomeFor(preview, context, now);
 
+    // Most items are simply published: those go out together, a batch per transaction.
+    if (outcome.status === 'published' && !outcome.flagged && !outcome.urgent && source.publishMany) {
+      let published: ScreeningSubject | null | undefined;
+      try {
+        published = await this.publisher(source).submit({ id: preview.id, revision: preview.revision, body: outcome.body });
+      } catch (error) {
+        // The one-by-one path below re-checks the item under its row lock, so nothing is applied twice.
+        this.logger.warn({ err: (error as Error).message, subject: job.subject, id: job.id }, 'batched publication failed; applying this verdict on its own');
+      }
+      if (published === null) return { skipped: true };
+      if (published) {
+        await source.afterVerdict?.(published, { status: 'published', body: outcome.body, signposting: null }, outcome.reasons);
+        return { skipped: false, status: 'published' };
+      }
+    }
+    return this.applyOne(source, job, outcome, context, now);
+  }
+
+  /** One verdict in its own transaction, with its review item and notices: every verdict that is not a plain publication. */
+  private async applyOne(source: ScreeningSource, job: ScreenJob, outcome: ScreeningOutcome, context: GroupContext, now: Date): Promise<ScreeningResult> {
+    const created: { notices: NoticeView[]; item?: ReviewItem; itemCreated?: boolean } = { notices: [] };
     const result = await this.dataSource.transaction(async (manager) => {
       const subject = await source.lockForVerdict(manager, job.id);
       // Same revision means the same words: the verdict computed above still applies.
@@ -143,7 +174,7 @@ export class ScreeningService {
     const moderation = context.settings.moderation;
     const authorIsModerator = subject.authorId !== null && context.moderators.has(subject.authorId);
     const trustAfter = Math.max(moderation.firstPostsHeld, 1);
-    const authorApprovedCount = !authorIsModerator && subject.authorId ? await this.publishedCount(subject.authorId, subject.groupId, trustAfter) : 0;
+    const authorApprovedCount = !authorIsModerator && subject.authorId ? await this.trustCount(subject.authorId, subject.groupId, trustAfter) : 0;
     const compiled = await this.rules.compiledFor(subject.groupId);
     const authorTrusted = isTrustedAuthor({ authorIsModerator, authorApprovedCount, firstPostsHeld: Math.max(moderation.firstPostsHeld, 1) });
     const { verdicts } = screenText(subject.body, { rules: compiled, authorTrusted });
@@ -160,6 +191,25 @@ export class ScreeningService {
     return combineVerdicts(subject.body, verdicts);
   }
 
+  /**
+   * How many items the author has had published in the group, up to `atMost`. Reaching it makes
+   * the author trusted; that answer is kept for as long as group settings are (a few seconds), as
+   * an active member's next posts would only count the same history again.
+   */
+  private async trustCount(authorId: string, groupId: string, atMost: number): Promise<number> {
+    const key = `${groupId}:${authorId}:${atMost}`;
+    const trustedAt = this.trusted.get(key);
+    if (trustedAt !== undefined && Date.now() - trustedAt < GROUP_CONTEXT_TTL_MS) return atMost;
+    const count = await this.publishedCount(authorId, groupId, atMost);
+    if (count >= atMost) {
+      if (this.trusted.size >= TRUSTED_CACHE_SIZE) this.trusted.clear();
+      this.trusted.set(key, Date.now());
+    } else {
+      this.trusted.delete(key);
+    }
+    return count;
+  }
+
   private async publishedCount(authorId: string, groupId: string, atMost: number): Promise<number> {
     let total = 0;
     for (const source of this.sources.all()) {
@@ -167,6 +217,45 @@ export class ScreeningService {
       if (total >= atMost) break;
     }
     return total;
+  }
+
+  /** The item as it is now, read without a lock (through the source's batched read where it has one). */
+  private async peek(source: ScreeningSource, id: string): Promise<ScreeningSubject | null> {
+    if (!source.peek) return source.lockForVerdict(this.dataSource.manager, id);
+    let reader = this.readers.get(source.type);
+    if (!reader) {
+      const peek = source.peek.bind(source);
+      reader = new Batcher(
+        async (ids: string[]) => {
+          const found = new Map((await peek(ids)).map((subject) => [subject.id, subject]));
+          return ids.map((one) => found.get(one) ?? null);
+        },
+        { maxBatch: BATCH_SIZE, maxInFlight: 4 },
+      );
+      this.readers.set(source.type, reader);
+    }
+    return reader.submit(id);
+  }
+
+  /** Publishes plain verdicts a batch per transaction, superseding any open review item of theirs as applyOne would. */
+  private publisher(source: ScreeningSource): Batcher<PlainPublication, ScreeningSubject | null> {
+    let publisher = this.publishers.get(source.type);
+    if (!publisher) {
+      const publishMany = source.publishMany!.bind(source);
+      publisher = new Batcher(
+        (items: PlainPublication[]) =>
+          this.dataSource.transaction(async (manager) => {
+            const published = new Map((await publishMany(manager, items)).map((subject) => [subject.id, subject]));
+            // Only an edit (a later revision) can have an open review item: a first revision still in screening was never held or flagged.
+            const edited = [...published.values()].filter((subject) => subject.revision > 1).map((subject) => subject.id);
+            await this.reviewItems.supersedeOpenMany(manager, source.type, edited);
+            return items.map((item) => published.get(item.id) ?? null);
+          }),
+        { maxBatch: BATCH_SIZE, maxInFlight: 2 },
+      );
+      this.publishers.set(source.type, publisher);
+    }
+    return publisher;
   }
 
   private async groupContext(groupId: string): Promise<GroupContext> {

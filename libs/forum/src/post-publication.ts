@@ -1,0 +1,54 @@
+import type { EntityManager } from 'typeorm';
+import type { ScreeningSubject } from '@kindred/moderation';
+
+type Row = { id: string; group_id: string; author_id: string | null; body: string; revision: number; status: string };
+
+const subject = (r: Row): ScreeningSubject => ({
+  type: 'post',
+  id: r.id,
+  groupId: r.group_id,
+  authorId: r.author_id,
+  body: r.body,
+  revision: r.revision,
+  status: r.status,
+});
+
+/** Several posts as screening sees them, in one statement and without locks. */
+export async function peekPosts(manager: EntityManager, ids: string[]): Promise<ScreeningSubject[]> {
+  if (ids.length === 0) return [];
+  const rows = (await manager.query(`SELECT id, group_id, author_id, body, revision, status FROM posts WHERE id = ANY($1::uuid[])`, [ids])) as Row[];
+  return rows.map(subject);
+}
+
+/**
+ * Publishes every post still in `screening` at the given revision, in one statement, with the
+ * same effect on topics as `moveTo` one post at a time: an opening post publishes its topic; a
+ * reply published for the first time adds to the topic's reply count; either moves the topic's
+ * last activity on. Each topic row is updated once, whatever the batch holds.
+ */
+export async function publishPosts(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
+  if (items.length === 0) return [];
+  const rows = (await manager.query(
+    `WITH wanted AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
+     ), done AS (
+       UPDATE posts p SET status = 'published', was_published = true, body = wanted.body, signposting = NULL, screened_at = now()
+         FROM wanted, posts before
+        WHERE p.id = wanted.id AND before.id = p.id AND p.status = 'screening' AND p.revision = wanted.revision
+        RETURNING p.id, p.topic_id, p.group_id, p.author_id, p.body, p.revision, p.status, p.is_opening, before.was_published AS was_published
+     ), per_topic AS (
+       SELECT topic_id, bool_or(is_opening) AS opening, (count(*) FILTER (WHERE NOT is_opening AND NOT was_published))::int AS replies
+         FROM done GROUP BY topic_id
+     ), topics_touched AS (
+       UPDATE topics t SET status = CASE WHEN c.opening THEN 'published' ELSE t.status END,
+                           reply_count = t.reply_count + c.replies,
+                           last_activity_at = greatest(t.last_activity_at, now())
+         FROM per_topic c
+        WHERE t.id = c.topic_id AND (c.opening OR c.replies > 0)
+        RETURNING t.id
+     )
+     SELECT id, group_id, author_id, body, revision, status FROM done`,
+    [items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => i.body)],
+  )) as Row[];
+  return rows.map(subject);
+}
