@@ -5,6 +5,11 @@ import { OutboxEntry } from './outbox.entity';
 import { JobName, JobPayload, QueueName } from './queue-catalogue';
 import { QueueProducer } from './queue-producer.service';
 
+type Sendable = Pick<OutboxEntry, 'id' | 'queue' | 'jobName' | 'jobId' | 'payload'>;
+
+/** Staged rows remembered for their dispatch, at most. */
+const STAGED_LIMIT = 10_000;
+
 /**
  * The transactional outbox: a job is written in the same transaction as the row it is about,
  * then handed to BullMQ. If Redis is down the row waits here and the relay sends it later, so
@@ -13,6 +18,7 @@ import { QueueProducer } from './queue-producer.service';
 @Injectable()
 export class OutboxService {
   private readonly logger = new Logger(OutboxService.name);
+  private readonly staged = new Map<string, Sendable>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -21,20 +27,52 @@ export class OutboxService {
 
   /** Call inside the transaction that writes the subject; returns the outbox row id. */
   async stage<Q extends QueueName, J extends JobName<Q>>(manager: EntityManager, queue: Q, name: J, payload: JobPayload<Q, J>, jobId: string): Promise<string> {
-    const result = await manager.insert(OutboxEntry, { queue, jobName: name, jobId, payload: payload as object, dispatchedAt: null });
-    return String(result.identifiers[0]!.id);
+    const [row] = (await manager.query(`INSERT INTO outbox (queue, job_name, job_id, payload) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`, [
+      queue,
+      name,
+      jobId,
+      JSON.stringify(payload),
+    ])) as Array<{ id: string }>;
+    const id = row!.id;
+    this.remember({ id, queue, jobName: name, jobId, payload });
+    return id;
   }
 
-  /** After commit: try to hand the rows to BullMQ now. Failure is fine; the relay retries. */
+  /**
+   * After commit: try to hand the rows to BullMQ now. Failure is fine; the relay retries. A row
+   * this process staged is sent from memory; any other is read first.
+   */
   async dispatch(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const rows = await this.dataSource
-      .getRepository(OutboxEntry)
-      .createQueryBuilder('o')
-      .where('o.id IN (:...ids)', { ids })
-      .andWhere('o.dispatched_at IS NULL')
-      .getMany();
+    const rows: Sendable[] = [];
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const row = this.staged.get(id);
+      this.staged.delete(id);
+      if (row) rows.push(row);
+      else unknown.push(id);
+    }
+    if (unknown.length > 0) {
+      rows.push(
+        ...(await this.dataSource
+          .getRepository(OutboxEntry)
+          .createQueryBuilder('o')
+          .where('o.id IN (:...ids)', { ids: unknown })
+          .andWhere('o.dispatched_at IS NULL')
+          .getMany()),
+      );
+    }
     await this.send(rows);
+  }
+
+  /**
+   * Rows staged here, kept until dispatched. A row whose transaction rolled back is never
+   * dispatched; the oldest entries are dropped past STAGED_LIMIT, so those cannot pile up (a
+   * dropped row that did commit is simply read back, or sent by the relay).
+   */
+  private remember(row: Sendable): void {
+    if (this.staged.size >= STAGED_LIMIT) this.staged.delete(this.staged.keys().next().value!);
+    this.staged.set(row.id, row);
   }
 
   /** Sends every row still waiting after `olderThanSeconds`; returns how many went. */
@@ -55,7 +93,7 @@ export class OutboxService {
     await this.dataSource.query(`DELETE FROM outbox WHERE dispatched_at < now() - interval '1 hour'`);
   }
 
-  private async send(rows: OutboxEntry[]): Promise<number> {
+  private async send(rows: Sendable[]): Promise<number> {
     let sent = 0;
     for (const row of rows) {
       try {
