@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type { Worker } from 'bullmq';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
@@ -8,10 +8,11 @@ import { JobHandlers, OutboxService, QueueProducer, startJobRunners } from '@kin
 
 /** Wires every job in the catalogue to the lib service that does it, and schedules repeatable jobs. */
 @Injectable()
-export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerRunner.name);
   private workers: Worker[] = [];
   private timers: NodeJS.Timeout[] = [];
+  private deadlineTimer?: { stop(): Promise<void> };
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
@@ -48,6 +49,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
       lockDurationMs: this.config.screening.lockSeconds * 1000,
     });
     await this.schedule();
+    // Each review deadline is acted on when it falls due; the deadlines.tick job stays the safety net.
+    this.deadlineTimer = this.deadlines.startTimer({ databaseUrl: this.config.database.url, maxWaitMs: this.config.deadlines.intervalSeconds * 1000 });
     // Not a BullMQ job: it must keep running when Redis has lost its state, to put work back.
     this.timers.push(setInterval(() => void this.sweeper.sweep(), this.config.screening.sweepIntervalSeconds * 1000));
     this.logger.log('moderation worker running');
@@ -73,6 +76,11 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
     };
     await upsert();
     this.timers.push(setInterval(() => void upsert(), 60_000));
+  }
+
+  /** Before any module's shutdown, so no drain starts against a closing database pool. */
+  async onModuleDestroy(): Promise<void> {
+    await this.deadlineTimer?.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {

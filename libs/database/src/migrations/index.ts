@@ -3,6 +3,14 @@ import { Groups1763700001000 } from './1763700001000-groups';
 import { ForumAndModeration1763700002000 } from './1763700002000-forum-and-moderation';
 import { ReviewQueue1763700003000 } from './1763700003000-review-queue';
 import { Chat1763700004000 } from './1763700004000-chat';
+import { DeadlineWakeUps1763700005000 } from './1763700005000-deadline-wake-ups';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
-export const MIGRATIONS = [Identity1763700000000, Groups1763700001000, ForumAndModeration1763700002000, ReviewQueue1763700003000, Chat1763700004000];
+export const MIGRATIONS = [
+  Identity1763700000000,
+  Groups1763700001000,
+  ForumAndModeration1763700002000,
+  ReviewQueue1763700003000,
+  Chat1763700004000,
+  DeadlineWakeUps1763700005000,
+];

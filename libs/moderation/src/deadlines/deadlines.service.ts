@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditLogService } from '@kindred/audit';
 import { EventBus } from '@kindred/events';
 import { ApplicationsService, GroupsService } from '@kindred/groups';
 import { ReviewItem } from '../review/review-item.entity';
 import { ReviewItemsService } from '../review/review-items.service';
+import { DeadlineTimer, DeadlineTimerOptions, DueKinds, ReviewMoments } from './deadline-timer';
 import { deadlineStage } from './sla';
 
 /** Items claimed per statement; the next tick takes the rest. */
@@ -27,6 +28,9 @@ type Audience = 'supporters' | 'admins';
  * durable moderation alert each); at twice the SLA it escalates to the admins. A group without
  * supporters has its admins told instead, so nothing is ever silently overdue.
  *
+ * Review items do not wait for the tick: each worker's DeadlineTimer (startTimer) drains them the
+ * moment they fall due, and the tick is the safety net behind it. Applications still go by the tick.
+ *
  * Safe with several workers: review items are claimed with UPDATE … WHERE id IN (… FOR UPDATE
  * SKIP LOCKED) on `overdue_notified_at` / `escalated_at`, and alerts are unique per subject, kind
  * and person, so each alert and each event happens once whichever worker gets there first.
@@ -38,6 +42,8 @@ type Audience = 'supporters' | 'admins';
 @Injectable()
 export class DeadlinesService {
   private readonly logger = new Logger(DeadlinesService.name);
+  /** The review item's columns under their entity names, for RETURNING. */
+  private returning?: string;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -51,7 +57,49 @@ export class DeadlinesService {
   /** `now` is a parameter so tests can move the clock instead of waiting for it. */
   async tick(now: Date = new Date()): Promise<TickResult> {
     const recipients = new Recipients(this.groups);
-    // Keep claiming until a batch comes back short, so a burst of deadlines is not spread over many ticks.
+    const { overdue, escalated } = await this.drainItems(now, recipients);
+    const applicationAlerts = await this.overdueApplications(now, recipients);
+    if (overdue + escalated + applicationAlerts > 0) this.logger.log({ overdue, escalated, applicationAlerts }, 'deadlines passed');
+    return { overdue, escalated, applicationAlerts };
+  }
+
+  /**
+   * Starts acting on review deadlines as they fall due, between ticks (see DeadlineTimer). The
+   * caller stops it on shutdown.
+   */
+  startTimer(options: DeadlineTimerOptions): DeadlineTimer {
+    const timer = new DeadlineTimer(
+      {
+        drainReviewItems: async (now, due) => {
+          const { overdue, escalated } = await this.drainItems(now, new Recipients(this.groups), due);
+          return overdue + escalated;
+        },
+        nextReviewMoments: () => this.nextReviewMoments(),
+      },
+      options,
+    );
+    timer.start();
+    return timer;
+  }
+
+  /**
+   * When the next open review item becomes overdue, and when the next escalates: one index probe
+   * each. Rounded up to the millisecond, so a claim made at that moment finds the item due.
+   */
+  async nextReviewMoments(): Promise<ReviewMoments> {
+    const [row] = (await this.dataSource.query(
+      `SELECT ceil(extract(epoch FROM (SELECT min(due_at) FROM review_items WHERE status = 'open' AND overdue_notified_at IS NULL)) * 1000)::float8 AS overdue_at,
+              ceil(extract(epoch FROM (SELECT min(review_escalates_at(created_at, due_at)) FROM review_items WHERE status = 'open' AND escalated_at IS NULL)) * 1000)::float8 AS escalation_at`,
+    )) as Array<{ overdue_at: number | null; escalation_at: number | null }>;
+    return { overdueAt: row?.overdue_at ?? null, escalationAt: row?.escalation_at ?? null };
+  }
+
+  /** Overdue then escalated items, claiming until a batch comes back short, so a burst is not spread over many ticks. */
+  private async drainItems(
+    now: Date,
+    recipients: Recipients,
+    due: DueKinds = { overdue: true, escalation: true },
+  ): Promise<{ overdue: number; escalated: number }> {
     const drain = async (step: () => Promise<number>) => {
       let total = 0;
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
@@ -61,32 +109,31 @@ export class DeadlinesService {
       }
       return total;
     };
-    const overdue = await drain(() => this.overdueItems(now, recipients));
-    const escalated = await drain(() => this.escalateItems(now, recipients));
-    const applicationAlerts = await this.overdueApplications(now, recipients);
-    if (overdue + escalated + applicationAlerts > 0) this.logger.log({ overdue, escalated, applicationAlerts }, 'deadlines passed');
-    return { overdue, escalated, applicationAlerts };
+    const overdue = due.overdue ? await drain(() => this.overdueItems(now, recipients)) : 0;
+    const escalated = due.escalation ? await drain(() => this.escalateItems(now, recipients)) : 0;
+    return { overdue, escalated };
   }
 
   private async overdueItems(now: Date, recipients: Recipients): Promise<number> {
-    const told: Array<{ item: ReviewItem; audience: Audience }> = [];
+    const told: ReviewItem[] = [];
     await this.dataSource.transaction(async (manager) => {
       const items = await this.claim(
         manager,
         `UPDATE review_items SET overdue_notified_at = $1
           WHERE id IN (SELECT id FROM review_items
                         WHERE status = 'open' AND due_at <= $1 AND overdue_notified_at IS NULL
-                        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-          RETURNING id`,
+                        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
         now,
       );
+      const alerts: ItemAlerts[] = [];
       for (const item of items) {
         const { userIds, audience } = await recipients.forItem(item);
-        await insertAlerts(manager, userIds, item.groupId, 'review-item', item.id, 'overdue');
-        told.push({ item, audience });
+        alerts.push({ userIds, groupId: item.groupId, subjectId: item.id });
+        told.push({ ...item, audience });
       }
+      await insertItemAlerts(manager, alerts, 'overdue');
     });
-    for (const { item, audience } of told) await this.reviewItems.announce({ ...item, audience }, 'review:overdue');
+    await this.announceOverdue(told);
     return told.length;
   }
 
@@ -99,15 +146,18 @@ export class DeadlinesService {
             SET escalated_at = $1, audience = 'admins', overdue_notified_at = coalesce(overdue_notified_at, $1),
                 reasons = reasons || jsonb_build_array(jsonb_build_object('source', 'escalation', 'detail', 'Not decided within twice its deadline'))
           WHERE id IN (SELECT id FROM review_items
-                        WHERE status = 'open' AND escalated_at IS NULL
-                          AND created_at + 2 * greatest(due_at - created_at, interval '0') <= $1
-                        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-          RETURNING id`,
+                        WHERE status = 'open' AND escalated_at IS NULL AND review_escalates_at(created_at, due_at) <= $1
+                        ORDER BY review_escalates_at(created_at, due_at) LIMIT $2 FOR UPDATE SKIP LOCKED)`,
         now,
       );
+      if (items.length === 0) return;
       const admins = await recipients.admins();
+      await insertItemAlerts(
+        manager,
+        items.map((item) => ({ userIds: admins, groupId: item.groupId, subjectId: item.id })),
+        'escalated',
+      );
       for (const item of items) {
-        await insertAlerts(manager, admins, item.groupId, 'review-item', item.id, 'escalated');
         await this.audit.record(
           manager,
           {
@@ -123,14 +173,28 @@ export class DeadlinesService {
         escalated.push(item);
       }
     });
-    for (const item of escalated) await this.reviewItems.announce(item, 'review:overdue');
+    await this.announceOverdue(escalated);
     return escalated.length;
   }
 
+  /** ReviewItemsService.announce for many items: their views in one round of queries, then one event each. */
+  private async announceOverdue(items: ReviewItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const views = await this.reviewItems.views(items);
+    for (const [i, item] of items.entries()) {
+      const view = views[i] as unknown as Record<string, unknown>;
+      await this.events.publish('review.changed', { groupId: item.groupId, kind: 'review:overdue', item: view, audience: item.audience });
+    }
+  }
+
+  /** Runs a claiming UPDATE and hands back the claimed items as entities, oldest deadline first, without reading them again. */
   private async claim(manager: EntityManager, sql: string, now: Date): Promise<ReviewItem[]> {
-    const [rows] = (await manager.query(sql, [now, BATCH])) as [Array<{ id: string }>, number];
-    if (rows.length === 0) return [];
-    return manager.getRepository(ReviewItem).find({ where: { id: In(rows.map((r) => r.id)) }, order: { dueAt: 'ASC' } });
+    this.returning ??= this.dataSource
+      .getMetadata(ReviewItem)
+      .columns.map((c) => `${c.databaseName} AS "${c.propertyName}"`)
+      .join(', ');
+    const [rows] = (await manager.query(`${sql} RETURNING ${this.returning}`, [now, BATCH])) as [ReviewItem[], number];
+    return rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
 
   /**
@@ -196,6 +260,24 @@ async function insertAlerts(
     [userIds, groupId, subjectType, subjectId, kind],
   )) as unknown[];
   return rows.length;
+}
+
+interface ItemAlerts {
+  userIds: string[];
+  groupId: string;
+  subjectId: string;
+}
+
+/** insertAlerts for a batch of review items, in one statement. */
+async function insertItemAlerts(manager: EntityManager, alerts: ItemAlerts[], kind: 'overdue' | 'escalated'): Promise<void> {
+  const rows = alerts.flatMap((a) => a.userIds.map((userId) => [userId, a.groupId, a.subjectId] as const));
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO moderation_alerts (user_id, group_id, subject_type, subject_id, kind)
+     SELECT u, g, 'review-item', s, $4 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS t(u, g, s)
+     ON CONFLICT ON CONSTRAINT moderation_alerts_once_key DO NOTHING`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), kind],
+  );
 }
 
 /** Who to tell, looked up once per group per tick. */
