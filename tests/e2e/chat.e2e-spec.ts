@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { io, Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
+import { SLOW_MODE_CACHE_MS } from '@kindred/chat';
 import { MembershipService } from '@kindred/groups';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { appointedSupporter, createAdmin, createGroup, joinedMember, referralCode } from '../support/community';
@@ -343,6 +344,32 @@ describe('group chat', () => {
       expect(refused[0]).toMatchObject({ error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
     });
 
+    it('does not count a retried send against the limit', async () => {
+      const member = await joinedMember(forum, groupId, code);
+      const socket = await joined(member);
+      const perWindow = chat.config.chat.messagesPerWindow;
+      const clientMsgId = randomUUID();
+      const first = await emit(socket, 'chat:send', { groupId, body: 'Did my message go through?', clientMsgId });
+      expect(first).toMatchObject({ ok: true });
+      for (let i = 0; i < 3; i++) expect(await emit(socket, 'chat:send', { groupId, body: 'Did my message go through?', clientMsgId })).toEqual(first);
+      // The retries took nothing from the window: the rest of it is still there for new messages.
+      const acks = await Promise.all(Array.from({ length: perWindow - 1 }, (_, i) => send(socket, `new ${i}`)));
+      expect(acks.filter((a) => a.ok)).toHaveLength(perWindow - 1);
+      expect(await send(socket, 'one too many')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    });
+
+    it('answers a retried send in slow mode with the stored message, not RATE_LIMITED', async () => {
+      const group = await createGroup(forum, admin, { mode: 'post' }, { slowModeSeconds: 60 });
+      const groupCode = await referralCode(forum, admin, group);
+      const member = await joinedMember(forum, group, groupCode);
+      const socket = await joined(member, group);
+      const clientMsgId = randomUUID();
+      const first = await emit(socket, 'chat:send', { groupId: group, body: 'Slow and steady', clientMsgId });
+      expect(first).toMatchObject({ ok: true });
+      expect(await emit(socket, 'chat:send', { groupId: group, body: 'Slow and steady', clientMsgId })).toEqual(first);
+      expect(await send(socket, 'a new one', group)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    });
+
     it('applies the group slow mode to members but not to supporters', async () => {
       const group = await createGroup(forum, admin, { mode: 'post' }, { slowModeSeconds: 60 });
       const groupCode = await referralCode(forum, admin, group);
@@ -352,6 +379,18 @@ describe('group chat', () => {
       expect(await send(memberSocket, 'two', group)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
       expect(await send(supporterSocket, 'one', group)).toMatchObject({ ok: true });
       expect(await send(supporterSocket, 'two', group)).toMatchObject({ ok: true });
+    });
+
+    it('applies a change of slow mode to chat within SLOW_MODE_CACHE_MS', async () => {
+      const group = await createGroup(forum, admin, { mode: 'post' });
+      const groupCode = await referralCode(forum, admin, group);
+      const member = await joinedMember(forum, group, groupCode);
+      const socket = await joined(member, group);
+      expect(await send(socket, 'before slow mode', group)).toMatchObject({ ok: true });
+      await request(forum.url).patch(`/groups/${group}`).set(bearer(admin)).send({ slowModeSeconds: 60 }).expect(200);
+      await sleep(SLOW_MODE_CACHE_MS + 200);
+      expect(await send(socket, 'first under slow mode', group)).toMatchObject({ ok: true });
+      expect(await send(socket, 'second under slow mode', group)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     });
 
     it('shows typing to the rest of the room, not to the typist, and only once joined', async () => {

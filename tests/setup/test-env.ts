@@ -12,5 +12,7 @@ export function testEnv(): Record<string, string> {
     REDIS_PREFIX: process.env.KINDRED_TEST_REDIS_PREFIX ?? `kindred-test-${db}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOGIN_FAILURES_PER_ADDRESS: '1000',
+    // Chat must deliver on the worker's event: a room re-read every few seconds would hide a broken event path.
+    CHAT_DELIVERY_SWEEP_SECONDS: '3600',
   };
 }

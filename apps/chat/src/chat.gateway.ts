@@ -1,9 +1,10 @@
-import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { ChatPosition, ChatService } from '@kindred/chat';
+import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
-import { DomainError } from '@kindred/http';
+import { DomainError, toDomainError } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
 import { parseGroup, parseJoin, parseSend, Parsed } from './chat-payloads';
 import { handshakeToken } from './kindred-io.adapter';
@@ -27,9 +28,6 @@ interface RoomStream {
   running: boolean;
   again: boolean;
 }
-
-/** Events are at-most-once: each room is also read this often, so a lost nudge delays a message by at most this. */
-const DELIVERY_SWEEP_MS = 3_000;
 
 /** Typing indicators are a courtesy: at most one per socket and group in this interval reaches the room. */
 const TYPING_INTERVAL_MS = 2_000;
@@ -59,6 +57,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     private readonly events: EventBus,
     private readonly identity: IdentityService,
     private readonly chat: ChatService,
+    @Inject(APP_CONFIG) private readonly config: KindredConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -87,7 +86,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     });
     this.sweep = setInterval(() => {
       for (const groupId of this.streams.keys()) void this.deliver(groupId);
-    }, DELIVERY_SWEEP_MS);
+    }, this.config.chat.deliverySweepSeconds * 1000);
     this.sweep.unref();
     await this.events.subscribe('message.removed', ({ id, groupId }) => {
       this.server.local.to(groupRoom(groupId)).emit('chat:removed', { id, groupId });
@@ -221,8 +220,13 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
         this.logger.debug({ code: error.code, userId: (socket.data.user as AuthUser | undefined)?.id }, 'socket event refused');
         return fail(error.code, error.detail, error.extra);
       }
-      this.logger.error({ err: (error as Error).message }, 'socket event failed');
-      return fail('INTERNAL', 'Something went wrong on our side. Please try again.');
+      // The same reading as HTTP's: a database or Redis that cannot serve right now (pool exhausted,
+      // connection lost, too many clients) is SERVICE_UNAVAILABLE, worth retrying; anything else is INTERNAL.
+      const answer = toDomainError(error);
+      this.logger.error({ err: (error as Error).message, code: answer.code }, 'socket event failed');
+      return answer.code === 'SERVICE_UNAVAILABLE'
+        ? fail(answer.code, 'Kindred is very busy right now and did not take that. Please try again in a few seconds.', { retryAfterSeconds: 5 })
+        : fail('INTERNAL', 'Something went wrong on our side. Please try again.');
     }
   }
 

@@ -26,6 +26,17 @@ if slow > 0 then redis.call('SET', KEYS[2], '1', 'PX', slow) end
 return {1, 0}
 `;
 
+/**
+ * Undoes one allowed take: KEYS[1] the window counter (never below 0), KEYS[2] the slow-mode
+ * marker, removed when ARGV[1] is 1 (the take that set it is the one being given back).
+ */
+const GIVE_BACK = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+if ARGV[1] == '1' then redis.call('DEL', KEYS[2]) end
+return 1
+`;
+
 export interface RateDecision {
   allowed: boolean;
   retryAfterMs: number;
@@ -58,6 +69,25 @@ export class ChatRateLimiter {
       // Without Redis the socket layer is down too; screening still stands between a flood and the room.
       this.logger.warn({ err: (error as Error).message }, 'chat rate limit not checked (Redis unavailable)');
       return { allowed: true, retryAfterMs: 0 };
+    }
+  }
+
+  /**
+   * For a send that turned out to be a retry of a stored message: it is not a new message, so it
+   * must not count. The slow-mode marker goes too, since the take that set it was this one (a
+   * take refused by slow mode never reaches here).
+   */
+  async giveBack(userId: string, groupId: string, slowModeSeconds: number): Promise<void> {
+    try {
+      await this.redis.client.eval(
+        GIVE_BACK,
+        2,
+        this.redis.key('chat', 'rate', userId),
+        this.redis.key('chat', 'slow', groupId, userId),
+        slowModeSeconds > 0 ? 1 : 0,
+      );
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'chat rate limit not given back (Redis unavailable)');
     }
   }
 }

@@ -27,6 +27,13 @@ export interface ChatPosition {
 
 type MessageRow = { id: string; group_id: string; author_id: string | null; body: string; created_at: Date; client_msg_id: string | null };
 
+/**
+ * A group's slow mode is read at most this often per chat instance: an admin's change to it
+ * reaches chat sends within this time (there is no event for group settings).
+ */
+export const SLOW_MODE_CACHE_MS = 5_000;
+const SLOW_MODE_CACHE_MAX = 10_000;
+
 /** Where a person stands in a group, for the chat service to keep their rooms right. */
 export interface ChatStanding {
   participant: boolean;
@@ -40,6 +47,7 @@ export interface ChatStanding {
 @Injectable()
 export class ChatService {
   private readonly logger = new Logger(ChatService.name);
+  private readonly slowModes = new Map<string, { seconds: number; at: number }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -59,8 +67,15 @@ export class ChatService {
     return this.participation.assertParticipant(user, groupId);
   }
 
+  /**
+   * Round trips on the way to the ack: the participation check (with the group's slow mode, when
+   * not cached), the rate limit, then the message and its outbox row in one transaction. A retried send (same
+   * clientMsgId) is recognised by the insert's ON CONFLICT rather than by reading first, since
+   * nearly every send is new; only a refused or conflicting send looks the earlier one up.
+   */
   async send(user: AuthUser, input: SendInput): Promise<SendAccepted> {
-    const participant = await this.authorise(user, input.groupId);
+    // The slow mode is only used once the participant check has passed; asked at the same time to save a round trip.
+    const [participant, groupSlowMode] = await Promise.all([this.authorise(user, input.groupId), this.slowModeSeconds(input.groupId)]);
     if (participant.mutedUntil && participant.mutedUntil.getTime() > Date.now()) {
       throw new DomainError('MUTED', `You are muted in this group until ${participant.mutedUntil.toISOString()}. You can still read.`, {
         until: participant.mutedUntil.toISOString(),
@@ -73,13 +88,13 @@ export class ChatService {
         limit: this.config.chat.maxMessageLength,
       });
     }
-    // A retry of a send whose ack was lost: same message, no second copy, no second count.
-    const existing = await this.byClientMsgId(user.id, input.clientMsgId);
-    if (existing) return { id: existing, status: 'screening' };
 
-    const slowMode = participant.role === 'member' ? ((await this.groups.getSettings(input.groupId))?.slowModeSeconds ?? 0) : 0;
+    const slowMode = participant.role === 'member' ? groupSlowMode : 0;
     const rate = await this.limiter.take(user.id, input.groupId, slowMode);
     if (!rate.allowed) {
+      // A retry of a send whose ack was lost (slow mode refuses it): same message, no second copy.
+      const existing = await this.byClientMsgId(user.id, input.clientMsgId);
+      if (existing) return { id: existing, status: 'screening' };
       throw DomainError.rateLimited(
         rate.retryAfterMs / 1000,
         `You are sending messages too quickly: please wait ${Math.max(1, Math.ceil(rate.retryAfterMs / 1000))} seconds.`,
@@ -101,7 +116,8 @@ export class ChatService {
       return { id, outboxId };
     });
     if (!staged) {
-      // Lost a race with a concurrent retry of the same send.
+      // A retry of a message already stored: the same message, and the limit it was just counted against is given back.
+      await this.limiter.giveBack(user.id, input.groupId, slowMode);
       const id = await this.byClientMsgId(user.id, input.clientMsgId);
       if (!id) throw DomainError.conflict('That message could not be stored; please send it again.');
       return { id, status: 'screening' };
@@ -183,6 +199,17 @@ export class ChatService {
   /** The groups whose review alerts this user should receive. */
   async supportedGroupIds(user: AuthUser): Promise<string[]> {
     return (await this.memberships.membershipsOf(user.id)).filter((m) => m.role === 'supporter').map((m) => m.groupId);
+  }
+
+  /** The group's slow mode in seconds (0 when off), cached for SLOW_MODE_CACHE_MS. */
+  private async slowModeSeconds(groupId: string): Promise<number> {
+    const now = Date.now();
+    const cached = this.slowModes.get(groupId);
+    if (cached && now - cached.at < SLOW_MODE_CACHE_MS) return cached.seconds;
+    const seconds = (await this.groups.getSettings(groupId))?.slowModeSeconds ?? 0;
+    if (this.slowModes.size >= SLOW_MODE_CACHE_MAX) this.slowModes.clear();
+    this.slowModes.set(groupId, { seconds, at: now });
+    return seconds;
   }
 
   private async byClientMsgId(authorId: string, clientMsgId: string): Promise<string | null> {

@@ -20,6 +20,8 @@ export interface KindredConfig {
     maxMessageLength: number;
     messagesPerWindow: number;
     rateWindowSeconds: number;
+    /** Events are at-most-once: each room is also read this often, so a lost nudge delays a message by at most this. */
+    deliverySweepSeconds: number;
   };
   screening: {
     /** An item still in `screening` this long after it was written is enqueued again. */
@@ -139,6 +141,7 @@ export function loadConfig(env: Env = process.env): KindredConfig {
       maxMessageLength: r.int('CHAT_MAX_MESSAGE_LENGTH', 2000, 1, 20000),
       messagesPerWindow: r.int('CHAT_MESSAGES_PER_WINDOW', 10, 1, 1000),
       rateWindowSeconds: r.int('CHAT_RATE_WINDOW_SECONDS', 10, 1, 3600),
+      deliverySweepSeconds: r.int('CHAT_DELIVERY_SWEEP_SECONDS', 3, 1, 3600),
     },
     screening: {
       sweepAfterSeconds: r.int('SCREENING_SWEEP_AFTER_SECONDS', 5, 1, 3600),
