@@ -32,6 +32,47 @@ describe('the web app', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
   }
 
+  /** The directory shows groups a page at a time: asks for more until the group's link is there. */
+  async function openGroupFromDirectory(page: Page, name: string) {
+    const link = page.getByRole('link', { name, exact: true });
+    await page.getByRole('heading', { level: 1, name: 'Groups' }).waitFor();
+    await page.locator('.cards li').first().waitFor();
+    while (!(await link.isVisible())) {
+      // The click returns before the next page arrives: wait for it, or the last page's button is gone for good.
+      const before = await page.locator('.cards li h2').count();
+      await page.getByRole('button', { name: 'Show more groups' }).click();
+      await page.waitForFunction(`document.querySelectorAll('.cards li h2').length > ${before}`);
+    }
+    await link.click();
+  }
+
+  it('lists every group in the directory, a page at a time, and nothing twice', async () => {
+    const first = await request(stack.forum.url).get('/groups?limit=100').expect(200);
+    for (let i = first.body.items.length; i < 25; i += 1) await groupWith(stack.forum, admin, { mode: 'post' });
+    const all: string[] = [];
+    for (let cursor: string | null = null, more = true; more;) {
+      const answer: request.Response = await request(stack.forum.url)
+        .get(`/groups?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+        .expect(200);
+      all.push(...answer.body.items.map((g: { name: string }) => g.name));
+      cursor = answer.body.nextCursor;
+      more = Boolean(cursor);
+    }
+    const { context, page } = await person();
+    await page.goto(url('/'));
+    await page.locator('.cards li').first().waitFor();
+    const firstPage = await page.locator('.cards li h2').count();
+    expect(firstPage).toBeLessThan(all.length);
+    while (await page.getByRole('button', { name: 'Show more groups' }).isVisible()) {
+      const before = await page.locator('.cards li h2').count();
+      await page.getByRole('button', { name: 'Show more groups' }).click();
+      await page.waitForFunction(`document.querySelectorAll('.cards li h2').length > ${before}`);
+    }
+    expect(await page.locator('.cards li h2').allTextContents()).toEqual(all);
+    await visited(page, 'group directory, every page');
+    await context.close();
+  });
+
   it('"Need help now?" shows the bundled crisis contacts even when the API cannot be reached', async () => {
     const { context, page } = await person();
     await page.goto(url('/'));
@@ -102,7 +143,7 @@ describe('the web app', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByText(`Signed in as ${me.displayName}`).waitFor();
 
-    await page.getByRole('link', { name: group.name }).click();
+    await openGroupFromDirectory(page, group.name);
     await page.getByRole('heading', { level: 1, name: group.name }).waitFor();
     await visited(page, 'group directory entry');
     await openHelp(page, 'need help now', 'need-help-now');

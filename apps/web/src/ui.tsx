@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { ApiError } from './api';
+import { api, ApiError } from './api';
 
 /** One polite and one assertive live region for the whole app, so announcements never pile up. */
 const AnnounceContext = createContext<(message: string, urgent?: boolean) => void>(() => undefined);
@@ -217,4 +217,81 @@ export function Countdown({ dueAt }: { dueAt: string }) {
   const minutes = Math.round(Math.abs(ms) / 60_000);
   const span = minutes >= 90 ? `${Math.round(minutes / 60)} h` : `${minutes} min`;
   return <span className={ms < 0 ? 'countdown overdue' : 'countdown'}>{ms < 0 ? `overdue by ${span}` : `due in ${span}`}</span>;
+}
+
+/** A list the API gives a page at a time (`{ items, nextCursor }`): the first page at once, the next ones when the reader asks. */
+export interface PagedList<T> {
+  data: T[] | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+  hasMore: boolean;
+  loadingMore: boolean;
+  moreError: unknown;
+  more: () => Promise<void>;
+}
+
+function pageOf<T>(page: unknown): { items: T[]; nextCursor: string | null } {
+  if (Array.isArray(page)) return { items: page as T[], nextCursor: null };
+  const p = page as { items?: T[]; nextCursor?: string | null } | null;
+  return { items: Array.isArray(p?.items) ? p.items : [], nextCursor: p?.nextCursor ?? null };
+}
+
+/** `path` null means there is nothing to load (not allowed, not signed in): an empty list. */
+export function usePagedList<T>(path: string | null, deps: unknown[] = []): PagedList<T> {
+  const get = (at: string) => api<unknown>('GET', at);
+  const [pages, setPages] = useState<{ items: T[]; next: string | null }>({ items: [], next: null });
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>();
+  // Each first load starts a new list: an answer to an older load (or its "more") must not land in it.
+  const generation = useRef(0);
+  const first = useLoad(async () => {
+    const mine = ++generation.current;
+    const page = path ? pageOf<T>(await get(path)) : { items: [], nextCursor: null };
+    if (mine !== generation.current) return true;
+    setPages({ items: page.items, next: page.nextCursor });
+    setMoreError(undefined);
+    setLoadingMore(false);
+    return true;
+  }, [path, ...deps]);
+  const more = async () => {
+    if (!path || !pages.next || loadingMore) return;
+    const mine = generation.current;
+    setLoadingMore(true);
+    try {
+      const page = pageOf<T>(await get(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(pages.next)}`));
+      if (mine !== generation.current) return;
+      setPages((p) => ({ items: [...p.items, ...page.items], next: page.nextCursor }));
+      setMoreError(undefined);
+    } catch (e) {
+      if (mine === generation.current) setMoreError(e);
+    } finally {
+      if (mine === generation.current) setLoadingMore(false);
+    }
+  };
+  return {
+    data: first.data ? pages.items : undefined,
+    error: first.error,
+    loading: first.loading,
+    reload: first.reload,
+    hasMore: pages.next !== null,
+    loadingMore,
+    moreError,
+    more,
+  };
+}
+
+/** "Show more …" under a paged list, while there is more; nothing otherwise. */
+export function MoreButton({ list, what }: { list: PagedList<unknown>; what: string }) {
+  if (!list.hasMore) return null;
+  return (
+    <>
+      <ErrorMessage error={list.moreError} />
+      <p>
+        <button type="button" className="secondary" onClick={() => void list.more()} disabled={list.loadingMore}>
+          {list.loadingMore ? 'Loading…' : `Show more ${what}`}
+        </button>
+      </p>
+    </>
+  );
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, formatDateTime, formatTime, items, type Agreement, type Notice, type Post, type Topic } from '../api';
 import { Link, useRouter } from '../router';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Loading, PageTitle, Select, useAnnounce, useLoad } from '../ui';
+import { ErrorMessage, Field, Loading, MoreButton, PageTitle, Select, useAnnounce, useLoad, usePagedList } from '../ui';
 import { ResourceList } from './resources';
 
 const REACTIONS: Array<[string, string]> = [
@@ -315,7 +315,7 @@ function PostView({
 export function Thread({ topicId, onGroup }: { topicId: string; onGroup: (groupId: string) => void }) {
   const topic = useLoad(() => api<Topic>('GET', `/topics/${topicId}`), [topicId]);
   const groupId = topic.data?.groupId;
-  const posts = useLoad(async () => items<Post>(await api('GET', `/topics/${topicId}/posts?limit=100`)), [topicId]);
+  const posts = usePagedList<Post>(`/topics/${topicId}/posts?limit=100`);
   const agreement = useLoad(async () => (groupId ? api<Agreement>('GET', `/groups/${groupId}/agreement`) : undefined), [groupId]);
   const [reply, setReply] = useState('');
   const [replyTo, setReplyTo] = useState<Post>();
@@ -378,6 +378,7 @@ export function Thread({ topicId, onGroup }: { topicId: string; onGroup: (groupI
               }}
             />
           ))}
+          <MoreButton list={posts} what="posts" />
         </section>
       ) : null}
       {sent

@@ -1,13 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, formatTime, items, type Agreement, type Group, type TopicSummary } from '../api';
+import { api, ApiError, formatTime, type Agreement, type Group, type TopicSummary } from '../api';
 import { Link, useRouter } from '../router';
 import { membershipOf, useSession } from '../session';
 import { useAgreementRedirect } from './forum';
-import { ErrorMessage, Field, Loading, PageTitle, Status, useLoad } from '../ui';
+import { ErrorMessage, Field, Loading, MoreButton, PageTitle, Status, useLoad, usePagedList } from '../ui';
 
 export function Directory() {
   const { me } = useSession();
-  const groups = useLoad(async () => items<Group>(await api('GET', '/groups')), []);
+  const groups = usePagedList<Group>('/groups');
   return (
     <>
       <PageTitle>Groups</PageTitle>
@@ -36,6 +36,7 @@ export function Directory() {
           );
         })}
       </ul>
+      <MoreButton list={groups} what="groups" />
     </>
   );
 }
@@ -50,7 +51,7 @@ export function GroupHome({ groupId }: { groupId: string }) {
   const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
   const membership = membershipOf(me, groupId);
   const canRead = Boolean(membership || me?.isAdmin);
-  const topics = useLoad(async () => (canRead ? items<TopicSummary>(await api('GET', `/groups/${groupId}/topics`)) : []), [groupId, canRead]);
+  const topics = usePagedList<TopicSummary>(canRead ? `/groups/${groupId}/topics` : null);
   const [shown, setShown] = useState<Set<string>>(new Set());
 
   useAgreementRedirect(topics.error, groupId);
@@ -123,6 +124,7 @@ export function GroupHome({ groupId }: { groupId: string }) {
               );
             })}
           </ul>
+          <MoreButton list={topics} what="topics" />
         </section>
       ) : null}
     </>

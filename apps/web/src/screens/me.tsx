@@ -3,7 +3,7 @@ import { api, ApiError, formatDateTime, isMissing, items, type Notice } from '..
 import { closeChatSocket } from '../chat-socket';
 import { Link, useRouter } from '../router';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Loading, PageTitle, Status, useLoad } from '../ui';
+import { ErrorMessage, Field, Loading, MoreButton, PageTitle, Status, useLoad, usePagedList } from '../ui';
 import { ResourceList } from './resources';
 
 const KIND_NAMES: Record<Notice['kind'], string> = {
@@ -66,7 +66,7 @@ function AppealForm({ notice }: { notice: Notice }) {
 
 export function Notices() {
   const { me } = useSession();
-  const notices = useLoad(async () => (me ? items<Notice>(await api('GET', '/me/notices')) : []), [me?.id]);
+  const notices = usePagedList<Notice>(me ? '/me/notices' : null);
   return (
     <>
       <PageTitle>Your notices</PageTitle>
@@ -86,6 +86,7 @@ export function Notices() {
           </li>
         ))}
       </ul>
+      <MoreButton list={notices} what="notices" />
     </>
   );
 }

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, formatTime, isMissing, items, type Agreement, type Application, type Group, type ReviewItem } from '../api';
+import { api, ApiError, formatTime, isMissing, type Agreement, type Application, type Group, type ReviewItem } from '../api';
 import { chatSocket } from '../chat-socket';
 import { isSupporterOf, useSession } from '../session';
-import { Countdown, ErrorMessage, Field, Loading, NotYetAvailable, PageTitle, Select, Status, useAnnounce, useLoad } from '../ui';
+import { Countdown, ErrorMessage, Field, Loading, MoreButton, NotYetAvailable, PageTitle, Select, Status, useAnnounce, useLoad, usePagedList } from '../ui';
 
 const REASON_NAMES: Record<string, string> = {
   rule: 'Watched word',
@@ -111,7 +111,7 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const announce = useAnnounce();
   const allowed = isSupporterOf(me, groupId);
-  const queue = useLoad(async () => (allowed ? items<ReviewItem>(await api('GET', `/groups/${groupId}/review-items?status=open`)) : []), [groupId, allowed]);
+  const queue = usePagedList<ReviewItem>(allowed ? `/groups/${groupId}/review-items?status=open` : null);
   const agreement = useLoad(() => api<Agreement>('GET', `/groups/${groupId}/agreement`), [groupId]);
   const [message, setMessage] = useState('');
   const [claimError, setClaimError] = useState<unknown>();
@@ -197,6 +197,7 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
           </li>
         ))}
       </ol>
+      <MoreButton list={queue} what="review items" />
     </>
   );
 }
@@ -205,10 +206,7 @@ export function Applications({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const allowed = isSupporterOf(me, groupId);
   const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
-  const list = useLoad(
-    async () => (allowed ? items<Application & { mismatches?: string[] }>(await api('GET', `/groups/${groupId}/applications?status=pending`)) : []),
-    [groupId, allowed],
-  );
+  const list = usePagedList<Application & { mismatches?: string[] }>(allowed ? `/groups/${groupId}/applications?status=pending&limit=100` : null);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState('');
@@ -273,6 +271,7 @@ export function Applications({ groupId }: { groupId: string }) {
           );
         })}
       </ol>
+      <MoreButton list={list} what="applications" />
     </>
   );
 }
