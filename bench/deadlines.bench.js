@@ -1,7 +1,8 @@
 // `deadlines`: how late review deadlines are acted on. Open review items falling due across a
-// window are inserted; the real worker's repeatable `deadlines.tick` must mark each overdue (and
-// alert its supporters). Lateness is overdue_notified_at − due_at. The baseline is a BullMQ delayed
-// job per deadline, its lateness processedOn − due.
+// window are inserted straight into SQL, as any writer could; the real worker must mark each overdue
+// (and alert its supporters): its deadline timer, woken by the table's NOTIFY, or failing that the
+// repeatable `deadlines.tick`. Lateness is overdue_notified_at − due_at. The baseline is a BullMQ
+// delayed job per deadline, its lateness processedOn − due.
 const fs = require('node:fs');
 const path = require('node:path');
 const { Queue } = require('bullmq');

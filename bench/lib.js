@@ -85,8 +85,11 @@ class Proc {
   constructor(name, script, env = {}, args = []) {
     this.name = name;
     this.output = [];
+    // BENCH_CPU_PROFILE=forum,moderation-worker writes a V8 CPU profile of those processes to BENCH_CPU_PROFILE_DIR (default ./profiles) when they stop.
+    const profiled = (process.env.BENCH_CPU_PROFILE ?? '').split(',').includes(name);
+    const nodeArgs = profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR ?? path.join(ROOT, 'profiles')}`] : [];
     const command = HAS_TASKSET && SERVER_CORE ? 'taskset' : process.execPath;
-    const argv = HAS_TASKSET && SERVER_CORE ? ['-c', SERVER_CORE, process.execPath, script, ...args] : [script, ...args];
+    const argv = HAS_TASKSET && SERVER_CORE ? ['-c', SERVER_CORE, process.execPath, ...nodeArgs, script, ...args] : [...nodeArgs, script, ...args];
     this.child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.lines = [];
     const keep = (chunk) => {

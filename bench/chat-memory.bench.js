@@ -1,0 +1,136 @@
+// `chat-memory`: resident memory (VmRSS) of the chat service and the moderation worker with 500
+// sockets connected and in a room, and then along 100k messages through the full path
+// (chat:send → PostgreSQL + outbox → BullMQ → screening → events → chat → room), sampled at each
+// quarter, so the report can say whether growth is bounded. The 500 sockets stay connected for the
+// whole run but leave the room before the messages, which go to a few receivers: 100k messages
+// into 500 sockets would be 50M deliveries, and the question here is what the pipeline keeps.
+// There is no baseline process: the "baseline" column is the RSS before the messages.
+const { randomUUID } = require('node:crypto');
+const lib = require('./lib');
+const { community } = require('./community');
+const { seedReceivers, room, chatStack } = require('./chat-fanout.bench');
+
+const SIZES = {
+  small: { sockets: 500, senders: 8, receivers: 4, messages: 10_000 },
+  full: { sockets: 500, senders: 8, receivers: 4, messages: 100_000 },
+};
+/** Messages a sender may have sent and not yet seen delivered: keeps the queue short, so what grows is what the processes keep. */
+const IN_FLIGHT_PER_SENDER = 25;
+const STALL_MS = 60_000;
+
+async function run({ size = 'small', log = () => {} } = {}) {
+  const { sockets: socketCount, senders: senderCount, receivers: receiverCount, messages } = SIZES[size] ?? SIZES.small;
+  await lib.prepareDatabase();
+  await lib.clearRedis();
+
+  const { forum, chat, worker, forumUrl, chatUrl, healthy } = await chatStack();
+  const client = lib.db();
+  await client.connect();
+  const open = [];
+  try {
+    await healthy();
+    const made = await community(forumUrl, senderCount);
+    const idle = await seedReceivers(client, made.groupId, socketCount);
+    const readers = await seedReceivers(client, made.groupId, receiverCount);
+    const idleSockets = await room(chatUrl, idle, made.groupId);
+    open.push(...idleSockets);
+    const senders = await room(chatUrl, made.members, made.groupId);
+    const receivers = await room(chatUrl, readers, made.groupId);
+    open.push(...senders, ...receivers);
+    await lib.sleep(2000);
+    const samples = [{ at: 0, chat: chat.rss(), worker: worker.rss() }];
+    log(`  ${socketCount} sockets in the room: chat ${samples[0].chat} MB, worker ${samples[0].worker} MB`);
+    await Promise.all(idleSockets.map((s) => s.timeout(20_000).emitWithAck('chat:leave', { groupId: made.groupId })));
+
+    // Every receiver must get every message; the slowest receiver's count paces the senders.
+    const seen = receivers.map(() => 0);
+    const ours = new Set();
+    receivers.forEach((socket, r) =>
+      socket.on('chat:message', (m) => {
+        if (ours.has(m.clientMsgId)) seen[r] += 1;
+      }),
+    );
+    const delivered = () => Math.min(...seen);
+    const random = lib.prng(11);
+    const quarter = messages / 4;
+    let sent = 0;
+    let nextSample = quarter;
+    let progressAt = Date.now();
+    let lastDelivered = 0;
+    const started = Date.now();
+    const cpu0 = chat.cpu() + worker.cpu();
+    const sampler = setInterval(() => {
+      const d = delivered();
+      if (d !== lastDelivered) {
+        lastDelivered = d;
+        progressAt = Date.now();
+      }
+      while (d >= nextSample && nextSample <= messages) {
+        samples.push({ at: nextSample, chat: chat.rss(), worker: worker.rss() });
+        log(
+          `  ${nextSample} messages delivered: chat ${samples.at(-1).chat} MB, worker ${samples.at(-1).worker} MB (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+        );
+        nextSample += quarter;
+      }
+    }, 50);
+    try {
+      await Promise.all(
+        senders.map(async (socket) => {
+          while (sent < messages) {
+            if (sent - delivered() >= IN_FLIGHT_PER_SENDER * senderCount) {
+              if (Date.now() - progressAt > STALL_MS) throw new Error(`no delivery for ${STALL_MS} ms at ${delivered()} of ${messages}`);
+              await lib.sleep(5);
+              continue;
+            }
+            sent += 1;
+            const clientMsgId = randomUUID();
+            ours.add(clientMsgId);
+            const ack = await socket.timeout(20_000).emitWithAck('chat:send', { groupId: made.groupId, body: lib.ordinaryText(random, 160), clientMsgId });
+            if (!ack.ok) throw new Error(`send refused: ${JSON.stringify(ack.error)}`);
+          }
+        }),
+      );
+      while (delivered() < messages) {
+        if (Date.now() - progressAt > STALL_MS) throw new Error(`no delivery for ${STALL_MS} ms at ${delivered()} of ${messages}`);
+        await lib.sleep(50);
+      }
+      await lib.sleep(100);
+    } finally {
+      clearInterval(sampler);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const cpuMs = lib.cpuMsPer(chat.cpu() + worker.cpu() - cpu0, messages);
+    const first = samples[0];
+    const last = samples.at(-1);
+    const half = samples.find((s) => s.at >= messages / 2) ?? last;
+    const along = (key) => samples.map((s) => `${s.at === 0 ? 'start' : `${s.at / 1000}k`} ${s[key]}`).join(', ');
+    const shape =
+      `${socketCount} idle sockets connected throughout; ${messages / 1000}k messages from ${senderCount} senders to ${receiverCount} receivers ` +
+      `(at most ${IN_FLIGHT_PER_SENDER * senderCount} in flight) in ${Math.round(seconds)} s (${Math.round(messages / seconds)} msgs/s)` +
+      (size === 'small' ? ` — small size: ${messages / 1000}k, not the issue's 100k` : '') +
+      '; one sample, no repeats';
+    const rssRow = (name, key, proc) =>
+      lib.row({
+        name,
+        ours: last[key],
+        baseline: first[key],
+        unit: 'MB RSS',
+        target: null,
+        higherIsBetter: false,
+        notes: `ours = after ${messages / 1000}k messages, baseline = at ${socketCount} sockets before them; along the way (MB): ${along(key)}; second half grew ${last[key] - half[key]} MB, first half ${half[key] - first[key]} MB; ${shape}`,
+        rss: { [`${proc} at ${socketCount} sockets`]: first[key], [`${proc} after ${messages / 1000}k messages`]: last[key] },
+      });
+    const rows = [rssRow('chat-memory chat', 'chat', 'chat'), rssRow('chat-memory worker', 'worker', 'moderation-worker')];
+    rows[0].oursCpuPerUnit = lib.round(cpuMs);
+    return rows;
+  } catch (error) {
+    error.message += `\n--- chat output:\n${chat.tail().slice(-1500)}\n--- worker output:\n${worker.tail().slice(-1500)}`;
+    throw error;
+  } finally {
+    for (const socket of open) socket.close();
+    await Promise.all([forum.stop(), chat.stop(), worker.stop()]);
+    await client.end();
+  }
+}
+
+module.exports = { run };
