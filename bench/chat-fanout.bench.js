@@ -197,7 +197,8 @@ async function pacedQueue({ queue, proc, rate, seconds, timeoutMs = 60_000 }) {
  * The three Kindred processes a chat benchmark runs (forum for set-up, chat, the worker), on free
  * ports. The per-user limit is raised so a benchmark measures the pipeline, not the flood guard.
  */
-async function chatStack() {
+/** `inspect` opens the inspector of chat and the worker, for `heapAfterGc()`. */
+async function chatStack({ inspect = false } = {}) {
   const [forumPort, chatPort, workerPort] = await Promise.all([lib.freePort(), lib.freePort(), lib.freePort()]);
   const forumUrl = `http://127.0.0.1:${forumPort}`;
   const chatUrl = `http://127.0.0.1:${chatPort}`;
@@ -210,8 +211,8 @@ async function chatStack() {
     SCREENING_CONCURRENCY: String(SCREENING_CONCURRENCY),
   });
   const forum = new lib.Proc('forum', lib.ENTRY.forum, env);
-  const chat = new lib.Proc('chat', lib.ENTRY.chat, env);
-  const worker = new lib.Proc('moderation-worker', lib.ENTRY.worker, env);
+  const chat = new lib.Proc('chat', lib.ENTRY.chat, env, [], { inspect });
+  const worker = new lib.Proc('moderation-worker', lib.ENTRY.worker, env, [], { inspect });
   const healthy = () => Promise.all([forum.healthy(forumUrl), chat.healthy(chatUrl), worker.healthy(`http://127.0.0.1:${workerPort}`)]);
   return { env, forum, chat, worker, forumUrl, chatUrl, healthy };
 }

@@ -1,10 +1,13 @@
-// `chat-memory`: resident memory (VmRSS) of the chat service and the moderation worker with 500
-// sockets connected and in a room, and then along 100k messages through the full path
-// (chat:send → PostgreSQL + outbox → BullMQ → screening → events → chat → room), sampled at each
-// quarter, so the report can say whether growth is bounded. The 500 sockets stay connected for the
-// whole run but leave the room before the messages, which go to a few receivers: 100k messages
-// into 500 sockets would be 50M deliveries, and the question here is what the pipeline keeps.
-// There is no baseline process: the "baseline" column is the RSS before the messages.
+// `chat-memory`: memory of the chat service and the moderation worker with 500 sockets connected
+// and in a room, and then along 100k messages through the full path (chat:send → PostgreSQL +
+// outbox → BullMQ → screening → events → chat → room), sampled at each eighth, so the report can
+// say whether growth is bounded. Each sample reads resident memory (VmRSS) and then, through the
+// inspector, the live heap right after a full garbage collection: RSS keeps pages V8 and the
+// allocator hold for reuse, so only the heap after GC tells a leak from a high-water mark.
+// The 500 sockets stay connected for the whole run but leave the room before the messages, which
+// go to a few receivers: 100k messages into 500 sockets would be 50M deliveries, and the question
+// here is what the pipeline keeps. There is no baseline process: the "baseline" column is the
+// reading before the messages.
 const { randomUUID } = require('node:crypto');
 const lib = require('./lib');
 const { community } = require('./community');
@@ -23,7 +26,7 @@ async function run({ size = 'small', log = () => {} } = {}) {
   await lib.prepareDatabase();
   await lib.clearRedis();
 
-  const { forum, chat, worker, forumUrl, chatUrl, healthy } = await chatStack();
+  const { forum, chat, worker, forumUrl, chatUrl, healthy } = await chatStack({ inspect: true });
   const client = lib.db();
   await client.connect();
   const open = [];
@@ -38,8 +41,16 @@ async function run({ size = 'small', log = () => {} } = {}) {
     const receivers = await room(chatUrl, readers, made.groupId);
     open.push(...senders, ...receivers);
     await lib.sleep(2000);
-    const samples = [{ at: 0, chat: chat.rss(), worker: worker.rss() }];
-    log(`  ${socketCount} sockets in the room: chat ${samples[0].chat} MB, worker ${samples[0].worker} MB`);
+    /** RSS first (what the process holds now), then the heap after a full GC. */
+    const sample = async (at) => {
+      const rss = { chat: chat.rss(), worker: worker.rss() };
+      const [chatHeap, workerHeap] = await Promise.all([chat.heapAfterGc(), worker.heapAfterGc()]);
+      return { at, ...rss, chatHeap: chatHeap.heap, workerHeap: workerHeap.heap, chatExternal: chatHeap.external, workerExternal: workerHeap.external };
+    };
+    const describeSample = (s) =>
+      `chat ${s.chat} MB RSS, heap ${s.chatHeap} MB after GC; worker ${s.worker} MB RSS, heap ${s.workerHeap} MB after GC`;
+    const samples = [await sample(0)];
+    log(`  ${socketCount} sockets in the room: ${describeSample(samples[0])}`);
     await Promise.all(idleSockets.map((s) => s.timeout(20_000).emitWithAck('chat:leave', { groupId: made.groupId })));
 
     // Every receiver must get every message; the slowest receiver's count paces the senders.
@@ -52,9 +63,10 @@ async function run({ size = 'small', log = () => {} } = {}) {
     );
     const delivered = () => Math.min(...seen);
     const random = lib.prng(11);
-    const quarter = messages / 4;
+    const step = messages / 8;
     let sent = 0;
-    let nextSample = quarter;
+    let nextSample = step;
+    let sampling = null;
     let progressAt = Date.now();
     let lastDelivered = 0;
     const started = Date.now();
@@ -65,13 +77,17 @@ async function run({ size = 'small', log = () => {} } = {}) {
         lastDelivered = d;
         progressAt = Date.now();
       }
-      while (d >= nextSample && nextSample <= messages) {
-        samples.push({ at: nextSample, chat: chat.rss(), worker: worker.rss() });
-        log(
-          `  ${nextSample} messages delivered: chat ${samples.at(-1).chat} MB, worker ${samples.at(-1).worker} MB (${((Date.now() - started) / 1000).toFixed(0)} s)`,
-        );
-        nextSample += quarter;
-      }
+      if (sampling || d < nextSample || nextSample > messages) return;
+      const at = nextSample;
+      nextSample += step;
+      sampling = sample(at)
+        .then((s) => {
+          samples.push(s);
+          log(`  ${at} messages delivered (${((Date.now() - started) / 1000).toFixed(0)} s): ${describeSample(s)}`);
+          // A full GC pauses the process: that is not a stall.
+          progressAt = Date.now();
+        })
+        .finally(() => (sampling = null));
     }, 50);
     try {
       await Promise.all(
@@ -95,8 +111,10 @@ async function run({ size = 'small', log = () => {} } = {}) {
         await lib.sleep(50);
       }
       await lib.sleep(100);
+      while (sampling || samples.at(-1).at < messages) await (sampling ?? lib.sleep(50));
     } finally {
       clearInterval(sampler);
+      await sampling;
     }
     const seconds = (Date.now() - started) / 1000;
     const cpuMs = lib.cpuMsPer(chat.cpu() + worker.cpu() - cpu0, messages);
@@ -109,18 +127,24 @@ async function run({ size = 'small', log = () => {} } = {}) {
       `(at most ${IN_FLIGHT_PER_SENDER * senderCount} in flight) in ${Math.round(seconds)} s (${Math.round(messages / seconds)} msgs/s)` +
       (size === 'small' ? ` — small size: ${messages / 1000}k, not the issue's 100k` : '') +
       '; one sample, no repeats';
-    const rssRow = (name, key, proc) =>
+    const grew = (key) => `first half grew ${lib.round(half[key] - first[key], 1)} MB, second half ${lib.round(last[key] - half[key], 1)} MB`;
+    const memoryRow = (name, key, proc, unit, what, also = '') =>
       lib.row({
         name,
         ours: last[key],
         baseline: first[key],
-        unit: 'MB RSS',
+        unit,
         target: null,
         higherIsBetter: false,
-        notes: `ours = after ${messages / 1000}k messages, baseline = at ${socketCount} sockets before them; along the way (MB): ${along(key)}; second half grew ${last[key] - half[key]} MB, first half ${half[key] - first[key]} MB; ${shape}`,
-        rss: { [`${proc} at ${socketCount} sockets`]: first[key], [`${proc} after ${messages / 1000}k messages`]: last[key] },
+        notes: `ours = after ${messages / 1000}k messages, baseline = at ${socketCount} sockets before them; ${what} along the way (MB): ${along(key)}; ${grew(key)}${also}; ${shape}`,
+        rss: unit === 'MB RSS' ? { [`${proc} at ${socketCount} sockets`]: first[key], [`${proc} after ${messages / 1000}k messages`]: last[key] } : undefined,
       });
-    const rows = [rssRow('chat-memory chat', 'chat', 'chat'), rssRow('chat-memory worker', 'worker', 'moderation-worker')];
+    const rows = [
+      memoryRow('chat-memory chat', 'chat', 'chat', 'MB RSS', 'RSS'),
+      memoryRow('chat-memory chat heap', 'chatHeap', 'chat', 'MB heap after GC', 'heap after a full GC', `; buffers outside the heap (MB): ${along('chatExternal')}`),
+      memoryRow('chat-memory worker', 'worker', 'moderation-worker', 'MB RSS', 'RSS'),
+      memoryRow('chat-memory worker heap', 'workerHeap', 'moderation-worker', 'MB heap after GC', 'heap after a full GC', `; buffers outside the heap (MB): ${along('workerExternal')}`),
+    ];
     rows[0].oursCpuPerUnit = lib.round(cpuMs);
     return rows;
   } catch (error) {

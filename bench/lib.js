@@ -6,6 +6,7 @@ const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
 const { Client } = require('pg');
+const WebSocket = require('ws');
 
 const ROOT = path.resolve(__dirname, '..');
 const ENTRY = {
@@ -82,12 +83,14 @@ const running = new Set();
 
 /** A Node process under test, pinned to the server core, its output kept for error messages. */
 class Proc {
-  constructor(name, script, env = {}, args = []) {
+  /** `options.inspect` opens the V8 inspector on a free loopback port, so `heapAfterGc()` can be asked. */
+  constructor(name, script, env = {}, args = [], options = {}) {
     this.name = name;
     this.output = [];
     // BENCH_CPU_PROFILE=forum,moderation-worker writes a V8 CPU profile of those processes to BENCH_CPU_PROFILE_DIR (default ./profiles) when they stop.
     const profiled = (process.env.BENCH_CPU_PROFILE ?? '').split(',').includes(name);
     const nodeArgs = profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR ?? path.join(ROOT, 'profiles')}`] : [];
+    if (options.inspect) nodeArgs.push('--inspect=127.0.0.1:0');
     const command = HAS_TASKSET && SERVER_CORE ? 'taskset' : process.execPath;
     const argv = HAS_TASKSET && SERVER_CORE ? ['-c', SERVER_CORE, process.execPath, ...nodeArgs, script, ...args] : [...nodeArgs, script, ...args];
     this.child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -122,6 +125,47 @@ class Proc {
 
   tail() {
     return this.output.join('').slice(-3000);
+  }
+
+  /**
+   * The process's memory right after a full garbage collection, in MB: `heap` is live JavaScript
+   * objects, `external` what they hold outside the heap (buffers), `rss` the whole process.
+   * RSS alone cannot show boundedness: V8 and the allocator keep freed pages for reuse. Needs
+   * `{ inspect: true }`; asks through the inspector protocol (HeapProfiler.collectGarbage).
+   */
+  async heapAfterGc() {
+    const line = await this.waitFor(/Debugger listening on ws:\/\//, 10_000);
+    const socket = new WebSocket(line.slice(line.indexOf('ws://')).trim());
+    const pending = new Map();
+    let lastId = 0;
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      const settle = pending.get(message.id);
+      if (!settle) return;
+      pending.delete(message.id);
+      settle(message);
+    });
+    const call = (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        const id = (lastId += 1);
+        pending.set(id, (m) => (m.error ? reject(new Error(`${this.name}: ${method}: ${m.error.message}`)) : resolve(m.result)));
+        socket.send(JSON.stringify({ id, method, params }));
+      });
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    try {
+      // Twice: objects freed by the first collection's finalizers go in the second.
+      await call('HeapProfiler.collectGarbage');
+      await call('HeapProfiler.collectGarbage');
+      const { result } = await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true });
+      const usage = JSON.parse(result.value);
+      const mb = (bytes) => round(bytes / 1048576, 1);
+      return { heap: mb(usage.heapUsed), external: mb(usage.external), rss: mb(usage.rss) };
+    } finally {
+      socket.close();
+    }
   }
 
   /** Resolves with the first output line matching `pattern`. */
