@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { Batcher } from '@kindred/database';
 import { GroupSettings, GroupsService, isCovered } from '@kindred/groups';
 import type { ScreenJob } from '@kindred/queues';
 import { NoticesService, NoticeView } from '@kindred/notifications';
@@ -14,7 +15,6 @@ import { combineVerdicts, ScreeningOutcome } from '../screening/combine';
 import { isTrustedAuthor, modeVerdicts } from '../screening/moderation-mode';
 import { screenText } from '../screening/screen';
 import type { SubjectType } from '../review/review.types';
-import { Batcher } from './batcher';
 import { ScreeningSource, ScreeningSources, ScreeningSubject, VerdictToApply } from './screening-source';
 
 interface GroupContext {
