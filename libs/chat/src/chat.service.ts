@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -69,7 +70,7 @@ export class ChatService {
 
   /**
    * Round trips on the way to the ack: the participation check (with the group's slow mode, when
-   * not cached), the rate limit, then the message and its outbox row in one transaction. A retried send (same
+   * not cached), the rate limit, then the message and its outbox row in one statement. A retried send (same
    * clientMsgId) is recognised by the insert's ON CONFLICT rather than by reading first, since
    * nearly every send is new; only a refused or conflicting send looks the earlier one up.
    */
@@ -101,20 +102,24 @@ export class ChatService {
       );
     }
 
-    const staged = await this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        `INSERT INTO messages (group_id, author_id, body, status, revision, client_msg_id, created_at)
-         VALUES ($1, $2, $3, 'screening', 1, $4, clock_timestamp())
-         ON CONFLICT (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
-         RETURNING id`,
-        [input.groupId, user.id, body, input.clientMsgId],
-      )) as Array<{ id: string }>;
-      const id = rows[0]?.id;
-      if (!id) return null;
-      const job = { subject: 'message' as const, id, revision: 1 };
-      const outboxId = await this.outbox.stage(manager, 'screening', 'screen', job, screeningJobId(job));
-      return { id, outboxId };
-    });
+    // The message and its screening job in one statement; a retry (same clientMsgId) writes neither.
+    const id = randomUUID();
+    const job = { subject: 'message' as const, id, revision: 1 };
+    const outboxId = await this.outbox.stageWith(
+      this.dataSource,
+      {
+        sql: `INSERT INTO messages (id, group_id, author_id, body, status, revision, client_msg_id, created_at)
+              VALUES ($1, $2, $3, $4, 'screening', 1, $5, clock_timestamp())
+              ON CONFLICT (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+              RETURNING id`,
+        params: [id, input.groupId, user.id, body, input.clientMsgId],
+      },
+      'screening',
+      'screen',
+      job,
+      screeningJobId(job),
+    );
+    const staged = outboxId ? { id, outboxId } : null;
     if (!staged) {
       // A retry of a message already stored: the same message, and the limit it was just counted against is given back.
       await this.limiter.giveBack(user.id, input.groupId, slowMode);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -236,8 +237,13 @@ export class ForumService {
         throw DomainError.validation([{ field: 'replyToPostId', message: 'replyToPostId must be a post in this topic' }]);
       }
     }
-    const { accepted, outboxId } = await this.dataSource.transaction(async (manager) => {
-      const post = await this.insertPost(manager, {
+    // The reply and its screening job in one statement (no transaction needed around it).
+    const id = randomUUID();
+    const job = { subject: 'post' as const, id, revision: 1 };
+    const outboxId = await this.outbox.stageWith(
+      this.dataSource,
+      postInsert({
+        id,
         topicId,
         groupId: topic.groupId,
         authorId: user.id,
@@ -245,12 +251,15 @@ export class ForumService {
         isOpening: false,
         replyToPostId: input.replyToPostId ?? null,
         createdAt: new Date(),
-      });
-      const outboxId = await this.stageScreening(manager, post.id, 1);
-      return { accepted: { id: post.id, topicId, status: 'screening' as const }, outboxId };
-    });
+      }),
+      'screening',
+      'screen',
+      job,
+      screeningJobId(job),
+    );
+    if (!outboxId) throw new Error(`reply ${id} was not stored`);
     this.dispatch(outboxId);
-    return accepted;
+    return { id, topicId, status: 'screening' };
   }
 
   async listTopics(user: AuthUser, groupId: string, query: PageQuery): Promise<Page<TopicListItem>> {
@@ -481,15 +490,9 @@ export class ForumService {
     }
   }
 
-  private async insertPost(
-    manager: EntityManager,
-    input: { topicId: string; groupId: string; authorId: string; body: string; isOpening: boolean; replyToPostId: string | null; createdAt: Date },
-  ): Promise<{ id: string }> {
-    const [row] = (await manager.query(
-      `INSERT INTO posts (topic_id, group_id, author_id, body, status, revision, is_opening, was_published, reply_to_post_id, created_at)
-       VALUES ($1, $2, $3, $4, 'screening', 1, $5, false, $6, $7) RETURNING id`,
-      [input.topicId, input.groupId, input.authorId, normaliseBody(input.body), input.isOpening, input.replyToPostId, input.createdAt],
-    )) as Array<{ id: string }>;
+  private async insertPost(manager: EntityManager, input: Omit<NewPost, 'id'>): Promise<{ id: string }> {
+    const { sql, params } = postInsert({ ...input, id: randomUUID() });
+    const [row] = (await manager.query(sql, params)) as Array<{ id: string }>;
     return row!;
   }
 
@@ -545,6 +548,26 @@ export class ForumService {
   private author(id: string | null, names: Map<string, string>): Author {
     return id ? { id, displayName: names.get(id) ?? FORMER_MEMBER } : { id: null, displayName: FORMER_MEMBER };
   }
+}
+
+interface NewPost {
+  id: string;
+  topicId: string;
+  groupId: string;
+  authorId: string;
+  body: string;
+  isOpening: boolean;
+  replyToPostId: string | null;
+  createdAt: Date;
+}
+
+/** A new post, waiting for screening, as one `INSERT … RETURNING id`. */
+function postInsert(input: NewPost): { sql: string; params: unknown[] } {
+  return {
+    sql: `INSERT INTO posts (id, topic_id, group_id, author_id, body, status, revision, is_opening, was_published, reply_to_post_id, created_at)
+          VALUES ($1, $2, $3, $4, $5, 'screening', 1, $6, false, $7, $8) RETURNING id`,
+    params: [input.id, input.topicId, input.groupId, input.authorId, normaliseBody(input.body), input.isOpening, input.replyToPostId, input.createdAt],
+  };
 }
 
 interface TopicRow {
