@@ -57,6 +57,8 @@ export class PostScreeningSource implements ScreeningSource {
     return peekPosts(this.dataSource.manager, ids);
   }
 
+  readonly publishManyIsOneStatement = true;
+
   publishMany(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
     return publishPosts(manager, items);
   }

@@ -40,6 +40,11 @@ export interface ScreeningSource {
    * published; the others changed meanwhile and are left alone.
    */
   publishMany?(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]>;
+  /**
+   * True when `publishMany` is a single statement, atomic on its own: a batch with nothing else to
+   * write (no edits, whose review items are superseded with it) is then run without BEGIN and COMMIT.
+   */
+  readonly publishManyIsOneStatement?: boolean;
   /** After the verdict committed: tell whoever needs telling (for example, deliver a chat message). */
   afterVerdict?(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Array<{ source: string; detail: string; clauseKey?: string }>): Promise<void>;
   /** Items the author has had published in the group, for first-posts trust, counted up to `atMost` only. */

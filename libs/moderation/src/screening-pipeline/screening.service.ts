@@ -242,15 +242,23 @@ export class ScreeningService {
     let publisher = this.publishers.get(source.type);
     if (!publisher) {
       const publishMany = source.publishMany!.bind(source);
+      const inOrder = (items: PlainPublication[], published: ScreeningSubject[]) => {
+        const byId = new Map(published.map((subject) => [subject.id, subject]));
+        return items.map((item) => byId.get(item.id) ?? null);
+      };
       publisher = new Batcher(
-        (items: PlainPublication[]) =>
-          this.dataSource.transaction(async (manager) => {
-            const published = new Map((await publishMany(manager, items)).map((subject) => [subject.id, subject]));
-            // Only an edit (a later revision) can have an open review item: a first revision still in screening was never held or flagged.
-            const edited = [...published.values()].filter((subject) => subject.revision > 1).map((subject) => subject.id);
+        async (items: PlainPublication[]) => {
+          // Only an edit (a later revision) can have an open review item: a first revision still in screening was never held or flagged.
+          if (source.publishManyIsOneStatement && items.every((item) => item.revision === 1)) {
+            return inOrder(items, await publishMany(this.dataSource.manager, items));
+          }
+          return this.dataSource.transaction(async (manager) => {
+            const published = await publishMany(manager, items);
+            const edited = published.filter((subject) => subject.revision > 1).map((subject) => subject.id);
             await this.reviewItems.supersedeOpenMany(manager, source.type, edited);
-            return items.map((item) => published.get(item.id) ?? null);
-          }),
+            return inOrder(items, published);
+          });
+        },
         { maxBatch: BATCH_SIZE, maxInFlight: 2 },
       );
       this.publishers.set(source.type, publisher);
