@@ -116,6 +116,31 @@ describe('the review queue: claims, decisions, sanctions, appeals, deadlines, me
       await request(forum.url).post(`/review-items/${item.id}/claim`).set(bearer(other)).expect(404);
     });
 
+    it('keeps a claimed item for its claimer: anyone else deciding it, an admin too, gets 409 while the claim lasts; the claimer decides', async () => {
+      const { item, post: held } = await heldItem(member, groupId, supporter);
+      await request(forum.url).post(`/review-items/${item.id}/claim`).set(bearer(supporter)).expect(200);
+      for (const moderator of [second, admin]) {
+        const clash = await decide(moderator, item.id, { action: 'approve' }).expect(409);
+        expect(clash.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(clash.body).toMatchObject({ status: 409, code: 'CONFLICT', title: expect.any(String), detail: expect.stringMatching(/claimed this item/) });
+      }
+      await decide(second, item.id, { action: 'escalate' }).expect(409);
+      expect((await request(forum.url).get(`/posts/${held.id}`).set(bearer(member)).expect(200)).body.status).toBe('held');
+      expect((await itemFor(second, groupId, held.id))!.claimedBy).toBe(supporter.id);
+      await decide(supporter, item.id, { action: 'remove', clauseKey: 'stay-unidentifiable' }).expect(200);
+    });
+
+    it('lets another moderator decide once the claim is more than ten minutes old', async () => {
+      const { item, post: held } = await heldItem(member, groupId, supporter);
+      await request(forum.url).post(`/review-items/${item.id}/claim`).set(bearer(supporter)).expect(200);
+      await decide(second, item.id, { action: 'approve' }).expect(409);
+      // As if the claim had been made eleven minutes ago.
+      await forum.app.get(DataSource).query(`UPDATE review_items SET claimed_at = claimed_at - interval '11 minutes' WHERE id = $1`, [item.id]);
+      expect((await itemFor(second, groupId, held.id))!.claimedBy).toBeNull();
+      await decide(second, item.id, { action: 'approve' }).expect(200);
+      await request(forum.url).get(`/posts/${held.id}`).set(bearer(other)).expect(200);
+    });
+
     it('refuses a removal without a clause of the current agreement (422), and a second decision (409)', async () => {
       const { item, post: held } = await heldItem(member, groupId, supporter);
       const missing = await decide(supporter, item.id, { action: 'remove' }).expect(422);

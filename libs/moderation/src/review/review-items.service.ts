@@ -48,6 +48,11 @@ export interface ReviewItemView {
 /** How long a claim keeps others off an item. */
 export const CLAIM_MS = 10 * 60_000;
 
+/** Who holds the item's claim at `now`, if anyone: a claim lapses CLAIM_MS after it was made. */
+export function claimHolder(item: Pick<ReviewItem, 'claimedBy' | 'claimedAt'>, now = Date.now()): string | null {
+  return item.claimedBy && item.claimedAt && now - item.claimedAt.getTime() < CLAIM_MS ? item.claimedBy : null;
+}
+
 function sameReason(a: ReviewReason, b: ReviewReason): boolean {
   return a.source === b.source && a.detail === b.detail && (a.clauseKey ?? null) === (b.clauseKey ?? null);
 }
@@ -158,7 +163,7 @@ export class ReviewItemsService {
         createdAt: item.createdAt,
         dueAt: item.dueAt,
         overdue: item.status === 'open' && item.dueAt.getTime() <= now,
-        claimedBy: item.claimedAt && now - item.claimedAt.getTime() < CLAIM_MS ? item.claimedBy : null,
+        claimedBy: claimHolder(item, now),
         decidedBy: item.decidedBy,
         decidedAt: item.decidedAt,
         suggestedSanction: item.subjectAuthorId ? suggestSanction(history, clauseKeys) : null,

@@ -11,7 +11,7 @@ import { ReviewMetrics } from '../metrics/review-metrics';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { EnforcementHistoryEntry } from './enforcement-history.entity';
 import { ReviewItem } from './review-item.entity';
-import { CLAIM_MS, ReviewItemsService, ReviewItemView } from './review-items.service';
+import { CLAIM_MS, claimHolder, ReviewItemsService, ReviewItemView } from './review-items.service';
 import type { SanctionKind } from './stepped-enforcement';
 
 export interface Sanction {
@@ -111,6 +111,13 @@ export class ReviewQueueService {
         .where('r.id = :id', { id: itemId })
         .getOneOrFail();
       if (item.status !== 'open') throw DomainError.conflict('This item has already been decided.');
+      // Checked under the row lock, so a claim made a moment ago cannot slip past.
+      const holder = claimHolder(item);
+      if (holder && holder !== user.id) {
+        throw DomainError.conflict(
+          'Another moderator claimed this item in the last 10 minutes, so it is theirs to decide for now. Try another item, or come back when their claim runs out.',
+        );
+      }
       if (decision.action === 'escalate') return this.escalate(manager, user, item, decision);
       return this.settle(manager, user, item, decision);
     });
