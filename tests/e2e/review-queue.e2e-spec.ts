@@ -402,6 +402,14 @@ describe('the review queue: claims, decisions, sanctions, appeals, deadlines, me
       expect(log.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ actor: null, action: 'review.escalate', subjectId: item.subject.id })]));
     });
 
+    it('ends a supporter’s claim when the item escalates to the admins, so an admin can decide it at once', async () => {
+      const { item } = await heldItem(member, groupId, supporter);
+      await request(forum.url).post(`/review-items/${item.id}/claim`).set(bearer(supporter)).expect(200);
+      await ticks(new Date(Date.parse(item.createdAt) + 2 * MINUTE + 1000));
+      expect((await itemFor(admin, groupId, item.subject.id))!).toMatchObject({ audience: 'admins', claimedBy: null });
+      await decide(admin, item.id, { action: 'approve' }).expect(200);
+    });
+
     it('tells the supporters about a pending application past its deadline, once, and the admins at twice the SLA', async () => {
       const applicant = await registerAndLogin(forum.url);
       const applied = await request(forum.url)
