@@ -62,6 +62,25 @@ describe('the review queue: claims, decisions, sanctions, appeals, deadlines, me
     return (await request(forum.url).get('/me/notices?limit=100').set(bearer(person)).expect(200)).body.items;
   }
 
+  /** The author appeals the removal notice about their post; answers the appeal's review item id. */
+  async function appealRemoval(author: Person, postId: string): Promise<string> {
+    const notice = (await notices(author)).find((n) => n.subjectId === postId && n.kind === 'removal')!;
+    const appealed = await request(forum.url)
+      .post(`/notices/${notice.id}/appeal`)
+      .set(bearer(author))
+      .send({ text: 'That number was made up, as an example.' })
+      .expect(201);
+    return appealed.body.reviewItemId;
+  }
+
+  async function appealOutcome(author: Person, postId: string): Promise<Json | undefined> {
+    return (await notices(author)).find((n) => n.subjectId === postId && n.kind === 'appeal');
+  }
+
+  async function auditLog(groupId: string): Promise<Json[]> {
+    return (await request(forum.url).get(`/groups/${groupId}/audit-log?limit=100`).set(bearer(admin)).expect(200)).body.items;
+  }
+
   /** Pub/sub is asynchronous: waits for the first event about the item, then a little longer for any duplicate. */
   async function overdueEventsFor(itemId: string): Promise<Array<{ kind: string; item: Json; audience: string }>> {
     const matching = () => events.filter((e) => e.kind === 'review:overdue' && e.item.id === itemId);
@@ -114,6 +133,31 @@ describe('the review queue: claims, decisions, sanctions, appeals, deadlines, me
       const outsider = await appointedSupporter(forum, admin, elsewhere, await referralCode(forum, admin, elsewhere));
       await request(forum.url).post(`/review-items/${item.id}/claim`).set(bearer(outsider)).expect(404);
       await request(forum.url).post(`/review-items/${item.id}/claim`).set(bearer(other)).expect(404);
+    });
+
+    it('keeps a claimed item for its claimer: anyone else deciding it, an admin too, gets 409 while the claim lasts; the claimer decides', async () => {
+      const { item, post: held } = await heldItem(member, groupId, supporter);
+      await request(forum.url).post(`/review-items/${item.id}/claim`).set(bearer(supporter)).expect(200);
+      for (const moderator of [second, admin]) {
+        const clash = await decide(moderator, item.id, { action: 'approve' }).expect(409);
+        expect(clash.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(clash.body).toMatchObject({ status: 409, code: 'CONFLICT', title: expect.any(String), detail: expect.stringMatching(/claimed this item/) });
+      }
+      await decide(second, item.id, { action: 'escalate' }).expect(409);
+      expect((await request(forum.url).get(`/posts/${held.id}`).set(bearer(member)).expect(200)).body.status).toBe('held');
+      expect((await itemFor(second, groupId, held.id))!.claimedBy).toBe(supporter.id);
+      await decide(supporter, item.id, { action: 'remove', clauseKey: 'stay-unidentifiable' }).expect(200);
+    });
+
+    it('lets another moderator decide once the claim is more than ten minutes old', async () => {
+      const { item, post: held } = await heldItem(member, groupId, supporter);
+      await request(forum.url).post(`/review-items/${item.id}/claim`).set(bearer(supporter)).expect(200);
+      await decide(second, item.id, { action: 'approve' }).expect(409);
+      // As if the claim had been made eleven minutes ago.
+      await forum.app.get(DataSource).query(`UPDATE review_items SET claimed_at = claimed_at - interval '11 minutes' WHERE id = $1`, [item.id]);
+      expect((await itemFor(second, groupId, held.id))!.claimedBy).toBeNull();
+      await decide(second, item.id, { action: 'approve' }).expect(200);
+      await request(forum.url).get(`/posts/${held.id}`).set(bearer(other)).expect(200);
     });
 
     it('refuses a removal without a clause of the current agreement (422), and a second decision (409)', async () => {
@@ -231,6 +275,137 @@ describe('the review queue: claims, decisions, sanctions, appeals, deadlines, me
       expect(signposting.appealable).toBe(false);
       await request(forum.url).post(`/notices/${signposting.id}/appeal`).set(bearer(other)).send({ text: 'Why?' }).expect(409);
       await request(forum.url).post(`/notices/00000000-0000-4000-8000-000000000000/appeal`).set(bearer(other)).send({ text: 'Why?' }).expect(404);
+    });
+
+    describe('an upheld appeal', () => {
+      const newTopic = (author: Person) =>
+        request(forum.url).post(`/groups/${groupId}/topics`).set(bearer(author)).send({ title: 'Back again', body: 'Thank you for looking again.' });
+
+      it('lifts the mute that came with the appealed removal, writes it to the audit log and tells the member', async () => {
+        const muted = await joinedMember(forum, groupId, code);
+        const { item, post: held } = await heldItem(muted, groupId, supporter);
+        await decide(supporter, item.id, { action: 'remove', clauseKey: 'stay-unidentifiable', sanction: { kind: 'mute', hours: 2 } }).expect(200);
+        expect((await newTopic(muted).expect(403)).body.code).toBe('MUTED');
+
+        const appealItemId = await appealRemoval(muted, held.id);
+        await decide(second, appealItemId, { action: 'approve' }).expect(200);
+
+        await request(forum.url).get(`/posts/${held.id}`).set(bearer(other)).expect(200);
+        const me = await request(forum.url).get('/me').set(bearer(muted)).expect(200);
+        expect(me.body.memberships.find((m: Json) => m.groupId === groupId).mutedUntil).toBeNull();
+        await newTopic(muted).expect(202);
+        expect(await appealOutcome(muted, held.id)).toMatchObject({
+          groupId,
+          appealable: false,
+          message: expect.stringMatching(/appeal was upheld.*mute that came with that decision is lifted/),
+        });
+        const log = (await auditLog(groupId)).filter((e) => e.subjectId === held.id);
+        expect(log).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              actor: second.id,
+              action: 'appeal.upheld',
+              detail: expect.objectContaining({ reviewItemId: appealItemId, originalReviewItemId: item.id }),
+            }),
+            expect.objectContaining({
+              actor: second.id,
+              action: 'sanction.lifted',
+              detail: { kind: 'mute', reviewItemId: item.id, appealReviewItemId: appealItemId, subjectAuthorId: muted.id },
+            }),
+          ]),
+        );
+      });
+
+      it('lifts the ban that came with the appealed removal: the member is back in the group', async () => {
+        const banned = await joinedMember(forum, groupId, code);
+        const { item, post: held } = await heldItem(banned, groupId, supporter);
+        await decide(supporter, item.id, { action: 'remove', clauseKey: 'stay-unidentifiable', sanction: { kind: 'ban' } }).expect(200);
+        expect((await request(forum.url).get(`/groups/${groupId}/topics`).set(bearer(banned)).expect(403)).body.code).toBe('BANNED');
+
+        const appealItemId = await appealRemoval(banned, held.id);
+        await decide(second, appealItemId, { action: 'approve' }).expect(200);
+
+        await request(forum.url).get(`/groups/${groupId}/topics`).set(bearer(banned)).expect(200);
+        const me = await request(forum.url).get('/me').set(bearer(banned)).expect(200);
+        expect(me.body.memberships).toEqual(expect.arrayContaining([expect.objectContaining({ groupId, role: 'member', mutedUntil: null })]));
+        await newTopic(banned).expect(202);
+        expect((await appealOutcome(banned, held.id))!.message).toMatch(/appeal was upheld.*ban that came with that decision is lifted/);
+        expect((await auditLog(groupId)).filter((e) => e.subjectId === held.id && e.action === 'sanction.lifted')).toEqual([
+          expect.objectContaining({ actor: second.id, detail: expect.objectContaining({ kind: 'ban', reviewItemId: item.id }) }),
+        ]);
+      });
+
+      it('takes the removal and its warning off the member’s record, so the next step is no sanction again', async () => {
+        const warned = await joinedMember(forum, groupId, code);
+        const { item, post: held } = await heldItem(warned, groupId, supporter);
+        await decide(supporter, item.id, { action: 'remove', clauseKey: 'stay-unidentifiable', sanction: { kind: 'warn' } }).expect(200);
+
+        const appealItemId = await appealRemoval(warned, held.id);
+        await decide(second, appealItemId, { action: 'approve' }).expect(200);
+
+        const next = await heldItem(warned, groupId, supporter);
+        expect(next.item).toMatchObject({ authorHistory: [], suggestedSanction: null });
+        expect((await appealOutcome(warned, held.id))!.message).toMatch(/warning that came with that decision no longer counts/);
+        await decide(supporter, next.item.id, { action: 'approve' }).expect(200);
+      });
+
+      it('leaves a later mute in force: only the appealed decision is undone', async () => {
+        const author = await joinedMember(forum, groupId, code);
+        const [first, later] = [await heldItem(author, groupId, supporter), await heldItem(author, groupId, supporter)];
+        await decide(supporter, first.item.id, { action: 'remove', clauseKey: 'stay-unidentifiable', sanction: { kind: 'mute', hours: 1 } }).expect(200);
+        await decide(supporter, later.item.id, { action: 'remove', clauseKey: 'stay-unidentifiable', sanction: { kind: 'mute', hours: 3 } }).expect(200);
+
+        const appealItemId = await appealRemoval(author, first.post.id);
+        const upheld = await decide(second, appealItemId, { action: 'approve' }).expect(200);
+
+        // The later removal and its mute are all that is left on the record.
+        expect(upheld.body.authorHistory).toEqual([{ clauseKey: 'stay-unidentifiable', count: 1, lastSanction: 'mute' }]);
+        const refused = await newTopic(author).expect(403);
+        expect(refused.body.code).toBe('MUTED');
+        expect(Date.parse(refused.body.until)).toBeGreaterThan(Date.now() + 170 * MINUTE);
+        expect((await appealOutcome(author, first.post.id))!.message).toMatch(/appeal was upheld.*still keeps you muted/);
+        expect((await auditLog(groupId)).filter((e) => e.subjectId === first.post.id && e.action === 'sanction.lifted')).toEqual([]);
+      });
+
+      it('leaves the member banned while another ban on their record stands', async () => {
+        const author = await joinedMember(forum, groupId, code);
+        const [first, later] = [await heldItem(author, groupId, supporter), await heldItem(author, groupId, supporter)];
+        await decide(supporter, first.item.id, { action: 'remove', clauseKey: 'stay-unidentifiable', sanction: { kind: 'ban' } }).expect(200);
+        await decide(supporter, later.item.id, { action: 'remove', clauseKey: 'stay-unidentifiable', sanction: { kind: 'ban' } }).expect(200);
+
+        const appealItemId = await appealRemoval(author, first.post.id);
+        await decide(second, appealItemId, { action: 'approve' }).expect(200);
+
+        expect((await request(forum.url).get(`/groups/${groupId}/topics`).set(bearer(author)).expect(403)).body.code).toBe('BANNED');
+        expect((await appealOutcome(author, first.post.id))!.message).toMatch(/appeal was upheld.*still keeps you banned/);
+        expect((await auditLog(groupId)).filter((e) => e.subjectId === first.post.id && e.action === 'sanction.lifted')).toEqual([]);
+      });
+    });
+
+    it('tells the member when an appeal is not upheld, and leaves the removal and its mute as they were', async () => {
+      const author = await joinedMember(forum, groupId, code);
+      const { item, post: held } = await heldItem(author, groupId, supporter);
+      await decide(supporter, item.id, { action: 'remove', clauseKey: 'stay-unidentifiable', sanction: { kind: 'mute', hours: 2 } }).expect(200);
+
+      const appealItemId = await appealRemoval(author, held.id);
+      await decide(second, appealItemId, { action: 'remove', clauseKey: 'stay-unidentifiable' }).expect(200);
+
+      expect((await request(forum.url).get(`/posts/${held.id}`).set(bearer(author)).expect(200)).body.status).toBe('removed');
+      const refused = await request(forum.url).post(`/groups/${groupId}/topics`).set(bearer(author)).send({ title: 'Hello', body: 'Hello again.' }).expect(403);
+      expect(refused.body.code).toBe('MUTED');
+      expect(await appealOutcome(author, held.id)).toMatchObject({
+        groupId,
+        clauseKey: 'stay-unidentifiable',
+        appealable: false,
+        message: expect.stringMatching(/appeal was not upheld/),
+      });
+      const log = (await auditLog(groupId)).filter((e) => e.subjectId === held.id);
+      expect(log).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ actor: second.id, action: 'appeal.refused', detail: expect.objectContaining({ originalReviewItemId: item.id }) }),
+        ]),
+      );
+      expect(log.some((e) => e.action === 'sanction.lifted')).toBe(false);
     });
 
     it('hides a post at two reports, with one open item for it', async () => {
@@ -375,6 +550,14 @@ describe('the review queue: claims, decisions, sanctions, appeals, deadlines, me
       expect((await alerts(supporter)).filter((a) => a.subjectId === item.id)).toEqual([expect.objectContaining({ kind: 'overdue' })]);
       const log = await request(forum.url).get(`/groups/${groupId}/audit-log`).set(bearer(admin)).expect(200);
       expect(log.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ actor: null, action: 'review.escalate', subjectId: item.subject.id })]));
+    });
+
+    it('ends a supporter’s claim when the item escalates to the admins, so an admin can decide it at once', async () => {
+      const { item } = await heldItem(member, groupId, supporter);
+      await request(forum.url).post(`/review-items/${item.id}/claim`).set(bearer(supporter)).expect(200);
+      await ticks(new Date(Date.parse(item.createdAt) + 2 * MINUTE + 1000));
+      expect((await itemFor(admin, groupId, item.subject.id))!).toMatchObject({ audience: 'admins', claimedBy: null });
+      await decide(admin, item.id, { action: 'approve' }).expect(200);
     });
 
     it('tells the supporters about a pending application past its deadline, once, and the admins at twice the SLA', async () => {

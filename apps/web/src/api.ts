@@ -214,7 +214,7 @@ export interface Post {
 }
 export interface Notice {
   id: string;
-  kind: 'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application';
+  kind: 'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application' | 'appeal';
   groupId: string | null;
   subjectId: string | null;
   clauseKey: string | null;

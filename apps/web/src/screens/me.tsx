@@ -14,6 +14,7 @@ const KIND_NAMES: Record<Notice['kind'], string> = {
   ban: 'You are banned from a group',
   signposting: 'Support you can reach now',
   application: 'About your application',
+  appeal: 'About your appeal',
 };
 
 function SignInFirst() {

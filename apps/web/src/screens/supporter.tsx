@@ -54,11 +54,16 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
     setError(undefined);
     try {
       await api('POST', `/review-items/${item.id}/decision`, body);
+      const appeal = item.kind === 'appeal';
       onDone(
         action === 'approve'
-          ? 'Approved. It is now published.'
+          ? appeal
+            ? 'Appeal upheld. It is published, any sanction that came with the decision is lifted, and the member has been told.'
+            : 'Approved. It is now published.'
           : action === 'remove'
-            ? 'Removed. The author has been told which clause.'
+            ? appeal
+              ? 'Appeal not upheld. The decision stands, and the member has been told.'
+              : 'Removed. The author has been told which clause.'
             : 'Escalated to the admins.',
       );
     } catch (e) {

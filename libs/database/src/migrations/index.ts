@@ -4,6 +4,7 @@ import { ForumAndModeration1763700002000 } from './1763700002000-forum-and-moder
 import { ReviewQueue1763700003000 } from './1763700003000-review-queue';
 import { Chat1763700004000 } from './1763700004000-chat';
 import { DeadlineWakeUps1763700005000 } from './1763700005000-deadline-wake-ups';
+import { AppealNotices1763700006000 } from './1763700006000-appeal-notices';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ReviewQueue1763700003000,
   Chat1763700004000,
   DeadlineWakeUps1763700005000,
+  AppealNotices1763700006000,
 ];

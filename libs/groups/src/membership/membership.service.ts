@@ -166,6 +166,30 @@ export class MembershipService {
     await this.changed(userId, groupId);
   }
 
+  /**
+   * Ends the mute given until `until`, in the caller's transaction, unless it has run out or a later
+   * mute replaced it. True when it ended; the caller publishes the change after commit.
+   */
+  async liftMute(manager: EntityManager, userId: string, groupId: string, until: Date): Promise<boolean> {
+    const [rows] = (await manager.query(
+      `UPDATE memberships SET muted_until = NULL WHERE user_id = $1 AND group_id = $2 AND muted_until = $3 AND muted_until > now() RETURNING user_id`,
+      [userId, groupId, until],
+    )) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  /**
+   * Lets a banned person back into the group as a member, in the caller's transaction. True when
+   * they were banned; the caller publishes the change after commit.
+   */
+  async liftBan(manager: EntityManager, userId: string, groupId: string): Promise<boolean> {
+    const [rows] = (await manager.query(
+      `UPDATE memberships SET status = 'active' WHERE user_id = $1 AND group_id = $2 AND status = 'banned' RETURNING user_id`,
+      [userId, groupId],
+    )) as [unknown[], number];
+    return rows.length > 0;
+  }
+
   /** Tells the chat service (and anyone else) to look at this person's standing again. */
   async changed(userId: string, groupId: string): Promise<void> {
     await this.events.publish('membership.changed', { userId, groupId });

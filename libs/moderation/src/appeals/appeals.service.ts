@@ -50,7 +50,9 @@ export class AppealsService {
     if (!subject) throw DomainError.conflict('What this notice was about no longer exists, so there is nothing to appeal.');
     const settings = await this.groups.getSettings(groupId);
     if (!settings) throw DomainError.notFound('That notice');
-    const originalDecidedBy = notice.kind === 'removal' ? await this.originalDecider(subject.type, subject.id) : null;
+    const appealed = notice.kind === 'removal' ? await this.reviewItems.lastRemoval(subject.type, subject.id) : null;
+    const originalDecidedBy = appealed?.decidedBy ?? null;
+    const originalReviewItemId = appealed?.id ?? null;
     const supporters = new Set(await this.groups.supporterIds(groupId));
     const authorId = subject.author?.id ?? user.id;
     const now = new Date();
@@ -71,7 +73,7 @@ export class AppealsService {
         // As with reports, a supporter's own appeal is for the admins to weigh.
         audience: supporters.has(authorId) ? 'admins' : 'supporters',
         dueAt: dueAt(now, settings.moderation.reviewSlaMinutes),
-        appeal: { noticeId, text, originalDecidedBy },
+        appeal: { noticeId, text, originalDecidedBy, originalReviewItemId },
       });
       await manager.update(Appeal, { id: appealId }, { reviewItemId: opened.item.id });
       await this.audit.record(manager, {
@@ -80,7 +82,7 @@ export class AppealsService {
         groupId,
         subjectType: subject.type,
         subjectId: subject.id,
-        detail: { reviewItemId: opened.item.id, noticeId, clauseKey: notice.clause_key, originalDecidedBy },
+        detail: { reviewItemId: opened.item.id, noticeId, clauseKey: notice.clause_key, originalDecidedBy, originalReviewItemId },
       });
       return { receipt: { id: appealId, noticeId, reviewItemId: opened.item.id, status: 'open' as const }, opened };
     });
@@ -105,15 +107,5 @@ export class AppealsService {
       if (view) return { ...view, revision: reviewed?.subjectRevision ?? 1 };
     }
     return null;
-  }
-
-  private async originalDecider(subjectType: SubjectType, subjectId: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT decided_by FROM review_items
-        WHERE subject_type = $1 AND subject_id = $2 AND status = 'decided' AND decision->>'action' = 'remove'
-        ORDER BY decided_at DESC LIMIT 1`,
-      [subjectType, subjectId],
-    )) as Array<{ decided_by: string | null }>;
-    return rows[0]?.decided_by ?? null;
   }
 }

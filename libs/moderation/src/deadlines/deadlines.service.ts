@@ -140,10 +140,12 @@ export class DeadlinesService {
   private async escalateItems(now: Date, recipients: Recipients): Promise<number> {
     const escalated: ReviewItem[] = [];
     await this.dataSource.transaction(async (manager) => {
+      // The item passes to the admins, so a supporter's claim on it ends, as when a supporter escalates.
       const items = await this.claim(
         manager,
         `UPDATE review_items
             SET escalated_at = $1, audience = 'admins', overdue_notified_at = coalesce(overdue_notified_at, $1),
+                claimed_by = NULL, claimed_at = NULL,
                 reasons = reasons || jsonb_build_array(jsonb_build_object('source', 'escalation', 'detail', 'Not decided within twice its deadline'))
           WHERE id IN (SELECT id FROM review_items
                         WHERE status = 'open' AND escalated_at IS NULL AND review_escalates_at(created_at, due_at) <= $1

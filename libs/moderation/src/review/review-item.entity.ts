@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { AppealInfo, ReviewReason } from './review.types';
+import type { AppealInfo, DecisionRecord, ReviewReason } from './review.types';
 
 @Entity('review_items')
 export class ReviewItem {
@@ -61,7 +61,7 @@ export class ReviewItem {
   decidedAt: Date | null;
 
   @Column('jsonb', { nullable: true })
-  decision: Record<string, unknown> | null;
+  decision: DecisionRecord | null;
 
   /** For an appeal item: which notice was appealed, what the member said, and who decided the original. */
   @Column('jsonb', { nullable: true })

@@ -48,6 +48,11 @@ export interface ReviewItemView {
 /** How long a claim keeps others off an item. */
 export const CLAIM_MS = 10 * 60_000;
 
+/** Who holds the item's claim at `now`, if anyone: a claim lapses CLAIM_MS after it was made. */
+export function claimHolder(item: Pick<ReviewItem, 'claimedBy' | 'claimedAt'>, now = Date.now()): string | null {
+  return item.claimedBy && item.claimedAt && now - item.claimedAt.getTime() < CLAIM_MS ? item.claimedBy : null;
+}
+
 function sameReason(a: ReviewReason, b: ReviewReason): boolean {
   return a.source === b.source && a.detail === b.detail && (a.clauseKey ?? null) === (b.clauseKey ?? null);
 }
@@ -129,6 +134,24 @@ export class ReviewItemsService {
     );
   }
 
+  /**
+   * The latest removal a moderator decided on this content, leaving out refused appeals (also
+   * recorded as removals): the decision an appeal against its removal notice contests.
+   */
+  async lastRemoval(
+    subjectType: SubjectType,
+    subjectId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ id: string; decidedBy: string | null } | null> {
+    const rows = (await manager.query(
+      `SELECT id, decided_by FROM review_items
+        WHERE subject_type = $1 AND subject_id = $2 AND status = 'decided' AND kind <> 'appeal' AND decision->>'action' = 'remove'
+        ORDER BY decided_at DESC LIMIT 1`,
+      [subjectType, subjectId],
+    )) as Array<{ id: string; decided_by: string | null }>;
+    return rows[0] ? { id: rows[0].id, decidedBy: rows[0].decided_by } : null;
+  }
+
   async openDueAt(subjectType: SubjectType, subjectId: string): Promise<Date | null> {
     const row = await this.dataSource.getRepository(ReviewItem).findOne({ where: { subjectType, subjectId, status: 'open' } });
     return row?.dueAt ?? null;
@@ -158,7 +181,7 @@ export class ReviewItemsService {
         createdAt: item.createdAt,
         dueAt: item.dueAt,
         overdue: item.status === 'open' && item.dueAt.getTime() <= now,
-        claimedBy: item.claimedAt && now - item.claimedAt.getTime() < CLAIM_MS ? item.claimedBy : null,
+        claimedBy: claimHolder(item, now),
         decidedBy: item.decidedBy,
         decidedAt: item.decidedAt,
         suggestedSanction: item.subjectAuthorId ? suggestSanction(history, clauseKeys) : null,

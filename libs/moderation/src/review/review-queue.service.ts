@@ -6,12 +6,14 @@ import { AuditLogService } from '@kindred/audit';
 import { GroupsService, MembershipService, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
-import { NoticesService, NoticeView } from '@kindred/notifications';
+import { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
+import { Appeal } from '../appeals/appeal.entity';
 import { ReviewMetrics } from '../metrics/review-metrics';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { EnforcementHistoryEntry } from './enforcement-history.entity';
 import { ReviewItem } from './review-item.entity';
-import { CLAIM_MS, ReviewItemsService, ReviewItemView } from './review-items.service';
+import { CLAIM_MS, claimHolder, ReviewItemsService, ReviewItemView } from './review-items.service';
+import type { DecisionRecord } from './review.types';
 import type { SanctionKind } from './stepped-enforcement';
 
 export interface Sanction {
@@ -33,6 +35,18 @@ interface Committed {
   notices: NoticeView[];
   contentStatus: 'published' | 'removed' | null;
   sanction: { kind: SanctionKind; until: Date | null } | null;
+  /** A member whose mute or ban an upheld appeal lifted inside the transaction. */
+  standingChanged: string | null;
+}
+
+/** What an upheld appeal undid of the decision it contests. */
+interface Overturned {
+  /** Whom the appealed decision was about; null when screening made it, or their account is gone. */
+  memberId: string | null;
+  /** The sanction that came with the appealed decision, and whether the appeal lifted it. */
+  sanction: { kind: SanctionKind; lifted: boolean } | null;
+  /** Set when a separate decision still keeps the member muted or banned. */
+  stillInForce: { kind: 'mute'; until: Date } | { kind: 'ban' } | null;
 }
 
 const HOUR_MS = 3600_000;
@@ -111,8 +125,15 @@ export class ReviewQueueService {
         .where('r.id = :id', { id: itemId })
         .getOneOrFail();
       if (item.status !== 'open') throw DomainError.conflict('This item has already been decided.');
+      // Checked under the row lock, so a claim made a moment ago cannot slip past.
+      const holder = claimHolder(item);
+      if (holder && holder !== user.id) {
+        throw DomainError.conflict(
+          'Another moderator claimed this item in the last 10 minutes, so it is theirs to decide for now. Try another item, or come back when their claim runs out.',
+        );
+      }
       if (decision.action === 'escalate') return this.escalate(manager, user, item, decision);
-      return this.settle(manager, user, item, decision);
+      return this.settle(manager, user, item, { ...decision, action: decision.action });
     });
 
     // The sanction follows the commit: mute and ban publish membership.changed, which must not announce a rolled-back decision.
@@ -121,6 +142,7 @@ export class ReviewQueueService {
       if (sanction.kind === 'mute' && sanction.until) await this.memberships.mute(item.subjectAuthorId, item.groupId, sanction.until);
       if (sanction.kind === 'ban') await this.memberships.ban(item.subjectAuthorId, item.groupId);
     }
+    if (committed.standingChanged) await this.memberships.changed(committed.standingChanged, item.groupId);
     for (const notice of committed.notices) await this.notices.announce(notice);
     await this.items.announce(item, 'review:updated');
     if (item.status === 'decided' && item.decidedAt) this.metrics.observeDecision((item.decidedAt.getTime() - item.createdAt.getTime()) / 1000);
@@ -171,11 +193,17 @@ export class ReviewQueueService {
       subjectId: item.subjectId,
       detail: { reviewItemId: item.id, kind: item.kind, clauseKey: decision.clauseKey ?? null },
     });
-    return { item: { ...item, audience: 'admins', reasons, claimedBy: null, claimedAt: null }, notices: [], contentStatus: null, sanction: null };
+    return {
+      item: { ...item, audience: 'admins', reasons, claimedBy: null, claimedAt: null },
+      notices: [],
+      contentStatus: null,
+      sanction: null,
+      standingChanged: null,
+    };
   }
 
   /** Approve or remove: the content, the item, the member's history, the notices and the audit entry, all in one transaction. */
-  private async settle(manager: EntityManager, user: AuthUser, item: ReviewItem, decision: Decision): Promise<Committed> {
+  private async settle(manager: EntityManager, user: AuthUser, item: ReviewItem, decision: Decision & { action: 'approve' | 'remove' }): Promise<Committed> {
     const now = new Date();
     const isAppeal = item.kind === 'appeal';
     const authorId = item.subjectAuthorId;
@@ -186,7 +214,7 @@ export class ReviewQueueService {
     const sanction = decision.sanction
       ? { kind: decision.sanction.kind, until: decision.sanction.kind === 'mute' ? new Date(now.getTime() + (decision.sanction.hours ?? 0) * HOUR_MS) : null }
       : null;
-    const record = {
+    const record: DecisionRecord = {
       action: decision.action,
       clauseKey: decision.clauseKey ?? null,
       note: decision.note ?? null,
@@ -222,6 +250,16 @@ export class ReviewQueueService {
       if (sanction) notices.push(await this.notices.create(sanctionNotice(authorId, item.groupId, item.subjectId, clauseKey, sanction), manager));
     }
 
+    const appealed = isAppeal ? await this.appealedDecision(manager, item) : null;
+    const overturned = isAppeal && decision.action === 'approve' ? await this.overturn(manager, user, item, appealed, now) : null;
+    if (isAppeal) {
+      // Whoever appealed hears the outcome either way; an upheld appeal also says what it lifted.
+      const appellants = await manager.find(Appeal, { where: { reviewItemId: item.id } });
+      for (const userId of new Set(appellants.map((a) => a.userId))) {
+        notices.push(await this.notices.create(appealOutcomeNotice(userId, item, decision, overturned), manager));
+      }
+    }
+
     await this.audit.record(
       manager,
       {
@@ -236,13 +274,100 @@ export class ReviewQueueService {
           clauseKey: decision.clauseKey ?? null,
           subjectAuthorId: authorId,
           sanction: record.sanction,
-          ...(isAppeal && item.appeal ? { noticeId: item.appeal.noticeId, originalDecidedBy: item.appeal.originalDecidedBy } : {}),
+          ...(isAppeal && item.appeal
+            ? { noticeId: item.appeal.noticeId, originalDecidedBy: item.appeal.originalDecidedBy, originalReviewItemId: appealed?.id ?? null }
+            : {}),
         },
       },
       now,
     );
-    return { item: { ...item, status: 'decided', decidedBy: user.id, decidedAt: now, decision: record }, notices, contentStatus, sanction };
+    return {
+      item: { ...item, status: 'decided', decidedBy: user.id, decidedAt: now, decision: record },
+      notices,
+      contentStatus,
+      sanction,
+      // A warning lives only in the history; a lifted mute or ban changed the membership.
+      standingChanged: overturned?.sanction?.lifted && overturned.sanction.kind !== 'warn' ? overturned.memberId : null,
+    };
   }
+
+  /** The decided review item an appeal contests, if a moderator made that decision. */
+  private async appealedDecision(manager: EntityManager, item: ReviewItem): Promise<ReviewItem | null> {
+    if (!item.appeal) return null;
+    let id = item.appeal.originalReviewItemId;
+    // Appeals opened before the id was recorded find the decision the way they found its decider.
+    if (id === undefined) id = item.appeal.originalDecidedBy ? ((await this.items.lastRemoval(item.subjectType, item.subjectId, manager))?.id ?? null) : null;
+    return id ? manager.findOne(ReviewItem, { where: { id } }) : null;
+  }
+
+  /**
+   * An upheld appeal undoes the appealed decision: its removal and sanction leave the member's
+   * history, so stepped enforcement stops counting them, and its mute or ban is lifted — unless a
+   * later mute has replaced it, or another ban on the member's record still stands.
+   */
+  private async overturn(manager: EntityManager, user: AuthUser, item: ReviewItem, appealed: ReviewItem | null, now: Date): Promise<Overturned> {
+    const memberId = appealed?.subjectAuthorId ?? null;
+    if (!appealed || !memberId) return { memberId, sanction: null, stillInForce: null };
+    const { groupId } = appealed;
+    await manager.delete(EnforcementHistoryEntry, { reviewItemId: appealed.id });
+    const given = appealed.decision?.sanction ?? null;
+    if (!given) return { memberId, sanction: null, stillInForce: null };
+
+    let lifted = given.kind === 'warn';
+    if (given.kind === 'mute' && given.until) lifted = await this.memberships.liftMute(manager, memberId, groupId, new Date(given.until));
+    if (given.kind === 'ban') {
+      const anotherBan = await manager.existsBy(EnforcementHistoryEntry, { groupId, userId: memberId, action: 'ban' });
+      lifted = !anotherBan && (await this.memberships.liftBan(manager, memberId, groupId));
+    }
+    if (lifted) {
+      await this.audit.record(
+        manager,
+        {
+          actorId: user.id,
+          action: 'sanction.lifted',
+          groupId,
+          subjectType: item.subjectType,
+          subjectId: item.subjectId,
+          detail: { kind: given.kind, reviewItemId: appealed.id, appealReviewItemId: item.id, subjectAuthorId: memberId },
+        },
+        now,
+      );
+    }
+
+    let stillInForce: Overturned['stillInForce'] = null;
+    if (!lifted && given.kind !== 'warn') {
+      const standing = await this.memberships.find(memberId, groupId, manager);
+      if (given.kind === 'ban' && standing?.status === 'banned') stillInForce = { kind: 'ban' };
+      if (given.kind === 'mute' && standing?.mutedUntil && standing.mutedUntil > now) stillInForce = { kind: 'mute', until: standing.mutedUntil };
+    }
+    return { memberId, sanction: { kind: given.kind, lifted }, stillInForce };
+  }
+}
+
+/** Tells an appellant how their appeal was decided (`overturned` is null when it was not upheld). */
+function appealOutcomeNotice(userId: string, item: ReviewItem, decision: Decision, overturned: Overturned | null): NewNotice {
+  const base = { userId, kind: 'appeal' as const, groupId: item.groupId, subjectId: item.subjectId, appealable: false };
+  if (!overturned) {
+    return {
+      ...base,
+      clauseKey: decision.clauseKey ?? null,
+      message: `Your appeal was not upheld. A different supporter looked at it again, and the decision stands (clause "${decision.clauseKey}").`,
+    };
+  }
+  const parts = ['Your appeal was upheld. A different supporter looked at it again and agreed with you, so what you wrote is published in the group.'];
+  const { sanction, stillInForce } = overturned;
+  if (sanction?.lifted) {
+    parts.push(
+      sanction.kind === 'warn'
+        ? 'The warning that came with that decision no longer counts against you.'
+        : sanction.kind === 'mute'
+          ? 'The mute that came with that decision is lifted.'
+          : 'The ban that came with that decision is lifted: you are a member of the group again.',
+    );
+  }
+  if (stillInForce?.kind === 'mute') parts.push(`A separate decision still keeps you muted in this group until ${stillInForce.until.toISOString()}.`);
+  if (stillInForce?.kind === 'ban') parts.push('A separate decision still keeps you banned from this group.');
+  return { ...base, clauseKey: null, message: parts.join(' ') };
 }
 
 function sanctionNotice(userId: string, groupId: string, subjectId: string, clauseKey: string, sanction: { kind: SanctionKind; until: Date | null }) {

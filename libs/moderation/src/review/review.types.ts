@@ -1,3 +1,5 @@
+import type { SanctionKind } from './stepped-enforcement';
+
 export type ReviewReasonSource =
   'rule' | 'crisis' | 'personal-data' | 'medical-advice' | 'link' | 'first-posts' | 'out-of-coverage' | 'pre-moderation' | 'reports' | 'appeal' | 'escalation';
 
@@ -28,4 +30,17 @@ export interface AppealInfo {
   text: string;
   /** Who made the decision being appealed; null when screening made it. They may not decide the appeal. */
   originalDecidedBy: string | null;
+  /**
+   * The review item whose decision is appealed; null when screening made it. Absent on appeals
+   * opened before it was recorded.
+   */
+  originalReviewItemId?: string | null;
+}
+
+/** What a decided review item records of its decision (`review_items.decision`). */
+export interface DecisionRecord {
+  action: 'approve' | 'remove';
+  clauseKey: string | null;
+  note: string | null;
+  sanction: { kind: SanctionKind; hours: number | null; until: string | null } | null;
 }
