@@ -47,8 +47,7 @@ async function run({ size = 'small', log = () => {} } = {}) {
       const [chatHeap, workerHeap] = await Promise.all([chat.heapAfterGc(), worker.heapAfterGc()]);
       return { at, ...rss, chatHeap: chatHeap.heap, workerHeap: workerHeap.heap, chatExternal: chatHeap.external, workerExternal: workerHeap.external };
     };
-    const describeSample = (s) =>
-      `chat ${s.chat} MB RSS, heap ${s.chatHeap} MB after GC; worker ${s.worker} MB RSS, heap ${s.workerHeap} MB after GC`;
+    const describeSample = (s) => `chat ${s.chat} MB RSS, heap ${s.chatHeap} MB after GC; worker ${s.worker} MB RSS, heap ${s.workerHeap} MB after GC`;
     const samples = [await sample(0)];
     log(`  ${socketCount} sockets in the room: ${describeSample(samples[0])}`);
     await Promise.all(idleSockets.map((s) => s.timeout(20_000).emitWithAck('chat:leave', { groupId: made.groupId })));
@@ -141,9 +140,23 @@ async function run({ size = 'small', log = () => {} } = {}) {
       });
     const rows = [
       memoryRow('chat-memory chat', 'chat', 'chat', 'MB RSS', 'RSS'),
-      memoryRow('chat-memory chat heap', 'chatHeap', 'chat', 'MB heap after GC', 'heap after a full GC', `; buffers outside the heap (MB): ${along('chatExternal')}`),
+      memoryRow(
+        'chat-memory chat heap',
+        'chatHeap',
+        'chat',
+        'MB heap after GC',
+        'heap after a full GC',
+        `; buffers outside the heap (MB): ${along('chatExternal')}`,
+      ),
       memoryRow('chat-memory worker', 'worker', 'moderation-worker', 'MB RSS', 'RSS'),
-      memoryRow('chat-memory worker heap', 'workerHeap', 'moderation-worker', 'MB heap after GC', 'heap after a full GC', `; buffers outside the heap (MB): ${along('workerExternal')}`),
+      memoryRow(
+        'chat-memory worker heap',
+        'workerHeap',
+        'moderation-worker',
+        'MB heap after GC',
+        'heap after a full GC',
+        `; buffers outside the heap (MB): ${along('workerExternal')}`,
+      ),
     ];
     rows[0].oursCpuPerUnit = lib.round(cpuMs);
     return rows;

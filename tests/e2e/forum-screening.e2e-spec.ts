@@ -129,7 +129,11 @@ describe('forum and the screening pipeline', () => {
     });
 
     it('takes a flagged post out of the review queue once an edit is screened clean', async () => {
-      await request(forum.url).post(`/groups/${groupId}/rules`).set(bearer(admin)).send({ pattern: 'miracle cure', match: 'phrase', action: 'flag' }).expect(201);
+      await request(forum.url)
+        .post(`/groups/${groupId}/rules`)
+        .set(bearer(admin))
+        .send({ pattern: 'miracle cure', match: 'phrase', action: 'flag' })
+        .expect(201);
       const flagged = await post(member, groupId, 'Has anyone tried the miracle cure my neighbour swears by?');
       expect(flagged.status).toBe('published');
       expect((await openItems(supporter, groupId)).some((i) => i.subject?.id === flagged.id)).toBe(true);

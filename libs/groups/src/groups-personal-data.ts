@@ -22,7 +22,10 @@ export class GroupsPersonalData implements PersonalDataContributor {
          FROM applications WHERE user_id = $1 ORDER BY created_at`,
         [userId],
       ),
-      this.dataSource.query(`SELECT group_id AS "groupId", version, accepted_at AS "acceptedAt" FROM agreement_acceptances WHERE user_id = $1 ORDER BY accepted_at`, [userId]),
+      this.dataSource.query(
+        `SELECT group_id AS "groupId", version, accepted_at AS "acceptedAt" FROM agreement_acceptances WHERE user_id = $1 ORDER BY accepted_at`,
+        [userId],
+      ),
     ]);
     return { memberships, applications, agreementAcceptances: acceptances };
   }
