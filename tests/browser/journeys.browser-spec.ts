@@ -377,7 +377,7 @@ describe('the web app', () => {
     await member.context.close();
   });
 
-  it('a supporter removes a reported post citing a clause, with a warning; the author reads the notice and appeals', async () => {
+  it('a supporter removes a reported post citing a clause, with a warning; the author reads the notice and appeals; a different supporter upholds it', async () => {
     const group = await groupWith(stack.forum, admin, { mode: 'post' });
     const supporter = await supporterOf(stack.forum, admin, group.id, group.code);
     const author = await memberOf(stack.forum, group.id, group.code);
@@ -427,6 +427,21 @@ describe('the web app', () => {
     await notice.getByRole('button', { name: 'Send appeal' }).click();
     await writer.page.getByText('Your appeal is sent. A different supporter will look at it.').waitFor();
 
+    // A different supporter upholds the appeal: the form offers no sanction, only undoing or keeping the decision.
+    const second = await supporterOf(stack.forum, admin, group.id, group.code);
+    const reviewer = await person();
+    await signIn(reviewer.page, stack.forum.url, second.email, second.password);
+    await reviewer.page.goto(url(`/community/${group.id}/review`));
+    const appealItem = reviewer.page.getByTestId('review-item').filter({ hasText: 'I was frustrated' });
+    await appealItem.getByLabel('Decision').waitFor();
+    expect(await appealItem.getByLabel('Sanction').count()).toBe(0);
+    await appealItem.getByLabel('Decision').selectOption('approve');
+    await visited(reviewer.page, 'appeal decision', 'appeal-decision');
+    await appealItem.getByRole('button', { name: 'Record decision' }).click();
+    await reviewer.page.getByText(/^Appeal upheld\./).waitFor();
+    await writer.page.reload();
+    await writer.page.locator('.notices li').filter({ hasText: 'About your appeal' }).waitFor();
+
     // The admin reads the decision in the group's audit log.
     const adminView = await person();
     await signIn(adminView.page, stack.forum.url, admin.email, admin.password);
@@ -436,7 +451,7 @@ describe('the web app', () => {
     await audit.getByText(supporter.displayName).first().waitFor();
     await visited(adminView.page, 'audit log', 'audit-log');
 
-    for (const view of [reporting, helper, writer, adminView]) await view.context.close();
+    for (const view of [reporting, helper, writer, reviewer, adminView]) await view.context.close();
   });
 
   it('a watched word blocks a post, "not published because of clause X"; the member downloads their data and deletes their account', async () => {

@@ -33,6 +33,8 @@ const byUrgencyThenDue = (a: ReviewItem, b: ReviewItem) =>
   (a.priority === 'urgent' ? 0 : 1) - (b.priority === 'urgent' ? 0 : 1) || new Date(a.dueAt).getTime() - new Date(b.dueAt).getTime();
 
 function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Agreement | undefined; onDone: (message: string) => void }) {
+  // Deciding an appeal undoes or keeps an earlier decision: it brings no sanction of its own.
+  const appeal = item.kind === 'appeal';
   const [action, setAction] = useState('approve');
   const [clauseKey, setClauseKey] = useState('');
   const [note, setNote] = useState('');
@@ -49,12 +51,11 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
     const body: Record<string, unknown> = { action };
     if (clauseKey) body.clauseKey = clauseKey;
     if (note.trim()) body.note = note.trim();
-    if (sanction !== 'none') body.sanction = sanction === 'mute' ? { kind: 'mute', hours: Number(hours) } : { kind: sanction };
+    if (!appeal && sanction !== 'none') body.sanction = sanction === 'mute' ? { kind: 'mute', hours: Number(hours) } : { kind: sanction };
     setBusy(true);
     setError(undefined);
     try {
       await api('POST', `/review-items/${item.id}/decision`, body);
-      const appeal = item.kind === 'appeal';
       onDone(
         action === 'approve'
           ? appeal
@@ -67,7 +68,8 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
             : 'Escalated to the admins.',
       );
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 409 ? new Error('Someone else has just decided or claimed this item.') : e);
+      // A 409 says why (decided already, or claimed by someone else): its own words are the clearest.
+      setError(e instanceof ApiError && e.status === 409 && !e.problem.detail ? new Error('Someone else has just decided or claimed this item.') : e);
     } finally {
       setBusy(false);
     }
@@ -83,26 +85,36 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
         label="Decision"
         value={action}
         onChange={setAction}
-        options={[
-          ['approve', 'Approve: publish it'],
-          ['remove', 'Remove it, citing a clause'],
-          ['escalate', 'Escalate to the admins'],
-        ]}
+        options={
+          appeal
+            ? [
+                ['approve', 'Uphold the appeal: publish it and lift what the decision imposed'],
+                ['remove', 'Refuse the appeal, citing a clause'],
+                ['escalate', 'Escalate to the admins'],
+              ]
+            : [
+                ['approve', 'Approve: publish it'],
+                ['remove', 'Remove it, citing a clause'],
+                ['escalate', 'Escalate to the admins'],
+              ]
+        }
       />
       <Select label="Agreement clause" value={clauseKey} onChange={setClauseKey} options={clauses} />
       <Field label="Note for the record" multiline rows={2} value={note} onChange={setNote} />
-      <Select
-        label="Sanction"
-        value={sanction}
-        onChange={setSanction}
-        options={[
-          ['none', 'No sanction'],
-          ['warn', 'Warning'],
-          ['mute', 'Mute for some hours'],
-          ['ban', 'Ban from the group'],
-        ]}
-      />
-      {sanction === 'mute' ? (
+      {appeal ? null : (
+        <Select
+          label="Sanction"
+          value={sanction}
+          onChange={setSanction}
+          options={[
+            ['none', 'No sanction'],
+            ['warn', 'Warning'],
+            ['mute', 'Mute for some hours'],
+            ['ban', 'Ban from the group'],
+          ]}
+        />
+      )}
+      {!appeal && sanction === 'mute' ? (
         <Field label="Mute for how many hours" type="number" inputMode="numeric" min={1} max={720} value={hours} onChange={setHours} required />
       ) : null}
       <button type="submit" disabled={busy}>
