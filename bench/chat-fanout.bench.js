@@ -281,6 +281,7 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
     };
     const { medianOf } = await lib.alternate(repeats, {
       log,
+      warmup: true,
       baseline: async () => {
         const socketio = await measure(baseline, [bare]);
         await lib.sleep(500);
@@ -309,7 +310,7 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
       unit: 'delivered msgs/s',
       target: 0.7,
       notes:
-        `burst of ${messages} messages per repeat, ${shape}; ours = persist → screen → deliver, CPU is chat + worker; ` +
+        `burst of ${messages} messages per repeat after one uncounted warm-up round of each first, ${shape}; ours = persist → screen → deliver, CPU is chat + worker; ` +
         `burst send→deliver p50/p99 ours ${ms(medianOf('ours', 'burstP50'))}/${ms(medianOf('ours', 'burstP99'))} ms, bare ${ms(medianOf('baseline', 'burstP50'))}/${ms(medianOf('baseline', 'burstP99'))} ms`,
       oursCpuPerUnit: medianOf('ours', 'cpuMs'),
       baselineCpuPerUnit: medianOf('baseline', 'cpuMs'),

@@ -56,9 +56,9 @@ async function run({ repeats, size, log }) {
   };
 
   try {
-    const { medianOf } = await lib.alternate(repeats, { log, baseline: measure(bare, bareUrl), ours: measure(forum, forumUrl, reader.token) });
+    const { medianOf } = await lib.alternate(repeats, { log, warmup: true, baseline: measure(bare, bareUrl), ours: measure(forum, forumUrl, reader.token) });
     const rss = { forum: forum.rss(), 'fastify-pg-read': bare.rss() };
-    const notes = `${shape.topics} topics × ${shape.postsPerTopic} posts, ${CONNECTIONS} connections, ${durationMs / 1000} s per repeat after ${warmupMs / 1000} s warm-up`;
+    const notes = `${shape.topics} topics × ${shape.postsPerTopic} posts, ${CONNECTIONS} connections, ${durationMs / 1000} s per repeat after ${warmupMs / 1000} s warm-up, one uncounted warm-up round of each first`;
     const errors = medianOf('ours', 'errors') + medianOf('baseline', 'errors');
     return [
       lib.row({

@@ -85,11 +85,12 @@ async function run({ repeats, size, log }) {
   try {
     const { medianOf } = await lib.alternate(repeats, {
       log,
+      warmup: true,
       baseline: measure([bare, bareWorker], bareUrl, {}),
       ours: measure([forum, worker], forumUrl, { writer: writer.token, reader: reader.token }),
     });
     const rss = { forum: forum.rss(), 'moderation-worker': worker.rss(), 'fastify-pg-write': bare.rss(), 'fastify-pg-write --worker': bareWorker.rss() };
-    const notes = `${WRITERS} writers, each POSTs then polls GET /posts/:id as another member every ${POLL_MS} ms until published; ${durationMs / 1000} s per repeat; CPU is server + worker`;
+    const notes = `${WRITERS} writers, each POSTs then polls GET /posts/:id as another member every ${POLL_MS} ms until published; ${durationMs / 1000} s per repeat after one uncounted warm-up round of each first; CPU is server + worker`;
     return [
       lib.row({
         name: 'forum-write posts/s',

@@ -392,9 +392,16 @@ function median(values) {
 /**
  * Alternates baseline and ours `repeats` times (baseline first), collecting each side's samples.
  * Each call returns an object of named figures; the medians are taken per figure.
+ * `warmup` first runs one whole round of each that is logged and not counted: long-lived servers
+ * are measured in their steady state (JIT-compiled, caches and pools filled), not while warming,
+ * and both sides get the same round.
  */
-async function alternate(repeats, { baseline, ours, log = () => {} }) {
+async function alternate(repeats, { baseline, ours, log = () => {}, warmup = false }) {
   const samples = { baseline: [], ours: [] };
+  if (warmup) {
+    log(`  warm-up baseline ${describe(await baseline(-1))} (not counted)`);
+    log(`  warm-up ours     ${describe(await ours(-1))} (not counted)`);
+  }
   for (let r = 0; r < repeats; r++) {
     const b = await baseline(r);
     samples.baseline.push(b);
