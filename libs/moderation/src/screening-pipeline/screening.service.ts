@@ -230,7 +230,9 @@ export class ScreeningService {
           const found = new Map((await peek(ids)).map((subject) => [subject.id, subject]));
           return ids.map((one) => found.get(one) ?? null);
         },
-        { maxBatch: BATCH_SIZE, maxInFlight: 4 },
+        // One read at a time: jobs arriving meanwhile share the next. With several in flight, most
+        // reads at concurrency 10 carried a single item (3,521 reads for about 4,200 jobs).
+        { maxBatch: BATCH_SIZE, maxInFlight: 1 },
       );
       this.readers.set(source.type, reader);
     }
@@ -259,7 +261,7 @@ export class ScreeningService {
             return inOrder(items, published);
           });
         },
-        { maxBatch: BATCH_SIZE, maxInFlight: 2 },
+        { maxBatch: BATCH_SIZE, maxInFlight: 1 },
       );
       this.publishers.set(source.type, publisher);
     }
