@@ -20,11 +20,15 @@ const STAGED_LIMIT = 10_000;
 export class OutboxService {
   private readonly logger = new Logger(OutboxService.name);
   private readonly staged = new Map<string, Sendable>();
-  /** Rows sent while one UPDATE is running are marked together by the next. */
-  private readonly marker = new Batcher<string, void>(
-    async (ids) => {
-      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
-      return ids.map(() => undefined);
+  /**
+   * Rows to send while a batch is on its way go together in the next: one addBulk per queue and
+   * one UPDATE marking them sent, however many requests staged them.
+   */
+  private readonly sender = new Batcher<Sendable, void>(
+    async (rows) => {
+      await this.producer.enqueueMany(rows.map((row) => ({ queue: row.queue as QueueName, name: row.jobName, payload: row.payload, jobId: row.jobId })));
+      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      return rows.map(() => undefined);
     },
     { maxBatch: 500, maxInFlight: 1 },
   );
@@ -133,17 +137,12 @@ export class OutboxService {
   }
 
   private async send(rows: Sendable[]): Promise<number> {
-    let sent = 0;
-    for (const row of rows) {
-      try {
-        await this.producer.enqueue(row.queue as QueueName, row.jobName as never, row.payload as never, { jobId: row.jobId });
-        await this.marker.submit(row.id);
-        sent += 1;
-      } catch (error) {
-        this.logger.warn({ outboxId: row.id, err: (error as Error).message }, 'outbox row not dispatched yet');
-        break; // Redis is most likely down: the rest would fail the same way.
-      }
+    const results = await Promise.allSettled(rows.map((row) => this.sender.submit(row)));
+    const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed.length > 0) {
+      // Redis is most likely down; the relay sends these later.
+      this.logger.warn({ rows: failed.length, err: (failed[0]!.reason as Error).message }, 'outbox rows not dispatched yet');
     }
-    return sent;
+    return results.length - failed.length;
   }
 }

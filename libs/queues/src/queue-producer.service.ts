@@ -6,6 +6,20 @@ import { openRedis } from '@kindred/redis';
 import { JobName, JobPayload, QUEUE_NAMES, QueueName } from './queue-catalogue';
 
 const ENQUEUE_TIMEOUT_MS = 1500;
+const JOB_DEFAULTS: JobsOptions = { removeOnComplete: true, removeOnFail: 1000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } };
+
+/** While Redis is down a command waits for the reconnection; callers here would rather fail fast and leave the job in the outbox. */
+async function withTimeout<T>(what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out`)), ENQUEUE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Adds jobs to Kindred's queues. While Redis is down it fails fast; the outbox keeps the job. */
 @Injectable()
@@ -29,24 +43,21 @@ export class QueueProducer implements OnApplicationShutdown {
   }
 
   async enqueue<Q extends QueueName, J extends JobName<Q>>(queue: Q, name: J, payload: JobPayload<Q, J>, options: JobsOptions = {}): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`enqueue to ${queue} timed out`)), ENQUEUE_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([
-        this.queue(queue).add(name, payload, {
-          removeOnComplete: true,
-          removeOnFail: 1000,
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-          ...options,
-        }),
-        timeout,
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(`enqueue to ${queue}`, this.queue(queue).add(name, payload, { ...JOB_DEFAULTS, ...options }));
+  }
+
+  /** Several jobs, one round trip per queue (BullMQ's addBulk is one MULTI): all of a queue's jobs are added, or none. */
+  async enqueueMany(jobs: Array<{ queue: QueueName; name: string; payload: unknown; jobId: string }>): Promise<void> {
+    const byQueue = new Map<QueueName, typeof jobs>();
+    for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+    await Promise.all(
+      [...byQueue].map(([queue, some]) =>
+        withTimeout(
+          `enqueue to ${queue}`,
+          this.queue(queue).addBulk(some.map((job) => ({ name: job.name, data: job.payload, opts: { ...JOB_DEFAULTS, jobId: job.jobId } }))),
+        ),
+      ),
+    );
   }
 
   /**
