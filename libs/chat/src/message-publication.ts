@@ -1,17 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import type { ScreeningSubject } from '@kindred/moderation';
+import { subjectFromRow, type ScreeningSubject, type SubjectRow } from '@kindred/moderation';
 
-type Row = { id: string; group_id: string; author_id: string | null; body: string; revision: number; status: string };
+type Row = SubjectRow;
 
-const subject = (r: Row): ScreeningSubject => ({
-  type: 'message',
-  id: r.id,
-  groupId: r.group_id,
-  authorId: r.author_id,
-  body: r.body,
-  revision: r.revision,
-  status: r.status,
-});
+const subject = (r: Row): ScreeningSubject => subjectFromRow('message', r);
 
 /**
  * A group's next place in its published stream: now, or just after the last message published

@@ -1,17 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import type { ScreeningSubject } from '@kindred/moderation';
+import { subjectFromRow, type ScreeningSubject, type SubjectRow } from '@kindred/moderation';
 
-type Row = { id: string; group_id: string; author_id: string | null; body: string; revision: number; status: string };
+type Row = SubjectRow;
 
-const subject = (r: Row): ScreeningSubject => ({
-  type: 'post',
-  id: r.id,
-  groupId: r.group_id,
-  authorId: r.author_id,
-  body: r.body,
-  revision: r.revision,
-  status: r.status,
-});
+const subject = (r: Row): ScreeningSubject => subjectFromRow('post', r);
 
 /** Several posts as screening sees them, in one statement and without locks. */
 export async function peekPosts(manager: EntityManager, ids: string[]): Promise<ScreeningSubject[]> {

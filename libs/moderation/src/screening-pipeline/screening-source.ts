@@ -13,6 +13,20 @@ export interface ScreeningSubject {
   status: string;
 }
 
+/** A subject as a source's SQL reads it: `SELECT id, group_id, author_id, body, revision, status`. */
+export interface SubjectRow {
+  id: string;
+  group_id: string;
+  author_id: string | null;
+  body: string;
+  revision: number;
+  status: string;
+}
+
+export function subjectFromRow(type: SubjectType, row: SubjectRow): ScreeningSubject {
+  return { type, id: row.id, groupId: row.group_id, authorId: row.author_id, body: row.body, revision: Number(row.revision), status: row.status };
+}
+
 export interface VerdictToApply {
   status: 'published' | 'held' | 'rejected';
   body: string;
