@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
-import type { ScreeningSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
+import { subjectFromRow, type ScreeningSource, type ScreeningSubject, type SubjectRow, type SubjectView, type VerdictToApply } from '@kindred/moderation';
 import { ChatMessageView, FORMER_MEMBER } from './chat.types';
 import { ChatMessage } from './message.entity';
 import { NEXT_PUBLISHED_AT, peekMessages, publishMessages } from './message-publication';
@@ -34,19 +34,10 @@ export class MessageScreeningSource implements ScreeningSource {
     const [row] = (await manager.query(
       `SELECT id, group_id, author_id, body, revision, status, client_msg_id, created_at FROM messages WHERE id = $1 FOR UPDATE`,
       [id],
-    )) as Array<{
-      id: string;
-      group_id: string;
-      author_id: string | null;
-      body: string;
-      revision: number;
-      status: string;
-      client_msg_id: string | null;
-      created_at: Date;
-    }>;
+    )) as Array<SubjectRow & { client_msg_id: string | null; created_at: Date }>;
     if (!row) return null;
     this.remember(row.id, { clientMsgId: row.client_msg_id, createdAt: row.created_at });
-    return { type: 'message', id: row.id, groupId: row.group_id, authorId: row.author_id, body: row.body, revision: Number(row.revision), status: row.status };
+    return subjectFromRow('message', row);
   }
 
   async peek(ids: string[]): Promise<ScreeningSubject[]> {

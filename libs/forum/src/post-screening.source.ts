@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { IdentityService } from '@kindred/identity';
-import type { ScreeningSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
+import { subjectFromRow, type ScreeningSource, type ScreeningSubject, type SubjectRow, type SubjectView, type VerdictToApply } from '@kindred/moderation';
 import { Post, PostStatus } from './post.entity';
 import { peekPosts, publishPosts } from './post-publication';
 
@@ -41,16 +41,8 @@ export class PostScreeningSource implements ScreeningSource {
   ) {}
 
   async lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null> {
-    const [post] = (await manager.query(`SELECT id, group_id, author_id, body, revision, status FROM posts WHERE id = $1 FOR UPDATE`, [id])) as Array<{
-      id: string;
-      group_id: string;
-      author_id: string | null;
-      body: string;
-      revision: number;
-      status: string;
-    }>;
-    if (!post) return null;
-    return { type: 'post', id: post.id, groupId: post.group_id, authorId: post.author_id, body: post.body, revision: post.revision, status: post.status };
+    const [post] = (await manager.query(`SELECT id, group_id, author_id, body, revision, status FROM posts WHERE id = $1 FOR UPDATE`, [id])) as SubjectRow[];
+    return post ? subjectFromRow('post', post) : null;
   }
 
   peek(ids: string[]): Promise<ScreeningSubject[]> {
