@@ -235,6 +235,58 @@ describe('the web app', () => {
     await member.context.close();
   });
 
+  it('a member edits a reply: the new words are checked again, then the thread shows them, marked edited', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const opener = await memberOf(stack.forum, group.id, group.code);
+    const someone = await memberOf(stack.forum, group.id, group.code);
+    const topic = await request(stack.forum.url)
+      .post(`/groups/${group.id}/topics`)
+      .set(bearer(opener))
+      .send({ title: 'Tips for the first clinic visit', body: 'What do you wish you had asked at your first clinic visit?' })
+      .expect(202);
+
+    const member = await person();
+    const { page } = member;
+    await signIn(page, stack.forum.url, someone.email, someone.password);
+    await page.goto(url(`/thread/${topic.body.topicId}`));
+    await page.getByText('What do you wish you had asked').waitFor();
+    await page.getByLabel('Your reply').fill('Ask about the fistula care, I forgot.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    const reply = page.locator('.post').filter({ has: page.getByText(`${someone.displayName} (you)`) });
+    await reply.getByRole('button', { name: /^Support/ }).waitFor();
+
+    await reply.getByRole('button', { name: 'Edit your post' }).click();
+    const words = reply.getByLabel('Your post');
+    expect(await words.inputValue()).toBe('Ask about the fistula care, I forgot.');
+    // The form takes the focus, like the reply form does when someone chooses whom to answer.
+    await page.waitForFunction("document.activeElement?.tagName === 'TEXTAREA' && document.activeElement.value.startsWith('Ask about the fistula')");
+    await visited(page, 'edit a post', 'edit-post');
+    // Empty words are refused, and the form stays open with what went wrong.
+    await words.fill('   ');
+    await reply.getByRole('button', { name: 'Save changes' }).click();
+    await reply
+      .getByRole('alert')
+      .getByText(/must not be blank/)
+      .first()
+      .waitFor();
+    await words.fill('Ask about caring for your fistula at home: I forgot, and wished I had.');
+    // Screening may decide before the page first looks: hold the post's status until the page shows it being checked.
+    const status = /\/posts\/[0-9a-f-]+$/;
+    const looks: Array<() => Promise<void>> = [];
+    await page.route(status, (route) => (route.request().method() === 'GET' ? void looks.push(() => route.continue()) : route.fallback()));
+    await reply.getByRole('button', { name: 'Save changes' }).click();
+    await reply.getByTestId('post-progress').getByText('Checking…').waitFor();
+    await Promise.all(looks.map((look) => look()));
+    await page.unroute(status);
+
+    await reply.getByTestId('post-progress').waitFor({ state: 'detached', timeout: 20_000 });
+    await reply.getByText('Ask about caring for your fistula at home: I forgot, and wished I had.').waitFor();
+    await reply.getByText(/· edited$/).waitFor();
+    expect(await reply.getByText('Ask about the fistula care, I forgot.').count()).toBe(0);
+    await reply.getByRole('button', { name: /^Support/ }).waitFor();
+    await member.context.close();
+  });
+
   it('two members chat live, with typing indicators', async () => {
     const group = await groupWith(stack.forum, admin, { mode: 'post' });
     const ann = await memberOf(stack.forum, group.id, group.code);

@@ -217,6 +217,44 @@ function ReportForm({ path, agreement, onDone }: { path: string; agreement: Agre
   );
 }
 
+/** Changes the words of a post its author wrote; the new words are checked again before others see them. */
+function EditForm({ post, onSaved, onCancel }: { post: Post; onSaved: () => void; onCancel: () => void }) {
+  const [body, setBody] = useState(post.body);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  useAgreementRedirect(error, post.groupId);
+  // Opened by a button that goes away: the focus goes on to the words being edited.
+  useEffect(() => {
+    form.current?.querySelector('textarea')?.focus();
+  }, []);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('PATCH', `/posts/${post.id}`, { body });
+      onSaved();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={submit} className="edit-form" ref={form} noValidate>
+      <ErrorMessage error={error} />
+      <Field label="Your post" hint="Your changes are checked again before others see them." multiline rows={5} value={body} onChange={setBody} required />
+      <button type="submit" disabled={busy}>
+        {busy ? 'Saving…' : 'Save changes'}
+      </button>{' '}
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
 function PostView({
   post,
   agreement,
@@ -233,6 +271,12 @@ function PostView({
   const { me } = useSession();
   const [reporting, setReporting] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [editing, setEditing] = useState(false);
+  // Counts the edits sent from here: each one is followed until screening has decided on it.
+  const [edits, setEdits] = useState(0);
+  const [rechecking, setRechecking] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const announce = useAnnounce();
   const [error, setError] = useState<unknown>();
   const counts = (post.reactions ?? {}) as Record<string, number>;
   const mine = new Set(post.myReactions ?? []);
@@ -253,6 +297,19 @@ function PostView({
       setError(e);
     }
   };
+  const closeEdit = () => {
+    setEditing(false);
+    // The Edit button comes back in place of the form: the focus returns to it.
+    window.setTimeout(() => editButton.current?.focus(), 0);
+  };
+  const edited = () => {
+    setEdits((n) => n + 1);
+    setRechecking(true);
+    announce('Your changes are saved. They are checked before others see them.');
+    closeEdit();
+    onChange();
+  };
+  const editable = own && !['deleted', 'removed', 'rejected'].includes(post.status);
   if (post.status === 'deleted') return <article className="post removed">This post was deleted by its author.</article>;
   if (post.status === 'removed' && !own) return <article className="post removed">This post was removed by a supporter.</article>;
   return (
@@ -268,8 +325,18 @@ function PostView({
         </p>
       </header>
       {repliesTo ? <p className="hint">In reply to {repliesTo.author?.displayName ?? 'a former member'}</p> : null}
-      <p className="post-body preserve">{post.body}</p>
-      {own && post.status !== 'published' ? <PostProgress postId={post.id} groupId={post.groupId} onPublished={onChange} /> : null}
+      {editing ? <EditForm post={post} onSaved={edited} onCancel={closeEdit} /> : <p className="post-body preserve">{post.body}</p>}
+      {own && (post.status !== 'published' || rechecking) ? (
+        <PostProgress
+          key={edits}
+          postId={post.id}
+          groupId={post.groupId}
+          onPublished={() => {
+            setRechecking(false);
+            onChange();
+          }}
+        />
+      ) : null}
       {post.status === 'published' ? (
         <div className="reactions" role="group" aria-label="Reactions">
           {REACTIONS.map(([kind, label]) => (
@@ -300,9 +367,16 @@ function PostView({
               </button>
             </>
           ) : (
-            <button type="button" className="link-button" onClick={() => setConfirmDelete(true)}>
-              Delete<span className="visually-hidden"> your post</span>
-            </button>
+            <>
+              {editable && !editing ? (
+                <button type="button" className="link-button" ref={editButton} onClick={() => setEditing(true)}>
+                  Edit<span className="visually-hidden"> your post</span>
+                </button>
+              ) : null}
+              <button type="button" className="link-button" onClick={() => setConfirmDelete(true)}>
+                Delete<span className="visually-hidden"> your post</span>
+              </button>
+            </>
           )}
         </p>
       ) : null}
