@@ -8,7 +8,7 @@
 // - chat-latency: a paced run (a steady rate spread over the senders, sent on schedule whatever the
 //   acks do); send→deliver p99 of every delivery, against the sum of the bare socket.io p99 at the
 //   same pace and a bare BullMQ add→complete p99 at the same pace
-//   (bench/baselines/bullmq-latency-worker.js). Target: ours ≤ that sum + 5 ms.
+//   (bench/baselines/bullmq-noop-worker.js with REPORT_LATENCY=1). Target: ours ≤ that sum + 5 ms.
 const { createHash, randomUUID } = require('node:crypto');
 const { Queue } = require('bullmq');
 const { io } = require('socket.io-client');
@@ -75,24 +75,45 @@ async function room(url, people, groupId) {
 }
 
 /**
+ * Counts, at the receivers, deliveries of the messages sent in `sentAt` (clientMsgId → send time),
+ * with each one's send→deliver time. `expect(n)` says how many make the run complete (unknown until
+ * then); `complete(timeoutMs)` resolves false if they have not all arrived in that time.
+ */
+function deliveries(receivers, sentAt) {
+  const latencies = [];
+  let count = 0;
+  let expected = Infinity;
+  let finish;
+  const done = new Promise((resolve) => (finish = () => resolve(true)));
+  const onMessage = (m) => {
+    const t0 = sentAt.get(m.clientMsgId);
+    if (t0 === undefined) return;
+    latencies.push(performance.now() - t0);
+    count += 1;
+    if (count >= expected) finish();
+  };
+  for (const socket of receivers) socket.on('chat:message', onMessage);
+  return {
+    latencies,
+    count: () => count,
+    expect(n) {
+      expected = n;
+      if (count >= expected) finish();
+    },
+    complete: (timeoutMs) => Promise.race([done, lib.sleep(timeoutMs).then(() => false)]),
+    stop: () => receivers.forEach((socket) => socket.off('chat:message', onMessage)),
+  };
+}
+
+/**
  * One measured burst: each sender sends its share one after another (the next once the previous is
  * acked); done when every receiver has every message.
  */
 async function burst({ senders, receivers, groupId, messages, random, timeoutMs = DELIVERY_TIMEOUT_MS, partialOk = false }) {
   const sentAt = new Map();
   const expected = messages * receivers.length;
-  const latencies = [];
-  let delivered = 0;
-  let finish;
-  const done = new Promise((resolve) => (finish = resolve));
-  const onMessage = (m) => {
-    const t0 = sentAt.get(m.clientMsgId);
-    if (t0 === undefined) return;
-    latencies.push(performance.now() - t0);
-    delivered += 1;
-    if (delivered === expected) finish();
-  };
-  for (const socket of receivers) socket.on('chat:message', onMessage);
+  const seen = deliveries(receivers, sentAt);
+  seen.expect(expected);
   const refusals = [];
   const t0 = performance.now();
   try {
@@ -107,14 +128,13 @@ async function burst({ senders, receivers, groupId, messages, random, timeoutMs 
       }),
     );
     if (refusals.length) throw new Error(`${refusals.length} sends refused (${refusals[0]})`);
-    const timeout = lib.sleep(timeoutMs).then(() => 'timeout');
-    if ((await Promise.race([done, timeout])) === 'timeout' && !partialOk) throw new Error(`only ${delivered} of ${expected} deliveries after ${timeoutMs} ms`);
+    if (!(await seen.complete(timeoutMs)) && !partialOk) throw new Error(`only ${seen.count()} of ${expected} deliveries after ${timeoutMs} ms`);
   } finally {
-    for (const socket of receivers) socket.off('chat:message', onMessage);
+    seen.stop();
   }
   const seconds = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { rate: delivered / seconds, p50: lib.percentile(latencies, 50), p99: lib.percentile(latencies, 99), deliveries: delivered };
+  const latencies = seen.latencies.sort((a, b) => a - b);
+  return { rate: seen.count() / seconds, p50: lib.percentile(latencies, 50), p99: lib.percentile(latencies, 99), deliveries: seen.count() };
 }
 
 /**
@@ -125,20 +145,8 @@ async function burst({ senders, receivers, groupId, messages, random, timeoutMs 
 async function paced({ senders, receivers, groupId, rate, seconds, random, timeoutMs = DELIVERY_TIMEOUT_MS }) {
   const count = Math.round(rate * seconds);
   const sentAt = new Map();
-  let expected = Infinity;
   let refused = [];
-  const latencies = [];
-  let delivered = 0;
-  let finish;
-  const done = new Promise((resolve) => (finish = resolve));
-  const onMessage = (m) => {
-    const t0 = sentAt.get(m.clientMsgId);
-    if (t0 === undefined) return;
-    latencies.push(performance.now() - t0);
-    delivered += 1;
-    if (delivered >= expected) finish();
-  };
-  for (const socket of receivers) socket.on('chat:message', onMessage);
+  const seen = deliveries(receivers, sentAt);
   const acks = [];
   const start = performance.now();
   let lateSends = 0;
@@ -155,14 +163,13 @@ async function paced({ senders, receivers, groupId, rate, seconds, random, timeo
     // A refused send is counted and reported (the server gave up on it), not waited for.
     const settled = await Promise.all(acks.map((p) => p.catch((error) => ({ ok: false, error: { code: error.message } }))));
     refused = settled.filter((ack) => !ack.ok);
-    expected = (count - refused.length) * receivers.length;
-    if (delivered >= expected) finish();
-    const timeout = lib.sleep(timeoutMs).then(() => 'timeout');
-    if ((await Promise.race([done, timeout])) === 'timeout') throw new Error(`only ${delivered} of ${expected} deliveries after ${timeoutMs} ms`);
+    const expected = (count - refused.length) * receivers.length;
+    seen.expect(expected);
+    if (!(await seen.complete(timeoutMs))) throw new Error(`only ${seen.count()} of ${expected} deliveries after ${timeoutMs} ms`);
   } finally {
-    for (const socket of receivers) socket.off('chat:message', onMessage);
+    seen.stop();
   }
-  latencies.sort((a, b) => a - b);
+  const latencies = seen.latencies.sort((a, b) => a - b);
   return { p50: lib.percentile(latencies, 50), p99: lib.percentile(latencies, 99), lateSends, refused: refused.length, refusedCode: refused[0]?.error?.code };
 }
 
@@ -196,8 +203,8 @@ async function pacedQueue({ queue, proc, rate, seconds, timeoutMs = 60_000 }) {
 /**
  * The three Kindred processes a chat benchmark runs (forum for set-up, chat, the worker), on free
  * ports. The per-user limit is raised so a benchmark measures the pipeline, not the flood guard.
+ * `inspect` opens the inspector of chat and the worker, for `heapAfterGc()`.
  */
-/** `inspect` opens the inspector of chat and the worker, for `heapAfterGc()`. */
 async function chatStack({ inspect = false } = {}) {
   const [forumPort, chatPort, workerPort] = await Promise.all([lib.freePort(), lib.freePort(), lib.freePort()]);
   const forumUrl = `http://127.0.0.1:${forumPort}`;
@@ -227,7 +234,8 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
   const bareUrl = `http://127.0.0.1:${barePort}`;
   const bare = new lib.Proc('socketio-broadcast', 'bench/baselines/socketio-broadcast.js', { PORT: String(barePort) });
   const queueName = 'bench-latency';
-  const bareQueue = new lib.Proc('bullmq-latency-worker', 'bench/baselines/bullmq-latency-worker.js', {
+  const bareQueue = new lib.Proc('bullmq-noop-worker (latency)', 'bench/baselines/bullmq-noop-worker.js', {
+    REPORT_LATENCY: '1',
     REDIS_URL: env.REDIS_URL,
     REDIS_PREFIX: lib.REDIS_PREFIX,
     QUEUE: queueName,
@@ -300,7 +308,7 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
       chat: chat.rss(),
       'moderation-worker': worker.rss(),
       'socketio-broadcast': bare.rss(),
-      'bullmq-latency-worker': bareQueue.rss(),
+      'bullmq-noop-worker (latency)': bareQueue.rss(),
     };
     const ms = (v) => lib.round(v);
     const fanout = lib.row({
