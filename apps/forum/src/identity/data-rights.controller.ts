@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, DataRightsService } from '@kindred/identity';
 import { DeleteAccountDto } from './auth.dto';
 
@@ -18,7 +19,7 @@ export class DataRightsController {
   /** Erases the account; the password confirms it is really the member asking. */
   @Delete()
   @HttpCode(204)
-  async erase(@CurrentUser() user: AuthUser, @Body() body: DeleteAccountDto): Promise<void> {
-    await this.dataRights.erase(user, body.password);
+  async erase(@CurrentUser() user: AuthUser, @Body() body: DeleteAccountDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.dataRights.erase(user, body.password, request.ip);
   }
 }
