@@ -67,7 +67,7 @@ export class GroupsService {
   /** The directory, by name. */
   async directory(page: PageQuery = {}): Promise<Page<GroupDirectoryEntry>> {
     const limit = pageLimit(page);
-    const cursor = decodeCursor<{ name: string; id: string }>(page.cursor, ['name', 'id']);
+    const cursor = decodeCursor(page.cursor, { name: 'text', id: 'uuid' });
     const query = this.repository
       .createQueryBuilder('g')
       .orderBy('g.name', 'ASC')
