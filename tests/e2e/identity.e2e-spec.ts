@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
+import { MetricsServer } from '@kindred/observability';
 import { io, Socket } from 'socket.io-client';
 import { bearer, newRegistration, registerAndLogin } from '../support/people';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
@@ -37,10 +38,15 @@ describe('identity, HTTP conventions and the three services', () => {
       expect(response.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
     });
 
-    it.each(['forum', 'chat', 'worker'])('%s /metrics speaks Prometheus', async (service) => {
-      const url = { forum: forum.url, chat: chat.url, worker: worker.url }[service]!;
-      const response = await request(url).get('/metrics').expect(200);
+    it.each(['forum', 'chat', 'worker'])('%s /metrics speaks Prometheus on a port that serves nothing public', async (service) => {
+      const internal = { forum: forum.app.get(MetricsServer).url, chat: chat.app.get(MetricsServer).url, worker: worker.url }[service]!;
+      const response = await request(internal).get('/metrics').expect(200);
       expect(response.text).toContain('process_cpu_seconds_total');
+    });
+
+    it.each(['forum', 'chat'])('%s answers 404 at /metrics on its public port', async (service) => {
+      const url = { forum: forum.url, chat: chat.url }[service]!;
+      await request(url).get('/metrics').expect(404);
     });
 
     it('serves the OpenAPI document generated from the controllers', async () => {
@@ -52,7 +58,8 @@ describe('identity, HTTP conventions and the three services', () => {
       const response = await request(forum.url).get('/consent').set('X-Request-Id', 'trace-123').expect(200);
       expect(response.headers['x-request-id']).toBe('trace-123');
       expect(response.headers['x-content-type-options']).toBe('nosniff');
-      expect(response.headers['strict-transport-security']).toBeDefined();
+      // Plain HTTP by default: HSTS only when HTTPS_ONLY says browsers come over HTTPS.
+      expect(response.headers['strict-transport-security']).toBeUndefined();
     });
   });
 

@@ -6,9 +6,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { KindredConfig } from '@kindred/config';
 import { createHttpApp } from '@kindred/http';
+import { serveMetricsWith } from '@kindred/observability';
 import { ForumAppModule } from './forum-app.module';
 
-/** Builds the forum service (REST API and OpenAPI docs) without listening, for main.ts and tests alike. */
+/** Builds the forum service (REST API and OpenAPI docs; /metrics on its internal port) without listening, for main.ts and tests alike. */
 export async function createForumApp(config: KindredConfig): Promise<NestFastifyApplication> {
   const app = await createHttpApp(ForumAppModule.forRoot(config) as never, config, { servesPages: true });
   const document = SwaggerModule.createDocument(
@@ -21,6 +22,8 @@ export async function createForumApp(config: KindredConfig): Promise<NestFastify
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  // /metrics is on an internal port only: the public listener answers 404 there.
+  serveMetricsWith(app, config.metrics.host, config.metrics.forumPort);
   await serveWebApp(app);
   return app;
 }
