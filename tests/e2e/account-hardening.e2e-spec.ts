@@ -18,7 +18,7 @@ const MALFORMED_CURSORS = [
   b64(JSON.stringify({ at: '2026-02-31T00:00:00.000Z', id: UUID })),
   b64(JSON.stringify({ at: '+275760-09-13T00:00:00.000Z', id: UUID })),
   b64(JSON.stringify({ at: new Date().toISOString(), id: 'not-a-uuid' })),
-  b64(JSON.stringify({ at: new Date().toISOString(), id: 12345678901234567890 })),
+  b64(`{"at":"${new Date().toISOString()}","id":123456789012345678901234567890}`),
   b64(JSON.stringify({ at: new Date().toISOString(), id: `${UUID}' OR '1'='1` })),
   b64(JSON.stringify({ name: { $gt: '' }, id: UUID })),
   b64(JSON.stringify({ at: [new Date().toISOString()], id: [UUID] })),
