@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '@kindred/http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
@@ -30,6 +30,8 @@ export class MetricsRegistry {
 export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}
 
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } })
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   render(): Promise<string> {
