@@ -1,0 +1,121 @@
+/**
+ * The API contract as code. `write` regenerates docs/openapi.json (from the forum's controllers and
+ * DTOs) and docs/asyncapi.yaml (from the socket.io event catalogue in @kindred/chat); `check`
+ * regenerates both into a temporary folder and fails when the committed files differ, or when the
+ * AsyncAPI document is not valid AsyncAPI 3.
+ *
+ * Run through scripts/register-ts.js (`npm run openapi`, `npm run contract:check`). No database or
+ * Redis is needed: the forum module is built in Nest's preview mode, which reads the controllers'
+ * metadata without creating any provider, so nothing connects.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { loadConfig } from '@kindred/config';
+import { ForumAppModule } from '../apps/forum/src/forum-app.module';
+import { createOpenApiDocument } from '../apps/forum/src/openapi';
+
+const ROOT = join(__dirname, '..');
+const DOCS = join(ROOT, 'docs');
+
+/** Every object's keys in order, so the file changes only when the contract does. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
+}
+
+/** The forum's OpenAPI document as docs/openapi.json holds it. Config defaults only, so the output never depends on the environment. */
+async function openApiJson(): Promise<string> {
+  const app = await NestFactory.create(ForumAppModule.forRoot(loadConfig({})) as never, new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  try {
+    return `${JSON.stringify(sortKeys(createOpenApiDocument(app)), null, 2)}\n`;
+  } finally {
+    await app.close();
+  }
+}
+
+interface Generated {
+  file: string;
+  content: string;
+  command: string;
+}
+
+async function generate(): Promise<Generated[]> {
+  return [{ file: 'openapi.json', content: await openApiJson(), command: 'npm run openapi' }];
+}
+
+/** The first lines where two texts differ, for a message a person can act on. */
+function firstDifference(committed: string, generated: string): string {
+  const a = committed.split('\n');
+  const b = generated.split('\n');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) {
+      return [`  line ${i + 1}:`, `    committed: ${a[i] ?? '(end of file)'}`, `    from code: ${b[i] ?? '(end of file)'}`].join('\n');
+    }
+  }
+  return '';
+}
+
+async function write(): Promise<void> {
+  for (const { file, content } of await generate()) {
+    writeFileSync(join(DOCS, file), content);
+    process.stdout.write(`wrote ${relative(ROOT, join(DOCS, file))}\n`);
+  }
+}
+
+async function check(): Promise<boolean> {
+  const temp = mkdtempSync(join(tmpdir(), 'kindred-contract-'));
+  let ok = true;
+  try {
+    for (const { file, content, command } of await generate()) {
+      writeFileSync(join(temp, file), content);
+      let committed: string;
+      try {
+        committed = readFileSync(join(DOCS, file), 'utf8');
+      } catch {
+        committed = '';
+      }
+      if (committed === content) {
+        process.stdout.write(`docs/${file} is up to date\n`);
+        continue;
+      }
+      ok = false;
+      process.stderr.write(
+        `docs/${file} is stale: it differs from what the code produces (${join(temp, file)}).\n` +
+          `${firstDifference(committed, content)}\n` +
+          `Run \`${command}\` and commit docs/${file}.\n`,
+      );
+    }
+  } finally {
+    if (ok) rmSync(temp, { recursive: true, force: true });
+  }
+  return ok;
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  if (command === 'write') await write();
+  else if (command === 'check') process.exitCode = (await check()) ? 0 : 1;
+  else {
+    process.stderr.write('usage: contract.ts write|check\n');
+    process.exitCode = 2;
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
