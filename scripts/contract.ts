@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Parser } from '@asyncapi/parser';
+import { asyncApiYaml } from '@kindred/chat';
 import { loadConfig } from '@kindred/config';
 import { ForumAppModule } from '../apps/forum/src/forum-app.module';
 import { createOpenApiDocument } from '../apps/forum/src/openapi';
@@ -51,8 +53,17 @@ interface Generated {
   command: string;
 }
 
+/** Problems @asyncapi/parser finds in an AsyncAPI document (errors only; hints and style warnings pass). */
+export async function asyncApiErrors(yaml: string): Promise<string[]> {
+  const diagnostics = await new Parser().validate(yaml);
+  return diagnostics.filter((d) => d.severity === 0).map((d) => `${d.path.join('.') || '(root)'}: ${d.message}`);
+}
+
 async function generate(): Promise<Generated[]> {
-  return [{ file: 'openapi.json', content: await openApiJson(), command: 'npm run openapi' }];
+  return [
+    { file: 'openapi.json', content: await openApiJson(), command: 'npm run openapi' },
+    { file: 'asyncapi.yaml', content: asyncApiYaml(), command: 'npm run openapi' },
+  ];
 }
 
 /** The first lines where two texts differ, for a message a person can act on. */
@@ -69,9 +80,15 @@ function firstDifference(committed: string, generated: string): string {
 
 async function write(): Promise<void> {
   for (const { file, content } of await generate()) {
+    if (file.endsWith('asyncapi.yaml')) await assertValidAsyncApi(content);
     writeFileSync(join(DOCS, file), content);
     process.stdout.write(`wrote ${relative(ROOT, join(DOCS, file))}\n`);
   }
+}
+
+async function assertValidAsyncApi(yaml: string): Promise<void> {
+  const errors = await asyncApiErrors(yaml);
+  if (errors.length > 0) throw new Error(`The generated AsyncAPI document is not valid AsyncAPI 3:\n  ${errors.join('\n  ')}`);
 }
 
 async function check(): Promise<boolean> {
@@ -80,6 +97,13 @@ async function check(): Promise<boolean> {
   try {
     for (const { file, content, command } of await generate()) {
       writeFileSync(join(temp, file), content);
+      if (file.endsWith('asyncapi.yaml')) {
+        const errors = await asyncApiErrors(content);
+        if (errors.length > 0) {
+          ok = false;
+          process.stderr.write(`docs/${file} as generated is not valid AsyncAPI 3 (@asyncapi/parser):\n  ${errors.join('\n  ')}\n`);
+        } else process.stdout.write(`docs/${file} is valid AsyncAPI ${'3.0.0'}\n`);
+      }
       let committed: string;
       try {
         committed = readFileSync(join(DOCS, file), 'utf8');
