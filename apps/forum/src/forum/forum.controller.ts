@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ForumService } from '@kindred/forum';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ForumService, REACTION_KINDS } from '@kindred/forum';
 import { idParam, PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { CreatePostDto, CreateTopicDto, EditPostDto, ReportDto } from './forum.dto';
@@ -76,6 +76,7 @@ export class ForumController {
 
   @ApiNoContentResponse({ description: 'Reacted (again: no change).' })
   @ApiProblems(409, 422)
+  @ApiParam({ name: 'kind', enum: REACTION_KINDS })
   @Put('posts/:postId/reactions/:kind')
   @HttpCode(204)
   async react(@CurrentUser() user: AuthUser, @Param('postId', id('That post')) postId: string, @Param('kind') kind: string): Promise<void> {
@@ -84,6 +85,7 @@ export class ForumController {
 
   @ApiNoContentResponse({ description: 'No longer reacting.' })
   @ApiProblems(409, 422)
+  @ApiParam({ name: 'kind', enum: REACTION_KINDS })
   @Delete('posts/:postId/reactions/:kind')
   @HttpCode(204)
   async unreact(@CurrentUser() user: AuthUser, @Param('postId', id('That post')) postId: string, @Param('kind') kind: string): Promise<void> {

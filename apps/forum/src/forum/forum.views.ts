@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Accepted, Author, PostView as Post, TopicListItem } from '@kindred/forum';
+import type { Accepted, Author, ForumService, PostView as Post, TopicListItem } from '@kindred/forum';
 import { ResourceView } from '../groups/groups.views';
 import { Wire } from '../openapi';
 
@@ -48,7 +48,7 @@ export class TopicListItemView implements Wire<TopicListItem> {
   createdAt: string;
 }
 
-export class TopicView extends TopicListItemView {
+export class TopicView extends TopicListItemView implements Wire<Awaited<ReturnType<ForumService['getTopic']>>> {
   @ApiProperty({ format: 'uuid' })
   groupId: string;
 
