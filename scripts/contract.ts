@@ -66,13 +66,30 @@ async function generate(): Promise<Generated[]> {
   ];
 }
 
+/** Where two JSON documents differ, as paths (`components.schemas.LoginDto.properties.email.maxLength`), up to `max`. */
+export function jsonDifferences(committed: unknown, generated: unknown, max = 5, path: string[] = [], found: string[] = []): string[] {
+  if (found.length >= max) return found;
+  const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v).slice(0, 80));
+  const bothObjects = committed !== null && generated !== null && typeof committed === 'object' && typeof generated === 'object';
+  if (bothObjects && Array.isArray(committed) === Array.isArray(generated)) {
+    const keys = [...new Set([...Object.keys(committed), ...Object.keys(generated)])];
+    for (const key of keys) {
+      jsonDifferences((committed as Record<string, unknown>)[key], (generated as Record<string, unknown>)[key], max, [...path, key], found);
+    }
+  } else if (JSON.stringify(committed) !== JSON.stringify(generated) && found.length < max) {
+    found.push(`  ${path.join('.') || '(document)'}: committed ${show(committed)}, code says ${show(generated)}`);
+  }
+  return found;
+}
+
 /** The first lines where two texts differ, for a message a person can act on. */
 function firstDifference(committed: string, generated: string): string {
   const a = committed.split('\n');
   const b = generated.split('\n');
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     if (a[i] !== b[i]) {
-      return [`  line ${i + 1}:`, `    committed: ${a[i] ?? '(end of file)'}`, `    from code: ${b[i] ?? '(end of file)'}`].join('\n');
+      const context = a.slice(Math.max(0, i - 3), i).map((line) => `               ${line}`);
+      return [`  at line ${i + 1}, after:`, ...context, `    committed: ${a[i] ?? '(end of file)'}`, `    from code: ${b[i] ?? '(end of file)'}`].join('\n');
     }
   }
   return '';
@@ -115,9 +132,17 @@ async function check(): Promise<boolean> {
         continue;
       }
       ok = false;
+      let where = firstDifference(committed, content);
+      if (file.endsWith('.json')) {
+        try {
+          where = jsonDifferences(JSON.parse(committed), JSON.parse(content)).join('\n') || where;
+        } catch {
+          // Not JSON at all (a conflict marker, say): the line is the best pointer.
+        }
+      }
       process.stderr.write(
         `docs/${file} is stale: it differs from what the code produces (${join(temp, file)}).\n` +
-          `${firstDifference(committed, content)}\n` +
+          `${where}\n` +
           `Run \`${command}\` and commit docs/${file}.\n`,
       );
     }
