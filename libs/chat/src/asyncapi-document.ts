@@ -5,8 +5,13 @@ import { CLIENT_EVENTS, ERROR_ACK, NAMED_SCHEMAS, SERVER_EVENTS } from './socket
  * alone, so docs/asyncapi.yaml cannot say anything the typed gateway does not do.
  */
 
-/** `chat:join` → `chatJoin`: component keys may not hold a colon. */
-const key = (event: string) => event.replace(/[:.-](\w)/g, (_, c: string) => c.toUpperCase());
+/** `chat:join` from a client → `clientChatJoin`: component keys may not hold a colon, and `chat:typing` goes both ways. */
+const key = (from: 'client' | 'server', event: string) => `${from}:${event}`.replace(/[:.-](\w)/g, (_, c: string) => c.toUpperCase());
+
+function add(into: Record<string, unknown>, name: string, value: unknown): void {
+  if (name in into) throw new Error(`Two socket events would both be documented as ${name}`);
+  into[name] = value;
+}
 
 /** Replaces every named schema (by identity) with a $ref to components/schemas, except where it is defined. */
 function withRefs(value: unknown, names: Map<object, string>, top = true): unknown {
@@ -24,26 +29,26 @@ export function asyncApiDocument(): Record<string, unknown> {
   const operations: Record<string, unknown> = {};
 
   for (const [event, spec] of Object.entries(CLIENT_EVENTS)) {
-    const name = key(event);
-    messages[name] = { name: event, title: event, summary: spec.summary, payload: spec.payload };
-    messages[`${name}Ack`] = {
+    const name = key('client', event);
+    add(messages, name, { name: event, title: event, summary: spec.summary, payload: spec.payload });
+    add(messages, `${name}Ack`, {
       name: `${event} ack`,
       title: `${event} ack`,
       summary: `The ack of ${event}: \`{ ok: true, … }\`, or \`{ ok: false, error }\`.`,
       payload: { oneOf: [spec.ack, ERROR_ACK] },
-    };
-    operations[name] = {
+    });
+    add(operations, name, {
       action: 'receive',
       channel,
       summary: spec.summary,
       messages: [messageRef(name)],
       reply: { channel, messages: [messageRef(`${name}Ack`)] },
-    };
+    });
   }
   for (const [event, spec] of Object.entries(SERVER_EVENTS)) {
-    const name = key(event);
-    messages[name] = { name: event, title: event, summary: spec.summary, description: `To: ${spec.to}`, payload: spec.payload };
-    operations[name] = { action: 'send', channel, summary: `${spec.summary} To: ${spec.to}`, messages: [messageRef(name)] };
+    const name = key('server', event);
+    add(messages, name, { name: event, title: event, summary: spec.summary, description: `To: ${spec.to}`, payload: spec.payload });
+    add(operations, name, { action: 'send', channel, summary: `${spec.summary} To: ${spec.to}`, messages: [messageRef(name)] });
   }
 
   const channelMessages = Object.fromEntries(Object.keys(messages).map((name) => [name, { $ref: `#/components/messages/${name}` }]));
