@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EventBus } from '@kindred/events';
@@ -52,6 +54,11 @@ describe('identity, HTTP conventions and the three services', () => {
     it('serves the OpenAPI document generated from the controllers', async () => {
       const response = await request(forum.url).get('/docs-json').expect(200);
       expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/auth/register', '/auth/login', '/me', '/me/sessions']));
+    });
+
+    it('serves at /docs-json what docs/openapi.json holds (npm run openapi)', async () => {
+      const response = await request(forum.url).get('/docs-json').expect(200);
+      expect(response.body).toEqual(JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8')));
     });
 
     it('sets security headers and a request id', async () => {

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainError } from './domain-error';
@@ -9,6 +10,7 @@ export interface Page<T> {
 }
 
 export class PageQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -16,6 +18,7 @@ export class PageQuery {
   @Max(100)
   limit?: number;
 
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page.', maxLength: 512 })
   @IsOptional()
   @IsString()
   @MaxLength(512)
