@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
+import { EventBus } from '@kindred/events';
 import { bearer, Person } from '../support/people';
 import { appointedSupporter, createAdmin, createGroup, joinedMember, referralCode, screened } from '../support/community';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
@@ -29,6 +30,8 @@ describe('decision integrity: decisions bound to what was read, hidden stays hid
   let other: Person;
   let supporter: Person;
   let second: Person;
+  /** What the forum told open review queues (`review.changed`). */
+  const queueEvents: Array<{ kind: string; item: Json }> = [];
 
   beforeAll(async () => {
     const [f, c, ...w] = await Promise.all([startForum(), startChat(), startWorker(), startWorker()]);
@@ -36,6 +39,9 @@ describe('decision integrity: decisions bound to what was read, hidden stays hid
     chat = c;
     workers = w;
     admin = await createAdmin(forum);
+    await forum.app.get(EventBus).subscribe('review.changed', (payload) => {
+      queueEvents.push({ kind: payload.kind, item: payload.item });
+    });
     groupId = await createGroup(forum, admin, { reportsToHide: 2 });
     code = await referralCode(forum, admin, groupId);
     [member, other] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
@@ -181,6 +187,12 @@ describe('decision integrity: decisions bound to what was read, hidden stays hid
       expect(current).toMatchObject({ kind: 'report', status: 'open' });
       expect(current.subject.body).toBe('Honestly some of the nurses on my unit are useless!');
       expect(current.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'reports', clauseKey: 'respect' })]));
+      // Open queues hear of the new item at once.
+      await until(
+        'review:new for the carried reports',
+        async () => queueEvents.filter((e) => e.kind === 'review:new' && e.item.id === current.id),
+        (found) => found.length > 0,
+      );
       expect((await decide(supporter, reported.id, { action: 'approve' }).expect(409)).body).toMatchObject({
         code: 'ITEM_SUPERSEDED',
         currentItemId: current.id,
@@ -207,6 +219,11 @@ describe('decision integrity: decisions bound to what was read, hidden stays hid
       expect(item).toMatchObject({ status: 'open', subjectChange: 'edited' });
       expect(item.subject.body).toBe(CRISIS_BODY);
       expect(item.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'crisis' }), expect.objectContaining({ source: 'author' })]));
+      await until(
+        'review:updated saying the author edited',
+        async () => queueEvents.filter((e) => e.kind === 'review:updated' && e.item.id === item.id && e.item.subjectChange === 'edited'),
+        (found) => found.length > 0,
+      );
 
       // The supporter decides: the words kept for them go, and the post stays as the author left it.
       await decide(supporter, item.id, { action: 'approve', note: 'Checked in with them by message.' }).expect(200);

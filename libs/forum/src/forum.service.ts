@@ -339,7 +339,7 @@ export class ForumService {
     if (post.authorId !== user.id) throw DomainError.forbidden('Only the author can edit a post.');
     assertEditable(post);
     await this.assertCanWrite(user, post.groupId);
-    const outboxId = await this.dataSource.transaction(async (manager) => {
+    const { outboxId, changes } = await this.dataSource.transaction(async (manager) => {
       // The post row first, then its review items: the lock order decisions follow too.
       const locked = await manager.getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id: postId }).getOneOrFail();
       // Checked again under the lock: a moderator may have removed it a moment ago.
@@ -349,10 +349,11 @@ export class ForumService {
       // words, if there are any (a post hidden by reports stays hidden).
       const publishedBody = locked.status === 'published' ? locked.body : locked.publishedBody;
       await moveTo(manager, locked, 'screening', { body: normaliseBody(body), revision, editedAt: new Date(), signposting: null, publishedBody });
-      await this.reviewItems.subjectEdited(manager, 'post', postId, revision, locked.body);
-      return this.stageScreening(manager, postId, revision);
+      const changes = await this.reviewItems.subjectEdited(manager, 'post', postId, revision, locked.body);
+      return { outboxId: await this.stageScreening(manager, postId, revision), changes };
     });
     this.dispatch(outboxId);
+    await this.reviewItems.announceChanges(changes);
     return { id: postId, topicId: post.topicId, status: 'screening' };
   }
 
@@ -360,13 +361,14 @@ export class ForumService {
     const post = await this.visiblePost(user, postId);
     if (post.authorId !== user.id) throw DomainError.forbidden('Only the author can delete a post.');
     if (post.status === 'deleted') return;
-    await this.dataSource.transaction(async (manager) => {
+    const changes = await this.dataSource.transaction(async (manager) => {
       const locked = await manager.getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id: postId }).getOneOrFail();
-      if (locked.status === 'deleted') return;
+      if (locked.status === 'deleted') return null;
       // Deleting removes the words themselves, not just their visibility; an urgent item about them keeps a copy until a supporter decides.
       await moveTo(manager, locked, 'deleted', { body: '', signposting: null });
-      await this.reviewItems.subjectDeleted(manager, 'post', postId, locked.body);
+      return this.reviewItems.subjectDeleted(manager, 'post', postId, locked.body);
     });
+    if (changes) await this.reviewItems.announceChanges(changes);
   }
 
   async setReaction(user: AuthUser, postId: string, kind: string, on: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { deleteInBatches } from '@kindred/database';
 import { EventBus } from '@kindred/events';
@@ -57,6 +57,12 @@ export interface ReviewItemView {
 /** Who is looking at review items: what they may do differs for admins. */
 export interface ReviewViewer {
   isAdmin: boolean;
+}
+
+/** Review items an edit or deletion changed: announced once the change has committed. */
+export interface QueueChanges {
+  touched: string[];
+  opened: string | null;
 }
 
 /** How long a claim keeps others off an item. */
@@ -166,13 +172,14 @@ export class ReviewItemsService {
    *   hidden and the reports wait for a moderator, while a decision on the old item answers 409;
    * - otherwise: is superseded, and the new revision is screened on its own.
    */
-  async subjectEdited(manager: EntityManager, subjectType: SubjectType, subjectId: string, revision: number, previousBody: string): Promise<void> {
+  async subjectEdited(manager: EntityManager, subjectType: SubjectType, subjectId: string, revision: number, previousBody: string): Promise<QueueChanges> {
+    const touched = await this.openIds(manager, subjectType, subjectId);
     await this.keepUrgent(manager, subjectType, [{ id: subjectId, body: previousBody }], 'edited');
     const [reported] = (await manager.query(
       `UPDATE review_items SET status = 'superseded'
         WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL AND kind <> 'appeal'
           AND reasons @> '[{"source": "reports"}]'::jsonb
-        RETURNING group_id, subject_author_id, reasons, priority, audience, due_at, claimed_by, claimed_at`,
+        RETURNING group_id, subject_author_id, reasons, priority, audience, due_at, claimed_by, claimed_at, overdue_notified_at, escalated_at`,
       [subjectType, subjectId],
     )) as [
       Array<{
@@ -184,16 +191,21 @@ export class ReviewItemsService {
         due_at: Date;
         claimed_by: string | null;
         claimed_at: Date | null;
+        overdue_notified_at: Date | null;
+        escalated_at: Date | null;
       }>,
       number,
     ];
     const carried = reported[0];
+    let opened: string | null = null;
     if (carried) {
       // The reports and any escalation still stand; what screening found in the old words does not.
+      // Its deadline and the alerts already sent carry over, so nobody is told twice.
       const reasons = carried.reasons.filter((r) => r.source === 'reports' || r.source === 'escalation');
-      await manager.query(
-        `INSERT INTO review_items (group_id, kind, subject_type, subject_id, subject_revision, subject_author_id, reasons, priority, audience, status, created_at, due_at, claimed_by, claimed_at)
-         VALUES ($1, 'report', $2, $3, $4, $5, $6::jsonb, $7, $8, 'open', now(), $9, $10, $11)`,
+      const [row] = (await manager.query(
+        `INSERT INTO review_items (group_id, kind, subject_type, subject_id, subject_revision, subject_author_id, reasons, priority, audience, status, created_at, due_at,
+                                   claimed_by, claimed_at, overdue_notified_at, escalated_at)
+         VALUES ($1, 'report', $2, $3, $4, $5, $6::jsonb, $7, $8, 'open', now(), $9, $10, $11, $12, $13) RETURNING id`,
         [
           carried.group_id,
           subjectType,
@@ -206,19 +218,43 @@ export class ReviewItemsService {
           carried.due_at,
           carried.claimed_by,
           carried.claimed_at,
+          carried.overdue_notified_at,
+          carried.escalated_at,
         ],
-      );
+      )) as Array<{ id: string }>;
+      opened = row?.id ?? null;
     }
     await this.supersedeOpen(manager, subjectType, subjectId);
+    return { touched, opened };
   }
 
   /** The author deleted the subject (row locked by the caller): an urgent item stays open with the words; any other closes. */
-  async subjectDeleted(manager: EntityManager, subjectType: SubjectType, subjectId: string, previousBody: string): Promise<void> {
+  async subjectDeleted(manager: EntityManager, subjectType: SubjectType, subjectId: string, previousBody: string): Promise<QueueChanges> {
+    const touched = await this.openIds(manager, subjectType, subjectId);
     await this.keepUrgent(manager, subjectType, [{ id: subjectId, body: previousBody }], 'deleted');
     await manager.query(
       `UPDATE review_items SET status = 'superseded' WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL AND kind <> 'appeal'`,
       [subjectType, subjectId],
     );
+    return { touched, opened: null };
+  }
+
+  /** After the edit or deletion committed: every open queue shows what became of the items. */
+  async announceChanges(changes: QueueChanges): Promise<void> {
+    const ids = [...changes.touched, ...(changes.opened ? [changes.opened] : [])];
+    if (ids.length === 0) return;
+    const items = await this.dataSource.getRepository(ReviewItem).find({ where: { id: In(ids) } });
+    for (const item of items) await this.announce(item, item.id === changes.opened ? 'review:new' : 'review:updated');
+  }
+
+  private async openIds(manager: EntityManager, subjectType: SubjectType, subjectId: string): Promise<string[]> {
+    const rows = (await manager.query(`SELECT id FROM review_items WHERE subject_type = $1 AND subject_id = $2 AND status = 'open'`, [
+      subjectType,
+      subjectId,
+    ])) as Array<{
+      id: string;
+    }>;
+    return rows.map((r) => r.id);
   }
 
   /**
