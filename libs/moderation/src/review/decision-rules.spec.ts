@@ -19,6 +19,7 @@ describe('contentEffect', () => {
     ['remove after the author deleted', item({ subjectChange: 'deleted' }), { revision: 2, status: 'deleted' }, 'remove', null],
     ['anything on content that is gone', item(), null, 'approve', null],
     ['anything on deleted content', item(), { revision: 2, status: 'deleted' }, 'approve', null],
+    ['approve a report item whose new revision screening rejected', item({ kind: 'report' }), { revision: 2, status: 'rejected' }, 'approve', null],
     ['uphold an appeal', item({ kind: 'appeal' }), { revision: 2, status: 'removed' }, 'approve', 'published'],
     ['refuse an appeal', item({ kind: 'appeal' }), { revision: 2, status: 'removed' }, 'remove', null],
   ] as const)('%s', (_case, it, subject, action, expected) => {

@@ -22,7 +22,8 @@ export interface SubjectUnderDecision {
 export function contentEffect(item: ItemUnderDecision, subject: SubjectUnderDecision | null, action: 'approve' | 'remove'): 'published' | 'removed' | null {
   if (!subject || subject.status === 'deleted') return null;
   if (item.subjectChange !== null || subject.revision !== item.subjectRevision) return null;
-  if (action === 'approve') return 'published';
+  // Only an appeal brings back what screening rejected or a moderator removed.
+  if (action === 'approve') return item.kind !== 'appeal' && ['rejected', 'removed'].includes(subject.status) ? null : 'published';
   // A refused appeal leaves the content as it was.
   return item.kind === 'appeal' ? null : 'removed';
 }
