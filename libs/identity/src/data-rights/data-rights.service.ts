@@ -71,9 +71,17 @@ export class DataRightsService {
       .getOne();
     const ok = row ? await argon2.verify(row.passwordHash, password).catch(() => false) : false;
     if (!row || !ok) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
-    await this.dataSource.transaction(async (manager) => {
-      for (const contributor of this.registry.all()) await contributor.erase(manager, user.id);
-      await manager.delete(User, { id: user.id });
+    const eraseAll = () =>
+      this.dataSource.transaction(async (manager) => {
+        for (const contributor of this.registry.all()) await contributor.erase(manager, user.id);
+        await manager.delete(User, { id: user.id });
+      });
+    // Erasure touches every context's rows in registry order, which a moderator's decision on the
+    // same content may meet the other way round: a deadlock victim is run again once, never a 500.
+    await eraseAll().catch((error: unknown) => {
+      const code = (error as { driverError?: { code?: string } }).driverError?.code;
+      if (code !== '40P01') throw error;
+      return eraseAll();
     });
     this.identity.forgetDisplayName(user.id);
     this.identity.forgetSessions(user.id);
