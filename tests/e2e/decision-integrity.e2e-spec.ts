@@ -225,6 +225,12 @@ describe('decision integrity: decisions bound to what was read, hidden stays hid
         (found) => found.length > 0,
       );
 
+      // The author can see what is kept about them, and why.
+      const exported = (await request(forum.url).get('/me/export').set(bearer(member)).expect(200)).body;
+      expect(exported.moderation.keptWords).toEqual(
+        expect.arrayContaining([expect.objectContaining({ subjectId: crisis.id, change: 'edited', words: CRISIS_BODY })]),
+      );
+
       // The supporter decides: the words kept for them go, and the post stays as the author left it.
       await decide(supporter, item.id, { action: 'approve', note: 'Checked in with them by message.' }).expect(200);
       expect(await seenByOthers(crisis.id)).toMatchObject({ body: 'sorry, ignore me, all fine' });

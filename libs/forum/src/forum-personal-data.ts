@@ -23,7 +23,7 @@ export class ForumPersonalData implements PersonalDataContributor {
         [userId],
       ),
       this.dataSource.query(
-        `SELECT id, topic_id AS "topicId", group_id AS "groupId", body, status, revision, reply_to_post_id AS "replyToPostId", created_at AS "createdAt", edited_at AS "editedAt"
+        `SELECT id, topic_id AS "topicId", group_id AS "groupId", body, published_body AS "publishedBody", status, revision, reply_to_post_id AS "replyToPostId", created_at AS "createdAt", edited_at AS "editedAt"
          FROM posts WHERE author_id = $1 ORDER BY created_at`,
         [userId],
       ),
