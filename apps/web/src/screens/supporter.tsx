@@ -164,7 +164,11 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
       queue.reload();
     } catch (e) {
       if (isMissing(e)) setClaimError(new Error('Claiming is not available yet. You can still decide the item.'));
-      else if (e instanceof ApiError && e.status === 409) setClaimError(new Error('Another supporter claimed this in the last 10 minutes.'));
+      else if (e instanceof ApiError && e.code === 'ITEM_SUPERSEDED') {
+        // The author edited: the queue shows the item about the words as they are now.
+        setClaimError(new Error('The author has changed these words since this item opened. The queue now shows the current item.'));
+        queue.reload();
+      } else if (e instanceof ApiError && e.status === 409) setClaimError(new Error('Another supporter claimed this in the last 10 minutes.'));
       else setClaimError(e);
     }
   };
