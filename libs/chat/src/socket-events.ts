@@ -123,6 +123,8 @@ export const REVIEW_ITEM = {
     'decidedAt',
     'suggestedSanction',
     'authorHistory',
+    'subjectChange',
+    'sanctionsAllowed',
   ],
   properties: {
     id,
@@ -171,6 +173,8 @@ export const REVIEW_ITEM = {
         properties: { clauseKey: { type: 'string' }, count: { type: 'integer' }, lastSanction: sanctionKind },
       },
     },
+    subjectChange: { enum: ['edited', 'deleted', 'erased', null] },
+    sanctionsAllowed: { type: 'boolean' },
   },
 } as const;
 
