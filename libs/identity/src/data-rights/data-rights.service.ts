@@ -78,7 +78,7 @@ export class DataRightsService {
     this.identity.forgetDisplayName(user.id);
     this.identity.forgetSessions(user.id);
     // Sockets close at once; rate-limit state keyed by this person goes too (the rest expires in minutes).
-    await this.events.publish('session.revoked', { userId: user.id });
+    await this.events.publish('session.revoked', { userId: user.id, reason: 'erased' });
     const accountKey = createHash('sha256').update(row.emailNormalised).digest('hex').slice(0, 32);
     await this.redis.client.del(this.redis.key('login-failures', 'account', accountKey)).catch(() => undefined);
     this.logger.log({ event: 'erasure', userId: user.id }, 'account erased');
