@@ -19,6 +19,8 @@ export const SETTING_PURPOSES: Record<string, string> = {
   LOG_LEVEL: 'Least severe log level written.',
   SESSION_IDLE_MINUTES: 'A session unused this long ends.',
   SESSION_ABSOLUTE_HOURS: 'A session ends this long after sign-in, however active.',
+  SESSION_IDLE_SECONDS: 'Overrides `SESSION_IDLE_MINUTES` in seconds, for tests that watch a session (and its open sockets) run out.',
+  SESSION_ABSOLUTE_SECONDS: 'Overrides `SESSION_ABSOLUTE_HOURS` in seconds, for tests that watch a session (and its open sockets) run out.',
   LOGIN_FAILURES_PER_ACCOUNT: 'Failed sign-ins allowed per account in the window before 429.',
   LOGIN_FAILURES_PER_ADDRESS: 'Failed sign-ins allowed per client address in the window before 429.',
   LOGIN_WINDOW_SECONDS: 'The window the sign-in failure limits count over.',
