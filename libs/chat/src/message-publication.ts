@@ -40,29 +40,19 @@ export interface AuthorInGroup {
 }
 
 /**
- * Takes each author-in-group's ordering lock, in key order, until the transaction ends: the verdicts
- * on one author's messages in a group take turns, so a message never waits for one that was decided
- * meanwhile. Taken before any group's publication lock, everywhere.
- */
-export async function lockAuthorsForOrder(manager: EntityManager, authors: AuthorInGroup[]): Promise<void> {
-  const keys = [...new Set(authors.map((a) => `${a.authorId}:${a.groupId}`))];
-  if (keys.length === 0) return;
-  // The sorted subquery is not flattened into the outer one, so the locks are taken in its order.
-  await manager.query(
-    `SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended('chat-author:' || x, 0) AS k FROM unnest($1::text[]) x ORDER BY 1) s`,
-    [keys],
-  );
-}
-
-/**
  * Publishes what passed screening, keeping each author's order: every given message still in
  * `screening` at the given revision (with the given body: a mask may have changed it) is published
  * unless an earlier message of its author in the group is still in screening; then it waits as
  * `ready` with its screened body. Waiting messages of the same authors (and of `release`) whose
  * earlier messages have all been decided are published with them. Within a group the batch takes
  * consecutive places in the order the messages were sent, after everything published before it.
- * Returns the messages published (the statement ends in a SELECT: TypeORM answers a top-level
- * UPDATE with `[rows, count]`, not the rows). Call inside a transaction.
+ *
+ * Every change that decides a message in `screening` happens under its group's publication lock
+ * (taken here, and by `applyMessageVerdict` for held and rejected ones), so whichever of a waiting
+ * message and the message it waits for is decided second sees the other, and lets it out.
+ * Returns the messages published and those now waiting (`status` says which; the statement ends in
+ * a SELECT: TypeORM answers a top-level UPDATE with `[rows, count]`, not the rows). Call inside a
+ * transaction.
  */
 export async function publishMessages(
   manager: EntityManager,
@@ -76,13 +66,9 @@ export async function publishMessages(
         author_id: string | null;
       }>)
     : [];
-  const authors = [
-    ...release,
-    ...found.flatMap((f) => (f.author_id ? [{ authorId: f.author_id, groupId: f.group_id }] : [])),
-  ];
   const groups = [...new Set([...found.map((f) => f.group_id), ...release.map((r) => r.groupId)])];
   if (groups.length === 0) return [];
-  await lockAuthorsForOrder(manager, authors);
+  // In a statement of its own, so the statement below reads what every earlier holder committed.
   await lockGroupsForPublication(manager, groups);
   const rows = (await manager.query(
     `WITH wanted AS (
@@ -113,7 +99,7 @@ export async function publishMessages(
      ), waiting AS (
        UPDATE messages m SET status = 'ready', body = j.body, screened_at = now()
          FROM judged j WHERE m.id = j.id AND j.fresh AND NOT j.free AND m.status = 'screening'
-        RETURNING m.id
+        RETURNING m.id, m.group_id, m.author_id, m.body, m.revision, m.status
      ), done AS (
        UPDATE messages m SET status = 'published', body = c.body, screened_at = coalesce(m.screened_at, now()),
                              published_at = s.at + (c.place - 1) * interval '1 microsecond'
@@ -121,7 +107,7 @@ export async function publishMessages(
         WHERE m.id = c.id AND m.status IN ('screening', 'ready')
         RETURNING m.id, m.group_id, m.author_id, m.body, m.revision, m.status
      )
-     SELECT * FROM done`,
+     SELECT * FROM done UNION ALL SELECT * FROM waiting`,
     [ids, items.map((i) => i.revision), items.map((i) => i.body), release.map((r) => r.authorId), release.map((r) => r.groupId)],
   )) as Row[];
   return rows.map(subject);
@@ -141,8 +127,7 @@ export async function applyMessageVerdict(
     await publishMessages(manager, [{ id: message.id, revision: message.revision, body: verdict.body }]);
     return;
   }
-  const authors = message.authorId ? [{ authorId: message.authorId, groupId: message.groupId }] : [];
-  await lockAuthorsForOrder(manager, authors);
+  await lockGroupsForPublication(manager, [message.groupId]);
   await manager.query(`UPDATE messages SET status = $2, body = $3, screened_at = now() WHERE id = $1`, [message.id, verdict.status, verdict.body]);
-  if (authors.length) await publishMessages(manager, [], authors);
+  if (message.authorId) await publishMessages(manager, [], [{ authorId: message.authorId, groupId: message.groupId }]);
 }

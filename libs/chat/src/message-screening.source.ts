@@ -46,6 +46,7 @@ export class MessageScreeningSource implements ScreeningSource {
     return found.map((f) => f.subject);
   }
 
+  /** Also returns the messages that passed but wait (`ready`) for an earlier one of their author: their verdict is applied. */
   publishMany(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
     return publishMessages(manager, items);
   }
@@ -59,6 +60,8 @@ export class MessageScreeningSource implements ScreeningSource {
     const kept = this.remembered.get(subject.id);
     this.remembered.delete(subject.id);
     if (!subject.authorId) return;
+    // Waiting for an earlier message of its author: the room hears of it when that one is decided.
+    if (subject.status === 'ready') return;
     // The verdict transaction wrote the body and status; the rest cannot change, so the locking read's copy stands.
     const message = kept
       ? ({
