@@ -4,7 +4,7 @@ import { io, Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { MembershipService } from '@kindred/groups';
 import { ScreeningService } from '@kindred/moderation';
-import { bearer, Person, registerAndLogin } from '../support/people';
+import { bearer, Person } from '../support/people';
 import { acceptCurrentAgreement, createAdmin, createGroup, joinedMember, referralCode } from '../support/community';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
 import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
@@ -124,8 +124,16 @@ describe('access follows the person', () => {
   describe('sessions', () => {
     it('closes a socket whose session went idle, saying so, and it hears no more of the room', async () => {
       const { groupId, code } = await group();
-      const [idle, witness, sender] = await Promise.all([shortLivedMember(groupId, code), joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
-      const [idleSocket, witnessSocket, senderSocket] = await Promise.all([joined(idle, groupId, shortChat.url), joined(witness, groupId), joined(sender, groupId)]);
+      const [idle, witness, sender] = await Promise.all([
+        shortLivedMember(groupId, code),
+        joinedMember(forum, groupId, code),
+        joinedMember(forum, groupId, code),
+      ]);
+      const [idleSocket, witnessSocket, senderSocket] = await Promise.all([
+        joined(idle, groupId, shortChat.url),
+        joined(witness, groupId),
+        joined(sender, groupId),
+      ]);
       const idleSaw = record(idleSocket, 'chat:message');
       const ended = next(idleSocket, 'auth:session-ended', () => true, (SHORT_IDLE_SECONDS + 3) * 1000);
       const closed = next(idleSocket, 'disconnect', () => true, (SHORT_IDLE_SECONDS + 3) * 1000);
@@ -137,9 +145,17 @@ describe('access follows the person', () => {
 
     it('ends an active session at its absolute lifetime, though use kept moving its idle end on', async () => {
       const { groupId, code } = await group();
-      const [busy, witness, sender] = await Promise.all([shortLivedMember(groupId, code), joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [busy, witness, sender] = await Promise.all([
+        shortLivedMember(groupId, code),
+        joinedMember(forum, groupId, code),
+        joinedMember(forum, groupId, code),
+      ]);
       const signedInAt = Date.now();
-      const [busySocket, witnessSocket, senderSocket] = await Promise.all([joined(busy, groupId, shortChat.url), joined(witness, groupId), joined(sender, groupId)]);
+      const [busySocket, witnessSocket, senderSocket] = await Promise.all([
+        joined(busy, groupId, shortChat.url),
+        joined(witness, groupId),
+        joined(sender, groupId),
+      ]);
       const busySaw = record(busySocket, 'chat:message');
       let endedAt = 0;
       const ended = next(busySocket, 'auth:session-ended', () => true, (SHORT_ABSOLUTE_SECONDS + 3) * 1000).then((event) => {
@@ -236,7 +252,11 @@ describe('access follows the person', () => {
 
     it('tells a muted member they are muted and until when; they still read, but their words and typing reach nobody', async () => {
       const { groupId, code } = await group();
-      const [member, witness, other] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [member, witness, other] = await Promise.all([
+        joinedMember(forum, groupId, code),
+        joinedMember(forum, groupId, code),
+        joinedMember(forum, groupId, code),
+      ]);
       const [socket, witnessSocket, otherSocket] = await Promise.all([joined(member, groupId), joined(witness, groupId), joined(other, groupId)]);
       const witnessTyping = record(witnessSocket, 'chat:typing');
       const muted = next(socket, 'chat:muted');
@@ -347,7 +367,9 @@ describe('access follows the person', () => {
 
       // A ban leaves the same one door open: the appeal of the removal that came with it.
       const banning = await removed(third, { kind: 'ban' });
-      expect((await request(forum.url).post(`/notices/${earlier.id}/appeal`).set(bearer(author)).send({ text: 'Please.' }).expect(403)).body.code).toBe('BANNED');
+      expect((await request(forum.url).post(`/notices/${earlier.id}/appeal`).set(bearer(author)).send({ text: 'Please.' }).expect(403)).body.code).toBe(
+        'BANNED',
+      );
       await request(forum.url).post(`/notices/${banning.id}/appeal`).set(bearer(author)).send({ text: 'Please look at the ban again.' }).expect(201);
     });
   });
@@ -368,7 +390,10 @@ describe('access follows the person', () => {
         // flagged messages (published once their review item is written) alternate with plain ones.
         const bodies = [
           'This page explained it well: kidneycare-example.org/levels',
-          ...Array.from({ length: 4 }, (_, i) => [`My tacrolimus level, week ${i + 1}, came back a bit high.`, `Week ${i + 1}: the clinic wants another blood test.`]).flat(),
+          ...Array.from({ length: 4 }, (_, i) => [
+            `My tacrolimus level, week ${i + 1}, came back a bit high.`,
+            `Week ${i + 1}: the clinic wants another blood test.`,
+          ]).flat(),
           'Thanks for listening, off to make tea.',
         ];
         const sent: string[] = [];
