@@ -265,6 +265,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     } catch (error) {
       if (error instanceof DomainError) {
         this.logger.debug({ code: error.code, userId: (socket.data.user as AuthUser | undefined)?.id }, 'socket event refused');
+        this.leaveIfOut(socket, (parsed.value as { groupId?: string }).groupId, error);
         return fail(error.code, error.detail, error.extra);
       }
       // The same reading as HTTP's: a database or Redis that cannot serve right now (pool exhausted,
@@ -326,6 +327,13 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     }
   }
 
+  /** An event refused for standing while the socket was still in the room (the change's event was lost): it leaves now, told why. */
+  private leaveIfOut(socket: Socket, groupId: string | undefined, error: DomainError): void {
+    if (!groupId || !OUT_OF_GROUP.has(error.code) || !socket.rooms.has(groupRoom(groupId))) return;
+    void socket.leave(groupRoom(groupId));
+    socket.emit('chat:access-ended', { groupId, reason: accessEndedReason(error.code), ...versionOf(error.extra as { version?: number }) });
+  }
+
   private tellMuted(socket: Socket, groupId: string, until: Date): void {
     (socket.data.state as SocketState).mutedIn.set(groupId, until.getTime());
     socket.emit('chat:muted', { groupId, until: until.toISOString() });
@@ -373,6 +381,9 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     });
   }
 }
+
+/** Refusals that mean the person may no longer be in a group's room. */
+const OUT_OF_GROUP = new Set(['NOT_A_MEMBER', 'BANNED', 'AGREEMENT_REQUIRED', 'NOT_FOUND']);
 
 function accessEndedReason(code: string | undefined): AccessEndedReason {
   if (code === 'BANNED') return 'banned';
