@@ -138,8 +138,6 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     socket.data.sessionCheckedAt = Date.now();
     socket.data.typedAt = new Map<string, number>();
     socket.data.state = { mutedIn: new Map() } satisfies SocketState;
-    // Armed before anything else can fail: a socket never outlives its session.
-    void this.watchSession(socket);
     const rooms = [userRoom(user.id), sessionRoom(user.sessionId)];
     if (user.isAdmin) rooms.push(ADMINS_ROOM);
     try {
@@ -148,6 +146,9 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       this.logger.warn({ userId: user.id, err: (error as Error).message }, 'review alerts not joined for this socket');
     }
     await socket.join(rooms);
+    // Only now that the socket is in its session's rooms: a session ended before this is seen by the
+    // timer's first look at the database, and one ended after it by the revocation event.
+    void this.watchSession(socket);
     this.logger.debug({ userId: user.id }, 'socket connected');
   }
 
