@@ -103,6 +103,6 @@ describe('screenCrisis', () => {
     const original = 'I want to die. I\u200Bve taken all my pills.';
     const [verdict] = crisis(original);
     expect(verdict?.detail).toBe('crisis language: wish to die, overdose');
-    expect(verdict?.spans?.map((s) => original.slice(s.start, s.end))).toEqual(['want to die', 'taken all my pills']);
+    expect(verdict?.spans?.map((s) => original.slice(s.start, s.end))).toEqual(['I want to die', 'taken all my pills']);
   });
 });

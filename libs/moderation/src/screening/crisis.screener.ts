@@ -14,17 +14,25 @@ const OVERDOSE_ROUTINE =
 const PATTERNS: GuardedPattern[] = [
   {
     label: 'suicidal intent',
-    pattern: /\b(?:kill(?:ing)?|unalive)\s+my\s*self\b/g,
+    pattern: /\b(?:i\s*)?(?:kill(?:ing)?|unaliv(?:e|ing)|off(?:ing)?|top(?:ping)?)\s*my\s*self\b/g,
     notAfter: NEGATED,
-    notBefore: /^\s+(?:laughing|with\s+laughter|trying|working|to\s+(?:get|make|finish|keep|please)|over\s+(?:this|that|it|nothing))\b/,
+    notBefore: /^\s+(?:laughing|with\s+laughter|trying|working|up|to\s+(?:get|make|finish|keep|please)|over\s+(?:this|that|it|nothing))\b/,
+  },
+  // Telling someone else to kill themselves is abuse, and its target may be at risk: held as urgent like the rest,
+  // so it never reaches them and a person sees it first (see docs/SCREENING.md).
+  {
+    label: 'telling someone to kill themselves',
+    pattern: /\bkys\b|\b(?:kill|unalive|off|top)\s*(?:yo)?ur\s*self\b|\b(?:kill|unalive)\s+yourselves\b/g,
+    notAfter: /\b(?:don't|dont|never|not|wouldn't|wouldnt|nearly|almost)\s+(?:[\w']+\s+){0,2}$/,
+    notBefore: /^\s+(?:laughing|with\s+laughter|trying|working|up|over\s+(?:this|that|it|nothing))\b/,
   },
   {
     label: 'suicidal intent',
-    pattern: /\b(?:end|ending|take|taking)\s+my\s+(?:own\s+)?life\b/g,
+    pattern: /\b(?:end|ending|take|taking)\s*my\s*(?:own\s+)?life\b/g,
     notAfter: NEGATED,
     notBefore: /^\s+(?:back|into|in\s+(?:hand|my|to)|for\s+granted|seriously|one\s+day)\b/,
   },
-  { label: 'suicidal intent', pattern: /\bend(?:ing)?\s+it\s+all\b/g, notAfter: NEGATED },
+  { label: 'suicidal intent', pattern: /\bend(?:ing)?\s*it\s*all\b/g, notAfter: NEGATED },
   {
     label: 'suicidal intent',
     pattern:
@@ -58,7 +66,7 @@ const PATTERNS: GuardedPattern[] = [
   { label: 'suicidal intent', pattern: /\b(?:writing|wrote|written|write|left|leave)\s+(?:a|my)\s+suicide\s+note\b/g, notAfter: NEGATED },
   {
     label: 'wish to die',
-    pattern: /\b(?:want|wanna|wanting|wish|ready|planning|plan)\s+(?:to\s+)?(?:just\s+)?die\b/g,
+    pattern: /\b(?:i\s*)?(?:want|wanna|wanting|wish|ready|planning|plan)\s*(?:to\s*)?(?:just\s+)?die\b/g,
     notAfter: NEGATED,
     notBefore: /^\s+(?:of\s+(?:embarrassment|shame|boredom|cringe)|laughing|old|happy|at\s+home|in\s+(?:a\s+)?hospice)\b/,
   },
@@ -153,7 +161,7 @@ const PATTERNS: GuardedPattern[] = [
   {
     label: 'overdose',
     pattern:
-      /\b(?:taken|took|swallowed|swallow|take|taking|necked|downed)\s+(?:all|every\s+one|a\s+lot|loads|lots|too\s+many|a\s+bunch|a\s+handful|handfuls|everything|(?:a|the|two|three|\d+)\s+(?:whole\s+)?(?:box(?:es)?|packets?|packs?|bottles?|strips?|tubs?))\s+(?:of\s+)?(?:my\s+|the\s+|them\s+|those\s+|these\s+)?(?:pills|tablets|tabs|meds|medication|medicines?|painkillers|paracetamol|co-?codamol|tramadol|codeine|morphine|insulin|sleeping\s+pills|antidepressants)\b/g,
+      /\b(?:taken|took|swallowed|swallow|take|taking|necked|downed)\s+(?:all|every\s+one|a\s+lot|loads|lots|too\s+many|a\s+bunch|a\s+handful|handfuls|everything|(?:a|the|two|three|\d+)\s+(?:whole\s+)?(?:box(?:es)?|packets?|packs?|bottles?|strips?|tubs?))\s+(?:of\s+)?(?:my\s+|the\s+|them\s+|those\s+|these\s+)?(?:pills|tablets|tabs|meds|medication|medicines?|painkillers|paracetamol|co[\s-]?codamol|tramadol|codeine|morphine|insulin|sleeping\s+pills|antidepressants)\b/g,
     // "I forgot to take all my tablets", "did you take all the tablets?"
     notAfter:
       /\b(?:(?:forgot|forget|forgetting|remember|remembered|remembering|never|not|didn't|didnt|haven't|havent|have\s+not|don't|dont)\s+(?:to\s+)?(?:[\w']+\s+)?|you\s+(?:[\w']+\s+){0,2})$/,
@@ -169,6 +177,76 @@ const PATTERNS: GuardedPattern[] = [
     pattern: /\b(?:want|wanna|going|gonna|plan|planning|about|ready|thinking\s+(?:about|of))\s+(?:to\s+)?(?:overdose|od)\b/g,
     notAfter: NEGATED,
   },
+  // Current euphemisms, written to get past filters and moderators.
+  {
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:i|i'm|im|i\s+am|i'll|i\s+will|i\s+might|want\s+to|wanna|going\s+to|gonna|plan(?:ning)?\s+to|ready\s+to|about\s+to|thinking\s+(?:about|of)|thought\s+about|urge\s+to|tempted\s+to|try\s+to|tried\s+to|just)\s+(?:(?:just|really|finally|actually|seriously|gonna|going\s+to|to)\s+)*unaliv(?:e|ing)\b/g,
+    notAfter: NEGATED,
+  },
+  { label: 'suicidal intent', pattern: /\bunaliv(?:e|ing)\s+(?:me|my\s*self)\b/g, notAfter: NEGATED },
+  // "kms" is "kill myself"; "5 kms" is a distance.
+  { label: 'suicidal intent', pattern: /\bkms\b/g, notAfter: /(?:\d|\d\s|\b(?:few|many|several|couple\s+of|the|some|more|extra)\s)$/ },
+  {
+    label: 'suicidal intent',
+    pattern: /\bsewer\s*slid(?:e|ing)\b|\bself[\s-]?delet(?:e|ing)\b|\bsu[i1!*]c[i1!*]d(?:e|al)\b(?=\s+(?:tonight|today|soon|now))/g,
+    notAfter: NEGATED,
+  },
+  {
+    label: 'suicidal intent',
+    pattern: /\b(?:want|wanna|going|gonna|plan|planning|ready|about|thinking\s+(?:about|of))\s+(?:to\s+)?ctb\b/g,
+    notAfter: NEGATED,
+  },
+  {
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:writ(?:e|ing|ten)|wrote|left|leaving|leave|finished|done|started|drafted|drafting|prepared|preparing)\s+(?:my\s+|a\s+|the\s+|some\s+|all\s+my\s+|all\s+the\s+)?(?:goodbye|farewell|final|last)\s+(?:letters?|notes?|messages?|videos?)\b/g,
+    notAfter: NEGATED,
+  },
+  { label: 'suicidal intent', pattern: /\bmy\s+(?:goodbye|farewell)\s+(?:letters?|notes?)\b/g, notAfter: NEGATED },
+  {
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:jump(?:ing)?|throw(?:ing)?\s+my\s*self|step(?:ping)?|walk(?:ing)?)\s+(?:off|from|in\s+front\s+of|under|into)\s+(?:a|the|that)\s+(?:\w+\s+)?(?:bridge|building|train|roof|cliff|car|bus|lorry|tube|motorway|traffic)\b/g,
+    notAfter: /(?:\b(?:never|not|don't|dont|wouldn't|wouldnt)\s+(?:[\w']+\s+){0,2}|\b(?:he|she|they|someone|somebody|a\s+man|a\s+woman|a\s+person)\s+(?:[\w']+\s+){0,2})$/,
+  },
+  { label: 'suicidal intent', pattern: /\b(?:tied|tying|made|making|bought|got)\s+(?:a|the|my)\s+noose\b/g },
+  {
+    label: 'wish to die',
+    pattern: /\b(?:want|wanna|wish|hope|like)\s+(?:to\s+)?(?:just\s+)?(?:go\s+to\s+)?sleep\s+and\s+(?:never|not)\s+wake\s+up\b/g,
+    notAfter: NEGATED,
+  },
+  {
+    label: 'hopelessness',
+    pattern:
+      /\b(?:every(?:one|body)|they|my\s+(?:family|kids|children|wife|husband|partner|mum|dad|parents)|the\s+world|people)\s+(?:would|will|'d|'ll|d)\s+be\s+(?:better|happier)\s+(?:off\s+)?(?:if\s+i\s+(?:was|were|wasn't|weren't|died|was\s+gone|were\s+gone|wasn't\s+here|weren't\s+here|didn't\s+exist)|with\s+me\s+gone|once\s+i'm\s+gone)\b/g,
+  },
+  {
+    label: 'hopelessness',
+    pattern:
+      /\b(?:what's|whats|what\s+is)\s+the\s+point\s+(?:in|of)\s+(?:living|being\s+alive|going\s+on|carrying\s+on|me\s+being\s+here)\b|\bno\s+(?:reason|point)\s+(?:in\s+|to\s+)?(?:keep|keeping)\s+(?:living|going)\b|\b(?:can't|cant|cannot)\s+keep\s+living\b/g,
+  },
+  { label: 'hopelessness', pattern: /\b(?:i'm|im|i\s+am)\s+(?:so\s+|just\s+)?done\s+with\s+(?:life|living|being\s+alive)\b/g },
+  {
+    label: 'overdose',
+    pattern:
+      /\b(?:sav(?:e|ed|ing)|stockpil(?:e|ed|ing)|hoard(?:ed|ing)?|stash(?:ed|ing)?|squirrel(?:l?ed|l?ing)\s+away|storing\s+up|stored\s+up|build(?:ing)?\s+up|built\s+up)\s+(?:up\s+)?(?:all\s+)?(?:of\s+)?(?:my\s+|the\s+|enough\s+|a\s+(?:load|lot|stash)\s+of\s+|loads\s+of\s+|lots\s+of\s+)?(?:\w+\s+)?(?:pills|tablets|tabs|meds|medication|painkillers|paracetamol|co[\s-]?codamol|tramadol|codeine|morphine|insulin|sleeping\s+pills|antidepressants|oramorph|diazepam|zopiclone|amitriptyline)\b/g,
+    notAfter: NEGATED,
+    notBefore: /^\s+(?:in\s+(?:the\s+)?(?:fridge|cupboard|box|case|bag|drawer)|for\s+(?:holiday|the\s+holiday|travel|my\s+trip|the\s+trip|emergencies|christmas|the\s+weekend)|just\s+in\s+case\s+of\s+(?:a\s+)?(?:strike|delay|shortage))\b/,
+  },
+  {
+    label: 'overdose',
+    pattern:
+      /\b(?:to|going\s+to|gonna|want\s+to|wanna|plan\s+to|planning\s+to|will|i'll|about\s+to|ready\s+to)\s+(?:just\s+)?(?:take|swallow|neck|down)\s+(?:them|it|the\s+lot|everything|all\s+(?:of\s+)?(?:them|my\s+\w+|the\s+\w+))\s+(?:all\s+)?(?:at\s+once|in\s+one\s+go|together)\b/g,
+    notAfter: NEGATED,
+    notBefore: OVERDOSE_ROUTINE,
+  },
+  {
+    label: 'overdose',
+    pattern: /\b(?:take|swallow|neck|down|took|swallowed|necked|downed|taking|swallowing)\s+the\s+(?:whole\s+)?lot\b/g,
+    notAfter: /\b(?:you|he|she|they|don't|dont|never|not)\s+(?:[\w']+\s+){0,2}$/,
+    notBefore: /^\s+(?:of\s+(?:food|it\s+back|them\s+back)|back|to\s+(?:the\s+)?(?:pharmacy|chemist|gp))\b/,
+  },
   {
     label: 'suicidal intent',
     pattern: /\bthis\s+is\s+my\s+(?:last|final)\s+(?:post|goodbye)\b/g,
@@ -179,7 +257,7 @@ const PATTERNS: GuardedPattern[] = [
 export const CRISIS_DETAIL_PREFIX = 'crisis language';
 
 export function screenCrisis(n: NormalisedText): ScreenVerdict[] {
-  const matches = findGuarded(n, n.text, PATTERNS);
+  const matches = findGuarded(n, 'text', PATTERNS);
   if (matches.length === 0) return [];
   const { labels, spans } = summarise(matches);
   return [

@@ -40,7 +40,7 @@ const PATTERNS: GuardedPattern[] = [
 
 export function screenLinks(n: NormalisedText, ctx: LinkContext): ScreenVerdict[] {
   if (ctx.authorTrusted) return [];
-  const matches = findGuarded(n, n.plain, PATTERNS);
+  const matches = findGuarded(n, 'plain', PATTERNS);
   if (matches.length === 0) return [];
   return [
     {

@@ -47,7 +47,7 @@ const TREATMENT = [
   'everolimus',
   'immunosuppressants?',
   'immunosuppression',
-  'anti-?rejection(?:\\s+(?:meds|drugs|medication|tablets))?',
+  'anti[\\s-]?rejection(?:\\s+(?:meds|drugs|medication|tablets))?',
   'insulin',
   'epo',
   'eprex',
@@ -200,7 +200,7 @@ export function screenMedicalAdvice(n: NormalisedText): ScreenVerdict[] {
         const lead = m[0].search(/[\p{L}\p{N}]/u);
         if (lead < 0) continue;
         const start = sentence.start + (m.index ?? 0) + lead;
-        matches.push({ label, span: toOriginalSpan(n, start, sentence.start + (m.index ?? 0) + m[0].length) });
+        matches.push({ label, span: toOriginalSpan(n, start, sentence.start + (m.index ?? 0) + m[0].length, 'text') });
       }
     }
   }

@@ -24,7 +24,7 @@ describe('normalise', () => {
     ['German sharp s folds to ss', 'Straße', 'strasse', 'strasse'],
     ['ligature unfolds', 'ﬁne', 'fine', 'fine'],
     ['curly apostrophe becomes straight', 'I’m', "i'm", "i'm"],
-    ['en dash becomes hyphen', 'self–harm', 'self-harm', 'self-harm'],
+    ['en dash becomes hyphen, read as a space between words', 'self–harm', 'self harm', 'self-harm'],
     ['non-breaking space becomes a space', 'buy\u00A0now', 'buy now', 'buy now'],
     ['leetspeak folded inside words', 'k1ll mys3lf', 'kill myself', 'k1ll mys3lf'],
     ['all leet digits', 'h0w 1s 3v3ry0n3 4r0und 5t1ll 7h3r3', 'how is everyone around still there', 'h0w 1s 3v3ry0n3 4r0und 5t1ll 7h3r3'],

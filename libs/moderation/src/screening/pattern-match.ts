@@ -27,8 +27,9 @@ export interface GuardedMatch {
   span: Span;
 }
 
-/** Runs each pattern over `haystack` (the `text` or `plain` form of `n`) and keeps matches that pass their guards. */
-export function findGuarded(n: NormalisedText, haystack: string, patterns: ReadonlyArray<GuardedPattern>): GuardedMatch[] {
+/** Runs each pattern over the `text` or `plain` view of `n` and keeps matches that pass their guards. */
+export function findGuarded(n: NormalisedText, view: 'text' | 'plain', patterns: ReadonlyArray<GuardedPattern>): GuardedMatch[] {
+  const haystack = view === 'text' ? n.text : n.plain;
   const found: GuardedMatch[] = [];
   for (const { label, pattern, notAfter, notBefore } of patterns) {
     for (const m of haystack.matchAll(pattern)) {
@@ -37,7 +38,7 @@ export function findGuarded(n: NormalisedText, haystack: string, patterns: Reado
       if (end === start) continue;
       if (notAfter?.test(clauseBefore(haystack, start))) continue;
       if (notBefore?.test(haystack.slice(end, end + WINDOW))) continue;
-      found.push({ label, span: toOriginalSpan(n, start, end) });
+      found.push({ label, span: toOriginalSpan(n, start, end, view) });
     }
   }
   return found;
