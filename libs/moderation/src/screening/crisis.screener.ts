@@ -11,6 +11,10 @@ const NEGATED =
 const OVERDOSE_ROUTINE =
   /^\s+(?:today|tonight|this\s+(?:morning|afternoon|evening)|for\s+(?:today|tonight|the\s+day|the\s+week)|on\s+time|as\s+(?:prescribed|usual|normal|directed)|with\s+(?:breakfast|lunch|dinner|tea|food|my\s+(?:breakfast|lunch|dinner|tea))|at\s+(?:breakfast|lunch|dinner|\d)|in\s+the\s+(?:morning|evening)|every\s+(?:day|morning|night)|before\s+(?:bed|dialysis)|after\s+(?:dialysis|food|eating))\b/;
 
+// "…all at once with breakfast" is how some people take their morning tablets; "…all at once tonight" is not.
+const TAKEN_TOGETHER_ROUTINE =
+  /^\s+(?:with\s+(?:breakfast|lunch|dinner|tea|food|water|a\s+meal|my\s+(?:breakfast|lunch|dinner|tea))|as\s+(?:prescribed|usual|normal|directed)|in\s+the\s+(?:morning|evening)|every\s+(?:day|morning|night)|before\s+(?:bed|dialysis)|after\s+(?:dialysis|food|eating)|at\s+(?:breakfast|lunch|dinner))\b/;
+
 const PATTERNS: GuardedPattern[] = [
   {
     label: 'suicidal intent',
@@ -208,7 +212,8 @@ const PATTERNS: GuardedPattern[] = [
     label: 'suicidal intent',
     pattern:
       /\b(?:jump(?:ing)?|throw(?:ing)?\s+my\s*self|step(?:ping)?|walk(?:ing)?)\s+(?:off|from|in\s+front\s+of|under|into)\s+(?:a|the|that)\s+(?:\w+\s+)?(?:bridge|building|train|roof|cliff|car|bus|lorry|tube|motorway|traffic)\b/g,
-    notAfter: /(?:\b(?:never|not|don't|dont|wouldn't|wouldnt)\s+(?:[\w']+\s+){0,2}|\b(?:he|she|they|someone|somebody|a\s+man|a\s+woman|a\s+person)\s+(?:[\w']+\s+){0,2})$/,
+    notAfter:
+      /(?:\b(?:never|not|don't|dont|wouldn't|wouldnt)\s+(?:[\w']+\s+){0,2}|\b(?:he|she|they|someone|somebody|a\s+man|a\s+woman|a\s+person)\s+(?:[\w']+\s+){0,2})$/,
   },
   { label: 'suicidal intent', pattern: /\b(?:tied|tying|made|making|bought|got)\s+(?:a|the|my)\s+noose\b/g },
   {
@@ -232,14 +237,15 @@ const PATTERNS: GuardedPattern[] = [
     pattern:
       /\b(?:sav(?:e|ed|ing)|stockpil(?:e|ed|ing)|hoard(?:ed|ing)?|stash(?:ed|ing)?|squirrel(?:l?ed|l?ing)\s+away|storing\s+up|stored\s+up|build(?:ing)?\s+up|built\s+up)\s+(?:up\s+)?(?:all\s+)?(?:of\s+)?(?:my\s+|the\s+|enough\s+|a\s+(?:load|lot|stash)\s+of\s+|loads\s+of\s+|lots\s+of\s+)?(?:\w+\s+)?(?:pills|tablets|tabs|meds|medication|painkillers|paracetamol|co[\s-]?codamol|tramadol|codeine|morphine|insulin|sleeping\s+pills|antidepressants|oramorph|diazepam|zopiclone|amitriptyline)\b/g,
     notAfter: NEGATED,
-    notBefore: /^\s+(?:in\s+(?:the\s+)?(?:fridge|cupboard|box|case|bag|drawer)|for\s+(?:holiday|the\s+holiday|travel|my\s+trip|the\s+trip|emergencies|christmas|the\s+weekend)|just\s+in\s+case\s+of\s+(?:a\s+)?(?:strike|delay|shortage))\b/,
+    notBefore:
+      /^\s+(?:in\s+(?:the\s+)?(?:fridge|cupboard|box|case|bag|drawer)|for\s+(?:holiday|the\s+holiday|travel|my\s+trip|the\s+trip|emergencies|christmas|the\s+weekend)|just\s+in\s+case\s+of\s+(?:a\s+)?(?:strike|delay|shortage))\b/,
   },
   {
     label: 'overdose',
     pattern:
       /\b(?:to|going\s+to|gonna|want\s+to|wanna|plan\s+to|planning\s+to|will|i'll|about\s+to|ready\s+to)\s+(?:just\s+)?(?:take|swallow|neck|down)\s+(?:them|it|the\s+lot|everything|all\s+(?:of\s+)?(?:them|my\s+\w+|the\s+\w+))\s+(?:all\s+)?(?:at\s+once|in\s+one\s+go|together)\b/g,
     notAfter: NEGATED,
-    notBefore: OVERDOSE_ROUTINE,
+    notBefore: TAKEN_TOGETHER_ROUTINE,
   },
   {
     label: 'overdose',

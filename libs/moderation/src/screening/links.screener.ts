@@ -19,6 +19,10 @@ const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
 const TAIL = '[^\\s<>"\'.,!?;:)]';
 const PATH = `[/?#](?:[^\\s<>"']*${TAIL})?`;
 const NOT_INSIDE = '(?<![\\p{L}\\p{N}@._%+-])';
+// A dot written so that a filter does not see one; every form has brackets, so prose never reads this way.
+const DEFANGED_DOT = '\\s*(?:\\[\\s*(?:\\.|dot)\\s*\\]|\\(\\s*(?:\\.|dot)\\s*\\)|\\{\\s*(?:\\.|dot)\\s*\\}|<\\s*(?:\\.|dot)\\s*>)\\s*';
+// A dot spoken or spaced out: "example dot com", "example . com". Only before the commonest endings, to spare prose.
+const SPOKEN_DOT = '(?:\\s+dot\\s+|\\s+\\.\\s+)';
 
 const PATTERNS: GuardedPattern[] = [
   { label: 'web address', pattern: new RegExp(`\\b(?:https?|ftp)://[^\\s<>"']*${TAIL}`, 'gu') },
@@ -31,10 +35,27 @@ const PATTERNS: GuardedPattern[] = [
     label: 'web address',
     pattern: new RegExp(`${NOT_INSIDE}(?:${LABEL}\\.)+(?:${WEAK_TLDS})(?::\\d+)?${PATH}`, 'gu'),
   },
-  // Spelled-out addresses written to slip past a filter: "example dot com", "example (dot) co (dot) uk".
+  // Defanged schemes, as in security advisories and spam: "hxxps://evil[.]com", "h**p://", "hxxp[:]//".
   {
     label: 'web address',
-    pattern: /(?<![\p{L}\p{N}-])[\p{L}\p{N}-]{2,}\s*(?:\(dot\)|\[dot\]|\s+dot\s+)\s*(?:com|org|net|io|uk|co\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*uk)\b/gu,
+    pattern: new RegExp(`\\bh(?:xx|\\*\\*|x\\*|\\*x|\\[tt\\]|tx|xt)ps?\\s*(?:\\[:\\]|\\(:\\)|:)\\s*(?:\\[//\\]|//)[^\\s<>"']*${TAIL}`, 'gu'),
+  },
+  // Defanged and spelled-out dots: "evil[.]com", "example (dot) co (dot) uk", "example dot com", "www . example . org".
+  {
+    label: 'web address',
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}-])(?:${LABEL}(?:${DEFANGED_DOT}|\\.))*${LABEL}${DEFANGED_DOT}(?:${LABEL}\\.)*(?:${STRONG_TLDS})(?![\\p{L}\\p{N}-])(?:${PATH})?`,
+      'gu',
+    ),
+    notAfter: /\b(?:the|a|an|this|that|whole)\s+$/,
+  },
+  {
+    label: 'web address',
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}-])(?!(?:the|a|an|this|that|whole|dot)\\s)(?:${LABEL}${SPOKEN_DOT})+(?:com|org|net|co${SPOKEN_DOT}uk|org${SPOKEN_DOT}uk|uk|io|info|biz|xyz|ly)\\b`,
+      'gu',
+    ),
+    notAfter: /\b(?:the|a|an|this|that|whole)\s+$/,
   },
 ];
 

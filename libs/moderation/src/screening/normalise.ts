@@ -172,8 +172,7 @@ function foldLeet(plain: string): string {
 const BETWEEN_LETTERS = /(?<=\p{L})[-_.*~+/\\·•](?=\p{L})/gu;
 // Three or more single letters (or leet digits) spaced out: "k i l l", "d . i . e", "k 1 l l".
 // Each letter must stand alone, checked as the run grows, so a failed run never backtracks over what it read.
-const SPACED_LETTERS =
-  /(?<![\p{L}\p{N}'@$])[\p{L}013457@$](?![\p{L}\p{N}'@$])(?:[ .\-_*~+/·•]{1,3}[\p{L}013457@$](?![\p{L}\p{N}'@$])){2,}/gu;
+const SPACED_LETTERS = /(?<![\p{L}\p{N}'@$])[\p{L}013457@$](?![\p{L}\p{N}'@$])(?:[ .\-_*~+/·•]{1,3}[\p{L}013457@$](?![\p{L}\p{N}'@$])){2,}/gu;
 const SPACED_SEPARATOR = /[ .\-_*~+/·•]/u;
 
 function buildText(plain: string, map: number[]): { text: string; textMap: number[] } {

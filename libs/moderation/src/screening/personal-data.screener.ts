@@ -22,11 +22,15 @@ const MOBILE = /^(?:(?:00)?440?|0)7\d{9}$/;
 const LANDLINE = /^(?:(?:00)?440?|0)(?:1\d{8,9}|[23]\d{9})$/;
 const LONGEST_PHONE = 14;
 
-const TLD = '(?:com|org|net|co\\s*(?:\\.|\\s+dot\\s+|\\(dot\\)|\\[dot\\])\\s*uk|uk|io|me|info|biz|eu|ie|de|fr|nl|ac\\s*(?:\\.|\\s+dot\\s+)\\s*uk|nhs\\s*(?:\\.|\\s+dot\\s+)\\s*(?:uk|net)|gov\\s*(?:\\.|\\s+dot\\s+)\\s*uk|email|mail|online)';
+const TLD =
+  '(?:com|org|net|co\\s*(?:\\.|\\s+dot\\s+|\\(dot\\)|\\[dot\\])\\s*uk|uk|io|me|info|biz|eu|ie|de|fr|nl|ac\\s*(?:\\.|\\s+dot\\s+)\\s*uk|nhs\\s*(?:\\.|\\s+dot\\s+)\\s*(?:uk|net)|gov\\s*(?:\\.|\\s+dot\\s+)\\s*uk|email|mail|online)';
 const LOCAL = '[\\p{L}\\p{N}._%+-]+';
 const DOMAIN_LABEL = '[\\p{L}\\p{N}-]+';
 // Ordinary address, spaces around "@" allowed: "sam @ example.org".
-const EMAIL = new RegExp(`(?<![\\p{L}\\p{N}._%+-])${LOCAL}\\s*@\\s*${DOMAIN_LABEL}(?:\\s*\\.\\s*${DOMAIN_LABEL})*\\s*\\.\\s*\\p{L}{2,}(?![\\p{L}\\p{N}])`, 'gu');
+const EMAIL = new RegExp(
+  `(?<![\\p{L}\\p{N}._%+-])${LOCAL}\\s*@\\s*${DOMAIN_LABEL}(?:\\s*\\.\\s*${DOMAIN_LABEL})*\\s*\\.\\s*\\p{L}{2,}(?![\\p{L}\\p{N}])`,
+  'gu',
+);
 const AT = '(?:\\s*(?:\\(\\s*at\\s*\\)|\\[\\s*at\\s*\\]|\\{\\s*at\\s*\\}|<\\s*at\\s*>)\\s*|\\s+at\\s+)';
 const DOT = '(?:\\s*(?:\\.|\\(\\s*dot\\s*\\)|\\[\\s*dot\\s*\\]|\\{\\s*dot\\s*\\}|<\\s*dot\\s*>)\\s*|\\s+dot\\s+)';
 // Spelled out to slip past a filter: "sam at kindredmail dot org", "sam(at)example(dot)org", "jo [at] nhs [dot] net".
@@ -41,8 +45,6 @@ const NOT_A_MAILBOX = new Set(
     'arrived stuck sat sitting online advice help support website site page'
   ).split(' '),
 );
-
-
 
 // Outward code (area letters exclude Q, V, X first and I, J, Z second), then inward code (letters exclude C, I, K, M, O, V).
 const POSTCODE = /(?<![\p{L}\p{N}])(?:[a-pr-uwyz][a-hk-y]?\d[a-z\d]?|gir)[\s\-.]*\d[abd-hjlnp-uw-z]{2}(?![\p{L}\p{N}])/gu;
