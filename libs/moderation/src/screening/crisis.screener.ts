@@ -18,7 +18,7 @@ const TAKEN_TOGETHER_ROUTINE =
 const PATTERNS: GuardedPattern[] = [
   {
     label: 'suicidal intent',
-    pattern: /\b(?:i\s*)?(?:kill(?:ing)?|unaliv(?:e|ing)|off(?:ing)?|top(?:ping)?)\s*my\s*self\b/g,
+    pattern: /\b(?:i\s*)?(?:kill(?:ing)?|un\s?aliv(?:e|ing)|off(?:ing)?|top(?:ping)?)\s*my\s*self\b/g,
     notAfter: NEGATED,
     notBefore: /^\s+(?:laughing|with\s+laughter|trying|working|up|to\s+(?:get|make|finish|keep|please)|over\s+(?:this|that|it|nothing))\b/,
   },
@@ -26,8 +26,8 @@ const PATTERNS: GuardedPattern[] = [
   // so it never reaches them and a person sees it first (see docs/SCREENING.md).
   {
     label: 'telling someone to kill themselves',
-    pattern: /\bkys\b|\b(?:kill|unalive|off|top)\s*(?:yo)?ur\s*self\b|\b(?:kill|unalive)\s+yourselves\b/g,
-    notAfter: /\b(?:don't|dont|never|not|wouldn't|wouldnt|nearly|almost)\s+(?:[\w']+\s+){0,2}$/,
+    pattern: /\bkys\b|\b(?:kill|un\s?alive|off|top)\s*(?:yo)?ur\s*self\b|\b(?:kill|un\s?alive)\s+yourselves\b/g,
+    notAfter: /(?<!\bwhy\s)\b(?:don't|dont|never|not|wouldn't|wouldnt|nearly|almost)\s+(?:[\w']+\s+){0,2}$/,
     notBefore: /^\s+(?:laughing|with\s+laughter|trying|working|up|over\s+(?:this|that|it|nothing))\b/,
   },
   {
@@ -40,7 +40,7 @@ const PATTERNS: GuardedPattern[] = [
   {
     label: 'suicidal intent',
     pattern:
-      /\b(?:going\s+to|gonna|want\s+to|wanna|plan\s+to|planning\s+to|ready\s+to|about\s+to|thinking\s+(?:about|of)|i'll|i\s+will|i\s+might)\s+(?:just\s+)?end(?:ing)?\s+(?:it|things|everything)\b/g,
+      /\b(?:going\s+to|gonna|want\s+to|wanna|plan\s+to|planning\s+to|plans\s+to|ready\s+to|about\s+to|thinking\s+(?:about|of)|i'll|i\s+will|i\s+might)\s+(?:just\s+)?end(?:ing)?\s+(?:it|things|everything)\b/g,
     notAfter: NEGATED,
     notBefore: /^\s+(?:with|between|for\s+(?:him|her|them|us)|on\s+(?:a|that)|early|here\s+with|at\s+work)\b/,
   },
@@ -70,7 +70,7 @@ const PATTERNS: GuardedPattern[] = [
   { label: 'suicidal intent', pattern: /\b(?:writing|wrote|written|write|left|leave)\s+(?:a|my)\s+suicide\s+note\b/g, notAfter: NEGATED },
   {
     label: 'wish to die',
-    pattern: /\b(?:i\s*)?(?:want|wanna|wanting|wish|ready|planning|plan)\s*(?:to\s*)?(?:just\s+)?die\b/g,
+    pattern: /\b(?:i\s*)?(?:want|wanna|wanting|wish|ready|planning|plan)\s*(?:(?:to|2)\s*)?(?:just\s+)?die\b/g,
     notAfter: NEGATED,
     notBefore: /^\s+(?:of\s+(?:embarrassment|shame|boredom|cringe)|laughing|old|happy|at\s+home|in\s+(?:a\s+)?hospice)\b/,
   },
@@ -82,15 +82,17 @@ const PATTERNS: GuardedPattern[] = [
   {
     label: 'wish to die',
     pattern:
-      /\bwish\s+i\s+(?:had\s+never\s+been\s+born|could\s+(?:just\s+)?(?:die|disappear|not\s+wake\s+up)|would\s+(?:just\s+)?die|didn't\s+wake\s+up|wouldn't\s+wake\s+up|wasn't\s+here|weren't\s+here)\b/g,
+      /\bwish\s+(?:i\s+had|i'd|id)\s+never\s+been\s+born\b|\bwish\s+i\s+(?:had\s+never\s+been\s+born|could\s+(?:just\s+)?(?:die|disappear|not\s+wake\s+up)|would\s+(?:just\s+)?die|didn't\s+wake\s+up|wouldn't\s+wake\s+up|wasn't\s+here|weren't\s+here)\b/g,
   },
   {
     label: 'wish to die',
     pattern: /\b(?:i'd|id|i\s+would)\s+rather\s+(?:be\s+dead|die|not\s+(?:be\s+alive|exist|be\s+here|wake\s+up))\b/g,
-    notBefore: /^\s+(?:than|then)\b/,
+    // "…rather die than eat kale" is a joke; "…rather be dead than do another year of this" is not.
+    notBefore:
+      /^\s+(?:than|then)\b(?!\s+(?:(?:to\s+)?(?:do|go\s+through|live|spend|face|carry\s+on|keep|be\s+on|stay\s+on|suffer|have\s+(?:another|more))|another|more|be\s+like\s+this|this)\b)/,
   },
   { label: 'wish to die', pattern: /\bbetter\s+off\s+dead\b/g },
-  { label: 'wish to die', pattern: /\b(?:hope|hoping|wish)\s+i\s+(?:don't|dont|do\s+not|never|won't|wont)\s+wake\s+up\b/g },
+  { label: 'wish to die', pattern: /\b(?:hope|hoping|wish)\s+i\s+(?:just\s+)?(?:don't|dont|do\s+not|never|won't|wont)\s+wake\s+up\b/g },
   {
     label: 'wish to die',
     pattern: /\b(?:don't|dont|do\s+not)\s+want\s+to\s+wake\s+up\b/g,
@@ -185,10 +187,11 @@ const PATTERNS: GuardedPattern[] = [
   {
     label: 'suicidal intent',
     pattern:
-      /\b(?:i|i'm|im|i\s+am|i'll|i\s+will|i\s+might|want\s+to|wanna|going\s+to|gonna|plan(?:ning)?\s+to|ready\s+to|about\s+to|thinking\s+(?:about|of)|thought\s+about|urge\s+to|tempted\s+to|try\s+to|tried\s+to|just)\s+(?:(?:just|really|finally|actually|seriously|gonna|going\s+to|to)\s+)*unaliv(?:e|ing)\b/g,
+      /\b(?:i|i'm|im|i\s+am|i'll|i\s+will|i\s+might|want\s+to|wanna|going\s+to|gonna|plan(?:ning)?\s+to|ready\s+to|about\s+to|thinking\s+(?:about|of)|thought\s+about|urge\s+to|tempted\s+to|try\s+to|tried\s+to|just)\s+(?:(?:just|really|finally|actually|seriously|gonna|going\s+to|to)\s+)*un\s?aliv(?:e|ing)\b/g,
     notAfter: NEGATED,
   },
-  { label: 'suicidal intent', pattern: /\bunaliv(?:e|ing)\s+(?:me|my\s*self)\b/g, notAfter: NEGATED },
+  { label: 'suicidal intent', pattern: /\bun\s?aliv(?:e|ing)\s+(?:me|my\s*self)\b/g, notAfter: NEGATED },
+  { label: 'suicidal intent', pattern: /\bsuicidal\s+(?:again|tonight|today|right\s+now|every\s+day)\b/g, notAfter: NEGATED },
   // "kms" is "kill myself"; "5 kms" is a distance.
   { label: 'suicidal intent', pattern: /\bkms\b/g, notAfter: /(?:\d|\d\s|\b(?:few|many|several|couple\s+of|the|some|more|extra)\s)$/ },
   {
@@ -238,7 +241,7 @@ const PATTERNS: GuardedPattern[] = [
       /\b(?:sav(?:e|ed|ing)|stockpil(?:e|ed|ing)|hoard(?:ed|ing)?|stash(?:ed|ing)?|squirrel(?:l?ed|l?ing)\s+away|storing\s+up|stored\s+up|build(?:ing)?\s+up|built\s+up)\s+(?:up\s+)?(?:all\s+)?(?:of\s+)?(?:my\s+|the\s+|enough\s+|a\s+(?:load|lot|stash)\s+of\s+|loads\s+of\s+|lots\s+of\s+)?(?:\w+\s+)?(?:pills|tablets|tabs|meds|medication|painkillers|paracetamol|co[\s-]?codamol|tramadol|codeine|morphine|insulin|sleeping\s+pills|antidepressants|oramorph|diazepam|zopiclone|amitriptyline)\b/g,
     notAfter: NEGATED,
     notBefore:
-      /^\s+(?:in\s+(?:the\s+)?(?:fridge|cupboard|box|case|bag|drawer)|for\s+(?:holiday|the\s+holiday|travel|my\s+trip|the\s+trip|emergencies|christmas|the\s+weekend)|just\s+in\s+case\s+of\s+(?:a\s+)?(?:strike|delay|shortage))\b/,
+      /^\s+(?:in\s+(?:the\s+|a\s+|my\s+)?(?:\w+\s+)?(?:fridge|cupboard|box|case|bag|drawer|organiser|organizer|dosette|tin|container|pot)|for\s+(?:holiday|the\s+holiday|travel|my\s+trip|the\s+trip|emergencies|christmas|the\s+weekend)|just\s+in\s+case\s+of\s+(?:a\s+)?(?:strike|delay|shortage))\b/,
   },
   {
     label: 'overdose',

@@ -49,6 +49,15 @@ const PATTERNS: GuardedPattern[] = [
     ),
     notAfter: /\b(?:the|a|an|this|that|whole)\s+$/,
   },
+  // ".com" and "org" are not English words, so a space or comma in place of the dot still reads as an address.
+  {
+    label: 'web address',
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}@._%+-])${LABEL}(?:\\s+\\.|\\.\\s+|,)(?:com|org|io|co\\.uk|org\\.uk)(?![\\p{L}\\p{N}-])(?:${PATH})?`, 'gu'),
+  },
+];
+
+// Spoken dots, also run on the letter view, where spaced-out letters are joined: "evil dot c o m".
+const SPOKEN: GuardedPattern[] = [
   {
     label: 'web address',
     pattern: new RegExp(
@@ -61,7 +70,8 @@ const PATTERNS: GuardedPattern[] = [
 
 export function screenLinks(n: NormalisedText, ctx: LinkContext): ScreenVerdict[] {
   if (ctx.authorTrusted) return [];
-  const matches = findGuarded(n, 'plain', PATTERNS);
+  const matches = [...findGuarded(n, 'plain', PATTERNS), ...findGuarded(n, 'plain', SPOKEN)];
+  if (n.text !== n.plain) matches.push(...findGuarded(n, 'text', SPOKEN));
   if (matches.length === 0) return [];
   return [
     {

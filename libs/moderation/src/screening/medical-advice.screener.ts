@@ -112,8 +112,8 @@ const AMOUNT =
 const TAKE = 'take|use|start|need|go\\s+to|keep\\s+taking|continue|bother(?:\\s+(?:with|taking|having|doing|going\\s+to))?';
 
 // Bounded, so a run of "just just just…" cannot make matching quadratic.
-const ADVERBS = '(?:(?:just|really|definitely|probably|totally|honestly|simply|seriously|maybe|also|then|and|so|even|actually|literally)\\s+){0,3}';
-const YOU = '(?<!\\b(?:if|when|unless|whether|until|once)\\s+)\\byou\\s+';
+const ADVERBS = '(?:(?:just|really|definitely|probably|totally|honestly|simply|seriously|maybe|also|then|and|so|even|actually|literally|always)\\s+){0,3}';
+const YOU = '(?<!\\b(?:if|when|unless|whether|until|once)\\s+)\\b(?:you|u|ya)\\s+';
 const POSITIVE_MODAL =
   "(?:should|must|need\\s+to|have\\s+to|ought\\s+to|'ve\\s+got\\s+to|ve\\s+got\\s+to|have\\s+got\\s+to|got\\s+to|gotta|could|can|might\\s+want\\s+to|may\\s+want\\s+to|want\\s+to|'d\\s+better|d\\s+better|had\\s+better|better)";
 const NEGATIVE_MODAL =
@@ -140,6 +140,11 @@ const PATTERNS: AdvicePattern[] = [
   { label: 'instruction to stop or skip treatment', pattern: re(`${POSITIVE_FRAME}(?:${STOP_PRONOUN})\\b`) },
   { label: 'instruction to change a dose', pattern: re(`${POSITIVE_FRAME}(?:${CHANGE})\\s+${OBJECT}`) },
   { label: 'instruction to change a dose', pattern: re(`${POSITIVE_FRAME}(?:take|have|use)\\s+${AMOUNT}\\b`) },
+  // "…always take less", "just take more": the treatment is named elsewhere in the sentence (see MENTIONS_TREATMENT).
+  {
+    label: 'instruction to change a dose',
+    pattern: re(`${POSITIVE_FRAME}(?:take|have|use)\\s+(?:less|more|extra|double|half)(?=\\s*(?:$|[,;]|than\\b|of\\s+(?:it|them|your|ur)\\b))`),
+  },
   {
     label: 'instruction to change a dose',
     pattern: re(`\\btry\\s+${ADVERBS}(?:taking|having|using)\\s+(?:${AMOUNT}|(?:more|less|extra|double|half)\\b)`),

@@ -17,9 +17,9 @@ export const PERSONAL_DATA_KIND = {
 // Phone and NHS numbers are found in the number runs of the text (see numberRuns in normalise.ts), where separators
 // of any kind and length, look-alike letters (O77OO) and spelled-out digits are already folded away.
 const MOBILE = /^(?:(?:00)?440?|0)7\d{9}$/;
-// 01 numbers have 9 or 10 digits after the 0; 02 and 03 numbers always 10. 08 (freephone and charity lines) and
-// short codes (111, 999, 116 123, 85258) are not a person's number.
-const LANDLINE = /^(?:(?:00)?440?|0)(?:1\d{8,9}|[23]\d{9})$/;
+// 01 numbers have 9 or 10 digits after the 0; 02 numbers always 10. 03 and 08 numbers (charities, the NHS, public
+// bodies, freephone lines) and short codes (111, 999, 116 123, 85258) are organisations', not a person's.
+const LANDLINE = /^(?:(?:00)?440?|0)(?:1\d{8,9}|2\d{9})$/;
 const LONGEST_PHONE = 14;
 
 const TLD =
