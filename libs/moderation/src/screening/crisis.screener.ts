@@ -25,6 +25,7 @@ const PATTERNS: GuardedPattern[] = [
   // Telling someone else to kill themselves is abuse, and its target may be at risk: held as urgent like the rest,
   // so it never reaches them and a person sees it first (see docs/SCREENING.md).
   {
+    when: /kys|self|selves/,
     label: 'telling someone to kill themselves',
     pattern: /\bkys\b|\b(?:kill|un\s?alive|off|top)\s*(?:yo)?ur\s*self\b|\b(?:kill|un\s?alive)\s+yourselves\b/g,
     notAfter: /(?<!\bwhy\s)\b(?:don't|dont|never|not|wouldn't|wouldnt|nearly|almost)\s+(?:[\w']+\s+){0,2}$/,
@@ -185,57 +186,66 @@ const PATTERNS: GuardedPattern[] = [
   },
   // Current euphemisms, written to get past filters and moderators.
   {
+    when: /aliv/,
     label: 'suicidal intent',
     pattern:
       /\b(?:i|i'm|im|i\s+am|i'll|i\s+will|i\s+might|want\s+to|wanna|going\s+to|gonna|plan(?:ning)?\s+to|ready\s+to|about\s+to|thinking\s+(?:about|of)|thought\s+about|urge\s+to|tempted\s+to|try\s+to|tried\s+to|just)\s+(?:(?:just|really|finally|actually|seriously|gonna|going\s+to|to)\s+)*un\s?aliv(?:e|ing)\b/g,
     notAfter: NEGATED,
   },
-  { label: 'suicidal intent', pattern: /\bun\s?aliv(?:e|ing)\s+(?:me|my\s*self)\b/g, notAfter: NEGATED },
-  { label: 'suicidal intent', pattern: /\bsuicidal\s+(?:again|tonight|today|right\s+now|every\s+day)\b/g, notAfter: NEGATED },
+  { when: /aliv/, label: 'suicidal intent', pattern: /\bun\s?aliv(?:e|ing)\s+(?:me|my\s*self)\b/g, notAfter: NEGATED },
+  { when: /suicidal/, label: 'suicidal intent', pattern: /\bsuicidal\s+(?:again|tonight|today|right\s+now|every\s+day)\b/g, notAfter: NEGATED },
   // "kms" is "kill myself"; "5 kms" is a distance.
-  { label: 'suicidal intent', pattern: /\bkms\b/g, notAfter: /(?:\d|\d\s|\b(?:few|many|several|couple\s+of|the|some|more|extra)\s)$/ },
+  { when: /kms/, label: 'suicidal intent', pattern: /\bkms\b/g, notAfter: /(?:\d|\d\s|\b(?:few|many|several|couple\s+of|the|some|more|extra)\s)$/ },
   {
+    when: /slid|delet|su[i1!*]c/,
     label: 'suicidal intent',
     pattern: /\bsewer\s*slid(?:e|ing)\b|\bself[\s-]?delet(?:e|ing)\b|\bsu[i1!*]c[i1!*]d(?:e|al)\b(?=\s+(?:tonight|today|soon|now))/g,
     notAfter: NEGATED,
   },
   {
+    when: /ctb/,
     label: 'suicidal intent',
     pattern: /\b(?:want|wanna|going|gonna|plan|planning|ready|about|thinking\s+(?:about|of))\s+(?:to\s+)?ctb\b/g,
     notAfter: NEGATED,
   },
   {
+    when: /goodbye|farewell|final|last/,
     label: 'suicidal intent',
     pattern:
       /\b(?:writ(?:e|ing|ten)|wrote|left|leaving|leave|finished|done|started|drafted|drafting|prepared|preparing)\s+(?:my\s+|a\s+|the\s+|some\s+|all\s+my\s+|all\s+the\s+)?(?:goodbye|farewell|final|last)\s+(?:letters?|notes?|messages?|videos?)\b/g,
     notAfter: NEGATED,
   },
-  { label: 'suicidal intent', pattern: /\bmy\s+(?:goodbye|farewell)\s+(?:letters?|notes?)\b/g, notAfter: NEGATED },
+  { when: /goodbye|farewell/, label: 'suicidal intent', pattern: /\bmy\s+(?:goodbye|farewell)\s+(?:letters?|notes?)\b/g, notAfter: NEGATED },
   {
+    when: /jump|throw|step|walk/,
     label: 'suicidal intent',
     pattern:
       /\b(?:jump(?:ing)?|throw(?:ing)?\s+my\s*self|step(?:ping)?|walk(?:ing)?)\s+(?:off|from|in\s+front\s+of|under|into)\s+(?:a|the|that)\s+(?:\w+\s+)?(?:bridge|building|train|roof|cliff|car|bus|lorry|tube|motorway|traffic)\b/g,
     notAfter:
       /(?:\b(?:never|not|don't|dont|wouldn't|wouldnt)\s+(?:[\w']+\s+){0,2}|\b(?:he|she|they|someone|somebody|a\s+man|a\s+woman|a\s+person)\s+(?:[\w']+\s+){0,2})$/,
   },
-  { label: 'suicidal intent', pattern: /\b(?:tied|tying|made|making|bought|got)\s+(?:a|the|my)\s+noose\b/g },
+  { when: /noose/, label: 'suicidal intent', pattern: /\b(?:tied|tying|made|making|bought|got)\s+(?:a|the|my)\s+noose\b/g },
   {
+    when: /wake/,
     label: 'wish to die',
     pattern: /\b(?:want|wanna|wish|hope|like)\s+(?:to\s+)?(?:just\s+)?(?:go\s+to\s+)?sleep\s+and\s+(?:never|not)\s+wake\s+up\b/g,
     notAfter: NEGATED,
   },
   {
+    when: /better|happier/,
     label: 'hopelessness',
     pattern:
       /\b(?:every(?:one|body)|they|my\s+(?:family|kids|children|wife|husband|partner|mum|dad|parents)|the\s+world|people)\s+(?:would|will|'d|'ll|d)\s+be\s+(?:better|happier)\s+(?:off\s+)?(?:if\s+i\s+(?:was|were|wasn't|weren't|died|was\s+gone|were\s+gone|wasn't\s+here|weren't\s+here|didn't\s+exist)|with\s+me\s+gone|once\s+i'm\s+gone)\b/g,
   },
   {
+    when: /point|reason|keep/,
     label: 'hopelessness',
     pattern:
       /\b(?:what's|whats|what\s+is)\s+the\s+point\s+(?:in|of)\s+(?:living|being\s+alive|going\s+on|carrying\s+on|me\s+being\s+here)\b|\bno\s+(?:reason|point)\s+(?:in\s+|to\s+)?(?:keep|keeping)\s+(?:living|going)\b|\b(?:can't|cant|cannot)\s+keep\s+living\b/g,
   },
-  { label: 'hopelessness', pattern: /\b(?:i'm|im|i\s+am)\s+(?:so\s+|just\s+)?done\s+with\s+(?:life|living|being\s+alive)\b/g },
+  { when: /done/, label: 'hopelessness', pattern: /\b(?:i'm|im|i\s+am)\s+(?:so\s+|just\s+)?done\s+with\s+(?:life|living|being\s+alive)\b/g },
   {
+    when: /sav|stockpil|hoard|stash|squirrel|stor|buil/,
     label: 'overdose',
     pattern:
       /\b(?:sav(?:e|ed|ing)|stockpil(?:e|ed|ing)|hoard(?:ed|ing)?|stash(?:ed|ing)?|squirrel(?:l?ed|l?ing)\s+away|storing\s+up|stored\s+up|build(?:ing)?\s+up|built\s+up)\s+(?:up\s+)?(?:all\s+)?(?:of\s+)?(?:my\s+|the\s+|enough\s+|a\s+(?:load|lot|stash)\s+of\s+|loads\s+of\s+|lots\s+of\s+)?(?:\w+\s+)?(?:pills|tablets|tabs|meds|medication|painkillers|paracetamol|co[\s-]?codamol|tramadol|codeine|morphine|insulin|sleeping\s+pills|antidepressants|oramorph|diazepam|zopiclone|amitriptyline)\b/g,
@@ -244,6 +254,7 @@ const PATTERNS: GuardedPattern[] = [
       /^\s+(?:in\s+(?:the\s+|a\s+|my\s+)?(?:\w+\s+)?(?:fridge|cupboard|box|case|bag|drawer|organiser|organizer|dosette|tin|container|pot)|for\s+(?:holiday|the\s+holiday|travel|my\s+trip|the\s+trip|emergencies|christmas|the\s+weekend)|just\s+in\s+case\s+of\s+(?:a\s+)?(?:strike|delay|shortage))\b/,
   },
   {
+    when: /once|one\s+go|together/,
     label: 'overdose',
     pattern:
       /\b(?:to|going\s+to|gonna|want\s+to|wanna|plan\s+to|planning\s+to|will|i'll|about\s+to|ready\s+to)\s+(?:just\s+)?(?:take|swallow|neck|down)\s+(?:them|it|the\s+lot|everything|all\s+(?:of\s+)?(?:them|my\s+\w+|the\s+\w+))\s+(?:all\s+)?(?:at\s+once|in\s+one\s+go|together)\b/g,
@@ -251,6 +262,7 @@ const PATTERNS: GuardedPattern[] = [
     notBefore: TAKEN_TOGETHER_ROUTINE,
   },
   {
+    when: /\blot\b/,
     label: 'overdose',
     pattern: /\b(?:take|swallow|neck|down|took|swallowed|necked|downed|taking|swallowing)\s+the\s+(?:whole\s+)?lot\b/g,
     notAfter: /\b(?:you|he|she|they|don't|dont|never|not)\s+(?:[\w']+\s+){0,2}$/,

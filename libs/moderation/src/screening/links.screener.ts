@@ -37,11 +37,13 @@ const PATTERNS: GuardedPattern[] = [
   },
   // Defanged schemes, as in security advisories and spam: "hxxps://evil[.]com", "h**p://", "hxxp[:]//".
   {
+    when: /\/\//,
     label: 'web address',
     pattern: new RegExp(`\\bh(?:xx|\\*\\*|x\\*|\\*x|\\[tt\\]|tx|xt)ps?\\s*(?:\\[:\\]|\\(:\\)|:)\\s*(?:\\[//\\]|//)[^\\s<>"']*${TAIL}`, 'gu'),
   },
   // Defanged and spelled-out dots: "evil[.]com", "example (dot) co (dot) uk", "example dot com", "www . example . org".
   {
+    when: /[[({<]\s*(?:\.|dot)\s*[\])}>]/,
     label: 'web address',
     pattern: new RegExp(
       `(?<![\\p{L}\\p{N}-])(?:${LABEL}(?:${DEFANGED_DOT}|\\.))*${LABEL}${DEFANGED_DOT}(?:${LABEL}\\.)*(?:${STRONG_TLDS})(?![\\p{L}\\p{N}-])(?:${PATH})?`,
@@ -51,6 +53,7 @@ const PATTERNS: GuardedPattern[] = [
   },
   // ".com" and "org" are not English words, so a space or comma in place of the dot still reads as an address.
   {
+    when: /[\s.,](?:com|org|io|co\.uk|org\.uk)\b/,
     label: 'web address',
     pattern: new RegExp(`(?<![\\p{L}\\p{N}@._%+-])${LABEL}(?:\\s+\\.|\\.\\s+|,)(?:com|org|io|co\\.uk|org\\.uk)(?![\\p{L}\\p{N}-])(?:${PATH})?`, 'gu'),
   },
@@ -59,6 +62,7 @@ const PATTERNS: GuardedPattern[] = [
 // Spoken dots, also run on the letter view, where spaced-out letters are joined: "evil dot c o m".
 const SPOKEN: GuardedPattern[] = [
   {
+    when: /\sdot\s|\s\.\s/,
     label: 'web address',
     pattern: new RegExp(
       `(?<![\\p{L}\\p{N}-])(?!(?:the|a|an|this|that|whole|dot)\\s)(?:${LABEL}${SPOKEN_DOT})+(?:com|org|net|co${SPOKEN_DOT}uk|org${SPOKEN_DOT}uk|uk|io|info|biz|xyz|ly)\\b`,

@@ -104,8 +104,6 @@ const CONFUSABLES: Record<string, string> = {
   '\u2044': '/',
   // Ideographic full stop, which NFKC leaves alone
   '\u3002': '.',
-  // Ideographic full stop, which NFKC leaves alone
-  '\u3002': '.',
 };
 
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };

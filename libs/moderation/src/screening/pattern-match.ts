@@ -10,6 +10,11 @@ export interface GuardedPattern {
   notAfter?: RegExp;
   /** Tested against the text just after the match (anchored at its start by the pattern itself). */
   notBefore?: RegExp;
+  /**
+   * A cheap test (a literal every match contains; no 'g' flag) run on the whole text first: when it fails the pattern
+   * cannot match, and is skipped. Keeps the many rare patterns off the hot path.
+   */
+  when?: RegExp;
 }
 
 const CLAUSE_BREAK = /[,.!?;:\n]/g;
@@ -31,7 +36,8 @@ export interface GuardedMatch {
 export function findGuarded(n: NormalisedText, view: 'text' | 'plain', patterns: ReadonlyArray<GuardedPattern>): GuardedMatch[] {
   const haystack = view === 'text' ? n.text : n.plain;
   const found: GuardedMatch[] = [];
-  for (const { label, pattern, notAfter, notBefore } of patterns) {
+  for (const { label, pattern, notAfter, notBefore, when } of patterns) {
+    if (when && !when.test(haystack)) continue;
     for (const m of haystack.matchAll(pattern)) {
       const start = m.index ?? 0;
       const end = start + m[0].length;

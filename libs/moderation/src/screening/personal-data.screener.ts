@@ -35,6 +35,8 @@ const AT = '(?:\\s*(?:\\(\\s*at\\s*\\)|\\[\\s*at\\s*\\]|\\{\\s*at\\s*\\}|<\\s*at
 const DOT = '(?:\\s*(?:\\.|\\(\\s*dot\\s*\\)|\\[\\s*dot\\s*\\]|\\{\\s*dot\\s*\\}|<\\s*dot\\s*>)\\s*|\\s+dot\\s+)';
 // Spelled out to slip past a filter: "sam at kindredmail dot org", "sam(at)example(dot)org", "jo [at] nhs [dot] net".
 const EMAIL_SPELLED = new RegExp(`(?<![\\p{L}\\p{N}._%+-])(${LOCAL})${AT}(${DOMAIN_LABEL}(?:${DOT}${DOMAIN_LABEL})*?)${DOT}${TLD}(?![\\p{L}\\p{N}])`, 'gu');
+// Every spelled-out email has a spelled or bracketed part, or "at" after a name with a digit, dot or underscore in it.
+const MAYBE_SPELLED_EMAIL = /\bdot\b|[([{<]\s*at\s*[)\]}>]|[\d._]\S*\s+at\s/;
 const BRACKETED = /[([{<]\s*(?:at|dot)\s*[)\]}>]/;
 const SPELLED_DOT = /\sdot\s/;
 // Words that come before "at" in prose: "look at bbc.co.uk", "I'm at kidneycareuk.org".
@@ -115,7 +117,7 @@ export function screenPersonalData(n: NormalisedText): ScreenVerdict[] {
   for (const span of nhs) if (!overlapsAny(span, phones)) found.push({ label: PERSONAL_DATA_KIND.nhs, span });
 
   for (const m of text.matchAll(EMAIL)) push(PERSONAL_DATA_KIND.email, m.index ?? 0, (m.index ?? 0) + m[0].length);
-  for (const m of text.matchAll(EMAIL_SPELLED)) {
+  for (const m of MAYBE_SPELLED_EMAIL.test(text) ? text.matchAll(EMAIL_SPELLED) : []) {
     const local = m[1] ?? '';
     const spelled = BRACKETED.test(m[0]) || SPELLED_DOT.test(m[0]) || /[\d._]/.test(local);
     if (!spelled || NOT_A_MAILBOX.has(local)) continue;

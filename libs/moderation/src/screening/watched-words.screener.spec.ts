@@ -138,6 +138,21 @@ describe('screenWatchedWords', () => {
     expect(verdict?.spans?.map((s) => text.slice(s.start, s.end))).toEqual(['needle']);
   });
 
+  it.each<[string, string[]]>([
+    ['call 07700 900123 for zorbax99', ['phone', 'zorbax']],
+    ['nothing to see', []],
+    ['ZORBAX1234 only', ['zorbax']],
+    ['s c a m here', ['scam']],
+  ])('runs several regex rules through one RE2 set: %j', (text, ids) => {
+    const c = compileRules([
+      { id: 'phone', pattern: '07\\d{3}\\s?\\d{6}', match: 'regex', action: 'hold' },
+      { id: 'zorbax', pattern: 'zorbax\\d{2,4}', match: 'regex', action: 'flag' },
+      { id: 'scam', pattern: '\\bsc[a4]m\\b', match: 'regex', action: 'flag' },
+    ]);
+    expect(c.regexSet).not.toBeNull();
+    expect(screenWatchedWords(c, normalise(text)).map((v) => v.ruleId)).toEqual(ids);
+  });
+
   it('maps regex matches in the letter view back to the original, spaced-out letters included', () => {
     const c = compileRules([{ id: 'r', pattern: 'sc[a4]m+', match: 'regex', action: 'mask' }]);
     const text = 'this is a s c a m ok';

@@ -1,6 +1,6 @@
+import { RE2JS, RE2Set } from 're2js';
 import { AhoCorasick } from './aho-corasick';
 import { normalise, toOriginalSpan, type NormalisedText } from './normalise';
-import type { RE2JS } from 're2js';
 import { checkRegexSafety, compileRegexRule } from './regex-safety';
 import type { ScreenAction, ScreenVerdict, Span } from './screening.types';
 
@@ -19,6 +19,8 @@ export interface CompiledRules {
   /** One automaton for every word and phrase rule, keyed by index into `rules`. */
   readonly automaton: AhoCorasick;
   readonly regexes: ReadonlyArray<{ index: number; regex: RE2JS }>;
+  /** Every regex rule in one RE2 set, position k being `regexes[k]`: one pass tells which rules can match at all. */
+  readonly regexSet: RE2Set | null;
   /** Rules left out, e.g. a regex saved before the safety check existed. */
   readonly skipped: ReadonlyArray<{ id: string; reason: string }>;
 }
@@ -93,7 +95,32 @@ export function compileRules(rules: ReadonlyArray<WatchedWordRule>): CompiledRul
     literal.push({ id: index, pattern: key });
   });
 
-  return { rules: [...rules], automaton: new AhoCorasick(literal), regexes, skipped };
+  return { rules: [...rules], automaton: new AhoCorasick(literal), regexes, regexSet: regexSetOf(rules, regexes), skipped };
+}
+
+function regexSetOf(rules: ReadonlyArray<WatchedWordRule>, regexes: ReadonlyArray<{ index: number }>): RE2Set | null {
+  if (regexes.length < 2) return null;
+  try {
+    const set = new RE2Set(RE2Set.UNANCHORED, RE2JS.CASE_INSENSITIVE);
+    for (const { index } of regexes) set.add((rules[index] as WatchedWordRule).pattern);
+    set.compile();
+    return set;
+  } catch {
+    // Too large for one automaton: each rule is tested on its own instead, still in linear time.
+    return null;
+  }
+}
+
+/** Positions in `regexes` of the rules that match somewhere in `haystack`. */
+function candidates(compiled: CompiledRules, haystack: string): Iterable<number> {
+  if (compiled.regexSet) {
+    try {
+      return compiled.regexSet.match(haystack);
+    } catch {
+      // The set's automaton ran out of its memory budget: fall back to testing each rule.
+    }
+  }
+  return compiled.regexes.keys();
 }
 
 export function screenWatchedWords(compiled: CompiledRules, n: NormalisedText): ScreenVerdict[] {
@@ -117,11 +144,12 @@ export function screenWatchedWords(compiled: CompiledRules, n: NormalisedText): 
 
   // Regex rules run on both views, so a rule can target digits ("07\d{9}") or evaded words alike, over the whole text.
   const views = n.text === n.plain ? (['plain'] as const) : (['text', 'plain'] as const);
-  for (const { index, regex } of compiled.regexes) {
-    for (const view of views) {
-      const haystack = view === 'text' ? n.text : n.plain;
+  for (const view of views) {
+    const haystack = view === 'text' ? n.text : n.plain;
+    for (const k of candidates(compiled, haystack)) {
+      const { index, regex } = compiled.regexes[k] as { index: number; regex: RE2JS };
       // test() runs RE2's DFA without tracking positions: most posts match no rule and stop here.
-      if (!regex.test(haystack)) continue;
+      if (!compiled.regexSet && !regex.test(haystack)) continue;
       const matcher = regex.matcher(haystack);
       let count = 0;
       let from = 0;
