@@ -3,6 +3,7 @@ import type { ReasonSource } from '../screening.types';
 import { compileRules } from '../watched-words.screener';
 import { CRISIS_CASES } from './crisis';
 import { EVASIONS } from './evasions';
+import { HELD_OUT } from './held-out';
 import { LINK_CASES } from './links';
 import { MEDICAL_ADVICE_CASES } from './medical-advice';
 import { ORDINARY_CASES } from './ordinary';
@@ -59,6 +60,14 @@ const rows: Row[] = CATEGORIES.map((category) => {
 
 const percent = (n: number, d: number): string => `${((100 * n) / d).toFixed(1)}%`;
 
+/** The held-out cases, scored the same way and printed, never asserted (see held-out.ts). */
+const heldOut = CATEGORIES.map((category) => {
+  const cases = HELD_OUT[category.name as keyof typeof HELD_OUT];
+  const missed = cases.filter((text) => !sourcesOf(text).has(category.source));
+  const falsePositives = HELD_OUT.ordinary.filter((text) => sourcesOf(text).has(category.source));
+  return { name: category.name, positives: cases.length, missed, negatives: HELD_OUT.ordinary.length, falsePositives };
+});
+
 function table(): string {
   const lines = [
     '| category | positive cases | caught | catch rate | ordinary cases | false positives | false-positive rate |',
@@ -72,7 +81,19 @@ function table(): string {
     ...r.missed.map((m) => `missed (${r.name}) ${m}`),
     ...r.falsePositives.map((f) => `false positive (${r.name}) ${JSON.stringify(f)}`),
   ]);
-  return `${lines.join('\n')}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}`;
+  const held = [
+    '| held-out category | cases | caught | catch rate | ordinary cases | false positives | false-positive rate |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...heldOut.map(
+      (r) =>
+        `| ${r.name} | ${r.positives} | ${r.positives - r.missed.length} | ${percent(r.positives - r.missed.length, r.positives)} | ${r.negatives} | ${r.falsePositives.length} | ${percent(r.falsePositives.length, r.negatives)} |`,
+    ),
+  ];
+  const heldNotes = heldOut.flatMap((r) => [
+    ...r.missed.map((m) => `held-out missed (${r.name}) ${JSON.stringify(m)}`),
+    ...r.falsePositives.map((f) => `held-out false positive (${r.name}) ${JSON.stringify(f)}`),
+  ]);
+  return `${lines.join('\n')}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}\n${held.join('\n')}\n${heldNotes.length ? `\n${heldNotes.join('\n')}\n` : ''}`;
 }
 
 describe('screening corpus', () => {
