@@ -9,7 +9,7 @@ import { CLAUSE, type ScreenVerdict } from './screening.types';
 const NEGATED =
   /\b(?:never|not|don't|dont|do not|doesn't|doesnt|didn't|didnt|did not|wouldn't|wouldnt|would not|won't|wont|will not|shouldn't|shouldnt)\s+(?:[\w']+\s+){0,2}$/;
 const OVERDOSE_ROUTINE =
-  /^\s+(?:today|tonight|this\s+(?:morning|afternoon|evening)|for\s+(?:today|tonight|the\s+day|the\s+week)|on\s+time|as\s+(?:prescribed|usual|normal|directed)|with\s+(?:breakfast|lunch|dinner|tea|food|my\s+(?:breakfast|lunch|dinner|tea))|at\s+(?:breakfast|lunch|dinner|\d)|in\s+the\s+(?:morning|evening)|every\s+(?:day|morning|night)|before\s+(?:bed|dialysis)|after\s+(?:dialysis|food|eating))\b/;
+  /^\s+(?:today|tonight|this\s+(?:morning|afternoon|evening)|for\s+(?:today|tonight|the\s+(?:day|week|morning|afternoon|evening|night))|on\s+time|as\s+(?:prescribed|usual|normal|directed)|with\s+(?:breakfast|lunch|dinner|tea|food|my\s+(?:breakfast|lunch|dinner|tea))|at\s+(?:breakfast|lunch|dinner|\d)|in\s+the\s+(?:morning|evening)|every\s+(?:day|morning|night)|before\s+(?:bed|dialysis)|after\s+(?:dialysis|food|eating))\b/;
 
 // "…all at once with breakfast" is how some people take their morning tablets; "…all at once tonight" is not.
 const TAKEN_TOGETHER_ROUTINE =
@@ -73,7 +73,8 @@ const PATTERNS: GuardedPattern[] = [
     label: 'wish to die',
     pattern: /\b(?:i\s*)?(?:want|wanna|wanting|wish|ready|planning|plan)\s*(?:(?:to|2)\s*)?(?:just\s+)?die\b/g,
     notAfter: NEGATED,
-    notBefore: /^\s+(?:of\s+(?:embarrassment|shame|boredom|cringe)|laughing|old|happy|at\s+home|in\s+(?:a\s+)?hospice)\b/,
+    notBefore:
+      /^\s+(?:of\s+(?:embarrassment|shame|boredom|cringe)|laughing|old|happy|at\s+home|in\s+(?:a\s+)?hospice|(?:my|your|her|his|their|the|it|them)\s+(?:\w+\s+)?(?:hair|beard|roots|fringe|eyebrows|clothes|jeans|shoes|wool|fabric)|(?:it|them)\s+(?:blue|red|pink|purple|green|black|blonde|brown))\b/,
   },
   { label: 'wish to die', pattern: /\bwant\s+to\s+be\s+dead\b/g, notAfter: NEGATED },
   {
@@ -142,7 +143,7 @@ const PATTERNS: GuardedPattern[] = [
   },
   {
     label: 'hopelessness',
-    pattern: /\b(?:can't|cant|cannot|can\s+not)\s+(?:do\s+this|take\s+(?:it|this))\s+any\s*(?:more|longer)\b/g,
+    pattern: /\b(?:can't|cant|cannot|can\s+not)\s+(?:do\s+this|take\s+(?:it|this))\s+(?:any\s*(?:more|longer)|no\s+(?:more|longer))\b/g,
   },
   { label: 'hopelessness', pattern: /\b(?:better|happier|easier)\s+(?:off\s+)?without\s+me\b/g },
   { label: 'hopelessness', pattern: /\b(?:no\s*one|nobody)\s+would\s+(?:care|notice|miss\s+me)\s+if\s+i\b/g },
@@ -223,6 +224,90 @@ const PATTERNS: GuardedPattern[] = [
       /\b(?:jump(?:ing)?|throw(?:ing)?\s+my\s*self|step(?:ping)?|walk(?:ing)?)\s+(?:off|from|in\s+front\s+of|under|into)\s+(?:a|the|that)\s+(?:\w+\s+)?(?:bridge|building|train|roof|cliff|car|bus|lorry|tube|motorway|traffic)\b/g,
     notAfter:
       /(?:\b(?:never|not|don't|dont|wouldn't|wouldnt)\s+(?:[\w']+\s+){0,2}|\b(?:he|she|they|someone|somebody|a\s+man|a\s+woman|a\s+person)\s+(?:[\w']+\s+){0,2})$/,
+  },
+  {
+    when: /wall|sea|river|lake|tree|cliff|lorry|traffic|oncoming/,
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:going\s+to|gonna|want\s+to|wanna|thinking\s+(?:about|of)|thought\s+about|plan(?:ning)?\s+to|might|could\s+just|urge\s+to|tempted\s+to)\s+(?:just\s+)?(?:driv(?:e|ing)|crash(?:ing)?|walk(?:ing)?|swim(?:ming)?|step(?:ping)?|jump(?:ing)?)\s+(?:my\s+car\s+)?(?:into|off|out\s+into|in\s+front\s+of)\s+(?:a|the|that|some)\s+(?:\w+\s+)?(?:wall|sea|river|lake|tree|cliff|lorry|traffic|oncoming\s+\w+)\b/g,
+    notAfter: NEGATED,
+  },
+  {
+    when: /plan/,
+    label: 'suicidal intent',
+    pattern:
+      /\bi\s+(?:have|'ve\s+(?:got|made)|ve\s+(?:got|made)|made)\s+(?:a|my|the)\s+plans?(?=\s*(?:$|[.!]|,?\s*(?:and\s+)?i\s+know\s+(?:when|how|where)|to\s+(?:end|do\s+it|go\s+through\s+with\s+it)))/g,
+    notAfter: NEGATED,
+  },
+  {
+    when: /way\s+out|than\s+end/,
+    label: 'hopelessness',
+    pattern:
+      /\b(?:only\s+way\s+out\s+(?:is|would\s+be)\s+(?:to\s+)?(?:end|die|death|kill)|(?:no|any)\s+(?:other\s+)?way\s+out\s+(?:but|except|other\s+than|apart\s+from)|(?:other\s+)?than\s+(?:ending|end)\s+(?:it|things|my\s+life|it\s+all))\b/g,
+  },
+  {
+    when: /how\s+many|lethal|fatal/,
+    label: 'overdose',
+    pattern:
+      /\bhow\s+many\s+(?:of\s+(?:my|these|the)\s+)?(?:\w+\s+)?(?:tablets|pills|tabs|meds|painkillers|paracetamol|co\s?codamol|tramadol|codeine|morphine|insulin|units)\s+(?:it\s+)?(?:would|will|does|it'd|it\s+would|to)\s+(?:take|kill)\b|\b(?:lethal|fatal)\s+(?:dose|amount|overdose)\b/g,
+    notAfter: /\b(?:nurse|doctor|pharmacist|gp|team)\s+(?:[\w']+\s+){0,3}$/,
+  },
+  {
+    when: /stop/,
+    label: 'wish to die',
+    pattern:
+      /\b(?:want|need|wish)\s+(?:it\s+all|everything|it|all\s+of\s+it|life)\s+to\s+(?:just\s+)?stop\s*,?\s*(?:permanently|forever|for\s+good|for\s+ever)\b/g,
+  },
+  {
+    when: /exist|alive|here|wake/,
+    label: 'not wanting to live',
+    pattern: /\bwant\s+to\s+(?:not|never)\s+(?:exist|be\s+alive|be\s+here|wake\s+up)\b/g,
+    notAfter: NEGATED,
+  },
+  {
+    when: /all\s+i/,
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:suicide|dying|death|killing\s+my\s*self|ending\s+it|ending\s+my\s+life)\s+is\s+(?:all|the\s+only\s+thing)\s+i\s+(?:can\s+)?(?:think|thought)\s+(?:about|of)\b/g,
+  },
+  {
+    when: /\bof\s+(?:my|the|them)|[2-9]\d|\d{3}|twenty|thirty|forty|fifty|hundred/,
+    label: 'overdose',
+    pattern:
+      /\b(?:taken|took|swallowed|necked|downed)\s+(?:(?:about|around|over|like)\s+)?(?:(?:\d+|a\s+few|loads|lots|a\s+load|twenty|thirty|forty|fifty|a\s+hundred)\s+of\s+(?:my|the|them|those|these)\s+(?:\w+\s+)?|(?:[2-9]\d|\d{3,}|twenty|thirty|forty|fifty|a\s+hundred)\s+(?:\w+\s+)?(?=(?:pills|tablets|tabs|meds|medication|painkillers|paracetamol|co\s?codamol|tramadol|codeine|morphine|sleeping\s+pills|antidepressants|sertraline|citalopram|amitriptyline|zopiclone|diazepam)\b))(?:pills|tablets|tabs|meds|medication|painkillers|paracetamol|co\s?codamol|tramadol|codeine|morphine|sleeping\s+pills|antidepressants|sertraline|citalopram|amitriptyline|zopiclone|diazepam)?\b/g,
+    notAfter: /\b(?:never|not|didn't|didnt|haven't|havent|you|he|she|they|forgot\s+to)\s+(?:[\w']+\s+){0,2}$/,
+    notBefore:
+      /^\s*(?:a|per|each|every)\s+day\b|^\s+(?:today|this\s+morning|since|over\s+the)\b|^\s*(?:mg|ml|mcg|units|micrograms|minutes|mins|hours|hrs|years|days|weeks|times|kg|g|%)\b/,
+  },
+  // Methods, final arrangements and the wish not to be alive, said other ways (second held-out batch).
+  {
+    when: /hang|wrist|throat|accident|road/,
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:hang(?:ing)?|hung)\s+my\s*self\b|\b(?:slit|slitting|slash(?:ed|ing)?|cut|cutting)\s+my\s+(?:wrists?|throat)\b|\bmake\s+it\s+look\s+like\s+an\s+accident\b|\b(?:drive|driving|swerve|swerving)\s+(?:my\s+car\s+)?off\s+the\s+road\b/g,
+    notAfter: /(?<!\bwhy\s)\b(?:never|not|don't|dont|wouldn't|wouldnt|he|she|they|someone)\s+(?:[\w']+\s+){0,2}$/,
+  },
+  {
+    when: /way/,
+    label: 'suicidal intent',
+    pattern:
+      /\b(?:ways?|how)\s+to\s+(?:do\s+it|end\s+it|die|kill\s+my\s*self|end\s+my\s+life)\b|\b(?:easiest|quickest|best|painless|surest|least\s+painful)\s+way\s+to\s+(?:die|go|do\s+it|end\s+it|kill\s+my\s*self)\b/g,
+    notAfter: NEGATED,
+    notBefore: /^\s+(?:on\s+(?:dialysis|the\s+list)|well|healthily)\b/,
+  },
+  {
+    when: /night|made\s+sure|goodbye|over|it's\s+time|its\s+time/,
+    label: 'suicidal intent',
+    pattern:
+      /\btonight(?:'s|\s+is)\s+the\s+night\b|\bi've\s+made\s+sure\s+of\s+it\b|\b(?:said|saying)\s+(?:my\s+)?(?:last\s+)?goodbyes?\s+to\s+(?:every(?:one|body)|my\s+(?:family|kids|children|friends|mum|dad|wife|husband|partner))\b(?!\s+(?:at|on|in|when|before|after)\b)|\buntil\s+(?:it's|it\s+is)\s+(?:all\s+)?over\b|\b(?:sorted|written|done)\s+my\s+will\b[^.!?]{0,40}\b(?:it's|its)\s+time\b/g,
+    notAfter: NEGATED,
+  },
+  {
+    when: /alive|burden|miss\s+me|forever|lined\s+up|ready/,
+    label: 'not wanting to live',
+    pattern:
+      /\bi\s+(?:hate|hated)\s+(?:being\s+alive|living|my\s+life\s+so\s+much)\b|\balive\s+and\s+i\s+(?:don't|dont|do\s+not)\s+want\s+to\s+be\b|\b(?:nobody|no\s*one)\s+(?:will|would|is\s+going\s+to)\s+miss\s+me\b|\b(?:i'm|im|i\s+am)\s+(?:just\s+)?a\s+burden\b[^.!?]{0,40}\b(?:want\s+out|better\s+off|gone|die|dead)\b|\b(?:want|wanna)\s+to\s+(?:just\s+)?(?:go\s+to\s+)?sleep\s+(?:forever|for\s+ever|and\s+not\s+wake)\b|\b(?:tablets|pills|meds)\s+(?:all\s+)?(?:lined\s+up|ready|counted\s+out)\b(?!\s+(?:for\s+(?:the\s+)?(?:week|morning|evening|day|holiday)|in\s+(?:my|the|a)\s+(?:\w+\s+)?(?:organiser|box|dosette)))/g,
+    notAfter: NEGATED,
   },
   { when: /noose/, label: 'suicidal intent', pattern: /\b(?:tied|tying|made|making|bought|got)\s+(?:a|the|my)\s+noose\b/g },
   {

@@ -35,6 +35,12 @@ const PATTERNS: GuardedPattern[] = [
     label: 'web address',
     pattern: new RegExp(`${NOT_INSIDE}(?:${LABEL}\\.)+(?:${WEAK_TLDS})(?::\\d+)?${PATH}`, 'gu'),
   },
+  // Any other ending of letters, when a path follows: "forms.gle/abc", "lnkd.in/x". Units never have letters after "/".
+  {
+    when: /\.[a-z]{2,6}\/[a-z0-9]/,
+    label: 'web address',
+    pattern: new RegExp(`${NOT_INSIDE}(?:${LABEL}\\.)*\\p{L}[\\p{L}\\p{N}-]+\\.\\p{L}{2,6}\\/[\\p{L}\\p{N}_-](?:[^\\s<>"']*${TAIL})?`, 'gu'),
+  },
   // Defanged schemes, as in security advisories and spam: "hxxps://evil[.]com", "h**p://", "hxxp[:]//".
   {
     when: /\/\//,

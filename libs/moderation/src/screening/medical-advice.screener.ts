@@ -99,7 +99,7 @@ const TREATMENT = [
 ].join('|');
 
 // Modifiers allowed between verb and treatment. "my" is absent on purpose: "double my dose" is experience.
-const OBJECT = `(?:(?:your|ur|the|a|an|those|these|all|of|some|any|every|next|odd|one|that|this|extra|evening|morning|night|nightly|daily|weekly|whole|new|other|blood|renal)\\s+){0,3}(?:${TREATMENT})\\b`;
+const OBJECT = `(?:(?:your|ur|the|a|an|those|these|all|of|some|any|every|next|odd|one|that|this|extra|evening|morning|night|nightly|daily|weekly|whole|new|other|blood|renal|few|couple|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|morning's|evening's|friday's)\\s+){0,3}(?:${TREATMENT})\\b`;
 
 const STOP =
   'stop(?:\\s+(?:taking|using|having|doing|going\\s+to))?|quit(?:\\s+(?:taking|using))?|skip(?:\\s+taking)?|ditch|drop|cut\\s+out|come\\s+off(?:\\s+of)?|get\\s+off(?:\\s+of)?|give\\s+up|miss|pause|ignore|bin|chuck|forget\\s+about|throw\\s+away|refuse|cancel';
@@ -123,7 +123,7 @@ const CLAUSE_START = "(?:^|[,;:(\\-]|\\bwhy\\s+not|\\bwhy\\s+(?:don't|dont|do\\s
 
 // "just" makes an imperative of a bare verb, unless someone else is the subject: "I just stop taking them".
 const JUST = "(?<!\\b(?:i|i'd|id|i'll|i'm|im|we|they|he|she|it)\\s+(?:\\w+\\s+)?)\\b(?:just|simply)\\s+";
-const POSITIVE_FRAME = `(?:${YOU}${POSITIVE_MODAL}\\s+|${JUST}|${CLAUSE_START})${ADVERBS}`;
+const POSITIVE_FRAME = `(?:${YOU}${ADVERBS}${POSITIVE_MODAL}\\s+|${JUST}|${CLAUSE_START})${ADVERBS}`;
 const NEGATIVE_FRAME = `(?:${YOU}${NEGATIVE_MODAL}\\s+|${CLAUSE_START}${ADVERBS}(?:don't|dont|do\\s+not|never)\\s+|\\bno\\s+need\\s+to\\s+)${ADVERBS}`;
 
 interface AdvicePattern {
@@ -162,6 +162,20 @@ const PATTERNS: AdvicePattern[] = [
     label: 'instruction to stop or skip treatment',
     pattern: re(`\\b(?:i'd|id|i\\s+would)\\s+${ADVERBS}(?:${STOP}|${CHANGE})\\s+(?:${OBJECT}|(?:it|them)\\b)`),
     needsIfIWereYou: true,
+  },
+  // "throw the statins in the bin", "cut your pred dose in half", "take your tablets every other day".
+  { label: 'instruction to stop or skip treatment', pattern: re(`${POSITIVE_FRAME}(?:throw|put|chuck|flush)\\s+${OBJECT}\\s+(?:in|into|down|away)\\b`) },
+  { label: 'instruction to change a dose', pattern: re(`${POSITIVE_FRAME}(?:cut|split|break)\\s+${OBJECT}(?:\\s+dose)?\\s+in\\s+(?:half|two|quarters)\\b`) },
+  {
+    label: 'instruction to change a dose',
+    pattern: re(
+      `${POSITIVE_FRAME}(?:take|have|do|use)\\s+${OBJECT}\\s+(?:every\\s+other\\s+day|on\\s+alternate\\s+days|every\\s+(?:two|2|few)\\s+days|less\\s+often|once\\s+a\\s+week|when\\s+you\\s+feel\\s+like\\s+it|only\\s+when)\\b`,
+    ),
+  },
+  { label: 'instruction to change a dose', pattern: re(`${POSITIVE_FRAME}cut\\s+${OBJECT}\\s+(?:right\\s+)?(?:down|back)\\b`) },
+  {
+    label: 'instruction to change a dose',
+    pattern: re(`${POSITIVE_FRAME}(?:take|have|use)\\s+(?:\\d+|one|two|three|a\\s+couple\\s+of|a\\s+few)\\s+(?:extra|more)\\s+${OBJECT}`),
   },
 ];
 
