@@ -41,7 +41,7 @@ const PATTERNS: GuardedPattern[] = [
   {
     label: 'suicidal intent',
     pattern:
-      /\b(?:going\s+to|gonna|want\s+to|wanna|plan\s+to|planning\s+to|plans\s+to|ready\s+to|about\s+to|thinking\s+(?:about|of)|i'll|i\s+will|i\s+might)\s+(?:just\s+)?end(?:ing)?\s+(?:it|things|everything)\b/g,
+      /\b(?:going\s+to|gonna|want\s+to|wanna|plan\s+to|planning\s+to|plans\s+to|ready\s+to|about\s+to|thinking\s+(?:about|of)|i'll|i\s+will|i\s+might|i'm|im|i\s+am)\s+(?:just\s+)?end(?:ing)?\s+(?:it|things|everything)\b/g,
     notAfter: NEGATED,
     notBefore: /^\s+(?:with|between|for\s+(?:him|her|them|us)|on\s+(?:a|that)|early|here\s+with|at\s+work)\b/,
   },
@@ -226,10 +226,10 @@ const PATTERNS: GuardedPattern[] = [
       /(?:\b(?:never|not|don't|dont|wouldn't|wouldnt)\s+(?:[\w']+\s+){0,2}|\b(?:he|she|they|someone|somebody|a\s+man|a\s+woman|a\s+person)\s+(?:[\w']+\s+){0,2})$/,
   },
   {
-    when: /wall|sea|river|lake|tree|cliff|lorry|traffic|oncoming/,
+    when: /wall|sea|river|lake|tree|cliff|lorry|traffic|oncoming|car/,
     label: 'suicidal intent',
     pattern:
-      /\b(?:going\s+to|gonna|want\s+to|wanna|thinking\s+(?:about|of)|thought\s+about|plan(?:ning)?\s+to|might|could\s+just|urge\s+to|tempted\s+to)\s+(?:just\s+)?(?:driv(?:e|ing)|crash(?:ing)?|walk(?:ing)?|swim(?:ming)?|step(?:ping)?|jump(?:ing)?)\s+(?:my\s+car\s+)?(?:into|off|out\s+into|in\s+front\s+of)\s+(?:a|the|that|some)\s+(?:\w+\s+)?(?:wall|sea|river|lake|tree|cliff|lorry|traffic|oncoming\s+\w+)\b/g,
+      /\b(?:going\s+to|gonna|want\s+to|wanna|thinking\s+(?:about|of)|thought\s+about|think\s+about|plan(?:ning)?\s+to|might|could\s+just|urge\s+to|tempted\s+to)\s+(?:just\s+)?(?:crash(?:ing)?\s+(?:the|my)\s+car\b|driv(?:e|ing)|crash(?:ing)?|walk(?:ing)?|swim(?:ming)?|step(?:ping)?|jump(?:ing)?)\s+(?:my\s+car\s+)?(?:into|off|out\s+into|in\s+front\s+of)\s+(?:a|the|that|some)\s+(?:\w+\s+)?(?:wall|sea|river|lake|tree|cliff|lorry|traffic|oncoming\s+\w+)\b/g,
     notAfter: NEGATED,
   },
   {
@@ -309,6 +309,38 @@ const PATTERNS: GuardedPattern[] = [
       /\bi\s+(?:hate|hated)\s+(?:being\s+alive|living|my\s+life\s+so\s+much)\b|\balive\s+and\s+i\s+(?:don't|dont|do\s+not)\s+want\s+to\s+be\b|\b(?:nobody|no\s*one)\s+(?:will|would|is\s+going\s+to)\s+miss\s+me\b|\b(?:i'm|im|i\s+am)\s+(?:just\s+)?a\s+burden\b[^.!?]{0,40}\b(?:want\s+out|better\s+off|gone|die|dead)\b|\b(?:want|wanna)\s+to\s+(?:just\s+)?(?:go\s+to\s+)?sleep\s+(?:forever|for\s+ever|and\s+not\s+wake)\b|\b(?:tablets|pills|meds)\s+(?:all\s+)?(?:lined\s+up|ready|counted\s+out)\b(?!\s+(?:for\s+(?:the\s+)?(?:week|morning|evening|day|holiday)|in\s+(?:my|the|a)\s+(?:\w+\s+)?(?:organiser|box|dosette)))/g,
     notAfter: NEGATED,
   },
+  // Warning signs and indirect statements (third held-out batch).
+  {
+    when: /away|forward|scared|afraid|disappear|purpose|goodbye|suicide|face\s+another|kills?\s+me|woke|wake|pointless|meaningless|future|only|jumping|knife|blade|razor/,
+    label: 'suicidal intent',
+    pattern: new RegExp(
+      [
+        '\\bgiv(?:e|ing|en)\\s+(?:all\\s+)?(?:my\\s+)?(?:things|stuff|belongings|possessions)\\s+away\\b',
+        '\\bgiv(?:e|ing|en)\\s+away\\s+(?:all\\s+)?my\\s+(?:things|stuff|belongings|possessions)\\b',
+        '\\blooking\\s+forward\\s+to\\s+(?:dying|death|being\\s+dead|the\\s+end\\s+of\\s+my\\s+life)\\b',
+        '\\bnot\\s+(?:scared|afraid|frightened)\\s+(?:of|to)\\s+(?:dying|die|death)\\s+any\\s*more\\b',
+        '\\bwant\\s+to\\s+(?:just\\s+)?disappear\\s+(?:forever|for\\s+good|and\\s+never\\s+(?:come\\s+back|return|be\\s+found))\\b',
+        '\\b(?:stopped|stopping|stop|quit)\\s+(?:taking\\s+)?(?:my\\s+)?(?:[\\w-]+\\s+){0,2}(?:meds|medication|tablets|pills|insulin|dialysis|treatment|immunosuppressants)\\s+on\\s+purpose\\b',
+        '\\bthis\\s+is\\s+goodbye\\b|\\bgoodbye\\s+(?:forever|world|cruel\\s+world)\\b',
+        '\\b(?:planning|planned|plan|plans\\s+for)\\s+(?:my|a)\\s+suicide\\b|\\bmy\\s+suicide\\s+(?:plan|note|attempt)\\b',
+        "\\b(?:can't|cant|cannot)\\s+face\\s+(?:another|one\\s+more)\\s+(?:day|night|morning)\\b(?![\\s,]+(?:at|in)\\s+(?:work|the\\s+office|school))",
+        '\\b(?:hope|hoping|wish)\\s+(?:the\\s+\\w+|it|this|something|someone|they|he|she|cancer)\\s+(?:just\\s+)?(?:kills|will\\s+kill|would\\s+kill)\\s+me\\b',
+        "\\bwish\\s+i\\s+(?:hadn't|had\\s+not|didn't|did\\s+not|never)\\s+(?:woken|woke|wake)\\s+up\\b",
+        '\\b(?:life|my\\s+life|living|existing|everything)\\s+is\\s+(?:so\\s+)?(?:pointless|meaningless|not\\s+worth\\s+it)\\b',
+        '\\bno\\s+future\\s+for\\s+me\\b',
+        '\\bonly\\s+(?:thing|reason|one|person)\\s+(?:stopping\\s+me|keeping\\s+me\\s+(?:alive|here))\\b',
+        '\\bfeel(?:ing)?\\s+like\\s+jumping(?=\\s*(?:$|[.!,;]|off|from|in\\s+front))',
+        '\\b(?:knife|blade|razor|scissors)\\s+(?:to|against|on|across)\\s+my\\s+(?:wrists?|arms?|throat|skin|legs?|thighs?)\\b',
+      ].join('|'),
+      'g',
+    ),
+    notAfter: NEGATED,
+  },
+  {
+    when: /fatal|lethal|enough\s+to/,
+    label: 'overdose',
+    pattern: /\bhow\s+(?:much|many)\s+[^.?!]{0,40}?\b(?:would|will|is|are|to)\s+be\s+(?:fatal|lethal|enough\s+to\s+(?:die|kill\s+(?:me|myself|someone)))\b/g,
+  },
   { when: /noose/, label: 'suicidal intent', pattern: /\b(?:tied|tying|made|making|bought|got)\s+(?:a|the|my)\s+noose\b/g },
   {
     when: /wake/,
@@ -320,7 +352,7 @@ const PATTERNS: GuardedPattern[] = [
     when: /better|happier/,
     label: 'hopelessness',
     pattern:
-      /\b(?:every(?:one|body)|they|my\s+(?:family|kids|children|wife|husband|partner|mum|dad|parents)|the\s+world|people)\s+(?:would|will|'d|'ll|d)\s+be\s+(?:better|happier)\s+(?:off\s+)?(?:if\s+i\s+(?:was|were|wasn't|weren't|died|was\s+gone|were\s+gone|wasn't\s+here|weren't\s+here|didn't\s+exist)|with\s+me\s+gone|once\s+i'm\s+gone)\b/g,
+      /\b(?:every(?:one|body)|they|my\s+(?:family|kids|children|wife|husband|partner|mum|dad|parents)|the\s+world|people)\s+(?:would|will|'d|'ll|d)\s+be\s+(?:better|happier)\s+(?:off\s+)?(?:if\s+i\s+(?:just\s+|simply\s+)?(?:was|were|wasn't|weren't|died|was\s+gone|were\s+gone|wasn't\s+here|weren't\s+here|didn't\s+exist)|with\s+me\s+gone|once\s+i'm\s+gone)\b/g,
   },
   {
     when: /point|reason|keep/,
