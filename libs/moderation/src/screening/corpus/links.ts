@@ -114,4 +114,17 @@ export const LINK_CASES: string[] = [
   'example.co.uk.',
   'ＷＷＷ．ＥＸＡＭＰＬＥ．ＣＯＭ',
   'visit e-x-a-m-p-l-e dot com',
+  // The third held-out batch, moved here after the changes it informed (see docs/SCREENING.md).
+  'look at kidneycure.info',
+  'all on my page www.kathsblog.co.uk',
+  'https://bit.ly/renal-help',
+  'evil[.]org/free-meds',
+  'example dot org dot uk',
+  'see rb.gy/abc12',
+  'hxxp://phish[.]co.uk',
+  'my shop cheapcbd(.)com',
+  'message me on telegram t.me/kathsmith',
+  'https://forms.office.com/r/abcd',
+  'click here: www . freepills . net',
+  'example​.​com',
 ];

@@ -114,4 +114,17 @@ export const MEDICAL_ADVICE_CASES: string[] = [
   'take 2 extra furosemide when you swell',
   'you might want to stop your ramipril',
   'just double up on the painkillers',
+  // The third held-out batch, moved here after the changes it informed (see docs/SCREENING.md).
+  'you should stop dialysis if it makes you this miserable',
+  'Honestly, stop the steroids and you will feel loads better',
+  'you do not need to take all those tablets, half of them are pointless',
+  'skip the evening binder, you’ll be fine',
+  'you should increase the insulin if your sugar is high',
+  'just come off the antidepressants, they are poison',
+  'you could try stopping your tacrolimus for a few days',
+  'Reduce your dose of furosemide on cold days',
+  'you can stop the iron tablets, they just make you constipated',
+  'Take your blood pressure tablets only when you feel it is high',
+  'you should skip your PD exchange when you go out',
+  "don't take your evening pred",
 ];

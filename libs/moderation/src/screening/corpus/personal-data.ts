@@ -146,4 +146,17 @@ export const PERSONAL_DATA_CASES: string[] = [
   'my address is 77 Queens Road, Bristol',
   'jane.doe at proton.me',
   'call 07700 900 789 any time',
+  // The third held-out batch, moved here after the changes it informed (see docs/SCREENING.md).
+  'Hi all, if anyone wants to chat my number is 07700 900 112',
+  'Text me 0770o9oo113',
+  'my husband’s mobile 07700 900114 if you can’t get me',
+  'email me at kath.smith at btinternet dot com',
+  'k.smith@example.org.uk',
+  'I’m at 3 Oak Close, Leeds LS16 5AB',
+  'my nhs no is 943 476 5919',
+  '(020) 7946 0115',
+  'ring 07700-900-116 please',
+  'zero seven seven zero zero, nine zero zero, one one seven',
+  'snail mail: 10 Downing Street, SW1A 2AA',
+  'drop me an email: kath(at)smithfamily(dot)co(dot)uk',
 ];
