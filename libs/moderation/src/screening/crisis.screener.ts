@@ -394,7 +394,14 @@ const PATTERNS: GuardedPattern[] = [
 
 export const CRISIS_DETAIL_PREFIX = 'crisis language';
 
+/**
+ * Every pattern, unguarded, as one alternation: one pass that says whether any pattern can match at all. Most posts
+ * match none, and one pass over the text is far cheaper than one per pattern.
+ */
+const ANY_PATTERN = new RegExp(PATTERNS.map((p) => `(?:${p.pattern.source})`).join('|'));
+
 export function screenCrisis(n: NormalisedText): ScreenVerdict[] {
+  if (!ANY_PATTERN.test(n.text)) return [];
   const matches = findGuarded(n, 'text', PATTERNS);
   if (matches.length === 0) return [];
   const { labels, spans } = summarise(matches);

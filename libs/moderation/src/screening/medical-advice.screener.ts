@@ -1,5 +1,6 @@
 import { toOriginalSpan, type NormalisedText } from './normalise';
 import { summarise, type GuardedMatch } from './pattern-match';
+import { allMatches } from './regex-iteration';
 import { CLAUSE, type ScreenVerdict } from './screening.types';
 
 // Fires on an instruction aimed at the reader ("you should…", "just…", a clause that opens with an imperative) to stop,
@@ -198,7 +199,7 @@ interface Sentence {
 function sentences(text: string): Sentence[] {
   const out: Sentence[] = [];
   const splitter = /[^.!?\n]+[.!?\n]*/g;
-  for (const m of text.matchAll(splitter)) {
+  for (const m of allMatches(splitter, text)) {
     const raw = m[0];
     const body = raw.replace(/[.!?\n\s]+$/, '');
     out.push({ start: m.index ?? 0, text: body, question: raw.trimEnd().endsWith('?') });
@@ -214,7 +215,7 @@ export function screenMedicalAdvice(n: NormalisedText): ScreenVerdict[] {
     const ifIWereYou = IF_I_WERE_YOU.test(sentence.text);
     for (const { label, pattern, needsIfIWereYou } of PATTERNS) {
       if (needsIfIWereYou && !ifIWereYou) continue;
-      for (const m of sentence.text.matchAll(pattern)) {
+      for (const m of allMatches(pattern, sentence.text)) {
         // The span starts at the first word, not at the comma or space that opened the clause.
         const lead = m[0].search(/[\p{L}\p{N}]/u);
         if (lead < 0) continue;

@@ -1,5 +1,6 @@
 import unhomoglyph from 'unhomoglyph';
 import type { Span } from './screening.types';
+import { allMatches } from './regex-iteration';
 
 /**
  * Text prepared for screening, in two views, each with a map back to `original`:
@@ -183,7 +184,7 @@ function buildText(plain: string, map: number[]): { text: string; textMap: numbe
   let text = '';
   let textMap: number[] | null = null;
   let at = 0;
-  for (const m of folded.matchAll(SPACED_LETTERS)) {
+  for (const m of allMatches(SPACED_LETTERS, folded)) {
     const run = m[0];
     let letters = 0;
     for (const c of run) if (LETTER.test(c)) letters++;
@@ -289,13 +290,13 @@ const LOOKALIKE: Record<string, string> = { o: '0', l: '1', i: '1', '|': '1' };
 
 function units(plain: string, pattern: RegExp): NumberUnit[][] {
   const blocked: Array<[number, number]> = [];
-  for (const m of plain.matchAll(DATE_OR_TIME)) blocked.push([m.index ?? 0, (m.index ?? 0) + m[0].length]);
+  for (const m of allMatches(DATE_OR_TIME, plain)) blocked.push([m.index ?? 0, (m.index ?? 0) + m[0].length]);
   const runs: NumberUnit[][] = [];
   let run: NumberUnit[] = [];
   let lastEnd = -1;
   let b = 0;
   let pendingRepeat = 1;
-  for (const m of plain.matchAll(pattern)) {
+  for (const m of allMatches(pattern, plain)) {
     const start = m.index ?? 0;
     const end = start + m[0].length;
     const word = m[0];

@@ -1,5 +1,6 @@
 import { mergeSpans } from './mask';
 import { toOriginalSpan, type NormalisedText } from './normalise';
+import { allMatches } from './regex-iteration';
 import type { Span } from './screening.types';
 
 /** A curated pattern with guards that look either side of a match, within the same clause. */
@@ -23,7 +24,7 @@ const WINDOW = 48;
 function clauseBefore(text: string, start: number): string {
   const window = text.slice(Math.max(0, start - WINDOW), start);
   let cut = 0;
-  for (const m of window.matchAll(CLAUSE_BREAK)) cut = (m.index ?? 0) + 1;
+  for (const m of allMatches(CLAUSE_BREAK, window)) cut = (m.index ?? 0) + 1;
   return window.slice(cut);
 }
 
@@ -38,7 +39,7 @@ export function findGuarded(n: NormalisedText, view: 'text' | 'plain', patterns:
   const found: GuardedMatch[] = [];
   for (const { label, pattern, notAfter, notBefore, when } of patterns) {
     if (when && !when.test(haystack)) continue;
-    for (const m of haystack.matchAll(pattern)) {
+    for (const m of allMatches(pattern, haystack)) {
       const start = m.index ?? 0;
       const end = start + m[0].length;
       if (end === start) continue;

@@ -1,5 +1,6 @@
 import { numberRuns, toOriginalSpan, type NormalisedText, type NumberRun } from './normalise';
 import { summarise, type GuardedMatch } from './pattern-match';
+import { allMatches } from './regex-iteration';
 import { CLAUSE, type ScreenVerdict, type Span } from './screening.types';
 
 // Runs on `plain` (digits intact). Each detector is a narrow pattern plus a check in code (digit counts, the NHS
@@ -116,17 +117,17 @@ export function screenPersonalData(n: NormalisedText): ScreenVerdict[] {
   }
   for (const span of nhs) if (!overlapsAny(span, phones)) found.push({ label: PERSONAL_DATA_KIND.nhs, span });
 
-  for (const m of text.matchAll(EMAIL)) push(PERSONAL_DATA_KIND.email, m.index ?? 0, (m.index ?? 0) + m[0].length);
-  for (const m of MAYBE_SPELLED_EMAIL.test(text) ? text.matchAll(EMAIL_SPELLED) : []) {
+  for (const m of allMatches(EMAIL, text)) push(PERSONAL_DATA_KIND.email, m.index ?? 0, (m.index ?? 0) + m[0].length);
+  for (const m of MAYBE_SPELLED_EMAIL.test(text) ? allMatches(EMAIL_SPELLED, text) : []) {
     const local = m[1] ?? '';
     const spelled = BRACKETED.test(m[0]) || SPELLED_DOT.test(m[0]) || /[\d._]/.test(local);
     if (!spelled || NOT_A_MAILBOX.has(local)) continue;
     push(PERSONAL_DATA_KIND.email, m.index ?? 0, (m.index ?? 0) + m[0].length);
   }
 
-  for (const m of text.matchAll(POSTCODE)) push(PERSONAL_DATA_KIND.postcode, m.index ?? 0, (m.index ?? 0) + m[0].length);
+  for (const m of allMatches(POSTCODE, text)) push(PERSONAL_DATA_KIND.postcode, m.index ?? 0, (m.index ?? 0) + m[0].length);
 
-  for (const m of text.matchAll(STREET)) {
+  for (const m of allMatches(STREET, text)) {
     const words = (m[1] ?? '').trim().split(/\s+/);
     if (words.some((w) => NOT_STREET_NAME.has(w))) continue;
     push(PERSONAL_DATA_KIND.address, m.index ?? 0, (m.index ?? 0) + m[0].length);
