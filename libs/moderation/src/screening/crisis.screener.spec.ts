@@ -68,6 +68,17 @@ describe('screenCrisis', () => {
     ["I've been hoarding painkillers", 'overdose'],
     ['going to take them all at once tonight', 'overdose'],
     ['I could just swallow the lot', 'overdose'],
+    // methods, plans, final arrangements, warning signs
+    ['I have a plan and I know when', 'suicidal intent'],
+    ['Thinking of hanging myself', 'suicidal intent'],
+    ["I'm going to walk into the sea", 'suicidal intent'],
+    ['I keep looking up ways to do it', 'suicidal intent'],
+    ["I've started giving my things away", 'suicidal intent'],
+    ['sorry for everything, this is goodbye', 'suicidal intent'],
+    ['I hate being alive', 'not wanting to live'],
+    ["I've taken 30 of my co-codamol", 'overdose'],
+    ['how much insulin would be fatal', 'overdose'],
+    ["I can't see a way out other than ending it", 'hopelessness'],
     // aimed at someone else: abuse, and its target may be at risk
     ['kys', 'telling someone to kill themselves'],
     ['just go kill yourself', 'telling someone to kill themselves'],
@@ -142,6 +153,16 @@ describe('screenCrisis', () => {
     "I don't want to unalive myself, I'm just low",
     'my goodbye to the renal unit was emotional',
     'the dot com boom',
+    'I took 20 minutes to get a parking space',
+    "I've taken all my meds for the morning",
+    'I want to die my hair purple for the summer',
+    'I made a plan for my meals this week',
+    'we walked into the sea up to our knees',
+    'the only way out of the car park is past the unit',
+    'I asked the pharmacist how many paracetamol I can take',
+    'I felt like jumping for joy',
+    "I can't face another bowl of porridge",
+    'I gave my old clothes to the charity shop',
   ])('does not fire on %j', (text) => {
     expect(crisis(text)).toEqual([]);
   });
