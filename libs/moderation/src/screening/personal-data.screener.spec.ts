@@ -1,5 +1,5 @@
 import { normalise } from './normalise';
-import { isValidNhsNumber, screenPersonalData } from './personal-data.screener';
+import { isValidNhsNumber, personalDataIn, screenPersonalData } from './personal-data.screener';
 
 const kinds = (text: string): string[] => screenPersonalData(normalise(text)).map((v) => v.detail);
 const matched = (text: string): string[] => screenPersonalData(normalise(text)).flatMap((v) => (v.spans ?? []).map((s) => text.slice(s.start, s.end)));
@@ -162,5 +162,19 @@ describe('isValidNhsNumber', () => {
     ['94347659a9', false],
   ])('%s → %s', (digits, valid) => {
     expect(isValidNhsNumber(digits)).toBe(valid);
+  });
+});
+
+describe('personalDataIn', () => {
+  it.each<[string, string[]]>([
+    ['Sam 07700 900123', ['UK mobile number']],
+    ['O77OO 9OO123', ['UK mobile number']],
+    ['sam at kindredmail dot org', ['email address']],
+    ['Sam from SW1A 1AA', ['postcode']],
+    ['ѕupA', []],
+    ['Sam (kidney, 2019)', []],
+    ['Samaritans fan 116 123', []],
+  ])('%j → %j', (text, kinds) => {
+    expect(personalDataIn(text)).toEqual(kinds);
   });
 });

@@ -1,4 +1,4 @@
-import { numberRuns, toOriginalSpan, type NormalisedText, type NumberRun } from './normalise';
+import { normalise, numberRuns, toOriginalSpan, type NormalisedText, type NumberRun } from './normalise';
 import { summarise, type GuardedMatch } from './pattern-match';
 import { allMatches } from './regex-iteration';
 import { CLAUSE, type ScreenVerdict, type Span } from './screening.types';
@@ -144,4 +144,12 @@ export function screenPersonalData(n: NormalisedText): ScreenVerdict[] {
     detail: kind,
     spans: summarise(matches).spans,
   }));
+}
+
+/**
+ * The kinds of personal data in a short text, for fields screened on their own such as display names: `[]` when there
+ * is none. Same detectors as screenPersonalData, so "Sam 07700 900123" and "O77OO 9OO123" give ['UK mobile number'].
+ */
+export function personalDataIn(text: string): string[] {
+  return screenPersonalData(normalise(text)).map((v) => v.detail);
 }
