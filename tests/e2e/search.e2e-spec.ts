@@ -138,8 +138,10 @@ describe('search within a group', () => {
     const deleted = await topic(member, 'Breakfast', 'Marmalade on toast before dialysis.');
     const removed = await topic(member, 'Teatime', 'Crumpets are the best thing about winter.');
     const hidden = await topic(member, 'Supper', 'Crumpets again, with a little butter.');
+    const replyInRemoved = await reply(reader, removed.topicId, 'Scones are even better than crumpets, honestly.');
+    expect(ids(await found('scones'))).toEqual([replyInRemoved.id]);
     expect(ids(await found('marmalade'))).toEqual([deleted.id]);
-    expect(ids(await found('crumpets')).sort()).toEqual([removed.id, hidden.id].sort());
+    expect(ids(await found('crumpets')).sort()).toEqual([removed.id, hidden.id, replyInRemoved.id].sort());
 
     await request(forum.url).delete(`/posts/${deleted.id}`).set(bearer(member)).expect(204);
     expect(await found('marmalade')).toEqual([]);
@@ -149,6 +151,8 @@ describe('search within a group', () => {
     const item = items.find((i) => i.subject?.id === removed.id)!;
     await request(forum.url).post(`/review-items/${item.id}/decision`).set(bearer(supporter)).send({ action: 'remove', clauseKey: 'respect' }).expect(200);
     expect(ids(await found('crumpets'))).toEqual([hidden.id]);
+    // A reply is not found once its topic's opening post is removed either.
+    expect(await found('scones')).toEqual([]);
 
     // Two reports hide a post until a supporter looks at it.
     const third = await joinedMember(forum, groupId, code);

@@ -37,8 +37,9 @@ const TITLE_OPTIONS = `${MARK} || ', HighlightAll=true'`;
  * A post is found by its body (weight B) or, for a topic's opening post, by the topic's title
  * (weight A), so a title match ranks above the same words in a body. Each side is one scan of a
  * partial GIN index on `(group_id, search_vector) WHERE status = 'published'` (see the search
- * migration), and the rows are checked again when joined: the post and its topic both published,
- * both in the group. Only the page's rows are headlined.
+ * migration); a reply counts only while its topic is published (a hash semi-join with the
+ * group's published topics, not a lookup per match). Every match is ranked from the vectors the
+ * scan already read; only the page's rows are read again, to be headlined.
  *
  * `p.body` and `t.title` are the published words: the generated `search_vector` columns are built
  * from them. If a post's published words ever live apart from a revision under screening, both
@@ -52,30 +53,35 @@ export class SearchRepository {
     const params: unknown[] = [request.groupId, request.query, request.limit];
     if (request.after) params.push(request.after.rank, request.after.id);
     return (await this.dataSource.query(
-      `WITH matches AS (
-         SELECT p.id FROM posts p
-          WHERE p.group_id = $1 AND p.status = 'published' AND p.search_vector @@ ${QUERY}
-         UNION
-         SELECT t.opening_post_id FROM topics t
+      `WITH title_hits AS (
+         SELECT t.id, t.opening_post_id, t.search_vector FROM topics t
           WHERE t.group_id = $1 AND t.status = 'published' AND t.search_vector @@ ${QUERY} AND t.opening_post_id IS NOT NULL
        ), ranked AS (
-         SELECT p.id, p.topic_id, p.author_id, p.created_at, p.body, t.title,
-                ts_rank(CASE WHEN p.is_opening THEN t.search_vector || p.search_vector ELSE p.search_vector END, ${QUERY}) AS rank
-           FROM matches m
-           JOIN posts p ON p.id = m.id
-           JOIN topics t ON t.id = p.topic_id
-          WHERE p.group_id = $1 AND p.status = 'published' AND t.group_id = $1 AND t.status = 'published'
+         -- Posts whose words match, in published topics; an opening post whose title matches too ranks on both.
+         SELECT p.id, ts_rank(CASE WHEN th.id IS NULL THEN p.search_vector ELSE th.search_vector || p.search_vector END, ${QUERY}) AS rank
+           FROM posts p
+           LEFT JOIN title_hits th ON th.opening_post_id = p.id
+          WHERE p.group_id = $1 AND p.status = 'published' AND p.search_vector @@ ${QUERY}
+            AND p.topic_id IN (SELECT id FROM topics WHERE group_id = $1 AND status = 'published')
+         UNION ALL
+         -- Opening posts found by their topic's title alone.
+         SELECT p.id, ts_rank(th.search_vector || p.search_vector, ${QUERY})
+           FROM title_hits th
+           JOIN posts p ON p.id = th.opening_post_id
+          WHERE p.group_id = $1 AND p.status = 'published' AND NOT (p.search_vector @@ ${QUERY})
        ), page AS (
-         SELECT * FROM ranked
+         SELECT id, rank FROM ranked
           ${request.after ? 'WHERE (rank, id) < ($4::real, $5::uuid)' : ''}
           ORDER BY rank DESC, id DESC
           LIMIT $3
        )
-       SELECT id AS post_id, topic_id, author_id, created_at, rank,
-              ts_headline('english', translate(title, ${MARKERS}, ''), ${QUERY}, ${TITLE_OPTIONS}) AS title_headline,
-              ts_headline('english', translate(body, ${MARKERS}, ''), ${QUERY}, ${BODY_OPTIONS}) AS body_headline
+       SELECT p.id AS post_id, p.topic_id, p.author_id, p.created_at, page.rank,
+              ts_headline('english', translate(t.title, ${MARKERS}, ''), ${QUERY}, ${TITLE_OPTIONS}) AS title_headline,
+              ts_headline('english', translate(p.body, ${MARKERS}, ''), ${QUERY}, ${BODY_OPTIONS}) AS body_headline
          FROM page
-        ORDER BY rank DESC, id DESC`,
+         JOIN posts p ON p.id = page.id
+         JOIN topics t ON t.id = p.topic_id
+        ORDER BY page.rank DESC, page.id DESC`,
       params,
     )) as SearchRow[];
   }
