@@ -14,7 +14,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * `topics.title` of rows whose status is `published`. If the published words of a post being
  * edited move to a column of their own while the new revision is screened, the post's generated
  * column (and the snippet in the search repository) must follow that column, never the revision
- * under screening.
+ * under screening. The same holds for a topic title screened before it is shown.
  *
  * Adding a stored column rewrites each table once, under an exclusive lock.
  */

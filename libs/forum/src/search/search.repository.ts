@@ -42,8 +42,8 @@ const TITLE_OPTIONS = `${MARK} || ', HighlightAll=true'`;
  * scan already read; only the page's rows are read again, to be headlined.
  *
  * `p.body` and `t.title` are the published words: the generated `search_vector` columns are built
- * from them. If a post's published words ever live apart from a revision under screening, both
- * the column and the headline here must read the published words.
+ * from them. If a post's published words (or a topic's shown title) ever live apart from a
+ * revision under screening, both the column and the headline here must read the published words.
  */
 @Injectable()
 export class SearchRepository {
