@@ -7,6 +7,7 @@ import { DeadlineWakeUps1763700005000 } from './1763700005000-deadline-wake-ups'
 import { AppealNotices1763700006000 } from './1763700006000-appeal-notices';
 import { DecisionIntegrity1763700007000 } from './1763700007000-decision-integrity';
 import { ChatAuthorOrder1763700009000 } from './1763700009000-chat-author-order';
+import { Search1763700010000 } from './1763700010000-search';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AppealNotices1763700006000,
   DecisionIntegrity1763700007000,
   ChatAuthorOrder1763700009000,
+  Search1763700010000,
 ];
