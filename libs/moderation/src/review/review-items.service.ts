@@ -54,7 +54,7 @@ export function claimHolder(item: Pick<ReviewItem, 'claimedBy' | 'claimedAt'>, n
 }
 
 function sameReason(a: ReviewReason, b: ReviewReason): boolean {
-  return a.source === b.source && a.detail === b.detail && (a.clauseKey ?? null) === (b.clauseKey ?? null);
+  return a.source === b.source && a.detail === b.detail && (a.clauseKey ?? null) === (b.clauseKey ?? null) && (a.field ?? null) === (b.field ?? null);
 }
 
 @Injectable()

@@ -3,10 +3,18 @@ import type { SanctionKind } from './stepped-enforcement';
 export type ReviewReasonSource =
   'rule' | 'crisis' | 'personal-data' | 'medical-advice' | 'link' | 'first-posts' | 'out-of-coverage' | 'pre-moderation' | 'reports' | 'appeal' | 'escalation';
 
+/**
+ * Which member-written field a reason was found in: a post's or message's `body`, an opening post's
+ * topic `title` or `contentWarning`, a report's `note` or an appeal's `appealText`. Absent on reasons
+ * that are not about words (reports counted, moderation mode, escalation).
+ */
+export type ScreenedField = 'body' | 'title' | 'contentWarning' | 'note' | 'appealText';
+
 export interface ReviewReason {
   source: ReviewReasonSource;
   detail: string;
   clauseKey?: string;
+  field?: ScreenedField;
 }
 
 export type SubjectType = 'post' | 'message';
@@ -16,6 +24,9 @@ export interface SubjectView {
   type: SubjectType;
   id: string;
   body: string;
+  /** An opening post's topic title and content warning: screened with its body, so the reviewer reads them too. */
+  title?: string;
+  contentWarning?: string | null;
   author: { id: string; displayName: string } | null;
   groupId: string;
   topicId?: string;
