@@ -1,9 +1,10 @@
-import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { MembershipService } from '@kindred/groups';
 import { AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
 import { idParam, PageQuery } from '@kindred/http';
 import { NoticesService } from '@kindred/notifications';
+import { ChangeDisplayNameDto } from './auth.dto';
 
 const uuid = idParam('That session');
 
@@ -20,6 +21,17 @@ export class MeController {
   @Get()
   async me(@CurrentUser() user: AuthUser) {
     return { id: user.id, displayName: user.displayName, isAdmin: user.isAdmin, memberships: await this.memberships.membershipsOf(user.id) };
+  }
+
+  @Patch()
+  @ApiOperation({ summary: 'Change your display name', description: 'The new name is held to the same standard as at registration.' })
+  @ApiOkResponse({ description: 'The name was changed: `{ id, displayName }`.' })
+  @ApiUnprocessableEntityResponse({
+    description: 'VALIDATION_FAILED (field `displayName`): the name includes personal identifiers, crisis or offensive words, or a web address.',
+  })
+  @ApiConflictResponse({ description: 'CONFLICT: the name is, or looks like, a name someone else already uses.' })
+  changeDisplayName(@CurrentUser() user: AuthUser, @Body() body: ChangeDisplayNameDto) {
+    return this.identity.changeDisplayName(user, body.displayName);
   }
 
   @Get('notices')
