@@ -1,4 +1,4 @@
-import { backfillSkeletons, displayNameSkeleton } from './display-name';
+import { displayNameSkeleton } from './display-name';
 
 describe('displayNameSkeleton', () => {
   it.each([
@@ -34,18 +34,5 @@ describe('displayNameSkeleton', () => {
       const once = displayNameSkeleton(name);
       expect(displayNameSkeleton(once)).toBe(once);
     }
-  });
-});
-
-describe('backfillSkeletons', () => {
-  it.each([
-    ['distinct names', ['Sam', 'Pam'], ['sarn', 'parn']],
-    ['a look-alike after the original', ['supA', 'ѕupA'], ['supa', 'supa#u2']],
-    ['three of a kind', ['Bob', 'B0B', 'bob'], ['bob', 'bob#u2', 'bob#u3']],
-    ['look-alikes among others', ['Alice', 'Sam', 'A1ice'], ['alice', 'sarn', 'alice#u3']],
-  ])('%s: the oldest keeps the skeleton, later ones are suffixed with their id', (_what, names, expected) => {
-    const rows = names.map((displayName, i) => ({ id: `u${i + 1}`, displayName }));
-    expect(backfillSkeletons(rows).map((r) => r.skeleton)).toEqual(expected);
-    expect(new Set(backfillSkeletons(rows).map((r) => r.skeleton)).size).toBe(names.length);
   });
 });

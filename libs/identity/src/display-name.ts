@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import unhomoglyph from 'unhomoglyph';
 
-// Characters that show nothing or only space: whitespace of every kind, format characters (zero-width
-// spaces and joiners, bidi controls, soft hyphen), blank Hangul fillers and Braille blank, combining
-// grapheme joiner, Mongolian and Khmer invisibles, and variation selectors.
-const INVISIBLE_OR_SPACE = /[\p{White_Space}\p{Cf}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0\u{E0100}-\u{E01EF}]/gu;
+// Characters that show nothing or only space: whitespace of every kind, default-ignorable code points
+// (zero-width spaces and joiners, bidi controls, soft hyphen, variation selectors, blank Hangul
+// fillers, the combining grapheme joiner), other format characters, and the blank Braille pattern.
+const INVISIBLE_OR_SPACE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/gu;
 
 /**
  * The confusable skeleton of a display name (after UTS #39, section 4): two names with the same
@@ -12,7 +12,9 @@ const INVISIBLE_OR_SPACE = /[\p{White_Space}\p{Cf}\u034F\u115F\u1160\u17B4\u17B5
  * invisible characters and every kind of whitespace are dropped, each character is mapped to its
  * prototype in Unicode's confusables table (`unhomoglyph`) before and after folding case, so "ѕupA"
  * (Cyrillic ѕ), "SUPA", "sup a" and "ｓｕｐａ" all have the skeleton of "supA". Like UTS #39's, a
- * skeleton is only for comparing: it is never shown.
+ * skeleton is only for comparing: it is never shown. The migration that stored the existing names'
+ * skeletons keeps its own copy of this function; a test checks that the two agree, so a change here
+ * comes with a migration that recomputes them.
  */
 export function displayNameSkeleton(name: string): string {
   const folded = name.normalize('NFKC').replace(INVISIBLE_OR_SPACE, '');
@@ -40,20 +42,4 @@ export class DisplayNameScreen {
     if (!this.check) throw new Error('No display-name screen is registered: import the moderation module, or register one with DisplayNameScreen.use()');
     return this.check(displayName);
   }
-}
-
-/**
- * Skeletons for names chosen before skeletons were kept, oldest first: the oldest holder of each
- * skeleton keeps it, and any later look-alike gets it suffixed with its own id ("#" never ends up
- * in a skeleton of a name the API accepts), so the unique index can be built without renaming
- * anyone, and a new look-alike of any of them is still refused.
- */
-export function backfillSkeletons(oldestFirst: ReadonlyArray<{ id: string; displayName: string }>): Array<{ id: string; skeleton: string }> {
-  const taken = new Set<string>();
-  return oldestFirst.map(({ id, displayName }) => {
-    const skeleton = displayNameSkeleton(displayName);
-    if (taken.has(skeleton)) return { id, skeleton: `${skeleton}#${id}` };
-    taken.add(skeleton);
-    return { id, skeleton };
-  });
 }

@@ -1,7 +1,34 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { backfillSkeletons } from '@kindred/identity';
+import unhomoglyph from 'unhomoglyph';
 
 const BATCH = 1000;
+const INVISIBLE_OR_SPACE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/gu;
+
+/**
+ * `displayNameSkeleton` (libs/identity) as it was when this migration was written: a migration
+ * must not change behaviour when the app's code does. display-name-skeletons.spec.ts checks that
+ * the two still agree; when they no longer do, a new migration must recompute the skeletons.
+ */
+export function skeletonAsMigrated(name: string): string {
+  const folded = name.normalize('NFKC').replace(INVISIBLE_OR_SPACE, '');
+  return unhomoglyph(unhomoglyph(folded).toLowerCase()).toLowerCase().normalize('NFKC');
+}
+
+/**
+ * Skeletons for names chosen before skeletons were kept, oldest first: the oldest holder of each
+ * skeleton keeps it, and any later look-alike gets it suffixed with its own id ("#" is never in
+ * a skeleton of a name the API accepts), so the unique index builds without renaming anyone, and
+ * a new look-alike of any of them is still refused.
+ */
+export function backfillSkeletons(oldestFirst: ReadonlyArray<{ id: string; displayName: string }>): Array<{ id: string; skeleton: string }> {
+  const taken = new Set<string>();
+  return oldestFirst.map(({ id, displayName }) => {
+    const skeleton = skeletonAsMigrated(displayName);
+    if (taken.has(skeleton)) return { id, skeleton: `${skeleton}#${id}` };
+    taken.add(skeleton);
+    return { id, skeleton };
+  });
+}
 
 /**
  * Display names are unique by their confusable skeleton (UTS #39), so nobody can pose as someone
