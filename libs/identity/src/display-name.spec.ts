@@ -16,6 +16,9 @@ describe('displayNameSkeleton', () => {
     ['rn for m', 'Sarn', 'Sam'],
     ['mathematical bold letters', '𝐒𝐚𝐦', 'Sam'],
     ['leading and trailing spaces', '  Sam  ', 'Sam'],
+    ['capitals, with a Cyrillic а in the other', 'RACE XIX', 'Rаce xix'],
+    ['capital Is for small ls', 'BIll', 'Bill'],
+    ['Greek capitals', 'ΗΑΝΝΑΗ', 'Hannah'],
   ])('treats %s as a look-alike', (_what, name, original) => {
     expect(displayNameSkeleton(name)).toBe(displayNameSkeleton(original));
   });
@@ -27,6 +30,10 @@ describe('displayNameSkeleton', () => {
     ['a hyphen between words', 'Mary-Ann', 'MaryAnn'],
   ])('tells apart %s', (_what, a, b) => {
     expect(displayNameSkeleton(a)).not.toBe(displayNameSkeleton(b));
+  });
+
+  it.each([...'abcdefghijklmnopqrstuvwxyzàáâäçèéêëìíîïñòóôöøùúûüýæœ'])('ignores case in Latin script: %s and its capital have one skeleton', (letter) => {
+    expect(displayNameSkeleton(`Sam${letter.toUpperCase()}`)).toBe(displayNameSkeleton(`Sam${letter}`));
   });
 
   it('is stable: a skeleton is its own skeleton', () => {

@@ -11,7 +11,12 @@ const INVISIBLE_OR_SPACE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{C
  */
 export function skeletonAsMigrated(name: string): string {
   const folded = name.normalize('NFKC').replace(INVISIBLE_OR_SPACE, '');
-  return unhomoglyph(unhomoglyph(folded).toLowerCase()).toLowerCase().normalize('NFKC');
+  // Mapped before folding case, as capitals have look-alikes of their own (Greek Η passes for H,
+  // though its small η passes for n), and again after it, as a prototype may be a capital ("0" → "O").
+  const mapped = unhomoglyph(unhomoglyph(folded).toLowerCase()).toLowerCase();
+  // A capital I passes for a small l, but a small i does not: so that "BILL" and "Bill" meet as
+  // well as "BiII" and "Bill", i and l are one letter here.
+  return mapped.replace(/i/g, 'l').normalize('NFKC');
 }
 
 /**
