@@ -289,6 +289,14 @@ describe('every member-written field is screened', () => {
           expect.objectContaining({ source: 'crisis', field: 'note', detail: expect.stringContaining(reporter.displayName) }),
         ]),
       );
+      // The reviewer reads the note itself, and who wrote it.
+      expect(item.subject.reports).toEqual([
+        expect.objectContaining({
+          clauseKey: 'look-out-for-each-other',
+          note: 'Posts like this make me want to end my life',
+          reporter: { id: reporter.id, displayName: reporter.displayName },
+        }),
+      ]);
       // Urgent items come first.
       expect((await openItems(supporter, groupId))[0].priority).toBe('urgent');
     });
@@ -307,6 +315,7 @@ describe('every member-written field is screened', () => {
       expect(stored).not.toContain('900123');
       const item = (await openItems(supporter, groupId)).find((i) => i.subject?.id === postId)!;
       expect(item.priority).toBe('normal');
+      expect(item.subject.reports).toEqual([expect.objectContaining({ note: expect.stringMatching(/^They know me, ring •+ to check$/) })]);
     });
 
     it('refuses a report note that a group rule blocks, with 422 on the note', async () => {

@@ -8,7 +8,7 @@ import { IdentityService } from '@kindred/identity';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { ReviewItem } from './review-item.entity';
 import { EnforcementHistoryEntry } from './enforcement-history.entity';
-import { AppealInfo, ReviewReason, SubjectType, SubjectView } from './review.types';
+import { AppealInfo, ReportNote, ReviewReason, SubjectType, SubjectView } from './review.types';
 import { ClauseHistory, historyByClause, SanctionKind, suggestSanction } from './stepped-enforcement';
 
 export interface OpenReviewItem {
@@ -164,11 +164,13 @@ export class ReviewItemsService {
     for (const [type, ids] of byType) {
       for (const [id, view] of await this.sources.get(type).describe(ids)) subjects.set(id, view);
     }
-    const histories = await this.authorHistories(items);
+    const [histories, reports] = await Promise.all([this.authorHistories(items), this.reportNotes(items.filter((i) => i.kind === 'report'))]);
     const now = Date.now();
     return items.map((item) => {
       const history = (item.subjectAuthorId && histories.get(`${item.groupId}/${item.subjectAuthorId}`)) || [];
-      const subject = subjects.get(item.subjectId) ?? null;
+      const described = subjects.get(item.subjectId) ?? null;
+      const notes = item.kind === 'report' ? reports.get(item.subjectId) : undefined;
+      const subject = described && notes ? { ...described, reports: notes } : described;
       const clauseKeys = item.reasons.flatMap((r) => (r.clauseKey ? [r.clauseKey] : []));
       return {
         id: item.id,
@@ -188,6 +190,27 @@ export class ReviewItemsService {
         authorHistory: history,
       };
     });
+  }
+
+  /** The reports (and their notes) on each reported subject, by subject id, in one query. */
+  private async reportNotes(items: ReviewItem[]): Promise<Map<string, ReportNote[]>> {
+    if (items.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT subject_id, reporter_id, clause_key, note, created_at FROM content_reports WHERE subject_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [[...new Set(items.map((i) => i.subjectId))]],
+    )) as Array<{ subject_id: string; reporter_id: string | null; clause_key: string; note: string | null; created_at: Date }>;
+    const names = await this.identity.displayNames(rows.flatMap((r) => (r.reporter_id ? [r.reporter_id] : [])));
+    const bySubject = new Map<string, ReportNote[]>();
+    for (const row of rows) {
+      const note: ReportNote = {
+        clauseKey: row.clause_key,
+        note: row.note,
+        reporter: row.reporter_id && names.has(row.reporter_id) ? { id: row.reporter_id, displayName: names.get(row.reporter_id)! } : null,
+        createdAt: row.created_at,
+      };
+      bySubject.set(row.subject_id, [...(bySubject.get(row.subject_id) ?? []), note]);
+    }
+    return bySubject;
   }
 
   /** Each author's history in each group, keyed `groupId/userId`, in one query. */

@@ -33,6 +33,17 @@ export interface SubjectView {
   status: string;
   /** Only on an appeal item. */
   appeal?: AppealInfo;
+  /** Only on a report item: every report of this content, oldest first, with its note as stored (screened, personal data masked). */
+  reports?: ReportNote[];
+}
+
+/** One member's report as the reviewer reads it. */
+export interface ReportNote {
+  clauseKey: string;
+  note: string | null;
+  /** Null once the reporter's account is erased. */
+  reporter: { id: string; displayName: string } | null;
+  createdAt: Date;
 }
 
 /** What an appeal item carries besides the content (API.md: `subject.appeal`). */
