@@ -21,7 +21,7 @@ export interface RunningHttpApp {
  * Listens on a free port. Every 5xx answer is recorded, and close() fails the suite if there was
  * one: bad input must never make the server fail.
  */
-async function listen(app: NestFastifyApplication, config: KindredConfig): Promise<RunningHttpApp> {
+async function listen(app: NestFastifyApplication, config: KindredConfig, port = 0): Promise<RunningHttpApp> {
   const serverErrors: string[] = [];
   app
     .getHttpAdapter()
@@ -30,7 +30,7 @@ async function listen(app: NestFastifyApplication, config: KindredConfig): Promi
       if (reply.statusCode >= 500) serverErrors.push(`${request.method} ${request.url} -> ${reply.statusCode}`);
       done();
     });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as AddressInfo;
   return {
     app,
@@ -49,10 +49,10 @@ export async function startForum(overrides: Record<string, string> = {}): Promis
   return listen(await createForumApp(config), config);
 }
 
-/** The real chat service (socket.io with the Redis adapter), listening on a free port. */
+/** The real chat service (socket.io with the Redis adapter), listening on a free port, or on CHAT_PORT when given. */
 export async function startChat(overrides: Record<string, string> = {}): Promise<RunningHttpApp> {
   const config = testConfig(overrides);
-  return listen(await createChatApp(config), config);
+  return listen(await createChatApp(config), config, overrides.CHAT_PORT ? config.ports.chat : 0);
 }
 
 /** The real moderation worker, with its probe server on a free port. */

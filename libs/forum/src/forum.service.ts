@@ -265,7 +265,7 @@ export class ForumService {
   async listTopics(user: AuthUser, groupId: string, query: PageQuery): Promise<Page<TopicListItem>> {
     await this.participation.assertParticipant(user, groupId);
     const limit = pageLimit(query);
-    const cursor = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
+    const cursor = decodeCursor(query.cursor, { at: 'time', id: 'uuid' });
     const qb = this.dataSource
       .getRepository(Topic)
       .createQueryBuilder('t')
@@ -311,7 +311,7 @@ export class ForumService {
   /** Published posts, plus the caller's own in any state, oldest first. */
   async listPosts(user: AuthUser, topicId: string, query: PageQuery): Promise<Page<PostView>> {
     const limit = pageLimit(query);
-    const cursor = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
+    const cursor = decodeCursor(query.cursor, { at: 'time', id: 'uuid' });
     const { posts } = await this.visibleTopic(user, topicId, { page: { limit: limit + 1, cursor } });
     const views = await this.views(user, posts.slice(0, limit));
     const byId = new Map(views.map((v) => [v.id, v]));

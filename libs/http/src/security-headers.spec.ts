@@ -1,6 +1,6 @@
 import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify from 'fastify';
-import { PAGES_CSP, securityHeaders } from './security-headers';
+import { chatOrigins, helmetOptions, SecurityHeaderConfig, securityHeaders } from './security-headers';
 
 /** What a route behind the real plugin answers with, minus the headers fastify adds itself. */
 async function headersFromPlugin(options: FastifyHelmetOptions): Promise<Record<string, unknown>> {
@@ -14,23 +14,59 @@ async function headersFromPlugin(options: FastifyHelmetOptions): Promise<Record<
   return headers;
 }
 
+const CONFIG: SecurityHeaderConfig = {
+  chat: { allowedOrigins: ['http://localhost:3000', 'https://kindred.example'] } as SecurityHeaderConfig['chat'],
+  ports: { forum: 3000, chat: 3001, worker: 3002 },
+  http: { bodyLimitBytes: 1024, trustProxy: false, httpsOnly: false },
+};
+const HTTPS: SecurityHeaderConfig = { ...CONFIG, http: { ...CONFIG.http, httpsOnly: true } };
+
+/** The CSP's directives by name. */
+function directives(csp: string | undefined): Map<string, string[]> {
+  return new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+}
+
 describe('securityHeaders', () => {
   it.each([
-    ['the API', {}],
-    ['pages', { contentSecurityPolicy: PAGES_CSP }],
+    ['the API', helmetOptions(CONFIG, false)],
+    ['pages', helmetOptions(CONFIG, true)],
+    ['pages over HTTPS', helmetOptions(HTTPS, true)],
   ])('are exactly what @fastify/helmet sends for %s', async (_what, options: FastifyHelmetOptions) => {
     const precomputed = await securityHeaders(options);
     expect(precomputed).toEqual(await headersFromPlugin(options));
     expect(precomputed['x-content-type-options']).toBe('nosniff');
-    expect(precomputed['strict-transport-security']).toMatch(/max-age=\d+/);
   });
 
-  it('loosens the Content-Security-Policy only for pages', async () => {
-    expect((await securityHeaders({}))['content-security-policy']).toContain("script-src 'self';");
-    expect((await securityHeaders({ contentSecurityPolicy: PAGES_CSP }))['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+  it('allows no inline script on pages, and connections only to this origin and the chat service', async () => {
+    const csp = directives((await securityHeaders(helmetOptions(CONFIG, true)))['content-security-policy']);
+    expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('script-src-attr')).toEqual(["'none'"]);
+    expect(csp.get('connect-src')).toEqual(["'self'", ...chatOrigins(CONFIG)]);
+    expect(csp.get('object-src')).toEqual(["'none'"]);
+  });
+
+  it('sends HSTS and upgrade-insecure-requests only when served over HTTPS', async () => {
+    for (const servesPages of [false, true]) {
+      const plain = await securityHeaders(helmetOptions(CONFIG, servesPages));
+      expect(plain['strict-transport-security']).toBeUndefined();
+      expect(directives(plain['content-security-policy']).has('upgrade-insecure-requests')).toBe(false);
+      const https = await securityHeaders(helmetOptions(HTTPS, servesPages));
+      expect(https['strict-transport-security']).toMatch(/max-age=31536000/);
+      expect(directives(https['content-security-policy']).has('upgrade-insecure-requests')).toBe(true);
+    }
   });
 
   it('refuses per-request nonces, which cannot be precomputed', async () => {
     await expect(securityHeaders({ enableCSPNonces: true })).rejects.toThrow(/nonces/);
+  });
+});
+
+describe('chatOrigins', () => {
+  it('is the chat port on each allowed web origin, over http(s) and ws(s)', () => {
+    expect(chatOrigins(CONFIG)).toEqual(['http://localhost:3001', 'ws://localhost:3001', 'https://kindred.example:3001', 'wss://kindred.example:3001']);
+  });
+
+  it('skips what is not an http(s) origin', () => {
+    expect(chatOrigins({ ...CONFIG, chat: { ...CONFIG.chat, allowedOrigins: ['not a url', 'file:///x'] } })).toEqual([]);
   });
 });

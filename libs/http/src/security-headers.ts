@@ -1,16 +1,64 @@
 import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify from 'fastify';
+import type { KindredConfig } from '@kindred/config';
 
-/** The Content-Security-Policy for services that serve pages needing inline styles (the API docs, the web app). */
-export const PAGES_CSP: FastifyHelmetOptions['contentSecurityPolicy'] = {
-  directives: {
-    defaultSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    scriptSrc: ["'self'", "'unsafe-inline'"],
-    connectSrc: ["'self'", 'ws:', 'wss:', 'http:', 'https:'],
-  },
-};
+/** What the CSP and HSTS depend on. */
+export type SecurityHeaderConfig = Pick<KindredConfig, 'chat' | 'ports' | 'http'>;
+
+/**
+ * The origins a Kindred page may open the chat socket to (socket.io: HTTP long-polling and
+ * WebSocket). The web app reaches chat on its own host at the chat port, so each allowed web
+ * origin (CHAT_ALLOWED_ORIGINS) gives the same host on CHAT_PORT, over http(s) and ws(s).
+ * A setting naming chat's public URL, when there is one, belongs here and nowhere else.
+ */
+export function chatOrigins(config: Pick<KindredConfig, 'chat' | 'ports'>): string[] {
+  const origins = new Set<string>();
+  for (const allowed of config.chat.allowedOrigins) {
+    let url: URL;
+    try {
+      url = new URL(allowed);
+    } catch {
+      continue;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
+    url.port = String(config.ports.chat);
+    const origin = `${url.protocol}//${url.host}`;
+    origins.add(origin);
+    origins.add(origin.replace(/^http/, 'ws'));
+  }
+  return [...origins];
+}
+
+/**
+ * HSTS and `upgrade-insecure-requests` only when browsers reach Kindred over HTTPS: sent over plain
+ * HTTP they make a browser rewrite every asset to https:// and show a blank page.
+ */
+function transport(config: SecurityHeaderConfig): Pick<FastifyHelmetOptions, 'strictTransportSecurity'> & { upgradeInsecureRequests: [] | null } {
+  return config.http.httpsOnly
+    ? { strictTransportSecurity: { maxAge: 365 * 24 * 3600, includeSubDomains: true }, upgradeInsecureRequests: [] }
+    : { strictTransportSecurity: false, upgradeInsecureRequests: null };
+}
+
+/**
+ * Helmet's options for a service: helmet's defaults, and for services that serve pages (the web
+ * app, the API docs) a policy with no inline or remote script and connections only to this origin
+ * and the chat service. Inline styles stay allowed (React's style attributes, Swagger UI).
+ */
+export function helmetOptions(config: SecurityHeaderConfig, servesPages: boolean): FastifyHelmetOptions {
+  const { strictTransportSecurity, upgradeInsecureRequests } = transport(config);
+  const directives: Record<string, string[] | null> = { upgradeInsecureRequests };
+  if (servesPages) {
+    Object.assign(directives, {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'", ...chatOrigins(config)],
+    });
+  }
+  return { strictTransportSecurity, contentSecurityPolicy: { directives } };
+}
 
 /**
  * The security headers @fastify/helmet sets for these options, worked out once at boot by asking

@@ -6,13 +6,13 @@ import { DataRightsService } from './data-rights/data-rights.service';
 import { DisplayNameScreen } from './display-name';
 import { PersonalDataRegistry } from './data-rights/personal-data.registry';
 import { IdentityService } from './identity.service';
-import { LoginRateLimiter } from './login-rate-limiter';
+import { PasswordAttempts } from './password-attempts';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord])],
-  providers: [IdentityService, LoginRateLimiter, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
-  exports: [IdentityService, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
+  providers: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
+  exports: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
 })
 export class IdentityModule {}

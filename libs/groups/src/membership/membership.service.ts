@@ -90,7 +90,7 @@ export class MembershipService {
   async list(user: AuthUser, groupId: string, page: PageQuery = {}): Promise<Page<MemberView>> {
     await this.participation.assertModerator(user, groupId);
     const limit = pageLimit(page);
-    const cursor = decodeCursor<{ at: string; id: string }>(page.cursor, ['at', 'id']);
+    const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
     const params: unknown[] = [groupId, limit + 1];
     let after = '';
     if (cursor) {
