@@ -242,6 +242,8 @@ export interface ReviewItem {
   dueAt: string;
   overdue: boolean;
   claimedBy: string | Person | null;
+  /** False when the caller may not sanction the author (only admins sanction supporters and admins). */
+  sanctionsAllowed?: boolean;
 }
 export interface Application {
   id: string;

@@ -123,6 +123,8 @@ export const REVIEW_ITEM = {
     'decidedAt',
     'suggestedSanction',
     'authorHistory',
+    'subjectChange',
+    'sanctionsAllowed',
   ],
   properties: {
     id,
@@ -171,6 +173,8 @@ export const REVIEW_ITEM = {
         properties: { clauseKey: { type: 'string' }, count: { type: 'integer' }, lastSanction: sanctionKind },
       },
     },
+    subjectChange: { enum: ['edited', 'deleted', 'erased', null] },
+    sanctionsAllowed: { type: 'boolean' },
   },
 } as const;
 
@@ -343,6 +347,38 @@ export const SERVER_EVENTS = {
       type: 'object',
       required: ['groupId', 'user'],
       properties: { groupId, user: { type: 'object', required: ['id', 'displayName'], properties: { id, displayName: { type: 'string' } } } },
+    },
+  },
+  'chat:access-ended': {
+    summary: 'This socket left the group’s room because the member may no longer read it; the reason says why.',
+    to: 'One socket.',
+    payload: {
+      type: 'object',
+      required: ['groupId', 'reason'],
+      properties: {
+        groupId,
+        reason: { type: 'string', enum: ['session-expired', 'session-ended', 'membership-ended', 'banned', 'agreement-required'] },
+        version: { type: 'integer', description: 'With `agreement-required`: the agreement version to accept.' },
+      },
+    },
+  },
+  'chat:muted': {
+    summary: 'The member is muted in the group: they can still read, but not write, react or type.',
+    to: 'The member’s sockets in the group’s room.',
+    payload: { type: 'object', required: ['groupId', 'until'], properties: { groupId, until: dateTime } },
+  },
+  'chat:unmuted': {
+    summary: 'A mute was lifted before its end.',
+    to: 'The member’s sockets in the group’s room.',
+    payload: { type: 'object', required: ['groupId'], properties: { groupId } },
+  },
+  'auth:session-ended': {
+    summary: 'The session ended (ran out, was ended, or the account was erased); the server disconnects the socket next.',
+    to: 'One socket.',
+    payload: {
+      type: 'object',
+      required: ['reason'],
+      properties: { reason: { type: 'string', enum: ['session-expired', 'session-ended', 'account-erased'] } },
     },
   },
   notice: { summary: 'A notice was written for this member.', to: 'One member.', payload: NOTICE },

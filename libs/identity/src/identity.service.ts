@@ -202,7 +202,7 @@ export class IdentityService {
     }
     const token = newSessionToken();
     const now = new Date();
-    const expiresAt = new Date(now.getTime() + this.config.auth.sessionAbsoluteHours * 3600_000);
+    const expiresAt = new Date(now.getTime() + this.config.auth.sessionAbsoluteSeconds * 1000);
     await this.dataSource.getRepository(Session).insert({
       userId: account.id,
       tokenHash: hashToken(token),
@@ -236,7 +236,7 @@ export class IdentityService {
       now - hit.checkedAt < SESSION_CACHE_MS &&
       hit.expiresAt > now &&
       hit.lastSeenAt + this.idleLimitMs() > now &&
-      now - hit.lastSeenAt <= TOUCH_EVERY_MS
+      now - hit.lastSeenAt <= this.touchEveryMs()
     ) {
       return { ...hit.user };
     }
@@ -291,7 +291,28 @@ export class IdentityService {
   }
 
   private idleLimitMs(): number {
-    return this.config.auth.sessionIdleMinutes * 60_000;
+    return this.config.auth.sessionIdleSeconds * 1000;
+  }
+
+  /** Last-seen is written at most once a minute, and more often only when the idle limit is shorter than a few minutes. */
+  private touchEveryMs(): number {
+    return Math.min(TOUCH_EVERY_MS, Math.floor(this.idleLimitMs() / 4));
+  }
+
+  /**
+   * When the session ends unless it is used again: the earlier of its idle and absolute limits, a
+   * time already past when it has run out, or null when it was ended (logout, erasure) or is unknown.
+   * Only reads: asking is not activity, so it never moves last-seen. The chat service sets a timer
+   * per socket on this and asks again when it fires.
+   */
+  async sessionEndsAt(sessionId: string): Promise<Date | null> {
+    const rows = (await this.dataSource.query(`SELECT last_seen_at, expires_at FROM sessions WHERE id = $1 AND revoked_at IS NULL`, [sessionId])) as Array<{
+      last_seen_at: Date;
+      expires_at: Date;
+    }>;
+    const row = rows[0];
+    if (!row) return null;
+    return new Date(Math.min(new Date(row.expires_at).getTime(), new Date(row.last_seen_at).getTime() + this.idleLimitMs()));
   }
 
   private async checkSession(hash: string): Promise<Omit<CachedSession, 'checkedAt'> | null> {
@@ -317,7 +338,7 @@ export class IdentityService {
       await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [row.session_id]);
       return null;
     }
-    if (now - lastSeenAt > TOUCH_EVERY_MS) {
+    if (now - lastSeenAt > this.touchEveryMs()) {
       await this.dataSource.query(`UPDATE sessions SET last_seen_at = now() WHERE id = $1`, [row.session_id]);
       lastSeenAt = now;
     }
@@ -335,7 +356,7 @@ export class IdentityService {
       order: { createdAt: 'DESC' },
     });
     const now = Date.now();
-    const idleLimit = this.config.auth.sessionIdleMinutes * 60_000;
+    const idleLimit = this.idleLimitMs();
     return sessions
       .filter((s) => s.expiresAt.getTime() > now && s.lastSeenAt.getTime() + idleLimit > now)
       .map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, userAgent: s.userAgent, current: s.id === user.sessionId }));
@@ -348,7 +369,7 @@ export class IdentityService {
     ]);
     if ((result as unknown[][])[0]?.length === 0) throw DomainError.notFound('That session');
     this.forgetSessions(user.id, [sessionId]);
-    await this.events.publish('session.revoked', { userId: user.id, sessionIds: [sessionId] });
+    await this.events.publish('session.revoked', { userId: user.id, sessionIds: [sessionId], reason: 'ended' });
   }
 
   /** Ends sessions at once, REST and sockets alike. Without ids, every session of the user. */
@@ -362,7 +383,7 @@ export class IdentityService {
       await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
     }
     this.forgetSessions(userId, sessionIds);
-    await this.events.publish('session.revoked', { userId, sessionIds });
+    await this.events.publish('session.revoked', { userId, sessionIds, reason: 'ended' });
   }
 
   async findUser(userId: string): Promise<User | null> {

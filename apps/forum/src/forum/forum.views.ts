@@ -106,6 +106,9 @@ export class PostView implements Wire<Post> {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   editedAt: string | null;
 
+  @ApiProperty({ description: 'The author has an edit being checked; others meanwhile see the published words.' })
+  editPending: boolean;
+
   @ApiPropertyOptional({
     type: String,
     format: 'date-time',

@@ -188,6 +188,16 @@ export class ReviewItemView implements Wire<ReviewItem> {
 
   @ApiProperty({ type: [ClauseHistoryView], description: 'The author’s removals and sanctions in this group, per clause.' })
   authorHistory: ClauseHistoryView[];
+
+  @ApiProperty({
+    enum: ['edited', 'deleted', 'erased'],
+    nullable: true,
+    description: 'Set on an urgent item kept open after the author changed or deleted the words, or erased their account: `subject.body` then shows the words that raised it.',
+  })
+  subjectChange: 'edited' | 'deleted' | 'erased' | null;
+
+  @ApiProperty({ description: 'Whether the caller may sanction the author through this item (only admins sanction supporters and admins).' })
+  sanctionsAllowed: boolean;
 }
 
 export class ReviewItemListView {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ReviewQueueService } from '@kindred/moderation';
@@ -28,6 +28,13 @@ export class SanctionDto {
   @Min(1)
   @Max(24 * 366)
   hours?: number;
+}
+
+export class ClaimDto {
+  @ApiPropertyOptional({ description: "Take the item over from another moderator's current claim; the audit log records it." })
+  @IsOptional()
+  @IsBoolean()
+  takeOver?: boolean;
 }
 
 export class DecisionDto {
@@ -72,8 +79,8 @@ export class ReviewController {
   @ApiProblems(409)
   @Post('review-items/:itemId/claim')
   @HttpCode(200)
-  claim(@CurrentUser() user: AuthUser, @Param('itemId', id('That review item')) itemId: string) {
-    return this.queue.claim(user, itemId);
+  claim(@CurrentUser() user: AuthUser, @Param('itemId', id('That review item')) itemId: string, @Body() body: ClaimDto) {
+    return this.queue.claim(user, itemId, { takeOver: body?.takeOver === true });
   }
 
   @ApiOkResponse({ type: ReviewItemView, description: 'Decided (or escalated).' })

@@ -35,6 +35,8 @@ const byUrgencyThenDue = (a: ReviewItem, b: ReviewItem) =>
 function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Agreement | undefined; onDone: (message: string) => void }) {
   // Deciding an appeal undoes or keeps an earlier decision: it brings no sanction of its own.
   const appeal = item.kind === 'appeal';
+  // The server says when the caller may not sanction this author (a fellow supporter, or an admin).
+  const sanctions = !appeal && item.sanctionsAllowed !== false;
   const [action, setAction] = useState('approve');
   const [clauseKey, setClauseKey] = useState('');
   const [note, setNote] = useState('');
@@ -51,7 +53,7 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
     const body: Record<string, unknown> = { action };
     if (clauseKey) body.clauseKey = clauseKey;
     if (note.trim()) body.note = note.trim();
-    if (!appeal && sanction !== 'none') body.sanction = sanction === 'mute' ? { kind: 'mute', hours: Number(hours) } : { kind: sanction };
+    if (sanctions && sanction !== 'none') body.sanction = sanction === 'mute' ? { kind: 'mute', hours: Number(hours) } : { kind: sanction };
     setBusy(true);
     setError(undefined);
     try {
@@ -101,7 +103,7 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
       />
       <Select label="Agreement clause" value={clauseKey} onChange={setClauseKey} options={clauses} />
       <Field label="Note for the record" multiline rows={2} value={note} onChange={setNote} />
-      {appeal ? null : (
+      {!sanctions ? null : (
         <Select
           label="Sanction"
           value={sanction}
@@ -114,7 +116,7 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
           ]}
         />
       )}
-      {!appeal && sanction === 'mute' ? (
+      {sanctions && sanction === 'mute' ? (
         <Field label="Mute for how many hours" type="number" inputMode="numeric" min={1} max={720} value={hours} onChange={setHours} required />
       ) : null}
       <button type="submit" disabled={busy}>
@@ -162,7 +164,11 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
       queue.reload();
     } catch (e) {
       if (isMissing(e)) setClaimError(new Error('Claiming is not available yet. You can still decide the item.'));
-      else if (e instanceof ApiError && e.status === 409) setClaimError(new Error('Another supporter claimed this in the last 10 minutes.'));
+      else if (e instanceof ApiError && e.code === 'ITEM_SUPERSEDED') {
+        // The author edited: the queue shows the item about the words as they are now.
+        setClaimError(new Error('The author has changed these words since this item opened. The queue now shows the current item.'));
+        queue.reload();
+      } else if (e instanceof ApiError && e.status === 409) setClaimError(new Error('Another supporter claimed this in the last 10 minutes.'));
       else setClaimError(e);
     }
   };

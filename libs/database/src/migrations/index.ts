@@ -5,7 +5,9 @@ import { ReviewQueue1763700003000 } from './1763700003000-review-queue';
 import { Chat1763700004000 } from './1763700004000-chat';
 import { DeadlineWakeUps1763700005000 } from './1763700005000-deadline-wake-ups';
 import { AppealNotices1763700006000 } from './1763700006000-appeal-notices';
+import { DecisionIntegrity1763700007000 } from './1763700007000-decision-integrity';
 import { DisplayNameSkeletons1763700008000 } from './1763700008000-display-name-skeletons';
+import { ChatAuthorOrder1763700009000 } from './1763700009000-chat-author-order';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -16,5 +18,7 @@ export const MIGRATIONS = [
   Chat1763700004000,
   DeadlineWakeUps1763700005000,
   AppealNotices1763700006000,
+  DecisionIntegrity1763700007000,
   DisplayNameSkeletons1763700008000,
+  ChatAuthorOrder1763700009000,
 ];

@@ -72,14 +72,22 @@ export class DataRightsService {
     // The same budget of wrong passwords as signing in: a stolen session cannot be used to guess it.
     const ok = await this.attempts.check(row.emailNormalised, address, () => argon2.verify(row.passwordHash, password).catch(() => false));
     if (!ok) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
-    await this.dataSource.transaction(async (manager) => {
-      for (const contributor of this.registry.all()) await contributor.erase(manager, user.id);
-      await manager.delete(User, { id: user.id });
+    const eraseAll = () =>
+      this.dataSource.transaction(async (manager) => {
+        for (const contributor of this.registry.all()) await contributor.erase(manager, user.id);
+        await manager.delete(User, { id: user.id });
+      });
+    // Erasure touches every context's rows in registry order, which a moderator's decision on the
+    // same content may meet the other way round: a deadlock victim is run again once, never a 500.
+    await eraseAll().catch((error: unknown) => {
+      const code = (error as { driverError?: { code?: string } }).driverError?.code;
+      if (code !== '40P01') throw error;
+      return eraseAll();
     });
     this.identity.forgetDisplayName(user.id);
     this.identity.forgetSessions(user.id);
     // Sockets close at once; rate-limit state keyed by this person goes too (the rest expires in minutes).
-    await this.events.publish('session.revoked', { userId: user.id });
+    await this.events.publish('session.revoked', { userId: user.id, reason: 'erased' });
     await this.attempts.forgetAccount(row.emailNormalised);
     this.logger.log({ event: 'erasure', userId: user.id }, 'account erased');
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditLogService } from '@kindred/audit';
-import { GroupsService } from '@kindred/groups';
+import { bannedError, GroupsService, mutedError, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
@@ -44,6 +44,7 @@ export class AppealsService {
     private readonly reviewItems: ReviewItemsService,
     private readonly sources: ScreeningSources,
     private readonly audit: AuditLogService,
+    private readonly participation: ParticipationService,
     private readonly rules: RulesService,
     private readonly notices: NoticesService,
     private readonly signposting: SignpostingService,
@@ -55,6 +56,7 @@ export class AppealsService {
     if (!notice || notice.user_id !== user.id) throw DomainError.notFound('That notice');
     if (!notice.appealable || !notice.group_id || !notice.subject_id) throw DomainError.conflict('This notice is not about a decision that can be appealed.');
     const groupId = notice.group_id;
+    await this.assertOpenUnderSanction(user, { ...notice, group_id: groupId, subject_id: notice.subject_id });
     const subject = await this.subject(notice.subject_id);
     if (!subject) throw DomainError.conflict('What this notice was about no longer exists, so there is nothing to appeal.');
     const settings = await this.groups.getSettings(groupId);
@@ -72,6 +74,8 @@ export class AppealsService {
     let signposted: NoticeView | undefined;
 
     const { receipt, opened } = await this.dataSource.transaction(async (manager) => {
+      // The subject row first, then its review item (the lock order of decisions), and the revision as it is now: upholding publishes that one.
+      const current = await this.sources.get(subject.type).lockForVerdict(manager, subject.id);
       const inserted = await manager.createQueryBuilder().insert().into(Appeal).values({ noticeId, userId: user.id }).orIgnore().returning(['id']).execute();
       const appealId = (inserted.raw as Array<{ id: string }>)[0]?.id;
       if (!appealId) throw DomainError.conflict('You have already appealed this. A supporter will look at it.');
@@ -80,7 +84,7 @@ export class AppealsService {
         kind: 'appeal',
         subjectType: subject.type,
         subjectId: subject.id,
-        subjectRevision: subject.revision,
+        subjectRevision: current?.revision ?? subject.revision,
         subjectAuthorId: authorId,
         reasons: [
           { source: 'appeal', detail: 'The author appealed the decision', ...(notice.clause_key ? { clauseKey: notice.clause_key } : {}) },
@@ -112,6 +116,24 @@ export class AppealsService {
     if (signposted) await this.notices.announce(signposted);
     await this.reviewItems.announce(opened.item, opened.created ? 'review:new' : 'review:updated');
     return receipt;
+  }
+
+  /**
+   * A muted or banned member's appeal still reaches supporters, so while the sanction lasts only the
+   * appeal of the decision that imposed it stays open: the removal notice that came with the mute or ban
+   * (appealing it contests the sanction too). Any other appeal answers 403 MUTED or BANNED.
+   */
+  private async assertOpenUnderSanction(user: AuthUser, notice: NoticeRow & { group_id: string; subject_id: string }): Promise<void> {
+    if (user.isAdmin) return;
+    const sanction = await this.participation.sanction(user.id, notice.group_id);
+    if (!sanction) return;
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM enforcement_history e JOIN review_items r ON r.id = e.review_item_id
+        WHERE e.user_id = $1 AND e.group_id = $2 AND e.action = $3 AND r.subject_id = $4 LIMIT 1`,
+      [user.id, notice.group_id, sanction.kind, notice.subject_id],
+    )) as unknown[];
+    if (notice.kind === 'removal' && rows.length > 0) return;
+    throw sanction.kind === 'ban' ? bannedError() : mutedError(sanction.until);
   }
 
   // Notices belong to the notifications context, whose service has no lookup by id; this reads the row directly.

@@ -1,7 +1,18 @@
 import type { SanctionKind } from './stepped-enforcement';
 
 export type ReviewReasonSource =
-  'rule' | 'crisis' | 'personal-data' | 'medical-advice' | 'link' | 'first-posts' | 'out-of-coverage' | 'pre-moderation' | 'reports' | 'appeal' | 'escalation';
+  | 'rule'
+  | 'crisis'
+  | 'personal-data'
+  | 'medical-advice'
+  | 'link'
+  | 'first-posts'
+  | 'out-of-coverage'
+  | 'pre-moderation'
+  | 'reports'
+  | 'appeal'
+  | 'escalation'
+  | 'author';
 
 /**
  * Which member-written field a reason was found in: a post's or message's `body`, an opening post's
@@ -18,6 +29,9 @@ export interface ReviewReason {
 }
 
 export type SubjectType = 'post' | 'message';
+
+/** What happened to the words of a kept urgent item after they raised it. */
+export type SubjectChange = 'edited' | 'deleted' | 'erased';
 
 /** What a reviewer sees of the content an item is about. */
 export interface SubjectView {
