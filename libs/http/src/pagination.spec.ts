@@ -11,7 +11,10 @@ describe('cursor pagination', () => {
 
   it('round-trips a cursor', () => {
     expect(decodeCursor(encodeCursor({ at: AT, id: ID }), SHAPE)).toEqual({ at: AT, id: ID });
-    expect(decodeCursor(encodeCursor({ name: 'Kidney (young adults)', id: ID }), { name: 'text', id: 'uuid' })).toEqual({ name: 'Kidney (young adults)', id: ID });
+    expect(decodeCursor(encodeCursor({ name: 'Kidney (young adults)', id: ID }), { name: 'text', id: 'uuid' })).toEqual({
+      name: 'Kidney (young adults)',
+      id: ID,
+    });
   });
 
   it('accepts the times toISOString writes, and microseconds', () => {

@@ -23,7 +23,13 @@ const HTTPS: SecurityHeaderConfig = { ...CONFIG, http: { ...CONFIG.http, httpsOn
 
 /** The CSP's directives by name. */
 function directives(csp: string | undefined): Map<string, string[]> {
-  return new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+  return new Map(
+    (csp ?? '')
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 describe('securityHeaders', () => {

@@ -4,6 +4,7 @@ import { Link, useRouter } from '../router';
 import { membershipOf, useSession } from '../session';
 import { useAgreementRedirect } from './forum';
 import { ErrorMessage, Field, Loading, MoreButton, PageTitle, Status, useLoad, usePagedList } from '../ui';
+import { GroupSearch } from './search';
 
 export function Directory() {
   const { me } = useSession();
@@ -73,6 +74,7 @@ export function GroupHome({ groupId }: { groupId: string }) {
           </Link>
         </p>
       ) : null}
+      {canRead ? <GroupSearch groupId={groupId} /> : null}
       {canRead ? (
         <section aria-labelledby="topics-title">
           <div className="section-head">
