@@ -5,11 +5,17 @@ import { AuditLogService } from '@kindred/audit';
 import { bannedError, GroupsService, mutedError, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
+import { NoticesService, NoticeView } from '@kindred/notifications';
+import { SignpostingService } from '@kindred/signposting';
 import { dueAt } from '../deadlines/sla';
 import { ReviewItem } from '../review/review-item.entity';
 import { ReviewItemsService } from '../review/review-items.service';
 import type { SubjectType, SubjectView } from '../review/review.types';
+import { refusal, writerInCrisis } from '../reports/reports.service';
+import { RulesService } from '../rules/rules.service';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
+import { signpostingNotice } from '../screening-pipeline/signposting-notice';
+import { screenStaffText } from '../screening-pipeline/staff-text';
 import { Appeal } from './appeal.entity';
 
 interface NoticeRow {
@@ -39,6 +45,9 @@ export class AppealsService {
     private readonly sources: ScreeningSources,
     private readonly audit: AuditLogService,
     private readonly participation: ParticipationService,
+    private readonly rules: RulesService,
+    private readonly notices: NoticesService,
+    private readonly signposting: SignpostingService,
   ) {}
 
   /** POST /notices/:noticeId/appeal. Only the notice's recipient may appeal it, once. */
@@ -58,6 +67,11 @@ export class AppealsService {
     const supporters = new Set(await this.groups.supporterIds(groupId));
     const authorId = subject.author?.id ?? user.id;
     const now = new Date();
+    // The appeal reaches only staff, but it is screened like everything a member writes.
+    const screened = screenStaffText(text, 'appealText', await this.rules.compiledFor(groupId));
+    if (screened.refused) throw DomainError.validation([{ field: 'text', message: refusal(screened.refused.clauseKey) }]);
+    const resources = screened.crisis ? await this.signposting.crisisResources(groupId) : [];
+    let signposted: NoticeView | undefined;
 
     const { receipt, opened } = await this.dataSource.transaction(async (manager) => {
       // The subject row first, then its review item (the lock order of decisions), and the revision as it is now: upholding publishes that one.
@@ -72,13 +86,22 @@ export class AppealsService {
         subjectId: subject.id,
         subjectRevision: current?.revision ?? subject.revision,
         subjectAuthorId: authorId,
-        reasons: [{ source: 'appeal', detail: 'The author appealed the decision', ...(notice.clause_key ? { clauseKey: notice.clause_key } : {}) }],
-        priority: 'normal',
+        reasons: [
+          { source: 'appeal', detail: 'The author appealed the decision', ...(notice.clause_key ? { clauseKey: notice.clause_key } : {}) },
+          ...writerInCrisis(screened, user),
+        ],
+        priority: screened.crisis ? 'urgent' : 'normal',
         // As with reports, a supporter's own appeal is for the admins to weigh.
         audience: supporters.has(authorId) ? 'admins' : 'supporters',
-        dueAt: dueAt(now, settings.moderation.reviewSlaMinutes),
-        appeal: { noticeId, text, originalDecidedBy, originalReviewItemId },
+        dueAt: dueAt(now, screened.crisis ? settings.moderation.urgentSlaMinutes : settings.moderation.reviewSlaMinutes),
+        appeal: { noticeId, text: screened.text, originalDecidedBy, originalReviewItemId },
       });
+      if (screened.crisis) {
+        signposted = await this.notices.create(
+          signpostingNotice({ userId: user.id, groupId, subjectId: subject.id, resources: resources as unknown as Array<Record<string, unknown>> }),
+          manager,
+        );
+      }
       await manager.update(Appeal, { id: appealId }, { reviewItemId: opened.item.id });
       await this.audit.record(manager, {
         actorId: user.id,
@@ -90,6 +113,7 @@ export class AppealsService {
       });
       return { receipt: { id: appealId, noticeId, reviewItemId: opened.item.id, status: 'open' as const }, opened };
     });
+    if (signposted) await this.notices.announce(signposted);
     await this.reviewItems.announce(opened.item, opened.created ? 'review:new' : 'review:updated');
     return receipt;
   }
