@@ -7,7 +7,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import type { KindredConfig } from '@kindred/config';
 import { ProblemFilter } from './problem.filter';
 import { logRequests } from './request-log';
-import { PAGES_CSP, securityHeaders } from './security-headers';
+import { pagesCsp, securityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -42,7 +42,7 @@ export async function createHttpApp(module: Type<unknown>, config: KindredConfig
   app.useGlobalFilters(new ProblemFilter());
 
   // helmet's headers, worked out once; every answer (404s and errors included) carries them and the request id.
-  const headers = await securityHeaders({ contentSecurityPolicy: options.servesPages ? PAGES_CSP : undefined });
+  const headers = await securityHeaders({ contentSecurityPolicy: options.servesPages ? pagesCsp(config.chat.publicUrl) : undefined });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers).header('x-request-id', request.id);

@@ -1,6 +1,6 @@
 import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify from 'fastify';
-import { PAGES_CSP, securityHeaders } from './security-headers';
+import { pagesCsp, securityHeaders } from './security-headers';
 
 /** What a route behind the real plugin answers with, minus the headers fastify adds itself. */
 async function headersFromPlugin(options: FastifyHelmetOptions): Promise<Record<string, unknown>> {
@@ -13,6 +13,8 @@ async function headersFromPlugin(options: FastifyHelmetOptions): Promise<Record<
   for (const own of ['content-type', 'content-length', 'date', 'connection', 'keep-alive']) delete headers[own];
   return headers;
 }
+
+const PAGES_CSP = pagesCsp('http://localhost:4301');
 
 describe('securityHeaders', () => {
   it.each([
@@ -28,6 +30,13 @@ describe('securityHeaders', () => {
   it('loosens the Content-Security-Policy only for pages', async () => {
     expect((await securityHeaders({}))['content-security-policy']).toContain("script-src 'self';");
     expect((await securityHeaders({ contentSecurityPolicy: PAGES_CSP }))['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+  });
+
+  it('lets pages connect to their own origin and the chat service only', async () => {
+    const csp = (await securityHeaders({ contentSecurityPolicy: PAGES_CSP }))['content-security-policy'];
+    expect(csp).toContain("connect-src 'self' http://localhost:4301 ws://localhost:4301");
+    const secure = (await securityHeaders({ contentSecurityPolicy: pagesCsp('https://chat.kindred.example') }))['content-security-policy'];
+    expect(secure).toContain("connect-src 'self' https://chat.kindred.example wss://chat.kindred.example");
   });
 
   it('refuses per-request nonces, which cannot be precomputed', async () => {

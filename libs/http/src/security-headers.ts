@@ -1,16 +1,24 @@
 import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify from 'fastify';
 
-/** The Content-Security-Policy for services that serve pages needing inline styles (the API docs, the web app). */
-export const PAGES_CSP: FastifyHelmetOptions['contentSecurityPolicy'] = {
-  directives: {
-    defaultSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    scriptSrc: ["'self'", "'unsafe-inline'"],
-    connectSrc: ["'self'", 'ws:', 'wss:', 'http:', 'https:'],
-  },
-};
+/**
+ * The Content-Security-Policy for services that serve pages needing inline styles (the API docs,
+ * the web app). Pages may connect to their own origin and to the chat service at `chatUrl`, over
+ * HTTP (socket.io's polling) and WebSocket, and nowhere else.
+ */
+export function pagesCsp(chatUrl: string): FastifyHelmetOptions['contentSecurityPolicy'] {
+  const chat = new URL(chatUrl);
+  const socket = `${chat.protocol === 'https:' ? 'wss:' : 'ws:'}//${chat.host}`;
+  return {
+    directives: {
+      defaultSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      connectSrc: ["'self'", chat.origin, socket],
+    },
+  };
+}
 
 /**
  * The security headers @fastify/helmet sets for these options, worked out once at boot by asking
