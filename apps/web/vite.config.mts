@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 
 // The forum service serves the built app (apps/web/dist) at `/`; during development the Vite dev
 // server proxies the API to a forum running on localhost:3000.
-const api = ['/auth', '/consent', '/me', '/groups', '/applications', '/topics', '/posts', '/review-items', '/notices', '/messages'];
+const api = ['/app-config.json', '/auth', '/consent', '/me', '/groups', '/applications', '/topics', '/posts', '/review-items', '/notices', '/messages'];
 
 export default defineConfig(({ command }) => ({
   root: fileURLToPath(new URL('.', import.meta.url)),

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KindredConfig, loadConfig } from '@kindred/config';
 import { createChatApp } from '../../apps/chat/src/chat-app';
@@ -17,11 +17,23 @@ export interface RunningHttpApp {
   close(): Promise<void>;
 }
 
+/** A port nothing listens on just now, for a service whose address others must know before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /**
- * Listens on a free port. Every 5xx answer is recorded, and close() fails the suite if there was
+ * Listens on `port` (by default a free one). Every 5xx answer is recorded, and close() fails the suite if there was
  * one: bad input must never make the server fail.
  */
-async function listen(app: NestFastifyApplication, config: KindredConfig): Promise<RunningHttpApp> {
+async function listen(app: NestFastifyApplication, config: KindredConfig, port = 0): Promise<RunningHttpApp> {
   const serverErrors: string[] = [];
   app
     .getHttpAdapter()
@@ -30,7 +42,7 @@ async function listen(app: NestFastifyApplication, config: KindredConfig): Promi
       if (reply.statusCode >= 500) serverErrors.push(`${request.method} ${request.url} -> ${reply.statusCode}`);
       done();
     });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as AddressInfo;
   return {
     app,
@@ -43,22 +55,27 @@ async function listen(app: NestFastifyApplication, config: KindredConfig): Promi
   };
 }
 
-/** The real forum service, listening on a free port. */
-export async function startForum(overrides: Record<string, string> = {}): Promise<RunningHttpApp> {
-  const config = testConfig(overrides);
-  return listen(await createForumApp(config), config);
+/** Listen on the configured port instead of a free one. */
+export interface ListenOptions {
+  onConfiguredPort?: boolean;
 }
 
-/** The real chat service (socket.io with the Redis adapter), listening on a free port. */
-export async function startChat(overrides: Record<string, string> = {}): Promise<RunningHttpApp> {
+/** The real forum service, listening on a free port (or on FORUM_PORT). */
+export async function startForum(overrides: Record<string, string> = {}, options: ListenOptions = {}): Promise<RunningHttpApp> {
   const config = testConfig(overrides);
-  return listen(await createChatApp(config), config);
+  return listen(await createForumApp(config), config, options.onConfiguredPort ? config.ports.forum : 0);
 }
 
-/** The real moderation worker, with its probe server on a free port. */
-export async function startWorker(overrides: Record<string, string> = {}): Promise<WorkerApp & { url: string }> {
+/** The real chat service (socket.io with the Redis adapter), listening on a free port (or on CHAT_PORT). */
+export async function startChat(overrides: Record<string, string> = {}, options: ListenOptions = {}): Promise<RunningHttpApp> {
   const config = testConfig(overrides);
-  const worker = await startWorkerApp(config, 0);
+  return listen(await createChatApp(config), config, options.onConfiguredPort ? config.ports.chat : 0);
+}
+
+/** The real moderation worker, with its probe server on a free port (or on WORKER_PORT). */
+export async function startWorker(overrides: Record<string, string> = {}, options: ListenOptions = {}): Promise<WorkerApp & { url: string }> {
+  const config = testConfig(overrides);
+  const worker = await startWorkerApp(config, options.onConfiguredPort ? config.ports.worker : 0);
   const address = worker.probe.server.address() as AddressInfo;
   return Object.assign(worker, { url: `http://127.0.0.1:${address.port}` });
 }

@@ -1,6 +1,7 @@
 import { StrictMode, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { api, items, type Group, type Resource } from './api';
+import { loadAppConfig } from './app-config';
 import { BUNDLED_CRISIS_RESOURCES, isBundled } from './crisis';
 import { chatSocket, closeChatSocket } from './chat-socket';
 import { Link, match, RouterProvider, useRouter } from './router';
@@ -243,14 +244,17 @@ function Routes() {
   );
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <AnnouncerProvider>
-      <RouterProvider>
-        <SessionProvider>
-          <Routes />
-        </SessionProvider>
-      </RouterProvider>
-    </AnnouncerProvider>
-  </StrictMode>,
+// The runtime config (where chat is) first; the app starts either way, so "Need help now?" works offline.
+void loadAppConfig().finally(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <AnnouncerProvider>
+        <RouterProvider>
+          <SessionProvider>
+            <Routes />
+          </SessionProvider>
+        </RouterProvider>
+      </AnnouncerProvider>
+    </StrictMode>,
+  ),
 );
