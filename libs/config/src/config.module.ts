@@ -1,8 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { KindredConfig } from './config';
 
-/** Injection token for the validated configuration object. */
+/** Injection token for the validated configuration object (the one typed reader; no second config system). */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 @Global()
@@ -11,7 +10,6 @@ export class KindredConfigModule {
   static forRoot(config: KindredConfig): DynamicModule {
     return {
       module: KindredConfigModule,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [() => ({ kindred: config })] })],
       providers: [{ provide: APP_CONFIG, useValue: config }],
       exports: [APP_CONFIG],
     };

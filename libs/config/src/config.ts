@@ -53,16 +53,38 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** One environment variable as the reader met it: its name, default and what it accepts. */
+export interface SettingInfo {
+  name: string;
+  kind: 'string' | 'integer' | 'boolean' | 'one of' | 'URL' | 'list';
+  fallback: string;
+  accepts: string | null;
+}
+
 class Reader {
   readonly problems: string[] = [];
+  /** Every variable read, in order: the configuration reference is generated from this. */
+  readonly settings: SettingInfo[] = [];
   constructor(private readonly env: Env) {}
 
+  private met(name: string, kind: SettingInfo['kind'], fallback: unknown, accepts: string | null = null): void {
+    if (this.settings.some((s) => s.name === name)) return;
+    const shown = Array.isArray(fallback) ? fallback.join(',') : String(fallback);
+    this.settings.push({ name, kind, fallback: shown, accepts });
+  }
+
   string(name: string, fallback: string): string {
+    this.met(name, 'string', fallback);
+    return this.raw(name, fallback);
+  }
+
+  private raw(name: string, fallback: string): string {
     const raw = this.env[name];
     return raw === undefined || raw === '' ? fallback : raw;
   }
 
   int(name: string, fallback: number, min: number, max: number): number {
+    this.met(name, 'integer', fallback, `${min} to ${max}`);
     const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
@@ -74,6 +96,7 @@ class Reader {
   }
 
   bool(name: string, fallback: boolean): boolean {
+    this.met(name, 'boolean', fallback, 'true or false');
     const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
     if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
@@ -83,6 +106,7 @@ class Reader {
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    this.met(name, 'one of', fallback, allowed.join(', '));
     const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
     if (!(allowed as readonly string[]).includes(raw)) {
@@ -93,7 +117,8 @@ class Reader {
   }
 
   url(name: string, fallback: string, protocols: string[]): string {
-    const value = this.string(name, fallback);
+    this.met(name, 'URL', fallback, protocols.map((p) => `${p}//`).join(' or '));
+    const value = this.raw(name, fallback);
     try {
       const parsed = new URL(value);
       if (!protocols.includes(parsed.protocol)) {
@@ -119,6 +144,7 @@ class Reader {
   }
 
   list(name: string, fallback: string[]): string[] {
+    this.met(name, 'list', fallback, 'comma-separated');
     const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
     return raw
@@ -149,6 +175,19 @@ function originsOf(publicUrl: string): string[] {
 /** Reads and validates the environment; throws a ConfigError naming every problem at once. */
 export function loadConfig(env: Env = process.env): KindredConfig {
   const r = new Reader(env);
+  const config = read(r);
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** Every environment variable Kindred reads, with its default: the source of docs/CONFIGURATION.md. */
+export function configSettings(): SettingInfo[] {
+  const r = new Reader({});
+  read(r);
+  return r.settings;
+}
+
+function read(r: Reader): KindredConfig {
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const ports = {
     forum: r.int('FORUM_PORT', 3000, 0, 65535),
@@ -202,7 +241,6 @@ export function loadConfig(env: Env = process.env): KindredConfig {
       intervalSeconds: r.int('RETENTION_INTERVAL_SECONDS', 3600, 1, 7 * 24 * 3600),
     },
   };
-  if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }
 

@@ -1,0 +1,68 @@
+import { configSettings } from './config';
+
+/**
+ * What each environment variable is for. The names, defaults and accepted values come from the
+ * reader in config.ts, so the reference cannot drift from what the code reads; a variable the
+ * code reads without a line here fails the configuration test.
+ */
+export const SETTING_PURPOSES: Record<string, string> = {
+  NODE_ENV: 'Which kind of run this is; `production` turns off development conveniences.',
+  HOST: 'The interface every service listens on (`0.0.0.0` in containers).',
+  FORUM_PORT: 'Port of the forum: the REST API, `/docs` and the web app.',
+  CHAT_PORT: 'Port of the chat service (socket.io).',
+  WORKER_PORT: "Port of the moderation worker's `/health` and `/metrics`.",
+  DATABASE_URL: 'PostgreSQL connection URL: the source of truth.',
+  REDIS_URL: 'Redis connection URL: queues, pub/sub, rate limits and the socket.io adapter.',
+  REDIS_PREFIX: 'Prefix of every Redis key and queue, so several installations can share one Redis.',
+  HTTP_BODY_LIMIT_BYTES: 'Largest request body the forum accepts; larger ones get 413.',
+  HTTP_TRUST_PROXY: 'Trust `X-Forwarded-For` from a load balancer in front (for per-address limits and logs).',
+  LOG_LEVEL: 'Least severe log level written.',
+  SESSION_IDLE_MINUTES: 'A session unused this long ends.',
+  SESSION_ABSOLUTE_HOURS: 'A session ends this long after sign-in, however active.',
+  LOGIN_FAILURES_PER_ACCOUNT: 'Failed sign-ins allowed per account in the window before 429.',
+  LOGIN_FAILURES_PER_ADDRESS: 'Failed sign-ins allowed per client address in the window before 429.',
+  LOGIN_WINDOW_SECONDS: 'The window the sign-in failure limits count over.',
+  PUBLIC_URL: 'The origin people open Kindred at (scheme, host and port). The chat address and its allowed origins derive from it.',
+  FEATURES: 'Optional parts of the web app to switch on, told to it at run time in `/app-config.json`.',
+  CHAT_PUBLIC_URL: "Where browsers reach the chat service, as the web app is told in `/app-config.json`; by default `PUBLIC_URL`'s host on `CHAT_PORT`.",
+  CHAT_ALLOWED_ORIGINS: 'Browser origins allowed to open a chat socket; by default `PUBLIC_URL` (and its other loopback name on localhost).',
+  CHAT_MAX_BUFFER_BYTES: 'Largest socket.io message accepted.',
+  CHAT_MAX_MESSAGE_LENGTH: 'Longest chat message, in characters.',
+  CHAT_MESSAGES_PER_WINDOW: 'Chat messages one person may send per window (slow mode comes on top).',
+  CHAT_RATE_WINDOW_SECONDS: 'The window the chat message limit counts over.',
+  CHAT_DELIVERY_SWEEP_SECONDS: "How often each open room is re-read, so a lost delivery event delays a message by at most this.",
+  SCREENING_SWEEP_AFTER_SECONDS: 'An item still being screened this long after it was written is queued again.',
+  SCREENING_SWEEP_INTERVAL_SECONDS: 'How often the worker looks for such items.',
+  SCREENING_CONCURRENCY: 'Screening jobs one worker runs at once.',
+  SCREENING_LOCK_SECONDS: "How long a worker holds a job before another may take it over (a killed worker's jobs wait this long).",
+  DEADLINES_INTERVAL_SECONDS: 'Safety-net interval of the deadlines check (a timer also wakes at each due moment).',
+  RETENTION_NOTICE_DAYS: 'Notices are deleted this long after they were written.',
+  RETENTION_CLOSED_REVIEW_ITEM_DAYS: 'Decided and superseded review items are deleted this long after they closed.',
+  RETENTION_INTERVAL_SECONDS: 'How often the retention purge runs.',
+};
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** docs/CONFIGURATION.md, generated. */
+export function configReference(): string {
+  const rows = configSettings().map((s) => {
+    const fallback = s.fallback === '' ? '(empty)' : `\`${cell(s.fallback)}\``;
+    const accepts = s.accepts ? `${s.kind}: ${cell(s.accepts)}` : s.kind;
+    return `| \`${s.name}\` | ${fallback} | ${accepts} | ${cell(SETTING_PURPOSES[s.name] ?? '')} |`;
+  });
+  return [
+    '# Configuration',
+    '',
+    'Every setting is an environment variable, read and validated once when a process starts: a wrong',
+    'value stops the process with a message naming the variable. The defaults suit a developer machine',
+    'with PostgreSQL and Redis on 127.0.0.1.',
+    '',
+    'This page is generated from the reader in `libs/config/src/config.ts` by `npm run docs:config`;',
+    'a unit test fails when it is out of date.',
+    '',
+    '| variable | default | accepts | what it is for |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
