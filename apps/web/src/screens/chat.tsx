@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, ApiError, formatTime, items, type Agreement, type ChatMessage, type Resource } from '../api';
+import { useEffect, useEffectEvent, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { ApiError, client, formatTime, ok, type Agreement, type ChatMessage } from '../api';
 import { chatSocket, emitWithAck } from '../chat-socket';
 import { BUNDLED_CRISIS_RESOURCES, isBundled } from '../crisis';
 import { useSession } from '../session';
-import { ErrorMessage, PageTitle, Select, useAnnounce, useLoad } from '../ui';
+import { ErrorMessage, PageTitle, Select, useAnnounce } from '../ui';
 import { useAgreementRedirect } from './forum';
+import { useAgreement, useResources } from '../queries';
 import { ResourceList } from './resources';
 
 interface Line extends ChatMessage {
@@ -17,14 +18,15 @@ const ANNOUNCE_EVERY_MS = 5000;
 export function Chat({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const announce = useAnnounce();
-  const agreement = useLoad(() => api<Agreement>('GET', `/groups/${groupId}/agreement`), [groupId]);
+  const agreement = useAgreement(groupId);
   const [lines, setLines] = useState<Line[]>([]);
   const [typing, setTyping] = useState<Record<string, number>>({});
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<unknown>();
   const [connected, setConnected] = useState(false);
   const [crisis, setCrisis] = useState(false);
-  const [groupResources, setGroupResources] = useState<Resource[]>([]);
+  // The group's own crisis contacts, asked for only once someone's message shows they may need them.
+  const groupResources = useResources(groupId, crisis);
   const [reporting, setReporting] = useState<string>();
   const lastTypingSent = useRef(0);
   const lastId = useRef<string | undefined>(undefined);
@@ -34,7 +36,8 @@ export function Chat({ groupId }: { groupId: string }) {
   useAgreementRedirect(error, groupId);
 
   // Announce new messages politely: at most one announcement every few seconds, naming the latest.
-  const queueAnnouncement = (message: ChatMessage) => {
+  const queueAnnouncement = useEffectEvent((message: ChatMessage) => {
+    if (message.author?.id === me?.id) return;
     pendingAnnouncement.current = { count: pendingAnnouncement.current.count + 1, latest: message };
     if (announceTimer.current) return;
     const wait = Math.max(0, lastAnnounced.current + ANNOUNCE_EVERY_MS - Date.now());
@@ -45,7 +48,7 @@ export function Chat({ groupId }: { groupId: string }) {
       lastAnnounced.current = Date.now();
       if (latest) announce(`${count > 1 ? `${count} new messages. Latest: ` : ''}${latest.author?.displayName ?? 'Former member'} says: ${latest.body}`);
     }, wait);
-  };
+  });
 
   useEffect(() => {
     const socket = chatSocket();
@@ -94,7 +97,7 @@ export function Chat({ groupId }: { groupId: string }) {
         delete next[m.author?.displayName ?? ''];
         return next;
       });
-      if (m.author?.id !== me?.id) queueAnnouncement(m);
+      queueAnnouncement(m);
     };
     const onHeld = (e: { id: string; groupId: string; clientMsgId: string; reasons?: Array<{ source: string }> }) => {
       if (e.groupId !== groupId) return;
@@ -149,8 +152,7 @@ export function Chat({ groupId }: { groupId: string }) {
       window.clearTimeout(announceTimer.current);
       announceTimer.current = undefined;
     };
-    // announce and me are stable for the life of the screen.
-  }, [groupId]);
+  }, [groupId, announce]);
 
   // Typing indicators fade after a few seconds without news.
   useEffect(() => {
@@ -159,13 +161,6 @@ export function Chat({ groupId }: { groupId: string }) {
     }, 1000);
     return () => window.clearInterval(timer);
   }, []);
-
-  useEffect(() => {
-    if (!crisis) return;
-    api('GET', `/groups/${groupId}/resources`)
-      .then((page) => setGroupResources(items<Resource>(page)))
-      .catch(() => setGroupResources([]));
-  }, [crisis, groupId]);
 
   const send = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -214,7 +209,7 @@ export function Chat({ groupId }: { groupId: string }) {
         <section className="crisis-box" aria-labelledby="chat-crisis">
           <h2 id="chat-crisis">You don’t have to deal with this alone</h2>
           <p>A supporter will read your message soon. If you need someone now, these people can help at any time:</p>
-          <ResourceList resources={[...BUNDLED_CRISIS_RESOURCES, ...groupResources.filter((r) => !isBundled(r))]} />
+          <ResourceList resources={[...BUNDLED_CRISIS_RESOURCES, ...(groupResources.data ?? []).filter((r) => !isBundled(r))]} />
         </section>
       ) : null}
       <ol className="chat-log" aria-label="Chat messages">
@@ -262,7 +257,7 @@ function MessageReport({ messageId, agreement, onDone }: { messageId: string; ag
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await api('POST', `/messages/${messageId}/reports`, { clauseKey });
+      await ok(client.POST('/messages/{messageId}/reports', { params: { path: { messageId } }, body: { clauseKey } }));
       setDone(true);
     } catch (e) {
       setError(e);
