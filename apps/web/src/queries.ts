@@ -1,5 +1,5 @@
 import { QueryClient, useInfiniteQuery, useQuery, type QueryKey } from '@tanstack/react-query';
-import { ApiError, client, items, ok, type Agreement, type Group, type Resource, type Topic } from './api';
+import { ApiError, client, ok, type Resource } from './api';
 
 /**
  * The one cache of what the API answered. A 4xx is an answer, not a hiccup: it is shown at once
@@ -27,15 +27,10 @@ export interface PagedList<T> {
   more: () => void;
 }
 
+/** A page of a list as the API answers it; a list that is not paged has no cursor. */
 interface Page<T> {
   items: T[];
-  nextCursor: string | null;
-}
-
-function pageOf<T>(page: unknown): Page<T> {
-  if (Array.isArray(page)) return { items: page as T[], nextCursor: null };
-  const p = page as Partial<Page<T>> | null;
-  return { items: Array.isArray(p?.items) ? p.items : [], nextCursor: p?.nextCursor ?? null };
+  nextCursor?: string | null;
 }
 
 /**
@@ -43,12 +38,12 @@ function pageOf<T>(page: unknown): Page<T> {
  * gets its cursor), and a reload refreshes every page shown. `load` null means there is nothing to
  * load (not allowed, not signed in): an empty list.
  */
-export function usePaged<T>(key: QueryKey, load: ((cursor: string | undefined) => Promise<unknown>) | null): PagedList<T> {
+export function usePaged<T>(key: QueryKey, load: ((cursor: string | undefined) => Promise<Page<T>>) | null): PagedList<T> {
   const query = useInfiniteQuery({
     queryKey: key,
     enabled: load !== null,
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => pageOf<T>(await load!(pageParam)),
+    queryFn: ({ pageParam }) => load!(pageParam),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const moreFailed = query.isFetchNextPageError;
@@ -66,13 +61,13 @@ export function usePaged<T>(key: QueryKey, load: ((cursor: string | undefined) =
 
 /** One group, from the cache when another page already asked. */
 export const useGroup = (groupId: string) =>
-  useQuery({ queryKey: ['group', groupId], queryFn: () => ok<Group>(client.GET('/groups/{groupId}', { params: { path: { groupId } } })) });
+  useQuery({ queryKey: ['group', groupId], queryFn: () => ok(client.GET('/groups/{groupId}', { params: { path: { groupId } } })) });
 
 /** A group's current agreement (`groupId` undefined: not known yet). */
 export const useAgreement = (groupId: string | undefined, enabled = true) =>
   useQuery({
     queryKey: ['agreement', groupId],
-    queryFn: () => ok<Agreement>(client.GET('/groups/{groupId}/agreement', { params: { path: { groupId: groupId! } } })),
+    queryFn: () => ok(client.GET('/groups/{groupId}/agreement', { params: { path: { groupId: groupId! } } })),
     enabled: Boolean(groupId) && enabled,
   });
 
@@ -80,7 +75,7 @@ export const useAgreement = (groupId: string | undefined, enabled = true) =>
 export const useResources = (groupId: string | undefined, enabled = true) =>
   useQuery({
     queryKey: ['resources', groupId],
-    queryFn: async () => items<Resource>(await ok(client.GET('/groups/{groupId}/resources', { params: { path: { groupId: groupId! } } }))),
+    queryFn: async (): Promise<Resource[]> => (await ok(client.GET('/groups/{groupId}/resources', { params: { path: { groupId: groupId! } } }))).items,
     enabled: Boolean(groupId) && enabled,
   });
 
@@ -88,6 +83,6 @@ export const useResources = (groupId: string | undefined, enabled = true) =>
 export const useTopic = (topicId: string | undefined) =>
   useQuery({
     queryKey: ['topic', topicId],
-    queryFn: () => ok<Topic>(client.GET('/topics/{topicId}', { params: { path: { topicId: topicId! } } })),
+    queryFn: () => ok(client.GET('/topics/{topicId}', { params: { path: { topicId: topicId! } } })),
     enabled: Boolean(topicId),
   });

@@ -20,7 +20,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [token, setToken] = useState(tokenStore.get);
   const me = useQuery({
     queryKey: ['me', token],
-    queryFn: () => ok<Me>(client.GET('/me')),
+    queryFn: () => ok(client.GET('/me')),
     enabled: Boolean(token),
   });
 
@@ -45,11 +45,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const answer = await ok<{ token: string }>(client.POST('/auth/login', { body: { email, password } }));
+      const answer = await ok(client.POST('/auth/login', { body: { email, password } }));
       queryClient.clear();
       tokenStore.set(answer.token);
       setToken(answer.token);
-      await queryClient.fetchQuery({ queryKey: ['me', answer.token], queryFn: () => ok<Me>(client.GET('/me')) });
+      await queryClient.fetchQuery({ queryKey: ['me', answer.token], queryFn: () => ok(client.GET('/me')) });
     },
     [queryClient],
   );

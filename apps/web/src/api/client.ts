@@ -1,6 +1,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
-import { ApiError, reportApiError, tokenStore, type Problem } from './core';
+import { ApiError, reportApiError, tokenStore } from './core';
 import type { paths } from './schema';
+import type { Problem } from './types';
 
 /** Every request carries the session's token, and asks for JSON. */
 const auth: Middleware = {
@@ -23,8 +24,8 @@ client.use(auth);
  * The answer's body, or an ApiError carrying the problem+json the API sent (status 0 when it
  * could not be reached). Every error answer is also told to onApiError's listeners.
  */
-export async function ok<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
-  let answer: { data?: unknown; error?: unknown; response: Response };
+export async function ok<Data>(call: Promise<{ data?: Data; error?: unknown; response: Response }>): Promise<Answer<Data>> {
+  let answer: { data?: Data; error?: unknown; response: Response };
   try {
     answer = await call;
   } catch {
@@ -38,5 +39,8 @@ export async function ok<T>(call: Promise<{ data?: unknown; error?: unknown; res
     reportApiError(error);
     throw error;
   }
-  return answer.data as T;
+  return answer.data as Answer<Data>;
 }
+
+/** What a call answers: its body, or nothing for 204 No Content. */
+type Answer<Data> = [Data] extends [never] ? undefined : Data;

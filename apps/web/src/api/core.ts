@@ -1,15 +1,5 @@
 /** Errors from the REST API (problem+json), the session's token, and how times are shown. */
-
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  code?: string;
-  version?: number;
-  until?: string;
-  errors?: Array<{ field: string; message: string }>;
-}
+import type { Problem } from './types';
 
 /** An error answer from the API, carrying the problem+json body and a plain-language message. */
 export class ApiError extends Error {
@@ -58,13 +48,6 @@ export function onApiError(listener: Listener): () => void {
 /** Tells every listener about an error answer. */
 export function reportApiError(error: ApiError): void {
   listeners.forEach((listener) => listener(error));
-}
-
-/** Lists come as `{ items, nextCursor }`; tolerate a bare array too. */
-export function items<T>(page: unknown): T[] {
-  if (Array.isArray(page)) return page as T[];
-  if (page && typeof page === 'object' && Array.isArray((page as { items?: unknown }).items)) return (page as { items: T[] }).items;
-  return [];
 }
 
 export function formatTime(iso: string | null | undefined): string {

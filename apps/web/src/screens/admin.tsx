@@ -1,7 +1,20 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { client, formatDateTime, items, ok, type Schema, type Agreement, type Clause, type Coverage, type Group, type Moderation, type Question } from '../api';
+import {
+  client,
+  formatDateTime,
+  ok,
+  type AuditEntry,
+  type Schema,
+  type Agreement,
+  type Clause,
+  type Coverage,
+  type Group,
+  type Member,
+  type Moderation,
+  type Question,
+} from '../api';
 import { useSession } from '../session';
 import { ErrorMessage, Field, LoadError, Loading, PageTitle, Select, Status, useAnnounce } from '../ui';
 import { useAgreement, useGroup, useResources } from '../queries';
@@ -103,8 +116,8 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
     };
     try {
       const answer = group
-        ? await ok<Group>(client.PATCH('/groups/{groupId}', { params: { path: { groupId: group.id } }, body }))
-        : await ok<Group>(client.POST('/groups', { body: { ...body, slug: d.slug, name: d.name, description: d.description, condition: d.condition } }));
+        ? await ok(client.PATCH('/groups/{groupId}', { params: { path: { groupId: group.id } }, body }))
+        : await ok(client.POST('/groups', { body: { ...body, slug: d.slug, name: d.name, description: d.description, condition: d.condition } }));
       setSaved(true);
       onSaved(answer);
     } catch (e) {
@@ -303,7 +316,7 @@ function AgreementEditor({ groupId }: { groupId: string }) {
     event.preventDefault();
     setError(undefined);
     try {
-      const answer = await ok<Agreement>(client.PUT('/groups/{groupId}/agreement', { params: { path: { groupId } }, body: { clauses } }));
+      const answer = await ok(client.PUT('/groups/{groupId}/agreement', { params: { path: { groupId } }, body: { clauses } }));
       setPublished(answer.version);
       announce(`Version ${answer.version} published.`);
       void current.refetch();
@@ -338,18 +351,10 @@ function AgreementEditor({ groupId }: { groupId: string }) {
   );
 }
 
-interface Rule {
-  id: string;
-  pattern: string;
-  match: string;
-  action: string;
-  clauseKey?: string | null;
-}
-
 function Rules({ groupId }: { groupId: string }) {
   const rules = useQuery({
     queryKey: ['rules', groupId],
-    queryFn: async () => items<Rule>(await ok(client.GET('/groups/{groupId}/rules', { params: { path: { groupId } } }))),
+    queryFn: async () => (await ok(client.GET('/groups/{groupId}/rules', { params: { path: { groupId } } }))).items,
   });
   const [pattern, setPattern] = useState('');
   const [matchKind, setMatchKind] = useState('word');
@@ -490,7 +495,7 @@ function ReferralCodes({ groupId }: { groupId: string }) {
     event.preventDefault();
     setError(undefined);
     try {
-      const code = await ok<{ code: string; label: string; maxUses: number; expiresAt: string }>(
+      const code = await ok(
         client.POST('/groups/{groupId}/referral-codes', {
           params: { path: { groupId } },
           body: { label, maxUses: Number(maxUses), expiresAt: new Date(`${expires}T23:59:59Z`).toISOString() },
@@ -523,25 +528,16 @@ function ReferralCodes({ groupId }: { groupId: string }) {
   );
 }
 
-interface MemberRow {
-  userId: string;
-  displayName: string;
-  role: 'member' | 'supporter';
-  joinedAt: string;
-  acceptedAgreementVersion: number | null;
-  mutedUntil: string | null;
-}
-
 const useMembers = (groupId: string) =>
   useQuery({
     queryKey: ['members', groupId],
-    queryFn: async () => items<MemberRow>(await ok(client.GET('/groups/{groupId}/members', { params: { path: { groupId }, query: { limit: 100 } as never } }))),
+    queryFn: async () => (await ok(client.GET('/groups/{groupId}/members', { params: { path: { groupId }, query: { limit: 100 } } }))).items,
   });
 
 function Supporters({ groupId }: { groupId: string }) {
   const members = useMembers(groupId);
   const [error, setError] = useState<unknown>();
-  const toggle = async (m: MemberRow) => {
+  const toggle = async (m: Member) => {
     setError(undefined);
     try {
       const where = { params: { path: { groupId, userId: m.userId } } };
@@ -589,16 +585,6 @@ function Supporters({ groupId }: { groupId: string }) {
   );
 }
 
-interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string | { id: string; displayName?: string } | null;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  detail: unknown;
-}
-
 /** Audit details as plain "key: value" text (ids only, as the log keeps them). */
 function detailText(detail: unknown): string {
   if (!detail || typeof detail !== 'object') return '';
@@ -611,17 +597,15 @@ function detailText(detail: unknown): string {
 function AuditLog({ groupId }: { groupId: string }) {
   const log = useQuery({
     queryKey: ['audit-log', groupId],
-    queryFn: async () =>
-      items<AuditEntry>(await ok(client.GET('/groups/{groupId}/audit-log', { params: { path: { groupId }, query: { limit: 50 } as never } }))),
+    queryFn: async () => (await ok(client.GET('/groups/{groupId}/audit-log', { params: { path: { groupId }, query: { limit: 50 } } }))).items,
   });
   // Names for the ids the log keeps; without them the ids are shown.
   const members = useMembers(groupId);
   const { me } = useSession();
-  const who = (actor: AuditEntry['actor']) => {
-    const id = typeof actor === 'string' ? actor : actor?.id;
+  const who = (id: AuditEntry['actor']) => {
     if (!id) return 'Kindred (automatic)';
     if (id === me?.id) return 'You';
-    return members.data?.find((m) => m.userId === id)?.displayName ?? (typeof actor === 'object' && actor?.displayName) ?? `Someone (${id.slice(0, 8)})`;
+    return members.data?.find((m) => m.userId === id)?.displayName ?? `Someone (${id.slice(0, 8)})`;
   };
   return (
     <section aria-labelledby="audit-title">
@@ -702,7 +686,7 @@ export function GroupSettings({ groupId }: { groupId: string }) {
         <h2 id="group-details">Details and moderation</h2>
         {group.isPending ? <Loading /> : null}
         {group.error ? <LoadError error={group.error} what="this group" /> : null}
-        {group.data ? <GroupForm group={group.data} onSaved={(g) => queryClient.setQueryData(['group', groupId], g)} /> : null}
+        {group.data && 'moderation' in group.data ? <GroupForm group={group.data} onSaved={(g) => queryClient.setQueryData(['group', groupId], g)} /> : null}
       </section>
       <AgreementEditor groupId={groupId} />
       <Rules groupId={groupId} />

@@ -8,7 +8,7 @@ import { ErrorMessage, Field, Loading, PageTitle } from '../ui';
 export function Register() {
   const { signIn } = useSession();
   const navigate = useNavigate();
-  const consent = useQuery({ queryKey: ['consent'], queryFn: () => ok<{ version: number | string; text: string }>(client.GET('/consent')) });
+  const consent = useQuery({ queryKey: ['consent'], queryFn: () => ok(client.GET('/consent')) });
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');

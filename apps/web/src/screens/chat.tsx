@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { ApiError, client, formatTime, ok, type Agreement, type ChatMessage } from '../api';
+import { ApiError, client, formatTime, ok, type Agreement, type ChatMessage, type Problem } from '../api';
 import { chatSocket, emitWithAck } from '../chat-socket';
 import { BUNDLED_CRISIS_RESOURCES, isBundled } from '../crisis';
 import { useSession } from '../session';
@@ -58,7 +58,7 @@ export function Chat({ groupId }: { groupId: string }) {
       const ack = await emitWithAck('chat:join', lastId.current ? { groupId, after: lastId.current } : { groupId });
       if (!live) return;
       if (!ack.ok) {
-        setError(new ApiError({ status: 403, code: ack.error?.code, detail: ack.error?.message }));
+        setError(new ApiError({ status: 403, code: ack.error?.code as Problem['code'], detail: ack.error?.message }));
         return;
       }
       setError(undefined);
@@ -168,12 +168,23 @@ export function Chat({ groupId }: { groupId: string }) {
     if (!body) return;
     const clientMsgId = crypto.randomUUID();
     setDraft('');
-    setLines((current) => [...current, { id: clientMsgId, clientMsgId, groupId, author: me, body, createdAt: new Date().toISOString(), state: 'sending' }]);
+    setLines((current) => [
+      ...current,
+      {
+        id: clientMsgId,
+        clientMsgId,
+        groupId,
+        author: { id: me?.id ?? null, displayName: me?.displayName ?? '' },
+        body,
+        createdAt: new Date().toISOString(),
+        state: 'sending',
+      },
+    ]);
     const ack = await emitWithAck('chat:send', { groupId, body, clientMsgId });
     if (!ack.ok) {
       setLines((current) => current.filter((l) => l.clientMsgId !== clientMsgId));
       setDraft(body);
-      setError(new ApiError({ status: 400, code: ack.error?.code, detail: ack.error?.message ?? 'Your message was not sent.' }));
+      setError(new ApiError({ status: 400, code: ack.error?.code as Problem['code'], detail: ack.error?.message ?? 'Your message was not sent.' }));
       return;
     }
     setError(undefined);

@@ -1,13 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, client, formatDateTime, formatTime, items, ok, type Schema, type Agreement, type Notice, type Post } from '../api';
+import { ApiError, client, formatDateTime, formatTime, ok, type Schema, type Agreement, type Notice, type Post } from '../api';
 import { useAgreement, usePaged, useTopic } from '../queries';
 import { useSession } from '../session';
 import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, useAnnounce } from '../ui';
 import { ResourceList } from './resources';
 
-const REACTIONS: Array<[string, string]> = [
+type ReactionKind = Post['myReactions'][number];
+
+const REACTIONS: Array<[ReactionKind, string]> = [
   ['support', 'Support'],
   ['me-too', 'Me too'],
   ['thanks', 'Thanks'],
@@ -47,7 +49,7 @@ export function PostProgress({
   const [watch] = useState(() => ({ id: crypto.randomUUID(), started: Date.now() }));
   const current = useQuery({
     queryKey: ['post', postId, watch.id],
-    queryFn: () => ok<Post>(client.GET('/posts/{postId}', { params: { path: { postId } } })),
+    queryFn: () => ok(client.GET('/posts/{postId}', { params: { path: { postId } } })),
     gcTime: 0,
     // Checking takes a moment, a supporter longer: keep asking until it is decided (for at most 30 minutes).
     refetchInterval: (query) => {
@@ -59,9 +61,13 @@ export function PostProgress({
   });
   const post = current.data;
   const rejected = post?.status === 'rejected';
-  const notices = useQuery({ queryKey: ['notices', 'about', postId], queryFn: () => ok(client.GET('/me/notices')).catch(() => []), enabled: rejected });
+  const notices = useQuery({
+    queryKey: ['notices', 'about', postId],
+    queryFn: async (): Promise<Notice[]> => (await ok(client.GET('/me/notices')).catch(() => ({ items: [] }))).items,
+    enabled: rejected,
+  });
   const agreement = useAgreement(groupId, rejected);
-  const rejection = rejected ? items<Notice>(notices.data).find((n) => n.subjectId === postId && n.kind === 'rejection') : undefined;
+  const rejection = rejected ? notices.data?.find((n) => n.subjectId === postId && n.kind === 'rejection') : undefined;
   const explained = rejected && !notices.isPending && !agreement.isPending;
 
   const lastStatus = useRef('');
@@ -115,7 +121,7 @@ export function NewTopic({ groupId }: { groupId: string }) {
   const [body, setBody] = useState('');
   const [contentWarning, setContentWarning] = useState('');
   const [error, setError] = useState<unknown>();
-  const [sent, setSent] = useState<{ id: string; topicId: string }>();
+  const [sent, setSent] = useState<Schema<'PostAcceptedView'>>();
   const [sentStatus, setSentStatus] = useState('screening');
   const [busy, setBusy] = useState(false);
   useAgreementRedirect(error, groupId);
@@ -127,7 +133,7 @@ export function NewTopic({ groupId }: { groupId: string }) {
     try {
       const payload: Schema<'CreateTopicDto'> = { title, body };
       if (contentWarning.trim()) payload.contentWarning = contentWarning.trim();
-      setSent(await ok<{ id: string; topicId: string }>(client.POST('/groups/{groupId}/topics', { params: { path: { groupId } }, body: payload })));
+      setSent(await ok(client.POST('/groups/{groupId}/topics', { params: { path: { groupId } }, body: payload })));
     } catch (e) {
       setError(e);
     } finally {
@@ -273,10 +279,10 @@ function PostView({
   const editButton = useRef<HTMLButtonElement>(null);
   const announce = useAnnounce();
   const [error, setError] = useState<unknown>();
-  const counts = (post.reactions ?? {}) as Record<string, number>;
-  const mine = new Set(post.myReactions ?? []);
+  const counts = post.reactions;
+  const mine = new Set(post.myReactions);
   const own = post.author?.id === me?.id;
-  const toggle = async (kind: string) => {
+  const toggle = async (kind: ReactionKind) => {
     try {
       const where = { params: { path: { postId: post.id, kind } } };
       await ok(mine.has(kind) ? client.DELETE('/posts/{postId}/reactions/{kind}', where) : client.PUT('/posts/{postId}/reactions/{kind}', where));
@@ -385,8 +391,8 @@ function PostView({
 export function Thread({ topicId }: { topicId: string }) {
   const topic = useTopic(topicId);
   const groupId = topic.data?.groupId;
-  const posts = usePaged<Post>(['posts', topicId], (cursor) =>
-    ok(client.GET('/topics/{topicId}/posts', { params: { path: { topicId }, query: { limit: 100, cursor } as never } })),
+  const posts = usePaged(['posts', topicId], (cursor) =>
+    ok(client.GET('/topics/{topicId}/posts', { params: { path: { topicId }, query: { limit: 100, cursor } } })),
   );
   const agreement = useAgreement(groupId);
   const [reply, setReply] = useState('');
@@ -400,7 +406,7 @@ export function Thread({ topicId }: { topicId: string }) {
     event.preventDefault();
     setError(undefined);
     try {
-      const answer = await ok<{ id: string }>(
+      const answer = await ok(
         client.POST('/topics/{topicId}/posts', { params: { path: { topicId } }, body: replyTo ? { body: reply, replyToPostId: replyTo.id } : { body: reply } }),
       );
       setSent((s) => [...s, answer.id]);

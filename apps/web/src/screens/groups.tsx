@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { ApiError, client, formatTime, ok, type Schema, type Group, type TopicSummary } from '../api';
+import { ApiError, client, formatTime, ok, type Schema } from '../api';
 import { useAgreement, useGroup, usePaged } from '../queries';
 import { membershipOf, useSession } from '../session';
 import { useAgreementRedirect } from './forum';
@@ -8,7 +8,7 @@ import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Status 
 
 export function Directory() {
   const { me } = useSession();
-  const groups = usePaged<Group>(['groups'], (cursor) => ok(client.GET('/groups', { params: { query: { cursor } as never } })));
+  const groups = usePaged(['groups'], (cursor) => ok(client.GET('/groups', { params: { query: { cursor } } })));
   return (
     <>
       <PageTitle>Groups</PageTitle>
@@ -52,9 +52,9 @@ export function GroupHome({ groupId }: { groupId: string }) {
   const group = useGroup(groupId);
   const membership = membershipOf(me, groupId);
   const canRead = Boolean(membership || me?.isAdmin);
-  const topics = usePaged<TopicSummary>(
+  const topics = usePaged(
     ['topics', groupId],
-    canRead ? (cursor) => ok(client.GET('/groups/{groupId}/topics', { params: { path: { groupId }, query: { cursor } as never } })) : null,
+    canRead ? (cursor) => ok(client.GET('/groups/{groupId}/topics', { params: { path: { groupId }, query: { cursor } } })) : null,
   );
   const [shown, setShown] = useState<Set<string>>(new Set());
 
@@ -142,7 +142,7 @@ export function Apply({ groupId }: { groupId: string }) {
   const [declaration, setDeclaration] = useState(false);
   const [referralCode, setReferralCode] = useState('');
   const [error, setError] = useState<unknown>();
-  const [result, setResult] = useState<{ status: string; dueAt: string | null }>();
+  const [result, setResult] = useState<Schema<'ApplicationReceiptView'>>();
   const [busy, setBusy] = useState(false);
 
   if (!me)
@@ -166,7 +166,7 @@ export function Apply({ groupId }: { groupId: string }) {
     try {
       const body: Schema<'ApplyDto'> = { answers: answers as Schema<'ApplyDto'>['answers'], declaration: true };
       if (referralCode.trim()) body.referralCode = referralCode.trim();
-      const answer = await ok<{ status: string; dueAt: string | null }>(client.POST('/groups/{groupId}/applications', { params: { path: { groupId } }, body }));
+      const answer = await ok(client.POST('/groups/{groupId}/applications', { params: { path: { groupId } }, body }));
       setResult(answer);
       await refresh();
     } catch (e) {

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, client, formatDateTime, items, ok, type Notice } from '../api';
+import { ApiError, client, formatDateTime, ok, type Notice } from '../api';
 import { closeChatSocket } from '../chat-socket';
 import { usePaged } from '../queries';
 import { useSession } from '../session';
@@ -69,7 +69,7 @@ function AppealForm({ notice }: { notice: Notice }) {
 
 export function Notices() {
   const { me } = useSession();
-  const notices = usePaged<Notice>(['notices'], me ? (cursor) => ok(client.GET('/me/notices', { params: { query: { cursor } as never } })) : null);
+  const notices = usePaged(['notices'], me ? (cursor) => ok(client.GET('/me/notices', { params: { query: { cursor } } })) : null);
   return (
     <>
       <PageTitle>Your notices</PageTitle>
@@ -94,20 +94,12 @@ export function Notices() {
   );
 }
 
-interface SessionRow {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  userAgent: string | null;
-  current: boolean;
-}
-
 export function Account() {
   const { me, forget } = useSession();
   const navigate = useNavigate();
   const sessions = useQuery({
     queryKey: ['sessions', me?.id],
-    queryFn: async () => items<SessionRow>(await ok(client.GET('/me/sessions'))),
+    queryFn: () => ok(client.GET('/me/sessions')),
     enabled: Boolean(me),
   });
   const [exportState, setExportState] = useState<{ error?: unknown; done?: boolean; busy?: boolean }>({});

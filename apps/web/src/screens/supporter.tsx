@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useState, type FormEvent } from 'react';
-import { ApiError, client, formatTime, ok, type Schema, type Agreement, type Application, type ReviewItem } from '../api';
+import { ApiError, client, formatTime, ok, type Schema, type Agreement, type ReviewItem } from '../api';
 import { chatSocket } from '../chat-socket';
 import { useAgreement, useGroup, usePaged } from '../queries';
 import { isSupporterOf, useSession } from '../session';
@@ -131,11 +131,9 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const announce = useAnnounce();
   const allowed = isSupporterOf(me, groupId);
-  const queue = usePaged<ReviewItem>(
+  const queue = usePaged(
     ['review-items', groupId],
-    allowed
-      ? (cursor) => ok(client.GET('/groups/{groupId}/review-items', { params: { path: { groupId }, query: { status: 'open', cursor } as never } }))
-      : null,
+    allowed ? () => ok(client.GET('/groups/{groupId}/review-items', { params: { path: { groupId }, query: { status: 'open' } } })) : null,
   );
   const agreement = useAgreement(groupId);
   const [message, setMessage] = useState('');
@@ -188,17 +186,15 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
           <li key={item.id} className={`card review-item ${item.priority}`} data-testid="review-item">
             <h2>
               {item.priority === 'urgent' ? <span className="badge urgent">Urgent</span> : null}{' '}
-              {item.kind === 'appeal' ? 'Appeal' : item.subject.type === 'message' ? 'Chat message' : 'Post'} by{' '}
-              {item.subject.author?.displayName ?? 'Former member'}
+              {item.kind === 'appeal' ? 'Appeal' : item.subject?.type === 'message' ? 'Chat message' : 'Post'} by{' '}
+              {item.subject?.author?.displayName ?? 'Former member'}
             </h2>
             <p>
               <Countdown dueAt={item.dueAt} /> (by {formatTime(item.dueAt)}){item.overdue ? ' · overdue' : ''}
-              {item.claimedBy
-                ? ` · claimed by ${typeof item.claimedBy === 'string' ? (item.claimedBy === me?.id ? 'you' : 'another supporter') : item.claimedBy.displayName}`
-                : ''}
+              {item.claimedBy ? ` · claimed by ${item.claimedBy === me?.id ? 'you' : 'another supporter'}` : ''}
             </p>
-            <blockquote className="preserve subject-body">{item.subject.body}</blockquote>
-            {item.subject.appeal ? <p className="preserve">Appeal: {item.subject.appeal.text}</p> : null}
+            {item.subject ? <blockquote className="preserve subject-body">{item.subject.body}</blockquote> : <p>What this was about has been deleted.</p>}
+            {item.subject?.appeal ? <p className="preserve">Appeal: {item.subject.appeal.text}</p> : null}
             <ul className="reasons">
               {item.reasons.map((r, i) => (
                 <li key={i}>
@@ -230,11 +226,10 @@ export function Applications({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const allowed = isSupporterOf(me, groupId);
   const group = useGroup(groupId);
-  const list = usePaged<Application & { mismatches?: string[] }>(
+  const list = usePaged(
     ['applications', groupId],
     allowed
-      ? (cursor) =>
-          ok(client.GET('/groups/{groupId}/applications', { params: { path: { groupId }, query: { status: 'pending', limit: 100, cursor } as never } }))
+      ? (cursor) => ok(client.GET('/groups/{groupId}/applications', { params: { path: { groupId }, query: { status: 'pending', limit: 100, cursor } } }))
       : null,
   );
   const [reasons, setReasons] = useState<Record<string, string>>({});
@@ -249,7 +244,7 @@ export function Applications({ groupId }: { groupId: string }) {
       return;
     }
     try {
-      await ok(client.POST('/applications/{applicationId}/decision', { params: { path: { applicationId: id } }, body: { decision, reason } as never }));
+      await ok(client.POST('/applications/{applicationId}/decision', { params: { path: { applicationId: id } }, body: { decision, reason } }));
       setMessage(decision === 'approve' ? 'Application approved.' : 'Application declined.');
       list.reload();
     } catch (e) {
@@ -268,7 +263,7 @@ export function Applications({ groupId }: { groupId: string }) {
       {allowed && list.data?.length === 0 ? <p>No applications are waiting.</p> : null}
       <ol className="applications">
         {list.data?.map((a) => {
-          const name = a.applicant?.displayName ?? a.displayName ?? 'Applicant';
+          const name = a.applicant.displayName;
           return (
             <li key={a.id} className="card" data-testid="application">
               <h2>{name}</h2>
@@ -306,16 +301,6 @@ export function Applications({ groupId }: { groupId: string }) {
   );
 }
 
-interface MetricsBody {
-  open: number;
-  overdue: number;
-  urgentOpen: number;
-  decidedLast24h: number;
-  timeToDecisionSeconds: { p50: number | null; p95: number | null };
-  slaBreachesLast7d: number;
-  coveredNow: boolean;
-}
-
 const minutes = (s: number | null | undefined) => (s === null || s === undefined ? 'not enough data' : `${Math.round(s / 60)} min`);
 
 export function Metrics({ groupId }: { groupId: string }) {
@@ -323,7 +308,7 @@ export function Metrics({ groupId }: { groupId: string }) {
   const allowed = isSupporterOf(me, groupId);
   const metrics = useQuery({
     queryKey: ['metrics', groupId],
-    queryFn: () => ok<MetricsBody>(client.GET('/groups/{groupId}/moderation/metrics', { params: { path: { groupId } } })),
+    queryFn: () => ok(client.GET('/groups/{groupId}/moderation/metrics', { params: { path: { groupId } } })),
     enabled: allowed,
   });
   const m = metrics.data;
