@@ -32,6 +32,9 @@ function benchEnv(extra = {}) {
     REDIS_PREFIX,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     LOGIN_FAILURES_PER_ADDRESS: '10000',
+    // Internal /metrics listeners on free ports, so several forums or chats can run side by side.
+    FORUM_METRICS_PORT: '0',
+    CHAT_METRICS_PORT: '0',
     ...extra,
   };
 }

@@ -148,6 +148,11 @@ describe('group chat', () => {
         ok: false,
         error: { code: 'VALIDATION_FAILED' },
       });
+      // Nothing visible once normalised: zero-width characters, a BOM, a Hangul filler.
+      expect(await emit(socket, 'chat:send', { groupId, body: '\u200B\u200D \uFEFF\u3164', clientMsgId: 'invisible' })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
       expect(await emit(socket, 'chat:leave', { groupId })).toEqual({ ok: true });
     });
   });

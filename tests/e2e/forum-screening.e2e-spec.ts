@@ -118,14 +118,15 @@ describe('forum and the screening pipeline', () => {
       expect(notice).toMatchObject({ kind: 'rejection', clauseKey: 'no-selling-or-recruiting', appealable: true });
     });
 
-    it('screens an edit again before anyone else sees it', async () => {
+    it('screens an edit again before anyone else sees it: others keep seeing the published words, marked as being edited', async () => {
       const published = await post(member, groupId, 'Anyone else get itchy skin on dialysis days?');
       expect(published.status).toBe('published');
       await request(forum.url).patch(`/posts/${published.id}`).set(bearer(member)).send({ body: 'Call me on 07700 900456 about itchy skin.' }).expect(202);
       const edited = await screened(forum, member, published.id);
-      expect(edited.status).toBe('held');
+      expect(edited).toMatchObject({ status: 'held', editPending: true, body: 'Call me on 07700 900456 about itchy skin.' });
       expect(edited.editedAt).toEqual(expect.any(String));
-      await request(forum.url).get(`/posts/${published.id}`).set(bearer(other)).expect(404);
+      const seen = await request(forum.url).get(`/posts/${published.id}`).set(bearer(other)).expect(200);
+      expect(seen.body).toMatchObject({ status: 'published', body: 'Anyone else get itchy skin on dialysis days?', editPending: true });
     });
 
     it('takes a flagged post out of the review queue once an edit is screened clean', async () => {

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
+import { MetricsServer } from '@kindred/observability';
 import { io, Socket } from 'socket.io-client';
 import { bearer, newRegistration, registerAndLogin } from '../support/people';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
@@ -37,10 +40,15 @@ describe('identity, HTTP conventions and the three services', () => {
       expect(response.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
     });
 
-    it.each(['forum', 'chat', 'worker'])('%s /metrics speaks Prometheus', async (service) => {
-      const url = { forum: forum.url, chat: chat.url, worker: worker.url }[service]!;
-      const response = await request(url).get('/metrics').expect(200);
+    it.each(['forum', 'chat', 'worker'])('%s /metrics speaks Prometheus on a port that serves nothing public', async (service) => {
+      const internal = { forum: forum.app.get(MetricsServer).url, chat: chat.app.get(MetricsServer).url, worker: worker.url }[service]!;
+      const response = await request(internal).get('/metrics').expect(200);
       expect(response.text).toContain('process_cpu_seconds_total');
+    });
+
+    it.each(['forum', 'chat'])('%s answers 404 at /metrics on its public port', async (service) => {
+      const url = { forum: forum.url, chat: chat.url }[service]!;
+      await request(url).get('/metrics').expect(404);
     });
 
     it('serves the OpenAPI document generated from the controllers', async () => {
@@ -48,11 +56,17 @@ describe('identity, HTTP conventions and the three services', () => {
       expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/auth/register', '/auth/login', '/me', '/me/sessions']));
     });
 
+    it('serves at /docs-json what docs/openapi.json holds (npm run openapi)', async () => {
+      const response = await request(forum.url).get('/docs-json').expect(200);
+      expect(response.body).toEqual(JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'openapi.json'), 'utf8')));
+    });
+
     it('sets security headers and a request id', async () => {
       const response = await request(forum.url).get('/consent').set('X-Request-Id', 'trace-123').expect(200);
       expect(response.headers['x-request-id']).toBe('trace-123');
       expect(response.headers['x-content-type-options']).toBe('nosniff');
-      expect(response.headers['strict-transport-security']).toBeDefined();
+      // Plain HTTP by default: HSTS only when HTTPS_ONLY says browsers come over HTTPS.
+      expect(response.headers['strict-transport-security']).toBeUndefined();
     });
   });
 

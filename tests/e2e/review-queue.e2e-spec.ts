@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EventBus } from '@kindred/events';
 import { DeadlinesService, percentile } from '@kindred/moderation';
+import { MetricsServer } from '@kindred/observability';
 import { QueueProducer } from '@kindred/queues';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { ALWAYS_COVERED, appointedSupporter, createAdmin, createGroup, joinedMember, referralCode, screened } from '../support/community';
@@ -655,7 +656,8 @@ describe('the review queue: claims, decisions, sanctions, appeals, deadlines, me
       expect(bySupporter.body.decidedLast24h).toBe(2);
       await request(forum.url).get(`/groups/${groupId}/moderation/metrics`).set(bearer(member)).expect(403);
 
-      const scrape = await request(forum.url).get('/metrics').expect(200);
+      // Prometheus scrapes the forum's internal metrics port, not its public one.
+      const scrape = await request(forum.app.get(MetricsServer).url!).get('/metrics').expect(200);
       expect(scrape.text).toMatch(/kindred_review_queue_open_items\{priority="urgent"\} \d+/);
       expect(scrape.text).toMatch(/kindred_review_queue_overdue_items \d+/);
       expect(scrape.text).toMatch(/kindred_review_time_to_decision_seconds_count [1-9]/);

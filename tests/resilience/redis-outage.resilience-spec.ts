@@ -66,6 +66,15 @@ describe('Redis stopped while posts are submitted', () => {
       expect(response.status).toBe(202);
       ids.push(response.body.id);
     }
+    // Password checks fail closed: with nothing to count attempts in, sign-in answers 503 (never an
+    // unlimited check), while sessions already open keep working.
+    const signIn = await request(stack.forum.url).post('/auth/login').send({ email: member.email, password: member.password }).timeout(5000);
+    expect(signIn.status).toBe(503);
+    expect(signIn.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(signIn.body.code).toBe('SERVICE_UNAVAILABLE');
+    expect(signIn.body.token).toBeUndefined();
+    await request(stack.forum.url).get('/me').set(bearer(member)).timeout(5000).expect(200);
+
     const { rows: waiting } = await db.query(`SELECT count(*)::int AS n FROM posts WHERE id = ANY($1::uuid[]) AND status = 'screening'`, [ids]);
     expect(waiting[0].n).toBe(ids.length);
 

@@ -12,6 +12,9 @@ export function testEnv(): Record<string, string> {
     REDIS_PREFIX: process.env.KINDRED_TEST_REDIS_PREFIX ?? `kindred-test-${db}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOGIN_FAILURES_PER_ADDRESS: '1000',
+    // Every service under test opens its internal /metrics listener on a free port.
+    FORUM_METRICS_PORT: '0',
+    CHAT_METRICS_PORT: '0',
     // Chat must deliver on the worker's event: a room re-read every few seconds would hide a broken event path.
     CHAT_DELIVERY_SWEEP_SECONDS: '3600',
   };

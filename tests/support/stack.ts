@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KindredConfig, loadConfig } from '@kindred/config';
 import { createChatApp } from '../../apps/chat/src/chat-app';
@@ -15,18 +15,6 @@ export interface RunningHttpApp {
   url: string;
   config: KindredConfig;
   close(): Promise<void>;
-}
-
-/** A port nothing listens on just now, for a service whose address others must know before it starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

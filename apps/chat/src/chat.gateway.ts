@@ -1,7 +1,7 @@
 import { Inject, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { ChatPosition, ChatService } from '@kindred/chat';
+import { ChatPosition, ChatService, ClientEventName, ClientToServerEvents, ErrorAck, ServerPayload, ServerToClientEvents, SocketAck } from '@kindred/chat';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
 import { DomainError, toDomainError } from '@kindred/http';
@@ -15,7 +15,8 @@ export const groupRoom = (groupId: string) => `group:${groupId}`;
 export const moderatorsRoom = (groupId: string) => `moderators:${groupId}`;
 export const ADMINS_ROOM = 'admins';
 
-type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string; [key: string]: unknown } };
+/** Sockets and server typed by the event catalogue in @kindred/chat (docs/asyncapi.yaml): an emit or ack that strays from it does not compile. */
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** A socket's session is looked up again at most this often for cheap events (typing); sends and joins always look. */
 const SESSION_RECHECK_MS = 5_000;
@@ -49,7 +50,7 @@ const TYPING_INTERVAL_MS = 2_000;
 @WebSocketGateway()
 export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
-  @WebSocketServer() server: Server;
+  @WebSocketServer() server: Server<ClientToServerEvents, ServerToClientEvents>;
   private readonly streams = new Map<string, RoomStream>();
   private sweep?: NodeJS.Timeout;
 
@@ -92,12 +93,14 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       this.server.local.to(groupRoom(groupId)).emit('chat:removed', { id, groupId });
     });
     await this.events.subscribe('notice.created', ({ userId, notice }) => {
-      this.server.local.to(userRoom(userId)).emit('notice', notice);
+      // The event bus carries the NoticeView that NoticesService made; the catalogue's schema is checked against that type.
+      this.server.local.to(userRoom(userId)).emit('notice', notice as ServerPayload<'notice'>);
     });
     await this.events.subscribe('review.changed', ({ groupId, kind, item, audience }) => {
       // Items about a supporter's own words are for admins alone, so members can report volunteers safely.
       const rooms = audience === 'admins' ? [ADMINS_ROOM] : [moderatorsRoom(groupId), ADMINS_ROOM];
-      this.server.local.to(rooms).emit(kind, item);
+      // As for notices: the bus carries ReviewItemsService's ReviewItemView, which the catalogue's schema is checked against.
+      this.server.local.to(rooms).emit(kind, item as ServerPayload<typeof kind>);
     });
   }
 
@@ -105,7 +108,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     clearInterval(this.sweep);
   }
 
-  async handleConnection(socket: Socket): Promise<void> {
+  async handleConnection(socket: ChatSocket): Promise<void> {
     const user = socket.data.user as AuthUser;
     socket.data.sessionCheckedAt = Date.now();
     socket.data.typedAt = new Map<string, number>();
@@ -121,8 +124,8 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   }
 
   @SubscribeMessage('chat:join')
-  join(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
-    return this.handle(socket, parseJoin(payload), { fresh: true }, async (user, { groupId, after }) => {
+  join(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<SocketAck<'chat:join'>> {
+    return this.handle('chat:join', socket, parseJoin(payload), { fresh: true }, async (user, { groupId, after }) => {
       await this.chat.authorise(user, groupId);
       // Join, fix the live stream's start, then read: a message published in between may arrive twice (clients keep by id), never not at all.
       await socket.join(groupRoom(groupId));
@@ -137,21 +140,21 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   }
 
   @SubscribeMessage('chat:leave')
-  leave(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
-    return this.handle(socket, parseGroup(payload), { fresh: false }, async (_user, { groupId }) => {
+  leave(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<SocketAck<'chat:leave'>> {
+    return this.handle('chat:leave', socket, parseGroup(payload), { fresh: false }, async (_user, { groupId }) => {
       await socket.leave(groupRoom(groupId));
       return { ok: true };
     });
   }
 
   @SubscribeMessage('chat:send')
-  send(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
-    return this.handle(socket, parseSend(payload), { fresh: true }, async (user, input) => ({ ok: true, ...(await this.chat.send(user, input)) }));
+  send(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<SocketAck<'chat:send'>> {
+    return this.handle('chat:send', socket, parseSend(payload), { fresh: true }, async (user, input) => ({ ok: true, ...(await this.chat.send(user, input)) }));
   }
 
   @SubscribeMessage('chat:typing')
-  typing(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
-    return this.handle(socket, parseGroup(payload), { fresh: false }, async (user, { groupId }) => {
+  typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<SocketAck<'chat:typing'>> {
+    return this.handle('chat:typing', socket, parseGroup(payload), { fresh: false }, async (user, { groupId }) => {
       // The room is joined only after authorisation and left when standing changes (membership.changed).
       if (!socket.rooms.has(groupRoom(groupId))) throw new DomainError('NOT_A_MEMBER', 'Join the group chat before typing in it.');
       const typedAt = socket.data.typedAt as Map<string, number>;
@@ -205,7 +208,13 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   }
 
   /** Validates, re-establishes who is asking, runs the action, and turns failures into error acks. */
-  private async handle<T>(socket: Socket, parsed: Parsed<T>, options: { fresh: boolean }, action: (user: AuthUser, input: T) => Promise<Ack>): Promise<Ack> {
+  private async handle<E extends ClientEventName, T>(
+    _event: E,
+    socket: ChatSocket,
+    parsed: Parsed<T>,
+    options: { fresh: boolean },
+    action: (user: AuthUser, input: T) => Promise<SocketAck<E>>,
+  ): Promise<SocketAck<E>> {
     if (!parsed.ok) return fail('VALIDATION_FAILED', parsed.message);
     try {
       const user = await this.currentUser(socket, options.fresh);
@@ -230,7 +239,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     }
   }
 
-  private async currentUser(socket: Socket, fresh: boolean): Promise<AuthUser | null> {
+  private async currentUser(socket: ChatSocket, fresh: boolean): Promise<AuthUser | null> {
     const cached = socket.data.user as AuthUser;
     if (!fresh && Date.now() - (socket.data.sessionCheckedAt as number) < SESSION_RECHECK_MS) return cached;
     const user = await this.identity.authenticate(handshakeToken(socket));
@@ -254,6 +263,6 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
   }
 }
 
-function fail(code: string, message: string, extra: Record<string, unknown> = {}): Ack {
+function fail(code: string, message: string, extra: Record<string, unknown> = {}): ErrorAck {
   return { ok: false, error: { code, message, ...extra } };
 }

@@ -2,25 +2,21 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { KindredConfig } from '@kindred/config';
 import { createHttpApp } from '@kindred/http';
+import { serveMetricsWith } from '@kindred/observability';
 import { ForumAppModule } from './forum-app.module';
+import { createOpenApiDocument } from './openapi';
 
-/** Builds the forum service (REST API and OpenAPI docs) without listening, for main.ts and tests alike. */
+/** Builds the forum service (REST API and OpenAPI docs; /metrics on its internal port) without listening, for main.ts and tests alike. */
 export async function createForumApp(config: KindredConfig): Promise<NestFastifyApplication> {
   const app = await createHttpApp(ForumAppModule.forRoot(config) as never, config, { servesPages: true });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Kindred API')
-      .setDescription('A moderated, patients-only peer-support community. Errors are RFC 9457 problem+json with a stable `code`.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  // The same document scripts/contract.ts writes to docs/openapi.json; served as JSON at /docs-json.
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app));
+  // /metrics is on an internal port only: the public listener answers 404 there.
+  serveMetricsWith(app, config.metrics.host, config.metrics.forumPort);
   serveAppConfig(app, config);
   await serveWebApp(app);
   return app;

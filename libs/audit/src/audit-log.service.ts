@@ -49,7 +49,7 @@ export class AuditLogService {
     if (!user.isAdmin) throw DomainError.forbidden('Only admins can read the audit log.');
     await this.groups.assertExists(groupId);
     const limit = pageLimit(page);
-    const cursor = decodeCursor<{ at: string; id: string }>(page.cursor, ['at', 'id']);
+    const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
     const query = this.dataSource
       .getRepository(AuditEntry)
       .createQueryBuilder('e')

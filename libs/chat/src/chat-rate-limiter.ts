@@ -1,93 +1,71 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
-import { RedisService } from '@kindred/redis';
-
-/**
- * One script, so the per-user window and the group's slow mode are checked and counted together
- * and atomically, on whichever chat instance the socket happens to be connected to.
- * KEYS[1] per-user window counter, KEYS[2] per-user-per-group slow-mode marker.
- * ARGV[1] messages per window, ARGV[2] window ms, ARGV[3] slow-mode ms (0 = off).
- * Returns { allowed (1|0), retry-after ms }.
- */
-const SCRIPT = `
-local slow = tonumber(ARGV[3])
-if slow > 0 then
-  local wait = redis.call('PTTL', KEYS[2])
-  if wait > 0 then return {0, wait} end
-end
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-if count > tonumber(ARGV[1]) then
-  local wait = redis.call('PTTL', KEYS[1])
-  if wait < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) wait = tonumber(ARGV[2]) end
-  return {0, wait}
-end
-if slow > 0 then redis.call('SET', KEYS[2], '1', 'PX', slow) end
-return {1, 0}
-`;
-
-/**
- * Undoes one allowed take: KEYS[1] the window counter (never below 0), KEYS[2] the slow-mode
- * marker, removed when ARGV[1] is 1 (the take that set it is the one being given back).
- */
-const GIVE_BACK = `
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count > 0 then redis.call('DECR', KEYS[1]) end
-if ARGV[1] == '1' then redis.call('DEL', KEYS[2]) end
-return 1
-`;
+import { isLimitReached, redisLimiter, RedisService } from '@kindred/redis';
 
 export interface RateDecision {
   allowed: boolean;
   retryAfterMs: number;
 }
 
-/** Per-user message limits in Redis (a fixed window), with the group's slow mode on top. */
+/**
+ * Per-user message limits (a fixed window) with the group's slow mode on top, counted atomically
+ * in Redis by rate-limiter-flexible, so they hold on whichever chat instance a socket is connected
+ * to. While Redis is down each instance keeps counting in memory: the socket layer needs Redis
+ * too, and screening still stands between a flood and the room.
+ */
 @Injectable()
 export class ChatRateLimiter {
   private readonly logger = new Logger(ChatRateLimiter.name);
+  private readonly messages: RateLimiterRedis;
+  /** One point per slow-mode interval per member and group; each take sets that group's interval. */
+  private readonly slowMode: RateLimiterRedis;
 
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: KindredConfig,
-    private readonly redis: RedisService,
-  ) {}
+  constructor(@Inject(APP_CONFIG) config: KindredConfig, redis: RedisService) {
+    const { messagesPerWindow, rateWindowSeconds } = config.chat;
+    this.messages = redisLimiter(redis, 'chat-messages', { points: messagesPerWindow, durationSeconds: rateWindowSeconds, whenRedisDown: 'memory' });
+    this.slowMode = redisLimiter(redis, 'chat-slow-mode', { points: 1, durationSeconds: 1, whenRedisDown: 'memory' });
+  }
 
+  /**
+   * Counts one message. Slow mode is taken first, so a send it refuses does not count against the
+   * window; a send the window refuses gives its slow-mode point back.
+   */
   async take(userId: string, groupId: string, slowModeSeconds: number): Promise<RateDecision> {
-    const { messagesPerWindow, rateWindowSeconds } = this.config.chat;
+    const slow = Math.max(0, Math.floor(slowModeSeconds));
     try {
-      const [allowed, wait] = (await this.redis.client.eval(
-        SCRIPT,
-        2,
-        this.redis.key('chat', 'rate', userId),
-        this.redis.key('chat', 'slow', groupId, userId),
-        messagesPerWindow,
-        rateWindowSeconds * 1000,
-        Math.max(0, slowModeSeconds) * 1000,
-      )) as [number, number];
-      return { allowed: allowed === 1, retryAfterMs: Number(wait) };
+      if (slow > 0) await this.slowMode.consume(slowKey(groupId, userId), 1, { customDuration: slow });
+      try {
+        await this.messages.consume(userId);
+      } catch (error) {
+        if (slow > 0) await this.slowMode.delete(slowKey(groupId, userId)).catch(() => undefined);
+        throw error;
+      }
+      return { allowed: true, retryAfterMs: 0 };
     } catch (error) {
-      // Without Redis the socket layer is down too; screening still stands between a flood and the room.
-      this.logger.warn({ err: (error as Error).message }, 'chat rate limit not checked (Redis unavailable)');
+      if (isLimitReached(error)) return { allowed: false, retryAfterMs: Math.max(0, error.msBeforeNext) };
+      this.logger.warn({ err: (error as Error).message }, 'chat rate limit not checked');
       return { allowed: true, retryAfterMs: 0 };
     }
   }
 
   /**
    * For a send that turned out to be a retry of a stored message: it is not a new message, so it
-   * must not count. The slow-mode marker goes too, since the take that set it was this one (a
+   * must not count. The slow-mode point goes too, since the take that set it was this one (a
    * take refused by slow mode never reaches here).
    */
   async giveBack(userId: string, groupId: string, slowModeSeconds: number): Promise<void> {
     try {
-      await this.redis.client.eval(
-        GIVE_BACK,
-        2,
-        this.redis.key('chat', 'rate', userId),
-        this.redis.key('chat', 'slow', groupId, userId),
-        slowModeSeconds > 0 ? 1 : 0,
-      );
+      await Promise.all([
+        this.messages.reward(userId),
+        slowModeSeconds > 0 ? this.slowMode.delete(slowKey(groupId, userId)) : Promise.resolve(true),
+      ]);
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'chat rate limit not given back (Redis unavailable)');
+      this.logger.warn({ err: (error as Error).message }, 'chat rate limit not given back');
     }
   }
+}
+
+function slowKey(groupId: string, userId: string): string {
+  return `${groupId}:${userId}`;
 }

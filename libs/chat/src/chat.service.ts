@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
 import { GroupsService, MembershipService, Participant, ParticipationService } from '@kindred/groups';
-import { DomainError, Page } from '@kindred/http';
+import { DomainError, hasVisibleText, Page } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
 import { ReportsService, screeningJobId } from '@kindred/moderation';
 import { OutboxService } from '@kindred/queues';
@@ -83,7 +83,7 @@ export class ChatService {
       });
     }
     const body = input.body.replace(/\r\n?/g, '\n').trim();
-    if (body.length === 0) throw DomainError.validation([{ field: 'body', message: 'body must not be blank' }]);
+    if (!hasVisibleText(body)) throw DomainError.validation([{ field: 'body', message: 'body must not be blank' }]);
     if (body.length > this.config.chat.maxMessageLength) {
       throw new DomainError('PAYLOAD_TOO_LARGE', `A message can be at most ${this.config.chat.maxMessageLength} characters.`, {
         limit: this.config.chat.maxMessageLength,

@@ -32,7 +32,11 @@ describe('loadConfig', () => {
   });
 
   it('lets CHAT_PUBLIC_URL and CHAT_ALLOWED_ORIGINS override what PUBLIC_URL derives', () => {
-    const config = loadConfig({ PUBLIC_URL: 'https://kindred.example', CHAT_PUBLIC_URL: 'https://chat.kindred.example', CHAT_ALLOWED_ORIGINS: 'https://a.example' });
+    const config = loadConfig({
+      PUBLIC_URL: 'https://kindred.example',
+      CHAT_PUBLIC_URL: 'https://chat.kindred.example',
+      CHAT_ALLOWED_ORIGINS: 'https://a.example',
+    });
     expect(config.chat.publicUrl).toBe('https://chat.kindred.example');
     expect(config.chat.allowedOrigins).toEqual(['https://a.example']);
   });

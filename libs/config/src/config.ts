@@ -12,7 +12,14 @@ export interface KindredConfig {
   features: string[];
   database: { url: string };
   redis: { url: string; prefix: string };
-  http: { bodyLimitBytes: number; trustProxy: boolean };
+  http: {
+    bodyLimitBytes: number;
+    trustProxy: boolean;
+    /** Served to browsers over HTTPS only: turns on HSTS and `upgrade-insecure-requests`. */
+    httpsOnly: boolean;
+  };
+  /** Prometheus `/metrics`, on internal listeners of their own, never on a public port. */
+  metrics: { host: string; forumPort: number; chatPort: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   auth: {
     sessionIdleMinutes: number;
@@ -210,6 +217,12 @@ function read(r: Reader): KindredConfig {
     http: {
       bodyLimitBytes: r.int('HTTP_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
       trustProxy: r.bool('HTTP_TRUST_PROXY', false),
+      httpsOnly: r.bool('HTTPS_ONLY', false),
+    },
+    metrics: {
+      host: r.string('METRICS_HOST', '127.0.0.1'),
+      forumPort: r.int('FORUM_METRICS_PORT', 9464, 0, 65535),
+      chatPort: r.int('CHAT_METRICS_PORT', 9465, 0, 65535),
     },
     log: { level: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info') },
     auth: {

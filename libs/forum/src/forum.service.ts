@@ -49,6 +49,8 @@ export interface PostView {
   myReactions: ReactionKind[];
   createdAt: Date;
   editedAt: Date | null;
+  /** An edit is waiting for screening or review: others see the published words meanwhile. */
+  editPending: boolean;
   reviewDueAt?: Date | null;
   signposting?: Array<Record<string, unknown>>;
 }
@@ -67,6 +69,7 @@ const POST_FIELDS = [
   'author_id',
   'reply_to_post_id',
   'body',
+  'published_body',
   'status',
   'revision',
   'is_opening',
@@ -105,7 +108,7 @@ function pageJoin(afterCursor: boolean): string {
                                         'reaction_counts', reactions.reaction_counts, 'my_reactions', reactions.my_reactions)
                       ORDER BY p.created_at ASC, p.id ASC) AS posts
         FROM (SELECT ${POST_COLUMNS} FROM posts
-               WHERE topic_id = t.id AND (status IN ('published', 'removed') OR (author_id = $2 AND status <> 'deleted'))
+               WHERE topic_id = t.id AND (status IN ('published', 'removed') OR published_body IS NOT NULL OR (author_id = $2 AND status <> 'deleted'))
                      ${afterCursor ? 'AND (created_at, id) > ($4, $5)' : ''}
                ORDER BY created_at ASC, id ASC LIMIT $3) p
         ${REACTIONS_JOIN}) page ON true`;
@@ -123,6 +126,7 @@ interface PostRow {
   author_id: string | null;
   reply_to_post_id: string | null;
   body: string;
+  published_body: string | null;
   status: Post['status'];
   revision: number;
   is_opening: boolean;
@@ -149,6 +153,7 @@ function toPost(row: PostRow): Post {
     authorId: row.author_id,
     replyToPostId: row.reply_to_post_id,
     body: row.body,
+    publishedBody: row.published_body,
     status: row.status,
     revision: row.revision,
     isOpening: row.is_opening,
@@ -233,7 +238,7 @@ export class ForumService {
     if (topic.status !== 'published') throw DomainError.conflict('This topic is not open for replies.');
     if (input.replyToPostId) {
       const parent = await this.dataSource.getRepository(Post).findOne({ where: { id: input.replyToPostId, topicId } });
-      if (!parent || (parent.status !== 'published' && parent.authorId !== user.id)) {
+      if (!parent || (!inSight(parent) && parent.authorId !== user.id)) {
         throw DomainError.validation([{ field: 'replyToPostId', message: 'replyToPostId must be a post in this topic' }]);
       }
     }
@@ -265,7 +270,7 @@ export class ForumService {
   async listTopics(user: AuthUser, groupId: string, query: PageQuery): Promise<Page<TopicListItem>> {
     await this.participation.assertParticipant(user, groupId);
     const limit = pageLimit(query);
-    const cursor = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
+    const cursor = decodeCursor(query.cursor, { at: 'time', id: 'uuid' });
     const qb = this.dataSource
       .getRepository(Topic)
       .createQueryBuilder('t')
@@ -311,7 +316,7 @@ export class ForumService {
   /** Published posts, plus the caller's own in any state, oldest first. */
   async listPosts(user: AuthUser, topicId: string, query: PageQuery): Promise<Page<PostView>> {
     const limit = pageLimit(query);
-    const cursor = decodeCursor<{ at: string; id: string }>(query.cursor, ['at', 'id']);
+    const cursor = decodeCursor(query.cursor, { at: 'time', id: 'uuid' });
     const { posts } = await this.visibleTopic(user, topicId, { page: { limit: limit + 1, cursor } });
     const views = await this.views(user, posts.slice(0, limit));
     const byId = new Map(views.map((v) => [v.id, v]));
@@ -332,17 +337,23 @@ export class ForumService {
   async editPost(user: AuthUser, postId: string, body: string): Promise<Accepted> {
     const post = await this.visiblePost(user, postId);
     if (post.authorId !== user.id) throw DomainError.forbidden('Only the author can edit a post.');
-    if (['deleted', 'removed', 'rejected'].includes(post.status)) throw DomainError.conflict(`This post was ${post.status} and can no longer be edited.`);
+    assertEditable(post);
     await this.assertCanWrite(user, post.groupId);
-    const outboxId = await this.dataSource.transaction(async (manager) => {
+    const { outboxId, changes } = await this.dataSource.transaction(async (manager) => {
+      // The post row first, then its review items: the lock order decisions follow too.
       const locked = await manager.getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id: postId }).getOneOrFail();
+      // Checked again under the lock: a moderator may have removed it a moment ago.
+      assertEditable(locked);
       const revision = locked.revision + 1;
-      // The new text is screened before anyone sees it: until then the post is not shown to others.
-      await moveTo(manager, locked, 'screening', { body: normaliseBody(body), revision, editedAt: new Date(), signposting: null });
-      await this.reviewItems.supersedeOpen(manager, 'post', postId);
-      return this.stageScreening(manager, postId, revision);
+      // The new text is screened before anyone sees it; until then others keep seeing the published
+      // words, if there are any (a post hidden by reports stays hidden).
+      const publishedBody = locked.status === 'published' ? locked.body : locked.publishedBody;
+      await moveTo(manager, locked, 'screening', { body: normaliseBody(body), revision, editedAt: new Date(), signposting: null, publishedBody });
+      const changes = await this.reviewItems.subjectEdited(manager, 'post', postId, revision, locked.body);
+      return { outboxId: await this.stageScreening(manager, postId, revision), changes };
     });
     this.dispatch(outboxId);
+    await this.reviewItems.announceChanges(changes);
     return { id: postId, topicId: post.topicId, status: 'screening' };
   }
 
@@ -350,12 +361,14 @@ export class ForumService {
     const post = await this.visiblePost(user, postId);
     if (post.authorId !== user.id) throw DomainError.forbidden('Only the author can delete a post.');
     if (post.status === 'deleted') return;
-    await this.dataSource.transaction(async (manager) => {
+    const changes = await this.dataSource.transaction(async (manager) => {
       const locked = await manager.getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id: postId }).getOneOrFail();
-      // Deleting removes the words themselves, not just their visibility.
+      if (locked.status === 'deleted') return null;
+      // Deleting removes the words themselves, not just their visibility; an urgent item about them keeps a copy until a supporter decides.
       await moveTo(manager, locked, 'deleted', { body: '', signposting: null });
-      await this.reviewItems.supersedeOpen(manager, 'post', postId);
+      return this.reviewItems.subjectDeleted(manager, 'post', postId, locked.body);
     });
+    if (changes) await this.reviewItems.announceChanges(changes);
   }
 
   async setReaction(user: AuthUser, postId: string, kind: string, on: boolean): Promise<void> {
@@ -364,7 +377,7 @@ export class ForumService {
     }
     // visiblePost has checked membership and the agreement.
     const post = await this.visiblePost(user, postId);
-    if (post.status !== 'published') throw DomainError.conflict('You can only react to published posts.');
+    if (!inSight(post)) throw DomainError.conflict('You can only react to published posts.');
     if (on) {
       await this.dataSource.query(`INSERT INTO post_reactions (post_id, user_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [postId, user.id, kind]);
     } else {
@@ -472,7 +485,7 @@ export class ForumService {
     if (!row) throw DomainError.notFound('That post');
     this.participantOrNotFound(user, row, 'That post');
     const own = row.author_id === user.id && row.status !== 'deleted';
-    if (row.status !== 'published' && !own) throw DomainError.notFound('That post');
+    if (row.status !== 'published' && row.published_body === null && !own) throw DomainError.notFound('That post');
     return options?.reactions ? withReactions(row) : toPost(row);
   }
 
@@ -520,18 +533,21 @@ export class ForumService {
       const reactions = reactionCounts(p.reactionCounts);
       const myReactions = p.mine.length === 0 ? [] : REACTION_KINDS.filter((k) => p.mine.includes(k));
       const placeholder = p.status === 'removed' && p.authorId !== user.id;
+      // Others see the published words of a post whose edit is still being checked; the author sees their edit.
+      const pendingForOthers = p.publishedBody !== null && p.authorId !== user.id;
       const view: PostView = {
         id: p.id,
         topicId: p.topicId,
         groupId: p.groupId,
         author: placeholder ? { id: null, displayName: p.authorId ? REMOVED_AUTHOR : FORMER_MEMBER } : this.author(p.authorId, names),
-        body: placeholder ? '' : p.body,
-        status: p.status,
+        body: placeholder ? '' : pendingForOthers ? p.publishedBody! : p.body,
+        status: pendingForOthers ? 'published' : p.status,
         replyToPostId: p.replyToPostId,
         reactions,
         myReactions,
         createdAt: p.createdAt,
         editedAt: p.editedAt,
+        editPending: p.publishedBody !== null,
       };
       if (p.authorId === user.id) {
         if (p.status === 'held') view.reviewDueAt = due.get(p.id) ?? null;
@@ -603,6 +619,15 @@ function reactionCounts(counts: Partial<Record<ReactionKind, number>>): Record<R
   const all = {} as Record<ReactionKind, number>;
   for (const kind of REACTION_KINDS) all[kind] = counts[kind] ?? 0;
   return all;
+}
+
+/** Whether others can see the post: published, or its published words while an edit of it waits. */
+function inSight(post: Pick<Post, 'status' | 'publishedBody'>): boolean {
+  return post.status === 'published' || post.publishedBody !== null;
+}
+
+function assertEditable(post: Pick<Post, 'status'>): void {
+  if (['deleted', 'removed', 'rejected'].includes(post.status)) throw DomainError.conflict(`This post was ${post.status} and can no longer be edited.`);
 }
 
 /** Plain text, stored as written apart from line endings; clients escape it. */

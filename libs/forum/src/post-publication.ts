@@ -16,7 +16,8 @@ export async function peekPosts(manager: EntityManager, ids: string[]): Promise<
  * Publishes every post still in `screening` at the given revision, in one statement, with the
  * same effect on topics as `moveTo` one post at a time: an opening post publishes its topic; a
  * reply published for the first time adds to the topic's reply count; either moves the topic's
- * last activity on. Each topic row is updated once, whatever the batch holds.
+ * last activity on. Each topic row is updated once, whatever the batch holds. A post hidden by
+ * reports goes back to `hidden` instead, until a moderator decides.
  */
 export async function publishPosts(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
   if (items.length === 0) return [];
@@ -24,19 +25,22 @@ export async function publishPosts(manager: EntityManager, items: Array<{ id: st
     `WITH wanted AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
      ), done AS (
-       UPDATE posts p SET status = 'published', was_published = true, body = wanted.body, signposting = NULL, screened_at = now()
+       UPDATE posts p SET status = CASE WHEN before.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT before.hidden_by_reports,
+                          published_body = NULL, body = wanted.body, signposting = NULL, screened_at = now()
          FROM wanted, posts before
         WHERE p.id = wanted.id AND before.id = p.id AND p.status = 'screening' AND p.revision = wanted.revision
         RETURNING p.id, p.topic_id, p.group_id, p.author_id, p.body, p.revision, p.status, p.is_opening, before.was_published AS was_published
      ), per_topic AS (
-       SELECT topic_id, bool_or(is_opening) AS opening, (count(*) FILTER (WHERE NOT is_opening AND NOT was_published))::int AS replies
+       SELECT topic_id, bool_or(is_opening) AS opening, bool_or(is_opening AND status = 'published') AS opening_shown,
+              (count(*) FILTER (WHERE NOT is_opening AND status = 'published' AND NOT was_published))::int AS replies,
+              (count(*) FILTER (WHERE NOT is_opening AND status = 'hidden' AND was_published))::int AS unshown
          FROM done GROUP BY topic_id
      ), topics_touched AS (
-       UPDATE topics t SET status = CASE WHEN c.opening THEN 'published' ELSE t.status END,
-                           reply_count = t.reply_count + c.replies,
-                           last_activity_at = greatest(t.last_activity_at, now())
+       UPDATE topics t SET status = CASE WHEN c.opening THEN (CASE WHEN c.opening_shown THEN 'published' ELSE 'hidden' END) ELSE t.status END,
+                           reply_count = greatest(t.reply_count + c.replies - c.unshown, 0),
+                           last_activity_at = CASE WHEN c.opening_shown OR c.replies > 0 THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END
          FROM per_topic c
-        WHERE t.id = c.topic_id AND (c.opening OR c.replies > 0)
+        WHERE t.id = c.topic_id AND (c.opening OR c.replies > 0 OR c.unshown > 0)
         RETURNING t.id
      )
      SELECT id, group_id, author_id, body, revision, status FROM done`,

@@ -8,25 +8,29 @@ import { Post, PostStatus } from './post.entity';
 import { peekPosts, publishPosts } from './post-publication';
 
 /**
- * Keeps a topic's reply count and last activity right as a post moves in and out of
- * `published`, with single atomic UPDATEs so concurrent writers cannot lose a count.
+ * Keeps a topic's reply count, status and last activity right as a post moves in and out of
+ * sight, with single atomic UPDATEs so concurrent writers cannot lose a count. A post is in sight
+ * when published, or while an edit of it waits for screening or review and others still see its
+ * published words (`publishedBody`); those words are kept only in those two states.
  */
 export async function moveTo(
   manager: EntityManager,
-  post: Pick<Post, 'id' | 'topicId' | 'isOpening' | 'wasPublished'>,
+  post: Pick<Post, 'id' | 'topicId' | 'isOpening' | 'wasPublished'> & Partial<Pick<Post, 'publishedBody'>>,
   status: PostStatus,
   extra: Partial<Post> = {},
 ): Promise<void> {
-  const nowPublished = status === 'published';
-  await manager.update(Post, { id: post.id }, { status, wasPublished: nowPublished, ...extra } as QueryDeepPartialEntity<Post>);
+  const pending = status === 'screening' || status === 'held';
+  const publishedBody = pending ? (extra.publishedBody !== undefined ? extra.publishedBody : (post.publishedBody ?? null)) : null;
+  const visible = status === 'published' || publishedBody !== null;
+  await manager.update(Post, { id: post.id }, { status, ...extra, wasPublished: visible, publishedBody } as QueryDeepPartialEntity<Post>);
   if (post.isOpening) {
     await manager.query(
       `UPDATE topics SET status = $2, last_activity_at = CASE WHEN $3::boolean THEN greatest(last_activity_at, now()) ELSE last_activity_at END WHERE id = $1`,
-      [post.topicId, status, nowPublished],
+      [post.topicId, visible ? 'published' : status, status === 'published'],
     );
-  } else if (nowPublished && !post.wasPublished) {
+  } else if (visible && !post.wasPublished) {
     await manager.query(`UPDATE topics SET reply_count = reply_count + 1, last_activity_at = greatest(last_activity_at, now()) WHERE id = $1`, [post.topicId]);
-  } else if (!nowPublished && post.wasPublished) {
+  } else if (!visible && post.wasPublished) {
     await manager.query(`UPDATE topics SET reply_count = greatest(reply_count - 1, 0) WHERE id = $1`, [post.topicId]);
   }
 }
@@ -57,31 +61,32 @@ export class PostScreeningSource implements ScreeningSource {
 
   /**
    * The verdict and its effect on the topic in one statement (the row is already locked): the
-   * same rules as `moveTo`, reading the post's state before the change in the same snapshot.
+   * same rules as `moveTo`, reading the post's state before the change in the same snapshot. A
+   * post hidden by reports stays hidden when its new words are screened clean; a held edit of a
+   * published post leaves the published words in sight.
    */
   async applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
     await manager.query(
-      `WITH before AS (SELECT topic_id, is_opening, was_published FROM posts WHERE id = $1),
+      `WITH before AS (SELECT topic_id, is_opening, was_published, hidden_by_reports, published_body FROM posts WHERE id = $1),
+            next AS (
+              SELECT b.*, CASE WHEN $2 = 'published' AND b.hidden_by_reports THEN 'hidden' ELSE $2 END AS status,
+                     CASE WHEN $2 = 'held' THEN b.published_body END AS kept
+                FROM before b),
+            after AS (SELECT n.*, (n.status = 'published' OR n.kept IS NOT NULL) AS visible FROM next n),
             moved AS (
-              UPDATE posts SET status = $2, was_published = $3, body = $4, signposting = $5, screened_at = $6 WHERE id = $1 RETURNING id)
+              UPDATE posts p SET status = a.status, was_published = a.visible, published_body = a.kept, body = $3, signposting = $4, screened_at = $5
+                FROM after a WHERE p.id = $1 RETURNING p.id)
        UPDATE topics t SET
-              status = CASE WHEN b.is_opening THEN $2 ELSE t.status END,
+              status = CASE WHEN a.is_opening THEN (CASE WHEN a.visible THEN 'published' ELSE a.status END) ELSE t.status END,
               reply_count = CASE
-                WHEN b.is_opening THEN t.reply_count
-                WHEN $3 AND NOT b.was_published THEN t.reply_count + 1
-                WHEN NOT $3 AND b.was_published THEN greatest(t.reply_count - 1, 0)
+                WHEN a.is_opening THEN t.reply_count
+                WHEN a.visible AND NOT a.was_published THEN t.reply_count + 1
+                WHEN NOT a.visible AND a.was_published THEN greatest(t.reply_count - 1, 0)
                 ELSE t.reply_count END,
-              last_activity_at = CASE WHEN $3 AND (b.is_opening OR NOT b.was_published) THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END
-         FROM before b
-        WHERE t.id = b.topic_id AND (b.is_opening OR b.was_published <> $3)`,
-      [
-        subject.id,
-        verdict.status,
-        verdict.status === 'published',
-        verdict.body,
-        verdict.signposting === null ? null : JSON.stringify(verdict.signposting),
-        new Date(),
-      ],
+              last_activity_at = CASE WHEN a.status = 'published' AND (a.is_opening OR NOT a.was_published) THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END
+         FROM after a
+        WHERE t.id = a.topic_id AND (a.is_opening OR a.was_published <> a.visible)`,
+      [subject.id, verdict.status, verdict.body, verdict.signposting === null ? null : JSON.stringify(verdict.signposting), new Date()],
     );
   }
 
@@ -121,14 +126,27 @@ export class PostScreeningSource implements ScreeningSource {
     );
   }
 
+  /**
+   * Reports hide what others can see: a published post, or the published words shown while an
+   * edit waits. Either way the post stays hidden through later edits until a moderator decides.
+   */
   async hide(manager: EntityManager, id: string): Promise<void> {
     const post = await manager.getRepository(Post).findOneOrFail({ where: { id } });
-    if (post.status === 'published') await moveTo(manager, post, 'hidden');
+    if (post.status === 'published') await moveTo(manager, post, 'hidden', { hiddenByReports: true });
+    else if (post.publishedBody !== null) await moveTo(manager, post, post.status, { hiddenByReports: true, publishedBody: null });
   }
 
+  /**
+   * A moderator's decision about the current revision (see contentEffect). Either decision ends
+   * a hiding by reports. Approving a revision still in screening publishes nothing: its verdict will.
+   */
   async setStatus(manager: EntityManager, id: string, status: 'published' | 'removed'): Promise<void> {
     const post = await manager.getRepository(Post).findOneOrFail({ where: { id } });
     if (post.status === 'deleted') return;
-    await moveTo(manager, post, status);
+    if (status === 'published' && post.status === 'screening') {
+      await manager.update(Post, { id }, { hiddenByReports: false });
+      return;
+    }
+    await moveTo(manager, post, status, { hiddenByReports: false });
   }
 }

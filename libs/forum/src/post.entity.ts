@@ -36,6 +36,14 @@ export class Post {
   @Column('boolean', { name: 'was_published' })
   wasPublished: boolean;
 
+  /** The last published words while an edit waits for screening or review: others keep seeing these. */
+  @Column('text', { name: 'published_body', nullable: true })
+  publishedBody: string | null;
+
+  /** Hidden by members' reports: stays hidden through edits until a moderator decides. */
+  @Column('boolean', { name: 'hidden_by_reports', default: false })
+  hiddenByReports: boolean;
+
   @Column('jsonb', { nullable: true })
   signposting: Array<Record<string, unknown>> | null;
 

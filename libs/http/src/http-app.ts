@@ -3,11 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import type { KindredConfig } from '@kindred/config';
 import { ProblemFilter } from './problem.filter';
 import { logRequests } from './request-log';
-import { pagesCsp, securityHeaders } from './security-headers';
+import { helmetOptions, securityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -19,7 +20,7 @@ function requestId(raw: IncomingMessage): string {
 }
 
 export interface HttpAppOptions {
-  /** Looser Content-Security-Policy for pages that need inline styles (the API docs, the web app). */
+  /** The Content-Security-Policy for pages (the API docs, the web app): scripts from this origin only. */
   servesPages?: boolean;
 }
 
@@ -34,7 +35,8 @@ export async function createHttpApp(module: Type<unknown>, config: KindredConfig
     genReqId: requestId,
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false });
+  // bodyParser: false keeps Nest from adding a form-urlencoded parser; see acceptOnlyJson.
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.enableShutdownHooks();
@@ -42,14 +44,38 @@ export async function createHttpApp(module: Type<unknown>, config: KindredConfig
   app.useGlobalFilters(new ProblemFilter());
 
   // helmet's headers, worked out once; every answer (404s and errors included) carries them and the request id.
-  const headers = await securityHeaders({ contentSecurityPolicy: options.servesPages ? pagesCsp(config.chat.publicUrl) : undefined });
+  const headers = await securityHeaders(helmetOptions(config, options.servesPages ?? false));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers).header('x-request-id', request.id);
     done();
   });
+  acceptOnlyJson(fastify);
+  neverCacheApiAnswers(fastify);
   logRequests(fastify, (await app.resolve(PinoLogger)).logger);
   return app;
+}
+
+/**
+ * Request bodies are JSON or nothing: fastify's own JSON parser stays, its text/plain parser goes,
+ * and no form parser is added, so a form-encoded (or any other) body answers 415
+ * UNSUPPORTED_MEDIA_TYPE before any handler runs.
+ */
+export function acceptOnlyJson(fastify: FastifyInstance): void {
+  fastify.removeContentTypeParser('text/plain');
+}
+
+const JSON_TYPE = /^application\/(?:problem\+)?json\b/i;
+
+/**
+ * API answers (JSON and problem+json, errors included) may hold personal and health data: no
+ * browser, proxy or shared cache may keep them. Pages and the web app's files set their own.
+ */
+export function neverCacheApiAnswers(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (JSON_TYPE.test(String(reply.getHeader('content-type') ?? ''))) void reply.header('cache-control', 'no-store');
+    done(null, payload);
+  });
 }
 
 /** Logs through the app's logger when it exists, and ends the process when a boot step fails. */

@@ -8,3 +8,4 @@ export * from './public.decorator';
 export * from './id-param';
 export * from './security-headers';
 export * from './request-log';
+export * from './visible-text';

@@ -29,6 +29,11 @@ async function appLoggingAt(level: string): Promise<{ app: FastifyInstance; line
     throw new Error('boom');
   });
   app.get('/health', () => ({ status: 'ok' }));
+  // As the auth guard leaves it: the caller on the request, then a refusal.
+  app.get('/groups/:id/secret', async (request, reply) => {
+    (request as unknown as { user: unknown }).user = { id: 'user-7', sessionId: 'session-9', displayName: 'Sam' };
+    return reply.status(Number((request.params as { id: string }).id)).send({ code: 'REFUSED' });
+  });
   await app.ready();
   const lines = () =>
     written
@@ -67,6 +72,17 @@ describe('request logging', () => {
       [30, 404, 'request completed'],
       [50, 500, 'request errored'],
     ]);
+  });
+
+  it.each([401, 403, 404])('names the signed-in caller on a %i, never their token or session', async (status) => {
+    const { app, lines } = await appLoggingAt('info');
+    await app.inject({ method: 'GET', url: `/groups/${status}/secret`, headers: { authorization: 'Bearer secret-token' } });
+    await app.inject({ method: 'GET', url: '/groups/200/secret' });
+    await app.close();
+    const [refused, allowed] = lines();
+    expect(refused).toMatchObject({ userId: 'user-7', res: { statusCode: status } });
+    expect(allowed).not.toHaveProperty('userId');
+    expect(JSON.stringify(lines())).not.toMatch(/secret-token|session-9|Sam/);
   });
 
   it('leaves out health checks and scrapes, and writes nothing below its level', async () => {

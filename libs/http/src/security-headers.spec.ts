@@ -1,6 +1,6 @@
 import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify from 'fastify';
-import { pagesCsp, securityHeaders } from './security-headers';
+import { chatOrigins, helmetOptions, SecurityHeaderConfig, securityHeaders } from './security-headers';
 
 /** What a route behind the real plugin answers with, minus the headers fastify adds itself. */
 async function headersFromPlugin(options: FastifyHelmetOptions): Promise<Record<string, unknown>> {
@@ -14,32 +14,68 @@ async function headersFromPlugin(options: FastifyHelmetOptions): Promise<Record<
   return headers;
 }
 
-const PAGES_CSP = pagesCsp('http://localhost:4301');
+const CONFIG: SecurityHeaderConfig = {
+  chat: { publicUrl: 'http://localhost:3001', allowedOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'] } as SecurityHeaderConfig['chat'],
+  ports: { forum: 3000, chat: 3001, worker: 3002 },
+  http: { bodyLimitBytes: 1024, trustProxy: false, httpsOnly: false },
+};
+const HTTPS: SecurityHeaderConfig = { ...CONFIG, http: { ...CONFIG.http, httpsOnly: true } };
+
+/** The CSP's directives by name. */
+function directives(csp: string | undefined): Map<string, string[]> {
+  return new Map(
+    (csp ?? '')
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name!, values]),
+  );
+}
 
 describe('securityHeaders', () => {
   it.each([
-    ['the API', {}],
-    ['pages', { contentSecurityPolicy: PAGES_CSP }],
+    ['the API', helmetOptions(CONFIG, false)],
+    ['pages', helmetOptions(CONFIG, true)],
+    ['pages over HTTPS', helmetOptions(HTTPS, true)],
   ])('are exactly what @fastify/helmet sends for %s', async (_what, options: FastifyHelmetOptions) => {
     const precomputed = await securityHeaders(options);
     expect(precomputed).toEqual(await headersFromPlugin(options));
     expect(precomputed['x-content-type-options']).toBe('nosniff');
-    expect(precomputed['strict-transport-security']).toMatch(/max-age=\d+/);
   });
 
-  it('loosens the Content-Security-Policy only for pages', async () => {
-    expect((await securityHeaders({}))['content-security-policy']).toContain("script-src 'self';");
-    expect((await securityHeaders({ contentSecurityPolicy: PAGES_CSP }))['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+  it('allows no inline script on pages, and connections only to this origin and the chat service', async () => {
+    const csp = directives((await securityHeaders(helmetOptions(CONFIG, true)))['content-security-policy']);
+    expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('script-src-attr')).toEqual(["'none'"]);
+    expect(csp.get('connect-src')).toEqual(["'self'", ...chatOrigins(CONFIG)]);
+    expect(csp.get('object-src')).toEqual(["'none'"]);
   });
 
-  it('lets pages connect to their own origin and the chat service only', async () => {
-    const csp = (await securityHeaders({ contentSecurityPolicy: PAGES_CSP }))['content-security-policy'];
-    expect(csp).toContain("connect-src 'self' http://localhost:4301 ws://localhost:4301");
-    const secure = (await securityHeaders({ contentSecurityPolicy: pagesCsp('https://chat.kindred.example') }))['content-security-policy'];
-    expect(secure).toContain("connect-src 'self' https://chat.kindred.example wss://chat.kindred.example");
+  it('sends HSTS and upgrade-insecure-requests only when served over HTTPS', async () => {
+    for (const servesPages of [false, true]) {
+      const plain = await securityHeaders(helmetOptions(CONFIG, servesPages));
+      expect(plain['strict-transport-security']).toBeUndefined();
+      expect(directives(plain['content-security-policy']).has('upgrade-insecure-requests')).toBe(false);
+      const https = await securityHeaders(helmetOptions(HTTPS, servesPages));
+      expect(https['strict-transport-security']).toMatch(/max-age=31536000/);
+      expect(directives(https['content-security-policy']).has('upgrade-insecure-requests')).toBe(true);
+    }
   });
 
   it('refuses per-request nonces, which cannot be precomputed', async () => {
     await expect(securityHeaders({ enableCSPNonces: true })).rejects.toThrow(/nonces/);
+  });
+});
+
+describe('chatOrigins', () => {
+  it('is the chat address the web app is told, over http and ws', () => {
+    expect(chatOrigins(CONFIG)).toEqual(['http://localhost:3001', 'ws://localhost:3001']);
+  });
+
+  it('is wss for a chat service behind HTTPS', () => {
+    expect(chatOrigins({ chat: { ...CONFIG.chat, publicUrl: 'https://chat.kindred.example' } })).toEqual([
+      'https://chat.kindred.example',
+      'wss://chat.kindred.example',
+    ]);
   });
 });

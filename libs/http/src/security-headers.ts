@@ -1,23 +1,49 @@
 import fastifyHelmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import Fastify from 'fastify';
+import type { KindredConfig } from '@kindred/config';
+
+/** What the CSP and HSTS depend on. */
+export type SecurityHeaderConfig = Pick<KindredConfig, 'chat' | 'ports' | 'http'>;
 
 /**
- * The Content-Security-Policy for services that serve pages needing inline styles (the API docs,
- * the web app). Pages may connect to their own origin and to the chat service at `chatUrl`, over
- * HTTP (socket.io's polling) and WebSocket, and nowhere else.
+ * The origins a Kindred page may open the chat socket to (socket.io: HTTP long-polling and
+ * WebSocket): the chat service's public URL, the one the web app is told (CHAT_PUBLIC_URL, by
+ * default PUBLIC_URL's host on CHAT_PORT), over http(s) and ws(s).
  */
-export function pagesCsp(chatUrl: string): FastifyHelmetOptions['contentSecurityPolicy'] {
-  const chat = new URL(chatUrl);
-  const socket = `${chat.protocol === 'https:' ? 'wss:' : 'ws:'}//${chat.host}`;
-  return {
-    directives: {
+export function chatOrigins(config: Pick<KindredConfig, 'chat'>): string[] {
+  const chat = new URL(config.chat.publicUrl);
+  return [chat.origin, `${chat.protocol === 'https:' ? 'wss:' : 'ws:'}//${chat.host}`];
+}
+
+/**
+ * HSTS and `upgrade-insecure-requests` only when browsers reach Kindred over HTTPS: sent over plain
+ * HTTP they make a browser rewrite every asset to https:// and show a blank page.
+ */
+function transport(config: SecurityHeaderConfig): Pick<FastifyHelmetOptions, 'strictTransportSecurity'> & { upgradeInsecureRequests: [] | null } {
+  return config.http.httpsOnly
+    ? { strictTransportSecurity: { maxAge: 365 * 24 * 3600, includeSubDomains: true }, upgradeInsecureRequests: [] }
+    : { strictTransportSecurity: false, upgradeInsecureRequests: null };
+}
+
+/**
+ * Helmet's options for a service: helmet's defaults, and for services that serve pages (the web
+ * app, the API docs) a policy with no inline or remote script and connections only to this origin
+ * and the chat service. Inline styles stay allowed (React's style attributes, Swagger UI).
+ */
+export function helmetOptions(config: SecurityHeaderConfig, servesPages: boolean): FastifyHelmetOptions {
+  const { strictTransportSecurity, upgradeInsecureRequests } = transport(config);
+  const directives: Record<string, string[] | null> = { upgradeInsecureRequests };
+  if (servesPages) {
+    Object.assign(directives, {
       defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: ["'self'", 'data:'],
-      scriptSrc: ["'self'", "'unsafe-inline'"],
-      connectSrc: ["'self'", chat.origin, socket],
-    },
-  };
+      connectSrc: ["'self'", ...chatOrigins(config)],
+    });
+  }
+  return { strictTransportSecurity, contentSecurityPolicy: { directives } };
 }
 
 /**

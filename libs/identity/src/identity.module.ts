@@ -5,13 +5,13 @@ import { ConsentRecord } from './consent-record.entity';
 import { DataRightsService } from './data-rights/data-rights.service';
 import { PersonalDataRegistry } from './data-rights/personal-data.registry';
 import { IdentityService } from './identity.service';
-import { LoginRateLimiter } from './login-rate-limiter';
+import { PasswordAttempts } from './password-attempts';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord])],
-  providers: [IdentityService, LoginRateLimiter, AuthGuard, PersonalDataRegistry, DataRightsService],
-  exports: [IdentityService, AuthGuard, PersonalDataRegistry, DataRightsService],
+  providers: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService],
+  exports: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService],
 })
 export class IdentityModule {}

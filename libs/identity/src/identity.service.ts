@@ -8,7 +8,7 @@ import { DomainError } from '@kindred/http';
 import { AuthUser } from './auth-user';
 import { CURRENT_CONSENT } from './consent';
 import { ConsentRecord } from './consent-record.entity';
-import { LoginRateLimiter } from './login-rate-limiter';
+import { PasswordAttempts } from './password-attempts';
 import { passwordProblem } from './passwords/password-policy';
 import { Session } from './session.entity';
 import { hashToken, newSessionToken, normaliseDisplayName, normaliseEmail } from './tokens';
@@ -74,7 +74,7 @@ export class IdentityService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
-    private readonly rateLimiter: LoginRateLimiter,
+    private readonly attempts: PasswordAttempts,
     private readonly events: EventBus,
   ) {}
 
@@ -119,35 +119,39 @@ export class IdentityService {
 
   async login(email: string, password: string, address: string, userAgent: string | null): Promise<LoginResult> {
     const emailNormalised = normaliseEmail(email);
-    await this.rateLimiter.assertAllowed(emailNormalised, address);
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.email_normalised = :email', { email: emailNormalised })
-      .getOne();
-    // Verify against a dummy hash for unknown emails, so timing does not reveal which exist.
-    const hash = user?.passwordHash ?? (await this.getDummyHash());
-    const ok = await argon2.verify(hash, password).catch(() => false);
-    if (!user || !ok) {
-      await this.rateLimiter.recordFailure(emailNormalised, address);
-      this.logger.warn({ event: 'login-failed', userId: user?.id ?? null, address }, 'sign-in refused');
+    const found: { user?: User | null } = {};
+    // Counted before the password is checked and given back when it is right (PasswordAttempts).
+    const ok = await this.attempts.check(emailNormalised, address, async () => {
+      const user = await this.dataSource
+        .getRepository(User)
+        .createQueryBuilder('u')
+        .addSelect('u.passwordHash')
+        .where('u.email_normalised = :email', { email: emailNormalised })
+        .getOne();
+      // Verify against a dummy hash for unknown emails, so timing does not reveal which exist.
+      const hash = user?.passwordHash ?? (await this.getDummyHash());
+      const matches = await argon2.verify(hash, password).catch(() => false);
+      found.user = user;
+      return matches && user !== null;
+    });
+    const account = found.user;
+    if (!ok || !account) {
+      this.logger.warn({ event: 'login-failed', userId: account?.id ?? null, address }, 'sign-in refused');
       throw new DomainError('UNAUTHENTICATED', SIGN_IN_FAILED);
     }
-    await this.rateLimiter.recordSuccess(emailNormalised);
     const token = newSessionToken();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.auth.sessionAbsoluteHours * 3600_000);
     await this.dataSource.getRepository(Session).insert({
-      userId: user.id,
+      userId: account.id,
       tokenHash: hashToken(token),
       userAgent: userAgent?.slice(0, 300) ?? null,
       lastSeenAt: now,
       expiresAt,
       revokedAt: null,
     });
-    this.logger.log({ event: 'login', userId: user.id }, 'signed in');
-    return { token, expiresAt, user: { id: user.id, displayName: user.displayName } };
+    this.logger.log({ event: 'login', userId: account.id }, 'signed in');
+    return { token, expiresAt, user: { id: account.id, displayName: account.displayName } };
   }
 
   /** The token's owner, or null when the token is unknown, revoked, idle too long or past its lifetime. */

@@ -15,7 +15,7 @@ export class ModerationPersonalData implements PersonalDataContributor {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async export(userId: string): Promise<unknown> {
-    const [reportsMade, appeals, alerts, enforcementHistory] = await Promise.all([
+    const [reportsMade, appeals, alerts, enforcementHistory, keptWords] = await Promise.all([
       this.dataSource.query(
         `SELECT id, group_id AS "groupId", subject_type AS "subjectType", subject_id AS "subjectId", clause_key AS "clauseKey", note, created_at AS "createdAt"
          FROM content_reports WHERE reporter_id = $1 ORDER BY created_at`,
@@ -35,8 +35,14 @@ export class ModerationPersonalData implements PersonalDataContributor {
         `SELECT group_id AS "groupId", clause_key AS "clauseKey", action, created_at AS "createdAt" FROM enforcement_history WHERE user_id = $1 ORDER BY created_at`,
         [userId],
       ),
+      // Words the member edited or deleted that an open urgent review still keeps for a supporter to read.
+      this.dataSource.query(
+        `SELECT group_id AS "groupId", subject_type AS "subjectType", subject_id AS "subjectId", subject_change AS "change", subject_snapshot AS "words", created_at AS "createdAt"
+         FROM review_items WHERE subject_author_id = $1 AND subject_snapshot IS NOT NULL ORDER BY created_at`,
+        [userId],
+      ),
     ]);
-    return { reportsMade, appeals, alerts, enforcementHistory };
+    return { reportsMade, appeals, alerts, enforcementHistory, keptWords };
   }
 
   async erase(manager: EntityManager, userId: string): Promise<void> {

@@ -87,7 +87,7 @@ export class NoticesService {
 
   async listFor(userId: string, page: PageQuery = {}): Promise<Page<NoticeView>> {
     const limit = pageLimit(page);
-    const cursor = decodeCursor<{ at: string; id: string }>(page.cursor, ['at', 'id']);
+    const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
     const query = this.dataSource
       .getRepository(Notice)
       .createQueryBuilder('n')

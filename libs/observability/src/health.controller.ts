@@ -1,8 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@kindred/http';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { RedisHealthIndicator } from './redis.health';
+
+const CHECKS = { type: 'object', additionalProperties: { type: 'object', properties: { status: { type: 'string' } } } } as const;
+const HEALTH_RESULT = {
+  status: { type: 'string', enum: ['ok'] },
+  info: CHECKS,
+  error: CHECKS,
+  details: { ...CHECKS, example: { postgres: { status: 'up' }, redis: { status: 'up' } } },
+};
 
 @ApiTags('operations')
 @Public()
@@ -15,8 +23,15 @@ export class HealthController {
   ) {}
 
   /** 200 when PostgreSQL and Redis both answer; 503 with the failing check otherwise. */
+  @ApiOkResponse({ description: 'Both answer.', schema: { type: 'object', properties: HEALTH_RESULT } })
+  // The problem filter answers terminus's 503 as problem+json SERVICE_UNAVAILABLE, so terminus's own documentation of it would be wrong.
+  @ApiResponse({
+    status: 503,
+    description: 'SERVICE_UNAVAILABLE: PostgreSQL or Redis does not answer.',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+  })
   @Get()
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
   check() {
     return this.health.check([() => this.db.pingCheck('postgres', { timeout: 1500 }), () => this.redis.isHealthy('redis')]);
   }

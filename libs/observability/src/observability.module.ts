@@ -1,15 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
-import { MetricsController, MetricsRegistry } from './metrics';
+import { MetricsRegistry, MetricsServer } from './metrics';
 import { RedisHealthIndicator } from './redis.health';
 
-/** `/health` (real PostgreSQL and Redis checks) and `/metrics` for every process. */
+/** `/health` (real PostgreSQL and Redis checks) for every process, and `/metrics` on an internal listener (MetricsServer). */
 @Global()
 @Module({
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json', gracefulShutdownTimeoutMs: 0 })],
-  controllers: [HealthController, MetricsController],
-  providers: [RedisHealthIndicator, MetricsRegistry],
-  exports: [MetricsRegistry],
+  controllers: [HealthController],
+  providers: [RedisHealthIndicator, MetricsRegistry, MetricsServer],
+  exports: [MetricsRegistry, MetricsServer],
 })
 export class ObservabilityModule {}

@@ -1,5 +1,6 @@
 import { Browser } from 'playwright-core';
-import { freePort, ListenOptions, RunningHttpApp, startChat, startForum, startWorker } from '../../support/stack';
+import { freePort } from '../../support/processes';
+import { ListenOptions, RunningHttpApp, startChat, startForum, startWorker } from '../../support/stack';
 import { launchBrowser } from './browser';
 
 export interface WebStack {

@@ -1,74 +1,99 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ForumService } from '@kindred/forum';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ForumService, REACTION_KINDS } from '@kindred/forum';
 import { idParam, PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { CreatePostDto, CreateTopicDto, EditPostDto, ReportDto } from './forum.dto';
+import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS, PARTICIPATION_PROBLEMS } from '../openapi';
+import { PostAcceptedView, PostView, ReportReceiptView, TopicListItemView, TopicView } from './forum.views';
 
 const id = idParam;
 
 @ApiTags('forum')
 @ApiBearerAuth()
+@ApiProblems(401, ...PARTICIPATION_PROBLEMS, 404)
 @Controller()
 export class ForumController {
   constructor(private readonly forum: ForumService) {}
 
+  @ApiAcceptedResponse({ type: PostAcceptedView, description: 'The opening post, being screened.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 'MUTED', 429)
   @Post('groups/:groupId/topics')
   @HttpCode(202)
   createTopic(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string, @Body() body: CreateTopicDto) {
     return this.forum.createTopic(user, groupId, body);
   }
 
+  @ApiPageResponse(TopicListItemView, 'Published topics, newest activity first.')
+  @ApiProblems(422)
   @Get('groups/:groupId/topics')
   listTopics(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string, @Query() query: PageQuery) {
     return this.forum.listTopics(user, groupId, query);
   }
 
+  @ApiOkResponse({ type: TopicView })
   @Get('topics/:topicId')
   getTopic(@CurrentUser() user: AuthUser, @Param('topicId', id('That topic')) topicId: string) {
     return this.forum.getTopic(user, topicId);
   }
 
+  @ApiPageResponse(PostView, 'Oldest first: published posts, plus the caller’s own in any state.')
+  @ApiProblems(422)
   @Get('topics/:topicId/posts')
   listPosts(@CurrentUser() user: AuthUser, @Param('topicId', id('That topic')) topicId: string, @Query() query: PageQuery) {
     return this.forum.listPosts(user, topicId, query);
   }
 
+  @ApiAcceptedResponse({ type: PostAcceptedView, description: 'The reply, being screened.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 'MUTED', 429)
   @Post('topics/:topicId/posts')
   @HttpCode(202)
   reply(@CurrentUser() user: AuthUser, @Param('topicId', id('That topic')) topicId: string, @Body() body: CreatePostDto) {
     return this.forum.reply(user, topicId, body);
   }
 
+  @ApiOkResponse({ type: PostView })
   @Get('posts/:postId')
   getPost(@CurrentUser() user: AuthUser, @Param('postId', id('That post')) postId: string) {
     return this.forum.getPost(user, postId);
   }
 
+  @ApiAcceptedResponse({ type: PostAcceptedView, description: 'The edit is screened again before anyone sees it.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 'FORBIDDEN', 'MUTED', 409)
   @Patch('posts/:postId')
   @HttpCode(202)
   editPost(@CurrentUser() user: AuthUser, @Param('postId', id('That post')) postId: string, @Body() body: EditPostDto) {
     return this.forum.editPost(user, postId, body.body);
   }
 
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiProblems('FORBIDDEN', 409)
   @Delete('posts/:postId')
   @HttpCode(204)
   async deletePost(@CurrentUser() user: AuthUser, @Param('postId', id('That post')) postId: string): Promise<void> {
     await this.forum.deletePost(user, postId);
   }
 
+  @ApiNoContentResponse({ description: 'Reacted (again: no change).' })
+  @ApiProblems(409, 422)
+  @ApiParam({ name: 'kind', enum: REACTION_KINDS })
   @Put('posts/:postId/reactions/:kind')
   @HttpCode(204)
   async react(@CurrentUser() user: AuthUser, @Param('postId', id('That post')) postId: string, @Param('kind') kind: string): Promise<void> {
     await this.forum.setReaction(user, postId, kind, true);
   }
 
+  @ApiNoContentResponse({ description: 'No longer reacting.' })
+  @ApiProblems(409, 422)
+  @ApiParam({ name: 'kind', enum: REACTION_KINDS })
   @Delete('posts/:postId/reactions/:kind')
   @HttpCode(204)
   async unreact(@CurrentUser() user: AuthUser, @Param('postId', id('That post')) postId: string, @Param('kind') kind: string): Promise<void> {
     await this.forum.setReaction(user, postId, kind, false);
   }
 
+  @ApiCreatedResponse({ type: ReportReceiptView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 409)
   @Post('posts/:postId/reports')
   report(@CurrentUser() user: AuthUser, @Param('postId', id('That post')) postId: string, @Body() body: ReportDto) {
     return this.forum.reportPost(user, postId, body.clauseKey, body.note);

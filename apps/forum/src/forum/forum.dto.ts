@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { VISIBLE_CHARACTER } from '@kindred/http';
 
-const NOT_BLANK = /\S/;
+/** Not blank once normalised: whitespace or zero-width characters alone are refused. */
+const NOT_BLANK = VISIBLE_CHARACTER;
 
 export class CreateTopicDto {
   @ApiProperty({ minLength: 3, maxLength: 200 })

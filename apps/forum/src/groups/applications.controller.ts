@@ -1,29 +1,38 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApplicationsService } from '@kindred/groups';
 import { AuthUser, CurrentUser } from '@kindred/identity';
-import { ApplicationsQuery, ApplyDto, DecisionDto } from './applications.dto';
+import { ApplicationDecisionDto, ApplicationsQuery, ApplyDto } from './applications.dto';
 import { groupIdParam, idParam } from './id-param.pipe';
+import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
+import { ApplicationReceiptView, ApplicationView } from './groups.views';
 
 @ApiTags('groups')
 @ApiBearerAuth()
+@ApiProblems(401)
 @Controller()
 export class ApplicationsController {
   constructor(private readonly applications: ApplicationsService) {}
 
+  @ApiCreatedResponse({ type: ApplicationReceiptView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 'NOT_ELIGIBLE', 'BANNED', 404, 409)
   @Post('groups/:groupId/applications')
   apply(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: ApplyDto) {
     return this.applications.apply(user, groupId, body);
   }
 
+  @ApiPageResponse(ApplicationView, 'Oldest first.')
+  @ApiProblems(403, 404, 422)
   @Get('groups/:groupId/applications')
   list(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Query() query: ApplicationsQuery) {
     return this.applications.list(user, groupId, query.status, query);
   }
 
+  @ApiOkResponse({ type: ApplicationView, description: 'Decided; the applicant gets a notice.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 403, 404, 409)
   @Post('applications/:applicationId/decision')
   @HttpCode(200)
-  decide(@CurrentUser() user: AuthUser, @Param('applicationId', idParam('That application')) applicationId: string, @Body() body: DecisionDto) {
+  decide(@CurrentUser() user: AuthUser, @Param('applicationId', idParam('That application')) applicationId: string, @Body() body: ApplicationDecisionDto) {
     return this.applications.decide(user, applicationId, body.decision, body.reason);
   }
 }

@@ -26,7 +26,7 @@ export class ApplicationsQuery extends PageQuery {
   status?: 'pending' | 'approved' | 'rejected';
 }
 
-export class DecisionDto {
+export class ApplicationDecisionDto {
   @ApiProperty({ enum: ['approve', 'reject'] })
   @IsIn(['approve', 'reject'])
   decision: 'approve' | 'reject';

@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { GroupsService } from '@kindred/groups';
 import { PageQuery, Public } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { AdminOnly } from './admin-only.guard';
 import { CreateGroupDto, UpdateGroupDto } from './groups.dto';
 import { groupIdParam } from './id-param.pipe';
+import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
+import { GroupDirectoryEntryView, GroupView } from './groups.views';
 
 @ApiTags('groups')
 @Controller('groups')
@@ -13,6 +15,8 @@ export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
   @Public()
+  @ApiPageResponse(GroupDirectoryEntryView, 'The group directory: never any content.')
+  @ApiProblems(422)
   @Get()
   directory(@Query() query: PageQuery) {
     return this.groups.directory(query);
@@ -20,12 +24,20 @@ export class GroupsController {
 
   @ApiBearerAuth()
   @AdminOnly()
+  @ApiCreatedResponse({ type: GroupView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 403, 409)
   @Post()
   create(@CurrentUser() user: AuthUser, @Body() body: CreateGroupDto) {
     return this.groups.create(user, body);
   }
 
   @Public()
+  @ApiExtraModels(GroupView, GroupDirectoryEntryView)
+  @ApiOkResponse({
+    description: 'The directory entry; admins and the group’s supporters get the group with its settings.',
+    schema: { anyOf: [{ $ref: getSchemaPath(GroupView) }, { $ref: getSchemaPath(GroupDirectoryEntryView) }] },
+  })
+  @ApiProblems(404)
   @Get(':groupId')
   get(@CurrentUser() user: AuthUser | undefined, @Param('groupId', groupIdParam) groupId: string) {
     return this.groups.get(user, groupId);
@@ -33,6 +45,8 @@ export class GroupsController {
 
   @ApiBearerAuth()
   @AdminOnly()
+  @ApiOkResponse({ type: GroupView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 403, 404, 409)
   @Patch(':groupId')
   update(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: UpdateGroupDto) {
     return this.groups.update(user, groupId, body);

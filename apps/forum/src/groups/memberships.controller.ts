@@ -1,20 +1,25 @@
 import { Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { MembershipService } from '@kindred/groups';
 import { PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { AdminOnly } from './admin-only.guard';
 import { groupIdParam, idParam } from './id-param.pipe';
+import { ApiPageResponse, ApiProblems } from '../openapi';
+import { MemberView } from './groups.views';
 
 const userIdParam = idParam('That person');
 
 @ApiTags('groups')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 404)
 @Controller('groups/:groupId')
 export class MembershipsController {
   constructor(private readonly memberships: MembershipService) {}
 
   @AdminOnly()
+  @ApiNoContentResponse({ description: 'They are a supporter of the group.' })
+  @ApiProblems(409)
   @Put('supporters/:userId')
   @HttpCode(204)
   async appoint(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Param('userId', userIdParam) userId: string): Promise<void> {
@@ -22,12 +27,15 @@ export class MembershipsController {
   }
 
   @AdminOnly()
+  @ApiNoContentResponse({ description: 'They are a member again.' })
   @Delete('supporters/:userId')
   @HttpCode(204)
   async remove(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Param('userId', userIdParam) userId: string): Promise<void> {
     await this.memberships.removeSupporter(user, groupId, userId);
   }
 
+  @ApiPageResponse(MemberView)
+  @ApiProblems(422)
   @Get('members')
   members(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Query() query: PageQuery) {
     return this.memberships.list(user, groupId, query);

@@ -1,10 +1,12 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { ReferralCodesService } from '@kindred/groups';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { AdminOnly } from './admin-only.guard';
 import { groupIdParam } from './id-param.pipe';
 import { CreateReferralCodeDto } from './referral-codes.dto';
+import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
+import { ReferralCodeView } from './groups.views';
 
 @ApiTags('groups')
 @ApiBearerAuth()
@@ -13,6 +15,8 @@ export class ReferralCodesController {
   constructor(private readonly referralCodes: ReferralCodesService) {}
 
   @AdminOnly()
+  @ApiCreatedResponse({ type: ReferralCodeView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 403, 404)
   @Post()
   create(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: CreateReferralCodeDto) {
     return this.referralCodes.create(user, groupId, body);

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
 import { DomainError, Public } from '@kindred/http';
 import { LoginDto, RegisterDto } from './auth.dto';
+import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
+import { ConsentView, LoginView, UserSummaryView } from './identity.views';
 
 @ApiTags('identity')
 @Controller()
@@ -11,12 +13,15 @@ export class AuthController {
   constructor(private readonly identity: IdentityService) {}
 
   @Public()
+  @ApiOkResponse({ type: ConsentView })
   @Get('consent')
   consent() {
     return this.identity.currentConsent();
   }
 
   @Public()
+  @ApiCreatedResponse({ type: UserSummaryView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 409)
   @Post('auth/register')
   register(@Body() body: RegisterDto) {
     const dob = new Date(`${body.dateOfBirth}T00:00:00Z`);
@@ -25,6 +30,8 @@ export class AuthController {
   }
 
   @Public()
+  @ApiOkResponse({ type: LoginView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 429)
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
@@ -33,6 +40,8 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'Signed out: the token stops working everywhere, open sockets included.' })
+  @ApiProblems(401)
   @Post('auth/logout')
   @HttpCode(204)
   async logout(@CurrentUser() user: AuthUser): Promise<void> {

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ModerationAlertsService } from '@kindred/moderation';
+import { ApiPageResponse, ApiProblems } from '../openapi';
+import { ModerationAlertView } from './moderation.views';
 
 @ApiTags('moderation')
 @ApiBearerAuth()
@@ -11,6 +13,8 @@ export class AlertsController {
   constructor(private readonly alerts: ModerationAlertsService) {}
 
   /** Overdue and escalated items the deadline job told the caller about, newest first. */
+  @ApiPageResponse(ModerationAlertView, 'Overdue and escalated items, newest first.')
+  @ApiProblems(401, 422)
   @Get()
   list(@CurrentUser() user: AuthUser, @Query() query: PageQuery) {
     return this.alerts.listFor(user.id, query);

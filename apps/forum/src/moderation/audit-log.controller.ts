@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuditLogService } from '@kindred/audit';
 import { idParam, PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
+import { ApiPageResponse, ApiProblems } from '../openapi';
+import { AuditEntryView } from './moderation.views';
 
 const groupId = idParam('That group');
 
@@ -12,6 +14,8 @@ const groupId = idParam('That group');
 export class AuditLogController {
   constructor(private readonly audit: AuditLogService) {}
 
+  @ApiPageResponse(AuditEntryView, 'Append-only entries, newest first.')
+  @ApiProblems(401, 403, 404, 422)
   @Get()
   list(@CurrentUser() user: AuthUser, @Param('groupId', groupId) id: string, @Query() query: PageQuery) {
     return this.audit.list(user, id, query);

@@ -1,8 +1,10 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ModerationMetricsService } from '@kindred/moderation';
+import { ApiProblems } from '../openapi';
+import { ModerationMetricsView } from './moderation.views';
 
 const groupId = idParam('That group');
 
@@ -12,6 +14,8 @@ const groupId = idParam('That group');
 export class ModerationMetricsController {
   constructor(private readonly metrics: ModerationMetricsService) {}
 
+  @ApiOkResponse({ type: ModerationMetricsView })
+  @ApiProblems(401, 403, 404)
   @Get()
   get(@CurrentUser() user: AuthUser, @Param('groupId', groupId) id: string) {
     return this.metrics.forGroup(user, id);

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ReviewQueueService } from '@kindred/moderation';
+import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
+import { ReviewItemListView, ReviewItemView } from './moderation.views';
 
 const id = idParam;
 
@@ -26,6 +28,13 @@ export class SanctionDto {
   @Min(1)
   @Max(24 * 366)
   hours?: number;
+}
+
+export class ClaimDto {
+  @ApiPropertyOptional({ description: "Take the item over from another moderator's current claim; the audit log records it." })
+  @IsOptional()
+  @IsBoolean()
+  takeOver?: boolean;
 }
 
 export class DecisionDto {
@@ -54,21 +63,28 @@ export class DecisionDto {
 
 @ApiTags('moderation')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 404)
 @Controller()
 export class ReviewController {
   constructor(private readonly queue: ReviewQueueService) {}
 
+  @ApiOkResponse({ type: ReviewItemListView })
+  @ApiProblems(422)
   @Get('groups/:groupId/review-items')
   list(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string, @Query() query: ReviewQueueQuery) {
     return this.queue.list(user, groupId, query.status ?? 'open');
   }
 
+  @ApiOkResponse({ type: ReviewItemView, description: 'Claimed by the caller.' })
+  @ApiProblems(409)
   @Post('review-items/:itemId/claim')
   @HttpCode(200)
-  claim(@CurrentUser() user: AuthUser, @Param('itemId', id('That review item')) itemId: string) {
-    return this.queue.claim(user, itemId);
+  claim(@CurrentUser() user: AuthUser, @Param('itemId', id('That review item')) itemId: string, @Body() body: ClaimDto) {
+    return this.queue.claim(user, itemId, { takeOver: body?.takeOver === true });
   }
 
+  @ApiOkResponse({ type: ReviewItemView, description: 'Decided (or escalated).' })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 409)
   @Post('review-items/:itemId/decision')
   @HttpCode(200)
   decide(@CurrentUser() user: AuthUser, @Param('itemId', id('That review item')) itemId: string, @Body() body: DecisionDto) {

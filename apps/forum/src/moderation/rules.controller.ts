@@ -1,28 +1,35 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { RulesService } from '@kindred/moderation';
 import { RuleDto } from '../forum/forum.dto';
+import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
+import { RuleListView, RuleView } from './moderation.views';
 
 const id = idParam;
 
 @ApiTags('moderation')
 @ApiBearerAuth()
+@ApiProblems(401, 403, 404)
 @Controller('groups/:groupId/rules')
 export class RulesController {
   constructor(private readonly rules: RulesService) {}
 
+  @ApiOkResponse({ type: RuleListView, description: 'The group’s watched-word rules.' })
   @Get()
   async list(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string) {
     return { items: await this.rules.list(user, groupId) };
   }
 
+  @ApiCreatedResponse({ type: RuleView })
+  @ApiProblems(...JSON_BODY_PROBLEMS)
   @Post()
   create(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string, @Body() body: RuleDto) {
     return this.rules.create(user, groupId, body);
   }
 
+  @ApiNoContentResponse({ description: 'Removed.' })
   @Delete(':ruleId')
   @HttpCode(204)
   async remove(

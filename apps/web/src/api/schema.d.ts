@@ -484,22 +484,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["MetricsController_render"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/notices/{noticeId}/appeal": {
         parameters: {
             query?: never;
@@ -798,6 +782,10 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        ClaimDto: {
+            /** @description Take the item over from another moderator's current claim; the audit log records it. */
+            takeOver?: boolean;
+        };
         ClauseDoc: {
             /** @example respect */
             key: string;
@@ -934,7 +922,7 @@ export interface components {
          * @description Stable machine code; `status` follows from it.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_A_MEMBER" | "AGREEMENT_REQUIRED" | "MUTED" | "BANNED" | "NOT_FOUND" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "NOT_ELIGIBLE" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_A_MEMBER" | "AGREEMENT_REQUIRED" | "MUTED" | "BANNED" | "NOT_FOUND" | "CONFLICT" | "ITEM_SUPERSEDED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "NOT_ELIGIBLE" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE";
         ExportedAccountView: {
             /** Format: date-time */
             createdAt: string;
@@ -1158,6 +1146,8 @@ export interface components {
             body: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description The author has an edit being checked; others meanwhile see the published words. */
+            editPending: boolean;
             /** Format: date-time */
             editedAt: string | null;
             /** Format: uuid */
@@ -1310,10 +1300,17 @@ export interface components {
             /** @enum {string} */
             priority: "urgent" | "normal";
             reasons: components["schemas"]["ReviewReasonView"][];
+            /** @description Whether the caller may sanction the author through this item (only admins sanction supporters and admins). */
+            sanctionsAllowed: boolean;
             /** @enum {string} */
             status: "open" | "decided" | "superseded";
             /** @description null when the content no longer exists. */
             subject: components["schemas"]["ReviewSubjectView"] | null;
+            /**
+             * @description Set on an urgent item kept open after the author changed or deleted the words, or erased their account: `subject.body` then shows the words that raised it.
+             * @enum {string|null}
+             */
+            subjectChange: "edited" | "deleted" | "erased" | null;
             /**
              * @description The next step of stepped enforcement for the author.
              * @enum {string|null}
@@ -4279,26 +4276,6 @@ export interface operations {
             };
         };
     };
-    MetricsController_render: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Prometheus text exposition format. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-        };
-    };
     AppealsController_appeal: {
         parameters: {
             query?: never;
@@ -4948,7 +4925,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimDto"];
+            };
+        };
         responses: {
             /** @description Claimed by the caller. */
             200: {

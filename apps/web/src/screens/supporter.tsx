@@ -37,6 +37,8 @@ const byUrgencyThenDue = (a: ReviewItem, b: ReviewItem) =>
 function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Agreement | undefined; onDone: (message: string) => void }) {
   // Deciding an appeal undoes or keeps an earlier decision: it brings no sanction of its own.
   const appeal = item.kind === 'appeal';
+  // The server says when the caller may not sanction this author (a fellow supporter, or an admin).
+  const sanctions = !appeal && item.sanctionsAllowed !== false;
   const [action, setAction] = useState('approve');
   const [clauseKey, setClauseKey] = useState('');
   const [note, setNote] = useState('');
@@ -53,7 +55,7 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
     const body: Schema<'DecisionDto'> = { action: action as Schema<'DecisionDto'>['action'] };
     if (clauseKey) body.clauseKey = clauseKey;
     if (note.trim()) body.note = note.trim();
-    if (!appeal && sanction !== 'none')
+    if (sanctions && sanction !== 'none')
       body.sanction = sanction === 'mute' ? { kind: 'mute', hours: Number(hours) } : { kind: sanction as Schema<'SanctionDto'>['kind'] };
     setBusy(true);
     setError(undefined);
@@ -104,7 +106,7 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
       />
       <Select label="Agreement clause" value={clauseKey} onChange={setClauseKey} options={clauses} />
       <Field label="Note for the record" multiline rows={2} value={note} onChange={setNote} />
-      {appeal ? null : (
+      {!sanctions ? null : (
         <Select
           label="Sanction"
           value={sanction}
@@ -117,7 +119,7 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
           ]}
         />
       )}
-      {!appeal && sanction === 'mute' ? (
+      {sanctions && sanction === 'mute' ? (
         <Field label="Mute for how many hours" type="number" inputMode="numeric" min={1} max={720} value={hours} onChange={setHours} required />
       ) : null}
       <button type="submit" disabled={busy}>
@@ -162,12 +164,16 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
   const claim = async (item: ReviewItem) => {
     setClaimError(undefined);
     try {
-      await ok(client.POST('/review-items/{itemId}/claim', { params: { path: { itemId: item.id } } }));
+      await ok(client.POST('/review-items/{itemId}/claim', { params: { path: { itemId: item.id } }, body: {} }));
       announce('You have claimed this item.');
       queue.reload();
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) setClaimError(new Error('This item is no longer in the queue.'));
-      else if (e instanceof ApiError && e.status === 409) setClaimError(new Error('Another supporter claimed this in the last 10 minutes.'));
+      else if (e instanceof ApiError && e.code === 'ITEM_SUPERSEDED') {
+        // The author edited: the queue shows the item about the words as they are now.
+        setClaimError(new Error('The author has changed these words since this item opened. The queue now shows the current item.'));
+        queue.reload();
+      } else if (e instanceof ApiError && e.status === 409) setClaimError(new Error('Another supporter claimed this in the last 10 minutes.'));
       else setClaimError(e);
     }
   };

@@ -5,6 +5,7 @@ import { ReviewQueue1763700003000 } from './1763700003000-review-queue';
 import { Chat1763700004000 } from './1763700004000-chat';
 import { DeadlineWakeUps1763700005000 } from './1763700005000-deadline-wake-ups';
 import { AppealNotices1763700006000 } from './1763700006000-appeal-notices';
+import { DecisionIntegrity1763700007000 } from './1763700007000-decision-integrity';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Chat1763700004000,
   DeadlineWakeUps1763700005000,
   AppealNotices1763700006000,
+  DecisionIntegrity1763700007000,
 ];

@@ -144,7 +144,7 @@ export class ApplicationsService {
   async list(user: AuthUser, groupId: string, status: ApplicationStatus = 'pending', page: PageQuery = {}): Promise<Page<ApplicationView>> {
     await this.participation.assertModerator(user, groupId);
     const limit = pageLimit(page);
-    const cursor = decodeCursor<{ at: string; id: string }>(page.cursor, ['at', 'id']);
+    const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
     const query = this.repository
       .createQueryBuilder('a')
       .where('a.group_id = :groupId AND a.status = :status', { groupId, status })

@@ -67,7 +67,7 @@ export class GroupsService {
   /** The directory, by name. */
   async directory(page: PageQuery = {}): Promise<Page<GroupDirectoryEntry>> {
     const limit = pageLimit(page);
-    const cursor = decodeCursor<{ name: string; id: string }>(page.cursor, ['name', 'id']);
+    const cursor = decodeCursor(page.cursor, { name: 'text', id: 'uuid' });
     const query = this.repository
       .createQueryBuilder('g')
       .orderBy('g.name', 'ASC')
@@ -234,13 +234,23 @@ function normaliseEligibility(e: Eligibility): Eligibility {
   };
 }
 
-function toDirectoryEntry(g: Group): GroupDirectoryEntry {
-  return { id: g.id, slug: g.slug, name: g.name, description: g.description, condition: g.condition, eligibility: g.eligibility };
+/**
+ * The eligibility an applicant sees: the questions without their expected answers, which would
+ * tell anyone how to word an application to get past review.
+ */
+function publicEligibility(e: Eligibility): Eligibility {
+  return { ...e, questions: e.questions.map(({ key, prompt, required }) => ({ key, prompt, required })) };
 }
 
+function toDirectoryEntry(g: Group): GroupDirectoryEntry {
+  return { id: g.id, slug: g.slug, name: g.name, description: g.description, condition: g.condition, eligibility: publicEligibility(g.eligibility) };
+}
+
+/** Admins and the group's supporters: the expected answers included, for reviewing and editing. */
 function toView(g: Group): GroupView {
   return {
     ...toDirectoryEntry(g),
+    eligibility: g.eligibility,
     moderation: g.moderation,
     slowModeSeconds: g.slowModeSeconds,
     chatRetentionDays: g.chatRetentionDays,

@@ -90,7 +90,7 @@ export class MembershipService {
   async list(user: AuthUser, groupId: string, page: PageQuery = {}): Promise<Page<MemberView>> {
     await this.participation.assertModerator(user, groupId);
     const limit = pageLimit(page);
-    const cursor = decodeCursor<{ at: string; id: string }>(page.cursor, ['at', 'id']);
+    const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
     const params: unknown[] = [groupId, limit + 1];
     let after = '';
     if (cursor) {
@@ -164,6 +164,25 @@ export class MembershipService {
       [userId, groupId],
     );
     await this.changed(userId, groupId);
+  }
+
+  /** Mutes a member in the caller's transaction (a moderator's decision); the caller publishes the change after commit. */
+  async muteIn(manager: EntityManager, userId: string, groupId: string, until: Date): Promise<void> {
+    const [rows] = (await manager.query(`UPDATE memberships SET muted_until = $3 WHERE user_id = $1 AND group_id = $2 RETURNING user_id`, [
+      userId,
+      groupId,
+      until,
+    ])) as [unknown[], number];
+    if (rows.length === 0) throw DomainError.notFound('That member');
+  }
+
+  /** Bans someone in the caller's transaction (a moderator's decision); the caller publishes the change after commit. */
+  async banIn(manager: EntityManager, userId: string, groupId: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO memberships (user_id, group_id, role, status) VALUES ($1, $2, 'member', 'banned')
+       ON CONFLICT (user_id, group_id) DO UPDATE SET status = 'banned', role = 'member'`,
+      [userId, groupId],
+    );
   }
 
   /**

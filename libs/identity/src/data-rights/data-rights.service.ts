@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
-import { RedisService } from '@kindred/redis';
 import type { AuthUser } from '../auth-user';
 import { ConsentRecord } from '../consent-record.entity';
 import { Session } from '../session.entity';
 import { IdentityService } from '../identity.service';
+import { PasswordAttempts } from '../password-attempts';
 import { User } from '../user.entity';
 import { PersonalDataRegistry } from './personal-data.registry';
 
@@ -22,7 +21,7 @@ export class DataRightsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: PersonalDataRegistry,
     private readonly events: EventBus,
-    private readonly redis: RedisService,
+    private readonly attempts: PasswordAttempts,
     private readonly identity: IdentityService,
   ) {}
 
@@ -62,25 +61,34 @@ export class DataRightsService {
    * Erases the account in one transaction: every context removes or anonymises what it holds,
    * then the account, its sessions and consent records go. Threads stay readable for others.
    */
-  async erase(user: AuthUser, password: string): Promise<void> {
+  async erase(user: AuthUser, password: string, address: string): Promise<void> {
     const row = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
       .addSelect(['u.passwordHash', 'u.emailNormalised'])
       .where('u.id = :id', { id: user.id })
       .getOne();
-    const ok = row ? await argon2.verify(row.passwordHash, password).catch(() => false) : false;
-    if (!row || !ok) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
-    await this.dataSource.transaction(async (manager) => {
-      for (const contributor of this.registry.all()) await contributor.erase(manager, user.id);
-      await manager.delete(User, { id: user.id });
+    if (!row) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
+    // The same budget of wrong passwords as signing in: a stolen session cannot be used to guess it.
+    const ok = await this.attempts.check(row.emailNormalised, address, () => argon2.verify(row.passwordHash, password).catch(() => false));
+    if (!ok) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
+    const eraseAll = () =>
+      this.dataSource.transaction(async (manager) => {
+        for (const contributor of this.registry.all()) await contributor.erase(manager, user.id);
+        await manager.delete(User, { id: user.id });
+      });
+    // Erasure touches every context's rows in registry order, which a moderator's decision on the
+    // same content may meet the other way round: a deadlock victim is run again once, never a 500.
+    await eraseAll().catch((error: unknown) => {
+      const code = (error as { driverError?: { code?: string } }).driverError?.code;
+      if (code !== '40P01') throw error;
+      return eraseAll();
     });
     this.identity.forgetDisplayName(user.id);
     this.identity.forgetSessions(user.id);
     // Sockets close at once; rate-limit state keyed by this person goes too (the rest expires in minutes).
     await this.events.publish('session.revoked', { userId: user.id });
-    const accountKey = createHash('sha256').update(row.emailNormalised).digest('hex').slice(0, 32);
-    await this.redis.client.del(this.redis.key('login-failures', 'account', accountKey)).catch(() => undefined);
+    await this.attempts.forgetAccount(row.emailNormalised);
     this.logger.log({ event: 'erasure', userId: user.id }, 'account erased');
   }
 }

@@ -58,6 +58,8 @@ export class AppealsService {
     const now = new Date();
 
     const { receipt, opened } = await this.dataSource.transaction(async (manager) => {
+      // The subject row first, then its review item (the lock order of decisions), and the revision as it is now: upholding publishes that one.
+      const current = await this.sources.get(subject.type).lockForVerdict(manager, subject.id);
       const inserted = await manager.createQueryBuilder().insert().into(Appeal).values({ noticeId, userId: user.id }).orIgnore().returning(['id']).execute();
       const appealId = (inserted.raw as Array<{ id: string }>)[0]?.id;
       if (!appealId) throw DomainError.conflict('You have already appealed this. A supporter will look at it.');
@@ -66,7 +68,7 @@ export class AppealsService {
         kind: 'appeal',
         subjectType: subject.type,
         subjectId: subject.id,
-        subjectRevision: subject.revision,
+        subjectRevision: current?.revision ?? subject.revision,
         subjectAuthorId: authorId,
         reasons: [{ source: 'appeal', detail: 'The author appealed the decision', ...(notice.clause_key ? { clauseKey: notice.clause_key } : {}) }],
         priority: 'normal',

@@ -20,7 +20,7 @@ export class ModerationAlertsService {
 
   async listFor(userId: string, page: PageQuery = {}): Promise<Page<ModerationAlertView>> {
     const limit = pageLimit(page);
-    const cursor = decodeCursor<{ at: string; id: string }>(page.cursor, ['at', 'id']);
+    const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
     const query = this.dataSource
       .getRepository(ModerationAlert)
       .createQueryBuilder('a')

@@ -44,7 +44,11 @@ export class ReportsService {
     const authorIsSupporter = subject.authorId !== null && supporters.has(subject.authorId);
     let opened: { item: ReviewItem; created: boolean } | undefined;
 
+    const source = this.sources.get(subject.type);
     const report = await this.dataSource.transaction(async (manager) => {
+      // The subject row first, then its review item: the one lock order of edits and decisions.
+      const locked = await source.lockForVerdict(manager, subject.id);
+      if (!locked) throw DomainError.notFound('That');
       const inserted = await manager
         .createQueryBuilder()
         .insert()
@@ -64,16 +68,15 @@ export class ReportsService {
         kind: 'report',
         subjectType: subject.type,
         subjectId: subject.id,
-        subjectRevision: subject.revision,
+        subjectRevision: locked.revision,
         subjectAuthorId: subject.authorId,
         reasons: [{ source: 'reports', detail: `${count} member${count === 1 ? '' : 's'} reported this`, clauseKey }],
         priority: 'normal',
         audience: authorIsSupporter ? 'admins' : 'supporters',
         dueAt: dueAt(new Date(), settings.moderation.reviewSlaMinutes),
       });
-      if (count >= settings.moderation.reportsToHide && subject.status === 'published') {
-        await this.sources.get(subject.type).hide(manager, subject.id);
-      }
+      // The source hides only what others can see at this moment.
+      if (count >= settings.moderation.reportsToHide) await source.hide(manager, subject.id);
       return { id };
     });
     if (opened) await this.reviewItems.announce(opened.item, opened.created ? 'review:new' : 'review:updated');

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { AppealInfo, DecisionRecord, ReviewReason } from './review.types';
+import type { AppealInfo, DecisionRecord, ReviewReason, SubjectChange } from './review.types';
 
 @Entity('review_items')
 export class ReviewItem {
@@ -62,6 +62,17 @@ export class ReviewItem {
 
   @Column('jsonb', { nullable: true })
   decision: DecisionRecord | null;
+
+  /**
+   * Set on an urgent item kept open after its words changed under it: the author edited or deleted
+   * them, or erased their account. Such an item no longer describes the current content.
+   */
+  @Column('text', { name: 'subject_change', nullable: true })
+  subjectChange: SubjectChange | null;
+
+  /** The words that raised a kept urgent item, shown to the supporter until the decision, then cleared. */
+  @Column('text', { name: 'subject_snapshot', nullable: true })
+  subjectSnapshot: string | null;
 
   /** For an appeal item: which notice was appealed, what the member said, and who decided the original. */
   @Column('jsonb', { nullable: true })

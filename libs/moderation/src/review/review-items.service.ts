@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { deleteInBatches } from '@kindred/database';
 import { EventBus } from '@kindred/events';
+import { GroupsService } from '@kindred/groups';
 import { IdentityService } from '@kindred/identity';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { ReviewItem } from './review-item.entity';
 import { EnforcementHistoryEntry } from './enforcement-history.entity';
-import { AppealInfo, ReviewReason, SubjectType, SubjectView } from './review.types';
+import { AppealInfo, ReviewReason, SubjectChange, SubjectType, SubjectView } from './review.types';
+import { changeReason, maySanction } from './decision-rules';
 import { ClauseHistory, historyByClause, SanctionKind, suggestSanction } from './stepped-enforcement';
 
 export interface OpenReviewItem {
@@ -43,6 +45,24 @@ export interface ReviewItemView {
   suggestedSanction: SanctionKind | null;
   /** The author's removals and sanctions in this group, per clause. */
   authorHistory: ClauseHistory[];
+  /**
+   * Set on an urgent item kept open after the author edited or deleted the words, or erased their
+   * account (`erased`): `subject.body` then shows the words that raised it.
+   */
+  subjectChange: SubjectChange | null;
+  /** Whether the caller may sanction the author through this item (only admins sanction supporters and admins). */
+  sanctionsAllowed: boolean;
+}
+
+/** Who is looking at review items: what they may do differs for admins. */
+export interface ReviewViewer {
+  isAdmin: boolean;
+}
+
+/** Review items an edit or deletion changed: announced once the change has committed. */
+export interface QueueChanges {
+  touched: string[];
+  opened: string | null;
 }
 
 /** How long a claim keeps others off an item. */
@@ -64,6 +84,7 @@ export class ReviewItemsService {
     private readonly sources: ScreeningSources,
     private readonly identity: IdentityService,
     private readonly events: EventBus,
+    private readonly groups: GroupsService,
   ) {}
 
   /**
@@ -75,7 +96,11 @@ export class ReviewItemsService {
       .getRepository(ReviewItem)
       .createQueryBuilder('r')
       .setLock('pessimistic_write')
-      .where('r.subject_type = :type AND r.subject_id = :id AND r.status = :open', { type: input.subjectType, id: input.subjectId, open: 'open' })
+      .where('r.subject_type = :type AND r.subject_id = :id AND r.status = :open AND r.subject_change IS NULL', {
+        type: input.subjectType,
+        id: input.subjectId,
+        open: 'open',
+      })
       .getOne();
     if (existing) {
       // A newer report count replaces the older one for the same clause rather than piling up beside it.
@@ -103,6 +128,8 @@ export class ReviewItemsService {
     const item = manager.create(ReviewItem, {
       ...input,
       appeal: input.appeal ?? null,
+      subjectChange: null,
+      subjectSnapshot: null,
       status: 'open',
       createdAt: new Date(),
       overdueNotifiedAt: null,
@@ -117,21 +144,159 @@ export class ReviewItemsService {
     return { item, created: true };
   }
 
-  /** An edit replaces what was held: the old screening item no longer describes the content. */
+  /**
+   * A revision screened clean replaces what was held or flagged: a screening item about an older
+   * revision no longer describes the content. Urgent items and report items are never closed
+   * this way: only a person closes them.
+   */
   async supersedeOpen(manager: EntityManager, subjectType: SubjectType, subjectId: string): Promise<void> {
-    await manager.query(
-      `UPDATE review_items SET status = 'superseded' WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND kind IN ('post', 'message')`,
-      [subjectType, subjectId],
-    );
+    await this.supersedeOpenMany(manager, subjectType, [subjectId]);
   }
 
   /** supersedeOpen for many subjects of one type, in one statement. */
   async supersedeOpenMany(manager: EntityManager, subjectType: SubjectType, subjectIds: string[]): Promise<void> {
     if (subjectIds.length === 0) return;
     await manager.query(
-      `UPDATE review_items SET status = 'superseded' WHERE subject_type = $1 AND subject_id = ANY($2::uuid[]) AND status = 'open' AND kind IN ('post', 'message')`,
+      `UPDATE review_items SET status = 'superseded'
+        WHERE subject_type = $1 AND subject_id = ANY($2::uuid[]) AND status = 'open' AND kind IN ('post', 'message')
+          AND priority <> 'urgent' AND subject_change IS NULL`,
       [subjectType, subjectIds],
     );
+  }
+
+  /**
+   * The author edited the subject (its row is locked by the caller, which keeps the lock order:
+   * subject first, then its items). The open item about the old words:
+   * - urgent: stays open and urgent, marked edited, with the words that raised it;
+   * - carrying reports: is replaced by a report item about the new revision, so the post stays
+   *   hidden and the reports wait for a moderator, while a decision on the old item answers 409;
+   * - otherwise: is superseded, and the new revision is screened on its own.
+   */
+  async subjectEdited(manager: EntityManager, subjectType: SubjectType, subjectId: string, revision: number, previousBody: string): Promise<QueueChanges> {
+    const touched = await this.openIds(manager, subjectType, subjectId);
+    await this.keepUrgent(manager, subjectType, [{ id: subjectId, body: previousBody }], 'edited');
+    const [reported] = (await manager.query(
+      `UPDATE review_items SET status = 'superseded'
+        WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL AND kind <> 'appeal'
+          AND reasons @> '[{"source": "reports"}]'::jsonb
+        RETURNING group_id, subject_author_id, reasons, priority, audience, due_at, claimed_by, claimed_at, overdue_notified_at, escalated_at`,
+      [subjectType, subjectId],
+    )) as [
+      Array<{
+        group_id: string;
+        subject_author_id: string | null;
+        reasons: ReviewReason[];
+        priority: string;
+        audience: string;
+        due_at: Date;
+        claimed_by: string | null;
+        claimed_at: Date | null;
+        overdue_notified_at: Date | null;
+        escalated_at: Date | null;
+      }>,
+      number,
+    ];
+    const carried = reported[0];
+    let opened: string | null = null;
+    if (carried) {
+      // The reports and any escalation still stand; what screening found in the old words does not.
+      // Its deadline and the alerts already sent carry over, so nobody is told twice.
+      const reasons = carried.reasons.filter((r) => r.source === 'reports' || r.source === 'escalation');
+      const [row] = (await manager.query(
+        `INSERT INTO review_items (group_id, kind, subject_type, subject_id, subject_revision, subject_author_id, reasons, priority, audience, status, created_at, due_at,
+                                   claimed_by, claimed_at, overdue_notified_at, escalated_at)
+         VALUES ($1, 'report', $2, $3, $4, $5, $6::jsonb, $7, $8, 'open', now(), $9, $10, $11, $12, $13) RETURNING id`,
+        [
+          carried.group_id,
+          subjectType,
+          subjectId,
+          revision,
+          carried.subject_author_id,
+          JSON.stringify(reasons),
+          carried.priority,
+          carried.audience,
+          carried.due_at,
+          carried.claimed_by,
+          carried.claimed_at,
+          carried.overdue_notified_at,
+          carried.escalated_at,
+        ],
+      )) as Array<{ id: string }>;
+      opened = row?.id ?? null;
+    }
+    await this.supersedeOpen(manager, subjectType, subjectId);
+    return { touched, opened };
+  }
+
+  /** The author deleted the subject (row locked by the caller): an urgent item stays open with the words; any other closes. */
+  async subjectDeleted(manager: EntityManager, subjectType: SubjectType, subjectId: string, previousBody: string): Promise<QueueChanges> {
+    const touched = await this.openIds(manager, subjectType, subjectId);
+    await this.keepUrgent(manager, subjectType, [{ id: subjectId, body: previousBody }], 'deleted');
+    await manager.query(
+      `UPDATE review_items SET status = 'superseded' WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL AND kind <> 'appeal'`,
+      [subjectType, subjectId],
+    );
+    return { touched, opened: null };
+  }
+
+  /** After the edit or deletion committed: every open queue shows what became of the items. */
+  async announceChanges(changes: QueueChanges): Promise<void> {
+    const ids = [...changes.touched, ...(changes.opened ? [changes.opened] : [])];
+    if (ids.length === 0) return;
+    const items = await this.dataSource.getRepository(ReviewItem).find({ where: { id: In(ids) } });
+    for (const item of items) await this.announce(item, item.id === changes.opened ? 'review:new' : 'review:updated');
+  }
+
+  private async openIds(manager: EntityManager, subjectType: SubjectType, subjectId: string): Promise<string[]> {
+    const rows = (await manager.query(`SELECT id FROM review_items WHERE subject_type = $1 AND subject_id = $2 AND status = 'open'`, [
+      subjectType,
+      subjectId,
+    ])) as Array<{
+      id: string;
+    }>;
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Erasure, inside its transaction, before the words are blanked: open urgent items about them
+   * keep the words, marked that the author has left, until a supporter decides; the decision then
+   * clears them.
+   */
+  async subjectsErased(manager: EntityManager, subjectType: SubjectType, subjects: Array<{ id: string; body: string }>): Promise<void> {
+    await this.keepUrgent(manager, subjectType, subjects, 'erased');
+  }
+
+  /** Subjects by this author with an open urgent item: their words are kept on the item if the author erases their account. */
+  async openUrgentSubjectIds(manager: EntityManager, subjectType: SubjectType, authorId: string): Promise<string[]> {
+    const rows = (await manager.query(
+      `SELECT DISTINCT subject_id FROM review_items WHERE subject_type = $1 AND subject_author_id = $2 AND status = 'open' AND priority = 'urgent'`,
+      [subjectType, authorId],
+    )) as Array<{ subject_id: string }>;
+    return rows.map((r) => r.subject_id);
+  }
+
+  private async keepUrgent(
+    manager: EntityManager,
+    subjectType: SubjectType,
+    subjects: Array<{ id: string; body: string }>,
+    change: SubjectChange,
+  ): Promise<void> {
+    if (subjects.length === 0) return;
+    await manager.query(
+      `UPDATE review_items r SET subject_change = $4, subject_snapshot = coalesce(r.subject_snapshot, s.body)
+         FROM unnest($2::uuid[], $3::text[]) AS s(id, body)
+        WHERE r.subject_type = $1 AND r.subject_id = s.id AND r.status = 'open' AND r.priority = 'urgent'`,
+      [subjectType, subjects.map((s) => s.id), subjects.map((s) => s.body), change],
+    );
+  }
+
+  /** The open item that describes the subject as it is now, if any. */
+  async currentOpen(manager: EntityManager, subjectType: SubjectType, subjectId: string): Promise<{ id: string; audience: string } | null> {
+    const rows = (await manager.query(
+      `SELECT id, audience FROM review_items WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL`,
+      [subjectType, subjectId],
+    )) as Array<{ id: string; audience: string }>;
+    return rows[0] ?? null;
   }
 
   /**
@@ -153,28 +318,33 @@ export class ReviewItemsService {
   }
 
   async openDueAt(subjectType: SubjectType, subjectId: string): Promise<Date | null> {
-    const row = await this.dataSource.getRepository(ReviewItem).findOne({ where: { subjectType, subjectId, status: 'open' } });
+    const row = await this.dataSource.getRepository(ReviewItem).findOne({ where: { subjectType, subjectId, status: 'open', subjectChange: IsNull() } });
     return row?.dueAt ?? null;
   }
 
-  async views(items: ReviewItem[]): Promise<ReviewItemView[]> {
+  /** Items as `viewer` sees them; without a viewer, as a supporter would (the events sent to a group's queue). */
+  async views(items: ReviewItem[], viewer: ReviewViewer = { isAdmin: false }): Promise<ReviewItemView[]> {
     const byType = new Map<SubjectType, string[]>();
     for (const item of items) byType.set(item.subjectType, [...(byType.get(item.subjectType) ?? []), item.subjectId]);
     const subjects = new Map<string, SubjectView>();
     for (const [type, ids] of byType) {
       for (const [id, view] of await this.sources.get(type).describe(ids)) subjects.set(id, view);
     }
-    const histories = await this.authorHistories(items);
+    const [histories, staff] = await Promise.all([this.authorHistories(items), this.staffOf(items)]);
     const now = Date.now();
     return items.map((item) => {
       const history = (item.subjectAuthorId && histories.get(`${item.groupId}/${item.subjectAuthorId}`)) || [];
-      const subject = subjects.get(item.subjectId) ?? null;
+      const described = subjects.get(item.subjectId) ?? null;
+      // A kept item is about the words that raised it, not what the content says now.
+      const kept = item.subjectChange && item.subjectSnapshot !== null ? item.subjectSnapshot : null;
+      const subject = described && kept !== null ? { ...described, body: kept } : described;
       const clauseKeys = item.reasons.flatMap((r) => (r.clauseKey ? [r.clauseKey] : []));
+      const author = item.subjectAuthorId ? { isStaff: staff.get(item.groupId)?.has(item.subjectAuthorId) ?? false } : null;
       return {
         id: item.id,
         kind: item.kind,
         subject: subject && item.appeal ? { ...subject, appeal: item.appeal } : subject,
-        reasons: item.reasons,
+        reasons: item.subjectChange && item.status === 'open' ? [...item.reasons, changeReason(item.subjectChange)] : item.reasons,
         priority: item.priority,
         audience: item.audience,
         status: item.status,
@@ -186,8 +356,24 @@ export class ReviewItemsService {
         decidedAt: item.decidedAt,
         suggestedSanction: item.subjectAuthorId ? suggestSanction(history, clauseKeys) : null,
         authorHistory: history,
+        subjectChange: item.subjectChange ?? null,
+        sanctionsAllowed: item.status === 'open' && maySanction(viewer, author, item.kind),
       };
     });
+  }
+
+  /** Whether the person is a supporter of the group or an admin: only admins sanction them. */
+  async isStaff(userId: string, groupId: string): Promise<boolean> {
+    const [supporters, admins] = await Promise.all([this.groups.supporterIds(groupId), this.groups.adminIds()]);
+    return supporters.includes(userId) || admins.includes(userId);
+  }
+
+  /** Each group's supporters and the admins, for the groups of the items that have an author. */
+  private async staffOf(items: ReviewItem[]): Promise<Map<string, Set<string>>> {
+    const groupIds = [...new Set(items.filter((i) => i.subjectAuthorId).map((i) => i.groupId))];
+    if (groupIds.length === 0) return new Map();
+    const [admins, ...supporters] = await Promise.all([this.groups.adminIds(), ...groupIds.map((g) => this.groups.supporterIds(g))]);
+    return new Map(groupIds.map((g, i) => [g, new Set([...admins, ...supporters[i]!])]));
   }
 
   /** Each author's history in each group, keyed `groupId/userId`, in one query. */

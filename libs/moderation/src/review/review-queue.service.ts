@@ -12,9 +12,10 @@ import { ReviewMetrics } from '../metrics/review-metrics';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { EnforcementHistoryEntry } from './enforcement-history.entity';
 import { ReviewItem } from './review-item.entity';
-import { CLAIM_MS, claimHolder, ReviewItemsService, ReviewItemView } from './review-items.service';
+import { claimHolder, ReviewItemsService, ReviewItemView } from './review-items.service';
 import type { DecisionRecord } from './review.types';
 import type { SanctionKind } from './stepped-enforcement';
+import { contentEffect } from './decision-rules';
 
 export interface Sanction {
   kind: SanctionKind;
@@ -35,7 +36,7 @@ interface Committed {
   notices: NoticeView[];
   contentStatus: 'published' | 'removed' | null;
   sanction: { kind: SanctionKind; until: Date | null } | null;
-  /** A member whose mute or ban an upheld appeal lifted inside the transaction. */
+  /** A member whose standing the decision changed inside the transaction: a mute or ban imposed, or one an upheld appeal lifted. */
   standingChanged: string | null;
 }
 
@@ -78,7 +79,9 @@ export class ReviewQueueService {
       .addOrderBy('r.id', 'ASC')
       .limit(200);
     if (role !== 'admin') qb.andWhere(`r.audience = 'supporters'`);
-    return { items: await this.items.views(await qb.getMany()) };
+    // Someone else reviews what a moderator wrote, so it is left out of their own queue.
+    qb.andWhere('(r.subject_author_id IS NULL OR r.subject_author_id <> :me)', { me: user.id });
+    return { items: await this.items.views(await qb.getMany(), user) };
   }
 
   /** A review item the caller may act on; anyone else is told it does not exist. */
@@ -90,65 +93,93 @@ export class ReviewQueueService {
     return item;
   }
 
-  /** A claim keeps other moderators off an item for 10 minutes; claiming again renews one's own. */
-  async claim(user: AuthUser, itemId: string): Promise<ReviewItemView> {
+  /**
+   * A claim reserves an item, and its decision, for 10 minutes; claiming again renews one's own.
+   * Another moderator can take it over only by saying so (`takeOver`), which the audit log records.
+   */
+  async claim(user: AuthUser, itemId: string, options: { takeOver?: boolean } = {}): Promise<ReviewItemView> {
     const visible = await this.itemFor(user, itemId);
     this.assertMayDecide(user, visible);
-    const [rows] = (await this.dataSource.query(
-      `UPDATE review_items SET claimed_by = $2, claimed_at = now()
-        WHERE id = $1 AND status = 'open'
-          AND (claimed_by IS NULL OR claimed_by = $2 OR claimed_at IS NULL OR claimed_at <= now() - make_interval(secs => $3))
-        RETURNING id`,
-      [itemId, user.id, CLAIM_MS / 1000],
-    )) as [Array<{ id: string }>, number];
-    if (rows.length === 0) {
-      const current = await this.dataSource.getRepository(ReviewItem).findOneOrFail({ where: { id: itemId } });
-      if (current.status !== 'open') throw DomainError.conflict('This item has already been decided.');
-      throw DomainError.conflict('Another moderator is looking at this item right now. Try another one, or come back in a few minutes.');
-    }
-    const item = await this.dataSource.getRepository(ReviewItem).findOneOrFail({ where: { id: itemId } });
+    const item = await this.dataSource.transaction(async (manager) => {
+      const locked = await this.lockItem(manager, itemId);
+      if (locked.status === 'superseded') throw await this.superseded(manager, user, locked);
+      if (locked.status !== 'open') throw DomainError.conflict('This item has already been decided.');
+      const holder = claimHolder(locked);
+      if (holder && holder !== user.id) {
+        if (!options.takeOver) {
+          throw DomainError.conflict(
+            'Another moderator is looking at this item right now. Try another one, come back in a few minutes, or take it over if it cannot wait.',
+          );
+        }
+        await this.audit.record(manager, {
+          actorId: user.id,
+          action: 'review.takeover',
+          groupId: locked.groupId,
+          subjectType: locked.subjectType,
+          subjectId: locked.subjectId,
+          detail: { reviewItemId: locked.id, previousClaimedBy: holder },
+        });
+      }
+      const claimedAt = new Date();
+      await manager.update(ReviewItem, { id: itemId }, { claimedBy: user.id, claimedAt });
+      return { ...locked, claimedBy: user.id, claimedAt };
+    });
     await this.items.announce(item, 'review:updated');
-    const [view] = await this.items.views([item]);
+    const [view] = await this.items.views([item], user);
     return view!;
   }
 
   async decide(user: AuthUser, itemId: string, decision: Decision): Promise<ReviewItemView> {
     const visible = await this.itemFor(user, itemId);
     this.assertMayDecide(user, visible);
-    await this.validate(visible, decision);
+    await this.validate(user, visible, decision);
 
-    const committed = await this.dataSource.transaction(async (manager): Promise<Committed> => {
-      const item = await manager
-        .getRepository(ReviewItem)
-        .createQueryBuilder('r')
-        .setLock('pessimistic_write')
-        .where('r.id = :id', { id: itemId })
-        .getOneOrFail();
-      if (item.status !== 'open') throw DomainError.conflict('This item has already been decided.');
-      // Checked under the row lock, so a claim made a moment ago cannot slip past.
-      const holder = claimHolder(item);
-      if (holder && holder !== user.id) {
-        throw DomainError.conflict(
-          'Another moderator claimed this item in the last 10 minutes, so it is theirs to decide for now. Try another item, or come back when their claim runs out.',
-        );
-      }
-      if (decision.action === 'escalate') return this.escalate(manager, user, item, decision);
-      return this.settle(manager, user, item, { ...decision, action: decision.action });
-    });
+    const source = this.sources.get(visible.subjectType);
+    const committed = await retryDeadlockOnce(() =>
+      this.dataSource.transaction(async (manager): Promise<Committed> => {
+        // One lock order for everything that changes content and its review items (edits, screening
+        // verdicts, reports, decisions): the subject row first, then the item.
+        const subject = await source.lockForVerdict(manager, visible.subjectId);
+        const item = await this.lockItem(manager, itemId);
+        if (item.status === 'superseded') throw await this.superseded(manager, user, item);
+        if (item.status !== 'open') throw DomainError.conflict('This item has already been decided.');
+        // Checked under the row lock, so a claim made a moment ago cannot slip past.
+        const holder = claimHolder(item);
+        if (holder && holder !== user.id) {
+          throw DomainError.conflict(
+            'Another moderator claimed this item in the last 10 minutes, so it is theirs to decide for now. Try another item, take it over, or come back when their claim runs out.',
+          );
+        }
+        if (decision.action === 'escalate') return this.escalate(manager, user, item, decision);
+        const effect = contentEffect(item, subject, decision.action);
+        return this.settle(manager, user, item, effect, { ...decision, action: decision.action });
+      }),
+    );
 
-    // The sanction follows the commit: mute and ban publish membership.changed, which must not announce a rolled-back decision.
-    const { item, sanction } = committed;
-    if (sanction && item.subjectAuthorId) {
-      if (sanction.kind === 'mute' && sanction.until) await this.memberships.mute(item.subjectAuthorId, item.groupId, sanction.until);
-      if (sanction.kind === 'ban') await this.memberships.ban(item.subjectAuthorId, item.groupId);
-    }
+    // Published after commit, so a rolled-back decision is never announced.
+    const { item } = committed;
     if (committed.standingChanged) await this.memberships.changed(committed.standingChanged, item.groupId);
     for (const notice of committed.notices) await this.notices.announce(notice);
     await this.items.announce(item, 'review:updated');
     if (item.status === 'decided' && item.decidedAt) this.metrics.observeDecision((item.decidedAt.getTime() - item.createdAt.getTime()) / 1000);
-    if (committed.contentStatus) await this.sources.get(item.subjectType).afterStatusChange?.(item.subjectId, item.groupId, committed.contentStatus);
-    const [view] = await this.items.views([item]);
+    if (committed.contentStatus) await source.afterStatusChange?.(item.subjectId, item.groupId, committed.contentStatus);
+    const [view] = await this.items.views([item], user);
     return view!;
+  }
+
+  private lockItem(manager: EntityManager, itemId: string): Promise<ReviewItem> {
+    return manager.getRepository(ReviewItem).createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :id', { id: itemId }).getOneOrFail();
+  }
+
+  /** 409 ITEM_SUPERSEDED, with the item that describes the content now (if any, and if the caller may see it). */
+  private async superseded(manager: EntityManager, user: AuthUser, item: ReviewItem): Promise<DomainError> {
+    const current = await this.items.currentOpen(manager, item.subjectType, item.subjectId);
+    const visible = current && (current.audience !== 'admins' || user.isAdmin) ? current.id : null;
+    return new DomainError(
+      'ITEM_SUPERSEDED',
+      'The author changed these words after this item was opened, so deciding it would not decide what is there now. The new words are screened on their own: look at the current item instead.',
+      { currentItemId: visible },
+    );
   }
 
   /** Nobody reviews their own words, and whoever made a decision may not review the appeal against it. */
@@ -159,7 +190,7 @@ export class ReviewQueueService {
     }
   }
 
-  private async validate(item: ReviewItem, decision: Decision): Promise<void> {
+  private async validate(user: AuthUser, item: ReviewItem, decision: Decision): Promise<void> {
     if (decision.action === 'remove' && !decision.clauseKey) {
       throw DomainError.validation([{ field: 'clauseKey', message: 'A removal must cite the clause of the group agreement it breaks.' }]);
     }
@@ -174,6 +205,9 @@ export class ReviewQueueService {
         throw DomainError.validation([{ field: 'sanction.hours', message: 'Only a mute lasts a number of hours.' }]);
       }
       if (!item.subjectAuthorId) throw DomainError.validation([{ field: 'sanction', message: 'The author of this no longer has an account.' }]);
+      if (!user.isAdmin && (await this.items.isStaff(item.subjectAuthorId, item.groupId))) {
+        throw DomainError.forbidden('Only an admin can sanction a supporter or an admin. Remove the words if needed, or escalate the item to the admins.');
+      }
       if (decision.sanction.kind === 'mute') {
         const membership = await this.memberships.find(item.subjectAuthorId, item.groupId);
         if (membership?.status !== 'active') throw DomainError.validation([{ field: 'sanction', message: 'The author is no longer a member of this group.' }]);
@@ -203,12 +237,17 @@ export class ReviewQueueService {
   }
 
   /** Approve or remove: the content, the item, the member's history, the notices and the audit entry, all in one transaction. */
-  private async settle(manager: EntityManager, user: AuthUser, item: ReviewItem, decision: Decision & { action: 'approve' | 'remove' }): Promise<Committed> {
+  private async settle(
+    manager: EntityManager,
+    user: AuthUser,
+    item: ReviewItem,
+    contentStatus: 'published' | 'removed' | null,
+    decision: Decision & { action: 'approve' | 'remove' },
+  ): Promise<Committed> {
     const now = new Date();
     const isAppeal = item.kind === 'appeal';
     const authorId = item.subjectAuthorId;
-    // An upheld appeal restores the content; a refused one leaves it as it was.
-    const contentStatus: 'published' | 'removed' | null = decision.action === 'approve' ? 'published' : isAppeal ? null : 'removed';
+    // Only the revision the item is about is published or removed (see contentEffect).
     if (contentStatus) await this.sources.get(item.subjectType).setStatus(manager, item.subjectId, contentStatus);
 
     const sanction = decision.sanction
@@ -220,12 +259,17 @@ export class ReviewQueueService {
       note: decision.note ?? null,
       sanction: sanction ? { kind: sanction.kind, hours: decision.sanction?.hours ?? null, until: sanction.until?.toISOString() ?? null } : null,
     };
+    // The words kept for a supporter to read are not needed once one has decided.
     await manager.update(ReviewItem, { id: item.id }, {
       status: 'decided',
       decidedBy: user.id,
       decidedAt: now,
       decision: record,
+      subjectSnapshot: null,
     } as QueryDeepPartialEntity<ReviewItem>);
+    // The sanction takes effect with the decision that imposes it, or not at all.
+    if (authorId && sanction?.kind === 'mute' && sanction.until) await this.memberships.muteIn(manager, authorId, item.groupId, sanction.until);
+    if (authorId && sanction?.kind === 'ban') await this.memberships.banIn(manager, authorId, item.groupId);
 
     const notices: NoticeView[] = [];
     if (authorId && decision.action === 'remove' && !isAppeal) {
@@ -233,6 +277,8 @@ export class ReviewQueueService {
       const history = [{ action: 'removal' as const }, ...(sanction ? [{ action: sanction.kind }] : [])];
       for (const entry of history)
         await manager.insert(EnforcementHistoryEntry, { groupId: item.groupId, userId: authorId, clauseKey, action: entry.action, reviewItemId: item.id });
+      // When the author had already changed the words, nothing is removed: the notice says what was decided.
+      const removed = contentStatus === 'removed';
       notices.push(
         await this.notices.create(
           {
@@ -241,8 +287,10 @@ export class ReviewQueueService {
             groupId: item.groupId,
             subjectId: item.subjectId,
             clauseKey,
-            message: `A supporter removed something you wrote because it goes against the group agreement (clause "${clauseKey}"). You can appeal if you think this is wrong.`,
-            appealable: true,
+            message: removed
+              ? `A supporter removed something you wrote because it goes against the group agreement (clause "${clauseKey}"). You can appeal if you think this is wrong.`
+              : `A supporter decided that something you wrote, which you have since changed or deleted, went against the group agreement (clause "${clauseKey}").`,
+            appealable: removed,
           },
           manager,
         ),
@@ -281,13 +329,14 @@ export class ReviewQueueService {
       },
       now,
     );
+    const imposed = authorId && sanction && sanction.kind !== 'warn' ? authorId : null;
     return {
-      item: { ...item, status: 'decided', decidedBy: user.id, decidedAt: now, decision: record },
+      item: { ...item, status: 'decided', decidedBy: user.id, decidedAt: now, decision: record, subjectSnapshot: null },
       notices,
       contentStatus,
       sanction,
-      // A warning lives only in the history; a lifted mute or ban changed the membership.
-      standingChanged: overturned?.sanction?.lifted && overturned.sanction.kind !== 'warn' ? overturned.memberId : null,
+      // A warning lives only in the history; an imposed or lifted mute or ban changed the membership.
+      standingChanged: imposed ?? (overturned?.sanction?.lifted && overturned.sanction.kind !== 'warn' ? overturned.memberId : null),
     };
   }
 
@@ -387,5 +436,19 @@ function sanctionNotice(userId: string, groupId: string, subjectId: string, clau
       };
     case 'ban':
       return { ...base, kind: 'ban' as const, message: `You have been banned from this group for going against the group agreement (clause "${clauseKey}").` };
+  }
+}
+
+/**
+ * Runs a transaction again once if PostgreSQL broke a deadlock by aborting it. The lock order
+ * should make deadlocks impossible; this keeps a missed path from ever answering 500.
+ */
+async function retryDeadlockOnce<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+    if (code !== '40P01') throw error;
+    return run();
   }
 }

@@ -1,7 +1,18 @@
 import type { SanctionKind } from './stepped-enforcement';
 
 export type ReviewReasonSource =
-  'rule' | 'crisis' | 'personal-data' | 'medical-advice' | 'link' | 'first-posts' | 'out-of-coverage' | 'pre-moderation' | 'reports' | 'appeal' | 'escalation';
+  | 'rule'
+  | 'crisis'
+  | 'personal-data'
+  | 'medical-advice'
+  | 'link'
+  | 'first-posts'
+  | 'out-of-coverage'
+  | 'pre-moderation'
+  | 'reports'
+  | 'appeal'
+  | 'escalation'
+  | 'author';
 
 export interface ReviewReason {
   source: ReviewReasonSource;
@@ -10,6 +21,9 @@ export interface ReviewReason {
 }
 
 export type SubjectType = 'post' | 'message';
+
+/** What happened to the words of a kept urgent item after they raised it. */
+export type SubjectChange = 'edited' | 'deleted' | 'erased';
 
 /** What a reviewer sees of the content an item is about. */
 export interface SubjectView {

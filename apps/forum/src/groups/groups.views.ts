@@ -1,0 +1,297 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type {
+  AcceptanceView,
+  AgreementView as Agreement,
+  ApplicationReceipt,
+  ApplicationView as Application,
+  Clause,
+  CoverageWindow,
+  Eligibility,
+  EligibilityQuestion,
+  GroupDirectoryEntry,
+  GroupView as Group,
+  MemberView as Member,
+  ModerationSettings,
+  ReferralCodeView as ReferralCode,
+} from '@kindred/groups';
+import type { ResourceView as Resource } from '@kindred/signposting';
+import { Wire } from '../openapi';
+
+// Response bodies, for the OpenAPI document only: each `implements` the service's own type.
+
+export class EligibilityQuestionView implements Wire<EligibilityQuestion> {
+  @ApiProperty({ example: 'diagnosis' })
+  key: string;
+
+  @ApiProperty({ example: 'Have you been diagnosed with chronic kidney disease?' })
+  prompt: string;
+
+  @ApiProperty()
+  required: boolean;
+
+  @ApiPropertyOptional({ description: 'An answer that differs does not reject; it is shown to the reviewer.' })
+  expected?: string;
+}
+
+export class EligibilityView implements Wire<Eligibility> {
+  @ApiPropertyOptional({ type: 'integer' })
+  minAge?: number;
+
+  @ApiPropertyOptional({ type: 'integer' })
+  maxAge?: number;
+
+  @ApiProperty({ type: [EligibilityQuestionView] })
+  questions: EligibilityQuestionView[];
+}
+
+export class CoverageWindowView implements Wire<CoverageWindow> {
+  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 7 }, description: 'ISO weekdays, 1 = Monday.' })
+  days: number[];
+
+  @ApiProperty({ example: '09:00' })
+  from: string;
+
+  @ApiProperty({ example: '17:00' })
+  to: string;
+}
+
+export class ModerationSettingsView implements Wire<ModerationSettings> {
+  @ApiProperty({ enum: ['pre', 'post', 'first-posts'] })
+  mode: 'pre' | 'post' | 'first-posts';
+
+  @ApiProperty({ type: 'integer', description: 'Under `first-posts`, how many of a member’s first posts are held for review.' })
+  firstPostsHeld: number;
+
+  @ApiProperty({ type: 'integer' })
+  reviewSlaMinutes: number;
+
+  @ApiProperty({ type: 'integer', description: 'For crisis items; never longer than the normal SLA.' })
+  urgentSlaMinutes: number;
+
+  @ApiProperty({ type: 'integer', description: 'Distinct reporters that hide an item pending review.' })
+  reportsToHide: number;
+
+  @ApiProperty({ type: [CoverageWindowView] })
+  coverage: CoverageWindowView[];
+
+  @ApiProperty({ example: 'Europe/London', description: 'IANA time zone the coverage windows are read in.' })
+  timezone: string;
+
+  @ApiProperty({ enum: ['pre', 'post', 'readonly'], description: 'What the group does while no moderation cover is scheduled.' })
+  outOfCoverage: 'pre' | 'post' | 'readonly';
+}
+
+/** A group as the public directory shows it: never any content. */
+export class GroupDirectoryEntryView implements Wire<GroupDirectoryEntry> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'kidney-18-30' })
+  slug: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty()
+  description: string;
+
+  @ApiProperty()
+  condition: string;
+
+  @ApiProperty({ type: EligibilityView })
+  eligibility: EligibilityView;
+}
+
+/** A group with its settings, as admins and the group's supporters see it. */
+export class GroupView extends GroupDirectoryEntryView implements Wire<Group> {
+  @ApiProperty({ type: ModerationSettingsView })
+  moderation: ModerationSettingsView;
+
+  @ApiProperty({ type: 'integer' })
+  slowModeSeconds: number;
+
+  @ApiProperty({ type: 'integer' })
+  chatRetentionDays: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export class ClauseView implements Wire<Clause> {
+  @ApiProperty({ example: 'respect' })
+  key: string;
+
+  @ApiProperty({ example: 'Respect, and no discrimination' })
+  title: string;
+
+  @ApiProperty()
+  text: string;
+}
+
+export class AgreementView implements Wire<Agreement> {
+  @ApiProperty({ type: 'integer', example: 1 })
+  version: number;
+
+  @ApiProperty({ type: [ClauseView] })
+  clauses: ClauseView[];
+
+  @ApiProperty({ format: 'date-time' })
+  publishedAt: string;
+}
+
+export class AgreementAcceptanceView implements Wire<AcceptanceView> {
+  @ApiProperty({ format: 'uuid' })
+  groupId: string;
+
+  @ApiProperty({ type: 'integer' })
+  version: number;
+
+  @ApiProperty({ format: 'date-time' })
+  acceptedAt: string;
+}
+
+export class ApplicationReceiptView implements Wire<ApplicationReceipt> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ['pending', 'approved'], description: 'approved at once with a valid referral code' })
+  status: 'pending' | 'approved';
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a supporter will have decided; null when already approved.' })
+  dueAt: string | null;
+
+  @ApiPropertyOptional({ description: 'Plain words on what happens next, when there is something to explain.' })
+  message?: string;
+}
+
+export class ApplicantView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  displayName: string;
+}
+
+export class ApplicationView implements Wire<Application> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  groupId: string;
+
+  @ApiProperty({ type: ApplicantView })
+  applicant: ApplicantView;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Answers keyed by the group’s question keys.' })
+  answers: Record<string, string>;
+
+  @ApiProperty({ type: [String], description: 'Question keys whose answer differs from the expected one.' })
+  mismatches: string[];
+
+  @ApiProperty()
+  declaration: boolean;
+
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected'] })
+  status: 'pending' | 'approved' | 'rejected';
+
+  @ApiProperty({ description: 'Whether a referral code came with it.' })
+  referral: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  dueAt: string | null;
+
+  @ApiProperty()
+  overdue: boolean;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  decidedBy: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  decidedAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  decisionReason: string | null;
+}
+
+export class ReferralCodeView implements Wire<ReferralCode> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'ABCDE-23456', description: 'Shown once: give it to the people it is for.' })
+  code: string;
+
+  @ApiProperty()
+  label: string;
+
+  @ApiProperty({ type: 'integer' })
+  maxUses: number;
+
+  @ApiProperty({ type: 'integer' })
+  uses: number;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class MemberView implements Wire<Member> {
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty()
+  displayName: string;
+
+  @ApiProperty({ enum: ['member', 'supporter'] })
+  role: 'member' | 'supporter';
+
+  @ApiProperty({ enum: ['active', 'banned'] })
+  status: 'active' | 'banned';
+
+  @ApiProperty({ format: 'date-time' })
+  joinedAt: string;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  acceptedAgreementVersion: number | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  mutedUntil: string | null;
+}
+
+export class ResourceView implements Wire<Resource> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: ['crisis', 'clinical', 'peer', 'information'] })
+  kind: 'crisis' | 'clinical' | 'peer' | 'information';
+
+  @ApiProperty({ example: 'Samaritans' })
+  title: string;
+
+  @ApiProperty()
+  description: string;
+
+  @ApiPropertyOptional({ example: '116 123' })
+  phone?: string;
+
+  @ApiPropertyOptional({ example: '85258' })
+  sms?: string;
+
+  @ApiPropertyOptional({ example: 'https://www.samaritans.org' })
+  url?: string;
+
+  @ApiPropertyOptional({ example: '24 hours a day, every day' })
+  hours?: string;
+}
+
+export class ResourceListView {
+  @ApiProperty({ type: [ResourceView] })
+  items: ResourceView[];
+}

@@ -1,0 +1,156 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { LoginResult, SessionView as Session } from '@kindred/identity';
+import type { MyMembership } from '@kindred/groups';
+import { Wire } from '../openapi';
+
+// Response bodies, for the OpenAPI document only: each `implements` the service's own type.
+
+export class ConsentView {
+  @ApiProperty({ example: '2026-11-01' })
+  version: string;
+
+  @ApiProperty({ description: 'The consent text, in plain words.' })
+  text: string;
+}
+
+export class UserSummaryView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'KidneyWarrior' })
+  displayName: string;
+}
+
+export class LoginView implements Wire<LoginResult> {
+  @ApiProperty({ description: 'Send as `Authorization: Bearer <token>`, and as `auth.token` to the chat service.' })
+  token: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+
+  @ApiProperty({ type: UserSummaryView })
+  user: UserSummaryView;
+}
+
+export class MyMembershipView implements Wire<MyMembership> {
+  @ApiProperty({ format: 'uuid' })
+  groupId: string;
+
+  @ApiProperty({ enum: ['member', 'supporter'] })
+  role: 'member' | 'supporter';
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The latest agreement version accepted; null before any.' })
+  acceptedAgreementVersion: number | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  mutedUntil: string | null;
+}
+
+export class MeView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  displayName: string;
+
+  @ApiProperty()
+  isAdmin: boolean;
+
+  @ApiProperty({ type: [MyMembershipView] })
+  memberships: MyMembershipView[];
+}
+
+export class SessionView implements Wire<Session> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lastSeenAt: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  userAgent: string | null;
+
+  @ApiProperty({ description: 'Whether this is the session making the request.' })
+  current: boolean;
+}
+
+class ExportedAccountView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'email' })
+  email: string;
+
+  @ApiProperty()
+  displayName: string;
+
+  @ApiProperty({ format: 'date', example: '2001-04-23' })
+  dateOfBirth: string;
+
+  @ApiProperty()
+  isAdmin: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+class ExportedConsentView {
+  @ApiProperty()
+  version: string;
+
+  @ApiProperty({ format: 'date-time' })
+  givenAt: string;
+}
+
+class ExportedSessionView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lastSeenAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  endedAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  userAgent: string | null;
+}
+
+/** `GET /me/export`: the account, plus one section per context that holds personal data. */
+export class PersonalDataExportView {
+  @ApiProperty({ format: 'date-time' })
+  exportedAt: string;
+
+  @ApiProperty({ type: ExportedAccountView })
+  account: ExportedAccountView;
+
+  @ApiProperty({ type: [ExportedConsentView] })
+  consents: ExportedConsentView[];
+
+  @ApiProperty({ type: [ExportedSessionView] })
+  sessions: ExportedSessionView[];
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: '`{ memberships, applications, agreementAcceptances }`.' })
+  groups: Record<string, unknown>;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: '`{ topics, posts, reactions }` the caller wrote or gave.' })
+  forum: Record<string, unknown>;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: '`{ messages }` the caller wrote.' })
+  chat: Record<string, unknown>;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: '`{ reportsMade, appeals, alerts, enforcementHistory }`.' })
+  moderation: Record<string, unknown>;
+
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Every notice sent to the caller.' })
+  notices: Record<string, unknown>[];
+}

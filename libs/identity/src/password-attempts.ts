@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { RateLimiterRedis } from 'rate-limiter-flexible';
+import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { DomainError } from '@kindred/http';
+import { isLimitReached, redisLimiter, RedisService } from '@kindred/redis';
+
+/** The limit key of an account: a hash of its normalised email, so Redis never holds the address. */
+export function accountLimitKey(emailNormalised: string): string {
+  return createHash('sha256').update(emailNormalised).digest('hex').slice(0, 32);
+}
+
+const LIMITED = 'Too many attempts with a wrong password. Please wait before trying again.';
+
+/**
+ * Every password check (sign-in, and each re-check such as erasing the account) goes through
+ * here, under one budget of wrong passwords per account and per client address counted in Redis.
+ *
+ * A point is taken from both BEFORE the password is checked, atomically, and given back when the
+ * password is right. So however many guesses arrive at once, at most the limit of them are ever
+ * evaluated, and once the budget is spent even the right password is refused until the window
+ * ends. Unknown accounts are counted like known ones, so the limit reveals nothing.
+ *
+ * Fails closed: when Redis cannot count, the password is not checked and the caller gets 503.
+ */
+@Injectable()
+export class PasswordAttempts {
+  private readonly logger = new Logger(PasswordAttempts.name);
+  private readonly perAccount: RateLimiterRedis;
+  private readonly perAddress: RateLimiterRedis;
+
+  constructor(redis: RedisService, @Inject(APP_CONFIG) config: KindredConfig) {
+    const { loginFailuresPerAccount, loginFailuresPerAddress, loginWindowSeconds } = config.auth;
+    this.perAccount = redisLimiter(redis, 'password-failures:account', {
+      points: loginFailuresPerAccount,
+      durationSeconds: loginWindowSeconds,
+      whenRedisDown: 'closed',
+    });
+    this.perAddress = redisLimiter(redis, 'password-failures:address', {
+      points: loginFailuresPerAddress,
+      durationSeconds: loginWindowSeconds,
+      whenRedisDown: 'closed',
+    });
+  }
+
+  /**
+   * Runs `verify` (which checks the password) within the limits and returns what it returned.
+   * Throws RATE_LIMITED (429 with Retry-After) when the account or the address has no attempts
+   * left, and SERVICE_UNAVAILABLE (503) when Redis cannot count; `verify` runs in neither case.
+   */
+  async check(emailNormalised: string, address: string, verify: () => Promise<boolean>): Promise<boolean> {
+    const counters = [
+      { limiter: this.perAccount, key: accountLimitKey(emailNormalised) },
+      { limiter: this.perAddress, key: address },
+    ];
+    const taken = await Promise.allSettled(counters.map(({ limiter, key }) => limiter.consume(key)));
+    const refusals = taken.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    if (refusals.length > 0) {
+      // No password was checked: a point that one of them did take goes back.
+      await this.giveBack(counters.filter((_, i) => taken[i]!.status === 'fulfilled'));
+      const failure = refusals.find((reason) => !isLimitReached(reason));
+      if (failure !== undefined) {
+        this.logger.error({ err: (failure as Error)?.message }, 'password check refused: attempt limits unavailable (Redis)');
+        throw new DomainError('SERVICE_UNAVAILABLE', 'Signing in is briefly unavailable. Please try again in a moment.', {}, { 'Retry-After': '5' });
+      }
+      const waitMs = Math.max(...refusals.map((reason) => (isLimitReached(reason) ? reason.msBeforeNext : 0)));
+      throw DomainError.rateLimited(waitMs / 1000, LIMITED);
+    }
+    const ok = await verify();
+    if (ok) await this.giveBack(counters);
+    return ok;
+  }
+
+  /** Forgets an account's failures (its erasure). */
+  async forgetAccount(emailNormalised: string): Promise<void> {
+    await this.perAccount.delete(accountLimitKey(emailNormalised)).catch((error: Error) => this.logger.warn({ err: error.message }, 'attempt count not removed'));
+  }
+
+  private async giveBack(counters: Array<{ limiter: RateLimiterRedis; key: string }>): Promise<void> {
+    await Promise.all(
+      counters.map(({ limiter, key }) =>
+        limiter.reward(key).catch((error: Error) => this.logger.warn({ err: error.message }, 'attempt not given back (Redis)')),
+      ),
+    );
+  }
+}
