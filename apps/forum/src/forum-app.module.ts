@@ -22,6 +22,7 @@ import { ForumController } from './forum/forum.controller';
 import { MODERATION_CONTROLLERS } from './moderation/moderation.controllers';
 import { ReviewController } from './moderation/review.controller';
 import { RulesController } from './moderation/rules.controller';
+import { WebAppConfigController } from './web/app-config.controller';
 
 @Module({})
 export class ForumAppModule {
@@ -53,6 +54,7 @@ export class ForumAppModule {
         RulesController,
         ReviewController,
         ...MODERATION_CONTROLLERS,
+        WebAppConfigController,
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };

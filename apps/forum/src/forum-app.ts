@@ -17,31 +17,8 @@ export async function createForumApp(config: KindredConfig): Promise<NestFastify
   SwaggerModule.setup('docs', app, createOpenApiDocument(app));
   // /metrics is on an internal port only: the public listener answers 404 there.
   serveMetricsWith(app, config.metrics.host, config.metrics.forumPort);
-  serveAppConfig(app, config);
   await serveWebApp(app);
   return app;
-}
-
-/** What the web app is told at start (`GET /app-config.json`), so one build works on any host and ports. */
-export interface WebAppConfig {
-  /** Where the page reaches the chat service (socket.io). */
-  chatUrl: string;
-  /** The origin people open Kindred at. */
-  publicUrl: string;
-  /** Optional parts of the app that are switched on. */
-  features: string[];
-}
-
-/** The web app's runtime config, from the forum's own validated config. Not part of the API: never cached, no auth. */
-function serveAppConfig(app: NestFastifyApplication, config: KindredConfig): void {
-  const body: WebAppConfig = { chatUrl: config.chat.publicUrl, publicUrl: config.publicUrl, features: config.features };
-  const json = JSON.stringify(body);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .get('/app-config.json', (_request, reply) => {
-      void reply.header('cache-control', 'no-cache').type('application/json; charset=utf-8').send(json);
-    });
 }
 
 /** The path of a file under the built app's assets that `url` names, if there is one. */

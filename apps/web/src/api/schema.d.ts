@@ -4,6 +4,22 @@
  */
 
 export interface paths {
+    "/app-config.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WebAppConfigController_appConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications/{applicationId}/decision": {
         parameters: {
             query?: never;
@@ -1441,6 +1457,23 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        WebAppConfigView: {
+            /**
+             * @description Where the page reaches the chat service (socket.io): CHAT_PUBLIC_URL, by default PUBLIC_URL’s host on CHAT_PORT.
+             * @example http://localhost:3001
+             */
+            chatUrl: string;
+            /**
+             * @description Optional parts of the web app that are switched on (FEATURES).
+             * @example []
+             */
+            features: string[];
+            /**
+             * @description The origin people open Kindred at (PUBLIC_URL).
+             * @example http://localhost:3000
+             */
+            publicUrl: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1450,6 +1483,26 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    WebAppConfigController_appConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The web app’s runtime config, read once when it starts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebAppConfigView"];
+                };
+            };
+        };
+    };
     ApplicationsController_decide: {
         parameters: {
             query?: never;

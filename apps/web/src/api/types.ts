@@ -34,5 +34,6 @@ export type Rule = Schema<'RuleView'>;
 export type Member = Schema<'MemberView'>;
 export type AuditEntry = Schema<'AuditEntryView'>;
 export type ReferralCode = Schema<'ReferralCodeView'>;
+export type WebAppConfig = Schema<'WebAppConfigView'>;
 /** An error answer (problem+json); status 0 when the API could not be reached. */
 export type Problem = Partial<Schema<'ProblemDetails'>> & { status: number };
