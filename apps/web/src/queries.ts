@@ -1,5 +1,5 @@
 import { QueryClient, useInfiniteQuery, useQuery, type QueryKey } from '@tanstack/react-query';
-import { ApiError, client, ok, type Resource } from './api';
+import { ApiError, client, ok, type Resource, type Schema } from './api';
 
 /**
  * The one cache of what the API answered. A 4xx is an answer, not a hiccup: it is shown at once
@@ -27,11 +27,8 @@ export interface PagedList<T> {
   more: () => void;
 }
 
-/** A page of a list as the API answers it; a list that is not paged has no cursor. */
-interface Page<T> {
-  items: T[];
-  nextCursor?: string | null;
-}
+/** A page of a list as the API answers it (PageView with its items typed); a list that is not paged has no cursor. */
+type Page<T> = { items: T[] } & Partial<Pick<Schema<'PageView'>, 'nextCursor'>>;
 
 /**
  * A paged list through the cache (useInfiniteQuery): "Show more" fetches the next page (`load`
