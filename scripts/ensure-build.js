@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Builds dist/ (and apps/web/dist) when missing or older than any source file, so `npm start` works on a fresh clone.
+// With --server-only (the test suites' setup) it builds the services alone and never touches apps/web/dist:
+// tests build the web app into a folder of their own, so `npm start` keeps serving what `npm run build` made.
 const { execSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+const serverOnly = process.argv.includes('--server-only');
 const marker = path.join(root, 'dist', 'apps', 'forum', 'src', 'main.js');
 
 function newestSource(dir) {
@@ -23,8 +26,9 @@ const sources = Math.max(newestSource(path.join(root, 'apps')), newestSource(pat
 if (built < sources) {
   process.stdout.write('Building Kindred...\n');
   // The full build ends with the web app, so both are fresh afterwards.
-  execSync('npm run --silent build', { cwd: root, stdio: 'inherit' });
+  execSync(serverOnly ? 'npm run --silent build:server' : 'npm run --silent build', { cwd: root, stdio: 'inherit' });
 }
+if (serverOnly) process.exit(0);
 
 // The web app (apps/web, served by the forum from apps/web/dist) has sources of its own.
 const web = path.join(root, 'apps', 'web');

@@ -12,8 +12,8 @@ const root = resolve(__dirname, '../..');
  */
 export default async function globalSetup(): Promise<void> {
   const out = join(tmpdir(), `kindred-web-${process.env.KINDRED_TEST_DB ?? 'kindred_test'}`);
-  // Jest sets NODE_ENV=test; the Vite config makes every build a production build regardless.
-  execSync(`npx vite build apps/web --outDir ${JSON.stringify(out)} --emptyOutDir --logLevel warn`, {
+  // Jest sets NODE_ENV=test: this is a production build all the same, as `npm run build:web` makes.
+  execSync(`npx vite build apps/web --mode production --outDir ${JSON.stringify(out)} --emptyOutDir --logLevel warn`, {
     cwd: root,
     stdio: 'inherit',
     timeout: 180_000,

@@ -32,7 +32,7 @@ describe('searching a group in the web app', () => {
     const held = await topic(writer, group.id, 'Walking group', 'Walking on Sundays, ring me on 07700 900123.');
     expect([published.status, held.status]).toEqual(['published', 'held']);
 
-    const { context, page } = await newPerson(stack.browser, stack.chat.url);
+    const { context, page } = await newPerson(stack.browser);
     try {
       await signIn(page, stack.forum.url, reader.email, reader.password);
       await page.goto(`${stack.forum.url}/community/${group.id}`);

@@ -18,7 +18,7 @@ export interface RunningHttpApp {
 }
 
 /**
- * Listens on a free port. Every 5xx answer is recorded, and close() fails the suite if there was
+ * Listens on `port` (by default a free one). Every 5xx answer is recorded, and close() fails the suite if there was
  * one: bad input must never make the server fail.
  */
 async function listen(app: NestFastifyApplication, config: KindredConfig, port = 0): Promise<RunningHttpApp> {
@@ -43,22 +43,27 @@ async function listen(app: NestFastifyApplication, config: KindredConfig, port =
   };
 }
 
-/** The real forum service, listening on a free port. */
-export async function startForum(overrides: Record<string, string> = {}): Promise<RunningHttpApp> {
-  const config = testConfig(overrides);
-  return listen(await createForumApp(config), config);
+/** Listen on the configured port instead of a free one. */
+export interface ListenOptions {
+  onConfiguredPort?: boolean;
 }
 
-/** The real chat service (socket.io with the Redis adapter), listening on a free port, or on CHAT_PORT when given. */
-export async function startChat(overrides: Record<string, string> = {}): Promise<RunningHttpApp> {
+/** The real forum service, listening on a free port (or on FORUM_PORT). */
+export async function startForum(overrides: Record<string, string> = {}, options: ListenOptions = {}): Promise<RunningHttpApp> {
   const config = testConfig(overrides);
-  return listen(await createChatApp(config), config, overrides.CHAT_PORT ? config.ports.chat : 0);
+  return listen(await createForumApp(config), config, options.onConfiguredPort ? config.ports.forum : 0);
 }
 
-/** The real moderation worker, with its probe server on a free port. */
-export async function startWorker(overrides: Record<string, string> = {}): Promise<WorkerApp & { url: string }> {
+/** The real chat service (socket.io with the Redis adapter), listening on a free port (or on CHAT_PORT). */
+export async function startChat(overrides: Record<string, string> = {}, options: ListenOptions = {}): Promise<RunningHttpApp> {
   const config = testConfig(overrides);
-  const worker = await startWorkerApp(config, 0);
+  return listen(await createChatApp(config), config, options.onConfiguredPort ? config.ports.chat : 0);
+}
+
+/** The real moderation worker, with its probe server on a free port (or on WORKER_PORT). */
+export async function startWorker(overrides: Record<string, string> = {}, options: ListenOptions = {}): Promise<WorkerApp & { url: string }> {
+  const config = testConfig(overrides);
+  const worker = await startWorkerApp(config, options.onConfiguredPort ? config.ports.worker : 0);
   const address = worker.probe.server.address() as AddressInfo;
   return Object.assign(worker, { url: `http://127.0.0.1:${address.port}` });
 }

@@ -23,6 +23,7 @@ import { SearchController } from './forum/search.controller';
 import { MODERATION_CONTROLLERS } from './moderation/moderation.controllers';
 import { ReviewController } from './moderation/review.controller';
 import { RulesController } from './moderation/rules.controller';
+import { WebAppConfigController } from './web/app-config.controller';
 
 @Module({})
 export class ForumAppModule {
@@ -55,6 +56,7 @@ export class ForumAppModule {
         RulesController,
         ReviewController,
         ...MODERATION_CONTROLLERS,
+        WebAppConfigController,
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
     };

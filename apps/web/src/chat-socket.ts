@@ -1,23 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { tokenStore } from './api';
-
-declare global {
-  interface Window {
-    /** Optional runtime override of the chat service's address (set before the app loads). */
-    KINDRED_CHAT_URL?: string;
-  }
-}
-
-/**
- * Where the chat service (socket.io) lives: VITE_CHAT_URL at build time, a runtime override, or by
- * default the page's own host on port 3001.
- */
-export function chatUrl(): string {
-  if (window.KINDRED_CHAT_URL) return window.KINDRED_CHAT_URL;
-  const built = import.meta.env.VITE_CHAT_URL as string | undefined;
-  if (built) return built;
-  return `${window.location.protocol}//${window.location.hostname}:3001`;
-}
+import { appConfig } from './app-config';
 
 let socket: Socket | null = null;
 let socketToken: string | null = null;
@@ -25,14 +8,16 @@ let socketToken: string | null = null;
 /** One shared connection per signed-in session; a new token gets a new connection. */
 export function chatSocket(): Socket | null {
   const token = tokenStore.get();
-  if (!token) {
+  // The chat service's address comes from the forum at start (app-config.json); without it there is no chat.
+  const url = appConfig()?.chatUrl;
+  if (!token || !url) {
     closeChatSocket();
     return null;
   }
   if (socket && socketToken === token) return socket;
   closeChatSocket();
   socketToken = token;
-  socket = io(chatUrl(), { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+  socket = io(url, { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
   return socket;
 }
 

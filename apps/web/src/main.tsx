@@ -1,9 +1,11 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api, items, type Group, type Resource } from './api';
+import { BrowserRouter, Link, NavLink, Outlet, Route, Routes, useLocation, useMatch, useNavigate, useParams } from 'react-router';
+import { loadAppConfig } from './app-config';
 import { BUNDLED_CRISIS_RESOURCES, isBundled } from './crisis';
 import { chatSocket, closeChatSocket } from './chat-socket';
-import { Link, match, RouterProvider, useRouter } from './router';
+import { queryClient, useGroup, useResources, useTopic } from './queries';
 import { SessionProvider, isSupporterOf, useSession } from './session';
 import { AnnouncerProvider, Loading, PageTitle, useAnnounce } from './ui';
 import { ResourceList } from './screens/resources';
@@ -19,15 +21,8 @@ import './styles.css';
 /** "Need help now?": always in the header, works without the API (bundled resources first). */
 function HelpNow({ groupId }: { groupId?: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [groupResources, setGroupResources] = useState<Resource[]>([]);
-  useEffect(() => {
-    setGroupResources([]);
-    if (!groupId) return;
-    api(`GET`, `/groups/${groupId}/resources`)
-      .then((page) => setGroupResources(items<Resource>(page)))
-      .catch(() => setGroupResources([]));
-  }, [groupId]);
-  const extra = groupResources.filter((r) => !isBundled(r));
+  const groupResources = useResources(groupId);
+  const extra = groupId ? (groupResources.data ?? []).filter((r) => !isBundled(r)) : [];
   return (
     <>
       <button type="button" className="help-now" onClick={() => dialog.current?.showModal()} aria-haspopup="dialog">
@@ -56,7 +51,7 @@ function HelpNow({ groupId }: { groupId?: string }) {
 /** Notices arrive live over the chat connection; the header counts the ones not yet seen. */
 function useNewNotices(): number {
   const { me } = useSession();
-  const { path } = useRouter();
+  const { pathname } = useLocation();
   const announce = useAnnounce();
   const [count, setCount] = useState(0);
   useEffect(() => {
@@ -64,6 +59,7 @@ function useNewNotices(): number {
     const socket = chatSocket();
     const onNotice = () => {
       setCount((c) => c + 1);
+      void queryClient.invalidateQueries({ queryKey: ['notices'] });
       announce('You have a new notice.');
     };
     socket?.on('notice', onNotice);
@@ -71,15 +67,18 @@ function useNewNotices(): number {
       socket?.off('notice', onNotice);
     };
   }, [me, announce]);
-  useEffect(() => {
-    if (path === '/my/notices') setCount(0);
-  }, [path]);
+  // Opening the notices page sees them all.
+  const [seenAt, setSeenAt] = useState(pathname);
+  if (pathname !== seenAt) {
+    setSeenAt(pathname);
+    if (pathname === '/my/notices' && count > 0) setCount(0);
+  }
   return me ? count : 0;
 }
 
 function Header({ groupId }: { groupId?: string }) {
   const { me, signOut } = useSession();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   const newNotices = useNewNotices();
   return (
     <header className="site-header">
@@ -146,13 +145,7 @@ function Header({ groupId }: { groupId?: string }) {
 /** The tabs inside a group, by role. */
 function GroupNav({ groupId }: { groupId: string }) {
   const { me } = useSession();
-  const { path } = useRouter();
-  const [group, setGroup] = useState<Group>();
-  useEffect(() => {
-    api<Group>('GET', `/groups/${groupId}`)
-      .then(setGroup)
-      .catch(() => setGroup(undefined));
-  }, [groupId]);
+  const group = useGroup(groupId);
   const base = `/community/${groupId}`;
   const takesPart = Boolean(me?.isAdmin || me?.memberships.some((m) => m.groupId === groupId));
   // People outside the group see what they may read: the group's page and its agreement.
@@ -170,13 +163,13 @@ function GroupNav({ groupId }: { groupId: string }) {
   if (me?.isAdmin) tabs.push([`${base}/settings`, 'Group settings']);
   return (
     <nav aria-label="Group" className="group-nav">
-      {group ? <p className="group-name">{group.name}</p> : null}
+      {group.data ? <p className="group-name">{group.data.name}</p> : null}
       <ul>
         {tabs.map(([to, label]) => (
           <li key={to}>
-            <Link to={to} aria-current={path === to ? 'page' : undefined}>
+            <NavLink to={to} end>
               {label}
-            </Link>
+            </NavLink>
           </li>
         ))}
       </ul>
@@ -195,46 +188,31 @@ function NotFound() {
   );
 }
 
-function Routes() {
-  const { path } = useRouter();
+/** The group a page belongs to: the one in its path, or the topic's group on a thread. */
+function useCurrentGroup(): string | undefined {
+  const inGroup = useMatch('/community/:groupId/*');
+  const thread = useMatch('/thread/:topicId');
+  const topicId = thread?.params.topicId;
+  const topic = useTopic(topicId);
+  return inGroup?.params.groupId ?? (topicId ? topic.data?.groupId : undefined);
+}
+
+/** Every page: header, the group's tabs when in a group, the page, and the footer. */
+function Layout() {
   const { ready } = useSession();
-  const groupMatch = match('/community/:groupId', path) ?? match('/community/:groupId/:section', path);
-  const groupId = groupMatch?.groupId;
-  const section = groupMatch?.section;
-  const thread = match('/thread/:topicId', path);
-  const [threadGroup, setThreadGroup] = useState<string>();
-
-  let screen: React.ReactNode;
-  if (!ready) screen = <Loading />;
-  else if (path === '/') screen = <Directory />;
-  else if (path === '/register') screen = <Register />;
-  else if (path === '/sign-in') screen = <SignIn />;
-  else if (path === '/my/notices') screen = <Notices />;
-  else if (path === '/my/account') screen = <Account />;
-  else if (path === '/admin/new-group') screen = <NewGroup />;
-  else if (thread) screen = <Thread topicId={thread.topicId} onGroup={setThreadGroup} />;
-  else if (groupId) {
-    const screens: Record<string, React.ReactNode> = {
-      '': <GroupHome groupId={groupId} />,
-      apply: <Apply groupId={groupId} />,
-      agreement: <AgreementScreen groupId={groupId} />,
-      'new-topic': <NewTopic groupId={groupId} />,
-      chat: <Chat groupId={groupId} />,
-      review: <ReviewQueue groupId={groupId} />,
-      applications: <Applications groupId={groupId} />,
-      metrics: <Metrics groupId={groupId} />,
-      settings: <GroupSettings groupId={groupId} />,
-    };
-    screen = screens[section ?? ''] ?? <NotFound />;
-  } else screen = <NotFound />;
-
-  const currentGroup = groupId ?? (thread ? threadGroup : undefined);
+  const { pathname } = useLocation();
+  const groupId = useCurrentGroup();
+  const applying = useMatch('/community/:groupId/apply');
+  // A new page starts at its top.
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [pathname]);
   return (
     <>
-      <Header groupId={currentGroup} />
+      <Header groupId={groupId} />
       <main id="main">
-        {currentGroup && section !== 'apply' ? <GroupNav groupId={currentGroup} /> : null}
-        {screen}
+        {groupId && !applying ? <GroupNav groupId={groupId} /> : null}
+        {ready ? <Outlet /> : <Loading />}
       </main>
       <footer className="site-footer">
         <p>Kindred is peer support, not medical advice and not an emergency service. Your own clinical team knows your care best.</p>
@@ -243,14 +221,58 @@ function Routes() {
   );
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <AnnouncerProvider>
-      <RouterProvider>
-        <SessionProvider>
-          <Routes />
-        </SessionProvider>
-      </RouterProvider>
-    </AnnouncerProvider>
-  </StrictMode>,
+/** A group's page, given its id from the path. */
+function InGroup({ screen: Screen }: { screen: (props: { groupId: string }) => React.ReactNode }) {
+  const { groupId } = useParams();
+  return <Screen key={groupId} groupId={groupId!} />;
+}
+
+function ThreadPage() {
+  const { topicId } = useParams();
+  return <Thread key={topicId} topicId={topicId!} />;
+}
+
+function App() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<Directory />} />
+        <Route path="register" element={<Register />} />
+        <Route path="sign-in" element={<SignIn />} />
+        <Route path="my/notices" element={<Notices />} />
+        <Route path="my/account" element={<Account />} />
+        <Route path="admin/new-group" element={<NewGroup />} />
+        <Route path="thread/:topicId" element={<ThreadPage />} />
+        <Route path="community/:groupId">
+          <Route index element={<InGroup screen={GroupHome} />} />
+          <Route path="apply" element={<InGroup screen={Apply} />} />
+          <Route path="agreement" element={<InGroup screen={AgreementScreen} />} />
+          <Route path="new-topic" element={<InGroup screen={NewTopic} />} />
+          <Route path="chat" element={<InGroup screen={Chat} />} />
+          <Route path="review" element={<InGroup screen={ReviewQueue} />} />
+          <Route path="applications" element={<InGroup screen={Applications} />} />
+          <Route path="metrics" element={<InGroup screen={Metrics} />} />
+          <Route path="settings" element={<InGroup screen={GroupSettings} />} />
+        </Route>
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+// The runtime config (where chat is) first; the app starts either way, so "Need help now?" works offline.
+void loadAppConfig().finally(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <AnnouncerProvider>
+          <BrowserRouter>
+            <SessionProvider>
+              <App />
+            </SessionProvider>
+          </BrowserRouter>
+        </AnnouncerProvider>
+      </QueryClientProvider>
+    </StrictMode>,
+  ),
 );

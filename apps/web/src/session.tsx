@@ -1,11 +1,13 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api, onApiError, tokenStore, type Me } from './api';
+import { client, ok, onApiError, tokenStore, type Me } from './api';
 
 interface SessionValue {
   me: Me | null;
   ready: boolean;
   signIn(email: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Asks the API again who the person is (memberships change while the app is open). */
   refresh(): Promise<void>;
   /** Forget the session locally (after account deletion, or when the API says it ended). */
   forget(): void;
@@ -14,51 +16,61 @@ interface SessionValue {
 const SessionContext = createContext<SessionValue | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null>(null);
-  const [ready, setReady] = useState(false);
+  const queryClient = useQueryClient();
+  const [token, setToken] = useState(tokenStore.get);
+  const me = useQuery({
+    queryKey: ['me', token],
+    queryFn: () => ok(client.GET('/me')),
+    enabled: Boolean(token),
+  });
 
+  // Someone else's answers must never be shown to the next person: signing out empties the cache.
   const forget = useCallback(() => {
     tokenStore.set(null);
-    setMe(null);
-  }, []);
+    setToken(null);
+    queryClient.clear();
+  }, [queryClient]);
+
+  useEffect(
+    () =>
+      onApiError((error) => {
+        if (error.code === 'UNAUTHENTICATED' && tokenStore.get()) forget();
+      }),
+    [forget],
+  );
 
   const refresh = useCallback(async () => {
-    if (!tokenStore.get()) {
-      setMe(null);
-      return;
-    }
-    try {
-      setMe(await api<Me>('GET', '/me'));
-    } catch {
-      setMe(null);
-    }
-  }, []);
-
-  useEffect(() => {
-    void refresh().finally(() => setReady(true));
-    return onApiError((error) => {
-      if (error.code === 'UNAUTHENTICATED' && tokenStore.get()) forget();
-    });
-  }, [refresh, forget]);
+    await queryClient.invalidateQueries({ queryKey: ['me'] });
+  }, [queryClient]);
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const answer = await api<{ token: string }>('POST', '/auth/login', { email, password });
+      const answer = await ok(client.POST('/auth/login', { body: { email, password } }));
+      queryClient.clear();
       tokenStore.set(answer.token);
-      await refresh();
+      setToken(answer.token);
+      await queryClient.fetchQuery({ queryKey: ['me', answer.token], queryFn: () => ok(client.GET('/me')) });
     },
-    [refresh],
+    [queryClient],
   );
 
   const signOut = useCallback(async () => {
     try {
-      await api('POST', '/auth/logout');
+      await ok(client.POST('/auth/logout'));
     } finally {
       forget();
     }
   }, [forget]);
 
-  return <SessionContext.Provider value={{ me, ready, signIn, signOut, refresh, forget }}>{children}</SessionContext.Provider>;
+  const value: SessionValue = {
+    me: token ? (me.data ?? null) : null,
+    ready: !token || !me.isPending,
+    signIn,
+    signOut,
+    refresh,
+    forget,
+  };
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): SessionValue {

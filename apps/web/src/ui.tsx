@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { api, ApiError } from './api';
+import { ApiError } from './api';
+import type { PagedList } from './queries';
 
 /** One polite and one assertive live region for the whole app, so announcements never pile up. */
 const AnnounceContext = createContext<(message: string, urgent?: boolean) => void>(() => undefined);
@@ -166,43 +167,11 @@ export function Select({
   );
 }
 
-/** Loads data for a screen; `reload` fetches again. */
-export function useLoad<T>(
-  load: () => Promise<T>,
-  deps: unknown[],
-): { data: T | undefined; error: unknown; loading: boolean; reload: () => void; setData: (t: T) => void } {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    load()
-      .then((value) => live && (setData(value), setError(undefined)))
-      .catch((e) => live && setError(e))
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [...deps, tick]);
-  return { data, error, loading, reload: () => setTick((t) => t + 1), setData };
-}
-
 export function Loading({ what = 'Loading' }: { what?: string }) {
   return (
     <p role="status" className="loading">
       {what}…
     </p>
-  );
-}
-
-/** Shown where another part of Kindred has not answered yet (an endpoint that is not there). */
-export function NotYetAvailable({ what }: { what: string }) {
-  return (
-    <div role="status" className="message info">
-      <p>{what} is not available yet. Please try again later.</p>
-    </div>
   );
 }
 
@@ -219,68 +188,6 @@ export function Countdown({ dueAt }: { dueAt: string }) {
   return <span className={ms < 0 ? 'countdown overdue' : 'countdown'}>{ms < 0 ? `overdue by ${span}` : `due in ${span}`}</span>;
 }
 
-/** A list the API gives a page at a time (`{ items, nextCursor }`): the first page at once, the next ones when the reader asks. */
-export interface PagedList<T> {
-  data: T[] | undefined;
-  error: unknown;
-  loading: boolean;
-  reload: () => void;
-  hasMore: boolean;
-  loadingMore: boolean;
-  moreError: unknown;
-  more: () => Promise<void>;
-}
-
-function pageOf<T>(page: unknown): { items: T[]; nextCursor: string | null } {
-  if (Array.isArray(page)) return { items: page as T[], nextCursor: null };
-  const p = page as { items?: T[]; nextCursor?: string | null } | null;
-  return { items: Array.isArray(p?.items) ? p.items : [], nextCursor: p?.nextCursor ?? null };
-}
-
-/** `path` null means there is nothing to load (not allowed, not signed in): an empty list. */
-export function usePagedList<T>(path: string | null, deps: unknown[] = []): PagedList<T> {
-  const get = (at: string) => api<unknown>('GET', at);
-  const [pages, setPages] = useState<{ items: T[]; next: string | null }>({ items: [], next: null });
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>();
-  // Each first load starts a new list: an answer to an older load (or its "more") must not land in it.
-  const generation = useRef(0);
-  const first = useLoad(async () => {
-    const mine = ++generation.current;
-    const page = path ? pageOf<T>(await get(path)) : { items: [], nextCursor: null };
-    if (mine !== generation.current) return true;
-    setPages({ items: page.items, next: page.nextCursor });
-    setMoreError(undefined);
-    setLoadingMore(false);
-    return true;
-  }, [path, ...deps]);
-  const more = async () => {
-    if (!path || !pages.next || loadingMore) return;
-    const mine = generation.current;
-    setLoadingMore(true);
-    try {
-      const page = pageOf<T>(await get(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(pages.next)}`));
-      if (mine !== generation.current) return;
-      setPages((p) => ({ items: [...p.items, ...page.items], next: page.nextCursor }));
-      setMoreError(undefined);
-    } catch (e) {
-      if (mine === generation.current) setMoreError(e);
-    } finally {
-      if (mine === generation.current) setLoadingMore(false);
-    }
-  };
-  return {
-    data: first.data ? pages.items : undefined,
-    error: first.error,
-    loading: first.loading,
-    reload: first.reload,
-    hasMore: pages.next !== null,
-    loadingMore,
-    moreError,
-    more,
-  };
-}
-
 /** "Show more …" under a paged list, while there is more; nothing otherwise. */
 export function MoreButton({ list, what }: { list: PagedList<unknown>; what: string }) {
   if (!list.hasMore) return null;
@@ -288,10 +195,19 @@ export function MoreButton({ list, what }: { list: PagedList<unknown>; what: str
     <>
       <ErrorMessage error={list.moreError} />
       <p>
-        <button type="button" className="secondary" onClick={() => void list.more()} disabled={list.loadingMore}>
+        <button type="button" className="secondary" onClick={list.more} disabled={list.loadingMore}>
           {list.loadingMore ? 'Loading…' : `Show more ${what}`}
         </button>
       </p>
     </>
   );
+}
+
+/** What a failed load means to the person: a 404 is "not found", a 403 "you don't have access"; anything else in its own words. */
+export function LoadError({ error, what }: { error: unknown; what: string }) {
+  if (error instanceof ApiError && error.status === 404 && error.code === 'NOT_FOUND')
+    return <ErrorMessage error={new Error(`We could not find ${what}. It may have been removed, or the link may be wrong.`)} />;
+  if (error instanceof ApiError && error.status === 403 && (error.code === 'FORBIDDEN' || !error.code))
+    return <ErrorMessage error={new Error(`You don’t have access to ${what}.`)} />;
+  return <ErrorMessage error={error} />;
 }

@@ -15,7 +15,37 @@ describe('loadConfig', () => {
     expect(config.chat.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
+  it('derives the chat address and its allowed origins from PUBLIC_URL', () => {
+    const local = loadConfig({});
+    expect(local.publicUrl).toBe('http://localhost:3000');
+    expect(local.chat.publicUrl).toBe('http://localhost:3001');
+    expect(local.chat.allowedOrigins).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000']);
+
+    const ports = loadConfig({ FORUM_PORT: '4300', CHAT_PORT: '4301', PUBLIC_URL: 'http://localhost:4300' });
+    expect(ports.chat.publicUrl).toBe('http://localhost:4301');
+    expect(ports.chat.allowedOrigins).toEqual(['http://localhost:4300', 'http://127.0.0.1:4300']);
+
+    const hosted = loadConfig({ PUBLIC_URL: 'https://kindred.example/' });
+    expect(hosted.publicUrl).toBe('https://kindred.example');
+    expect(hosted.chat.publicUrl).toBe('https://kindred.example:3001');
+    expect(hosted.chat.allowedOrigins).toEqual(['https://kindred.example']);
+  });
+
+  it('lets CHAT_PUBLIC_URL and CHAT_ALLOWED_ORIGINS override what PUBLIC_URL derives', () => {
+    const config = loadConfig({
+      PUBLIC_URL: 'https://kindred.example',
+      CHAT_PUBLIC_URL: 'https://chat.kindred.example',
+      CHAT_ALLOWED_ORIGINS: 'https://a.example',
+    });
+    expect(config.chat.publicUrl).toBe('https://chat.kindred.example');
+    expect(config.chat.allowedOrigins).toEqual(['https://a.example']);
+  });
+
   it.each([
+    [{ PUBLIC_URL: 'kindred.example' }, /PUBLIC_URL is not a valid URL/],
+    [{ PUBLIC_URL: 'ftp://kindred.example' }, /PUBLIC_URL must start with http: or https:/],
+    [{ PUBLIC_URL: 'https://kindred.example/app' }, /PUBLIC_URL must be an origin only/],
+    [{ CHAT_PUBLIC_URL: 'ws://chat.example' }, /CHAT_PUBLIC_URL must start with http: or https:/],
     [{ FORUM_PORT: 'abc' }, /FORUM_PORT must be a whole number/],
     [{ FORUM_PORT: '70000' }, /FORUM_PORT must be a whole number from 0 to 65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres:/],

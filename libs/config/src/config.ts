@@ -3,6 +3,13 @@ export interface KindredConfig {
   env: 'development' | 'test' | 'production';
   host: string;
   ports: { forum: number; chat: number; worker: number };
+  /**
+   * The origin people's browsers open Kindred at (PUBLIC_URL, for example https://kindred.example).
+   * The chat service's allowed origins and the chat address the web app is told derive from it.
+   */
+  publicUrl: string;
+  /** Optional parts of the web app switched on (FEATURES, a comma-separated list), told to it at run time. */
+  features: string[];
   database: { url: string };
   redis: { url: string; prefix: string };
   http: {
@@ -28,6 +35,8 @@ export interface KindredConfig {
     loginWindowSeconds: number;
   };
   chat: {
+    /** Where browsers reach the chat service (CHAT_PUBLIC_URL; by default PUBLIC_URL's host on CHAT_PORT). */
+    publicUrl: string;
     allowedOrigins: string[];
     maxHttpBufferBytes: number;
     maxMessageLength: number;
@@ -134,6 +143,19 @@ class Reader {
     return value;
   }
 
+  /** An http(s) address reduced to its origin (scheme, host and port; no path). */
+  origin(name: string, fallback: string): string {
+    const value = this.url(name, fallback, ['http:', 'https:']);
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return fallback;
+      if (parsed.pathname !== '/' || parsed.search || parsed.hash) this.problems.push(`${name} must be an origin only, without a path (got "${value}").`);
+      return parsed.origin;
+    } catch {
+      return fallback;
+    }
+  }
+
   list(name: string, fallback: string[]): string[] {
     this.met(name, 'list', fallback, 'comma-separated');
     const raw = this.env[name];
@@ -143,6 +165,24 @@ class Reader {
       .map((s) => s.trim())
       .filter(Boolean);
   }
+}
+
+/** The chat service's address by default: the public URL's scheme and host, on the chat port. */
+function chatUrlBeside(publicUrl: string, chatPort: number): string {
+  const url = new URL(publicUrl);
+  url.port = String(chatPort);
+  return url.origin;
+}
+
+/** The origins a browser may show the app at: the public URL, and on a developer machine both names of the loopback host. */
+function originsOf(publicUrl: string): string[] {
+  const url = new URL(publicUrl);
+  if (url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') return [url.origin];
+  return ['localhost', '127.0.0.1'].map((host) => {
+    const alias = new URL(url.origin);
+    alias.hostname = host;
+    return alias.origin;
+  });
 }
 
 /** Reads and validates the environment; throws a ConfigError naming every problem at once. */
@@ -174,14 +214,19 @@ function sessionLimits(r: Reader): Pick<KindredConfig['auth'], 'sessionIdleMinut
 
 function read(r: Reader): KindredConfig {
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const ports = {
+    forum: r.int('FORUM_PORT', 3000, 0, 65535),
+    chat: r.int('CHAT_PORT', 3001, 0, 65535),
+    worker: r.int('WORKER_PORT', 3002, 0, 65535),
+  };
+  const publicUrl = r.origin('PUBLIC_URL', `http://localhost:${ports.forum}`);
+  const chatPublicUrl = r.origin('CHAT_PUBLIC_URL', chatUrlBeside(publicUrl, ports.chat));
   const config: KindredConfig = {
     env: nodeEnv,
     host: r.string('HOST', '127.0.0.1'),
-    ports: {
-      forum: r.int('FORUM_PORT', 3000, 0, 65535),
-      chat: r.int('CHAT_PORT', 3001, 0, 65535),
-      worker: r.int('WORKER_PORT', 3002, 0, 65535),
-    },
+    ports,
+    publicUrl,
+    features: r.list('FEATURES', []),
     database: { url: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kindred', ['postgres:', 'postgresql:']) },
     redis: {
       url: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
@@ -205,7 +250,8 @@ function read(r: Reader): KindredConfig {
       loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
     },
     chat: {
-      allowedOrigins: r.list('CHAT_ALLOWED_ORIGINS', ['http://localhost:3000', 'http://127.0.0.1:3000']),
+      publicUrl: chatPublicUrl,
+      allowedOrigins: r.list('CHAT_ALLOWED_ORIGINS', originsOf(publicUrl)),
       maxHttpBufferBytes: r.int('CHAT_MAX_BUFFER_BYTES', 64 * 1024, 1024, 1024 * 1024),
       maxMessageLength: r.int('CHAT_MAX_MESSAGE_LENGTH', 2000, 1, 20000),
       messagesPerWindow: r.int('CHAT_MESSAGES_PER_WINDOW', 10, 1, 1000),

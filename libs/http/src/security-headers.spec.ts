@@ -15,7 +15,7 @@ async function headersFromPlugin(options: FastifyHelmetOptions): Promise<Record<
 }
 
 const CONFIG: SecurityHeaderConfig = {
-  chat: { allowedOrigins: ['http://localhost:3000', 'https://kindred.example'] } as SecurityHeaderConfig['chat'],
+  chat: { publicUrl: 'http://localhost:3001', allowedOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'] } as SecurityHeaderConfig['chat'],
   ports: { forum: 3000, chat: 3001, worker: 3002 },
   http: { bodyLimitBytes: 1024, trustProxy: false, httpsOnly: false },
 };
@@ -68,11 +68,14 @@ describe('securityHeaders', () => {
 });
 
 describe('chatOrigins', () => {
-  it('is the chat port on each allowed web origin, over http(s) and ws(s)', () => {
-    expect(chatOrigins(CONFIG)).toEqual(['http://localhost:3001', 'ws://localhost:3001', 'https://kindred.example:3001', 'wss://kindred.example:3001']);
+  it('is the chat address the web app is told, over http and ws', () => {
+    expect(chatOrigins(CONFIG)).toEqual(['http://localhost:3001', 'ws://localhost:3001']);
   });
 
-  it('skips what is not an http(s) origin', () => {
-    expect(chatOrigins({ ...CONFIG, chat: { ...CONFIG.chat, allowedOrigins: ['not a url', 'file:///x'] } })).toEqual([]);
+  it('is wss for a chat service behind HTTPS', () => {
+    expect(chatOrigins({ chat: { ...CONFIG.chat, publicUrl: 'https://chat.kindred.example' } })).toEqual([
+      'https://chat.kindred.example',
+      'wss://chat.kindred.example',
+    ]);
   });
 });

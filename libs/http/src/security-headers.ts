@@ -7,26 +7,12 @@ export type SecurityHeaderConfig = Pick<KindredConfig, 'chat' | 'ports' | 'http'
 
 /**
  * The origins a Kindred page may open the chat socket to (socket.io: HTTP long-polling and
- * WebSocket). The web app reaches chat on its own host at the chat port, so each allowed web
- * origin (CHAT_ALLOWED_ORIGINS) gives the same host on CHAT_PORT, over http(s) and ws(s).
- * A setting naming chat's public URL, when there is one, belongs here and nowhere else.
+ * WebSocket): the chat service's public URL, the one the web app is told (CHAT_PUBLIC_URL, by
+ * default PUBLIC_URL's host on CHAT_PORT), over http(s) and ws(s).
  */
-export function chatOrigins(config: Pick<KindredConfig, 'chat' | 'ports'>): string[] {
-  const origins = new Set<string>();
-  for (const allowed of config.chat.allowedOrigins) {
-    let url: URL;
-    try {
-      url = new URL(allowed);
-    } catch {
-      continue;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
-    url.port = String(config.ports.chat);
-    const origin = `${url.protocol}//${url.host}`;
-    origins.add(origin);
-    origins.add(origin.replace(/^http/, 'ws'));
-  }
-  return [...origins];
+export function chatOrigins(config: Pick<KindredConfig, 'chat'>): string[] {
+  const chat = new URL(config.chat.publicUrl);
+  return [chat.origin, `${chat.protocol === 'https:' ? 'wss:' : 'ws:'}//${chat.host}`];
 }
 
 /**

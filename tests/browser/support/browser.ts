@@ -12,14 +12,11 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * A fresh browser context (its own session storage, so its own signed-in person) that talks to
- * the forum at `forumUrl` and to the chat service at `chatUrl`.
+ * A fresh browser context (its own session storage, so its own signed-in person). The page finds
+ * the chat service where the forum's app-config.json says, as it does in production.
  */
-export async function newPerson(browser: Browser, chatUrl: string, viewport = { width: 1100, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPerson(browser: Browser, viewport = { width: 1100, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London' });
-  await context.addInitScript((url) => {
-    (globalThis as unknown as { KINDRED_CHAT_URL: string }).KINDRED_CHAT_URL = url;
-  }, chatUrl);
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => {

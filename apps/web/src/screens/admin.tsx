@@ -1,20 +1,23 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
 import {
-  api,
+  client,
   formatDateTime,
-  isMissing,
-  items,
+  ok,
+  type AuditEntry,
+  type Schema,
   type Agreement,
   type Clause,
   type Coverage,
   type Group,
+  type Member,
   type Moderation,
   type Question,
-  type Resource,
 } from '../api';
-import { useRouter } from '../router';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Loading, NotYetAvailable, PageTitle, Select, Status, useAnnounce, useLoad } from '../ui';
+import { ErrorMessage, Field, LoadError, Loading, PageTitle, Select, Status, useAnnounce } from '../ui';
+import { useAgreement, useGroup, useResources } from '../queries';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -61,7 +64,12 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
   const [d, setD] = useState<GroupDraft>(() => draftOf(group));
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
-  useEffect(() => setD(draftOf(group)), [group]);
+  // A newer copy of the group (saved here, or fetched again) replaces the draft.
+  const [drafted, setDrafted] = useState(group);
+  if (group !== drafted) {
+    setDrafted(group);
+    setD(draftOf(group));
+  }
   const set = <K extends keyof GroupDraft>(key: K, value: GroupDraft[K]) => setD((x) => ({ ...x, [key]: value }));
   const setMod = <K extends keyof Moderation>(key: K, value: Moderation[K]) => setD((x) => ({ ...x, moderation: { ...x.moderation, [key]: value } }));
   const setQuestion = (i: number, patch: Partial<Question>) =>
@@ -89,7 +97,7 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
     if (d.minAge) eligibility.minAge = Number(d.minAge);
     if (d.maxAge) eligibility.maxAge = Number(d.maxAge);
     const m = d.moderation;
-    const body: Record<string, unknown> = {
+    const body: Schema<'UpdateGroupDto'> = {
       name: d.name,
       description: d.description,
       condition: d.condition,
@@ -107,7 +115,9 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
       slowModeSeconds: Number(d.slowModeSeconds || 0),
     };
     try {
-      const answer = group ? await api<Group>('PATCH', `/groups/${group.id}`, body) : await api<Group>('POST', '/groups', { slug: d.slug, ...body });
+      const answer = group
+        ? await ok(client.PATCH('/groups/{groupId}', { params: { path: { groupId: group.id } }, body }))
+        : await ok(client.POST('/groups', { body: { ...body, slug: d.slug, name: d.name, description: d.description, condition: d.condition } }));
       setSaved(true);
       onSaved(answer);
     } catch (e) {
@@ -280,7 +290,7 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
 
 export function NewGroup() {
   const { me } = useSession();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   return (
     <>
       <PageTitle>Create a group</PageTitle>
@@ -290,23 +300,26 @@ export function NewGroup() {
 }
 
 function AgreementEditor({ groupId }: { groupId: string }) {
-  const current = useLoad(() => api<Agreement>('GET', `/groups/${groupId}/agreement`), [groupId]);
+  const current = useAgreement(groupId);
   const [clauses, setClauses] = useState<Clause[]>([]);
   const [error, setError] = useState<unknown>();
   const [published, setPublished] = useState<number>();
   const announce = useAnnounce();
-  useEffect(() => {
-    if (current.data) setClauses(current.data.clauses);
-  }, [current.data]);
+  // Each version loaded (the current one, then each one published) becomes the starting point.
+  const [loaded, setLoaded] = useState<Agreement>();
+  if (current.data && current.data !== loaded) {
+    setLoaded(current.data);
+    setClauses(current.data.clauses);
+  }
   const setClause = (i: number, patch: Partial<Clause>) => setClauses((cs) => cs.map((c, j) => (i === j ? { ...c, ...patch } : c)));
   const publish = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
     try {
-      const answer = await api<Agreement>('PUT', `/groups/${groupId}/agreement`, { clauses });
+      const answer = await ok(client.PUT('/groups/{groupId}/agreement', { params: { path: { groupId } }, body: { clauses } }));
       setPublished(answer.version);
       announce(`Version ${answer.version} published.`);
-      current.reload();
+      void current.refetch();
     } catch (e) {
       setError(e);
     }
@@ -338,16 +351,11 @@ function AgreementEditor({ groupId }: { groupId: string }) {
   );
 }
 
-interface Rule {
-  id: string;
-  pattern: string;
-  match: string;
-  action: string;
-  clauseKey?: string | null;
-}
-
 function Rules({ groupId }: { groupId: string }) {
-  const rules = useLoad(async () => items<Rule>(await api('GET', `/groups/${groupId}/rules`)), [groupId]);
+  const rules = useQuery({
+    queryKey: ['rules', groupId],
+    queryFn: async () => (await ok(client.GET('/groups/{groupId}/rules', { params: { path: { groupId } } }))).items,
+  });
   const [pattern, setPattern] = useState('');
   const [matchKind, setMatchKind] = useState('word');
   const [action, setAction] = useState('hold');
@@ -357,18 +365,18 @@ function Rules({ groupId }: { groupId: string }) {
     event.preventDefault();
     setError(undefined);
     try {
-      const body: Record<string, string> = { pattern, match: matchKind, action };
+      const body: Schema<'RuleDto'> = { pattern, match: matchKind as Schema<'RuleDto'>['match'], action: action as Schema<'RuleDto'>['action'] };
       if (clauseKey.trim()) body.clauseKey = clauseKey.trim();
-      await api('POST', `/groups/${groupId}/rules`, body);
+      await ok(client.POST('/groups/{groupId}/rules', { params: { path: { groupId } }, body }));
       setPattern('');
-      rules.reload();
+      void rules.refetch();
     } catch (e) {
       setError(e);
     }
   };
   const remove = async (id: string) => {
-    await api('DELETE', `/groups/${groupId}/rules/${id}`).catch(setError);
-    rules.reload();
+    await ok(client.DELETE('/groups/{groupId}/rules/{ruleId}', { params: { path: { groupId, ruleId: id } } })).catch(setError);
+    void rules.refetch();
   };
   return (
     <section aria-labelledby="rules-title">
@@ -416,23 +424,25 @@ function Rules({ groupId }: { groupId: string }) {
 }
 
 function Resources({ groupId }: { groupId: string }) {
-  const list = useLoad(async () => items<Resource>(await api('GET', `/groups/${groupId}/resources`)), [groupId]);
+  const list = useResources(groupId);
   const [r, setR] = useState({ kind: 'clinical', title: '', description: '', phone: '', sms: '', url: '', hours: '' });
   const [error, setError] = useState<unknown>();
   const add = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
     try {
-      await api('POST', `/groups/${groupId}/resources`, Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '')));
+      // Fields left empty are left out.
+      const body = { ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '')), kind: r.kind, title: r.title } as Schema<'CreateResourceDto'>;
+      await ok(client.POST('/groups/{groupId}/resources', { params: { path: { groupId } }, body }));
       setR({ kind: 'clinical', title: '', description: '', phone: '', sms: '', url: '', hours: '' });
-      list.reload();
+      void list.refetch();
     } catch (e) {
       setError(e);
     }
   };
   const remove = async (id: string) => {
-    await api('DELETE', `/groups/${groupId}/resources/${id}`).catch(setError);
-    list.reload();
+    await ok(client.DELETE('/groups/{groupId}/resources/{resourceId}', { params: { path: { groupId, resourceId: id } } })).catch(setError);
+    void list.refetch();
   };
   const set = (key: keyof typeof r) => (v: string) => setR((x) => ({ ...x, [key]: v }));
   return (
@@ -485,11 +495,12 @@ function ReferralCodes({ groupId }: { groupId: string }) {
     event.preventDefault();
     setError(undefined);
     try {
-      const code = await api<{ code: string; label: string; maxUses: number; expiresAt: string }>('POST', `/groups/${groupId}/referral-codes`, {
-        label,
-        maxUses: Number(maxUses),
-        expiresAt: new Date(`${expires}T23:59:59Z`).toISOString(),
-      });
+      const code = await ok(
+        client.POST('/groups/{groupId}/referral-codes', {
+          params: { path: { groupId } },
+          body: { label, maxUses: Number(maxUses), expiresAt: new Date(`${expires}T23:59:59Z`).toISOString() },
+        }),
+      );
       setIssued((list) => [code, ...list]);
     } catch (e) {
       setError(e);
@@ -517,23 +528,23 @@ function ReferralCodes({ groupId }: { groupId: string }) {
   );
 }
 
-interface MemberRow {
-  userId: string;
-  displayName: string;
-  role: 'member' | 'supporter';
-  joinedAt: string;
-  acceptedAgreementVersion: number | null;
-  mutedUntil: string | null;
-}
+const useMembers = (groupId: string) =>
+  useQuery({
+    queryKey: ['members', groupId],
+    queryFn: async () => (await ok(client.GET('/groups/{groupId}/members', { params: { path: { groupId }, query: { limit: 100 } } }))).items,
+  });
 
 function Supporters({ groupId }: { groupId: string }) {
-  const members = useLoad(async () => items<MemberRow>(await api('GET', `/groups/${groupId}/members?limit=100`)), [groupId]);
+  const members = useMembers(groupId);
   const [error, setError] = useState<unknown>();
-  const toggle = async (m: MemberRow) => {
+  const toggle = async (m: Member) => {
     setError(undefined);
     try {
-      await api(m.role === 'supporter' ? 'DELETE' : 'PUT', `/groups/${groupId}/supporters/${m.userId}`);
-      members.reload();
+      const where = { params: { path: { groupId, userId: m.userId } } };
+      await ok(
+        m.role === 'supporter' ? client.DELETE('/groups/{groupId}/supporters/{userId}', where) : client.PUT('/groups/{groupId}/supporters/{userId}', where),
+      );
+      void members.refetch();
     } catch (e) {
       setError(e);
     }
@@ -574,16 +585,6 @@ function Supporters({ groupId }: { groupId: string }) {
   );
 }
 
-interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string | { id: string; displayName?: string } | null;
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  detail: unknown;
-}
-
 /** Audit details as plain "key: value" text (ids only, as the log keeps them). */
 function detailText(detail: unknown): string {
   if (!detail || typeof detail !== 'object') return '';
@@ -594,20 +595,23 @@ function detailText(detail: unknown): string {
 }
 
 function AuditLog({ groupId }: { groupId: string }) {
-  const log = useLoad(async () => items<AuditEntry>(await api('GET', `/groups/${groupId}/audit-log?limit=50`)), [groupId]);
-  const members = useLoad(async () => items<MemberRow>(await api('GET', `/groups/${groupId}/members?limit=100`).catch(() => [])), [groupId]);
+  const log = useQuery({
+    queryKey: ['audit-log', groupId],
+    queryFn: async () => (await ok(client.GET('/groups/{groupId}/audit-log', { params: { path: { groupId }, query: { limit: 50 } } }))).items,
+  });
+  // Names for the ids the log keeps; without them the ids are shown.
+  const members = useMembers(groupId);
   const { me } = useSession();
-  const who = (actor: AuditEntry['actor']) => {
-    const id = typeof actor === 'string' ? actor : actor?.id;
+  const who = (id: AuditEntry['actor']) => {
     if (!id) return 'Kindred (automatic)';
     if (id === me?.id) return 'You';
-    return members.data?.find((m) => m.userId === id)?.displayName ?? (typeof actor === 'object' && actor?.displayName) ?? `Someone (${id.slice(0, 8)})`;
+    return members.data?.find((m) => m.userId === id)?.displayName ?? `Someone (${id.slice(0, 8)})`;
   };
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
-      {log.loading ? <Loading /> : null}
-      {isMissing(log.error) ? <NotYetAvailable what="The audit log" /> : <ErrorMessage error={log.error} />}
+      {log.isPending ? <Loading /> : null}
+      {log.error ? <LoadError error={log.error} what="this group’s audit log" /> : null}
       {log.data && log.data.length === 0 ? <p>Nothing recorded yet.</p> : null}
       {log.data && log.data.length > 0 ? (
         <table>
@@ -641,7 +645,8 @@ function AuditLog({ groupId }: { groupId: string }) {
 
 export function GroupSettings({ groupId }: { groupId: string }) {
   const { me } = useSession();
-  const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
+  const queryClient = useQueryClient();
+  const group = useGroup(groupId);
   if (!me?.isAdmin)
     return (
       <>
@@ -679,9 +684,9 @@ export function GroupSettings({ groupId }: { groupId: string }) {
       </nav>
       <section aria-labelledby="group-details">
         <h2 id="group-details">Details and moderation</h2>
-        {group.loading ? <Loading /> : null}
-        <ErrorMessage error={group.error} />
-        {group.data ? <GroupForm group={group.data} onSaved={(g) => group.setData(g)} /> : null}
+        {group.isPending ? <Loading /> : null}
+        {group.error ? <LoadError error={group.error} what="this group" /> : null}
+        {group.data && 'moderation' in group.data ? <GroupForm group={group.data} onSaved={(g) => queryClient.setQueryData(['group', groupId], g)} /> : null}
       </section>
       <AgreementEditor groupId={groupId} />
       <Rules groupId={groupId} />

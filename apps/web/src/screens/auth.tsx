@@ -1,13 +1,14 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api } from '../api';
-import { Link, useRouter } from '../router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { client, ok } from '../api';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Loading, PageTitle, useLoad } from '../ui';
+import { ErrorMessage, Field, Loading, PageTitle } from '../ui';
 
 export function Register() {
   const { signIn } = useSession();
-  const { navigate } = useRouter();
-  const consent = useLoad(() => api<{ version: number | string; text: string }>('GET', '/consent'), []);
+  const navigate = useNavigate();
+  const consent = useQuery({ queryKey: ['consent'], queryFn: () => ok(client.GET('/consent')) });
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -25,7 +26,7 @@ export function Register() {
     setBusy(true);
     setError(undefined);
     try {
-      await api('POST', '/auth/register', { email, password, displayName, dateOfBirth, consent: true });
+      await ok(client.POST('/auth/register', { body: { email, password, displayName, dateOfBirth, consent: true } }));
       await signIn(email, password);
       navigate('/');
     } catch (e) {
@@ -82,7 +83,7 @@ export function Register() {
             <strong>In plain words:</strong> by joining, you will share things about your health. The law treats that as special information. We keep it only to
             run the groups you join, we never sell it or show your email, and you can download it or delete your account at any time from “Your account”.
           </p>
-          {consent.loading ? <Loading what="Loading the full consent text" /> : null}
+          {consent.isPending ? <Loading what="Loading the full consent text" /> : null}
           {consent.data ? (
             <details>
               <summary>Read the full consent text (version {String(consent.data.version)})</summary>
@@ -108,7 +109,8 @@ export function Register() {
 
 export function SignIn() {
   const { signIn } = useSession();
-  const { navigate, search } = useRouter();
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>();

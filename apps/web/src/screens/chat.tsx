@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, ApiError, formatTime, items, type Agreement, type ChatMessage, type Resource } from '../api';
+import { useEffect, useEffectEvent, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { ApiError, client, formatTime, ok, type Agreement, type ChatMessage, type Problem } from '../api';
 import { chatSocket, emitWithAck } from '../chat-socket';
 import { BUNDLED_CRISIS_RESOURCES, isBundled } from '../crisis';
 import { useSession } from '../session';
-import { ErrorMessage, PageTitle, Select, useAnnounce, useLoad } from '../ui';
+import { ErrorMessage, PageTitle, Select, useAnnounce } from '../ui';
 import { useAgreementRedirect } from './forum';
+import { useAgreement, useResources } from '../queries';
 import { ResourceList } from './resources';
 
 interface Line extends ChatMessage {
@@ -27,14 +28,15 @@ const ACCESS_ENDED: Record<string, string> = {
 export function Chat({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const announce = useAnnounce();
-  const agreement = useLoad(() => api<Agreement>('GET', `/groups/${groupId}/agreement`), [groupId]);
+  const agreement = useAgreement(groupId);
   const [lines, setLines] = useState<Line[]>([]);
   const [typing, setTyping] = useState<Record<string, number>>({});
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<unknown>();
   const [connected, setConnected] = useState(false);
   const [crisis, setCrisis] = useState(false);
-  const [groupResources, setGroupResources] = useState<Resource[]>([]);
+  // The group's own crisis contacts, asked for only once someone's message shows they may need them.
+  const groupResources = useResources(groupId, crisis);
   const [reporting, setReporting] = useState<string>();
   const [ended, setEnded] = useState<string>();
   const [mutedUntil, setMutedUntil] = useState<string>();
@@ -46,7 +48,8 @@ export function Chat({ groupId }: { groupId: string }) {
   useAgreementRedirect(error, groupId);
 
   // Announce new messages politely: at most one announcement every few seconds, naming the latest.
-  const queueAnnouncement = (message: ChatMessage) => {
+  const queueAnnouncement = useEffectEvent((message: ChatMessage) => {
+    if (message.author?.id === me?.id) return;
     pendingAnnouncement.current = { count: pendingAnnouncement.current.count + 1, latest: message };
     if (announceTimer.current) return;
     const wait = Math.max(0, lastAnnounced.current + ANNOUNCE_EVERY_MS - Date.now());
@@ -57,7 +60,7 @@ export function Chat({ groupId }: { groupId: string }) {
       lastAnnounced.current = Date.now();
       if (latest) announce(`${count > 1 ? `${count} new messages. Latest: ` : ''}${latest.author?.displayName ?? 'Former member'} says: ${latest.body}`);
     }, wait);
-  };
+  });
 
   useEffect(() => {
     const socket = chatSocket();
@@ -67,7 +70,7 @@ export function Chat({ groupId }: { groupId: string }) {
       const ack = await emitWithAck('chat:join', lastId.current ? { groupId, after: lastId.current } : { groupId });
       if (!live) return;
       if (!ack.ok) {
-        setError(new ApiError({ status: 403, code: ack.error?.code, detail: ack.error?.message }));
+        setError(new ApiError({ status: 403, code: ack.error?.code as Problem['code'], detail: ack.error?.message }));
         return;
       }
       setError(undefined);
@@ -106,7 +109,7 @@ export function Chat({ groupId }: { groupId: string }) {
         delete next[m.author?.displayName ?? ''];
         return next;
       });
-      if (m.author?.id !== me?.id) queueAnnouncement(m);
+      queueAnnouncement(m);
     };
     const onHeld = (e: { id: string; groupId: string; clientMsgId: string; reasons?: Array<{ source: string }> }) => {
       if (e.groupId !== groupId) return;
@@ -183,8 +186,7 @@ export function Chat({ groupId }: { groupId: string }) {
       window.clearTimeout(announceTimer.current);
       announceTimer.current = undefined;
     };
-    // announce and me are stable for the life of the screen.
-  }, [groupId]);
+  }, [groupId, announce]);
 
   // Typing indicators fade after a few seconds without news.
   useEffect(() => {
@@ -194,25 +196,29 @@ export function Chat({ groupId }: { groupId: string }) {
     return () => window.clearInterval(timer);
   }, []);
 
-  useEffect(() => {
-    if (!crisis) return;
-    api('GET', `/groups/${groupId}/resources`)
-      .then((page) => setGroupResources(items<Resource>(page)))
-      .catch(() => setGroupResources([]));
-  }, [crisis, groupId]);
-
   const send = async (event?: FormEvent) => {
     event?.preventDefault();
     const body = draft.trim();
     if (!body) return;
     const clientMsgId = crypto.randomUUID();
     setDraft('');
-    setLines((current) => [...current, { id: clientMsgId, clientMsgId, groupId, author: me, body, createdAt: new Date().toISOString(), state: 'sending' }]);
+    setLines((current) => [
+      ...current,
+      {
+        id: clientMsgId,
+        clientMsgId,
+        groupId,
+        author: { id: me?.id ?? null, displayName: me?.displayName ?? '' },
+        body,
+        createdAt: new Date().toISOString(),
+        state: 'sending',
+      },
+    ]);
     const ack = await emitWithAck('chat:send', { groupId, body, clientMsgId });
     if (!ack.ok) {
       setLines((current) => current.filter((l) => l.clientMsgId !== clientMsgId));
       setDraft(body);
-      setError(new ApiError({ status: 400, code: ack.error?.code, detail: ack.error?.message ?? 'Your message was not sent.' }));
+      setError(new ApiError({ status: 400, code: ack.error?.code as Problem['code'], detail: ack.error?.message ?? 'Your message was not sent.' }));
       return;
     }
     setError(undefined);
@@ -258,7 +264,7 @@ export function Chat({ groupId }: { groupId: string }) {
         <section className="crisis-box" aria-labelledby="chat-crisis">
           <h2 id="chat-crisis">You don’t have to deal with this alone</h2>
           <p>A supporter will read your message soon. If you need someone now, these people can help at any time:</p>
-          <ResourceList resources={[...BUNDLED_CRISIS_RESOURCES, ...groupResources.filter((r) => !isBundled(r))]} />
+          <ResourceList resources={[...BUNDLED_CRISIS_RESOURCES, ...(groupResources.data ?? []).filter((r) => !isBundled(r))]} />
         </section>
       ) : null}
       <ol className="chat-log" aria-label="Chat messages">
@@ -306,7 +312,7 @@ function MessageReport({ messageId, agreement, onDone }: { messageId: string; ag
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await api('POST', `/messages/${messageId}/reports`, { clauseKey });
+      await ok(client.POST('/messages/{messageId}/reports', { params: { path: { messageId } }, body: { clauseKey } }));
       setDone(true);
     } catch (e) {
       setError(e);

@@ -1,11 +1,15 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, formatDateTime, formatTime, items, type Agreement, type Notice, type Post, type Topic } from '../api';
-import { Link, useRouter } from '../router';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { ApiError, client, formatDateTime, formatTime, ok, type Schema, type Agreement, type Notice, type Post } from '../api';
+import { useAgreement, usePaged, useTopic } from '../queries';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Loading, MoreButton, PageTitle, Select, useAnnounce, useLoad, usePagedList } from '../ui';
+import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, useAnnounce } from '../ui';
 import { ResourceList } from './resources';
 
-const REACTIONS: Array<[string, string]> = [
+type ReactionKind = Post['myReactions'][number];
+
+const REACTIONS: Array<[ReactionKind, string]> = [
   ['support', 'Support'],
   ['me-too', 'Me too'],
   ['thanks', 'Thanks'],
@@ -14,7 +18,7 @@ const REACTIONS: Array<[string, string]> = [
 
 /** Sends people to the agreement when the API says a new version must be accepted first. */
 export function useAgreementRedirect(error: unknown, groupId: string | undefined) {
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   useEffect(() => {
     if (groupId && error instanceof ApiError && error.code === 'AGREEMENT_REQUIRED') navigate(`/community/${groupId}/agreement?changed=1`);
   }, [error, groupId, navigate]);
@@ -40,52 +44,51 @@ export function PostProgress({
   onPublished?: () => void;
   onStatus?: (status: string) => void;
 }) {
-  const [post, setPost] = useState<Post>();
-  const [rejection, setRejection] = useState<Notice>();
-  const [agreement, setAgreement] = useState<Agreement>();
   const announce = useAnnounce();
-  const lastStatus = useRef<string>('');
+  // Each watch asks afresh: an earlier answer about this post (before an edit) must not be taken for this one.
+  const [watch] = useState(() => ({ id: crypto.randomUUID(), started: Date.now() }));
+  const current = useQuery({
+    queryKey: ['post', postId, watch.id],
+    queryFn: () => ok(client.GET('/posts/{postId}', { params: { path: { postId } } })),
+    gcTime: 0,
+    // Checking takes a moment, a supporter longer: keep asking until it is decided (for at most 30 minutes).
+    refetchInterval: (query) => {
+      if (Date.now() - watch.started > 30 * 60_000) return false;
+      if (query.state.status === 'error') return 3000;
+      const now = query.state.data?.status;
+      return now === undefined || now === 'screening' ? 700 : now === 'held' ? 3000 : false;
+    },
+  });
+  const post = current.data;
+  const rejected = post?.status === 'rejected';
+  const notices = useQuery({
+    queryKey: ['notices', 'about', postId],
+    queryFn: async (): Promise<Notice[]> => (await ok(client.GET('/me/notices')).catch(() => ({ items: [] }))).items,
+    enabled: rejected,
+  });
+  const agreement = useAgreement(groupId, rejected);
+  const rejection = rejected ? notices.data?.find((n) => n.subjectId === postId && n.kind === 'rejection') : undefined;
+  const explained = rejected && !notices.isPending && !agreement.isPending;
 
+  const lastStatus = useRef('');
+  const changed = useEffectEvent((now: Post) => {
+    onStatus?.(now.status);
+    if (now.status === 'published') {
+      announce('Your post is published.');
+      onPublished?.();
+    } else if (now.status === 'held') announce(`Your post is held. A supporter will look by ${formatTime(now.reviewDueAt)}.`);
+  });
   useEffect(() => {
-    let stop = false;
-    let timer: number | undefined;
-    const started = Date.now();
-    const poll = async () => {
-      try {
-        const current = await api<Post>('GET', `/posts/${postId}`);
-        if (stop) return;
-        setPost(current);
-        if (current.status !== lastStatus.current) {
-          lastStatus.current = current.status;
-          onStatus?.(current.status);
-          if (current.status === 'published') {
-            announce('Your post is published.');
-            onPublished?.();
-          } else if (current.status === 'held') announce(`Your post is held. A supporter will look by ${formatTime(current.reviewDueAt)}.`);
-          else if (current.status === 'rejected') {
-            const [notices, agreementNow] = await Promise.all([
-              api('GET', '/me/notices').catch(() => []),
-              api<Agreement>('GET', `/groups/${groupId}/agreement`).catch(() => undefined),
-            ]);
-            const notice = items<Notice>(notices).find((n) => n.subjectId === postId && n.kind === 'rejection');
-            setRejection(notice);
-            setAgreement(agreementNow);
-            announce(`Your post was not published because of clause ${clauseName(agreementNow, notice?.clauseKey)}.`, true);
-          }
-        }
-        const wait = current.status === 'screening' ? 700 : current.status === 'held' ? 3000 : 0;
-        if (wait && Date.now() - started < 30 * 60_000) timer = window.setTimeout(poll, wait);
-      } catch {
-        if (!stop) timer = window.setTimeout(poll, 3000);
-      }
-    };
-    void poll();
-    return () => {
-      stop = true;
-      window.clearTimeout(timer);
-    };
-    // onPublished and announce are stable enough; re-running would restart the watch.
-  }, [postId, groupId]);
+    if (!post || post.status === lastStatus.current) return;
+    lastStatus.current = post.status;
+    changed(post);
+  }, [post]);
+  const announceRejection = useEffectEvent(() =>
+    announce(`Your post was not published because of clause ${clauseName(agreement.data, rejection?.clauseKey)}.`, true),
+  );
+  useEffect(() => {
+    if (explained) announceRejection();
+  }, [explained]);
 
   const status = post?.status ?? 'screening';
   return (
@@ -95,7 +98,7 @@ export function PostProgress({
       {status === 'held' ? <p>Held — a supporter will look by {post?.reviewDueAt ? formatTime(post.reviewDueAt) : 'soon'}.</p> : null}
       {status === 'rejected' ? (
         <p>
-          Not published because of clause {clauseName(agreement, rejection?.clauseKey)}.{rejection?.message ? ` ${rejection.message}` : ''}{' '}
+          Not published because of clause {clauseName(agreement.data, rejection?.clauseKey)}.{rejection?.message ? ` ${rejection.message}` : ''}{' '}
           <Link to="/my/notices">See your notices</Link> if you want to appeal.
         </p>
       ) : null}
@@ -118,7 +121,7 @@ export function NewTopic({ groupId }: { groupId: string }) {
   const [body, setBody] = useState('');
   const [contentWarning, setContentWarning] = useState('');
   const [error, setError] = useState<unknown>();
-  const [sent, setSent] = useState<{ id: string; topicId: string }>();
+  const [sent, setSent] = useState<Schema<'PostAcceptedView'>>();
   const [sentStatus, setSentStatus] = useState('screening');
   const [busy, setBusy] = useState(false);
   useAgreementRedirect(error, groupId);
@@ -128,9 +131,9 @@ export function NewTopic({ groupId }: { groupId: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      const payload: Record<string, string> = { title, body };
+      const payload: Schema<'CreateTopicDto'> = { title, body };
       if (contentWarning.trim()) payload.contentWarning = contentWarning.trim();
-      setSent(await api<{ id: string; topicId: string }>('POST', `/groups/${groupId}/topics`, payload));
+      setSent(await ok(client.POST('/groups/{groupId}/topics', { params: { path: { groupId } }, body: payload })));
     } catch (e) {
       setError(e);
     } finally {
@@ -174,7 +177,7 @@ export function NewTopic({ groupId }: { groupId: string }) {
   );
 }
 
-function ReportForm({ path, agreement, onDone }: { path: string; agreement: Agreement | undefined; onDone: () => void }) {
+function ReportForm({ postId, agreement, onDone }: { postId: string; agreement: Agreement | undefined; onDone: () => void }) {
   const [clauseKey, setClauseKey] = useState(agreement?.clauses[0]?.key ?? '');
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>();
@@ -182,9 +185,7 @@ function ReportForm({ path, agreement, onDone }: { path: string; agreement: Agre
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const payload: Record<string, string> = { clauseKey };
-      if (note.trim()) payload.note = note.trim();
-      await api('POST', path, payload);
+      await ok(client.POST('/posts/{postId}/reports', { params: { path: { postId } }, body: note.trim() ? { clauseKey, note: note.trim() } : { clauseKey } }));
       setDone(true);
     } catch (e) {
       setError(e instanceof ApiError && e.status === 409 ? new Error('You have already reported this.') : e);
@@ -233,7 +234,7 @@ function EditForm({ post, onSaved, onCancel }: { post: Post; onSaved: () => void
     setBusy(true);
     setError(undefined);
     try {
-      await api('PATCH', `/posts/${post.id}`, { body });
+      await ok(client.PATCH('/posts/{postId}', { params: { path: { postId: post.id } }, body: { body } }));
       onSaved();
     } catch (e) {
       setError(e);
@@ -278,12 +279,13 @@ function PostView({
   const editButton = useRef<HTMLButtonElement>(null);
   const announce = useAnnounce();
   const [error, setError] = useState<unknown>();
-  const counts = (post.reactions ?? {}) as Record<string, number>;
-  const mine = new Set(post.myReactions ?? []);
+  const counts = post.reactions;
+  const mine = new Set(post.myReactions);
   const own = post.author?.id === me?.id;
-  const toggle = async (kind: string) => {
+  const toggle = async (kind: ReactionKind) => {
     try {
-      await api(mine.has(kind) ? 'DELETE' : 'PUT', `/posts/${post.id}/reactions/${kind}`);
+      const where = { params: { path: { postId: post.id, kind } } };
+      await ok(mine.has(kind) ? client.DELETE('/posts/{postId}/reactions/{kind}', where) : client.PUT('/posts/{postId}/reactions/{kind}', where));
       onChange();
     } catch (e) {
       setError(e);
@@ -291,7 +293,7 @@ function PostView({
   };
   const remove = async () => {
     try {
-      await api('DELETE', `/posts/${post.id}`);
+      await ok(client.DELETE('/posts/{postId}', { params: { path: { postId: post.id } } }));
       onChange();
     } catch (e) {
       setError(e);
@@ -381,31 +383,32 @@ function PostView({
         </p>
       ) : null}
       <ErrorMessage error={error} />
-      {reporting ? <ReportForm path={`/posts/${post.id}/reports`} agreement={agreement} onDone={() => setReporting(false)} /> : null}
+      {reporting ? <ReportForm postId={post.id} agreement={agreement} onDone={() => setReporting(false)} /> : null}
     </article>
   );
 }
 
-export function Thread({ topicId, onGroup }: { topicId: string; onGroup: (groupId: string) => void }) {
-  const topic = useLoad(() => api<Topic>('GET', `/topics/${topicId}`), [topicId]);
+export function Thread({ topicId }: { topicId: string }) {
+  const topic = useTopic(topicId);
   const groupId = topic.data?.groupId;
-  const posts = usePagedList<Post>(`/topics/${topicId}/posts?limit=100`);
-  const agreement = useLoad(async () => (groupId ? api<Agreement>('GET', `/groups/${groupId}/agreement`) : undefined), [groupId]);
+  const posts = usePaged(['posts', topicId], (cursor) =>
+    ok(client.GET('/topics/{topicId}/posts', { params: { path: { topicId }, query: { limit: 100, cursor } } })),
+  );
+  const agreement = useAgreement(groupId);
   const [reply, setReply] = useState('');
   const [replyTo, setReplyTo] = useState<Post>();
   const [sent, setSent] = useState<string[]>([]);
   const [error, setError] = useState<unknown>();
   const [showWarned, setShowWarned] = useState(false);
   useAgreementRedirect(topic.error ?? posts.error ?? error, groupId);
-  useEffect(() => {
-    if (groupId) onGroup(groupId);
-  }, [groupId, onGroup]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
     try {
-      const answer = await api<{ id: string }>('POST', `/topics/${topicId}/posts`, replyTo ? { body: reply, replyToPostId: replyTo.id } : { body: reply });
+      const answer = await ok(
+        client.POST('/topics/{topicId}/posts', { params: { path: { topicId } }, body: replyTo ? { body: reply, replyToPostId: replyTo.id } : { body: reply } }),
+      );
       setSent((s) => [...s, answer.id]);
       setReply('');
       setReplyTo(undefined);
@@ -420,8 +423,8 @@ export function Thread({ topicId, onGroup }: { topicId: string; onGroup: (groupI
   return (
     <>
       <PageTitle>{t ? t.title : 'Topic'}</PageTitle>
-      {topic.loading ? <Loading /> : null}
-      <ErrorMessage error={topic.error} />
+      {topic.isPending ? <Loading /> : null}
+      {topic.error ? <LoadError error={topic.error} what="this topic" /> : null}
       {t ? (
         <p>
           <Link to={`/community/${t.groupId}`}>Back to topics</Link>

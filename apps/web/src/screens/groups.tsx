@@ -1,14 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, formatTime, type Agreement, type Group, type TopicSummary } from '../api';
-import { Link, useRouter } from '../router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ApiError, client, formatTime, ok, type Schema } from '../api';
+import { useAgreement, useGroup, usePaged } from '../queries';
 import { membershipOf, useSession } from '../session';
 import { useAgreementRedirect } from './forum';
-import { ErrorMessage, Field, Loading, MoreButton, PageTitle, Status, useLoad, usePagedList } from '../ui';
+import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Status } from '../ui';
 import { GroupSearch } from './search';
 
 export function Directory() {
   const { me } = useSession();
-  const groups = usePagedList<Group>('/groups');
+  const groups = usePaged(['groups'], (cursor) => ok(client.GET('/groups', { params: { query: { cursor } } })));
   return (
     <>
       <PageTitle>Groups</PageTitle>
@@ -49,10 +50,13 @@ export function GroupHome({ groupId }: { groupId: string }) {
   useEffect(() => {
     void refresh();
   }, [groupId, refresh]);
-  const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
+  const group = useGroup(groupId);
   const membership = membershipOf(me, groupId);
   const canRead = Boolean(membership || me?.isAdmin);
-  const topics = usePagedList<TopicSummary>(canRead ? `/groups/${groupId}/topics` : null);
+  const topics = usePaged(
+    ['topics', groupId],
+    canRead ? (cursor) => ok(client.GET('/groups/{groupId}/topics', { params: { path: { groupId }, query: { cursor } } })) : null,
+  );
   const [shown, setShown] = useState<Set<string>>(new Set());
 
   useAgreementRedirect(topics.error, groupId);
@@ -60,7 +64,7 @@ export function GroupHome({ groupId }: { groupId: string }) {
   return (
     <>
       <PageTitle>{g ? g.name : 'Group'}</PageTitle>
-      <ErrorMessage error={group.error} />
+      {group.error ? <LoadError error={group.error} what="this group" /> : null}
       {g ? <p>{g.description}</p> : null}
       {!me ? (
         <p>
@@ -135,12 +139,12 @@ export function GroupHome({ groupId }: { groupId: string }) {
 
 export function Apply({ groupId }: { groupId: string }) {
   const { me, refresh } = useSession();
-  const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
+  const group = useGroup(groupId);
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [declaration, setDeclaration] = useState(false);
   const [referralCode, setReferralCode] = useState('');
   const [error, setError] = useState<unknown>();
-  const [result, setResult] = useState<{ status: string; dueAt: string | null }>();
+  const [result, setResult] = useState<Schema<'ApplicationReceiptView'>>();
   const [busy, setBusy] = useState(false);
 
   if (!me)
@@ -162,9 +166,9 @@ export function Apply({ groupId }: { groupId: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      const body: Record<string, unknown> = { answers, declaration: true };
+      const body: Schema<'ApplyDto'> = { answers: answers as Schema<'ApplyDto'>['answers'], declaration: true };
       if (referralCode.trim()) body.referralCode = referralCode.trim();
-      const answer = await api<{ status: string; dueAt: string | null }>('POST', `/groups/${groupId}/applications`, body);
+      const answer = await ok(client.POST('/groups/{groupId}/applications', { params: { path: { groupId } }, body }));
       setResult(answer);
       await refresh();
     } catch (e) {
@@ -178,7 +182,8 @@ export function Apply({ groupId }: { groupId: string }) {
   return (
     <>
       <PageTitle>{g ? `Apply to join ${g.name}` : 'Apply to join'}</PageTitle>
-      {group.loading ? <Loading /> : null}
+      {group.isPending ? <Loading /> : null}
+      {group.error ? <LoadError error={group.error} what="this group" /> : null}
       {result ? (
         <Status>
           {result.status === 'approved' ? (
@@ -226,8 +231,9 @@ export function Apply({ groupId }: { groupId: string }) {
 
 export function AgreementScreen({ groupId }: { groupId: string }) {
   const { me, refresh } = useSession();
-  const { navigate, search } = useRouter();
-  const agreement = useLoad(() => api<Agreement>('GET', `/groups/${groupId}/agreement`), [groupId]);
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const agreement = useAgreement(groupId);
   useEffect(() => {
     void refresh();
   }, [groupId, refresh]);
@@ -249,13 +255,13 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      await api('POST', `/groups/${groupId}/agreement/acceptances`, { version: a.version });
+      await ok(client.POST('/groups/{groupId}/agreement/acceptances', { params: { path: { groupId } }, body: { version: a.version } }));
       await refresh();
       navigate(`/community/${groupId}`);
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         setError(new Error('The agreement changed while you were reading it. Here is the new version.'));
-        agreement.reload();
+        void agreement.refetch();
       } else setError(e);
     } finally {
       setBusy(false);
@@ -265,8 +271,8 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
   return (
     <>
       <PageTitle>Group agreement</PageTitle>
-      {agreement.loading ? <Loading /> : null}
-      <ErrorMessage error={agreement.error} />
+      {agreement.isPending ? <Loading /> : null}
+      {agreement.error ? <LoadError error={agreement.error} what="this group’s agreement" /> : null}
       {changed && !accepted && membership ? (
         <Status>
           <p className="notice-changed">

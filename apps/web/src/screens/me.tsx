@@ -1,9 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, formatDateTime, isMissing, items, type Notice } from '../api';
+import { Link, useNavigate } from 'react-router';
+import { ApiError, client, formatDateTime, ok, type Notice } from '../api';
 import { closeChatSocket } from '../chat-socket';
-import { Link, useRouter } from '../router';
+import { usePaged } from '../queries';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Loading, MoreButton, PageTitle, Status, useLoad, usePagedList } from '../ui';
+import { ErrorMessage, Field, Loading, MoreButton, PageTitle, Status } from '../ui';
 import { ResourceList } from './resources';
 
 const KIND_NAMES: Record<Notice['kind'], string> = {
@@ -33,10 +35,10 @@ function AppealForm({ notice }: { notice: Notice }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await api('POST', `/notices/${notice.id}/appeal`, { text });
+      await ok(client.POST('/notices/{noticeId}/appeal', { params: { path: { noticeId: notice.id } }, body: { text } }));
       setDone(true);
     } catch (e) {
-      if (isMissing(e)) setError(new Error('Appeals are not available yet. Please try again later.'));
+      if (e instanceof ApiError && e.status === 404) setError(new Error('This notice is no longer there, so it cannot be appealed.'));
       else if (e instanceof ApiError && e.status === 409) setError(new Error('You have already appealed this decision.'));
       else setError(e);
     }
@@ -67,7 +69,7 @@ function AppealForm({ notice }: { notice: Notice }) {
 
 export function Notices() {
   const { me } = useSession();
-  const notices = usePagedList<Notice>(me ? '/me/notices' : null);
+  const notices = usePaged(['notices'], me ? (cursor) => ok(client.GET('/me/notices', { params: { query: { cursor } } })) : null);
   return (
     <>
       <PageTitle>Your notices</PageTitle>
@@ -92,18 +94,14 @@ export function Notices() {
   );
 }
 
-interface SessionRow {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  userAgent: string | null;
-  current: boolean;
-}
-
 export function Account() {
   const { me, forget } = useSession();
-  const { navigate } = useRouter();
-  const sessions = useLoad(async () => (me ? items<SessionRow>(await api('GET', '/me/sessions')) : []), [me?.id]);
+  const navigate = useNavigate();
+  const sessions = useQuery({
+    queryKey: ['sessions', me?.id],
+    queryFn: () => ok(client.GET('/me/sessions')),
+    enabled: Boolean(me),
+  });
   const [exportState, setExportState] = useState<{ error?: unknown; done?: boolean; busy?: boolean }>({});
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState(false);
@@ -120,7 +118,7 @@ export function Account() {
   const download = async () => {
     setExportState({ busy: true });
     try {
-      const data = await api('GET', '/me/export');
+      const data = await ok(client.GET('/me/export'));
       const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
@@ -130,13 +128,13 @@ export function Account() {
       window.setTimeout(() => URL.revokeObjectURL(url), 1000);
       setExportState({ done: true });
     } catch (e) {
-      setExportState({ error: isMissing(e) ? new Error('Downloading your data is not available yet. Please try again later.') : e });
+      setExportState({ error: e });
     }
   };
 
   const endSession = async (id: string) => {
-    await api('DELETE', `/me/sessions/${id}`).catch(() => undefined);
-    sessions.reload();
+    await ok(client.DELETE('/me/sessions/{sessionId}', { params: { path: { sessionId: id } } })).catch(() => undefined);
+    void sessions.refetch();
   };
 
   const erase = async (event: FormEvent) => {
@@ -146,7 +144,7 @@ export function Account() {
       return;
     }
     try {
-      await api('DELETE', '/me', { password });
+      await ok(client.DELETE('/me', { body: { password } }));
       closeChatSocket();
       forget();
       navigate('/');

@@ -1,24 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
-import { formatDateTime } from '../api';
-import { Link } from '../router';
-import { ErrorMessage, Loading, MoreButton, usePagedList } from '../ui';
+import { Link } from 'react-router';
+import { client, formatDateTime, ok, type Schema } from '../api';
+import { usePaged } from '../queries';
+import { ErrorMessage, Loading, MoreButton } from '../ui';
 
 /** A stretch of text the search matched, in UTF-16 code units (as the API gives them). */
-interface Range {
-  start: number;
-  length: number;
-}
-
-interface SearchResult {
-  postId: string;
-  topicId: string;
-  topicTitle: string;
-  titleHighlights: Range[];
-  snippet: string;
-  highlights: Range[];
-  author: { id: string | null; displayName: string };
-  createdAt: string;
-}
+type Range = Schema<'HighlightRangeView'>;
 
 /** Plain text with its matched ranges in <mark>; React escapes every piece of the text. */
 export function Highlighted({ text, ranges }: { text: string; ranges: Range[] }) {
@@ -39,7 +26,10 @@ export function GroupSearch({ groupId }: { groupId: string }) {
   const id = useId();
   const [typed, setTyped] = useState('');
   const [query, setQuery] = useState('');
-  const results = usePagedList<SearchResult>(query ? `/groups/${groupId}/search?q=${encodeURIComponent(query)}` : null);
+  const results = usePaged(
+    ['search', groupId, query],
+    query ? (cursor) => ok(client.GET('/groups/{groupId}/search', { params: { path: { groupId }, query: { q: query, cursor } } })) : null,
+  );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

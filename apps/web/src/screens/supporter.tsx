@@ -1,8 +1,10 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, formatTime, isMissing, type Agreement, type Application, type Group, type ReviewItem } from '../api';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useEffectEvent, useState, type FormEvent } from 'react';
+import { ApiError, client, formatTime, ok, type Schema, type Agreement, type ReviewItem } from '../api';
 import { chatSocket } from '../chat-socket';
+import { useAgreement, useGroup, usePaged } from '../queries';
 import { isSupporterOf, useSession } from '../session';
-import { Countdown, ErrorMessage, Field, Loading, MoreButton, NotYetAvailable, PageTitle, Select, Status, useAnnounce, useLoad, usePagedList } from '../ui';
+import { Countdown, ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, Status, useAnnounce } from '../ui';
 
 const REASON_NAMES: Record<string, string> = {
   rule: 'Watched word',
@@ -50,14 +52,15 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
       setError(new Error('Please choose the clause this goes against. Every removal cites a clause.'));
       return;
     }
-    const body: Record<string, unknown> = { action };
+    const body: Schema<'DecisionDto'> = { action: action as Schema<'DecisionDto'>['action'] };
     if (clauseKey) body.clauseKey = clauseKey;
     if (note.trim()) body.note = note.trim();
-    if (sanctions && sanction !== 'none') body.sanction = sanction === 'mute' ? { kind: 'mute', hours: Number(hours) } : { kind: sanction };
+    if (sanctions && sanction !== 'none')
+      body.sanction = sanction === 'mute' ? { kind: 'mute', hours: Number(hours) } : { kind: sanction as Schema<'SanctionDto'>['kind'] };
     setBusy(true);
     setError(undefined);
     try {
-      await api('POST', `/review-items/${item.id}/decision`, body);
+      await ok(client.POST('/review-items/{itemId}/decision', { params: { path: { itemId: item.id } }, body }));
       onDone(
         action === 'approve'
           ? appeal
@@ -130,12 +133,14 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const announce = useAnnounce();
   const allowed = isSupporterOf(me, groupId);
-  const queue = usePagedList<ReviewItem>(allowed ? `/groups/${groupId}/review-items?status=open` : null);
-  const agreement = useLoad(() => api<Agreement>('GET', `/groups/${groupId}/agreement`), [groupId]);
+  const queue = usePaged(
+    ['review-items', groupId],
+    allowed ? () => ok(client.GET('/groups/{groupId}/review-items', { params: { path: { groupId }, query: { status: 'open' } } })) : null,
+  );
+  const agreement = useAgreement(groupId);
   const [message, setMessage] = useState('');
   const [claimError, setClaimError] = useState<unknown>();
-  const reload = useRef(queue.reload);
-  reload.current = queue.reload;
+  const reload = useEffectEvent(() => queue.reload());
 
   // Live: the chat service pushes review events to the group's supporters; a slow poll covers gaps.
   useEffect(() => {
@@ -145,11 +150,11 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
       if (item?.subject?.groupId && item.subject.groupId !== groupId) return;
       if (kind === 'new') announce(`New ${item?.priority === 'urgent' ? 'urgent ' : ''}item in the review queue.`, item?.priority === 'urgent');
       if (kind === 'overdue') announce('An item in the review queue is overdue.');
-      reload.current();
+      reload();
     };
     const handlers = { 'review:new': onEvent('new'), 'review:updated': onEvent('updated'), 'review:overdue': onEvent('overdue') };
     Object.entries(handlers).forEach(([event, handler]) => socket?.on(event, handler));
-    const timer = window.setInterval(() => reload.current(), 20_000);
+    const timer = window.setInterval(() => reload(), 20_000);
     return () => {
       Object.entries(handlers).forEach(([event, handler]) => socket?.off(event, handler));
       window.clearInterval(timer);
@@ -159,11 +164,11 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
   const claim = async (item: ReviewItem) => {
     setClaimError(undefined);
     try {
-      await api('POST', `/review-items/${item.id}/claim`);
+      await ok(client.POST('/review-items/{itemId}/claim', { params: { path: { itemId: item.id } }, body: {} }));
       announce('You have claimed this item.');
       queue.reload();
     } catch (e) {
-      if (isMissing(e)) setClaimError(new Error('Claiming is not available yet. You can still decide the item.'));
+      if (e instanceof ApiError && e.status === 404) setClaimError(new Error('This item is no longer in the queue.'));
       else if (e instanceof ApiError && e.code === 'ITEM_SUPERSEDED') {
         // The author edited: the queue shows the item about the words as they are now.
         setClaimError(new Error('The author has changed these words since this item opened. The queue now shows the current item.'));
@@ -187,17 +192,15 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
           <li key={item.id} className={`card review-item ${item.priority}`} data-testid="review-item">
             <h2>
               {item.priority === 'urgent' ? <span className="badge urgent">Urgent</span> : null}{' '}
-              {item.kind === 'appeal' ? 'Appeal' : item.subject.type === 'message' ? 'Chat message' : 'Post'} by{' '}
-              {item.subject.author?.displayName ?? 'Former member'}
+              {item.kind === 'appeal' ? 'Appeal' : item.subject?.type === 'message' ? 'Chat message' : 'Post'} by{' '}
+              {item.subject?.author?.displayName ?? 'Former member'}
             </h2>
             <p>
               <Countdown dueAt={item.dueAt} /> (by {formatTime(item.dueAt)}){item.overdue ? ' · overdue' : ''}
-              {item.claimedBy
-                ? ` · claimed by ${typeof item.claimedBy === 'string' ? (item.claimedBy === me?.id ? 'you' : 'another supporter') : item.claimedBy.displayName}`
-                : ''}
+              {item.claimedBy ? ` · claimed by ${item.claimedBy === me?.id ? 'you' : 'another supporter'}` : ''}
             </p>
-            <blockquote className="preserve subject-body">{item.subject.body}</blockquote>
-            {item.subject.appeal ? <p className="preserve">Appeal: {item.subject.appeal.text}</p> : null}
+            {item.subject ? <blockquote className="preserve subject-body">{item.subject.body}</blockquote> : <p>What this was about has been deleted.</p>}
+            {item.subject?.appeal ? <p className="preserve">Appeal: {item.subject.appeal.text}</p> : null}
             <ul className="reasons">
               {item.reasons.map((r, i) => (
                 <li key={i}>
@@ -228,8 +231,13 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
 export function Applications({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const allowed = isSupporterOf(me, groupId);
-  const group = useLoad(() => api<Group>('GET', `/groups/${groupId}`), [groupId]);
-  const list = usePagedList<Application & { mismatches?: string[] }>(allowed ? `/groups/${groupId}/applications?status=pending&limit=100` : null);
+  const group = useGroup(groupId);
+  const list = usePaged(
+    ['applications', groupId],
+    allowed
+      ? (cursor) => ok(client.GET('/groups/{groupId}/applications', { params: { path: { groupId }, query: { status: 'pending', limit: 100, cursor } } }))
+      : null,
+  );
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState('');
@@ -242,7 +250,7 @@ export function Applications({ groupId }: { groupId: string }) {
       return;
     }
     try {
-      await api('POST', `/applications/${id}/decision`, { decision, reason });
+      await ok(client.POST('/applications/{applicationId}/decision', { params: { path: { applicationId: id } }, body: { decision, reason } }));
       setMessage(decision === 'approve' ? 'Application approved.' : 'Application declined.');
       list.reload();
     } catch (e) {
@@ -261,7 +269,7 @@ export function Applications({ groupId }: { groupId: string }) {
       {allowed && list.data?.length === 0 ? <p>No applications are waiting.</p> : null}
       <ol className="applications">
         {list.data?.map((a) => {
-          const name = a.applicant?.displayName ?? a.displayName ?? 'Applicant';
+          const name = a.applicant.displayName;
           return (
             <li key={a.id} className="card" data-testid="application">
               <h2>{name}</h2>
@@ -299,28 +307,22 @@ export function Applications({ groupId }: { groupId: string }) {
   );
 }
 
-interface MetricsBody {
-  open: number;
-  overdue: number;
-  urgentOpen: number;
-  decidedLast24h: number;
-  timeToDecisionSeconds: { p50: number | null; p95: number | null };
-  slaBreachesLast7d: number;
-  coveredNow: boolean;
-}
-
 const minutes = (s: number | null | undefined) => (s === null || s === undefined ? 'not enough data' : `${Math.round(s / 60)} min`);
 
 export function Metrics({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const allowed = isSupporterOf(me, groupId);
-  const metrics = useLoad(async () => (allowed ? api<MetricsBody>('GET', `/groups/${groupId}/moderation/metrics`) : undefined), [groupId, allowed]);
+  const metrics = useQuery({
+    queryKey: ['metrics', groupId],
+    queryFn: () => ok(client.GET('/groups/{groupId}/moderation/metrics', { params: { path: { groupId } } })),
+    enabled: allowed,
+  });
   const m = metrics.data;
   return (
     <>
       <PageTitle>How moderation is going</PageTitle>
       {!allowed ? <NotAllowed /> : null}
-      {isMissing(metrics.error) ? <NotYetAvailable what="Moderation metrics" /> : <ErrorMessage error={metrics.error} />}
+      {metrics.error ? <LoadError error={metrics.error} what="this group’s moderation metrics" /> : null}
       {m ? (
         <dl className="metrics">
           <div>
