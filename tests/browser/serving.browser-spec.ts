@@ -29,6 +29,8 @@ describe('the forum serves the web app', () => {
     const asset = await request(forum.url).get(script!);
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
+    // Hashed file names change with every build: these may be cached, unlike API answers.
+    expect(asset.headers['cache-control'] ?? '').not.toContain('no-store');
   });
 
   it('serves assets written by a rebuild after the forum started', async () => {
@@ -49,6 +51,7 @@ describe('the forum serves the web app', () => {
   it('leaves the API answering JSON and problem+json', async () => {
     const groups = await request(forum.url).get('/groups').set('Accept', 'text/html');
     expect(groups.headers['content-type']).toMatch(/application\/json/);
+    expect(groups.headers['cache-control']).toBe('no-store');
     const missing = await request(forum.url).get('/no-such-thing').set('Accept', 'application/json');
     expect(missing.status).toBe(404);
     expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);

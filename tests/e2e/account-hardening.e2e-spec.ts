@@ -93,9 +93,7 @@ describe('account limits and hardening', () => {
     it('limits password guesses on DELETE /me with the same budget, and keeps the account', async () => {
       const person = await registerAndLogin(forum.url);
       const limit = forum.config.auth.loginFailuresPerAccount;
-      const answers = await Promise.all(
-        Array.from({ length: 30 }, () => request(forum.url).delete('/me').set(bearer(person)).send({ password: WRONG })),
-      );
+      const answers = await Promise.all(Array.from({ length: 30 }, () => request(forum.url).delete('/me').set(bearer(person)).send({ password: WRONG })));
       const statuses = answers.map((a) => a.status);
       expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(limit);
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(30 - limit);
@@ -116,11 +114,15 @@ describe('account limits and hardening', () => {
       admin = await createAdmin(forum);
       groupId = await createGroup(forum, admin);
       member = await joinedMember(forum, groupId, await referralCode(forum, admin, groupId));
-      const topic = await request(forum.url).post(`/groups/${groupId}/topics`).set(bearer(member)).send({ title: 'Hello all', body: 'First post here.' }).expect(202);
+      const topic = await request(forum.url)
+        .post(`/groups/${groupId}/topics`)
+        .set(bearer(member))
+        .send({ title: 'Hello all', body: 'First post here.' })
+        .expect(202);
       topicId = topic.body.topicId;
     });
 
-    it('never shows eligibility questions\' expected answers in the directory', async () => {
+    it("never shows eligibility questions' expected answers in the directory", async () => {
       const anonymous = await request(forum.url).get('/groups?limit=100').expect(200);
       const signedIn = await request(forum.url).get('/groups?limit=100').set(bearer(member)).expect(200);
       const asAdmin = await request(forum.url).get('/groups?limit=100').set(bearer(admin)).expect(200);
@@ -168,11 +170,20 @@ describe('account limits and hardening', () => {
       const form = await request(forum.url).post('/auth/login').type('form').send({ email: member.email, password: member.password }).expect(415);
       expect(form.headers['content-type']).toContain('application/problem+json');
       expect(form.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-      const text = await request(forum.url).post(`/groups/${groupId}/topics`).set(bearer(member)).set('Content-Type', 'text/plain').send('title=x&body=y').expect(415);
+      const text = await request(forum.url)
+        .post(`/groups/${groupId}/topics`)
+        .set(bearer(member))
+        .set('Content-Type', 'text/plain')
+        .send('title=x&body=y')
+        .expect(415);
       expect(text.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       const multipart = await request(forum.url).post('/auth/login').field('email', member.email).field('password', member.password).expect(415);
       expect(multipart.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-      await request(forum.url).post('/auth/login').set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify({ email: member.email, password: member.password })).expect(200);
+      await request(forum.url)
+        .post('/auth/login')
+        .set('Content-Type', 'application/json; charset=utf-8')
+        .send(JSON.stringify({ email: member.email, password: member.password }))
+        .expect(200);
     });
 
     it('serves /metrics on the internal port only', async () => {
@@ -233,7 +244,11 @@ describe('account limits and hardening', () => {
     ])('refuses a post whose text is only %s with 422', async (_what, blank) => {
       const topic = await request(forum.url).post(`/groups/${groupId}/topics`).set(bearer(member)).send({ title: 'A real title', body: blank }).expect(422);
       expect(topic.body.code).toBe('VALIDATION_FAILED');
-      const title = await request(forum.url).post(`/groups/${groupId}/topics`).set(bearer(member)).send({ title: `${blank}${blank}${blank}`, body: 'Real words.' }).expect(422);
+      const title = await request(forum.url)
+        .post(`/groups/${groupId}/topics`)
+        .set(bearer(member))
+        .send({ title: `${blank}${blank}${blank}`, body: 'Real words.' })
+        .expect(422);
       expect(title.body.errors).toEqual([expect.objectContaining({ field: 'title' })]);
       const reply = await request(forum.url).post(`/topics/${topicId}/posts`).set(bearer(member)).send({ body: blank }).expect(422);
       expect(reply.body.errors).toEqual([expect.objectContaining({ field: 'body' })]);

@@ -1,9 +1,18 @@
 import { Inject, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { ChatPosition, ChatService, ClientEventName, ClientToServerEvents, ErrorAck, ServerPayload, ServerToClientEvents, SocketAck } from '@kindred/chat';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
+import { mutedError } from '@kindred/groups';
 import { DomainError, toDomainError } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
 import { parseGroup, parseJoin, parseSend, Parsed } from './chat-payloads';
@@ -32,6 +41,24 @@ interface RoomStream {
 
 /** Typing indicators are a courtesy: at most one per socket and group in this interval reaches the room. */
 const TYPING_INTERVAL_MS = 2_000;
+/** A session timer fires this long after the session's end, so the database agrees it has ended. */
+const SESSION_TIMER_MARGIN_MS = 50;
+/** Session timers are re-armed at least this often (a lifetime can be weeks; setTimeout holds about 24 days at most). */
+const SESSION_TIMER_MAX_MS = 3_600_000;
+/** When the database cannot be asked about a session, it is asked again after this. */
+const SESSION_TIMER_RETRY_MS = 5_000;
+
+/** Why a socket left a group's room (`chat:access-ended`). */
+export type AccessEndedReason = 'session-expired' | 'session-ended' | 'membership-ended' | 'banned' | 'agreement-required';
+/** Why a socket's session ended (`auth:session-ended`, followed by a disconnect). */
+export type SessionEndedReason = 'session-expired' | 'session-ended' | 'account-erased';
+
+/** What a socket keeps about itself between events. */
+interface SocketState {
+  sessionTimer?: NodeJS.Timeout;
+  /** Groups where the user is muted, until when: typing is refused from this without a query. */
+  mutedIn: Map<string, number>;
+}
 
 /**
  * The chat service's socket events. Every event is checked on its own — session, membership,
@@ -48,7 +75,7 @@ const TYPING_INTERVAL_MS = 2_000;
  * leaves a gap and a client's last message is always the right `after` for catching up.
  */
 @WebSocketGateway()
-export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleDestroy {
+export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChatGateway.name);
   @WebSocketServer() server: Server<ClientToServerEvents, ServerToClientEvents>;
   private readonly streams = new Map<string, RoomStream>();
@@ -63,15 +90,16 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
 
   async onModuleInit(): Promise<void> {
     // Every instance hears the event and closes its own sockets for those sessions.
-    await this.events.subscribe('session.revoked', ({ userId, sessionIds }) => {
+    await this.events.subscribe('session.revoked', ({ userId, sessionIds, reason }) => {
       const rooms = sessionIds?.length ? sessionIds.map(sessionRoom) : [userRoom(userId)];
-      this.server.local.in(rooms).disconnectSockets(true);
+      for (const socket of this.localSockets(rooms)) this.endSession(socket, reason === 'erased' ? 'account-erased' : 'session-ended');
     });
     await this.events.subscribe('membership.changed', ({ userId, groupId }) => this.recheck(userId, groupId));
+    await this.events.subscribe('agreement.published', ({ groupId }) => this.recheckRoom(groupId));
     await this.events.subscribe('message.screened', (event) => {
-      if (event.status === 'published') {
-        void this.deliver(event.groupId);
-      } else if (event.status === 'held') {
+      // Any verdict can let the author's later messages out (they wait for their earlier ones): read the room either way.
+      void this.deliver(event.groupId);
+      if (event.status === 'held') {
         this.server.local
           .to(userRoom(event.authorId))
           .emit('chat:held', { id: event.id, groupId: event.groupId, clientMsgId: event.clientMsgId, reasons: event.reasons ?? [] });
@@ -112,6 +140,7 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     const user = socket.data.user as AuthUser;
     socket.data.sessionCheckedAt = Date.now();
     socket.data.typedAt = new Map<string, number>();
+    socket.data.state = { mutedIn: new Map() } satisfies SocketState;
     const rooms = [userRoom(user.id), sessionRoom(user.sessionId)];
     if (user.isAdmin) rooms.push(ADMINS_ROOM);
     try {
@@ -120,18 +149,28 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       this.logger.warn({ userId: user.id, err: (error as Error).message }, 'review alerts not joined for this socket');
     }
     await socket.join(rooms);
+    // Only now that the socket is in its session's rooms: a session ended before this is seen by the
+    // timer's first look at the database, and one ended after it by the revocation event.
+    void this.watchSession(socket);
     this.logger.debug({ userId: user.id }, 'socket connected');
+  }
+
+  handleDisconnect(socket: ChatSocket): void {
+    const state = socket.data.state as SocketState | undefined;
+    clearTimeout(state?.sessionTimer);
   }
 
   @SubscribeMessage('chat:join')
   join(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<SocketAck<'chat:join'>> {
     return this.handle('chat:join', socket, parseJoin(payload), { fresh: true }, async (user, { groupId, after }) => {
-      await this.chat.authorise(user, groupId);
+      const participant = await this.chat.authorise(user, groupId);
       // Join, fix the live stream's start, then read: a message published in between may arrive twice (clients keep by id), never not at all.
       await socket.join(groupRoom(groupId));
       await this.stream(groupId);
       try {
-        return { ok: true, history: await this.chat.joinHistory(user, groupId, after) };
+        const history = await this.chat.joinHistory(user, groupId, after);
+        if (participant.mutedUntil && participant.mutedUntil.getTime() > Date.now()) this.tellMuted(socket, groupId, participant.mutedUntil);
+        return { ok: true, history };
       } catch (error) {
         await socket.leave(groupRoom(groupId));
         throw error;
@@ -157,9 +196,18 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     return this.handle('chat:typing', socket, parseGroup(payload), { fresh: false }, async (user, { groupId }) => {
       // The room is joined only after authorisation and left when standing changes (membership.changed).
       if (!socket.rooms.has(groupRoom(groupId))) throw new DomainError('NOT_A_MEMBER', 'Join the group chat before typing in it.');
-      const typedAt = socket.data.typedAt as Map<string, number>;
+      // A muted member's typing reaches nobody: refused from what this socket knows, and checked afresh before anything is shown.
+      const { mutedIn } = socket.data.state as SocketState;
       const now = Date.now();
+      const mutedUntil = mutedIn.get(groupId);
+      if (mutedUntil !== undefined && mutedUntil > now) throw mutedError(new Date(mutedUntil));
+      const typedAt = socket.data.typedAt as Map<string, number>;
       if (now - (typedAt.get(groupId) ?? 0) >= TYPING_INTERVAL_MS) {
+        const participant = await this.chat.authorise(user, groupId);
+        if (participant.mutedUntil && participant.mutedUntil.getTime() > Date.now()) {
+          mutedIn.set(groupId, participant.mutedUntil.getTime());
+          throw mutedError(participant.mutedUntil);
+        }
         typedAt.set(groupId, now);
         socket.to(groupRoom(groupId)).emit('chat:typing', { groupId, user: { id: user.id, displayName: user.displayName } });
       }
@@ -220,13 +268,14 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
       const user = await this.currentUser(socket, options.fresh);
       if (!user) {
         // The session ended (logout, ban, erasure, expiry) and this instance has not closed the socket yet.
-        setImmediate(() => socket.disconnect(true));
+        setImmediate(() => this.endSession(socket, 'session-ended'));
         return fail('UNAUTHENTICATED', 'Your session has ended. Please sign in again.');
       }
       return await action(user, parsed.value);
     } catch (error) {
       if (error instanceof DomainError) {
         this.logger.debug({ code: error.code, userId: (socket.data.user as AuthUser | undefined)?.id }, 'socket event refused');
+        this.leaveIfOut(socket, (parsed.value as { groupId?: string }).groupId, error);
         return fail(error.code, error.detail, error.extra);
       }
       // The same reading as HTTP's: a database or Redis that cannot serve right now (pool exhausted,
@@ -249,18 +298,111 @@ export class ChatGateway implements OnGatewayConnection, OnModuleInit, OnModuleD
     return user;
   }
 
-  /** After a change of standing: leave what the user may no longer see, and follow a new supporter role. */
+  /**
+   * After a change of standing: leave what the user may no longer see (saying why), tell them of a
+   * mute, and follow a new supporter role. Each of the user's sockets on this instance, within a second.
+   */
   private async recheck(userId: string, groupId: string): Promise<void> {
-    const sockets = await this.server.local.in(userRoom(userId)).fetchSockets();
+    const sockets = this.localSockets([userRoom(userId)]);
     if (sockets.length === 0) return;
     const user = sockets[0]!.data.user as AuthUser;
     const standing = await this.chat.standing(user, groupId);
     for (const socket of sockets) {
-      if (!standing.participant) void socket.leave(groupRoom(groupId));
+      const state = socket.data.state as SocketState;
+      if (!standing.participant) {
+        state.mutedIn.delete(groupId);
+        if (socket.rooms.has(groupRoom(groupId))) {
+          void socket.leave(groupRoom(groupId));
+          socket.emit('chat:access-ended', { groupId, reason: accessEndedReason(standing.refusal?.code), ...versionOf(standing.refusal) });
+        }
+      } else if (standing.mutedUntil) {
+        if (state.mutedIn.get(groupId) !== standing.mutedUntil.getTime()) this.tellMuted(socket, groupId, standing.mutedUntil);
+      } else if (state.mutedIn.delete(groupId)) {
+        socket.emit('chat:unmuted', { groupId });
+      }
       if (standing.moderator && !user.isAdmin) void socket.join(moderatorsRoom(groupId));
       else void socket.leave(moderatorsRoom(groupId));
     }
   }
+
+  /** A new agreement: everyone in the room here is looked at again, and those who have not accepted it leave. */
+  private async recheckRoom(groupId: string): Promise<void> {
+    const userIds = new Set(this.localSockets([groupRoom(groupId)]).map((socket) => (socket.data.user as AuthUser).id));
+    for (const userId of userIds) {
+      try {
+        await this.recheck(userId, groupId);
+      } catch (error) {
+        this.logger.warn({ groupId, err: (error as Error).message }, 'standing not rechecked after a new agreement');
+      }
+    }
+  }
+
+  /** An event refused for standing while the socket was still in the room (the change's event was lost): it leaves now, told why. */
+  private leaveIfOut(socket: ChatSocket, groupId: string | undefined, error: DomainError): void {
+    if (!groupId || !OUT_OF_GROUP.has(error.code) || !socket.rooms.has(groupRoom(groupId))) return;
+    void socket.leave(groupRoom(groupId));
+    socket.emit('chat:access-ended', { groupId, reason: accessEndedReason(error.code), ...versionOf(error.extra as { version?: number }) });
+  }
+
+  private tellMuted(socket: ChatSocket, groupId: string, until: Date): void {
+    (socket.data.state as SocketState).mutedIn.set(groupId, until.getTime());
+    socket.emit('chat:muted', { groupId, until: until.toISOString() });
+  }
+
+  /**
+   * A timer per socket at its session's end (idle or absolute, whichever comes first). When it fires
+   * the database is asked again: use elsewhere may have moved the end on, and then the timer follows.
+   */
+  private async watchSession(socket: ChatSocket): Promise<void> {
+    const state = socket.data.state as SocketState;
+    clearTimeout(state.sessionTimer);
+    if (socket.disconnected) return;
+    let delay: number;
+    try {
+      const endsAt = await this.identity.sessionEndsAt((socket.data.user as AuthUser).sessionId);
+      if (!endsAt) return this.endSession(socket, 'session-ended');
+      delay = endsAt.getTime() - Date.now();
+      if (delay <= 0) return this.endSession(socket, 'session-expired');
+      delay = Math.min(delay + SESSION_TIMER_MARGIN_MS, SESSION_TIMER_MAX_MS);
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'session end not known yet; asking again shortly');
+      delay = SESSION_TIMER_RETRY_MS;
+    }
+    if (socket.disconnected) return;
+    state.sessionTimer = setTimeout(() => void this.watchSession(socket), delay);
+    state.sessionTimer.unref();
+  }
+
+  /** The socket's last word: why its session ended; then it closes (every room with it). */
+  private endSession(socket: ChatSocket, reason: SessionEndedReason): void {
+    clearTimeout((socket.data.state as SocketState | undefined)?.sessionTimer);
+    if (socket.disconnected) return;
+    socket.emit('auth:session-ended', { reason });
+    socket.disconnect(true);
+  }
+
+  /** This instance's sockets in any of the rooms. */
+  private localSockets(rooms: string[]): Socket[] {
+    const ids = new Set<string>();
+    for (const room of rooms) for (const id of this.server.sockets.adapter.rooms.get(room) ?? []) ids.add(id);
+    return [...ids].flatMap((id) => {
+      const socket = this.server.sockets.sockets.get(id);
+      return socket ? [socket] : [];
+    });
+  }
+}
+
+/** Refusals that mean the person may no longer be in a group's room. */
+const OUT_OF_GROUP = new Set(['NOT_A_MEMBER', 'BANNED', 'AGREEMENT_REQUIRED', 'NOT_FOUND']);
+
+function accessEndedReason(code: string | undefined): AccessEndedReason {
+  if (code === 'BANNED') return 'banned';
+  if (code === 'AGREEMENT_REQUIRED') return 'agreement-required';
+  return 'membership-ended';
+}
+
+function versionOf(refusal: { version?: number } | undefined): { version?: number } {
+  return refusal?.version === undefined ? {} : { version: refusal.version };
 }
 
 function fail(code: string, message: string, extra: Record<string, unknown> = {}): ErrorAck {

@@ -5,7 +5,8 @@ import { loadConfigOrExit } from '@kindred/config';
 import { KindredConfigModule } from '@kindred/config';
 import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
-import { IdentityModule, IdentityService } from '@kindred/identity';
+import { DisplayNameScreen, IdentityModule, IdentityService } from '@kindred/identity';
+import { displayNameProblem } from '@kindred/moderation';
 import { RedisModule } from '@kindred/redis';
 
 // `npm run admin:create -- --email E --password P --name N`
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   class AdminCreateModule {}
 
   const app = await NestFactory.createApplicationContext(AdminCreateModule, { logger: ['error', 'warn'] });
+  // Staff names pass the same screeners as everyone's (the moderation module is not loaded here).
+  app.get(DisplayNameScreen).use(displayNameProblem);
   try {
     const result = await app.get(IdentityService).createOrPromoteAdmin({ email: values.email, password: values.password, displayName: values.name });
     process.stdout.write(result.created ? `Created admin account ${result.id}.\n` : `Promoted existing account ${result.id} to admin.\n`);

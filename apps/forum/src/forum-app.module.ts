@@ -19,6 +19,7 @@ import { AuthController } from './identity/auth.controller';
 import { DataRightsController } from './identity/data-rights.controller';
 import { MeController } from './identity/me.controller';
 import { ForumController } from './forum/forum.controller';
+import { SearchController } from './forum/search.controller';
 import { MODERATION_CONTROLLERS } from './moderation/moderation.controllers';
 import { ReviewController } from './moderation/review.controller';
 import { RulesController } from './moderation/rules.controller';
@@ -50,6 +51,7 @@ export class ForumAppModule {
         DataRightsController,
         ...GROUPS_CONTROLLERS,
         ForumController,
+        SearchController,
         ChatController,
         RulesController,
         ReviewController,

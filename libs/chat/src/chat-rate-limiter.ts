@@ -56,10 +56,7 @@ export class ChatRateLimiter {
    */
   async giveBack(userId: string, groupId: string, slowModeSeconds: number): Promise<void> {
     try {
-      await Promise.all([
-        this.messages.reward(userId),
-        slowModeSeconds > 0 ? this.slowMode.delete(slowKey(groupId, userId)) : Promise.resolve(true),
-      ]);
+      await Promise.all([this.messages.reward(userId), slowModeSeconds > 0 ? this.slowMode.delete(slowKey(groupId, userId)) : Promise.resolve(true)]);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'chat rate limit not given back');
     }

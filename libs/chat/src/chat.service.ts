@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
-import { GroupsService, MembershipService, Participant, ParticipationService } from '@kindred/groups';
+import { assertNotMuted, bannedError, GroupsService, MembershipService, mutedError, Participant, ParticipationService } from '@kindred/groups';
 import { DomainError, hasVisibleText, Page } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
 import { ReportsService, screeningJobId } from '@kindred/moderation';
@@ -39,6 +39,10 @@ const SLOW_MODE_CACHE_MAX = 10_000;
 export interface ChatStanding {
   participant: boolean;
   moderator: boolean;
+  /** When not a participant, why: the refusal's code (NOT_A_MEMBER, BANNED, AGREEMENT_REQUIRED, NOT_FOUND), and the version to accept. */
+  refusal?: { code: string; version?: number };
+  /** A participant's mute, while it lasts. */
+  mutedUntil: Date | null;
 }
 
 /**
@@ -63,7 +67,7 @@ export class ChatService {
     private readonly events: EventBus,
   ) {}
 
-  /** Membership, agreement, ban: NOT_A_MEMBER / AGREEMENT_REQUIRED / BANNED / NOT_FOUND. */
+  /** Membership, agreement, ban: NOT_A_MEMBER / AGREEMENT_REQUIRED / BANNED / NOT_FOUND. The mute is the caller's to judge. */
   authorise(user: AuthUser, groupId: string): Promise<Participant> {
     return this.participation.assertParticipant(user, groupId);
   }
@@ -77,11 +81,7 @@ export class ChatService {
   async send(user: AuthUser, input: SendInput): Promise<SendAccepted> {
     // The slow mode is only used once the participant check has passed; asked at the same time to save a round trip.
     const [participant, groupSlowMode] = await Promise.all([this.authorise(user, input.groupId), this.slowModeSeconds(input.groupId)]);
-    if (participant.mutedUntil && participant.mutedUntil.getTime() > Date.now()) {
-      throw new DomainError('MUTED', `You are muted in this group until ${participant.mutedUntil.toISOString()}. You can still read.`, {
-        until: participant.mutedUntil.toISOString(),
-      });
-    }
+    assertNotMuted(participant);
     const body = input.body.replace(/\r\n?/g, '\n').trim();
     if (!hasVisibleText(body)) throw DomainError.validation([{ field: 'body', message: 'body must not be blank' }]);
     if (body.length > this.config.chat.maxMessageLength) {
@@ -152,7 +152,8 @@ export class ChatService {
   }
 
   async report(user: AuthUser, messageId: string, clauseKey: string, note?: string): Promise<{ id: string }> {
-    const message = await this.visibleMessage(user, messageId);
+    // A report reaches the group's supporters (and can hide the message), so a mute or ban refuses it: 403, not 404, as they know the group.
+    const message = await this.visibleMessage(user, messageId, { sanctions: true });
     const report = await this.reports.report(
       user,
       { type: 'message', id: message.id, groupId: message.groupId, authorId: message.authorId, revision: message.revision, status: message.status },
@@ -194,10 +195,16 @@ export class ChatService {
   async standing(user: AuthUser, groupId: string): Promise<ChatStanding> {
     try {
       const participant = await this.authorise(user, groupId);
-      return { participant: true, moderator: participant.role !== 'member' };
+      return { participant: true, moderator: participant.role !== 'member', mutedUntil: activeMute(participant.mutedUntil) };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      return { participant: false, moderator: await this.participation.isModerator(user, groupId) };
+      const version = typeof error.extra?.version === 'number' ? error.extra.version : undefined;
+      return {
+        participant: false,
+        moderator: await this.participation.isModerator(user, groupId),
+        refusal: { code: error.code, ...(version === undefined ? {} : { version }) },
+        mutedUntil: null,
+      };
     }
   }
 
@@ -225,9 +232,15 @@ export class ChatService {
   }
 
   /** A message the caller may see: anything else is 404, so its existence is not revealed. */
-  private async visibleMessage(user: AuthUser, messageId: string): Promise<ChatMessage> {
+  private async visibleMessage(user: AuthUser, messageId: string, options: { sanctions?: boolean } = {}): Promise<ChatMessage> {
     const message = await this.dataSource.getRepository(ChatMessage).findOne({ where: { id: messageId } });
-    if (!message || !(await this.participation.canSee(user, message.groupId))) throw DomainError.notFound('That message');
+    if (!message) throw DomainError.notFound('That message');
+    if (options.sanctions) {
+      const sanction = await this.participation.sanction(user.id, message.groupId);
+      if (sanction?.kind === 'ban' && !user.isAdmin) throw bannedError();
+      if (sanction?.kind === 'mute' && !user.isAdmin) throw mutedError(sanction.until);
+    }
+    if (!(await this.participation.canSee(user, message.groupId))) throw DomainError.notFound('That message');
     await this.authorise(user, message.groupId);
     if (message.status !== 'published' && message.authorId !== user.id) throw DomainError.notFound('That message');
     return message;
@@ -274,4 +287,8 @@ export class ChatService {
       ),
     );
   }
+}
+
+function activeMute(until: Date | null): Date | null {
+  return until && until.getTime() > Date.now() ? until : null;
 }

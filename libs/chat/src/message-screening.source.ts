@@ -6,7 +6,7 @@ import { IdentityService } from '@kindred/identity';
 import { subjectFromRow, type ScreeningSource, type ScreeningSubject, type SubjectRow, type SubjectView, type VerdictToApply } from '@kindred/moderation';
 import { ChatMessageView, FORMER_MEMBER } from './chat.types';
 import { ChatMessage } from './message.entity';
-import { NEXT_PUBLISHED_AT, peekMessages, publishMessages } from './message-publication';
+import { applyMessageVerdict, NEXT_PUBLISHED_AT, peekMessages, publishMessages } from './message-publication';
 
 type Reason = { source: string; detail: string; clauseKey?: string };
 
@@ -46,22 +46,22 @@ export class MessageScreeningSource implements ScreeningSource {
     return found.map((f) => f.subject);
   }
 
+  /** Also returns the messages that passed but wait (`ready`) for an earlier one of their author: their verdict is applied. */
   publishMany(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
     return publishMessages(manager, items);
   }
 
+  /** Keeps the author's order: a message that passed waits while an earlier one of theirs is in screening (see message-publication). */
   async applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
-    if (verdict.status === 'published') {
-      await publishInOrder(manager, subject.id, subject.groupId, { body: verdict.body });
-      return;
-    }
-    await manager.query(`UPDATE messages SET status = $2, body = $3, screened_at = now() WHERE id = $1`, [subject.id, verdict.status, verdict.body]);
+    await applyMessageVerdict(manager, subject, verdict);
   }
 
   async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Reason[]): Promise<void> {
     const kept = this.remembered.get(subject.id);
     this.remembered.delete(subject.id);
     if (!subject.authorId) return;
+    // Waiting for an earlier message of its author: the room hears of it when that one is decided.
+    if (subject.status === 'ready') return;
     // The verdict transaction wrote the body and status; the rest cannot change, so the locking read's copy stands.
     const message = kept
       ? ({

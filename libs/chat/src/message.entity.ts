@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type MessageStatus = 'screening' | 'published' | 'held' | 'rejected' | 'hidden' | 'removed' | 'deleted';
+/** `ready`: passed screening, waiting for an earlier message of the same author in the group to be decided. */
+export type MessageStatus = 'screening' | 'ready' | 'published' | 'held' | 'rejected' | 'hidden' | 'removed' | 'deleted';
 
 @Entity('messages')
 export class ChatMessage {

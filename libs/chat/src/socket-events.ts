@@ -349,6 +349,38 @@ export const SERVER_EVENTS = {
       properties: { groupId, user: { type: 'object', required: ['id', 'displayName'], properties: { id, displayName: { type: 'string' } } } },
     },
   },
+  'chat:access-ended': {
+    summary: 'This socket left the group’s room because the member may no longer read it; the reason says why.',
+    to: 'One socket.',
+    payload: {
+      type: 'object',
+      required: ['groupId', 'reason'],
+      properties: {
+        groupId,
+        reason: { type: 'string', enum: ['session-expired', 'session-ended', 'membership-ended', 'banned', 'agreement-required'] },
+        version: { type: 'integer', description: 'With `agreement-required`: the agreement version to accept.' },
+      },
+    },
+  },
+  'chat:muted': {
+    summary: 'The member is muted in the group: they can still read, but not write, react or type.',
+    to: 'The member’s sockets in the group’s room.',
+    payload: { type: 'object', required: ['groupId', 'until'], properties: { groupId, until: dateTime } },
+  },
+  'chat:unmuted': {
+    summary: 'A mute was lifted before its end.',
+    to: 'The member’s sockets in the group’s room.',
+    payload: { type: 'object', required: ['groupId'], properties: { groupId } },
+  },
+  'auth:session-ended': {
+    summary: 'The session ended (ran out, was ended, or the account was erased); the server disconnects the socket next.',
+    to: 'One socket.',
+    payload: {
+      type: 'object',
+      required: ['reason'],
+      properties: { reason: { type: 'string', enum: ['session-expired', 'session-ended', 'account-erased'] } },
+    },
+  },
   notice: { summary: 'A notice was written for this member.', to: 'One member.', payload: NOTICE },
   'review:new': reviewItemEvent('A new item is in the review queue.'),
   'review:updated': reviewItemEvent('A review item changed (claimed, decided, more reasons).'),

@@ -23,6 +23,8 @@ export const SETTING_PURPOSES: Record<string, string> = {
   LOG_LEVEL: 'Least severe log level written.',
   SESSION_IDLE_MINUTES: 'A session unused this long ends.',
   SESSION_ABSOLUTE_HOURS: 'A session ends this long after sign-in, however active.',
+  SESSION_IDLE_SECONDS: 'Overrides `SESSION_IDLE_MINUTES` in seconds, for tests that watch a session (and its open sockets) run out.',
+  SESSION_ABSOLUTE_SECONDS: 'Overrides `SESSION_ABSOLUTE_HOURS` in seconds, for tests that watch a session (and its open sockets) run out.',
   LOGIN_FAILURES_PER_ACCOUNT: 'Password checks (sign-in and every re-check) per account in the window before 429; a right password gives its attempt back.',
   LOGIN_FAILURES_PER_ADDRESS: 'Password checks per client address in the window before 429; a right password gives its attempt back.',
   LOGIN_WINDOW_SECONDS: 'The window the password attempt limits count over.',

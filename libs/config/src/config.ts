@@ -24,6 +24,12 @@ export interface KindredConfig {
   auth: {
     sessionIdleMinutes: number;
     sessionAbsoluteHours: number;
+    /**
+     * The limits every check uses, in seconds: SESSION_IDLE_MINUTES and SESSION_ABSOLUTE_HOURS, unless
+     * SESSION_IDLE_SECONDS or SESSION_ABSOLUTE_SECONDS is set (for tests that watch a session run out).
+     */
+    sessionIdleSeconds: number;
+    sessionAbsoluteSeconds: number;
     loginFailuresPerAccount: number;
     loginFailuresPerAddress: number;
     loginWindowSeconds: number;
@@ -194,6 +200,18 @@ export function configSettings(): SettingInfo[] {
   return r.settings;
 }
 
+/** Session limits in minutes and hours, with seconds-level overrides (for tests that watch a session run out). */
+function sessionLimits(r: Reader): Pick<KindredConfig['auth'], 'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'sessionIdleSeconds' | 'sessionAbsoluteSeconds'> {
+  const sessionIdleMinutes = r.int('SESSION_IDLE_MINUTES', 60, 1, 60 * 24);
+  const sessionAbsoluteHours = r.int('SESSION_ABSOLUTE_HOURS', 24, 1, 24 * 30);
+  return {
+    sessionIdleMinutes,
+    sessionAbsoluteHours,
+    sessionIdleSeconds: r.int('SESSION_IDLE_SECONDS', sessionIdleMinutes * 60, 1, 24 * 3600),
+    sessionAbsoluteSeconds: r.int('SESSION_ABSOLUTE_SECONDS', sessionAbsoluteHours * 3600, 1, 30 * 24 * 3600),
+  };
+}
+
 function read(r: Reader): KindredConfig {
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const ports = {
@@ -226,8 +244,7 @@ function read(r: Reader): KindredConfig {
     },
     log: { level: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info') },
     auth: {
-      sessionIdleMinutes: r.int('SESSION_IDLE_MINUTES', 60, 1, 60 * 24),
-      sessionAbsoluteHours: r.int('SESSION_ABSOLUTE_HOURS', 24, 1, 24 * 30),
+      ...sessionLimits(r),
       loginFailuresPerAccount: r.int('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000),
       loginFailuresPerAddress: r.int('LOGIN_FAILURES_PER_ADDRESS', 20, 1, 10000),
       loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),

@@ -3,10 +3,15 @@
  * minimum a subscriber needs; none carries a password or token.
  */
 export interface EventCatalogue {
-  /** Sessions ended (logout, ban, erasure): open sockets must close. `sessionIds` absent = all of the user's. */
-  'session.revoked': { userId: string; sessionIds?: string[] };
+  /**
+   * Sessions ended (logout, ending one from the sessions list, erasure): open sockets must close.
+   * `sessionIds` absent = all of the user's. `reason` says why, for the socket's last word to its client.
+   */
+  'session.revoked': { userId: string; sessionIds?: string[]; reason?: 'ended' | 'erased' };
   /** A user's standing in a group changed (approval, agreement, mute, ban, supporter role). */
   'membership.changed': { userId: string; groupId: string };
+  /** A group published a new agreement version: everyone who has not accepted it stops taking part until they do. */
+  'agreement.published': { groupId: string; version: number };
   /** A notice was written for one user. */
   'notice.created': { userId: string; notice: Record<string, unknown> };
   /** Screening finished for a chat message. */

@@ -9,11 +9,13 @@ import { PostReaction } from './post-reaction.entity';
 import { PostScreeningSource } from './post-screening.source';
 import { Post } from './post.entity';
 import { Topic } from './topic.entity';
+import { SearchRepository } from './search/search.repository';
+import { SearchService } from './search/search.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule],
-  providers: [ForumService, PostScreeningSource, ForumPersonalData],
-  exports: [ForumService],
+  providers: [ForumService, PostScreeningSource, ForumPersonalData, SearchRepository, SearchService],
+  exports: [ForumService, SearchService],
 })
 export class ForumModule implements OnModuleInit {
   constructor(

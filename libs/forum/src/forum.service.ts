@@ -3,6 +3,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
+  assertNotMuted,
+  bannedError,
   GroupsService,
   isCovered,
   nextCoverageChange,
@@ -375,8 +377,8 @@ export class ForumService {
     if (!(REACTION_KINDS as readonly string[]).includes(kind)) {
       throw DomainError.validation([{ field: 'kind', message: `kind must be one of ${REACTION_KINDS.join(', ')}` }]);
     }
-    // visiblePost has checked membership and the agreement.
-    const post = await this.visiblePost(user, postId);
+    // visiblePost has checked membership, the agreement, and (acting) a mute or ban: a reaction reaches the author and the thread.
+    const post = await this.visiblePost(user, postId, { acting: true });
     if (!inSight(post)) throw DomainError.conflict('You can only react to published posts.');
     if (on) {
       await this.dataSource.query(`INSERT INTO post_reactions (post_id, user_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [postId, user.id, kind]);
@@ -386,7 +388,8 @@ export class ForumService {
   }
 
   async reportPost(user: AuthUser, postId: string, clauseKey: string, note?: string): Promise<{ id: string }> {
-    const post = await this.visiblePost(user, postId);
+    // A report reaches the group's supporters and can hide the post, so a mute or ban refuses it.
+    const post = await this.visiblePost(user, postId, { acting: true });
     return this.reports.report(
       user,
       { type: 'post', id: post.id, groupId: post.groupId, authorId: post.authorId, revision: post.revision, status: post.status },
@@ -474,7 +477,9 @@ export class ForumService {
   /** A post the caller may see, with its group standing (and, when asked, its reactions) in the same query. */
   private async visiblePost(user: AuthUser, postId: string): Promise<Post>;
   private async visiblePost(user: AuthUser, postId: string, options: { reactions: true }): Promise<PostWithReactions>;
-  private async visiblePost(user: AuthUser, postId: string, options?: { reactions: true }): Promise<Post | PostWithReactions> {
+  /** `acting`: for an action that reaches others; a banned or muted member is told so (403 BANNED, MUTED), not 404, as they know the group. */
+  private async visiblePost(user: AuthUser, postId: string, options: { acting: true }): Promise<Post>;
+  private async visiblePost(user: AuthUser, postId: string, options?: { reactions?: true; acting?: true }): Promise<Post | PostWithReactions> {
     const [row] = (await this.dataSource.query(
       `SELECT p.*, standing.*${options?.reactions ? ', reactions.*' : ''}
          FROM (SELECT ${POST_COLUMNS} FROM posts WHERE id = $1) p
@@ -483,7 +488,12 @@ export class ForumService {
       [postId, user.id],
     )) as Array<PostRow & StandingColumns & ReactionColumns>;
     if (!row) throw DomainError.notFound('That post');
-    this.participantOrNotFound(user, row, 'That post');
+    if (options?.acting) {
+      if (row.standing_status === 'banned' && !user.isAdmin) throw bannedError();
+      assertNotMuted(this.participantOrNotFound(user, row, 'That post'));
+    } else {
+      this.participantOrNotFound(user, row, 'That post');
+    }
     const own = row.author_id === user.id && row.status !== 'deleted';
     if (row.status !== 'published' && row.published_body === null && !own) throw DomainError.notFound('That post');
     return options?.reactions ? withReactions(row) : toPost(row);

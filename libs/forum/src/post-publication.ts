@@ -5,10 +5,17 @@ type Row = SubjectRow;
 
 const subject = (r: Row): ScreeningSubject => subjectFromRow('post', r);
 
+/**
+ * A post as screening reads it: an opening post carries its topic's title and content warning,
+ * which are screened with it (`p` is the post, `t` its topic when it opens one).
+ */
+export const SUBJECT_COLUMNS = `p.id, p.group_id, p.author_id, p.body, p.revision, p.status, t.title, t.content_warning`;
+export const OPENING_TOPIC_JOIN = `LEFT JOIN topics t ON p.is_opening AND t.id = p.topic_id`;
+
 /** Several posts as screening sees them, in one statement and without locks. */
 export async function peekPosts(manager: EntityManager, ids: string[]): Promise<ScreeningSubject[]> {
   if (ids.length === 0) return [];
-  const rows = (await manager.query(`SELECT id, group_id, author_id, body, revision, status FROM posts WHERE id = ANY($1::uuid[])`, [ids])) as Row[];
+  const rows = (await manager.query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = ANY($1::uuid[])`, [ids])) as Row[];
   return rows.map(subject);
 }
 

@@ -5,7 +5,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { IdentityService } from '@kindred/identity';
 import { subjectFromRow, type ScreeningSource, type ScreeningSubject, type SubjectRow, type SubjectView, type VerdictToApply } from '@kindred/moderation';
 import { Post, PostStatus } from './post.entity';
-import { peekPosts, publishPosts } from './post-publication';
+import { Topic } from './topic.entity';
+import { OPENING_TOPIC_JOIN, peekPosts, publishPosts, SUBJECT_COLUMNS } from './post-publication';
 
 /**
  * Keeps a topic's reply count, status and last activity right as a post moves in and out of
@@ -45,7 +46,7 @@ export class PostScreeningSource implements ScreeningSource {
   ) {}
 
   async lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null> {
-    const [post] = (await manager.query(`SELECT id, group_id, author_id, body, revision, status FROM posts WHERE id = $1 FOR UPDATE`, [id])) as SubjectRow[];
+    const [post] = (await manager.query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = $1 FOR UPDATE OF p`, [id])) as SubjectRow[];
     return post ? subjectFromRow('post', post) : null;
   }
 
@@ -83,10 +84,21 @@ export class PostScreeningSource implements ScreeningSource {
                 WHEN a.visible AND NOT a.was_published THEN t.reply_count + 1
                 WHEN NOT a.visible AND a.was_published THEN greatest(t.reply_count - 1, 0)
                 ELSE t.reply_count END,
-              last_activity_at = CASE WHEN a.status = 'published' AND (a.is_opening OR NOT a.was_published) THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END
+              last_activity_at = CASE WHEN a.status = 'published' AND (a.is_opening OR NOT a.was_published) THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END,
+              title = CASE WHEN a.is_opening AND $6::text IS NOT NULL THEN $6 ELSE t.title END,
+              content_warning = CASE WHEN a.is_opening AND $7::text IS NOT NULL THEN $7 ELSE t.content_warning END
          FROM after a
         WHERE t.id = a.topic_id AND (a.is_opening OR a.was_published <> a.visible)`,
-      [subject.id, verdict.status, verdict.body, verdict.signposting === null ? null : JSON.stringify(verdict.signposting), new Date()],
+      [
+        subject.id,
+        verdict.status,
+        verdict.body,
+        verdict.signposting === null ? null : JSON.stringify(verdict.signposting),
+        new Date(),
+        // A masked title or content warning is stored masked, in place.
+        verdict.fields?.title ?? null,
+        verdict.fields?.contentWarning ?? null,
+      ],
     );
   }
 
@@ -110,6 +122,16 @@ export class PostScreeningSource implements ScreeningSource {
     if (ids.length === 0) return new Map();
     const posts = await this.dataSource.getRepository(Post).createQueryBuilder('p').where('p.id IN (:...ids)', { ids }).getMany();
     const names = await this.identity.displayNames(posts.flatMap((p) => (p.authorId ? [p.authorId] : [])));
+    // The reviewer reads every field that was screened: an opening post's topic title and content warning too.
+    const openingTopicIds = posts.filter((p) => p.isOpening).map((p) => p.topicId);
+    const topics = new Map(
+      openingTopicIds.length === 0
+        ? []
+        : (await this.dataSource.getRepository(Topic).createQueryBuilder('t').where('t.id IN (:...ids)', { ids: openingTopicIds }).getMany()).map((t) => [
+            t.id,
+            t,
+          ]),
+    );
     return new Map(
       posts.map((p) => [
         p.id,
@@ -117,6 +139,7 @@ export class PostScreeningSource implements ScreeningSource {
           type: 'post' as const,
           id: p.id,
           body: p.body,
+          ...(p.isOpening && topics.has(p.topicId) ? { title: topics.get(p.topicId)!.title, contentWarning: topics.get(p.topicId)!.contentWarning } : {}),
           author: p.authorId ? { id: p.authorId, displayName: names.get(p.authorId) ?? 'Former member' } : null,
           groupId: p.groupId,
           topicId: p.topicId,

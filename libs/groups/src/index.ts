@@ -9,6 +9,7 @@ export type { ApplicationStatus } from './applications/application.entity';
 export * from './referral-codes/referral-codes.service';
 export * from './membership/membership.service';
 export * from './membership/participation.service';
+export * from './membership/sanctions';
 export type { MembershipRole, MembershipStatus } from './membership/membership.entity';
 export * from './resources/group-resources.service';
 export * from './eligibility/eligibility';

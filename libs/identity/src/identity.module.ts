@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthGuard } from './auth.guard';
 import { ConsentRecord } from './consent-record.entity';
 import { DataRightsService } from './data-rights/data-rights.service';
+import { DisplayNameScreen } from './display-name';
 import { PersonalDataRegistry } from './data-rights/personal-data.registry';
 import { IdentityService } from './identity.service';
 import { PasswordAttempts } from './password-attempts';
@@ -11,7 +12,7 @@ import { User } from './user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord])],
-  providers: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService],
-  exports: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService],
+  providers: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
+  exports: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
 })
 export class IdentityModule {}

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
 import { AuthUser } from './auth-user';
 import { CURRENT_CONSENT } from './consent';
 import { ConsentRecord } from './consent-record.entity';
+import { displayNameSkeleton, DisplayNameScreen } from './display-name';
 import { PasswordAttempts } from './password-attempts';
 import { passwordProblem } from './passwords/password-policy';
 import { Session } from './session.entity';
@@ -50,6 +51,19 @@ const NAME_CACHE_MAX = 50_000;
 const SESSION_CACHE_MS = 5_000;
 const SESSION_CACHE_MAX = 10_000;
 const SIGN_IN_FAILED = 'That email and password do not match an account.';
+const NAME_TAKEN = 'That display name is taken. Please choose another.';
+const NAME_LOOKS_TAKEN = 'That display name looks too much like one someone else already uses. Please choose another.';
+const EMAIL_TAKEN = 'An account with that email address already exists. Try signing in instead.';
+
+/** The 409 for a unique index that refused a row written at the same moment as another (the checks before it passed for both). */
+function uniqueViolation(error: unknown): DomainError | null {
+  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
+  if (driverError?.code !== '23505') return null;
+  if (driverError.constraint === 'users_email_normalised_key') return DomainError.conflict(EMAIL_TAKEN);
+  if (driverError.constraint === 'users_display_name_normalised_key') return DomainError.conflict(NAME_TAKEN);
+  if (driverError.constraint === 'users_display_name_skeleton_key') return DomainError.conflict(NAME_LOOKS_TAKEN);
+  return null;
+}
 
 interface CachedSession {
   user: AuthUser;
@@ -76,6 +90,7 @@ export class IdentityService {
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
     private readonly attempts: PasswordAttempts,
     private readonly events: EventBus,
+    private readonly nameScreen: DisplayNameScreen,
   ) {}
 
   currentConsent(): { version: string; text: string } {
@@ -88,33 +103,79 @@ export class IdentityService {
     }
     const problem = passwordProblem(input.password, { email: input.email, displayName: input.displayName });
     if (problem) throw DomainError.validation([{ field: 'password', message: problem }]);
+    this.assertAcceptableName(input.displayName);
     const passwordHash = await argon2.hash(input.password, ARGON2);
     const emailNormalised = normaliseEmail(input.email);
     const displayNameNormalised = normaliseDisplayName(input.displayName);
+    const skeleton = displayNameSkeleton(input.displayName);
 
-    return this.dataSource.transaction(async (manager) => {
-      const clash = await manager
-        .createQueryBuilder(User, 'u')
-        .select(['u.id'])
-        .addSelect('u.email_normalised = :email', 'email_taken')
-        .where('u.email_normalised = :email OR u.display_name_normalised = :name', { email: emailNormalised, name: displayNameNormalised })
-        .getRawMany<{ email_taken: boolean }>();
-      if (clash.some((row) => row.email_taken)) throw DomainError.conflict('An account with that email address already exists. Try signing in instead.');
-      if (clash.length > 0) throw DomainError.conflict('That display name is taken. Please choose another.');
-      const user = manager.create(User, {
-        email: input.email.trim(),
-        emailNormalised,
-        passwordHash,
-        displayName: input.displayName.trim(),
-        displayNameNormalised,
-        dateOfBirth: input.dateOfBirth,
-        isAdmin: false,
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const clash = await manager
+          .createQueryBuilder(User, 'u')
+          .select(['u.id'])
+          .addSelect('u.email_normalised = :email', 'email_taken')
+          .addSelect('u.display_name_normalised = :name', 'name_taken')
+          .where('u.email_normalised = :email OR u.display_name_normalised = :name OR u.display_name_skeleton = :skeleton', {
+            email: emailNormalised,
+            name: displayNameNormalised,
+            skeleton,
+          })
+          .getRawMany<{ email_taken: boolean; name_taken: boolean }>();
+        if (clash.some((row) => row.email_taken)) throw DomainError.conflict(EMAIL_TAKEN);
+        if (clash.some((row) => row.name_taken)) throw DomainError.conflict(NAME_TAKEN);
+        if (clash.length > 0) throw DomainError.conflict(NAME_LOOKS_TAKEN);
+        const user = manager.create(User, {
+          email: input.email.trim(),
+          emailNormalised,
+          passwordHash,
+          displayName: input.displayName.trim(),
+          displayNameNormalised,
+          displayNameSkeleton: skeleton,
+          dateOfBirth: input.dateOfBirth,
+          isAdmin: false,
+        });
+        await manager.insert(User, user);
+        await manager.insert(ConsentRecord, { userId: user.id, consentVersion: CURRENT_CONSENT.version, givenAt: new Date() });
+        this.logger.log({ userId: user.id, event: 'register' }, 'account registered');
+        return { id: user.id, displayName: user.displayName };
       });
-      await manager.insert(User, user);
-      await manager.insert(ConsentRecord, { userId: user.id, consentVersion: CURRENT_CONSENT.version, givenAt: new Date() });
-      this.logger.log({ userId: user.id, event: 'register' }, 'account registered');
-      return { id: user.id, displayName: user.displayName };
-    });
+    } catch (error) {
+      // Two registrations at once can both pass the check above; the unique indexes let one in.
+      throw uniqueViolation(error) ?? error;
+    }
+  }
+
+  /**
+   * PATCH /me: a new display name, held to the same standard as at registration (screened, and
+   * unique by its look-alike skeleton). Other members see it within a minute (names are cached).
+   */
+  async changeDisplayName(user: AuthUser, displayName: string): Promise<{ id: string; displayName: string }> {
+    this.assertAcceptableName(displayName);
+    const name = displayName.trim();
+    const displayNameNormalised = normaliseDisplayName(name);
+    const skeleton = displayNameSkeleton(name);
+    try {
+      const clash = (await this.dataSource.query(
+        `SELECT display_name_normalised = $2 AS name_taken FROM users WHERE id <> $1 AND (display_name_normalised = $2 OR display_name_skeleton = $3)`,
+        [user.id, displayNameNormalised, skeleton],
+      )) as Array<{ name_taken: boolean }>;
+      if (clash.some((row) => row.name_taken)) throw DomainError.conflict(NAME_TAKEN);
+      if (clash.length > 0) throw DomainError.conflict(NAME_LOOKS_TAKEN);
+      await this.dataSource.getRepository(User).update({ id: user.id }, { displayName: name, displayNameNormalised, displayNameSkeleton: skeleton });
+    } catch (error) {
+      throw uniqueViolation(error) ?? error;
+    }
+    this.names.delete(user.id);
+    for (const cached of this.sessions.values()) if (cached.user.id === user.id) cached.user.displayName = name;
+    this.logger.log({ userId: user.id, event: 'display-name-changed' }, 'display name changed');
+    return { id: user.id, displayName: name };
+  }
+
+  /** 422 when the platform's screeners refuse the name (personal identifiers, crisis or abusive words, links). */
+  private assertAcceptableName(displayName: string): void {
+    const problem = this.nameScreen.problem(displayName.trim());
+    if (problem) throw DomainError.validation([{ field: 'displayName', message: problem }]);
   }
 
   async login(email: string, password: string, address: string, userAgent: string | null): Promise<LoginResult> {
@@ -141,7 +202,7 @@ export class IdentityService {
     }
     const token = newSessionToken();
     const now = new Date();
-    const expiresAt = new Date(now.getTime() + this.config.auth.sessionAbsoluteHours * 3600_000);
+    const expiresAt = new Date(now.getTime() + this.config.auth.sessionAbsoluteSeconds * 1000);
     await this.dataSource.getRepository(Session).insert({
       userId: account.id,
       tokenHash: hashToken(token),
@@ -175,7 +236,7 @@ export class IdentityService {
       now - hit.checkedAt < SESSION_CACHE_MS &&
       hit.expiresAt > now &&
       hit.lastSeenAt + this.idleLimitMs() > now &&
-      now - hit.lastSeenAt <= TOUCH_EVERY_MS
+      now - hit.lastSeenAt <= this.touchEveryMs()
     ) {
       return { ...hit.user };
     }
@@ -230,7 +291,28 @@ export class IdentityService {
   }
 
   private idleLimitMs(): number {
-    return this.config.auth.sessionIdleMinutes * 60_000;
+    return this.config.auth.sessionIdleSeconds * 1000;
+  }
+
+  /** Last-seen is written at most once a minute, and more often only when the idle limit is shorter than a few minutes. */
+  private touchEveryMs(): number {
+    return Math.min(TOUCH_EVERY_MS, Math.floor(this.idleLimitMs() / 4));
+  }
+
+  /**
+   * When the session ends unless it is used again: the earlier of its idle and absolute limits, a
+   * time already past when it has run out, or null when it was ended (logout, erasure) or is unknown.
+   * Only reads: asking is not activity, so it never moves last-seen. The chat service sets a timer
+   * per socket on this and asks again when it fires.
+   */
+  async sessionEndsAt(sessionId: string): Promise<Date | null> {
+    const rows = (await this.dataSource.query(`SELECT last_seen_at, expires_at FROM sessions WHERE id = $1 AND revoked_at IS NULL`, [sessionId])) as Array<{
+      last_seen_at: Date;
+      expires_at: Date;
+    }>;
+    const row = rows[0];
+    if (!row) return null;
+    return new Date(Math.min(new Date(row.expires_at).getTime(), new Date(row.last_seen_at).getTime() + this.idleLimitMs()));
   }
 
   private async checkSession(hash: string): Promise<Omit<CachedSession, 'checkedAt'> | null> {
@@ -256,7 +338,7 @@ export class IdentityService {
       await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [row.session_id]);
       return null;
     }
-    if (now - lastSeenAt > TOUCH_EVERY_MS) {
+    if (now - lastSeenAt > this.touchEveryMs()) {
       await this.dataSource.query(`UPDATE sessions SET last_seen_at = now() WHERE id = $1`, [row.session_id]);
       lastSeenAt = now;
     }
@@ -274,7 +356,7 @@ export class IdentityService {
       order: { createdAt: 'DESC' },
     });
     const now = Date.now();
-    const idleLimit = this.config.auth.sessionIdleMinutes * 60_000;
+    const idleLimit = this.idleLimitMs();
     return sessions
       .filter((s) => s.expiresAt.getTime() > now && s.lastSeenAt.getTime() + idleLimit > now)
       .map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, userAgent: s.userAgent, current: s.id === user.sessionId }));
@@ -287,7 +369,7 @@ export class IdentityService {
     ]);
     if ((result as unknown[][])[0]?.length === 0) throw DomainError.notFound('That session');
     this.forgetSessions(user.id, [sessionId]);
-    await this.events.publish('session.revoked', { userId: user.id, sessionIds: [sessionId] });
+    await this.events.publish('session.revoked', { userId: user.id, sessionIds: [sessionId], reason: 'ended' });
   }
 
   /** Ends sessions at once, REST and sockets alike. Without ids, every session of the user. */
@@ -301,7 +383,7 @@ export class IdentityService {
       await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
     }
     this.forgetSessions(userId, sessionIds);
-    await this.events.publish('session.revoked', { userId, sessionIds });
+    await this.events.publish('session.revoked', { userId, sessionIds, reason: 'ended' });
   }
 
   async findUser(userId: string): Promise<User | null> {
@@ -309,8 +391,9 @@ export class IdentityService {
   }
 
   /**
-   * Display names by user id. They never change once chosen, so a short in-process cache spares
-   * every page a query; an erased member's rows lose their author id, so their name is never asked for.
+   * Display names by user id. They rarely change, so a short in-process cache spares every page a
+   * query (a changed name shows everywhere within NAME_CACHE_MS); an erased member's rows lose their
+   * author id, so their name is never asked for.
    */
   async displayNames(userIds: string[]): Promise<Map<string, string>> {
     const result = new Map<string, string>();

@@ -8,3 +8,4 @@ export * from './passwords/password-policy';
 export { User } from './user.entity';
 export * from './data-rights/personal-data.registry';
 export * from './data-rights/data-rights.service';
+export * from './display-name';

@@ -73,7 +73,9 @@ export class PasswordAttempts {
 
   /** Forgets an account's failures (its erasure). */
   async forgetAccount(emailNormalised: string): Promise<void> {
-    await this.perAccount.delete(accountLimitKey(emailNormalised)).catch((error: Error) => this.logger.warn({ err: error.message }, 'attempt count not removed'));
+    await this.perAccount
+      .delete(accountLimitKey(emailNormalised))
+      .catch((error: Error) => this.logger.warn({ err: error.message }, 'attempt count not removed'));
   }
 
   private async giveBack(counters: Array<{ limiter: RateLimiterRedis; key: string }>): Promise<void> {

@@ -22,6 +22,10 @@ export class User {
   @Column('text', { name: 'display_name_normalised', select: false })
   displayNameNormalised: string;
 
+  /** The name's confusable skeleton (see displayNameSkeleton): unique, so no name can pose as another. */
+  @Column('text', { name: 'display_name_skeleton', select: false })
+  displayNameSkeleton: string;
+
   @Column('date', { name: 'date_of_birth' })
   dateOfBirth: string;
 

@@ -2,7 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@kindred/audit';
 import { GroupsModule } from '@kindred/groups';
-import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
+import { DisplayNameScreen, IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { NotificationsModule } from '@kindred/notifications';
 import { SignpostingModule } from '@kindred/signposting';
 import { Appeal } from './appeals/appeal.entity';
@@ -21,6 +21,7 @@ import { ReviewItemsService } from './review/review-items.service';
 import { ReviewQueueService } from './review/review-queue.service';
 import { RulesService } from './rules/rules.service';
 import { WatchedWordRuleEntity } from './rules/watched-word-rule.entity';
+import { displayNameProblem } from './screening-pipeline/display-name-check';
 import { ScreeningSources } from './screening-pipeline/screening-source';
 import { ScreeningSweeper } from './screening-pipeline/screening-sweeper';
 import { ScreeningService } from './screening-pipeline/screening.service';
@@ -57,10 +58,12 @@ export class ModerationModule implements OnModuleInit {
   constructor(
     private readonly personalData: PersonalDataRegistry,
     private readonly moderationData: ModerationPersonalData,
+    private readonly displayNames: DisplayNameScreen,
   ) {}
 
-  /** Reports, appeals and alerts join the member's export and erasure. */
+  /** Reports, appeals and alerts join the member's export and erasure; display names pass the platform's screeners. */
   onModuleInit(): void {
     this.personalData.register(this.moderationData);
+    this.displayNames.use(displayNameProblem);
   }
 }

@@ -1,5 +1,24 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Equals, IsBoolean, IsEmail, IsISO8601, IsString, Length, Matches, MaxLength } from 'class-validator';
+
+/**
+ * The shape of a display name, wherever one is chosen. What it says is checked by the service: no
+ * personal identifiers, crisis or offensive words, and no look-alike of a name already in use.
+ */
+function DisplayNameField(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({
+      example: 'KidneyWarrior',
+      description:
+        'The only name other members ever see. Refused (422) when it includes personal identifiers (phone, email, NHS number, postcode, address), ' +
+        'crisis or offensive words, or a web address; refused (409) when it is, or looks like, a name already in use.',
+    }),
+    IsString(),
+    Length(2, 40, { message: 'displayName must be 2 to 40 characters' }),
+    Matches(/^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u, { message: "displayName may use letters, numbers, spaces and . _ ' - only" }),
+  );
+}
 
 export class RegisterDto {
   @ApiProperty({ example: 'sam@example.org' })
@@ -12,10 +31,7 @@ export class RegisterDto {
   @MaxLength(1024)
   password: string;
 
-  @ApiProperty({ example: 'KidneyWarrior', description: 'The only name other members ever see.' })
-  @IsString()
-  @Length(2, 40, { message: 'displayName must be 2 to 40 characters' })
-  @Matches(/^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u, { message: "displayName may use letters, numbers, spaces and . _ ' - only" })
+  @DisplayNameField()
   displayName: string;
 
   @ApiProperty({ example: '2001-04-23' })
@@ -27,6 +43,11 @@ export class RegisterDto {
   @IsBoolean()
   @Equals(true, { message: 'You need to agree to how Kindred uses information about your health before you can join.' })
   consent: boolean;
+}
+
+export class ChangeDisplayNameDto {
+  @DisplayNameField()
+  displayName: string;
 }
 
 export class LoginDto {

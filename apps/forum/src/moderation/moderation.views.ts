@@ -7,6 +7,7 @@ import type {
   ModerationAlertView as ModerationAlert,
   ModerationMetrics,
   ReviewItemView as ReviewItem,
+  ReportNote,
   ReviewReason,
   RuleView as Rule,
   SubjectView,
@@ -31,6 +32,8 @@ const REASON_SOURCES = [
   'escalation',
 ] as const;
 
+const SCREENED_FIELDS = ['body', 'title', 'contentWarning', 'note', 'appealText'] as const;
+
 export class ReviewReasonView implements Wire<ReviewReason> {
   @ApiProperty({ enum: REASON_SOURCES })
   source: (typeof REASON_SOURCES)[number];
@@ -40,6 +43,12 @@ export class ReviewReasonView implements Wire<ReviewReason> {
 
   @ApiPropertyOptional()
   clauseKey?: string;
+
+  @ApiPropertyOptional({
+    enum: SCREENED_FIELDS,
+    description: 'Which member-written field the reason was found in; absent on reasons not about words (report counts, moderation mode, escalation).',
+  })
+  field?: (typeof SCREENED_FIELDS)[number];
 }
 
 export class AppealInfoView implements Wire<AppealInfo> {
@@ -74,6 +83,20 @@ export class ReviewAuthorView {
   displayName: string;
 }
 
+export class ReportNoteView implements Wire<ReportNote> {
+  @ApiProperty()
+  clauseKey: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'As stored after screening: personal data masked.' })
+  note: string | null;
+
+  @ApiProperty({ type: ReviewAuthorView, nullable: true, description: 'Null once the reporter has erased their account.' })
+  reporter: ReviewAuthorView | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
 export class ReviewSubjectView implements Wire<SubjectView> {
   @ApiProperty({ enum: ['post', 'message'] })
   type: 'post' | 'message';
@@ -83,6 +106,12 @@ export class ReviewSubjectView implements Wire<SubjectView> {
 
   @ApiProperty()
   body: string;
+
+  @ApiPropertyOptional({ description: "An opening post's topic title, screened with its body." })
+  title?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: "An opening post's topic content warning, screened with its body." })
+  contentWarning?: string | null;
 
   @ApiProperty({ type: ReviewAuthorView, nullable: true })
   author: ReviewAuthorView | null;
@@ -98,6 +127,9 @@ export class ReviewSubjectView implements Wire<SubjectView> {
 
   @ApiPropertyOptional({ type: AppealInfoView, description: 'Appeal items only.' })
   appeal?: AppealInfoView;
+
+  @ApiPropertyOptional({ type: [ReportNoteView], description: 'Report items only: every report of this content, oldest first.' })
+  reports?: ReportNoteView[];
 }
 
 export class ClauseHistoryView implements Wire<ClauseHistory> {

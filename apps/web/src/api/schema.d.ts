@@ -340,6 +340,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{groupId}/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the group's published posts and topic titles
+         * @description For participants (members who accepted the current agreement). Best match first; a title match counts for more than the same words in a post. Only published content is ever found.
+         */
+        get: operations["SearchController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{groupId}/supporters/{userId}": {
         parameters: {
             query?: never;
@@ -401,7 +421,11 @@ export interface paths {
         delete: operations["DataRightsController_erase"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change your display name
+         * @description The new name is held to the same standard as at registration: 422 VALIDATION_FAILED (field `displayName`) when it includes personal identifiers, crisis or offensive words, or a web address; 409 CONFLICT when it is, or looks like, a name someone else already uses.
+         */
+        patch: operations["MeController_changeDisplayName"];
         trace?: never;
     };
     "/me/alerts": {
@@ -786,6 +810,13 @@ export interface components {
              */
             id: string | null;
         };
+        ChangeDisplayNameDto: {
+            /**
+             * @description The only name other members ever see. Refused (422) when it includes personal identifiers (phone, email, NHS number, postcode, address), crisis or offensive words, or a web address; refused (409) when it is, or looks like, a name already in use.
+             * @example KidneyWarrior
+             */
+            displayName: string;
+        };
         ChatMessageView: {
             author: components["schemas"]["AuthorView"];
             body: string;
@@ -1004,6 +1035,12 @@ export interface components {
             slug: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        HighlightRangeDto: {
+            /** @description Number of UTF-16 code units highlighted. */
+            length: number;
+            /** @description Offset of the first highlighted character, in UTF-16 code units. */
+            start: number;
         };
         LoginDto: {
             email: string;
@@ -1244,7 +1281,7 @@ export interface components {
             /** @example 2001-04-23 */
             dateOfBirth: string;
             /**
-             * @description The only name other members ever see.
+             * @description The only name other members ever see. Refused (422) when it includes personal identifiers (phone, email, NHS number, postcode, address), crisis or offensive words, or a web address; refused (409) when it is, or looks like, a name already in use.
              * @example KidneyWarrior
              */
             displayName: string;
@@ -1256,6 +1293,15 @@ export interface components {
             /** @description The key of the agreement clause this breaks. */
             clauseKey: string;
             note?: string;
+        };
+        ReportNoteView: {
+            clauseKey: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description As stored after screening: personal data masked. */
+            note: string | null;
+            /** @description Null once the reporter has erased their account. */
+            reporter: components["schemas"]["ReviewAuthorView"] | null;
         };
         ReportReceiptView: {
             /** Format: uuid */
@@ -1336,6 +1382,11 @@ export interface components {
         ReviewReasonView: {
             clauseKey?: string;
             detail: string;
+            /**
+             * @description Which member-written field the reason was found in; absent on reasons not about words (report counts, moderation mode, escalation).
+             * @enum {string}
+             */
+            field?: "body" | "title" | "contentWarning" | "note" | "appealText";
             /** @enum {string} */
             source: "rule" | "crisis" | "personal-data" | "medical-advice" | "link" | "first-posts" | "out-of-coverage" | "pre-moderation" | "reports" | "appeal" | "escalation";
         };
@@ -1344,12 +1395,18 @@ export interface components {
             appeal?: components["schemas"]["AppealInfoView"];
             author: components["schemas"]["ReviewAuthorView"] | null;
             body: string;
+            /** @description An opening post's topic content warning, screened with its body. */
+            contentWarning?: string | null;
             /** Format: uuid */
             groupId: string;
             /** Format: uuid */
             id: string;
+            /** @description Report items only: every report of this content, oldest first. */
+            reports?: components["schemas"]["ReportNoteView"][];
             /** @example held */
             status: string;
+            /** @description An opening post's topic title, screened with its body. */
+            title?: string;
             /**
              * Format: uuid
              * @description Posts only.
@@ -1386,6 +1443,33 @@ export interface components {
             hours?: number;
             /** @enum {string} */
             kind: "warn" | "mute" | "ban";
+        };
+        SearchAuthorDto: {
+            displayName: string;
+            /** Format: uuid */
+            id: string | null;
+        };
+        SearchPageDto: {
+            /** @description Best match first. */
+            items: components["schemas"]["SearchResultDto"][];
+            /** @description Pass as cursor for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        SearchResultDto: {
+            author: components["schemas"]["SearchAuthorDto"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Ranges of snippet that matched. */
+            highlights: components["schemas"]["HighlightRangeDto"][];
+            /** Format: uuid */
+            postId: string;
+            /** @description Plain text from the post around the matches (never HTML: escape it, then mark the highlights). */
+            snippet: string;
+            /** @description Ranges of topicTitle that matched. */
+            titleHighlights: components["schemas"]["HighlightRangeDto"][];
+            /** Format: uuid */
+            topicId: string;
+            topicTitle: string;
         };
         SessionView: {
             /** Format: date-time */
@@ -3507,6 +3591,81 @@ export interface operations {
             };
         };
     };
+    SearchController_search: {
+        parameters: {
+            query: {
+                /** @description Words to look for, as in a web search: "quoted phrase", or, -excluded. English stemming: "walking" finds "walked". */
+                q: string;
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPageDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description NOT_A_MEMBER, AGREEMENT_REQUIRED, BANNED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_A_MEMBER" | "AGREEMENT_REQUIRED" | "BANNED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
     MembershipsController_appoint: {
         parameters: {
             query?: never;
@@ -3960,6 +4119,102 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    MeController_changeDisplayName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeDisplayNameDto"];
+            };
+        };
+        responses: {
+            /** @description The name was changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserSummaryView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
                     };
                 };
             };

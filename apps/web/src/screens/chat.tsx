@@ -15,6 +15,16 @@ interface Line extends ChatMessage {
 
 const ANNOUNCE_EVERY_MS = 5000;
 
+/** What the screen says when the chat service takes the socket out of this group's room, by reason. */
+const ACCESS_ENDED: Record<string, string> = {
+  'session-expired': 'Your session has ended. Please sign in again to chat.',
+  'session-ended': 'You were signed out. Please sign in again to chat.',
+  'account-erased': 'This account has been deleted.',
+  'membership-ended': 'You are no longer a member of this group, so the chat has stopped.',
+  banned: 'You have been banned from this group, so the chat has stopped.',
+  'agreement-required': 'The group agreement has changed. Please read and accept it to keep chatting.',
+};
+
 export function Chat({ groupId }: { groupId: string }) {
   const { me } = useSession();
   const announce = useAnnounce();
@@ -28,6 +38,8 @@ export function Chat({ groupId }: { groupId: string }) {
   // The group's own crisis contacts, asked for only once someone's message shows they may need them.
   const groupResources = useResources(groupId, crisis);
   const [reporting, setReporting] = useState<string>();
+  const [ended, setEnded] = useState<string>();
+  const [mutedUntil, setMutedUntil] = useState<string>();
   const lastTypingSent = useRef(0);
   const lastId = useRef<string | undefined>(undefined);
   const pendingAnnouncement = useRef<{ count: number; latest?: ChatMessage }>({ count: 0 });
@@ -125,6 +137,20 @@ export function Chat({ groupId }: { groupId: string }) {
       if (e.groupId !== groupId) return;
       setLines((current) => current.map((l) => (l.id === e.id ? { ...l, body: '', state: 'removed' } : l)));
     };
+    const onAccessEnded = (e: { groupId: string; reason: string; version?: number }) => {
+      if (e.groupId !== groupId) return;
+      setConnected(false);
+      setEnded(ACCESS_ENDED[e.reason] ?? 'The chat has stopped for you.');
+      // A new agreement: the usual redirect to the agreement page follows the same code as REST.
+      if (e.reason === 'agreement-required') setError(new ApiError({ status: 403, code: 'AGREEMENT_REQUIRED', detail: ACCESS_ENDED[e.reason] }));
+    };
+    const onSessionEnded = (e: { reason: string }) => setEnded(ACCESS_ENDED[e.reason] ?? ACCESS_ENDED['session-ended']);
+    const onMuted = (e: { groupId: string; until: string }) => {
+      if (e.groupId === groupId) setMutedUntil(e.until);
+    };
+    const onUnmuted = (e: { groupId: string }) => {
+      if (e.groupId === groupId) setMutedUntil(undefined);
+    };
     const onTyping = (e: { groupId: string; user: { displayName: string } }) => {
       if (e.groupId !== groupId || !e.user) return;
       setTyping((t) => ({ ...t, [e.user.displayName]: Date.now() }));
@@ -137,6 +163,10 @@ export function Chat({ groupId }: { groupId: string }) {
     socket.on('chat:rejected', onRejected);
     socket.on('chat:removed', onRemoved);
     socket.on('chat:typing', onTyping);
+    socket.on('chat:access-ended', onAccessEnded);
+    socket.on('auth:session-ended', onSessionEnded);
+    socket.on('chat:muted', onMuted);
+    socket.on('chat:unmuted', onUnmuted);
     if (socket.connected) onConnect();
     return () => {
       live = false;
@@ -149,6 +179,10 @@ export function Chat({ groupId }: { groupId: string }) {
       socket.off('chat:rejected', onRejected);
       socket.off('chat:removed', onRemoved);
       socket.off('chat:typing', onTyping);
+      socket.off('chat:access-ended', onAccessEnded);
+      socket.off('auth:session-ended', onSessionEnded);
+      socket.off('chat:muted', onMuted);
+      socket.off('chat:unmuted', onUnmuted);
       window.clearTimeout(announceTimer.current);
       announceTimer.current = undefined;
     };
@@ -216,6 +250,16 @@ export function Chat({ groupId }: { groupId: string }) {
         {connected ? 'Connected.' : 'Connecting…'} Messages are checked before others see them.
       </p>
       <ErrorMessage error={error} />
+      {ended ? (
+        <p className="notice" role="alert">
+          {ended}
+        </p>
+      ) : null}
+      {mutedUntil && !ended ? (
+        <p className="notice" role="status">
+          You are muted in this group until {formatTime(mutedUntil)}. You can still read.
+        </p>
+      ) : null}
       {crisis ? (
         <section className="crisis-box" aria-labelledby="chat-crisis">
           <h2 id="chat-crisis">You don’t have to deal with this alone</h2>

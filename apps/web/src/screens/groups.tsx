@@ -5,6 +5,7 @@ import { useAgreement, useGroup, usePaged } from '../queries';
 import { membershipOf, useSession } from '../session';
 import { useAgreementRedirect } from './forum';
 import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Status } from '../ui';
+import { GroupSearch } from './search';
 
 export function Directory() {
   const { me } = useSession();
@@ -77,6 +78,7 @@ export function GroupHome({ groupId }: { groupId: string }) {
           </Link>
         </p>
       ) : null}
+      {canRead ? <GroupSearch groupId={groupId} /> : null}
       {canRead ? (
         <section aria-labelledby="topics-title">
           <div className="section-head">

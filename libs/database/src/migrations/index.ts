@@ -6,6 +6,9 @@ import { Chat1763700004000 } from './1763700004000-chat';
 import { DeadlineWakeUps1763700005000 } from './1763700005000-deadline-wake-ups';
 import { AppealNotices1763700006000 } from './1763700006000-appeal-notices';
 import { DecisionIntegrity1763700007000 } from './1763700007000-decision-integrity';
+import { DisplayNameSkeletons1763700008000 } from './1763700008000-display-name-skeletons';
+import { ChatAuthorOrder1763700009000 } from './1763700009000-chat-author-order';
+import { Search1763700010000 } from './1763700010000-search';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -17,4 +20,7 @@ export const MIGRATIONS = [
   DeadlineWakeUps1763700005000,
   AppealNotices1763700006000,
   DecisionIntegrity1763700007000,
+  DisplayNameSkeletons1763700008000,
+  ChatAuthorOrder1763700009000,
+  Search1763700010000,
 ];

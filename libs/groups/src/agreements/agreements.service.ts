@@ -73,6 +73,8 @@ export class AgreementsService {
       await manager.insert(AgreementVersion, row);
       return toView(row);
     });
+    // After the commit: open chat sockets of everyone who has not accepted this version leave the room.
+    await this.events.publish('agreement.published', { groupId, version: view.version });
     return view;
   }
 

@@ -6,6 +6,7 @@ import type { AuthUser } from '@kindred/identity';
 import { isUuid } from '../ids';
 import type { ModerationSettings } from '../group/moderation-settings';
 import type { MembershipRole, MembershipStatus } from './membership.entity';
+import { bannedError, type Sanction } from './sanctions';
 
 export type ParticipantRole = 'member' | 'supporter' | 'admin';
 
@@ -125,7 +126,7 @@ export class ParticipationService {
     const base = { userId: user.id, groupId, mutedUntil: null, acceptedVersion: standing.acceptedVersion, currentVersion: standing.currentVersion };
     // Admins run the platform; a group's bans and memberships do not apply to them.
     if (user.isAdmin) return { ...base, role: 'admin' };
-    if (standing.status === 'banned') throw new DomainError('BANNED', 'You have been banned from this group, so you can no longer take part in it.');
+    if (standing.status === 'banned') throw bannedError();
     if (standing.status !== 'active' || standing.role === null) {
       throw new DomainError('NOT_A_MEMBER', 'Only members of this group can do that. You can apply to join it from the group directory.');
     }
@@ -166,6 +167,14 @@ export class ParticipationService {
    */
   participantFrom(user: AuthUser, groupId: string, row: StandingColumns): Participant {
     return this.judgeParticipant(this.judgeMember(user, groupId, toStanding(row)));
+  }
+
+  /** The mute or ban the person is under in the group, if any (for what stays open to them, such as appealing it). */
+  async sanction(userId: string, groupId: string): Promise<Sanction | null> {
+    const standing = await this.standing(userId, groupId);
+    if (standing?.status === 'banned') return { kind: 'ban' };
+    if (standing?.mutedUntil) return { kind: 'mute', until: standing.mutedUntil };
+    return null;
   }
 
   /** One round trip: the group's current version, and the person's membership and latest acceptance. Null when no such group. */

@@ -87,7 +87,7 @@ export class DataRightsService {
     this.identity.forgetDisplayName(user.id);
     this.identity.forgetSessions(user.id);
     // Sockets close at once; rate-limit state keyed by this person goes too (the rest expires in minutes).
-    await this.events.publish('session.revoked', { userId: user.id });
+    await this.events.publish('session.revoked', { userId: user.id, reason: 'erased' });
     await this.attempts.forgetAccount(row.emailNormalised);
     this.logger.log({ event: 'erasure', userId: user.id }, 'account erased');
   }

@@ -2,14 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditLogService } from '@kindred/audit';
-import { GroupsService } from '@kindred/groups';
+import { bannedError, GroupsService, mutedError, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
+import { NoticesService, NoticeView } from '@kindred/notifications';
+import { SignpostingService } from '@kindred/signposting';
 import { dueAt } from '../deadlines/sla';
 import { ReviewItem } from '../review/review-item.entity';
 import { ReviewItemsService } from '../review/review-items.service';
 import type { SubjectType, SubjectView } from '../review/review.types';
+import { refusal, writerInCrisis } from '../reports/reports.service';
+import { RulesService } from '../rules/rules.service';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
+import { signpostingNotice } from '../screening-pipeline/signposting-notice';
+import { screenStaffText } from '../screening-pipeline/staff-text';
 import { Appeal } from './appeal.entity';
 
 interface NoticeRow {
@@ -38,6 +44,10 @@ export class AppealsService {
     private readonly reviewItems: ReviewItemsService,
     private readonly sources: ScreeningSources,
     private readonly audit: AuditLogService,
+    private readonly participation: ParticipationService,
+    private readonly rules: RulesService,
+    private readonly notices: NoticesService,
+    private readonly signposting: SignpostingService,
   ) {}
 
   /** POST /notices/:noticeId/appeal. Only the notice's recipient may appeal it, once. */
@@ -46,6 +56,7 @@ export class AppealsService {
     if (!notice || notice.user_id !== user.id) throw DomainError.notFound('That notice');
     if (!notice.appealable || !notice.group_id || !notice.subject_id) throw DomainError.conflict('This notice is not about a decision that can be appealed.');
     const groupId = notice.group_id;
+    await this.assertOpenUnderSanction(user, { ...notice, group_id: groupId, subject_id: notice.subject_id });
     const subject = await this.subject(notice.subject_id);
     if (!subject) throw DomainError.conflict('What this notice was about no longer exists, so there is nothing to appeal.');
     const settings = await this.groups.getSettings(groupId);
@@ -56,6 +67,11 @@ export class AppealsService {
     const supporters = new Set(await this.groups.supporterIds(groupId));
     const authorId = subject.author?.id ?? user.id;
     const now = new Date();
+    // The appeal reaches only staff, but it is screened like everything a member writes.
+    const screened = screenStaffText(text, 'appealText', await this.rules.compiledFor(groupId));
+    if (screened.refused) throw DomainError.validation([{ field: 'text', message: refusal(screened.refused.clauseKey) }]);
+    const resources = screened.crisis ? await this.signposting.crisisResources(groupId) : [];
+    let signposted: NoticeView | undefined;
 
     const { receipt, opened } = await this.dataSource.transaction(async (manager) => {
       // The subject row first, then its review item (the lock order of decisions), and the revision as it is now: upholding publishes that one.
@@ -70,13 +86,22 @@ export class AppealsService {
         subjectId: subject.id,
         subjectRevision: current?.revision ?? subject.revision,
         subjectAuthorId: authorId,
-        reasons: [{ source: 'appeal', detail: 'The author appealed the decision', ...(notice.clause_key ? { clauseKey: notice.clause_key } : {}) }],
-        priority: 'normal',
+        reasons: [
+          { source: 'appeal', detail: 'The author appealed the decision', ...(notice.clause_key ? { clauseKey: notice.clause_key } : {}) },
+          ...writerInCrisis(screened, user),
+        ],
+        priority: screened.crisis ? 'urgent' : 'normal',
         // As with reports, a supporter's own appeal is for the admins to weigh.
         audience: supporters.has(authorId) ? 'admins' : 'supporters',
-        dueAt: dueAt(now, settings.moderation.reviewSlaMinutes),
-        appeal: { noticeId, text, originalDecidedBy, originalReviewItemId },
+        dueAt: dueAt(now, screened.crisis ? settings.moderation.urgentSlaMinutes : settings.moderation.reviewSlaMinutes),
+        appeal: { noticeId, text: screened.text, originalDecidedBy, originalReviewItemId },
       });
+      if (screened.crisis) {
+        signposted = await this.notices.create(
+          signpostingNotice({ userId: user.id, groupId, subjectId: subject.id, resources: resources as unknown as Array<Record<string, unknown>> }),
+          manager,
+        );
+      }
       await manager.update(Appeal, { id: appealId }, { reviewItemId: opened.item.id });
       await this.audit.record(manager, {
         actorId: user.id,
@@ -88,8 +113,27 @@ export class AppealsService {
       });
       return { receipt: { id: appealId, noticeId, reviewItemId: opened.item.id, status: 'open' as const }, opened };
     });
+    if (signposted) await this.notices.announce(signposted);
     await this.reviewItems.announce(opened.item, opened.created ? 'review:new' : 'review:updated');
     return receipt;
+  }
+
+  /**
+   * A muted or banned member's appeal still reaches supporters, so while the sanction lasts only the
+   * appeal of the decision that imposed it stays open: the removal notice that came with the mute or ban
+   * (appealing it contests the sanction too). Any other appeal answers 403 MUTED or BANNED.
+   */
+  private async assertOpenUnderSanction(user: AuthUser, notice: NoticeRow & { group_id: string; subject_id: string }): Promise<void> {
+    if (user.isAdmin) return;
+    const sanction = await this.participation.sanction(user.id, notice.group_id);
+    if (!sanction) return;
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM enforcement_history e JOIN review_items r ON r.id = e.review_item_id
+        WHERE e.user_id = $1 AND e.group_id = $2 AND e.action = $3 AND r.subject_id = $4 LIMIT 1`,
+      [user.id, notice.group_id, sanction.kind, notice.subject_id],
+    )) as unknown[];
+    if (notice.kind === 'removal' && rows.length > 0) return;
+    throw sanction.kind === 'ban' ? bannedError() : mutedError(sanction.until);
   }
 
   // Notices belong to the notifications context, whose service has no lookup by id; this reads the row directly.

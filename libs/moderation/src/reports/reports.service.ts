@@ -4,11 +4,16 @@ import { DataSource } from 'typeorm';
 import { GroupsService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
+import { NoticesService, NoticeView } from '@kindred/notifications';
+import { SignpostingService } from '@kindred/signposting';
 import { dueAt } from '../deadlines/sla';
 import { ReviewItem } from '../review/review-item.entity';
 import { ReviewItemsService } from '../review/review-items.service';
-import { SubjectType } from '../review/review.types';
+import { ReviewReason, SubjectType } from '../review/review.types';
+import { RulesService } from '../rules/rules.service';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
+import { signpostingNotice } from '../screening-pipeline/signposting-notice';
+import { screenStaffText, StaffTextOutcome } from '../screening-pipeline/staff-text';
 import { ContentReport } from './content-report.entity';
 
 export interface ReportedSubject {
@@ -27,6 +32,9 @@ export class ReportsService {
     private readonly groups: GroupsService,
     private readonly reviewItems: ReviewItemsService,
     private readonly sources: ScreeningSources,
+    private readonly rules: RulesService,
+    private readonly notices: NoticesService,
+    private readonly signposting: SignpostingService,
   ) {}
 
   /**
@@ -42,7 +50,13 @@ export class ReportsService {
     if (!settings) throw DomainError.notFound('That group');
     const supporters = new Set(await this.groups.supporterIds(subject.groupId));
     const authorIsSupporter = subject.authorId !== null && supporters.has(subject.authorId);
+    // The note reaches only staff, but it is screened like everything a member writes.
+    const screened = note ? screenStaffText(note, 'note', await this.rules.compiledFor(subject.groupId)) : null;
+    if (screened?.refused) throw DomainError.validation([{ field: 'note', message: refusal(screened.refused.clauseKey) }]);
+    const crisis = screened?.crisis === true;
+    const resources = crisis ? await this.signposting.crisisResources(subject.groupId) : [];
     let opened: { item: ReviewItem; created: boolean } | undefined;
+    let notice: NoticeView | undefined;
 
     const source = this.sources.get(subject.type);
     const report = await this.dataSource.transaction(async (manager) => {
@@ -53,7 +67,14 @@ export class ReportsService {
         .createQueryBuilder()
         .insert()
         .into(ContentReport)
-        .values({ groupId: subject.groupId, subjectType: subject.type, subjectId: subject.id, reporterId: reporter.id, clauseKey, note: note ?? null })
+        .values({
+          groupId: subject.groupId,
+          subjectType: subject.type,
+          subjectId: subject.id,
+          reporterId: reporter.id,
+          clauseKey,
+          note: screened?.text ?? null,
+        })
         .orIgnore()
         .returning(['id'])
         .execute();
@@ -70,16 +91,42 @@ export class ReportsService {
         subjectId: subject.id,
         subjectRevision: locked.revision,
         subjectAuthorId: subject.authorId,
-        reasons: [{ source: 'reports', detail: `${count} member${count === 1 ? '' : 's'} reported this`, clauseKey }],
-        priority: 'normal',
+        reasons: [{ source: 'reports', detail: `${count} member${count === 1 ? '' : 's'} reported this`, clauseKey }, ...writerInCrisis(screened, reporter)],
+        priority: crisis ? 'urgent' : 'normal',
         audience: authorIsSupporter ? 'admins' : 'supporters',
-        dueAt: dueAt(new Date(), settings.moderation.reviewSlaMinutes),
+        dueAt: dueAt(new Date(), crisis ? settings.moderation.urgentSlaMinutes : settings.moderation.reviewSlaMinutes),
       });
+      if (crisis) {
+        notice = await this.notices.create(
+          signpostingNotice({
+            userId: reporter.id,
+            groupId: subject.groupId,
+            subjectId: subject.id,
+            resources: resources as unknown as Array<Record<string, unknown>>,
+          }),
+          manager,
+        );
+      }
       // The source hides only what others can see at this moment.
       if (count >= settings.moderation.reportsToHide) await source.hide(manager, subject.id);
       return { id };
     });
+    if (notice) await this.notices.announce(notice);
     if (opened) await this.reviewItems.announce(opened.item, opened.created ? 'review:new' : 'review:updated');
     return report;
   }
+}
+
+/** 422 for a note or an appeal that a group rule blocks. */
+export function refusal(clauseKey: string | undefined): string {
+  return `This could not be sent because it goes against the group agreement${clauseKey ? ` (clause "${clauseKey}")` : ''}. Please reword it.`;
+}
+
+/**
+ * The crisis reasons found in words a member wrote to staff (a report note, an appeal), saying
+ * whose words they were, since the item is about someone else's content (or their own, appealed).
+ */
+export function writerInCrisis(screened: StaffTextOutcome | null, writer: Pick<AuthUser, 'displayName'>): ReviewReason[] {
+  if (!screened?.crisis) return [];
+  return screened.reasons.map((r) => ({ ...r, detail: `${r.detail}, in what ${writer.displayName} wrote: they may need support` }));
 }

@@ -9,7 +9,7 @@ import { IdentityService } from '@kindred/identity';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { ReviewItem } from './review-item.entity';
 import { EnforcementHistoryEntry } from './enforcement-history.entity';
-import { AppealInfo, ReviewReason, SubjectChange, SubjectType, SubjectView } from './review.types';
+import { AppealInfo, ReportNote, ReviewReason, SubjectChange, SubjectType, SubjectView } from './review.types';
 import { changeReason, maySanction } from './decision-rules';
 import { ClauseHistory, historyByClause, SanctionKind, suggestSanction } from './stepped-enforcement';
 
@@ -74,7 +74,7 @@ export function claimHolder(item: Pick<ReviewItem, 'claimedBy' | 'claimedAt'>, n
 }
 
 function sameReason(a: ReviewReason, b: ReviewReason): boolean {
-  return a.source === b.source && a.detail === b.detail && (a.clauseKey ?? null) === (b.clauseKey ?? null);
+  return a.source === b.source && a.detail === b.detail && (a.clauseKey ?? null) === (b.clauseKey ?? null) && (a.field ?? null) === (b.field ?? null);
 }
 
 @Injectable()
@@ -330,14 +330,20 @@ export class ReviewItemsService {
     for (const [type, ids] of byType) {
       for (const [id, view] of await this.sources.get(type).describe(ids)) subjects.set(id, view);
     }
-    const [histories, staff] = await Promise.all([this.authorHistories(items), this.staffOf(items)]);
+    const [histories, staff, reports] = await Promise.all([
+      this.authorHistories(items),
+      this.staffOf(items),
+      this.reportNotes(items.filter((i) => i.kind === 'report')),
+    ]);
     const now = Date.now();
     return items.map((item) => {
       const history = (item.subjectAuthorId && histories.get(`${item.groupId}/${item.subjectAuthorId}`)) || [];
       const described = subjects.get(item.subjectId) ?? null;
       // A kept item is about the words that raised it, not what the content says now.
       const kept = item.subjectChange && item.subjectSnapshot !== null ? item.subjectSnapshot : null;
-      const subject = described && kept !== null ? { ...described, body: kept } : described;
+      const notes = item.kind === 'report' ? reports.get(item.subjectId) : undefined;
+      const shown = described && kept !== null ? { ...described, body: kept } : described;
+      const subject = shown && notes ? { ...shown, reports: notes } : shown;
       const clauseKeys = item.reasons.flatMap((r) => (r.clauseKey ? [r.clauseKey] : []));
       const author = item.subjectAuthorId ? { isStaff: staff.get(item.groupId)?.has(item.subjectAuthorId) ?? false } : null;
       return {
@@ -360,6 +366,27 @@ export class ReviewItemsService {
         sanctionsAllowed: item.status === 'open' && maySanction(viewer, author, item.kind),
       };
     });
+  }
+
+  /** The reports (and their notes) on each reported subject, by subject id, in one query. */
+  private async reportNotes(items: ReviewItem[]): Promise<Map<string, ReportNote[]>> {
+    if (items.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT subject_id, reporter_id, clause_key, note, created_at FROM content_reports WHERE subject_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [[...new Set(items.map((i) => i.subjectId))]],
+    )) as Array<{ subject_id: string; reporter_id: string | null; clause_key: string; note: string | null; created_at: Date }>;
+    const names = await this.identity.displayNames(rows.flatMap((r) => (r.reporter_id ? [r.reporter_id] : [])));
+    const bySubject = new Map<string, ReportNote[]>();
+    for (const row of rows) {
+      const note: ReportNote = {
+        clauseKey: row.clause_key,
+        note: row.note,
+        reporter: row.reporter_id && names.has(row.reporter_id) ? { id: row.reporter_id, displayName: names.get(row.reporter_id)! } : null,
+        createdAt: row.created_at,
+      };
+      bySubject.set(row.subject_id, [...(bySubject.get(row.subject_id) ?? []), note]);
+    }
+    return bySubject;
   }
 
   /** Whether the person is a supporter of the group or an admin: only admins sanction them. */

@@ -14,10 +14,18 @@ export type ReviewReasonSource =
   | 'escalation'
   | 'author';
 
+/**
+ * Which member-written field a reason was found in: a post's or message's `body`, an opening post's
+ * topic `title` or `contentWarning`, a report's `note` or an appeal's `appealText`. Absent on reasons
+ * that are not about words (reports counted, moderation mode, escalation).
+ */
+export type ScreenedField = 'body' | 'title' | 'contentWarning' | 'note' | 'appealText';
+
 export interface ReviewReason {
   source: ReviewReasonSource;
   detail: string;
   clauseKey?: string;
+  field?: ScreenedField;
 }
 
 export type SubjectType = 'post' | 'message';
@@ -30,12 +38,26 @@ export interface SubjectView {
   type: SubjectType;
   id: string;
   body: string;
+  /** An opening post's topic title and content warning: screened with its body, so the reviewer reads them too. */
+  title?: string;
+  contentWarning?: string | null;
   author: { id: string; displayName: string } | null;
   groupId: string;
   topicId?: string;
   status: string;
   /** Only on an appeal item. */
   appeal?: AppealInfo;
+  /** Only on a report item: every report of this content, oldest first, with its note as stored (screened, personal data masked). */
+  reports?: ReportNote[];
+}
+
+/** One member's report as the reviewer reads it. */
+export interface ReportNote {
+  clauseKey: string;
+  note: string | null;
+  /** Null once the reporter's account is erased. */
+  reporter: { id: string; displayName: string } | null;
+  createdAt: Date;
 }
 
 /** What an appeal item carries besides the content (API.md: `subject.appeal`). */

@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { SubjectType, SubjectView } from '../review/review.types';
 
+/**
+ * Member-written fields screened together with the body, as one subject: an opening post carries its
+ * topic's title and content warning. A verdict on any of them is a verdict on the whole subject.
+ */
+export interface SubjectFields {
+  title?: string;
+  contentWarning?: string;
+}
+
 /** A piece of content as the screening pipeline sees it. */
 export interface ScreeningSubject {
   type: SubjectType;
@@ -9,11 +18,16 @@ export interface ScreeningSubject {
   groupId: string;
   authorId: string | null;
   body: string;
+  /** The subject's other screened fields, when it has any. */
+  fields?: SubjectFields;
   revision: number;
   status: string;
 }
 
-/** A subject as a source's SQL reads it: `SELECT id, group_id, author_id, body, revision, status`. */
+/**
+ * A subject as a source's SQL reads it: `SELECT id, group_id, author_id, body, revision, status`,
+ * plus `title` and `content_warning` for a subject that has them (null otherwise).
+ */
 export interface SubjectRow {
   id: string;
   group_id: string;
@@ -21,15 +35,32 @@ export interface SubjectRow {
   body: string;
   revision: number;
   status: string;
+  title?: string | null;
+  content_warning?: string | null;
 }
 
 export function subjectFromRow(type: SubjectType, row: SubjectRow): ScreeningSubject {
-  return { type, id: row.id, groupId: row.group_id, authorId: row.author_id, body: row.body, revision: Number(row.revision), status: row.status };
+  const subject: ScreeningSubject = {
+    type,
+    id: row.id,
+    groupId: row.group_id,
+    authorId: row.author_id,
+    body: row.body,
+    revision: Number(row.revision),
+    status: row.status,
+  };
+  const fields: SubjectFields = {};
+  if (typeof row.title === 'string') fields.title = row.title;
+  if (typeof row.content_warning === 'string' && row.content_warning !== '') fields.contentWarning = row.content_warning;
+  if (fields.title !== undefined || fields.contentWarning !== undefined) subject.fields = fields;
+  return subject;
 }
 
 export interface VerdictToApply {
   status: 'published' | 'held' | 'rejected';
   body: string;
+  /** Other fields whose stored text the verdict changes (masked in place); absent when none changed. */
+  fields?: SubjectFields;
   signposting: Array<Record<string, unknown>> | null;
 }
 

@@ -11,11 +11,12 @@ import { dueAt } from '../deadlines/sla';
 import { ReviewItem } from '../review/review-item.entity';
 import { ReviewItemsService } from '../review/review-items.service';
 import { RulesService } from '../rules/rules.service';
-import { combineVerdicts, ScreeningOutcome } from '../screening/combine';
 import { isTrustedAuthor, modeVerdicts } from '../screening/moderation-mode';
 import { screenText } from '../screening/screen';
 import type { SubjectType } from '../review/review.types';
-import { ScreeningSource, ScreeningSources, ScreeningSubject, VerdictToApply } from './screening-source';
+import { FieldsOutcome, FieldText, screenFields } from './field-screening';
+import { ScreeningSource, ScreeningSources, ScreeningSubject, SubjectFields, VerdictToApply } from './screening-source';
+import { signpostingNotice } from './signposting-notice';
 
 interface GroupContext {
   settings: GroupSettings;
@@ -73,8 +74,8 @@ export class ScreeningService {
     const context = await this.groupContext(preview.groupId);
     const outcome = await this.outcomeFor(preview, context, now);
 
-    // Most items are simply published: those go out together, a batch per transaction.
-    if (outcome.status === 'published' && !outcome.flagged && !outcome.urgent && source.publishMany) {
+    // Most items are simply published: those go out together, a batch per transaction (only the body can be masked there).
+    if (outcome.status === 'published' && !outcome.flagged && !outcome.urgent && !outcome.masked && source.publishMany) {
       let published: ScreeningSubject | null | undefined;
       try {
         published = await this.publisher(source).submit({ id: preview.id, revision: preview.revision, body: outcome.body });
@@ -92,7 +93,7 @@ export class ScreeningService {
   }
 
   /** One verdict in its own transaction, with its review item and notices: every verdict that is not a plain publication. */
-  private async applyOne(source: ScreeningSource, job: ScreenJob, outcome: ScreeningOutcome, context: GroupContext, now: Date): Promise<ScreeningResult> {
+  private async applyOne(source: ScreeningSource, job: ScreenJob, outcome: FieldsOutcome, context: GroupContext, now: Date): Promise<ScreeningResult> {
     const created: { notices: NoticeView[]; item?: ReviewItem; itemCreated?: boolean } = { notices: [] };
     const result = await this.dataSource.transaction(async (manager) => {
       const subject = await source.lockForVerdict(manager, job.id);
@@ -100,6 +101,8 @@ export class ScreeningService {
       if (!subject || subject.status !== 'screening' || subject.revision !== job.revision) return null;
       const signposting = outcome.urgent ? context.crisisResources : null;
       const verdict: VerdictToApply = { status: outcome.status, body: outcome.body, signposting };
+      const fields = maskedFields(outcome);
+      if (fields) verdict.fields = fields;
       await source.applyVerdict(manager, subject, verdict);
 
       if (outcome.status === 'held' || outcome.flagged) {
@@ -127,18 +130,7 @@ export class ScreeningService {
       if (subject.authorId && outcome.urgent) {
         created.notices.push(
           await this.notices.create(
-            {
-              userId: subject.authorId,
-              kind: 'signposting',
-              groupId: subject.groupId,
-              subjectId: subject.id,
-              clauseKey: 'look-out-for-each-other',
-              message:
-                'It sounds like things might be really hard right now. You are not alone. If your life is at risk, call 999 now. ' +
-                'You can talk to Samaritans any time, free, on 116 123, or text SHOUT to 85258. A supporter will read what you wrote soon.',
-              resources: context.crisisResources,
-              appealable: false,
-            },
+            signpostingNotice({ userId: subject.authorId, groupId: subject.groupId, subjectId: subject.id, resources: context.crisisResources }),
             manager,
           ),
         );
@@ -170,16 +162,21 @@ export class ScreeningService {
     return { skipped: false, status: result.outcome.status };
   }
 
-  private async outcomeFor(subject: ScreeningSubject, context: GroupContext, now: Date): Promise<ScreeningOutcome> {
+  private async outcomeFor(subject: ScreeningSubject, context: GroupContext, now: Date): Promise<FieldsOutcome> {
     const moderation = context.settings.moderation;
     const authorIsModerator = subject.authorId !== null && context.moderators.has(subject.authorId);
     const trustAfter = Math.max(moderation.firstPostsHeld, 1);
     const authorApprovedCount = !authorIsModerator && subject.authorId ? await this.trustCount(subject.authorId, subject.groupId, trustAfter) : 0;
     const compiled = await this.rules.compiledFor(subject.groupId);
     const authorTrusted = isTrustedAuthor({ authorIsModerator, authorApprovedCount, firstPostsHeld: Math.max(moderation.firstPostsHeld, 1) });
-    const { verdicts } = screenText(subject.body, { rules: compiled, authorTrusted });
-    verdicts.push(
-      ...modeVerdicts({
+    // Every member-written field of the subject is screened by the same rules, as one subject.
+    const fields: FieldText[] = [{ field: 'body', text: subject.body }];
+    if (subject.fields?.title !== undefined) fields.push({ field: 'title', text: subject.fields.title });
+    if (subject.fields?.contentWarning !== undefined) fields.push({ field: 'contentWarning', text: subject.fields.contentWarning });
+    return screenFields(
+      fields,
+      (text) => screenText(text, { rules: compiled, authorTrusted }).verdicts,
+      modeVerdicts({
         mode: moderation.mode,
         firstPostsHeld: moderation.firstPostsHeld,
         authorApprovedCount,
@@ -188,7 +185,6 @@ export class ScreeningService {
         outOfCoverage: moderation.outOfCoverage,
       }),
     );
-    return combineVerdicts(subject.body, verdicts);
   }
 
   /**
@@ -298,6 +294,15 @@ export class ScreeningService {
     }
     return jobs;
   }
+}
+
+/** The subject's other fields that the verdict masked, to be stored as masked. */
+function maskedFields(outcome: FieldsOutcome): SubjectFields | undefined {
+  if (!outcome.masked) return undefined;
+  const fields: SubjectFields = {};
+  if (outcome.masked.title !== undefined) fields.title = outcome.masked.title;
+  if (outcome.masked.contentWarning !== undefined) fields.contentWarning = outcome.masked.contentWarning;
+  return Object.keys(fields).length > 0 ? fields : undefined;
 }
 
 export function screeningJobId(job: ScreenJob): string {

@@ -42,6 +42,47 @@ describe('screenCrisis', () => {
     ['Ι wаnt tο dіe', 'wish to die'],
     ['kill my self', 'suicidal intent'],
     ['I w4nt t0 d1e', 'wish to die'],
+    ['k i l l myself', 'suicidal intent'],
+    ['kill-myself', 'suicidal intent'],
+    ['k.i.l.l m.y.s.e.l.f', 'suicidal intent'],
+    ['i w a n t t o d i e', 'wish to die'],
+    ['𝐤𝐢𝐥𝐥 𝐦𝐲𝐬𝐞𝐥𝐟', 'suicidal intent'],
+    // current euphemisms and indirect statements
+    ['I just want to unalive myself', 'suicidal intent'],
+    ["I'm going to unalive tonight", 'suicidal intent'],
+    ['honestly kms', 'suicidal intent'],
+    ['I want to kms', 'suicidal intent'],
+    ['thinking about sewer slide again', 'suicidal intent'],
+    ['sewerslide is on my mind', 'suicidal intent'],
+    ['I want to self delete', 'suicidal intent'],
+    ['ready to ctb', 'suicidal intent'],
+    ["I've written my goodbye letters", 'suicidal intent'],
+    ['left goodbye notes for the kids', 'suicidal intent'],
+    ['I keep thinking of jumping off the bridge', 'suicidal intent'],
+    ['I want to go to sleep and never wake up', 'wish to die'],
+    ['Everyone would be better off if I was gone', 'hopelessness'],
+    ["what's the point in living", 'hopelessness'],
+    ["I'm done with life", 'hopelessness'],
+    ['I have saved up all my tablets to take them all at once', 'overdose'],
+    ["I've been stockpiling my oramorph", 'overdose'],
+    ["I've been hoarding painkillers", 'overdose'],
+    ['going to take them all at once tonight', 'overdose'],
+    ['I could just swallow the lot', 'overdose'],
+    // methods, plans, final arrangements, warning signs
+    ['I have a plan and I know when', 'suicidal intent'],
+    ['Thinking of hanging myself', 'suicidal intent'],
+    ["I'm going to walk into the sea", 'suicidal intent'],
+    ['I keep looking up ways to do it', 'suicidal intent'],
+    ["I've started giving my things away", 'suicidal intent'],
+    ['sorry for everything, this is goodbye', 'suicidal intent'],
+    ['I hate being alive', 'not wanting to live'],
+    ["I've taken 30 of my co-codamol", 'overdose'],
+    ['how much insulin would be fatal', 'overdose'],
+    ["I can't see a way out other than ending it", 'hopelessness'],
+    // aimed at someone else: abuse, and its target may be at risk
+    ['kys', 'telling someone to kill themselves'],
+    ['just go kill yourself', 'telling someone to kill themselves'],
+    ['k y s', 'telling someone to kill themselves'],
   ])('fires on %j', (text, label) => {
     expect(crisis(text)).toEqual([
       {
@@ -95,6 +136,33 @@ describe('screenCrisis', () => {
     'I want to take my life back',
     'the dialysis session ended early',
     'My kidney function is dying slowly, says my consultant',
+    'I could kill for a cup of tea',
+    "I'd kill to sleep through the night",
+    'this heat is killing me',
+    'dead tired after dialysis',
+    'I nearly died of embarrassment',
+    "I'm dying to know what the consultant said",
+    'walked 5 kms today',
+    'ran a few kms yesterday',
+    'collecting my meds from the pharmacy',
+    'saving my tablets in the fridge for the holiday',
+    'I take them all at once with breakfast',
+    'topping myself up with fluids',
+    'you nearly killed yourself laughing',
+    "the pharmacist said don't take the lot at once",
+    "I don't want to unalive myself, I'm just low",
+    'my goodbye to the renal unit was emotional',
+    'the dot com boom',
+    'I took 20 minutes to get a parking space',
+    "I've taken all my meds for the morning",
+    'I want to die my hair purple for the summer',
+    'I made a plan for my meals this week',
+    'we walked into the sea up to our knees',
+    'the only way out of the car park is past the unit',
+    'I asked the pharmacist how many paracetamol I can take',
+    'I felt like jumping for joy',
+    "I can't face another bowl of porridge",
+    'I gave my old clothes to the charity shop',
   ])('does not fire on %j', (text) => {
     expect(crisis(text)).toEqual([]);
   });
@@ -103,6 +171,6 @@ describe('screenCrisis', () => {
     const original = 'I want to die. I\u200Bve taken all my pills.';
     const [verdict] = crisis(original);
     expect(verdict?.detail).toBe('crisis language: wish to die, overdose');
-    expect(verdict?.spans?.map((s) => original.slice(s.start, s.end))).toEqual(['want to die', 'taken all my pills']);
+    expect(verdict?.spans?.map((s) => original.slice(s.start, s.end))).toEqual(['I want to die', 'taken all my pills']);
   });
 });

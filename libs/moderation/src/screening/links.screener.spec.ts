@@ -27,6 +27,19 @@ describe('screenLinks', () => {
     ['ｅｘａｍｐｌｅ．ｃｏｍ', 'ｅｘａｍｐｌｅ．ｃｏｍ'],
     ['exam\u200Bple.com', 'exam\u200Bple.com'],
     ['join my group at facebook.com/groups/x', 'facebook.com/groups/x'],
+    // defanged, as in advisories and spam
+    ['hxxps://evil[.]com', 'hxxps://evil[.]com'],
+    ['hxxp://evil.com/x', 'hxxp://evil.com/x'],
+    ['h**ps://evil.com', 'h**ps://evil.com'],
+    ['hxxps[:]//evil[.]com/path', 'hxxps[:]//evil[.]com/path'],
+    ['evil[.]com', 'evil[.]com'],
+    ['evil(.)com', 'evil(.)com'],
+    ['evil{.}org', 'evil{.}org'],
+    ['evil[dot]net', 'evil[dot]net'],
+    ['evil[.]co.uk', 'evil[.]co.uk'],
+    ['www dot evil dot com', 'www dot evil dot com'],
+    ['evil . com', 'evil . com'],
+    ['cheapmeds dot co dot uk', 'cheapmeds dot co dot uk'],
   ])('holds %j', (text, value) => {
     const verdicts = untrusted(text);
     expect(verdicts).toEqual([
@@ -58,6 +71,11 @@ describe('screenLinks', () => {
     'etc. etc.',
     'a.m. and p.m.',
     'no links here',
+    'the dot com boom',
+    'finished. Net result was fine',
+    'a dot on my arm',
+    'I dot my i s',
+    'see you at 3 . then home',
     '',
   ])('does not fire on %j', (text) => {
     expect(untrusted(text)).toEqual([]);

@@ -19,6 +19,10 @@ const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
 const TAIL = '[^\\s<>"\'.,!?;:)]';
 const PATH = `[/?#](?:[^\\s<>"']*${TAIL})?`;
 const NOT_INSIDE = '(?<![\\p{L}\\p{N}@._%+-])';
+// A dot written so that a filter does not see one; every form has brackets, so prose never reads this way.
+const DEFANGED_DOT = '\\s*(?:\\[\\s*(?:\\.|dot)\\s*\\]|\\(\\s*(?:\\.|dot)\\s*\\)|\\{\\s*(?:\\.|dot)\\s*\\}|<\\s*(?:\\.|dot)\\s*>)\\s*';
+// A dot spoken or spaced out: "example dot com", "example . com". Only before the commonest endings, to spare prose.
+const SPOKEN_DOT = '(?:\\s+dot\\s+|\\s+\\.\\s+)';
 
 const PATTERNS: GuardedPattern[] = [
   { label: 'web address', pattern: new RegExp(`\\b(?:https?|ftp)://[^\\s<>"']*${TAIL}`, 'gu') },
@@ -31,16 +35,53 @@ const PATTERNS: GuardedPattern[] = [
     label: 'web address',
     pattern: new RegExp(`${NOT_INSIDE}(?:${LABEL}\\.)+(?:${WEAK_TLDS})(?::\\d+)?${PATH}`, 'gu'),
   },
-  // Spelled-out addresses written to slip past a filter: "example dot com", "example (dot) co (dot) uk".
+  // Any other ending of letters, when a path follows: "forms.gle/abc", "lnkd.in/x". Units never have letters after "/".
   {
+    when: /\.[a-z]{2,6}\/[a-z0-9]/,
     label: 'web address',
-    pattern: /(?<![\p{L}\p{N}-])[\p{L}\p{N}-]{2,}\s*(?:\(dot\)|\[dot\]|\s+dot\s+)\s*(?:com|org|net|io|uk|co\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*uk)\b/gu,
+    pattern: new RegExp(`${NOT_INSIDE}(?:${LABEL}\\.)*\\p{L}[\\p{L}\\p{N}-]+\\.\\p{L}{2,6}\\/[\\p{L}\\p{N}_-](?:[^\\s<>"']*${TAIL})?`, 'gu'),
+  },
+  // Defanged schemes, as in security advisories and spam: "hxxps://evil[.]com", "h**p://", "hxxp[:]//".
+  {
+    when: /\/\//,
+    label: 'web address',
+    pattern: new RegExp(`\\bh(?:xx|\\*\\*|x\\*|\\*x|\\[tt\\]|tx|xt)ps?\\s*(?:\\[:\\]|\\(:\\)|:)\\s*(?:\\[//\\]|//)[^\\s<>"']*${TAIL}`, 'gu'),
+  },
+  // Defanged and spelled-out dots: "evil[.]com", "example (dot) co (dot) uk", "example dot com", "www . example . org".
+  {
+    when: /[[({<]\s*(?:\.|dot)\s*[\])}>]/,
+    label: 'web address',
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}-])(?:${LABEL}(?:${DEFANGED_DOT}|\\.))*${LABEL}${DEFANGED_DOT}(?:${LABEL}\\.)*(?:${STRONG_TLDS})(?![\\p{L}\\p{N}-])(?:${PATH})?`,
+      'gu',
+    ),
+    notAfter: /\b(?:the|a|an|this|that|whole)\s+$/,
+  },
+  // ".com" and "org" are not English words, so a space or comma in place of the dot still reads as an address.
+  {
+    when: /[\s.,](?:com|org|io|co\.uk|org\.uk)\b/,
+    label: 'web address',
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}@._%+-])${LABEL}(?:\\s+\\.|\\.\\s+|,)(?:com|org|io|co\\.uk|org\\.uk)(?![\\p{L}\\p{N}-])(?:${PATH})?`, 'gu'),
+  },
+];
+
+// Spoken dots, also run on the letter view, where spaced-out letters are joined: "evil dot c o m".
+const SPOKEN: GuardedPattern[] = [
+  {
+    when: /\sdot\s|\s\.\s/,
+    label: 'web address',
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}-])(?!(?:the|a|an|this|that|whole|dot)\\s)(?:${LABEL}${SPOKEN_DOT})+(?:com|org|net|co${SPOKEN_DOT}uk|org${SPOKEN_DOT}uk|uk|io|info|biz|xyz|ly)\\b`,
+      'gu',
+    ),
+    notAfter: /\b(?:the|a|an|this|that|whole)\s+$/,
   },
 ];
 
 export function screenLinks(n: NormalisedText, ctx: LinkContext): ScreenVerdict[] {
   if (ctx.authorTrusted) return [];
-  const matches = findGuarded(n, n.plain, PATTERNS);
+  const matches = [...findGuarded(n, 'plain', PATTERNS), ...findGuarded(n, 'plain', SPOKEN)];
+  if (n.text !== n.plain) matches.push(...findGuarded(n, 'text', SPOKEN));
   if (matches.length === 0) return [];
   return [
     {

@@ -1,5 +1,6 @@
 import { toOriginalSpan, type NormalisedText } from './normalise';
 import { summarise, type GuardedMatch } from './pattern-match';
+import { allMatches } from './regex-iteration';
 import { CLAUSE, type ScreenVerdict } from './screening.types';
 
 // Fires on an instruction aimed at the reader ("you should…", "just…", a clause that opens with an imperative) to stop,
@@ -47,7 +48,7 @@ const TREATMENT = [
   'everolimus',
   'immunosuppressants?',
   'immunosuppression',
-  'anti-?rejection(?:\\s+(?:meds|drugs|medication|tablets))?',
+  'anti[\\s-]?rejection(?:\\s+(?:meds|drugs|medication|tablets))?',
   'insulin',
   'epo',
   'eprex',
@@ -99,7 +100,7 @@ const TREATMENT = [
 ].join('|');
 
 // Modifiers allowed between verb and treatment. "my" is absent on purpose: "double my dose" is experience.
-const OBJECT = `(?:(?:your|ur|the|a|an|those|these|all|of|some|any|every|next|odd|one|that|this|extra|evening|morning|night|nightly|daily|weekly|whole|new|other|blood|renal)\\s+){0,3}(?:${TREATMENT})\\b`;
+const OBJECT = `(?:(?:your|ur|the|a|an|those|these|all|of|some|any|every|next|odd|one|that|this|extra|evening|morning|night|nightly|daily|weekly|whole|new|other|blood|renal|few|couple|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|morning's|evening's|friday's)\\s+){0,3}(?:${TREATMENT})\\b`;
 
 const STOP =
   'stop(?:\\s+(?:taking|using|having|doing|going\\s+to))?|quit(?:\\s+(?:taking|using))?|skip(?:\\s+taking)?|ditch|drop|cut\\s+out|come\\s+off(?:\\s+of)?|get\\s+off(?:\\s+of)?|give\\s+up|miss|pause|ignore|bin|chuck|forget\\s+about|throw\\s+away|refuse|cancel';
@@ -112,8 +113,8 @@ const AMOUNT =
 const TAKE = 'take|use|start|need|go\\s+to|keep\\s+taking|continue|bother(?:\\s+(?:with|taking|having|doing|going\\s+to))?';
 
 // Bounded, so a run of "just just just…" cannot make matching quadratic.
-const ADVERBS = '(?:(?:just|really|definitely|probably|totally|honestly|simply|seriously|maybe|also|then|and|so|even|actually|literally)\\s+){0,3}';
-const YOU = '(?<!\\b(?:if|when|unless|whether|until|once)\\s+)\\byou\\s+';
+const ADVERBS = '(?:(?:just|really|definitely|probably|totally|honestly|simply|seriously|maybe|also|then|and|so|even|actually|literally|always)\\s+){0,3}';
+const YOU = '(?<!\\b(?:if|when|unless|whether|until|once)\\s+)\\b(?:you|u|ya)\\s+';
 const POSITIVE_MODAL =
   "(?:should|must|need\\s+to|have\\s+to|ought\\s+to|'ve\\s+got\\s+to|ve\\s+got\\s+to|have\\s+got\\s+to|got\\s+to|gotta|could|can|might\\s+want\\s+to|may\\s+want\\s+to|want\\s+to|'d\\s+better|d\\s+better|had\\s+better|better)";
 const NEGATIVE_MODAL =
@@ -123,7 +124,7 @@ const CLAUSE_START = "(?:^|[,;:(\\-]|\\bwhy\\s+not|\\bwhy\\s+(?:don't|dont|do\\s
 
 // "just" makes an imperative of a bare verb, unless someone else is the subject: "I just stop taking them".
 const JUST = "(?<!\\b(?:i|i'd|id|i'll|i'm|im|we|they|he|she|it)\\s+(?:\\w+\\s+)?)\\b(?:just|simply)\\s+";
-const POSITIVE_FRAME = `(?:${YOU}${POSITIVE_MODAL}\\s+|${JUST}|${CLAUSE_START})${ADVERBS}`;
+const POSITIVE_FRAME = `(?:${YOU}${ADVERBS}${POSITIVE_MODAL}\\s+|${JUST}|${CLAUSE_START})${ADVERBS}`;
 const NEGATIVE_FRAME = `(?:${YOU}${NEGATIVE_MODAL}\\s+|${CLAUSE_START}${ADVERBS}(?:don't|dont|do\\s+not|never)\\s+|\\bno\\s+need\\s+to\\s+)${ADVERBS}`;
 
 interface AdvicePattern {
@@ -140,6 +141,11 @@ const PATTERNS: AdvicePattern[] = [
   { label: 'instruction to stop or skip treatment', pattern: re(`${POSITIVE_FRAME}(?:${STOP_PRONOUN})\\b`) },
   { label: 'instruction to change a dose', pattern: re(`${POSITIVE_FRAME}(?:${CHANGE})\\s+${OBJECT}`) },
   { label: 'instruction to change a dose', pattern: re(`${POSITIVE_FRAME}(?:take|have|use)\\s+${AMOUNT}\\b`) },
+  // "…always take less", "just take more": the treatment is named elsewhere in the sentence (see MENTIONS_TREATMENT).
+  {
+    label: 'instruction to change a dose',
+    pattern: re(`${POSITIVE_FRAME}(?:take|have|use)\\s+(?:less|more|extra|double|half)(?=\\s*(?:$|[,;]|than\\b|of\\s+(?:it|them|your|ur)\\b))`),
+  },
   {
     label: 'instruction to change a dose',
     pattern: re(`\\btry\\s+${ADVERBS}(?:taking|having|using)\\s+(?:${AMOUNT}|(?:more|less|extra|double|half)\\b)`),
@@ -157,6 +163,20 @@ const PATTERNS: AdvicePattern[] = [
     label: 'instruction to stop or skip treatment',
     pattern: re(`\\b(?:i'd|id|i\\s+would)\\s+${ADVERBS}(?:${STOP}|${CHANGE})\\s+(?:${OBJECT}|(?:it|them)\\b)`),
     needsIfIWereYou: true,
+  },
+  // "throw the statins in the bin", "cut your pred dose in half", "take your tablets every other day".
+  { label: 'instruction to stop or skip treatment', pattern: re(`${POSITIVE_FRAME}(?:throw|put|chuck|flush)\\s+${OBJECT}\\s+(?:in|into|down|away)\\b`) },
+  { label: 'instruction to change a dose', pattern: re(`${POSITIVE_FRAME}(?:cut|split|break)\\s+${OBJECT}(?:\\s+dose)?\\s+in\\s+(?:half|two|quarters)\\b`) },
+  {
+    label: 'instruction to change a dose',
+    pattern: re(
+      `${POSITIVE_FRAME}(?:take|have|do|use)\\s+${OBJECT}\\s+(?:every\\s+other\\s+day|on\\s+alternate\\s+days|every\\s+(?:two|2|few)\\s+days|less\\s+often|once\\s+a\\s+week|when\\s+you\\s+feel\\s+like\\s+it|only\\s+when)\\b`,
+    ),
+  },
+  { label: 'instruction to change a dose', pattern: re(`${POSITIVE_FRAME}cut\\s+${OBJECT}\\s+(?:right\\s+)?(?:down|back)\\b`) },
+  {
+    label: 'instruction to change a dose',
+    pattern: re(`${POSITIVE_FRAME}(?:take|have|use)\\s+(?:\\d+|one|two|three|a\\s+couple\\s+of|a\\s+few)\\s+(?:extra|more)\\s+${OBJECT}`),
   },
 ];
 
@@ -179,7 +199,7 @@ interface Sentence {
 function sentences(text: string): Sentence[] {
   const out: Sentence[] = [];
   const splitter = /[^.!?\n]+[.!?\n]*/g;
-  for (const m of text.matchAll(splitter)) {
+  for (const m of allMatches(splitter, text)) {
     const raw = m[0];
     const body = raw.replace(/[.!?\n\s]+$/, '');
     out.push({ start: m.index ?? 0, text: body, question: raw.trimEnd().endsWith('?') });
@@ -195,12 +215,12 @@ export function screenMedicalAdvice(n: NormalisedText): ScreenVerdict[] {
     const ifIWereYou = IF_I_WERE_YOU.test(sentence.text);
     for (const { label, pattern, needsIfIWereYou } of PATTERNS) {
       if (needsIfIWereYou && !ifIWereYou) continue;
-      for (const m of sentence.text.matchAll(pattern)) {
+      for (const m of allMatches(pattern, sentence.text)) {
         // The span starts at the first word, not at the comma or space that opened the clause.
         const lead = m[0].search(/[\p{L}\p{N}]/u);
         if (lead < 0) continue;
         const start = sentence.start + (m.index ?? 0) + lead;
-        matches.push({ label, span: toOriginalSpan(n, start, sentence.start + (m.index ?? 0) + m[0].length) });
+        matches.push({ label, span: toOriginalSpan(n, start, sentence.start + (m.index ?? 0) + m[0].length, 'text') });
       }
     }
   }

@@ -1,5 +1,5 @@
 import { normalise } from './normalise';
-import { isValidNhsNumber, screenPersonalData } from './personal-data.screener';
+import { isValidNhsNumber, personalDataIn, screenPersonalData } from './personal-data.screener';
 
 const kinds = (text: string): string[] => screenPersonalData(normalise(text)).map((v) => v.detail);
 const matched = (text: string): string[] => screenPersonalData(normalise(text)).flatMap((v) => (v.spans ?? []).map((s) => text.slice(s.start, s.end)));
@@ -19,7 +19,6 @@ describe('screenPersonalData', () => {
     ['0161 496 0000', 'UK landline number', '0161 496 0000'],
     ['+44 161 496 0000', 'UK landline number', '+44 161 496 0000'],
     ['01632 960123', 'UK landline number', '01632 960123'],
-    ['0300 123 1234', 'UK landline number', '0300 123 1234'],
     ['email me jo.bloggs+kidney@example.co.uk', 'email address', 'jo.bloggs+kidney@example.co.uk'],
     ['JO@EXAMPLE.COM', 'email address', 'JO@EXAMPLE.COM'],
     ['jo [at] example [dot] com', 'email address', 'jo [at] example [dot] com'],
@@ -37,9 +36,37 @@ describe('screenPersonalData', () => {
     ['flat 3, 14 Old Mill Lane', 'street address', '14 Old Mill Lane'],
     ['7 Park Road', 'street address', '7 Park Road'],
     ['come to 3 Rose Crescent', 'street address', '3 Rose Crescent'],
+    // written to get past a filter
+    ['07700/900/123', 'UK mobile number', '07700/900/123'],
+    ['07700   900123', 'UK mobile number', '07700   900123'],
+    ['O77OO 9OO123', 'UK mobile number', 'O77OO 9OO123'],
+    ['o77oo-9oo-l23', 'UK mobile number', 'o77oo-9oo-l23'],
+    ['٠٧٧٠٠ ٩٠٠١٢٣', 'UK mobile number', '٠٧٧٠٠ ٩٠٠١٢٣'],
+    ['call 𝟎𝟕𝟕𝟎𝟎 𝟗𝟎𝟎𝟏𝟐𝟑', 'UK mobile number', '𝟎𝟕𝟕𝟎𝟎 𝟗𝟎𝟎𝟏𝟐𝟑'],
+    ['07700_900_123', 'UK mobile number', '07700_900_123'],
+    ['0 7 7 0 0 9 0 0 1 2 3', 'UK mobile number', '0 7 7 0 0 9 0 0 1 2 3'],
+    ['07700 🌸 900 🌸 123', 'UK mobile number', '07700 🌸 900 🌸 123'],
+    ['0770-090-0123', 'UK mobile number', '0770-090-0123'],
+    ['zero seven seven zero zero nine zero zero one two three', 'UK mobile number', 'zero seven seven zero zero nine zero zero one two three'],
+    ['oh seven seven double oh, nine double oh, one two three', 'UK mobile number', 'oh seven seven double oh, nine double oh, one two three'],
+    ['07700 nine hundred', 'UK mobile number', null],
+    ['+44 (0) 7700-900-123', 'UK mobile number', '+44 (0) 7700-900-123'],
+    ['0161.496.0000', 'UK landline number', '0161.496.0000'],
+    ['943.476.5919', 'NHS number', '943.476.5919'],
+    ['943 - 476 - 5919', 'NHS number', '943 - 476 - 5919'],
+    ['943/476/5919', 'NHS number', '943/476/5919'],
+    ['nine four three four seven six five nine one nine', 'NHS number', 'nine four three four seven six five nine one nine'],
+    ['sam @ example.org', 'email address', 'sam @ example.org'],
+    ['sam@example . org', 'email address', 'sam@example . org'],
+    ['sam at kindredmail dot org', 'email address', 'sam at kindredmail dot org'],
+    ['sam(at)example(dot)org', 'email address', 'sam(at)example(dot)org'],
+    ['sam (at) example (dot) co (dot) uk', 'email address', 'sam (at) example (dot) co (dot) uk'],
+    ['sam.jones at outlook.com', 'email address', 'sam.jones at outlook.com'],
+    ['ѕam@exаmple.org', 'email address', 'ѕam@exаmple.org'],
+    ['SW1A-1AA', 'postcode', 'SW1A-1AA'],
   ])('finds %j', (text, kind, value) => {
-    expect(kinds(text)).toEqual([kind]);
-    expect(matched(text)).toEqual([value]);
+    expect(kinds(text)).toEqual(value === null ? [] : [kind]);
+    expect(matched(text)).toEqual(value === null ? [] : [value]);
   });
 
   it.each([
@@ -72,6 +99,28 @@ describe('screenPersonalData', () => {
     'my phone is off today',
     'see you at the clinic',
     'version 07700',
+    // helplines, doses, lab values, dates and times
+    'Samaritans on 116 123, any time',
+    'ring 111 or 999 in an emergency',
+    'text SHOUT to 85258',
+    '0808 801 0000',
+    'Mind infoline 0300 123 3393',
+    '0300 123 1234',
+    'I take 500 mg twice daily',
+    'eGFR 45, creatinine 180, urea 12.3',
+    'potassium 5.2 on 12/03/2025',
+    'appointment at 14:30 on 07/03/2025',
+    'dialysis 07:00 - 11:00, 07/04/2025',
+    'bloods on 12.03.2025 at 9.30am',
+    'BP 140/90, 135/85, 128/80',
+    'weights 72.4, 71.9, 72.1, 72.6 kg',
+    'my transplant was in 2019 and my dialysis started 2016',
+    'I look at nhs.uk a lot',
+    'I was at kidneycareuk.org earlier',
+    'meet at 10 dot on the clock',
+    'oh no, oh well',
+    'three or four times a week',
+    'tacrolimus level 7.2 and 9 last week',
   ])('does not fire on %j', (text) => {
     expect(screenPersonalData(normalise(text))).toEqual([]);
   });
@@ -113,5 +162,19 @@ describe('isValidNhsNumber', () => {
     ['94347659a9', false],
   ])('%s → %s', (digits, valid) => {
     expect(isValidNhsNumber(digits)).toBe(valid);
+  });
+});
+
+describe('personalDataIn', () => {
+  it.each<[string, string[]]>([
+    ['Sam 07700 900123', ['UK mobile number']],
+    ['O77OO 9OO123', ['UK mobile number']],
+    ['sam at kindredmail dot org', ['email address']],
+    ['Sam from SW1A 1AA', ['postcode']],
+    ['ѕupA', []],
+    ['Sam (kidney, 2019)', []],
+    ['Samaritans fan 116 123', []],
+  ])('%j → %j', (text, kinds) => {
+    expect(personalDataIn(text)).toEqual(kinds);
   });
 });

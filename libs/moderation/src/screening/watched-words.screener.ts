@@ -1,6 +1,7 @@
+import { RE2JS, RE2Set } from 're2js';
 import { AhoCorasick } from './aho-corasick';
 import { normalise, toOriginalSpan, type NormalisedText } from './normalise';
-import { checkRegexSafety } from './regex-safety';
+import { checkRegexSafety, compileRegexRule } from './regex-safety';
 import type { ScreenAction, ScreenVerdict, Span } from './screening.types';
 
 export interface WatchedWordRule {
@@ -11,15 +12,15 @@ export interface WatchedWordRule {
   clauseKey?: string | null;
 }
 
-/** Regex rules only look this far into a post: defence in depth on top of checkRegexSafety. */
-export const REGEX_SCAN_LIMIT = 10_000;
 const MAX_SPANS_PER_RULE = 50;
 
 export interface CompiledRules {
   readonly rules: ReadonlyArray<WatchedWordRule>;
   /** One automaton for every word and phrase rule, keyed by index into `rules`. */
   readonly automaton: AhoCorasick;
-  readonly regexes: ReadonlyArray<{ index: number; regex: RegExp }>;
+  readonly regexes: ReadonlyArray<{ index: number; regex: RE2JS }>;
+  /** Every regex rule in one RE2 set, position k being `regexes[k]`: one pass tells which rules can match at all. */
+  readonly regexSet: RE2Set | null;
   /** Rules left out, e.g. a regex saved before the safety check existed. */
   readonly skipped: ReadonlyArray<{ id: string; reason: string }>;
 }
@@ -72,7 +73,7 @@ export function ruleKey(pattern: string): string {
 
 export function compileRules(rules: ReadonlyArray<WatchedWordRule>): CompiledRules {
   const literal: Array<{ id: number; pattern: string }> = [];
-  const regexes: Array<{ index: number; regex: RegExp }> = [];
+  const regexes: Array<{ index: number; regex: RE2JS }> = [];
   const skipped: Array<{ id: string; reason: string }> = [];
 
   rules.forEach((rule, index) => {
@@ -82,8 +83,8 @@ export function compileRules(rules: ReadonlyArray<WatchedWordRule>): CompiledRul
         skipped.push({ id: rule.id, reason: safety.reason });
         return;
       }
-      // 'g' only so matchAll can list every span; matchAll works on a copy, so the shared regex keeps no state.
-      regexes.push({ index, regex: new RegExp(rule.pattern, 'giu') });
+      // RE2 (re2js): time linear in the text for any pattern it accepts, so the whole text is scanned.
+      regexes.push({ index, regex: compileRegexRule(rule.pattern) });
       return;
     }
     const key = ruleKey(rule.pattern);
@@ -94,7 +95,32 @@ export function compileRules(rules: ReadonlyArray<WatchedWordRule>): CompiledRul
     literal.push({ id: index, pattern: key });
   });
 
-  return { rules: [...rules], automaton: new AhoCorasick(literal), regexes, skipped };
+  return { rules: [...rules], automaton: new AhoCorasick(literal), regexes, regexSet: regexSetOf(rules, regexes), skipped };
+}
+
+function regexSetOf(rules: ReadonlyArray<WatchedWordRule>, regexes: ReadonlyArray<{ index: number }>): RE2Set | null {
+  if (regexes.length < 2) return null;
+  try {
+    const set = new RE2Set(RE2Set.UNANCHORED, RE2JS.CASE_INSENSITIVE);
+    for (const { index } of regexes) set.add((rules[index] as WatchedWordRule).pattern);
+    set.compile();
+    return set;
+  } catch {
+    // Too large for one automaton: each rule is tested on its own instead, still in linear time.
+    return null;
+  }
+}
+
+/** Positions in `regexes` of the rules that match somewhere in `haystack`. */
+function candidates(compiled: CompiledRules, haystack: string): Iterable<number> {
+  if (compiled.regexSet) {
+    try {
+      return compiled.regexSet.match(haystack);
+    } catch {
+      // The set's automaton ran out of its memory budget: fall back to testing each rule.
+    }
+  }
+  return compiled.regexes.keys();
 }
 
 export function screenWatchedWords(compiled: CompiledRules, n: NormalisedText): ScreenVerdict[] {
@@ -113,17 +139,28 @@ export function screenWatchedWords(compiled: CompiledRules, n: NormalisedText): 
     if (before !== ' ' || after !== ' ') continue;
     const start = skeleton.map[match.start] as number;
     const end = (skeleton.map[match.end - 1] as number) + 1;
-    add(match.id, toOriginalSpan(n, start, end));
+    add(match.id, toOriginalSpan(n, start, end, 'text'));
   }
 
-  // Regex rules run on both forms, so a rule can target digits ("07\d{9}") or evaded words alike.
-  for (const { index, regex } of compiled.regexes) {
-    for (const haystack of new Set([n.text.slice(0, REGEX_SCAN_LIMIT), n.plain.slice(0, REGEX_SCAN_LIMIT)])) {
+  // Regex rules run on both views, so a rule can target digits ("07\d{9}") or evaded words alike, over the whole text.
+  const views = n.text === n.plain ? (['plain'] as const) : (['text', 'plain'] as const);
+  for (const view of views) {
+    const haystack = view === 'text' ? n.text : n.plain;
+    for (const k of candidates(compiled, haystack)) {
+      const { index, regex } = compiled.regexes[k] as { index: number; regex: RE2JS };
+      // test() runs RE2's DFA without tracking positions: most posts match no rule and stop here.
+      if (!compiled.regexSet && !regex.test(haystack)) continue;
+      const matcher = regex.matcher(haystack);
       let count = 0;
-      for (const m of haystack.matchAll(regex)) {
-        if (m[0].length === 0) continue;
-        add(index, toOriginalSpan(n, m.index ?? 0, (m.index ?? 0) + m[0].length));
-        if (++count >= MAX_SPANS_PER_RULE) break;
+      let from = 0;
+      while (count < MAX_SPANS_PER_RULE && from <= haystack.length && matcher.find(from)) {
+        const start = matcher.start();
+        const end = matcher.end();
+        // An empty match (possible only in part of a pattern) moves on one character, so the loop always ends.
+        from = end > start ? end : end + 1;
+        if (end === start) continue;
+        add(index, toOriginalSpan(n, start, end, view));
+        count++;
       }
     }
   }

@@ -1,0 +1,80 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { SEARCH_QUERY_MAX_LENGTH } from '@kindred/forum';
+
+export class SearchQueryDto {
+  @ApiProperty({
+    description: 'Words to look for, as in a web search: "quoted phrase", or, -excluded. English stemming: "walking" finds "walked".',
+    minLength: 1,
+    maxLength: SEARCH_QUERY_MAX_LENGTH,
+  })
+  @IsString({ message: 'q must be the words to look for' })
+  @Length(1, SEARCH_QUERY_MAX_LENGTH, { message: `q must be 1 to ${SEARCH_QUERY_MAX_LENGTH} characters` })
+  @Matches(/\S/, { message: 'q must not be blank' })
+  q: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.', maxLength: 512 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export class HighlightRangeDto {
+  @ApiProperty({ description: 'Offset of the first highlighted character, in UTF-16 code units.' })
+  start: number;
+
+  @ApiProperty({ description: 'Number of UTF-16 code units highlighted.' })
+  length: number;
+}
+
+export class SearchAuthorDto {
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' })
+  id: string | null;
+
+  @ApiProperty()
+  displayName: string;
+}
+
+export class SearchResultDto {
+  @ApiProperty({ format: 'uuid' })
+  postId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  topicId: string;
+
+  @ApiProperty()
+  topicTitle: string;
+
+  @ApiProperty({ type: [HighlightRangeDto], description: 'Ranges of topicTitle that matched.' })
+  titleHighlights: HighlightRangeDto[];
+
+  @ApiProperty({ description: 'Plain text from the post around the matches (never HTML: escape it, then mark the highlights).' })
+  snippet: string;
+
+  @ApiProperty({ type: [HighlightRangeDto], description: 'Ranges of snippet that matched.' })
+  highlights: HighlightRangeDto[];
+
+  @ApiProperty({ type: SearchAuthorDto })
+  author: SearchAuthorDto;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt: string;
+}
+
+export class SearchPageDto {
+  @ApiProperty({ type: [SearchResultDto], description: 'Best match first.' })
+  items: SearchResultDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page.' })
+  nextCursor: string | null;
+}

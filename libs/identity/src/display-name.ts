@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import unhomoglyph from 'unhomoglyph';
+
+// Characters that show nothing or only space: whitespace of every kind, default-ignorable code points
+// (zero-width spaces and joiners, bidi controls, soft hyphen, variation selectors, blank Hangul
+// fillers, the combining grapheme joiner), other format characters, and the blank Braille pattern.
+const INVISIBLE_OR_SPACE = /[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/gu;
+
+/**
+ * The confusable skeleton of a display name (after UTS #39, section 4): two names with the same
+ * skeleton look alike, so only one of them may be in use. Compatibility forms are folded (NFKC),
+ * invisible characters and every kind of whitespace are dropped, and each character is mapped to
+ * its prototype in Unicode's confusables table (`unhomoglyph`) before and after folding case, so
+ * "ѕupA" (Cyrillic ѕ), "SUPA", "sup a" and "ｓｕｐａ" all have the skeleton of "supA".
+ *
+ * Mapping before folding case matters: capitals have look-alikes of their own (Greek Η passes for
+ * H, while its small η passes for n), so "ΗΑΝΝΑΗ" meets "Hannah". The price is that a few letters
+ * of other scripts have a different skeleton in each case; the same name in another case is
+ * refused anyway, by `display_name_normalised`. In Latin script the skeleton ignores case, which
+ * takes i and l as one letter (a capital I passes for an l): "BILL", "BiII" and "Bill" meet, and so,
+ * refusing a few honest names, do "Kim" and "Klm".
+ *
+ * Like UTS #39's, a skeleton is only for comparing: it is never shown. The migration that stored
+ * the existing names' skeletons keeps its own copy of this function; a test checks that the two
+ * agree, so a change here comes with a migration that recomputes them.
+ */
+export function displayNameSkeleton(name: string): string {
+  const folded = name.normalize('NFKC').replace(INVISIBLE_OR_SPACE, '');
+  // Mapped before folding case, as capitals have look-alikes of their own (Greek Η passes for H,
+  // though its small η passes for n), and again after it, as a prototype may be a capital ("0" → "O").
+  const mapped = unhomoglyph(unhomoglyph(folded).toLowerCase()).toLowerCase();
+  // A capital I passes for a small l, but a small i does not: so that "BILL" and "Bill" meet as
+  // well as "BiII" and "Bill", i and l are one letter here.
+  return mapped.replace(/i/g, 'l').normalize('NFKC');
+}
+
+/** A reason a display name may not be used, in plain English, or null when it may. */
+export type DisplayNameCheck = (displayName: string) => string | null;
+
+/**
+ * What a display name may say is decided by the platform's screeners, which live in moderation
+ * (which itself depends on identity): the moderation module registers its check here at start-up.
+ * Without one, names are refused rather than let through unscreened.
+ */
+@Injectable()
+export class DisplayNameScreen {
+  private check: DisplayNameCheck | null = null;
+
+  use(check: DisplayNameCheck): void {
+    this.check = check;
+  }
+
+  problem(displayName: string): string | null {
+    if (!this.check) throw new Error('No display-name screen is registered: import the moderation module, or register one with DisplayNameScreen.use()');
+    return this.check(displayName);
+  }
+}
