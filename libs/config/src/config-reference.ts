@@ -16,7 +16,7 @@ export const SETTING_PURPOSES: Record<string, string> = {
   REDIS_PREFIX: 'Prefix of every Redis key and queue, so several installations can share one Redis.',
   HTTP_BODY_LIMIT_BYTES: 'Largest request body the forum accepts; larger ones get 413.',
   HTTP_TRUST_PROXY: 'Trust `X-Forwarded-For` from a load balancer in front (for per-address limits and logs).',
-  HTTPS_ONLY: 'Set when browsers reach Kindred over HTTPS only: sends HSTS and `upgrade-insecure-requests` (never over plain HTTP).',
+  HTTPS_ONLY: 'Browsers reach Kindred over HTTPS only: sends HSTS and `upgrade-insecure-requests`. True by default when PUBLIC_URL is https.',
   METRICS_HOST: 'The interface the internal `/metrics` listeners bind to; keep it off the public network.',
   FORUM_METRICS_PORT: "Internal port of the forum's Prometheus `/metrics` (0: any free port).",
   CHAT_METRICS_PORT: "Internal port of the chat service's Prometheus `/metrics` (0: any free port).",

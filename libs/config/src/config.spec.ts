@@ -66,3 +66,15 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('HTTPS', () => {
+  it.each([
+    [{}, false],
+    [{ PUBLIC_URL: 'http://kindred.example' }, false],
+    [{ PUBLIC_URL: 'https://kindred.example' }, true],
+    [{ PUBLIC_URL: 'https://kindred.example', HTTPS_ONLY: 'false' }, false],
+    [{ PUBLIC_URL: 'http://kindred.example', HTTPS_ONLY: 'true' }, true],
+  ])('%j is served over HTTPS only: %s', (env, expected) => {
+    expect(loadConfig(env).http.httpsOnly).toBe(expected);
+  });
+});

@@ -235,7 +235,8 @@ function read(r: Reader): KindredConfig {
     http: {
       bodyLimitBytes: r.int('HTTP_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
       trustProxy: r.bool('HTTP_TRUST_PROXY', false),
-      httpsOnly: r.bool('HTTPS_ONLY', false),
+      // Served over HTTPS when its public address says so; HSTS over plain HTTP would blank the app for anyone not on localhost.
+      httpsOnly: r.bool('HTTPS_ONLY', publicUrl.startsWith('https:')),
     },
     metrics: {
       host: r.string('METRICS_HOST', '127.0.0.1'),

@@ -4,7 +4,7 @@ import { SearchService } from '@kindred/forum';
 import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ApiProblems, PARTICIPATION_PROBLEMS } from '../openapi';
-import { SearchPageDto, SearchQueryDto } from './search.dto';
+import { SearchPageView, SearchQueryDto } from './search.dto';
 
 @ApiTags('forum')
 @ApiBearerAuth()
@@ -18,7 +18,7 @@ export class SearchController {
     description:
       'For participants (members who accepted the current agreement). Best match first; a title match counts for more than the same words in a post. Only published content is ever found.',
   })
-  @ApiOkResponse({ type: SearchPageDto })
+  @ApiOkResponse({ type: SearchPageView })
   @ApiProblems(401, ...PARTICIPATION_PROBLEMS, 404, 'VALIDATION_FAILED')
   search(@CurrentUser() user: AuthUser, @Param('groupId', idParam('That group')) groupId: string, @Query() query: SearchQueryDto) {
     return this.searchService.search(user, groupId, query);

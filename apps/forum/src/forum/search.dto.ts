@@ -29,7 +29,7 @@ export class SearchQueryDto {
   cursor?: string;
 }
 
-export class HighlightRangeDto {
+export class HighlightRangeView {
   @ApiProperty({ description: 'Offset of the first highlighted character, in UTF-16 code units.' })
   start: number;
 
@@ -37,7 +37,7 @@ export class HighlightRangeDto {
   length: number;
 }
 
-export class SearchAuthorDto {
+export class SearchAuthorView {
   @ApiProperty({ type: String, nullable: true, format: 'uuid' })
   id: string | null;
 
@@ -45,7 +45,7 @@ export class SearchAuthorDto {
   displayName: string;
 }
 
-export class SearchResultDto {
+export class SearchResultView {
   @ApiProperty({ format: 'uuid' })
   postId: string;
 
@@ -55,25 +55,25 @@ export class SearchResultDto {
   @ApiProperty()
   topicTitle: string;
 
-  @ApiProperty({ type: [HighlightRangeDto], description: 'Ranges of topicTitle that matched.' })
-  titleHighlights: HighlightRangeDto[];
+  @ApiProperty({ type: [HighlightRangeView], description: 'Ranges of topicTitle that matched.' })
+  titleHighlights: HighlightRangeView[];
 
   @ApiProperty({ description: 'Plain text from the post around the matches (never HTML: escape it, then mark the highlights).' })
   snippet: string;
 
-  @ApiProperty({ type: [HighlightRangeDto], description: 'Ranges of snippet that matched.' })
-  highlights: HighlightRangeDto[];
+  @ApiProperty({ type: [HighlightRangeView], description: 'Ranges of snippet that matched.' })
+  highlights: HighlightRangeView[];
 
-  @ApiProperty({ type: SearchAuthorDto })
-  author: SearchAuthorDto;
+  @ApiProperty({ type: SearchAuthorView })
+  author: SearchAuthorView;
 
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt: string;
 }
 
-export class SearchPageDto {
-  @ApiProperty({ type: [SearchResultDto], description: 'Best match first.' })
-  items: SearchResultDto[];
+export class SearchPageView {
+  @ApiProperty({ type: [SearchResultView], description: 'Best match first.' })
+  items: SearchResultView[];
 
   @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page.' })
   nextCursor: string | null;

@@ -1036,7 +1036,7 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        HighlightRangeDto: {
+        HighlightRangeView: {
             /** @description Number of UTF-16 code units highlighted. */
             length: number;
             /** @description Offset of the first highlighted character, in UTF-16 code units. */
@@ -1444,29 +1444,29 @@ export interface components {
             /** @enum {string} */
             kind: "warn" | "mute" | "ban";
         };
-        SearchAuthorDto: {
+        SearchAuthorView: {
             displayName: string;
             /** Format: uuid */
             id: string | null;
         };
-        SearchPageDto: {
+        SearchPageView: {
             /** @description Best match first. */
-            items: components["schemas"]["SearchResultDto"][];
+            items: components["schemas"]["SearchResultView"][];
             /** @description Pass as cursor for the next page; null on the last page. */
             nextCursor: string | null;
         };
-        SearchResultDto: {
-            author: components["schemas"]["SearchAuthorDto"];
+        SearchResultView: {
+            author: components["schemas"]["SearchAuthorView"];
             /** Format: date-time */
             createdAt: string;
             /** @description Ranges of snippet that matched. */
-            highlights: components["schemas"]["HighlightRangeDto"][];
+            highlights: components["schemas"]["HighlightRangeView"][];
             /** Format: uuid */
             postId: string;
             /** @description Plain text from the post around the matches (never HTML: escape it, then mark the highlights). */
             snippet: string;
             /** @description Ranges of topicTitle that matched. */
-            titleHighlights: components["schemas"]["HighlightRangeDto"][];
+            titleHighlights: components["schemas"]["HighlightRangeView"][];
             /** Format: uuid */
             topicId: string;
             topicTitle: string;
@@ -3613,7 +3613,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SearchPageDto"];
+                    "application/json": components["schemas"]["SearchPageView"];
                 };
             };
             /** @description UNAUTHENTICATED */

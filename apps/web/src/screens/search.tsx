@@ -5,7 +5,7 @@ import { usePaged } from '../queries';
 import { ErrorMessage, Loading, MoreButton } from '../ui';
 
 /** A stretch of text the search matched, in UTF-16 code units (as the API gives them). */
-type Range = Schema<'HighlightRangeDto'>;
+type Range = Schema<'HighlightRangeView'>;
 
 /** Plain text with its matched ranges in <mark>; React escapes every piece of the text. */
 export function Highlighted({ text, ranges }: { text: string; ranges: Range[] }) {

@@ -1,5 +1,4 @@
 import { DomainError } from '@kindred/http';
-import type { Participant } from './participation.service';
 
 /** A sanction in force on someone in a group. */
 export type Sanction = { kind: 'mute'; until: Date } | { kind: 'ban' };
@@ -18,6 +17,6 @@ export function bannedError(): DomainError {
  * Every action that reaches the other members (writing, reacting, typing, reporting) passes here
  * after the participation check, which has already refused a ban.
  */
-export function assertNotMuted(participant: Participant): void {
+export function assertNotMuted(participant: { mutedUntil: Date | null }): void {
   if (participant.mutedUntil && participant.mutedUntil.getTime() > Date.now()) throw mutedError(participant.mutedUntil);
 }

@@ -1,5 +1,5 @@
-import { displayNameSkeleton } from '@kindred/identity';
-import { backfillSkeletons, skeletonAsMigrated } from './migrations/1763700008000-display-name-skeletons';
+import { backfillSkeletons, skeletonAsMigrated } from '@kindred/database';
+import { displayNameSkeleton } from './display-name';
 
 describe('the display-name skeleton migration', () => {
   it.each([
