@@ -266,7 +266,8 @@ void loadAppConfig().finally(() =>
     <StrictMode>
       <QueryClientProvider client={queryClient}>
         <AnnouncerProvider>
-          <BrowserRouter>
+          {/* Each navigation shows its page at once, as a page load would: the new heading takes the focus before anything else can. */}
+          <BrowserRouter useTransitions={false}>
             <SessionProvider>
               <App />
             </SessionProvider>
