@@ -201,7 +201,9 @@ export function configSettings(): SettingInfo[] {
 }
 
 /** Session limits in minutes and hours, with seconds-level overrides (for tests that watch a session run out). */
-function sessionLimits(r: Reader): Pick<KindredConfig['auth'], 'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'sessionIdleSeconds' | 'sessionAbsoluteSeconds'> {
+function sessionLimits(
+  r: Reader,
+): Pick<KindredConfig['auth'], 'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'sessionIdleSeconds' | 'sessionAbsoluteSeconds'> {
   const sessionIdleMinutes = r.int('SESSION_IDLE_MINUTES', 60, 1, 60 * 24);
   const sessionAbsoluteHours = r.int('SESSION_ABSOLUTE_HOURS', 24, 1, 24 * 30);
   return {

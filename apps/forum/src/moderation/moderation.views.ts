@@ -192,7 +192,8 @@ export class ReviewItemView implements Wire<ReviewItem> {
   @ApiProperty({
     enum: ['edited', 'deleted', 'erased'],
     nullable: true,
-    description: 'Set on an urgent item kept open after the author changed or deleted the words, or erased their account: `subject.body` then shows the words that raised it.',
+    description:
+      'Set on an urgent item kept open after the author changed or deleted the words, or erased their account: `subject.body` then shows the words that raised it.',
   })
   subjectChange: 'edited' | 'deleted' | 'erased' | null;
 
