@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length, Matches } from 'class-validator';
 import { SEARCH_QUERY_MAX_LENGTH } from '@kindred/forum';
+import { PageQuery } from '@kindred/http';
 
-export class SearchQueryDto {
+/** A page of search results: `q`, plus the paging every list shares (`limit`, `cursor`). */
+export class SearchQueryDto extends PageQuery {
   @ApiProperty({
     description: 'Words to look for, as in a web search: "quoted phrase", or, -excluded. English stemming: "walking" finds "walked".',
     minLength: 1,
@@ -13,20 +14,6 @@ export class SearchQueryDto {
   @Length(1, SEARCH_QUERY_MAX_LENGTH, { message: `q must be 1 to ${SEARCH_QUERY_MAX_LENGTH} characters` })
   @Matches(/\S/, { message: 'q must not be blank' })
   q: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.', maxLength: 512 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
 }
 
 export class HighlightRangeView {

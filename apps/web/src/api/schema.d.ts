@@ -3594,11 +3594,11 @@ export interface operations {
     SearchController_search: {
         parameters: {
             query: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
                 /** @description Words to look for, as in a web search: "quoted phrase", or, -excluded. English stemming: "walking" finds "walked". */
                 q: string;
-                limit?: number;
-                /** @description The nextCursor of the previous page. */
-                cursor?: string;
             };
             header?: never;
             path: {
