@@ -134,6 +134,21 @@ describe('search within a group', () => {
     expect(await found('rhubarb')).toEqual([]);
   });
 
+  it('finds an edited post by its new words once they are published, and no longer by the old ones', async () => {
+    const post = await topic(member, 'Allotment', 'The parsnips are ready for lifting.');
+    expect(ids(await found('parsnips'))).toEqual([post.id]);
+    await request(forum.url).patch(`/posts/${post.id}`).set(bearer(member)).send({ body: 'The beetroot are ready for lifting.' }).expect(202);
+    expect((await screened(forum, member, post.id)).status).toBe('published');
+    expect(ids(await found('beetroot'))).toEqual([post.id]);
+    expect(await found('parsnips')).toEqual([]);
+  });
+
+  it('still finds a topic by its title after replies have moved its counts and activity on', async () => {
+    const opening = await topic(member, 'Courgette glut', 'What to do with them all?');
+    for (const body of ['Soup freezes well.', 'Chutney keeps for months.']) expect((await reply(reader, opening.topicId, body)).status).toBe('published');
+    expect(ids(await found('courgettes'))).toEqual([opening.id]);
+  });
+
   it('does not find a deleted post, a removed one or a hidden one', async () => {
     const deleted = await topic(member, 'Breakfast', 'Marmalade on toast before dialysis.');
     const removed = await topic(member, 'Teatime', 'Crumpets are the best thing about winter.');

@@ -41,8 +41,8 @@ const TITLE_OPTIONS = `${MARK} || ', HighlightAll=true'`;
  * group's published topics, not a lookup per match). Every match is ranked from the vectors the
  * scan already read; only the page's rows are read again, to be headlined.
  *
- * `p.body` and `t.title` are the published words: the generated `search_vector` columns are built
- * from them. If a post's published words (or a topic's shown title) ever live apart from a
+ * `p.body` and `t.title` are the published words: the `search_vector` columns are built from them
+ * by triggers, whenever those words change (see the search migrations). If a post's published words (or a topic's shown title) ever live apart from a
  * revision under screening, both the column and the headline here must read the published words.
  */
 @Injectable()
