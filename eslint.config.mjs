@@ -46,7 +46,6 @@ const DATA_ACCESS_NOT_YET_IN_REPOSITORIES = [
   'libs/notifications/src/notices.service.ts',
   'libs/queues/src/outbox.service.ts',
   'libs/retention/src/retention.service.ts',
-  'libs/signposting/src/signposting.service.ts',
 ];
 
 const DATA_ACCESS_MESSAGE = 'Tables are reached through a repository (*.repository.ts) of the context that owns them.';
