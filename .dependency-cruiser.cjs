@@ -1,5 +1,5 @@
 // Dependencies point one way: apps -> context libs -> platform libs.
-const PLATFORM = '(config|database|http|redis|queues|events|observability)';
+const PLATFORM = '(config|database|domain|http|redis|queues|events|observability)';
 
 module.exports = {
   forbidden: [

@@ -5,6 +5,62 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Each context reaches its tables only through its repositories (`*.repository.ts`); the database
+ * lib, migrations, and tests that drive the database from outside are the other places allowed to
+ * hold a DataSource, an EntityManager or a `.query(` call.
+ *
+ * Files not yet converted. The list only shrinks: a file leaves it when its SQL moves into a
+ * repository, and nothing new is added.
+ */
+const DATA_ACCESS_NOT_YET_IN_REPOSITORIES = [
+  'libs/audit/src/audit-log.service.ts',
+  'libs/chat/src/chat-personal-data.ts',
+  'libs/chat/src/chat-retention.service.ts',
+  'libs/chat/src/chat.service.ts',
+  'libs/chat/src/message-publication.ts',
+  'libs/chat/src/message-screening.source.ts',
+  'libs/forum/src/forum-personal-data.ts',
+  'libs/forum/src/forum.service.ts',
+  'libs/forum/src/post-publication.ts',
+  'libs/forum/src/post-screening.source.ts',
+  'libs/groups/src/groups-personal-data.ts',
+  'libs/identity/src/data-rights/data-rights.service.ts',
+  'libs/identity/src/data-rights/personal-data.registry.ts',
+  'libs/identity/src/identity.service.ts',
+  'libs/moderation/src/appeals/appeals.service.ts',
+  'libs/moderation/src/deadlines/deadline-timer.ts',
+  'libs/moderation/src/deadlines/deadlines.service.ts',
+  'libs/moderation/src/deadlines/moderation-alerts.service.ts',
+  'libs/moderation/src/metrics/moderation-metrics.service.ts',
+  'libs/moderation/src/metrics/review-metrics.ts',
+  'libs/moderation/src/moderation-personal-data.ts',
+  'libs/moderation/src/reports/reports.service.ts',
+  'libs/moderation/src/review/review-items.service.ts',
+  'libs/moderation/src/review/review-queue.service.ts',
+  'libs/moderation/src/rules/rules.service.spec.ts',
+  'libs/moderation/src/rules/rules.service.ts',
+  'libs/moderation/src/screening-pipeline/screening-source.ts',
+  'libs/moderation/src/screening-pipeline/screening.service.ts',
+  'libs/notifications/src/notices-personal-data.ts',
+  'libs/notifications/src/notices.service.ts',
+  'libs/queues/src/outbox.service.ts',
+  'libs/retention/src/retention.service.ts',
+];
+
+const DATA_ACCESS_MESSAGE = 'Tables are reached through a repository (*.repository.ts) of the context that owns them.';
+const DATA_ACCESS = [
+  {
+    selector: "ImportDeclaration[source.value='typeorm'] ImportSpecifier[imported.name=/^(DataSource|EntityManager|QueryRunner)$/]",
+    message: DATA_ACCESS_MESSAGE,
+  },
+  {
+    selector: "ImportDeclaration[source.value='@nestjs/typeorm'] ImportSpecifier[imported.name=/^(InjectDataSource|InjectEntityManager|InjectRepository)$/]",
+    message: DATA_ACCESS_MESSAGE,
+  },
+  { selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='query']", message: DATA_ACCESS_MESSAGE },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'apps/web/dist/**', 'docs/**', 'apps/web/src/api/schema.d.ts'] },
   js.configs.recommended,
@@ -34,8 +90,13 @@ export default tseslint.config(
     ...jsxA11y.flatConfigs.recommended,
   },
   {
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/*.repository.ts', '**/*.repository-spec.ts', 'libs/database/**', '**/migrations/**', 'apps/web/**', ...DATA_ACCESS_NOT_YET_IN_REPOSITORIES],
+    rules: { 'no-restricted-syntax': ['error', ...DATA_ACCESS] },
+  },
+  {
     // Tests drive the apps from outside, so they may reach into apps/ by path.
-    files: ['tests/**/*.ts', 'bench/**/*.ts'],
+    files: ['tests/**/*.ts', 'bench/**/*.ts', 'libs/**/*.repository-spec.ts'],
     // Tests read loosely typed JSON bodies; `any` there is a reading aid, not a design choice.
     rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,4 +1,5 @@
-// Two tiers: `unit` (pure logic, no I/O) and `e2e` (the real apps on PostgreSQL and Redis), plus
+// Tiers: `unit` (pure logic and services' rules over in-memory repositories, no I/O), `repository`
+// (each repository on the real PostgreSQL) and `e2e` (the real apps on PostgreSQL and Redis), plus
 // `resilience` and `browser` (the web app in Chromium) journeys on the same real stack.
 const fs = require('node:fs');
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
@@ -21,6 +22,14 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/e2e-timeout.ts'],
+    },
+    {
+      // Each repository against the real, migrated PostgreSQL: its SQL and row mapping, nothing else.
+      ...shared,
+      displayName: 'repository',
+      testMatch: ['<rootDir>/libs/**/*.repository-spec.ts'],
       globalSetup: '<rootDir>/tests/setup/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/tests/setup/e2e-timeout.ts'],
     },

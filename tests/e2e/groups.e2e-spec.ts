@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { DomainError } from '@kindred/http';
+import { DomainError, statusOf } from '@kindred/http';
 import { GroupsService, MembershipService, ParticipationService } from '@kindred/groups';
 import type { AuthUser } from '@kindred/identity';
 import { bearer, Person, registerAndLogin } from '../support/people';
@@ -361,7 +361,7 @@ describe('groups, agreements and membership', () => {
       expect(await participation.canSee(user, groupId)).toBe(true);
       const gate = await rejection(participation.assertParticipant(user, groupId));
       expect(gate.code).toBe('AGREEMENT_REQUIRED');
-      expect(gate.status).toBe(403);
+      expect(statusOf(gate)).toBe(403);
       expect(gate.extra).toEqual({ version: 1 });
 
       // A version other than the current one is refused.

@@ -146,7 +146,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     try {
       rooms.push(...(await this.chat.supportedGroupIds(user)).map(moderatorsRoom));
     } catch (error) {
-      this.logger.warn({ userId: user.id, err: (error as Error).message }, 'review alerts not joined for this socket');
+      this.logger.warn({ userId: user.id, err: error }, 'review alerts not joined for this socket');
     }
     await socket.join(rooms);
     // Only now that the socket is in its session's rooms: a session ended before this is seen by the
@@ -249,7 +249,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
         if (messages.length === DELIVERY_BATCH) stream.again = true;
       } while (stream.again);
     } catch (error) {
-      this.logger.warn({ groupId, err: (error as Error).message }, 'chat delivery paused until the next message');
+      this.logger.warn({ groupId, err: error }, 'chat delivery paused until the next message');
     } finally {
       stream.running = false;
     }
@@ -281,7 +281,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       // The same reading as HTTP's: a database or Redis that cannot serve right now (pool exhausted,
       // connection lost, too many clients) is SERVICE_UNAVAILABLE, worth retrying; anything else is INTERNAL.
       const answer = toDomainError(error);
-      this.logger.error({ err: (error as Error).message, code: answer.code }, 'socket event failed');
+      this.logger.error({ err: error, code: answer.code }, 'socket event failed');
       return answer.code === 'SERVICE_UNAVAILABLE'
         ? fail(answer.code, 'Kindred is very busy right now and did not take that. Please try again in a few seconds.', { retryAfterSeconds: 5 })
         : fail('INTERNAL', 'Something went wrong on our side. Please try again.');
@@ -332,7 +332,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       try {
         await this.recheck(userId, groupId);
       } catch (error) {
-        this.logger.warn({ groupId, err: (error as Error).message }, 'standing not rechecked after a new agreement');
+        this.logger.warn({ groupId, err: error }, 'standing not rechecked after a new agreement');
       }
     }
   }
@@ -365,7 +365,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       if (delay <= 0) return this.endSession(socket, 'session-expired');
       delay = Math.min(delay + SESSION_TIMER_MARGIN_MS, SESSION_TIMER_MAX_MS);
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'session end not known yet; asking again shortly');
+      this.logger.warn({ err: error }, 'session end not known yet; asking again shortly');
       delay = SESSION_TIMER_RETRY_MS;
     }
     if (socket.disconnected) return;

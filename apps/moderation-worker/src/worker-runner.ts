@@ -71,7 +71,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
           .queue('retention')
           .upsertJobScheduler('purge', { every: this.config.retention.intervalSeconds * 1000 }, { name: 'purge', data: {} });
       } catch (error) {
-        this.logger.warn({ err: (error as Error).message }, 'job schedulers not registered yet');
+        this.logger.warn({ err: error }, 'job schedulers not registered yet');
       }
     };
     await upsert();

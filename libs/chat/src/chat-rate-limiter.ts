@@ -44,7 +44,7 @@ export class ChatRateLimiter {
       return { allowed: true, retryAfterMs: 0 };
     } catch (error) {
       if (isLimitReached(error)) return { allowed: false, retryAfterMs: Math.max(0, error.msBeforeNext) };
-      this.logger.warn({ err: (error as Error).message }, 'chat rate limit not checked');
+      this.logger.warn({ err: error }, 'chat rate limit not checked');
       return { allowed: true, retryAfterMs: 0 };
     }
   }
@@ -58,7 +58,7 @@ export class ChatRateLimiter {
     try {
       await Promise.all([this.messages.reward(userId), slowModeSeconds > 0 ? this.slowMode.delete(slowKey(groupId, userId)) : Promise.resolve(true)]);
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'chat rate limit not given back');
+      this.logger.warn({ err: error }, 'chat rate limit not given back');
     }
   }
 }

@@ -127,7 +127,7 @@ export class ChatService {
       if (!id) throw DomainError.conflict('That message could not be stored; please send it again.');
       return { id, status: 'screening' };
     }
-    this.outbox.dispatch([staged.outboxId]).catch((error: Error) => this.logger.warn({ err: error.message }, 'screening job will be relayed later'));
+    this.outbox.dispatch([staged.outboxId]).catch((error: Error) => this.logger.warn({ err: error }, 'screening job will be relayed later'));
     return { id: staged.id, status: 'screening' };
   }
 

@@ -34,7 +34,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.publisher.publish(this.channel, JSON.stringify(envelope));
     } catch (error) {
-      this.logger.warn({ event: name, err: (error as Error).message }, 'event not published');
+      this.logger.warn({ event: name, err: error }, 'event not published');
     }
   }
 
@@ -65,7 +65,7 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
       try {
         await handler(envelope.payload);
       } catch (error) {
-        this.logger.error({ event: envelope.name, err: (error as Error).message }, 'event handler failed');
+        this.logger.error({ event: envelope.name, err: error }, 'event handler failed');
       }
     }
   }

@@ -526,7 +526,7 @@ export class ForumService {
 
   /** After commit; if Redis is down the outbox relay sends it later. */
   private dispatch(outboxId: string): void {
-    this.outbox.dispatch([outboxId]).catch((error: Error) => this.logger.warn({ err: error.message }, 'screening job will be relayed later'));
+    this.outbox.dispatch([outboxId]).catch((error: Error) => this.logger.warn({ err: error }, 'screening job will be relayed later'));
   }
 
   /** Posts as the caller sees them; `reactionCounts`/`mine` come from the query that read the posts. */

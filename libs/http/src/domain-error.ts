@@ -1,5 +1,10 @@
-/** Stable machine codes from the API contract, each with its HTTP status. */
-export const ERROR_STATUS = {
+import { DomainError, ErrorCode } from '@kindred/domain';
+
+// Services import the domain error from here as well as from @kindred/domain.
+export { DomainError, ERROR_CODES, type ErrorCode, type FieldError } from '@kindred/domain';
+
+/** The HTTP status each domain code is answered with; the codes themselves are the API contract. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -17,9 +22,7 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
+};
 
 const TITLES: Record<ErrorCode, string> = {
   BAD_REQUEST: 'The request could not be read',
@@ -41,55 +44,6 @@ const TITLES: Record<ErrorCode, string> = {
   SERVICE_UNAVAILABLE: 'Kindred is briefly unavailable: please try again shortly',
 };
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/**
- * A failure the caller can understand and act on. Services throw these; one filter turns them
- * into RFC 9457 problem+json, so no service speaks HTTP.
- */
-export class DomainError extends Error {
-  readonly status: number;
-  readonly title: string;
-
-  constructor(
-    readonly code: ErrorCode,
-    readonly detail: string,
-    /** Extra members of the problem body (`version`, `until`, `errors`) and headers such as Retry-After. */
-    readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(detail);
-    this.name = 'DomainError';
-    this.status = ERROR_STATUS[code];
-    this.title = TITLES[code];
-  }
-
-  static notFound(what = 'That'): DomainError {
-    return new DomainError('NOT_FOUND', `${what} does not exist, or you cannot see it.`);
-  }
-
-  static validation(errors: FieldError[]): DomainError {
-    const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-    return new DomainError('VALIDATION_FAILED', detail || 'The request is not valid.', { errors });
-  }
-
-  static conflict(detail: string): DomainError {
-    return new DomainError('CONFLICT', detail);
-  }
-
-  static forbidden(detail = 'You are not allowed to do that.'): DomainError {
-    return new DomainError('FORBIDDEN', detail);
-  }
-
-  static rateLimited(retryAfterSeconds: number, detail: string): DomainError {
-    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    return new DomainError('RATE_LIMITED', detail, { retryAfter: seconds }, { 'Retry-After': String(seconds) });
-  }
-}
-
 export interface ProblemBody {
   type: string;
   title: string;
@@ -99,11 +53,15 @@ export interface ProblemBody {
   [extra: string]: unknown;
 }
 
+export function statusOf(error: DomainError): number {
+  return ERROR_STATUS[error.code];
+}
+
 export function problemOf(error: DomainError): ProblemBody {
   return {
     type: `https://kindred.example/problems/${error.code.toLowerCase().replace(/_/g, '-')}`,
-    title: error.title,
-    status: error.status,
+    title: TITLES[error.code],
+    status: ERROR_STATUS[error.code],
     detail: error.detail,
     code: error.code,
     ...error.extra,

@@ -1,4 +1,5 @@
 import { LoggerModule } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 import type { DynamicModule } from '@nestjs/common';
 import type { KindredConfig } from '@kindred/config';
 
@@ -19,6 +20,8 @@ export const REDACTED_PATHS = [
   'token',
   'email',
   'body',
+  // A failed query's parameters can hold what members wrote; its SQL and error code stay.
+  'err.parameters',
 ];
 
 /** The `req` serializer: only what an operator needs to follow a request, never headers, queries or bodies. */
@@ -38,6 +41,8 @@ export function createLoggerModule(config: KindredConfig, service: string): Dyna
       base: { service },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
+        // `{ err }` in a log call keeps the error's type, message and stack (and its cause).
+        err: stdSerializers.err,
         req: requestForLog,
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },

@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { DomainError } from './domain-error';
+import { DomainError, statusOf } from './domain-error';
 import { toDomainError } from './problem.filter';
 
 /** What node-postgres and TypeORM throw: an error carrying PostgreSQL's SQLSTATE, directly or as driverError. */
@@ -19,13 +19,13 @@ describe('toDomainError', () => {
     ['too many clients, by message only', new Error('sorry, too many clients already')],
   ])('answers %s as 503 with Retry-After', (_what, error) => {
     const answer = toDomainError(error);
-    expect(answer.status).toBe(503);
+    expect(statusOf(answer)).toBe(503);
     expect(answer.code).toBe('SERVICE_UNAVAILABLE');
     expect(answer.headers['Retry-After']).toBe('5');
   });
 
   it('answers a unique violation as 409', () => {
-    expect(toDomainError(typeormError('23505')).status).toBe(409);
+    expect(statusOf(toDomainError(typeormError('23505')))).toBe(409);
   });
 
   it('keeps a domain error as it is', () => {
@@ -35,13 +35,13 @@ describe('toDomainError', () => {
 
   it('answers Nest’s 404 without echoing its text', () => {
     const answer = toDomainError(new NotFoundException('Cannot GET /secret'));
-    expect(answer.status).toBe(404);
+    expect(statusOf(answer)).toBe(404);
     expect(answer.message).toBe('There is nothing at this address.');
   });
 
   it('answers anything else as a 500 that reveals nothing', () => {
     const answer = toDomainError(pgError('42P01', 'relation "posts" does not exist'));
-    expect(answer.status).toBe(500);
+    expect(statusOf(answer)).toBe(500);
     expect(answer.message).not.toContain('posts');
   });
 });

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ErrorCode, problemOf } from './domain-error';
+import { DomainError, ErrorCode, problemOf, statusOf } from './domain-error';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
@@ -89,7 +89,8 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const error = toDomainError(exception);
-    if (error.status >= 500) {
+    const status = statusOf(error);
+    if (status >= 500) {
       const e = exception as Error;
       const request = http.getRequest<FastifyRequest>();
       // Only the error's name, message and stack, and which request (the logger keeps its id, method and path): never bodies.
@@ -99,6 +100,6 @@ export class ProblemFilter implements ExceptionFilter {
       );
     }
     for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
-    void reply.status(error.status).type('application/problem+json').send(problemOf(error));
+    void reply.status(status).type('application/problem+json').send(problemOf(error));
   }
 }

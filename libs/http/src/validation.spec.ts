@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
-import { DomainError } from './domain-error';
+import { DomainError, statusOf } from './domain-error';
 import { PageQuery, plainPageQuery } from './pagination';
 import { createValidationPipe, validationPipeOptions } from './validation';
 
@@ -14,7 +14,7 @@ describe('validation pipe fast path for page queries', () => {
       return { value: (await pipe.transform({ ...query }, metadata)) as unknown };
     } catch (error) {
       const e = error as DomainError;
-      return { status: e.status, code: e.code, detail: e.detail, extra: e.extra };
+      return { status: statusOf(e), code: e.code, detail: e.detail, extra: e.extra };
     }
   };
 

@@ -39,8 +39,8 @@ export function startJobRunners(config: KindredConfig, handlers: JobHandlers, op
         autorun: true,
       },
     );
-    worker.on('failed', (job, error) => logger.warn({ queue, job: job?.name, jobId: job?.id, err: error.message }, 'job failed'));
-    worker.on('error', (error) => logger.warn({ queue, err: error.message }, 'worker connection error'));
+    worker.on('failed', (job, error) => logger.warn({ queue, job: job?.name, jobId: job?.id, err: error }, 'job failed'));
+    worker.on('error', (error) => logger.warn({ queue, err: error }, 'worker connection error'));
     // BullMQ leaves connections it was given open; close ours with the worker.
     worker.on('closed', () => connection.disconnect());
     return worker;

@@ -141,7 +141,7 @@ export class OutboxService {
     const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed.length > 0) {
       // Redis is most likely down; the relay sends these later.
-      this.logger.warn({ rows: failed.length, err: (failed[0]!.reason as Error).message }, 'outbox rows not dispatched yet');
+      this.logger.warn({ rows: failed.length, err: failed[0]!.reason }, 'outbox rows not dispatched yet');
     }
     return results.length - failed.length;
   }

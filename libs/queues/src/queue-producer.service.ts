@@ -36,7 +36,7 @@ export class QueueProducer implements OnApplicationShutdown {
       const connection = openRedis(this.config, 'queue-producer');
       this.connections.push(connection);
       queue = new Queue(name, { connection, prefix: this.config.redis.prefix });
-      queue.on('error', (error) => this.logger.warn({ queue: name, err: error.message }, 'queue connection error'));
+      queue.on('error', (error) => this.logger.warn({ queue: name, err: error }, 'queue connection error'));
       this.queues.set(name, queue);
     }
     return queue;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { Tx } from '@kindred/database';
 import { ResourceInput, UK_DEFAULT_RESOURCES } from './default-resources';
 import { Resource, ResourceKind } from './resource.entity';
+import { NewResource, ResourcesRepository } from './resources.repository';
 
 /** A directory entry as clients see it; absent contact routes are left out. */
 export interface ResourceView {
@@ -22,51 +22,37 @@ export interface ResourceView {
  */
 @Injectable()
 export class SignpostingService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: ResourcesRepository) {}
 
   async resources(groupId: string): Promise<ResourceView[]> {
-    const rows = await this.dataSource.getRepository(Resource).find({ where: { groupId }, order: { position: 'ASC', createdAt: 'ASC', id: 'ASC' } });
-    return rows.map(toView);
+    return (await this.repository.list(groupId)).map(toView);
   }
 
   /** The crisis lines, to show with a crisis notice and next to held crisis posts. */
   async crisisResources(groupId: string): Promise<ResourceView[]> {
-    const rows = await this.dataSource
-      .getRepository(Resource)
-      .find({ where: { groupId, kind: 'crisis' }, order: { position: 'ASC', createdAt: 'ASC', id: 'ASC' } });
-    return rows.map(toView);
+    return (await this.repository.list(groupId, 'crisis')).map(toView);
   }
 
   /** Adds an entry at the end of the directory. */
   async add(groupId: string, input: ResourceInput): Promise<ResourceView> {
-    return this.dataSource.transaction(async (manager) => {
-      // Serialise additions per group so positions stay distinct.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('resources:' || $1))`, [groupId]);
-      const [{ next }] = (await manager.query(`SELECT COALESCE(max(position) + 1, 0) AS next FROM resources WHERE group_id = $1`, [groupId])) as [
-        { next: number },
-      ];
-      const row = manager.create(Resource, { ...toRow(groupId, input), position: Number(next) });
-      await manager.insert(Resource, row);
-      return toView(row);
-    });
+    return toView(await this.repository.append(toRow(groupId, input)));
   }
 
   /** Removes an entry of this group; false when there is no such entry in it. */
-  async remove(groupId: string, resourceId: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(Resource).delete({ id: resourceId, groupId });
-    return (result.affected ?? 0) > 0;
+  remove(groupId: string, resourceId: string): Promise<boolean> {
+    return this.repository.remove(groupId, resourceId);
   }
 
   /** Gives a new group the UK crisis lines, inside the transaction that creates it. */
-  async seedDefaults(groupId: string, manager: EntityManager): Promise<void> {
-    await manager.insert(
-      Resource,
-      UK_DEFAULT_RESOURCES.map((input, position) => ({ ...toRow(groupId, input), position })),
+  async seedDefaults(groupId: string, tx: Tx): Promise<void> {
+    await this.repository.insertAll(
+      tx,
+      UK_DEFAULT_RESOURCES.map((input) => toRow(groupId, input)),
     );
   }
 }
 
-function toRow(groupId: string, input: ResourceInput): Partial<Resource> {
+function toRow(groupId: string, input: ResourceInput): NewResource {
   return {
     groupId,
     kind: input.kind,

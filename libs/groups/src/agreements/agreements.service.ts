@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Transactions, Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { isUuid } from '../ids';
 import { ParticipationService } from '../membership/participation.service';
-import { AgreementAcceptance } from './agreement-acceptance.entity';
+import { GroupsRepository } from '../group/groups.repository';
 import { DEFAULT_AGREEMENT } from './agreement-template';
 import { AgreementVersion } from './agreement-version.entity';
+import { AgreementsRepository } from './agreements.repository';
 import { Clause, normaliseClauses, validateClauses } from './clauses';
 
 export interface AgreementView {
@@ -27,7 +27,9 @@ export interface AcceptanceView {
 @Injectable()
 export class AgreementsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: AgreementsRepository,
+    private readonly groups: GroupsRepository,
+    private readonly transactions: Transactions,
     private readonly participation: ParticipationService,
     private readonly events: EventBus,
   ) {}
@@ -35,7 +37,7 @@ export class AgreementsService {
   /** The current version, or null when there is no such group. */
   async current(groupId: string): Promise<AgreementView | null> {
     if (!isUuid(groupId)) return null;
-    const row = await this.dataSource.getRepository(AgreementVersion).findOne({ where: { groupId }, order: { version: 'DESC' } });
+    const row = await this.repository.current(groupId);
     return row ? toView(row) : null;
   }
 
@@ -46,8 +48,8 @@ export class AgreementsService {
   }
 
   /** Version 1 of a new group, from the template, inside the transaction that creates the group. */
-  async publishTemplate(manager: EntityManager, groupId: string, publishedBy: string): Promise<void> {
-    await manager.insert(AgreementVersion, { groupId, version: 1, clauses: DEFAULT_AGREEMENT.map((c) => ({ ...c })), publishedAt: new Date(), publishedBy });
+  async publishTemplate(tx: Tx, groupId: string, publishedBy: string): Promise<void> {
+    await this.repository.insertVersion(tx, { groupId, version: 1, clauses: DEFAULT_AGREEMENT.map((c) => ({ ...c })), publishedAt: new Date(), publishedBy });
   }
 
   /** Publishes a new version; everyone in the group must accept it again before taking part. */
@@ -56,21 +58,16 @@ export class AgreementsService {
     if (!user.isAdmin) throw DomainError.forbidden('Only admins can change a group agreement.');
     const errors = validateClauses(clauses);
     if (errors.length > 0) throw DomainError.validation(errors);
-    const view = await this.dataSource.transaction(async (manager) => {
+    const view = await this.transactions.run(async (tx) => {
       // Locking the group serialises publishers, so two admins cannot both take the same number.
-      const locked = (await manager.query(`SELECT id FROM groups WHERE id = $1 FOR UPDATE`, [groupId])) as unknown[];
-      if (locked.length === 0) throw DomainError.notFound('That group');
-      const [{ version }] = (await manager.query(`SELECT COALESCE(max(version), 0) + 1 AS version FROM agreement_versions WHERE group_id = $1`, [groupId])) as [
-        { version: number },
-      ];
-      const row = manager.create(AgreementVersion, {
+      if (!(await this.groups.lock(tx, groupId))) throw DomainError.notFound('That group');
+      const row = await this.repository.insertVersion(tx, {
         groupId,
-        version: Number(version),
+        version: await this.repository.nextVersion(tx, groupId),
         clauses: normaliseClauses(clauses as Clause[]),
         publishedAt: new Date(),
         publishedBy: user.id,
       });
-      await manager.insert(AgreementVersion, row);
       return toView(row);
     });
     // After the commit: open chat sockets of everyone who has not accepted this version leave the room.
@@ -89,16 +86,9 @@ export class AgreementsService {
       );
     }
     // Accepting twice is harmless: the first time stands.
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(AgreementAcceptance)
-      .values({ userId: user.id, groupId, version, acceptedAt: new Date() })
-      .orIgnore()
-      .execute();
-    const row = await this.dataSource.getRepository(AgreementAcceptance).findOneOrFail({ where: { userId: user.id, groupId, version } });
+    const acceptedAt = await this.repository.accept(user.id, groupId, version, new Date());
     await this.events.publish('membership.changed', { userId: user.id, groupId });
-    return { groupId, version, acceptedAt: row.acceptedAt };
+    return { groupId, version, acceptedAt };
   }
 
   async isCurrentClause(groupId: string, clauseKey: string): Promise<boolean> {

@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Transactions } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { checkApplication } from '../eligibility/eligibility';
 import { Group } from '../group/group.entity';
+import { GroupsRepository } from '../group/groups.repository';
 import { assertUuid } from '../ids';
 import { MembershipService } from '../membership/membership.service';
 import { ParticipationService } from '../membership/participation.service';
 import { ReferralCodesService } from '../referral-codes/referral-codes.service';
 import { Application, ApplicationStatus } from './application.entity';
+import { ApplicationsRepository } from './applications.repository';
 
 export interface ApplicationInput {
   answers: Record<string, string>;
@@ -55,7 +56,9 @@ const PENDING_CLASH = 'You already have an application to this group waiting for
 @Injectable()
 export class ApplicationsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ApplicationsRepository,
+    private readonly groups: GroupsRepository,
+    private readonly transactions: Transactions,
     private readonly identity: IdentityService,
     private readonly participation: ParticipationService,
     private readonly memberships: MembershipService,
@@ -69,7 +72,7 @@ export class ApplicationsService {
     const membership = await this.memberships.find(user.id, groupId);
     if (membership?.status === 'banned') throw new DomainError('BANNED', 'You have been banned from this group, so you cannot apply to it again.');
     if (membership) throw DomainError.conflict('You are already in this group.');
-    if (await this.repository.exists({ where: { groupId, userId: user.id, status: 'pending' } })) throw DomainError.conflict(PENDING_CLASH);
+    if (await this.repository.hasPending(groupId, user.id)) throw DomainError.conflict(PENDING_CLASH);
     if (input.declaration !== true) {
       throw DomainError.validation([{ field: 'declaration', message: 'Please confirm the declaration: that you live with the condition this group is for.' }]);
     }
@@ -84,17 +87,17 @@ export class ApplicationsService {
 
     let application: Application;
     try {
-      application = await this.dataSource.transaction(async (manager) => {
+      application = await this.transactions.run(async (tx) => {
         // One application at a time per person and group, so two sent at once cannot both spend a code use.
-        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('application:' || $1 || ':' || $2))`, [groupId, user.id]);
-        if (await this.memberships.find(user.id, groupId, manager)) throw DomainError.conflict('You are already in this group.');
-        if (await manager.getRepository(Application).exists({ where: { groupId, userId: user.id, status: 'pending' } })) {
+        await this.repository.lockApplicant(tx, groupId, user.id);
+        if (await this.memberships.find(user.id, groupId, tx)) throw DomainError.conflict('You are already in this group.');
+        if (await this.repository.hasPending(groupId, user.id, tx)) {
           throw DomainError.conflict(PENDING_CLASH);
         }
         // Taken inside the transaction: if anything below fails, the use is given back.
-        const referralCodeId = input.referralCode ? await this.referralCodes.claim(manager, groupId, input.referralCode) : null;
+        const referralCodeId = input.referralCode ? await this.referralCodes.claim(tx, groupId, input.referralCode) : null;
         const approved = referralCodeId !== null;
-        const row = manager.create(Application, {
+        const row = await this.repository.insert(tx, {
           groupId,
           userId: user.id,
           answers: input.answers,
@@ -107,8 +110,7 @@ export class ApplicationsService {
           decidedAt: approved ? now : null,
           decisionReason: approved ? 'Approved with a referral code.' : null,
         });
-        await manager.insert(Application, row);
-        if (approved) await this.memberships.admit(manager, user.id, groupId);
+        if (approved) await this.memberships.admit(tx, user.id, groupId);
         return row;
       });
     } catch (error) {
@@ -145,14 +147,7 @@ export class ApplicationsService {
     await this.participation.assertModerator(user, groupId);
     const limit = pageLimit(page);
     const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
-    const query = this.repository
-      .createQueryBuilder('a')
-      .where('a.group_id = :groupId AND a.status = :status', { groupId, status })
-      .orderBy('a.created_at', 'ASC')
-      .addOrderBy('a.id', 'ASC')
-      .limit(limit + 1);
-    if (cursor) query.andWhere('(a.created_at, a.id) > (CAST(:at AS timestamptz), CAST(:id AS uuid))', { at: cursor.at, id: cursor.id });
-    const rows = await query.getMany();
+    const rows = await this.repository.page(groupId, status, limit + 1, cursor ? { at: String(cursor.at), id: String(cursor.id) } : null);
     const names = await this.identity.displayNames(rows.map((r) => r.userId));
     return toPage(
       rows,
@@ -165,25 +160,26 @@ export class ApplicationsService {
   /** POST /applications/:applicationId/decision. Anyone but the group's supporters and admins gets 404. */
   async decide(user: AuthUser, applicationId: string, decision: Decision, reason: string): Promise<ApplicationView> {
     assertUuid(applicationId, 'That application');
-    const found = await this.repository.findOne({ where: { id: applicationId } });
+    const found = await this.repository.find(applicationId);
     if (!found) throw DomainError.notFound('That application');
     await this.participation.assertModerator(user, found.groupId, { hideExistence: true });
     if (found.userId === user.id) throw DomainError.forbidden('Someone else needs to decide your own application.');
     const group = await this.findGroup(found.groupId);
 
-    const { application, notice } = await this.dataSource.transaction(async (manager) => {
-      const locked = await manager.getRepository(Application).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
+    const { application, notice } = await this.transactions.run(async (tx) => {
+      const locked = await this.repository.findForUpdate(tx, applicationId);
       if (!locked || locked.status !== 'pending') throw DomainError.conflict('This application has already been decided.');
       locked.status = decision === 'approve' ? 'approved' : 'rejected';
       locked.decidedBy = user.id;
       locked.decidedAt = new Date();
       locked.decisionReason = reason.trim();
-      await manager.update(
-        Application,
-        { id: applicationId },
-        { status: locked.status, decidedBy: locked.decidedBy, decidedAt: locked.decidedAt, decisionReason: locked.decisionReason },
-      );
-      if (decision === 'approve') await this.memberships.admit(manager, locked.userId, locked.groupId);
+      await this.repository.decide(tx, applicationId, {
+        status: locked.status,
+        decidedBy: locked.decidedBy,
+        decidedAt: locked.decidedAt,
+        decisionReason: locked.decisionReason,
+      });
+      if (decision === 'approve') await this.memberships.admit(tx, locked.userId, locked.groupId);
       const notice: NoticeView = await this.notices.create(
         {
           userId: locked.userId,
@@ -193,7 +189,7 @@ export class ApplicationsService {
           message: decisionMessage(group.name, decision, locked.decisionReason),
           appealable: false,
         },
-        manager,
+        tx,
       );
       return { application: locked, notice };
     });
@@ -209,22 +205,13 @@ export class ApplicationsService {
    * been told. Latest deadline first, so a backlog of old ones never hides one that just fell due.
    */
   async pendingPastDue(now: Date, limit = 500): Promise<Array<{ id: string; groupId: string; createdAt: Date; dueAt: Date }>> {
-    const rows = await this.repository
-      .createQueryBuilder('a')
-      .where(`a.status = 'pending' AND a.due_at IS NOT NULL AND a.due_at <= :now`, { now })
-      .orderBy('a.due_at', 'DESC')
-      .limit(limit)
-      .getMany();
+    const rows = await this.repository.pendingPastDue(now, limit);
     return rows.map((a) => ({ id: a.id, groupId: a.groupId, createdAt: a.createdAt, dueAt: a.dueAt! }));
-  }
-
-  private get repository() {
-    return this.dataSource.getRepository(Application);
   }
 
   private async findGroup(groupId: string): Promise<Group> {
     assertUuid(groupId, 'That group');
-    const group = await this.dataSource.getRepository(Group).findOne({ where: { id: groupId } });
+    const group = await this.groups.find(groupId);
     if (!group) throw DomainError.notFound('That group');
     return group;
   }

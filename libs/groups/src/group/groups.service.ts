@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Transactions } from '@kindred/database';
 import { decodeCursor, DomainError, FieldError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
 import { SignpostingService } from '@kindred/signposting';
 import { AgreementsService, AgreementView } from '../agreements/agreements.service';
 import { Eligibility, validateEligibility } from '../eligibility/eligibility';
 import { isUuid } from '../ids';
+import { MembershipsRepository } from '../membership/memberships.repository';
 import { ParticipationService } from '../membership/participation.service';
 import { Group } from './group.entity';
+import { GroupsRepository, NewGroup } from './groups.repository';
 import { ModerationSettings, resolveModerationSettings } from './moderation-settings';
 
 /** What the moderation pipeline needs to know about a group. */
@@ -57,7 +58,9 @@ const DEFAULT_ELIGIBILITY: Eligibility = { minAge: 18, questions: [] };
 @Injectable()
 export class GroupsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: GroupsRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly transactions: Transactions,
     private readonly agreements: AgreementsService,
     private readonly participation: ParticipationService,
     private readonly signposting: SignpostingService,
@@ -68,13 +71,7 @@ export class GroupsService {
   async directory(page: PageQuery = {}): Promise<Page<GroupDirectoryEntry>> {
     const limit = pageLimit(page);
     const cursor = decodeCursor(page.cursor, { name: 'text', id: 'uuid' });
-    const query = this.repository
-      .createQueryBuilder('g')
-      .orderBy('g.name', 'ASC')
-      .addOrderBy('g.id', 'ASC')
-      .limit(limit + 1);
-    if (cursor) query.where('(g.name, g.id) > (:name, CAST(:id AS uuid))', { name: String(cursor.name), id: String(cursor.id) });
-    const rows = await query.getMany();
+    const rows = await this.repository.page(limit + 1, cursor ? { name: String(cursor.name), id: String(cursor.id) } : null);
     return toPage(rows, limit, (g) => ({ name: g.name, id: g.id }), toDirectoryEntry);
   }
 
@@ -89,8 +86,8 @@ export class GroupsService {
     const { eligibility, moderation, errors } = this.checkSettings(input.eligibility ?? DEFAULT_ELIGIBILITY, input.moderation, undefined);
     if (errors.length > 0) throw DomainError.validation(errors);
     await this.assertSlugFree(input.slug);
-    const group = await this.dataSource.transaction(async (manager) => {
-      const row = manager.create(Group, {
+    const group = await this.transactions.run(async (tx) => {
+      const row = await this.repository.insert(tx, {
         slug: input.slug,
         name: input.name.trim(),
         description: input.description.trim(),
@@ -100,10 +97,9 @@ export class GroupsService {
         slowModeSeconds: input.slowModeSeconds ?? 0,
         chatRetentionDays: input.chatRetentionDays ?? 90,
       });
-      await manager.insert(Group, row);
       // A new group starts with the template agreement and the UK crisis lines (DESIGN.md, "Defaults").
-      await this.agreements.publishTemplate(manager, row.id, user.id);
-      await this.signposting.seedDefaults(row.id, manager);
+      await this.agreements.publishTemplate(tx, row.id, user.id);
+      await this.signposting.seedDefaults(row.id, tx);
       return row;
     });
     return toView(group);
@@ -115,7 +111,7 @@ export class GroupsService {
     const { eligibility, moderation, errors } = this.checkSettings(input.eligibility, input.moderation, group.moderation);
     if (errors.length > 0) throw DomainError.validation(errors);
     if (input.slug !== undefined && input.slug !== group.slug) await this.assertSlugFree(input.slug);
-    const changes: Partial<Group> = {
+    const changes: Partial<NewGroup> = {
       ...(input.slug !== undefined ? { slug: input.slug } : {}),
       ...(input.name !== undefined ? { name: input.name.trim() } : {}),
       ...(input.description !== undefined ? { description: input.description.trim() } : {}),
@@ -125,7 +121,7 @@ export class GroupsService {
       ...(input.slowModeSeconds !== undefined ? { slowModeSeconds: input.slowModeSeconds } : {}),
       ...(input.chatRetentionDays !== undefined ? { chatRetentionDays: input.chatRetentionDays } : {}),
     };
-    if (Object.keys(changes).length > 0) await this.repository.update({ id: groupId }, changes);
+    if (Object.keys(changes).length > 0) await this.repository.update(groupId, changes);
     return toView(await this.findOrNotFound(groupId));
   }
 
@@ -163,25 +159,17 @@ export class GroupsService {
   /** The group's active supporters. */
   async supporterIds(groupId: string): Promise<string[]> {
     if (!isUuid(groupId)) return [];
-    const rows = (await this.dataSource.query(`SELECT user_id FROM memberships WHERE group_id = $1 AND role = 'supporter' AND status = 'active'`, [
-      groupId,
-    ])) as Array<{ user_id: string }>;
-    return rows.map((r) => r.user_id);
+    return this.memberships.supporterIds(groupId);
   }
 
-  /** Platform admins. (Reads the identity context's users table; IdentityService has no such query yet.) */
   /** Admins are an identity fact; asked of the identity context rather than its table. */
   adminIds(): Promise<string[]> {
     return this.identity.adminIds();
   }
 
-  private get repository() {
-    return this.dataSource.getRepository(Group);
-  }
-
   private async find(groupId: string): Promise<Group | null> {
     if (!isUuid(groupId)) return null;
-    return this.repository.findOne({ where: { id: groupId } });
+    return this.repository.find(groupId);
   }
 
   private async findOrNotFound(groupId: string): Promise<Group> {
@@ -195,7 +183,7 @@ export class GroupsService {
   }
 
   private async assertSlugFree(slug: string): Promise<void> {
-    if (await this.repository.exists({ where: { slug } })) throw DomainError.conflict(`Another group already uses the address "${slug}".`);
+    if (await this.repository.slugTaken(slug)) throw DomainError.conflict(`Another group already uses the address "${slug}".`);
   }
 
   /** Validates whichever of eligibility and moderation were sent; moderation is merged over `current` (or the defaults). */

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { isUuid } from '../ids';
 import type { ModerationSettings } from '../group/moderation-settings';
 import type { MembershipRole, MembershipStatus } from './membership.entity';
+import { MembershipsRepository, StandingColumns } from './memberships.repository';
 import { bannedError, type Sanction } from './sanctions';
 
 export type ParticipantRole = 'member' | 'supporter' | 'admin';
@@ -29,40 +28,12 @@ interface Standing {
   currentVersion: number;
 }
 
-/** What `standingJoin` adds to a row; all null when the group does not exist. */
-export interface StandingColumns {
-  standing_group_id: string | null;
-  standing_role: MembershipRole | null;
-  standing_status: MembershipStatus | null;
-  standing_muted_until: Date | null;
-  standing_current_version: number | string | null;
-  standing_accepted_version: number | string | null;
-  /** Only with `{ writeRules: true }`. */
-  standing_moderation?: ModerationSettings | null;
-  standing_slow_mode_seconds?: number | null;
-}
+export { standingJoin, type StandingColumns } from './memberships.repository';
 
 /** What a member's write must also pass beyond their standing: the group's cover and slow mode. */
 export interface WriteRules {
   moderation: ModerationSettings;
   slowModeSeconds: number;
-}
-
-/**
- * SQL for `LEFT JOIN LATERAL (…) standing`: a person's standing in a group, as one join a caller can
- * add to the query that reads its subject (a topic, a post), so reading a thing and checking who
- * may see it is one round trip. `groupId` and `userId` are SQL expressions (a column, a `$n`).
- * Judge the row with `ParticipationService.participantFrom`.
- */
-export function standingJoin(groupId: string, userId: string, options: { writeRules?: boolean } = {}): string {
-  const writeRules = options.writeRules ? 'g.moderation AS standing_moderation, g.slow_mode_seconds AS standing_slow_mode_seconds,' : '';
-  return `LEFT JOIN LATERAL (
-      SELECT ${writeRules} g.id AS standing_group_id, m.role AS standing_role, m.status AS standing_status, m.muted_until AS standing_muted_until,
-             (SELECT max(v.version) FROM agreement_versions v WHERE v.group_id = g.id) AS standing_current_version,
-             (SELECT max(a.version) FROM agreement_acceptances a WHERE a.group_id = g.id AND a.user_id = ${userId}) AS standing_accepted_version
-        FROM groups g
-        LEFT JOIN memberships m ON m.group_id = g.id AND m.user_id = ${userId}
-       WHERE g.id = ${groupId}) standing ON true`;
 }
 
 /** The group's write rules from a row read with `standingJoin(…, { writeRules: true })`; null when the group does not exist. */
@@ -89,7 +60,7 @@ function toStanding(row: StandingColumns): Standing | null {
  */
 @Injectable()
 export class ParticipationService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly memberships: MembershipsRepository) {}
 
   /**
    * 404 NOT_FOUND if no such group; 403 BANNED if banned; 403 NOT_A_MEMBER without an active
@@ -180,10 +151,7 @@ export class ParticipationService {
   /** One round trip: the group's current version, and the person's membership and latest acceptance. Null when no such group. */
   private async standing(userId: string, groupId: string): Promise<Standing | null> {
     if (!isUuid(groupId)) return null;
-    const rows = (await this.dataSource.query(`SELECT standing.* FROM (SELECT $1::uuid AS id) subject ${standingJoin('subject.id', '$2')}`, [
-      groupId,
-      userId,
-    ])) as StandingColumns[];
-    return rows[0] ? toStanding(rows[0]) : null;
+    const row = await this.memberships.standing(groupId, userId);
+    return row ? toStanding(row) : null;
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { Tx } from '@kindred/database';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { assertUuid } from '../ids';
 import { generateReferralCode, normaliseReferralCode } from './referral-code';
+import { GroupsRepository } from '../group/groups.repository';
 import { ReferralCode } from './referral-code.entity';
+import { ReferralCodesRepository } from './referral-codes.repository';
 
 export interface ReferralCodeInput {
   label: string;
@@ -27,7 +28,10 @@ const MAX_ATTEMPTS = 5;
 
 @Injectable()
 export class ReferralCodesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly repository: ReferralCodesRepository,
+    private readonly groups: GroupsRepository,
+  ) {}
 
   /** POST /groups/:groupId/referral-codes — a new code for clinicians to hand to patients. */
   async create(admin: AuthUser, groupId: string, input: ReferralCodeInput): Promise<ReferralCodeView> {
@@ -37,10 +41,9 @@ export class ReferralCodesService {
     if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now()) {
       throw DomainError.validation([{ field: 'expiresAt', message: 'The expiry must be a date and time in the future.' }]);
     }
-    const found = (await this.dataSource.query(`SELECT 1 FROM groups WHERE id = $1`, [groupId])) as unknown[];
-    if (found.length === 0) throw DomainError.notFound('That group');
+    if (!(await this.groups.exists(groupId))) throw DomainError.notFound('That group');
     for (let attempt = 1; ; attempt += 1) {
-      const row = this.dataSource.getRepository(ReferralCode).create({
+      const values = {
         groupId,
         code: generateReferralCode(),
         label: input.label.trim(),
@@ -48,10 +51,9 @@ export class ReferralCodesService {
         uses: 0,
         expiresAt,
         createdBy: admin.id,
-      });
+      };
       try {
-        await this.dataSource.getRepository(ReferralCode).insert(row);
-        return toView(row);
+        return toView(await this.repository.insert(values));
       } catch (error) {
         // A clash of random codes is astronomically rare; try a fresh one rather than fail.
         const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
@@ -65,16 +67,10 @@ export class ReferralCodesService {
    * UPDATE, so two applicants racing for the last use cannot both get it. Returns the code's id,
    * or null when it is unknown, expired or used up (the application then waits for review).
    */
-  async claim(manager: EntityManager, groupId: string, typed: string): Promise<string | null> {
+  async claim(tx: Tx, groupId: string, typed: string): Promise<string | null> {
     const code = normaliseReferralCode(typed);
     if (code === null) return null;
-    const [rows] = (await manager.query(
-      `UPDATE referral_codes SET uses = uses + 1
-        WHERE group_id = $1 AND code = $2 AND uses < max_uses AND expires_at > now()
-        RETURNING id`,
-      [groupId, code],
-    )) as [Array<{ id: string }>, number];
-    return rows[0]?.id ?? null;
+    return this.repository.claim(tx, groupId, code);
   }
 }
 

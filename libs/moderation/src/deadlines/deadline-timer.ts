@@ -175,7 +175,7 @@ export class DeadlineTimer {
       this.known = null;
       next = started;
       this.backoffMs = nextBackoff(this.backoffMs, true, this.minGapMs, this.options.maxWaitMs);
-      this.logger.warn({ err: (error as Error).message, retryInMs: this.backoffMs }, 'deadline drain failed');
+      this.logger.warn({ err: error, retryInMs: this.backoffMs }, 'deadline drain failed');
     }
     const announced = this.announced;
     this.announced = null;
@@ -197,7 +197,7 @@ export class DeadlineTimer {
       void client.end().catch(() => undefined);
       if (this.stopped) return;
       this.reconnectMs = Math.min(this.options.maxWaitMs, Math.max(500, this.reconnectMs * 2));
-      this.logger.warn({ err: error?.message, retryInMs: this.reconnectMs }, 'deadline listener lost; the timer falls back to the tick interval');
+      this.logger.warn({ err: error, retryInMs: this.reconnectMs }, 'deadline listener lost; the timer falls back to the tick interval');
       this.reconnect = setTimeout(() => void this.listen(), this.reconnectMs);
     };
     client.on('error', onLost);

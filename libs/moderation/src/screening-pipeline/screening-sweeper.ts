@@ -32,7 +32,7 @@ export class ScreeningSweeper {
       if (relayed || requeued) this.logger.log({ relayed, requeued }, 'screening sweep sent work');
       return { relayed, requeued };
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'screening sweep could not finish (will retry)');
+      this.logger.warn({ err: error }, 'screening sweep could not finish (will retry)');
       return { relayed: 0, requeued: 0 };
     } finally {
       this.running = false;

@@ -81,7 +81,7 @@ export class ScreeningService {
         published = await this.publisher(source).submit({ id: preview.id, revision: preview.revision, body: outcome.body });
       } catch (error) {
         // The one-by-one path below re-checks the item under its row lock, so nothing is applied twice.
-        this.logger.warn({ err: (error as Error).message, subject: job.subject, id: job.id }, 'batched publication failed; applying this verdict on its own');
+        this.logger.warn({ err: error, subject: job.subject, id: job.id }, 'batched publication failed; applying this verdict on its own');
       }
       if (published === null) return { skipped: true };
       if (published) {

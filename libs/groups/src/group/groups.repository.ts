@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Tx } from '@kindred/database';
+import { Group } from './group.entity';
+
+export type NewGroup = Pick<Group, 'slug' | 'name' | 'description' | 'condition' | 'eligibility' | 'moderation' | 'slowModeSeconds' | 'chatRetentionDays'>;
+
+/** The `groups` table: every query of a group row. */
+@Injectable()
+export class GroupsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  find(id: string): Promise<Group | null> {
+    return this.dataSource.getRepository(Group).findOne({ where: { id } });
+  }
+
+  exists(id: string): Promise<boolean> {
+    return this.dataSource.getRepository(Group).exists({ where: { id } });
+  }
+
+  slugTaken(slug: string): Promise<boolean> {
+    return this.dataSource.getRepository(Group).exists({ where: { slug } });
+  }
+
+  /** The directory by name, after the cursor's (name, id). */
+  page(limit: number, after: { name: string; id: string } | null): Promise<Group[]> {
+    const query = this.dataSource.getRepository(Group).createQueryBuilder('g').orderBy('g.name', 'ASC').addOrderBy('g.id', 'ASC').limit(limit);
+    if (after) query.where('(g.name, g.id) > (:name, CAST(:id AS uuid))', { name: after.name, id: after.id });
+    return query.getMany();
+  }
+
+  async insert(tx: Tx, values: NewGroup): Promise<Group> {
+    const row = tx.create(Group, values);
+    await tx.insert(Group, row);
+    return row;
+  }
+
+  async update(id: string, changes: Partial<NewGroup>): Promise<void> {
+    await this.dataSource.getRepository(Group).update({ id }, changes);
+  }
+
+  /** Locks the group's row for the transaction (serialises agreement publishers). False when there is no such group. */
+  async lock(tx: Tx, id: string): Promise<boolean> {
+    const locked = (await tx.query(`SELECT id FROM groups WHERE id = $1 FOR UPDATE`, [id])) as unknown[];
+    return locked.length > 0;
+  }
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { insertUser, repositoryDataSource } from '../../../../tests/setup/repository-db';
+import { AgreementAcceptance } from '../agreements/agreement-acceptance.entity';
+import { AgreementVersion } from '../agreements/agreement-version.entity';
+import { Group } from '../group/group.entity';
+import { GroupsRepository } from '../group/groups.repository';
+import { DEFAULT_MODERATION } from '../group/moderation-settings';
+import { Membership } from './membership.entity';
+import { MembershipsRepository } from './memberships.repository';
+
+describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
+  let dataSource: DataSource;
+  let memberships: MembershipsRepository;
+  let groups: GroupsRepository;
+
+  beforeAll(async () => {
+    dataSource = await repositoryDataSource([Group, Membership, AgreementVersion, AgreementAcceptance]);
+    memberships = new MembershipsRepository(dataSource);
+    groups = new GroupsRepository(dataSource);
+  });
+  afterAll(() => dataSource.destroy());
+
+  async function group(): Promise<Group> {
+    return dataSource.transaction(async (tx) => {
+      const g = await groups.insert(tx, {
+        slug: `g-${randomUUID()}`,
+        name: 'Repository group',
+        description: 'd',
+        condition: 'c',
+        eligibility: { minAge: 18, questions: [] },
+        moderation: { ...DEFAULT_MODERATION },
+        slowModeSeconds: 0,
+        chatRetentionDays: 90,
+      });
+      await tx.insert(AgreementVersion, { groupId: g.id, version: 1, clauses: [], publishedAt: new Date(), publishedBy: null });
+      return g;
+    });
+  }
+
+  it('reads a standing: the current version, the membership and the latest acceptance; null for no group', async () => {
+    const g = await group();
+    const user = await insertUser(dataSource);
+    await expect(memberships.standing(randomUUID(), user)).resolves.toBeNull();
+    expect(await memberships.standing(g.id, user)).toMatchObject({ standing_group_id: g.id, standing_role: null, standing_accepted_version: null });
+    await dataSource.transaction((tx) => memberships.admit(tx, user, g.id));
+    await dataSource.getRepository(AgreementAcceptance).insert({ userId: user, groupId: g.id, version: 1, acceptedAt: new Date() });
+    const standing = await memberships.standing(g.id, user);
+    expect(standing).toMatchObject({ standing_role: 'member', standing_status: 'active' });
+    expect(Number(standing!.standing_current_version)).toBe(1);
+    expect(Number(standing!.standing_accepted_version)).toBe(1);
+  });
+
+  it('a supporter stays one when admitted; a ban keeps the row and refuses appointment; lifting it needs the ban', async () => {
+    const g = await group();
+    const user = await insertUser(dataSource);
+    await expect(memberships.appointSupporter(user, g.id)).resolves.toBe(true);
+    await dataSource.transaction((tx) => memberships.admit(tx, user, g.id));
+    await expect(memberships.supporterIds(g.id)).resolves.toEqual([user]);
+    await memberships.ban(user, g.id);
+    await expect(memberships.find(user, g.id)).resolves.toMatchObject({ role: 'member', status: 'banned' });
+    await expect(memberships.appointSupporter(user, g.id)).resolves.toBe(false);
+    await expect(dataSource.transaction((tx) => memberships.liftBan(tx, user, g.id))).resolves.toBe(true);
+    await expect(dataSource.transaction((tx) => memberships.liftBan(tx, user, g.id))).resolves.toBe(false);
+  });
+
+  it('lifts only the mute it was given, while it is in force', async () => {
+    const g = await group();
+    const user = await insertUser(dataSource);
+    await expect(memberships.mute(user, g.id, new Date(Date.now() + 60_000))).resolves.toBe(false);
+    await dataSource.transaction((tx) => memberships.admit(tx, user, g.id));
+    const until = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000);
+    await expect(memberships.mute(user, g.id, until)).resolves.toBe(true);
+    await expect(dataSource.transaction((tx) => memberships.liftMute(tx, user, g.id, new Date(until.getTime() + 1000)))).resolves.toBe(false);
+    await expect(dataSource.transaction((tx) => memberships.liftMute(tx, user, g.id, until))).resolves.toBe(true);
+  });
+
+  it('pages a group’s members in the order they joined, with the version each accepted', async () => {
+    const g = await group();
+    const [a, b] = [await insertUser(dataSource), await insertUser(dataSource)];
+    for (const u of [a, b]) await dataSource.transaction((tx) => memberships.admit(tx, u, g.id));
+    const first = await memberships.page(g.id, 1, null);
+    expect(first).toHaveLength(1);
+    const rest = await memberships.page(g.id, 5, { at: first[0].joinedAt.toISOString(), id: first[0].userId });
+    expect([...first, ...rest].map((r) => r.userId).sort()).toEqual([a, b].sort());
+    expect(rest[0]).toMatchObject({ acceptedVersion: null, status: 'active' });
+    await expect(memberships.activeOf(a)).resolves.toHaveLength(1);
+  });
+});

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Tx } from '@kindred/database';
+import type { ModerationSettings } from '../group/moderation-settings';
+import { Membership, MembershipRole, MembershipStatus } from './membership.entity';
+
+/** A membership with the latest agreement version its member accepted in the group. */
+export interface MembershipRecord {
+  userId: string;
+  groupId: string;
+  role: MembershipRole;
+  status: MembershipStatus;
+  joinedAt: Date;
+  mutedUntil: Date | null;
+  acceptedVersion: number | null;
+}
+
+/** What `standingJoin` adds to a row; all null when the group does not exist. */
+export interface StandingColumns {
+  standing_group_id: string | null;
+  standing_role: MembershipRole | null;
+  standing_status: MembershipStatus | null;
+  standing_muted_until: Date | null;
+  standing_current_version: number | string | null;
+  standing_accepted_version: number | string | null;
+  /** Only with `{ writeRules: true }`. */
+  standing_moderation?: ModerationSettings | null;
+  standing_slow_mode_seconds?: number | null;
+}
+
+/**
+ * SQL for `LEFT JOIN LATERAL (…) standing`: a person's standing in a group, as one join a caller can
+ * add to the query that reads its subject (a topic, a post), so reading a thing and checking who
+ * may see it is one round trip. `groupId` and `userId` are SQL expressions (a column, a `$n`).
+ * Judge the row with `ParticipationService.participantFrom`.
+ */
+export function standingJoin(groupId: string, userId: string, options: { writeRules?: boolean } = {}): string {
+  const writeRules = options.writeRules ? 'g.moderation AS standing_moderation, g.slow_mode_seconds AS standing_slow_mode_seconds,' : '';
+  return `LEFT JOIN LATERAL (
+      SELECT ${writeRules} g.id AS standing_group_id, m.role AS standing_role, m.status AS standing_status, m.muted_until AS standing_muted_until,
+             (SELECT max(v.version) FROM agreement_versions v WHERE v.group_id = g.id) AS standing_current_version,
+             (SELECT max(a.version) FROM agreement_acceptances a WHERE a.group_id = g.id AND a.user_id = ${userId}) AS standing_accepted_version
+        FROM groups g
+        LEFT JOIN memberships m ON m.group_id = g.id AND m.user_id = ${userId}
+       WHERE g.id = ${groupId}) standing ON true`;
+}
+
+interface MemberRow {
+  user_id: string;
+  group_id: string;
+  role: MembershipRole;
+  status: MembershipStatus;
+  joined_at: Date;
+  muted_until: Date | null;
+  accepted_version: number | string | null;
+}
+
+const ACCEPTED_VERSION = `(SELECT max(a.version) FROM agreement_acceptances a WHERE a.group_id = m.group_id AND a.user_id = m.user_id) AS accepted_version`;
+const BAN = `INSERT INTO memberships (user_id, group_id, role, status) VALUES ($1, $2, 'member', 'banned')
+       ON CONFLICT (user_id, group_id) DO UPDATE SET status = 'banned', role = 'member'`;
+
+/** `memberships`, and a person's standing in a group (with the agreement versions it depends on). */
+@Injectable()
+export class MembershipsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A new active member; someone appointed supporter while their application waited keeps that role. */
+  async admit(tx: Tx, userId: string, groupId: string): Promise<void> {
+    await tx.query(`INSERT INTO memberships (user_id, group_id, role, status) VALUES ($1, $2, 'member', 'active') ON CONFLICT DO NOTHING`, [userId, groupId]);
+  }
+
+  find(userId: string, groupId: string, tx: Tx = this.dataSource.manager): Promise<Membership | null> {
+    return tx.getRepository(Membership).findOne({ where: { userId, groupId } });
+  }
+
+  /** Makes the person an active supporter, creating the membership if needed. False when they are banned. */
+  async appointSupporter(userId: string, groupId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `INSERT INTO memberships (user_id, group_id, role, status) VALUES ($1, $2, 'supporter', 'active')
+       ON CONFLICT (user_id, group_id) DO UPDATE SET role = 'supporter' WHERE memberships.status = 'active'
+       RETURNING user_id`,
+      [userId, groupId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** A supporter back to member. False when they were not a supporter. */
+  async removeSupporter(userId: string, groupId: string): Promise<boolean> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE memberships SET role = 'member' WHERE user_id = $1 AND group_id = $2 AND role = 'supporter' RETURNING user_id`,
+      [userId, groupId],
+    )) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  /** A group's memberships in the order people joined, after the cursor's (joined_at, user_id). */
+  async page(groupId: string, limit: number, after: { at: string; id: string } | null): Promise<MembershipRecord[]> {
+    const params: unknown[] = [groupId, limit];
+    let where = '';
+    if (after) {
+      params.push(after.at, after.id);
+      where = `AND (m.joined_at, m.user_id) > (CAST($3 AS timestamptz), CAST($4 AS uuid))`;
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT m.user_id, m.group_id, m.role, m.status, m.joined_at, m.muted_until,
+              ${ACCEPTED_VERSION}
+         FROM memberships m
+        WHERE m.group_id = $1 ${where}
+        ORDER BY m.joined_at, m.user_id
+        LIMIT $2`,
+      params,
+    )) as MemberRow[];
+    return rows.map(toRecord);
+  }
+
+  /** The person's active memberships, in the order they joined. */
+  async activeOf(userId: string): Promise<MembershipRecord[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT m.user_id, m.group_id, m.role, m.status, m.joined_at, m.muted_until,
+              ${ACCEPTED_VERSION}
+         FROM memberships m
+        WHERE m.user_id = $1 AND m.status = 'active'
+        ORDER BY m.joined_at, m.group_id`,
+      [userId],
+    )) as MemberRow[];
+    return rows.map(toRecord);
+  }
+
+  /** Mutes until `until` (a later mute replaces an earlier one). False when there is no membership. */
+  async mute(userId: string, groupId: string, until: Date, tx: Tx = this.dataSource.manager): Promise<boolean> {
+    const [rows] = (await tx.query(`UPDATE memberships SET muted_until = $3 WHERE user_id = $1 AND group_id = $2 RETURNING user_id`, [
+      userId,
+      groupId,
+      until,
+    ])) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  /** Bans; the row stays (banned) so the person cannot apply again or be re-admitted by accident. */
+  async ban(userId: string, groupId: string, tx: Tx = this.dataSource.manager): Promise<void> {
+    await tx.query(BAN, [userId, groupId]);
+  }
+
+  /** Ends the mute given until `until` unless it has run out or a later mute replaced it. True when it ended. */
+  async liftMute(tx: Tx, userId: string, groupId: string, until: Date): Promise<boolean> {
+    const [rows] = (await tx.query(
+      `UPDATE memberships SET muted_until = NULL WHERE user_id = $1 AND group_id = $2 AND muted_until = $3 AND muted_until > now() RETURNING user_id`,
+      [userId, groupId, until],
+    )) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  /** A banned person back as a member. True when they were banned. */
+  async liftBan(tx: Tx, userId: string, groupId: string): Promise<boolean> {
+    const [rows] = (await tx.query(`UPDATE memberships SET status = 'active' WHERE user_id = $1 AND group_id = $2 AND status = 'banned' RETURNING user_id`, [
+      userId,
+      groupId,
+    ])) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  async supporterIds(groupId: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT user_id FROM memberships WHERE group_id = $1 AND role = 'supporter' AND status = 'active'`, [
+      groupId,
+    ])) as Array<{ user_id: string }>;
+    return rows.map((r) => r.user_id);
+  }
+
+  /** One round trip: the group's current version, and the person's membership and latest acceptance. Null when no such group. */
+  async standing(groupId: string, userId: string): Promise<StandingColumns | null> {
+    const rows = (await this.dataSource.query(`SELECT standing.* FROM (SELECT $1::uuid AS id) subject ${standingJoin('subject.id', '$2')}`, [
+      groupId,
+      userId,
+    ])) as StandingColumns[];
+    return rows[0]?.standing_group_id ? rows[0] : null;
+  }
+}
+
+function toRecord(r: MemberRow): MembershipRecord {
+  return {
+    userId: r.user_id,
+    groupId: r.group_id,
+    role: r.role,
+    status: r.status,
+    joinedAt: new Date(r.joined_at),
+    mutedUntil: r.muted_until === null ? null : new Date(r.muted_until),
+    acceptedVersion: r.accepted_version === null ? null : Number(r.accepted_version),
+  };
+}

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../../libs/config/src';
+import { dataSourceOptions } from '../../libs/database/src/data-source-options';
+import { testEnv } from './test-env';
+
+/**
+ * A connection to the migrated test database for a repository's own tests (the `repository` tier),
+ * with the entities the repository maps.
+ */
+export async function repositoryDataSource(entities: Array<new () => unknown>): Promise<DataSource> {
+  const env = testEnv();
+  const config = loadConfig({ ...process.env, ...env });
+  const dataSource = new DataSource({ ...dataSourceOptions(config, 'repository-spec'), entities, extra: { max: 2 } });
+  return dataSource.initialize();
+}
+
+/** A person to hang rows on: repositories of every context point at `users`. */
+export async function insertUser(dataSource: DataSource): Promise<string> {
+  const id = randomUUID();
+  const tag = id.replace(/[^a-z]/g, '').slice(0, 8);
+  await dataSource.query(
+    `INSERT INTO users (id, email, email_normalised, password_hash, display_name, display_name_normalised, display_name_skeleton, date_of_birth)
+     VALUES ($1, $2, $2, 'x', $3, $4, $4, '1990-01-01')`,
+    [id, `${id}@example.test`, `Person ${tag}`, `person ${id}`],
+  );
+  return id;
+}
