@@ -61,7 +61,7 @@ const SIGN_IN_FAILED = 'That email and password do not match an account.';
 const NAME_TAKEN = 'That display name is taken. Please choose another.';
 const NAME_LOOKS_TAKEN = 'That display name looks too much like one someone else already uses. Please choose another.';
 const EMAIL_TAKEN = 'An account with that email address already exists. Try signing in instead.';
-const NOT_VERIFIED = 'Please confirm your email address first: follow the link in the mail we sent you. To get a new link, register again with the same address.';
+const NOT_VERIFIED = 'Please confirm your email address first: follow the link in the mail we sent you. No mail? Choosing a new password through “Forgot your password?” confirms it too.';
 
 /** The 409 for a unique index that refused a row written at the same moment as another (the checks before it passed for both). */
 function uniqueViolation(error: unknown): DomainError | null {
