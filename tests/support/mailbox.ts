@@ -30,7 +30,8 @@ export class Mailbox {
   private constructor(private readonly server: SMTPServer) {}
 
   static async start(): Promise<Mailbox> {
-    let box: Mailbox | undefined;
+    // The server needs its handler before the mailbox that receives can exist.
+    const holder: { box?: Mailbox } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
@@ -39,7 +40,7 @@ export class Mailbox {
         simpleParser(stream)
           .then((parsed) => {
             const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-            box!.deliver({
+            holder.box!.deliver({
               to: recipients,
               from: parsed.from?.text ?? '',
               subject: parsed.subject ?? '',
@@ -52,7 +53,8 @@ export class Mailbox {
           .catch((error: Error) => callback(error));
       },
     });
-    box = new Mailbox(server);
+    const box = new Mailbox(server);
+    holder.box = box;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
