@@ -95,7 +95,7 @@ describe('the web app, accounts by mail', () => {
 
     // The account page offers the same while signed in.
     await page.goto(url('/my/account'));
-    await page.getByRole('heading', { level: 2, name: 'Change your password' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Change password' }).waitFor();
     await page.getByLabel('Current password').fill('not my password at all');
     await page.getByLabel('New password').fill('and another long pass phrase');
     await page.getByRole('button', { name: 'Change my password' }).click();

@@ -226,7 +226,7 @@ function ChangePassword() {
   };
   return (
     <section aria-labelledby="password-title">
-      <h2 id="password-title">Change your password</h2>
+      <h2 id="password-title">Change password</h2>
       <p>Changing it signs you out everywhere else. We will send a mail to say it changed.</p>
       <form onSubmit={submit} noValidate>
         <ErrorMessage error={state.error} />
@@ -276,7 +276,7 @@ function ChangeEmail() {
   };
   return (
     <section aria-labelledby="email-title">
-      <h2 id="email-title">Change your email address</h2>
+      <h2 id="email-title">Change email address</h2>
       <p>We will send a link to the new address. Your account moves to it only when you follow that link. We will also tell your current address.</p>
       <form onSubmit={submit} noValidate>
         <ErrorMessage error={state.error} />
