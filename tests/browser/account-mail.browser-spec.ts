@@ -39,7 +39,10 @@ describe('the web app, accounts by mail', () => {
     await page.getByLabel('Email address').fill(me.email);
     await page.getByLabel('Password').fill(me.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').getByText(/confirm your email address first/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/confirm your email address first/)
+      .waitFor();
     await visited(page, 'sign-in refused before the address is confirmed');
 
     const mail = await mailbox.waitFor(me.email, { subject: /Confirm your email address/ });
@@ -53,7 +56,10 @@ describe('the web app, accounts by mail', () => {
     // The link works once.
     await page.goto(linkIn(mail, 'verify-email').url);
     await page.getByRole('button', { name: 'Confirm my email address' }).click();
-    await page.getByRole('alert').getByText(/already been used or has expired/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/already been used or has expired/)
+      .waitFor();
     await visited(page, 'verify email, link used');
 
     await signIn(page, stack.forum.url, me.email, me.password);

@@ -75,9 +75,15 @@ describe('accounts by mail', () => {
     });
 
     it('refuses tokens that were never issued with 410 and malformed ones with 422', async () => {
-      const unknown = await request(forum.url).post('/auth/verify-email').send({ token: 'x'.repeat(43) }).expect(410);
+      const unknown = await request(forum.url)
+        .post('/auth/verify-email')
+        .send({ token: 'x'.repeat(43) })
+        .expect(410);
       expect(unknown.body.code).toBe('TOKEN_EXPIRED');
-      await request(forum.url).post('/auth/verify-email').send({ token: 'x'.repeat(500) }).expect(422);
+      await request(forum.url)
+        .post('/auth/verify-email')
+        .send({ token: 'x'.repeat(500) })
+        .expect(422);
       await request(forum.url).post('/auth/verify-email').send({}).expect(422);
       await request(forum.url).post('/auth/verify-email').send({ token: 42 }).expect(422);
     });
@@ -130,7 +136,10 @@ describe('accounts by mail', () => {
       await disconnected;
       socket.close();
       await request(forum.url).get('/me').set(bearer(me)).expect(401);
-      await request(forum.url).get('/me').set(bearer({ token: elsewhere })).expect(401);
+      await request(forum.url)
+        .get('/me')
+        .set(bearer({ token: elsewhere }))
+        .expect(401);
       await login(me.email, me.password).expect(401);
       await login(me.email, password).expect(200);
       const reused = await request(forum.url).post('/auth/password-reset/confirm').send({ token, password: 'yet another long pass phrase' }).expect(410);
@@ -162,11 +171,21 @@ describe('accounts by mail', () => {
       expect(wrong.body.errors).toEqual([expect.objectContaining({ field: 'currentPassword' })]);
       const weak = await request(forum.url).post('/me/password').set(bearer(me)).send({ currentPassword: me.password, newPassword: 'short' }).expect(422);
       expect(weak.body.errors).toEqual([expect.objectContaining({ field: 'newPassword' })]);
-      await request(forum.url).get('/me').set(bearer({ token: other })).expect(200);
+      await request(forum.url)
+        .get('/me')
+        .set(bearer({ token: other }))
+        .expect(200);
 
-      await request(forum.url).post('/me/password').set(bearer(me)).send({ currentPassword: me.password, newPassword: 'a changed and long pass phrase' }).expect(204);
+      await request(forum.url)
+        .post('/me/password')
+        .set(bearer(me))
+        .send({ currentPassword: me.password, newPassword: 'a changed and long pass phrase' })
+        .expect(204);
       await request(forum.url).get('/me').set(bearer(me)).expect(200);
-      await request(forum.url).get('/me').set(bearer({ token: other })).expect(401);
+      await request(forum.url)
+        .get('/me')
+        .set(bearer({ token: other }))
+        .expect(401);
       await login(me.email, 'a changed and long pass phrase').expect(200);
       await mailbox.waitFor(me.email, { subject: /password was changed/ });
     });
@@ -218,7 +237,11 @@ describe('accounts by mail', () => {
       .send({ title: 'Dialysis evenings', body: 'Evenings on the machine are long; audiobooks help me.' })
       .expect(202);
     await request(forum.url).post('/auth/password-reset').send({ email: member.email }).expect(202);
-    await request(forum.url).post('/me/password').set(bearer(member)).send({ currentPassword: member.password, newPassword: 'the second long pass phrase' }).expect(204);
+    await request(forum.url)
+      .post('/me/password')
+      .set(bearer(member))
+      .send({ currentPassword: member.password, newPassword: 'the second long pass phrase' })
+      .expect(204);
     await mailbox.waitFor(member.email, { subject: /Reset your Kindred password/ });
     await mailbox.waitFor(member.email, { subject: /password was changed/ });
     const mails = mailbox.mailsTo(member.email);
@@ -262,15 +285,16 @@ describe('accounts by mail', () => {
       // Registration counts against the same budget of mails to one address.
       const email = newRegistration().email;
       for (const expected of [202, 202, 429]) {
-        await request(limited.url)
-          .post('/auth/register')
-          .send(newRegistration({ email }))
-          .expect(expected);
+        await request(limited.url).post('/auth/register').send(newRegistration({ email })).expect(expected);
       }
     });
 
     it('limits links that do not work per client, before the token is looked up', async () => {
-      for (let i = 0; i < 3; i += 1) await request(limited.url).post('/auth/verify-email').send({ token: `not-a-token-${i}` }).expect(410);
+      for (let i = 0; i < 3; i += 1)
+        await request(limited.url)
+          .post('/auth/verify-email')
+          .send({ token: `not-a-token-${i}` })
+          .expect(410);
       const refused = await request(limited.url).post('/auth/verify-email').send({ token: 'not-a-token-again' }).expect(429);
       expect(refused.body.code).toBe('RATE_LIMITED');
       await request(limited.url).post('/auth/password-reset/confirm').send({ token: 'not-a-token', password: 'a long enough pass phrase' }).expect(429);

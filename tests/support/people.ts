@@ -29,7 +29,10 @@ export function newRegistration(overrides: Partial<Record<string, unknown>> = {}
 /** Follows the verification link mailed to a new address (to this test file's mailbox). */
 export async function verifyMailedAddress(baseUrl: string, email: string): Promise<void> {
   const mail = await (await testMailbox()).waitFor(email, { subject: /Confirm your email address/ });
-  await request(baseUrl).post('/auth/verify-email').send({ token: linkIn(mail, 'verify-email').token }).expect(204);
+  await request(baseUrl)
+    .post('/auth/verify-email')
+    .send({ token: linkIn(mail, 'verify-email').token })
+    .expect(204);
 }
 
 /** Registers a new person through the public API, follows the mailed verification link, and signs in. */

@@ -106,7 +106,22 @@ export function fieldError(error: unknown, field: string): string | undefined {
 }
 
 /** A labelled text field with an optional hint and error, tied together with aria-describedby. */
-export function Field({ label, hint, type = 'text', value, onChange, required, autoComplete, multiline, rows = 4, name, inputMode, min, max, error }: FieldProps) {
+export function Field({
+  label,
+  hint,
+  type = 'text',
+  value,
+  onChange,
+  required,
+  autoComplete,
+  multiline,
+  rows = 4,
+  name,
+  inputMode,
+  min,
+  max,
+  error,
+}: FieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;

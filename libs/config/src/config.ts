@@ -241,7 +241,9 @@ export const DEV_SMTP_URL = 'smtp://127.0.0.1:1025';
 function mailSettings(r: Reader, nodeEnv: KindredConfig['env']): KindredConfig['mail'] {
   // Without a real mail server nobody could verify an address or reset a password: production refuses to start.
   if (nodeEnv === 'production' && !r.isSet('SMTP_URL')) {
-    r.problems.push('SMTP_URL must be set in production (for example smtps://user:password@smtp.example.org:465): Kindred sends verification and password-reset mail.');
+    r.problems.push(
+      'SMTP_URL must be set in production (for example smtps://user:password@smtp.example.org:465): Kindred sends verification and password-reset mail.',
+    );
   }
   return {
     smtpUrl: r.url('SMTP_URL', DEV_SMTP_URL, ['smtp:', 'smtps:']),

@@ -21,7 +21,12 @@ export class AccountTokens {
   ) {}
 
   /** A new token; the returned id names the mail that carries it (its message id). */
-  async issue(runner: EntityManager | DataSource, userId: string, purpose: AccountTokenPurpose, newEmail: string | null = null): Promise<{ id: string; token: string }> {
+  async issue(
+    runner: EntityManager | DataSource,
+    userId: string,
+    purpose: AccountTokenPurpose,
+    newEmail: string | null = null,
+  ): Promise<{ id: string; token: string }> {
     const token = newSessionToken();
     const rows = (await (runner ?? this.dataSource).query(
       `INSERT INTO account_tokens (user_id, purpose, token_hash, new_email, expires_at)

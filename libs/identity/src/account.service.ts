@@ -83,7 +83,10 @@ export class AccountService {
   async requestPasswordReset(email: string, address: string): Promise<RegistrationAccepted> {
     const emailNormalised = normaliseEmail(email);
     await this.attempts.mailRequest(emailNormalised, address);
-    const rows = (await this.dataSource.query(`SELECT id, email FROM users WHERE email_normalised = $1`, [emailNormalised])) as Array<{ id: string; email: string }>;
+    const rows = (await this.dataSource.query(`SELECT id, email FROM users WHERE email_normalised = $1`, [emailNormalised])) as Array<{
+      id: string;
+      email: string;
+    }>;
     const user = rows[0];
     if (user) {
       const { id, token } = await this.tokens.issue(this.dataSource, user.id, 'reset-password');
@@ -123,7 +126,10 @@ export class AccountService {
       ])) as [unknown[], number];
       if (used.length === 0) return false;
       await manager.query(`UPDATE account_tokens SET used_at = now() WHERE user_id = $1 AND purpose = 'reset-password' AND used_at IS NULL`, [owner.user_id]);
-      await manager.query(`UPDATE users SET password_hash = $2, email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [owner.user_id, passwordHash]);
+      await manager.query(`UPDATE users SET password_hash = $2, email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [
+        owner.user_id,
+        passwordHash,
+      ]);
       return true;
     });
     // Two uses of one link at once: only the first changes anything.
@@ -163,7 +169,10 @@ export class AccountService {
     const taken = ((await this.dataSource.query(`SELECT 1 FROM users WHERE email_normalised = $1`, [newNormalised])) as unknown[]).length > 0;
     const to = newEmail.trim();
     if (taken) {
-      void this.mail.send(to, { template: 'address-in-use', links: { signIn: this.tokens.link('sign-in'), forgotPassword: this.tokens.link('forgot-password') } });
+      void this.mail.send(to, {
+        template: 'address-in-use',
+        links: { signIn: this.tokens.link('sign-in'), forgotPassword: this.tokens.link('forgot-password') },
+      });
     } else {
       const { id, token } = await this.tokens.issue(this.dataSource, user.id, 'change-email', to);
       void this.mail.send(to, { template: 'confirm-new-email', links: { verify: this.tokens.link('verify-email', token) } }, `change-${id}`);
@@ -174,7 +183,9 @@ export class AccountService {
   }
 
   private async owner(user: AuthUser): Promise<Owner> {
-    const rows = (await this.dataSource.query(`SELECT id, email, email_normalised, display_name, password_hash FROM users WHERE id = $1`, [user.id])) as Owner[];
+    const rows = (await this.dataSource.query(`SELECT id, email, email_normalised, display_name, password_hash FROM users WHERE id = $1`, [
+      user.id,
+    ])) as Owner[];
     if (!rows[0]) throw new DomainError('UNAUTHENTICATED', 'Please sign in again.');
     return rows[0];
   }

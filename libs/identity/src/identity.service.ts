@@ -61,7 +61,8 @@ const SIGN_IN_FAILED = 'That email and password do not match an account.';
 const NAME_TAKEN = 'That display name is taken. Please choose another.';
 const NAME_LOOKS_TAKEN = 'That display name looks too much like one someone else already uses. Please choose another.';
 const EMAIL_TAKEN = 'An account with that email address already exists. Try signing in instead.';
-const NOT_VERIFIED = 'Please confirm your email address first: follow the link in the mail we sent you. No mail? Choosing a new password through “Forgot your password?” confirms it too.';
+const NOT_VERIFIED =
+  'Please confirm your email address first: follow the link in the mail we sent you. No mail? Choosing a new password through “Forgot your password?” confirms it too.';
 
 /** The 409 for a unique index that refused a row written at the same moment as another (the checks before it passed for both). */
 function uniqueViolation(error: unknown): DomainError | null {
@@ -126,13 +127,19 @@ export class IdentityService {
         if ('created' in outcome) {
           const { id, token } = await this.accountTokens.issue(manager, outcome.created.id, 'verify-email');
           this.logger.log({ userId: outcome.created.id, event: 'register' }, 'account registered; verification mailed');
-          return () => this.mail.send(outcome.created.email, { template: 'verify-email', links: { verify: this.accountTokens.link('verify-email', token) } }, `verify-${id}`);
+          return () =>
+            this.mail.send(
+              outcome.created.email,
+              { template: 'verify-email', links: { verify: this.accountTokens.link('verify-email', token) } },
+              `verify-${id}`,
+            );
         }
         const known = outcome.known;
         if (!known.verified) {
           const { id, token } = await this.accountTokens.issue(manager, known.id, 'verify-email');
           this.logger.log({ userId: known.id, event: 'register-again-unverified' }, 'registration for an unverified account; new verification mailed');
-          return () => this.mail.send(known.email, { template: 'verify-email', links: { verify: this.accountTokens.link('verify-email', token) } }, `verify-${id}`);
+          return () =>
+            this.mail.send(known.email, { template: 'verify-email', links: { verify: this.accountTokens.link('verify-email', token) } }, `verify-${id}`);
         }
         this.logger.log({ userId: known.id, event: 'register-known-address' }, 'registration for a known address; its owner is told');
         const links = { signIn: this.accountTokens.link('sign-in'), forgotPassword: this.accountTokens.link('forgot-password') };
@@ -449,10 +456,10 @@ export class IdentityService {
 
   /** Ends every session of the user but the one making the request (a password changed while signed in). */
   async endOtherSessions(user: AuthUser): Promise<void> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
-      [user.id, user.sessionId],
-    )) as [Array<{ id: string }>, number];
+    const [rows] = (await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`, [
+      user.id,
+      user.sessionId,
+    ])) as [Array<{ id: string }>, number];
     const sessionIds = rows.map((row) => row.id);
     if (sessionIds.length === 0) return;
     this.forgetSessions(user.id, sessionIds);

@@ -38,7 +38,10 @@ function draft(message: MailMessage): Draft {
     case 'verify-email':
       return {
         subject: 'Confirm your email address for Kindred',
-        paragraphs: ['Thank you for joining Kindred. Please confirm that this email address is yours, so you can sign in.', 'The link works once, for 24 hours.'],
+        paragraphs: [
+          'Thank you for joining Kindred. Please confirm that this email address is yours, so you can sign in.',
+          'The link works once, for 24 hours.',
+        ],
         actions: [{ label: 'Confirm my email address', href: message.links.verify }],
         footer: NOT_YOU,
       };
@@ -58,7 +61,10 @@ function draft(message: MailMessage): Draft {
     case 'password-reset':
       return {
         subject: 'Reset your Kindred password',
-        paragraphs: ['Someone asked to reset the password of the Kindred account with this email address. Use the link to choose a new one.', 'The link works once, for 30 minutes. Choosing a new password signs you out everywhere.'],
+        paragraphs: [
+          'Someone asked to reset the password of the Kindred account with this email address. Use the link to choose a new one.',
+          'The link works once, for 30 minutes. Choosing a new password signs you out everywhere.',
+        ],
         actions: [{ label: 'Choose a new password', href: message.links.reset }],
         footer: NOT_YOU,
       };
@@ -114,22 +120,19 @@ export function renderMail(message: MailMessage): RenderedMail {
   const known = draft(message) as Draft | undefined;
   if (!known) throw new Error(`no mail template called ${String((message as { template: unknown }).template)}`);
   const { subject, paragraphs, actions, footer } = known;
-  const text = [
-    'Kindred',
-    '',
-    ...paragraphs.flatMap((p) => [p, '']),
-    ...actions.flatMap((a) => [`${a.label}:`, a.href, '']),
-    footer,
-    '',
-    '— Kindred',
-  ].join('\n');
+  const text = ['Kindred', '', ...paragraphs.flatMap((p) => [p, '']), ...actions.flatMap((a) => [`${a.label}:`, a.href, '']), footer, '', '— Kindred'].join(
+    '\n',
+  );
   const html = [
     '<!doctype html>',
     `<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 36em;">',
     '<p style="font-weight: bold; font-size: 1.25em;">Kindred</p>',
     ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
-    ...actions.map((a) => `<p><a href="${escapeHtml(a.href)}" style="color: #0b57d0;">${escapeHtml(a.label)}</a><br><span style="font-size: 0.85em;">${escapeHtml(a.href)}</span></p>`),
+    ...actions.map(
+      (a) =>
+        `<p><a href="${escapeHtml(a.href)}" style="color: #0b57d0;">${escapeHtml(a.label)}</a><br><span style="font-size: 0.85em;">${escapeHtml(a.href)}</span></p>`,
+    ),
     `<p style="color: #555;">${escapeHtml(footer)}</p>`,
     '</body></html>',
   ].join('\n');

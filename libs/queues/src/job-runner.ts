@@ -29,7 +29,10 @@ export function startJobRunners<P extends JobProcess = 'moderation-worker'>(
   if (missing.length > 0) throw new MissingJobHandlersError(missing);
   const logger = new Logger('JobRunner');
   return queuesOf(process).map((queue) => {
-    const table = (handlers as unknown as Record<string, unknown>)[queue] as Record<string, (payload: unknown, meta: { jobId: string | undefined; attempt: number }) => Promise<unknown>>;
+    const table = (handlers as unknown as Record<string, unknown>)[queue] as Record<
+      string,
+      (payload: unknown, meta: { jobId: string | undefined; attempt: number }) => Promise<unknown>
+    >;
     const connection = openRedis(config, 'queue-worker');
     const worker = new Worker(
       queue,

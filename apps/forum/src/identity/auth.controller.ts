@@ -40,7 +40,10 @@ export class AuthController {
   }
 
   @Public()
-  @ApiOperation({ summary: 'Verify an email address', description: 'The token from a mailed `/verify-email` link (registration or change of email). Single use.' })
+  @ApiOperation({
+    summary: 'Verify an email address',
+    description: 'The token from a mailed `/verify-email` link (registration or change of email). Single use.',
+  })
   @ApiNoContentResponse({ description: 'Verified: the account can sign in, or now has the new address.' })
   @ApiProblems(...JSON_BODY_PROBLEMS, 410, 429, 503)
   @Post('auth/verify-email')
@@ -50,7 +53,10 @@ export class AuthController {
   }
 
   @Public()
-  @ApiOperation({ summary: 'Ask for a password reset', description: 'Always 202; a known address is mailed a `/reset-password` link that works once, for 30 minutes.' })
+  @ApiOperation({
+    summary: 'Ask for a password reset',
+    description: 'Always 202; a known address is mailed a `/reset-password` link that works once, for 30 minutes.',
+  })
   @ApiAcceptedResponse({ type: CheckEmailView })
   @ApiProblems(...JSON_BODY_PROBLEMS, 429, 503)
   @Post('auth/password-reset')

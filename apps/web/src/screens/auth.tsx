@@ -12,8 +12,7 @@ function CheckYourEmail({ children }: { children: ReactNode }) {
       <PageTitle>Check your email</PageTitle>
       <Status>{children}</Status>
       <p>
-        The mail comes from Kindred. If it has not arrived in a few minutes, look in your spam or junk folder. The link in it works once, and only for a
-        while.
+        The mail comes from Kindred. If it has not arrived in a few minutes, look in your spam or junk folder. The link in it works once, and only for a while.
       </p>
     </>
   );
