@@ -502,7 +502,10 @@ export class IdentityService {
     this.names.delete(userId);
   }
 
-  /** Ended sessions are kept a week so people can see recent sign-outs, then deleted. Returns how many went. */
+  /**
+   * Ended sessions are kept a week so people can see recent sign-outs, then deleted; so are mailed
+   * links a week after they were used or ran out. Returns how many rows went.
+   */
   async pruneEndedSessions(): Promise<number> {
     const result = await this.dataSource
       .createQueryBuilder()
@@ -510,7 +513,10 @@ export class IdentityService {
       .from(Session)
       .where(`(revoked_at IS NOT NULL AND revoked_at < now() - interval '7 days') OR expires_at < now() - interval '7 days'`)
       .execute();
-    return result.affected ?? 0;
+    const [, tokens] = (await this.dataSource.query(
+      `DELETE FROM account_tokens WHERE used_at < now() - interval '7 days' OR expires_at < now() - interval '7 days'`,
+    )) as [unknown, number];
+    return (result.affected ?? 0) + (tokens ?? 0);
   }
 
   /** Platform admins, who are told when something escalates. */
