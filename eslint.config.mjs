@@ -25,6 +25,8 @@ const DATA_ACCESS_NOT_YET_IN_REPOSITORIES = [
   'libs/forum/src/post-publication.ts',
   'libs/forum/src/post-screening.source.ts',
   'libs/groups/src/groups-personal-data.ts',
+  'libs/identity/src/account-tokens.ts',
+  'libs/identity/src/account.service.ts',
   'libs/identity/src/data-rights/data-rights.service.ts',
   'libs/identity/src/data-rights/personal-data.registry.ts',
   'libs/identity/src/identity.service.ts',

@@ -23,7 +23,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/tests/setup/global-setup.ts',
-      setupFilesAfterEnv: ['<rootDir>/tests/setup/e2e-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/e2e-timeout.ts', '<rootDir>/tests/setup/mailbox-setup.ts'],
     },
     {
       // Each repository against the real, migrated PostgreSQL: its SQL and row mapping, nothing else.
@@ -38,7 +38,7 @@ module.exports = {
       displayName: 'resilience',
       testMatch: ['<rootDir>/tests/resilience/**/*.resilience-spec.ts'],
       globalSetup: '<rootDir>/tests/resilience/global-setup.ts',
-      setupFilesAfterEnv: ['<rootDir>/tests/setup/resilience-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/setup/resilience-timeout.ts', '<rootDir>/tests/setup/mailbox-setup.ts'],
     },
     {
       // The web app in real Chromium (playwright-core) against the real forum, chat and worker.
@@ -46,7 +46,7 @@ module.exports = {
       displayName: 'browser',
       testMatch: ['<rootDir>/tests/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/tests/browser/global-setup.ts',
-      setupFilesAfterEnv: ['<rootDir>/tests/browser/browser-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/browser/browser-timeout.ts', '<rootDir>/tests/setup/mailbox-setup.ts'],
     },
   ],
 };

@@ -32,6 +32,10 @@ function benchEnv(extra = {}) {
     REDIS_PREFIX,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     LOGIN_FAILURES_PER_ADDRESS: '10000',
+    // Production needs a mail server; the benchmark reads no mail (community.js verifies members in
+    // the database), so mail goes to a port where nothing listens and its jobs are given up.
+    SMTP_URL: process.env.BENCH_SMTP_URL ?? 'smtp://127.0.0.1:2',
+    MAIL_REQUESTS_PER_ADDRESS: '100000',
     // Internal /metrics listeners on free ports, so several forums or chats can run side by side.
     FORUM_METRICS_PORT: '0',
     CHAT_METRICS_PORT: '0',

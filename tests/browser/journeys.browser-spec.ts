@@ -1,5 +1,6 @@
 import { Page } from 'playwright-core';
 import request from 'supertest';
+import { linkIn, testMailbox } from '../support/mailbox';
 import { bearer, newRegistration, Person } from '../support/people';
 import { createAdmin } from '../support/groups';
 import { newPerson, signIn, visited } from './support/browser';
@@ -143,6 +144,13 @@ describe('the web app', () => {
     await page.getByLabel('Date of birth').fill(me.dateOfBirth);
     await page.getByLabel(/I agree that Kindred may keep/).check();
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+    // The mailed link, followed in the same browser, confirms the address; then the member signs in.
+    const verification = await (await testMailbox()).waitFor(me.email, { subject: /Confirm your email address/ });
+    await page.goto(linkIn(verification, 'verify-email').url);
+    await page.getByRole('button', { name: 'Confirm my email address' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your email address is confirmed' }).waitFor();
+    await signIn(page, stack.forum.url, me.email, me.password);
     await page.getByText(`Signed in as ${me.displayName}`).waitFor();
 
     await openGroupFromDirectory(page, group.name);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { io, Socket } from 'socket.io-client';
-import { bearer, newRegistration, Person } from '../support/people';
+import { bearer, newRegistration, Person, verifyMailedAddress } from '../support/people';
 import { acceptCurrentAgreement, appointedSupporter, createAdmin, createGroup, joinedMember, referralCode, screened } from '../support/community';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
 import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
@@ -162,10 +162,10 @@ describe('data rights: consent, export and erasure', () => {
     const seenAnswer = await request(forum.url).get(`/posts/${answer.id}`).set(bearer(stayer)).expect(200);
     expect(seenAnswer.body.reactions.hug).toBe(0);
 
-    const again = await request(forum.url)
-      .post('/auth/register')
-      .send(newRegistration({ email: leaver.email, displayName: `Returning ${Date.now().toString(36)}` }))
-      .expect(201);
-    expect(again.body.id).not.toBe(leaver.id);
+    const returning = newRegistration({ email: leaver.email, displayName: `Returning ${Date.now().toString(36)}` });
+    await request(forum.url).post('/auth/register').send(returning).expect(202);
+    await verifyMailedAddress(forum.url, leaver.email);
+    const again = await request(forum.url).post('/auth/login').send({ email: leaver.email, password: returning.password }).expect(200);
+    expect(again.body.user.id).not.toBe(leaver.id);
   });
 });

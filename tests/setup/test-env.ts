@@ -17,5 +17,9 @@ export function testEnv(): Record<string, string> {
     CHAT_METRICS_PORT: '0',
     // Chat must deliver on the worker's event: a room re-read every few seconds would hide a broken event path.
     CHAT_DELIVERY_SWEEP_SECONDS: '3600',
+    // The test file's mailbox (tests/setup/mailbox-setup.ts); mail requests from 127.0.0.1 are many in a run.
+    ...(process.env.KINDRED_TEST_SMTP_URL ? { SMTP_URL: process.env.KINDRED_TEST_SMTP_URL } : {}),
+    MAIL_REQUESTS_PER_ADDRESS: '100000',
+    TOKEN_FAILURES_PER_ADDRESS: '1000',
   };
 }

@@ -7,6 +7,7 @@ import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
 import { DisplayNameScreen, IdentityModule, IdentityService } from '@kindred/identity';
 import { displayNameProblem } from '@kindred/moderation';
+import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
 
 // `npm run admin:create -- --email E --password P --name N`
@@ -18,7 +19,10 @@ async function main(): Promise<void> {
   }
   const config = loadConfigOrExit();
 
-  @Module({ imports: [KindredConfigModule.forRoot(config), DatabaseModule.forRoot(config, 'admin-create'), RedisModule, EventsModule, IdentityModule] })
+  // Queues: identity can ask for mail (an admin made here is verified already, so none is sent).
+  @Module({
+    imports: [KindredConfigModule.forRoot(config), DatabaseModule.forRoot(config, 'admin-create'), RedisModule, EventsModule, QueuesModule, IdentityModule],
+  })
   class AdminCreateModule {}
 
   const app = await NestFactory.createApplicationContext(AdminCreateModule, { logger: ['error', 'warn'] });

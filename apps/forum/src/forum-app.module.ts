@@ -8,6 +8,7 @@ import { ForumModule } from '@kindred/forum';
 import { GroupsModule } from '@kindred/groups';
 import { createLoggerModule } from '@kindred/http';
 import { AuthGuard, IdentityModule } from '@kindred/identity';
+import { MailModule } from '@kindred/mail';
 import { ModerationModule } from '@kindred/moderation';
 import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
@@ -24,6 +25,7 @@ import { MODERATION_CONTROLLERS } from './moderation/moderation.controllers';
 import { ReviewController } from './moderation/review.controller';
 import { RulesController } from './moderation/rules.controller';
 import { WebAppConfigController } from './web/app-config.controller';
+import { MailJobsRunner } from './mail/mail-jobs.runner';
 
 @Module({})
 export class ForumAppModule {
@@ -44,6 +46,7 @@ export class ForumAppModule {
         ModerationModule,
         ForumModule,
         ChatModule,
+        MailModule,
       ],
       controllers: [
         AuthController,
@@ -58,7 +61,7 @@ export class ForumAppModule {
         ...MODERATION_CONTROLLERS,
         WebAppConfigController,
       ],
-      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],
+      providers: [{ provide: APP_GUARD, useExisting: AuthGuard }, MailJobsRunner],
     };
   }
 }

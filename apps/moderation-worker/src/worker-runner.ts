@@ -25,7 +25,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
     private readonly retention: RetentionService,
   ) {}
 
-  handlers(): JobHandlers {
+  handlers(): JobHandlers<'moderation-worker'> {
     return {
       screening: {
         screen: (job) => this.screening.screen(job),

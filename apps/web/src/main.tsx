@@ -9,7 +9,7 @@ import { queryClient, useGroup, useResources, useTopic } from './queries';
 import { SessionProvider, isSupporterOf, useSession } from './session';
 import { AnnouncerProvider, Loading, PageTitle, useAnnounce } from './ui';
 import { ResourceList } from './screens/resources';
-import { Register, SignIn } from './screens/auth';
+import { ForgotPassword, Register, ResetPassword, SignIn, VerifyEmail } from './screens/auth';
 import { AgreementScreen, Apply, Directory, GroupHome } from './screens/groups';
 import { NewTopic, Thread } from './screens/forum';
 import { Chat } from './screens/chat';
@@ -239,6 +239,9 @@ function App() {
         <Route index element={<Directory />} />
         <Route path="register" element={<Register />} />
         <Route path="sign-in" element={<SignIn />} />
+        <Route path="verify-email" element={<VerifyEmail />} />
+        <Route path="forgot-password" element={<ForgotPassword />} />
+        <Route path="reset-password" element={<ResetPassword />} />
         <Route path="my/notices" element={<Notices />} />
         <Route path="my/account" element={<Account />} />
         <Route path="admin/new-group" element={<NewGroup />} />

@@ -96,12 +96,36 @@ interface FieldProps {
   inputMode?: 'numeric' | 'text' | 'email' | 'tel';
   min?: number;
   max?: number;
+  /** What is wrong with the value: shown under the label, announced with the field, and the field is marked invalid. */
+  error?: string;
 }
 
-/** A labelled text field with an optional hint, tied together with aria-describedby. */
-export function Field({ label, hint, type = 'text', value, onChange, required, autoComplete, multiline, rows = 4, name, inputMode, min, max }: FieldProps) {
+/** The message the API gave for one field (a 422's `errors`), if any. */
+export function fieldError(error: unknown, field: string): string | undefined {
+  return error instanceof ApiError ? error.problem.errors?.find((e) => e.field === field)?.message : undefined;
+}
+
+/** A labelled text field with an optional hint and error, tied together with aria-describedby. */
+export function Field({
+  label,
+  hint,
+  type = 'text',
+  value,
+  onChange,
+  required,
+  autoComplete,
+  multiline,
+  rows = 4,
+  name,
+  inputMode,
+  min,
+  max,
+  error,
+}: FieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>
@@ -113,8 +137,22 @@ export function Field({ label, hint, type = 'text', value, onChange, required, a
           {hint}
         </p>
       ) : null}
+      {error ? (
+        <p id={errorId} className="field-error">
+          {error}
+        </p>
+      ) : null}
       {multiline ? (
-        <textarea id={id} name={name} value={value} rows={rows} required={required} aria-describedby={hintId} onChange={(e) => onChange(e.target.value)} />
+        <textarea
+          id={id}
+          name={name}
+          value={value}
+          rows={rows}
+          required={required}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
       ) : (
         <input
           id={id}
@@ -126,7 +164,8 @@ export function Field({ label, hint, type = 'text', value, onChange, required, a
           inputMode={inputMode}
           min={min}
           max={max}
-          aria-describedby={hintId}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
           onChange={(e) => onChange(e.target.value)}
         />
       )}

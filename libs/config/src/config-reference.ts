@@ -28,6 +28,13 @@ export const SETTING_PURPOSES: Record<string, string> = {
   LOGIN_FAILURES_PER_ACCOUNT: 'Password checks (sign-in and every re-check) per account in the window before 429; a right password gives its attempt back.',
   LOGIN_FAILURES_PER_ADDRESS: 'Password checks per client address in the window before 429; a right password gives its attempt back.',
   LOGIN_WINDOW_SECONDS: 'The window the password attempt limits count over.',
+  SMTP_URL:
+    'Where mail is handed over: `smtp://` or `smtps://`, with any credentials in the URL. Required in production; elsewhere the development mail catcher `npm start` runs (maildev, read at http://localhost:1080).',
+  MAIL_FROM: 'The From header of every mail Kindred sends.',
+  MAIL_REQUESTS_PER_ACCOUNT: 'Mails one address may be sent on request (registration, password reset, change of email) per window before 429.',
+  MAIL_REQUESTS_PER_ADDRESS: 'Mail requests (registration, password reset, change of email) per client address per window before 429.',
+  MAIL_REQUEST_WINDOW_SECONDS: 'The window the mail request limits count over.',
+  TOKEN_FAILURES_PER_ADDRESS: 'Wrong, used or expired verification and reset links per client address in `LOGIN_WINDOW_SECONDS` before 429.',
   PUBLIC_URL: 'The origin people open Kindred at (scheme, host and port). The chat address and its allowed origins derive from it.',
   FEATURES: 'Optional parts of the web app to switch on, told to it at run time in `/app-config.json`.',
   CHAT_PUBLIC_URL: "Where browsers reach the chat service, as the web app is told in `/app-config.json`; by default `PUBLIC_URL`'s host on `CHAT_PORT`.",

@@ -78,3 +78,19 @@ describe('HTTPS', () => {
     expect(loadConfig(env).http.httpsOnly).toBe(expected);
   });
 });
+
+describe('mail', () => {
+  it('sends to the development mail catcher when SMTP_URL is not set outside production', () => {
+    expect(loadConfig({}).mail.smtpUrl).toBe('smtp://127.0.0.1:1025');
+    expect(loadConfig({ NODE_ENV: 'test' }).mail.smtpUrl).toBe('smtp://127.0.0.1:1025');
+  });
+
+  it('refuses to start in production without SMTP_URL, saying why', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SMTP_URL must be set in production/);
+    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtps://u:p@smtp.example.org:465' }).mail.smtpUrl).toBe('smtps://u:p@smtp.example.org:465');
+  });
+
+  it.each([[{ SMTP_URL: 'http://smtp.example.org' }], [{ SMTP_URL: 'nonsense' }]])('refuses %j', (env) => {
+    expect(() => loadConfig(env)).toThrow(/SMTP_URL/);
+  });
+});

@@ -55,6 +55,21 @@ export interface KindredConfig {
   };
   deadlines: { intervalSeconds: number };
   retention: { noticeDays: number; closedReviewItemDays: number; intervalSeconds: number };
+  mail: {
+    /**
+     * Where mail is handed over (SMTP_URL, smtp:// or smtps://, credentials in the URL). Required in
+     * production; elsewhere it defaults to the development mail catcher (maildev) on port 1025.
+     */
+    smtpUrl: string;
+    /** The From header of every mail Kindred sends (MAIL_FROM). */
+    from: string;
+    /** Mail requests (registration, reset, change of email) per account and per client address per window. */
+    requestsPerAccount: number;
+    requestsPerAddress: number;
+    requestWindowSeconds: number;
+    /** Wrong or used verification and reset links per client address per LOGIN_WINDOW_SECONDS. */
+    tokenFailuresPerAddress: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -89,6 +104,12 @@ class Reader {
   string(name: string, fallback: string): string {
     this.met(name, 'string', fallback);
     return this.raw(name, fallback);
+  }
+
+  /** Whether the environment gives the variable a value at all. */
+  isSet(name: string): boolean {
+    const raw = this.env[name];
+    return raw !== undefined && raw !== '';
   }
 
   private raw(name: string, fallback: string): string {
@@ -214,6 +235,26 @@ function sessionLimits(
   };
 }
 
+/** The development mail catcher `npm start` runs when SMTP_URL is not set (maildev; its web UI is on port 1080). */
+export const DEV_SMTP_URL = 'smtp://127.0.0.1:1025';
+
+function mailSettings(r: Reader, nodeEnv: KindredConfig['env']): KindredConfig['mail'] {
+  // Without a real mail server nobody could verify an address or reset a password: production refuses to start.
+  if (nodeEnv === 'production' && !r.isSet('SMTP_URL')) {
+    r.problems.push(
+      'SMTP_URL must be set in production (for example smtps://user:password@smtp.example.org:465): Kindred sends verification and password-reset mail.',
+    );
+  }
+  return {
+    smtpUrl: r.url('SMTP_URL', DEV_SMTP_URL, ['smtp:', 'smtps:']),
+    from: r.string('MAIL_FROM', 'Kindred <no-reply@kindred.example>'),
+    requestsPerAccount: r.int('MAIL_REQUESTS_PER_ACCOUNT', 5, 1, 1000),
+    requestsPerAddress: r.int('MAIL_REQUESTS_PER_ADDRESS', 30, 1, 100000),
+    requestWindowSeconds: r.int('MAIL_REQUEST_WINDOW_SECONDS', 3600, 1, 24 * 3600),
+    tokenFailuresPerAddress: r.int('TOKEN_FAILURES_PER_ADDRESS', 20, 1, 100000),
+  };
+}
+
 function read(r: Reader): KindredConfig {
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const ports = {
@@ -273,6 +314,7 @@ function read(r: Reader): KindredConfig {
       closedReviewItemDays: r.int('RETENTION_CLOSED_REVIEW_ITEM_DAYS', 365, 1, 3650),
       intervalSeconds: r.int('RETENTION_INTERVAL_SECONDS', 3600, 1, 7 * 24 * 3600),
     },
+    mail: mailSettings(r, nodeEnv),
   };
   return config;
 }

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailModule } from '@kindred/mail';
+import { AccountToken } from './account-token.entity';
+import { AccountTokens } from './account-tokens';
+import { AccountService } from './account.service';
 import { AuthGuard } from './auth.guard';
 import { ConsentRecord } from './consent-record.entity';
 import { DataRightsService } from './data-rights/data-rights.service';
@@ -11,8 +15,8 @@ import { Session } from './session.entity';
 import { User } from './user.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord])],
-  providers: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
-  exports: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
+  imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord, AccountToken]), MailModule],
+  providers: [IdentityService, AccountService, AccountTokens, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
+  exports: [IdentityService, AccountService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
 })
 export class IdentityModule {}

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { DataSource, IsNull, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
+import { MailService } from '@kindred/mail';
+import { AccountTokens } from './account-tokens';
 import { AuthUser } from './auth-user';
 import { CURRENT_CONSENT } from './consent';
 import { ConsentRecord } from './consent-record.entity';
@@ -21,6 +23,11 @@ export interface Registration {
   displayName: string;
   dateOfBirth: string;
   consent: boolean;
+}
+
+/** The answer to every registration, new address or known: the next step is in the mail. */
+export interface RegistrationAccepted {
+  status: 'check-email';
 }
 
 export interface LoginResult {
@@ -54,6 +61,8 @@ const SIGN_IN_FAILED = 'That email and password do not match an account.';
 const NAME_TAKEN = 'That display name is taken. Please choose another.';
 const NAME_LOOKS_TAKEN = 'That display name looks too much like one someone else already uses. Please choose another.';
 const EMAIL_TAKEN = 'An account with that email address already exists. Try signing in instead.';
+const NOT_VERIFIED =
+  'Please confirm your email address first: follow the link in the mail we sent you. No mail? Choosing a new password through “Forgot your password?” confirms it too.';
 
 /** The 409 for a unique index that refused a row written at the same moment as another (the checks before it passed for both). */
 function uniqueViolation(error: unknown): DomainError | null {
@@ -91,59 +100,113 @@ export class IdentityService {
     private readonly attempts: PasswordAttempts,
     private readonly events: EventBus,
     private readonly nameScreen: DisplayNameScreen,
+    private readonly accountTokens: AccountTokens,
+    private readonly mail: MailService,
   ) {}
 
   currentConsent(): { version: string; text: string } {
     return { ...CURRENT_CONSENT };
   }
 
-  async register(input: Registration): Promise<{ id: string; displayName: string }> {
+  /**
+   * POST /auth/register: the same answer whether or not the address has an account, so nobody can
+   * test an address (which on Kindred discloses a condition). The password is hashed either way,
+   * so timing does not tell them apart either. A new address gets a verification link; a known,
+   * verified one a mail saying someone tried; a known, unverified one a fresh verification link.
+   * A display name in use is still refused (409): names are public, addresses are not.
+   */
+  async register(input: Registration, address: string): Promise<RegistrationAccepted> {
+    this.assertAcceptableRegistration(input);
+    const emailNormalised = normaliseEmail(input.email);
+    await this.attempts.mailRequest(emailNormalised, address);
+    const passwordHash = await argon2.hash(input.password, ARGON2);
+    let mail: (() => Promise<unknown>) | undefined;
+    try {
+      mail = await this.dataSource.transaction(async (manager) => {
+        const outcome = await this.insertUnlessKnown(manager, input, passwordHash, null);
+        if ('created' in outcome) {
+          const { id, token } = await this.accountTokens.issue(manager, outcome.created.id, 'verify-email');
+          this.logger.log({ userId: outcome.created.id, event: 'register' }, 'account registered; verification mailed');
+          return () =>
+            this.mail.send(
+              outcome.created.email,
+              { template: 'verify-email', links: { verify: this.accountTokens.link('verify-email', token) } },
+              `verify-${id}`,
+            );
+        }
+        const known = outcome.known;
+        if (!known.verified) {
+          const { id, token } = await this.accountTokens.issue(manager, known.id, 'verify-email');
+          this.logger.log({ userId: known.id, event: 'register-again-unverified' }, 'registration for an unverified account; new verification mailed');
+          return () =>
+            this.mail.send(known.email, { template: 'verify-email', links: { verify: this.accountTokens.link('verify-email', token) } }, `verify-${id}`);
+        }
+        this.logger.log({ userId: known.id, event: 'register-known-address' }, 'registration for a known address; its owner is told');
+        const links = { signIn: this.accountTokens.link('sign-in'), forgotPassword: this.accountTokens.link('forgot-password') };
+        return () => this.mail.send(known.email, { template: 'already-registered', links });
+      });
+    } catch (error) {
+      // The same address registered twice at once: the unique index let one in, and that one's mail is on its way.
+      const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
+      if (driverError?.code !== '23505' || driverError.constraint !== 'users_email_normalised_key') throw uniqueViolation(error) ?? error;
+    }
+    await mail?.();
+    return { status: 'check-email' };
+  }
+
+  private assertAcceptableRegistration(input: Registration): void {
     if (input.consent !== true) {
       throw DomainError.validation([{ field: 'consent', message: 'You need to agree to how Kindred uses information about your health before you can join.' }]);
     }
     const problem = passwordProblem(input.password, { email: input.email, displayName: input.displayName });
     if (problem) throw DomainError.validation([{ field: 'password', message: problem }]);
     this.assertAcceptableName(input.displayName);
-    const passwordHash = await argon2.hash(input.password, ARGON2);
+  }
+
+  /**
+   * Inserts the account, or finds the one that already has the address. A display name in use, or
+   * a look-alike of one, is refused with 409 first, whatever the address, so the answer about the
+   * name is the same for a known and a new address.
+   */
+  private async insertUnlessKnown(
+    manager: EntityManager,
+    input: Registration,
+    passwordHash: string,
+    verifiedAt: Date | null,
+  ): Promise<{ created: { id: string; email: string; displayName: string } } | { known: { id: string; email: string; verified: boolean } }> {
     const emailNormalised = normaliseEmail(input.email);
     const displayNameNormalised = normaliseDisplayName(input.displayName);
     const skeleton = displayNameSkeleton(input.displayName);
-
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const clash = await manager
-          .createQueryBuilder(User, 'u')
-          .select(['u.id'])
-          .addSelect('u.email_normalised = :email', 'email_taken')
-          .addSelect('u.display_name_normalised = :name', 'name_taken')
-          .where('u.email_normalised = :email OR u.display_name_normalised = :name OR u.display_name_skeleton = :skeleton', {
-            email: emailNormalised,
-            name: displayNameNormalised,
-            skeleton,
-          })
-          .getRawMany<{ email_taken: boolean; name_taken: boolean }>();
-        if (clash.some((row) => row.email_taken)) throw DomainError.conflict(EMAIL_TAKEN);
-        if (clash.some((row) => row.name_taken)) throw DomainError.conflict(NAME_TAKEN);
-        if (clash.length > 0) throw DomainError.conflict(NAME_LOOKS_TAKEN);
-        const user = manager.create(User, {
-          email: input.email.trim(),
-          emailNormalised,
-          passwordHash,
-          displayName: input.displayName.trim(),
-          displayNameNormalised,
-          displayNameSkeleton: skeleton,
-          dateOfBirth: input.dateOfBirth,
-          isAdmin: false,
-        });
-        await manager.insert(User, user);
-        await manager.insert(ConsentRecord, { userId: user.id, consentVersion: CURRENT_CONSENT.version, givenAt: new Date() });
-        this.logger.log({ userId: user.id, event: 'register' }, 'account registered');
-        return { id: user.id, displayName: user.displayName };
-      });
-    } catch (error) {
-      // Two registrations at once can both pass the check above; the unique indexes let one in.
-      throw uniqueViolation(error) ?? error;
-    }
+    const clash = await manager
+      .createQueryBuilder(User, 'u')
+      .select(['u.id AS id', 'u.email AS email', 'u.email_verified_at IS NOT NULL AS verified'])
+      .addSelect('u.email_normalised = :email', 'email_taken')
+      .addSelect('u.display_name_normalised = :name', 'name_taken')
+      .addSelect('u.display_name_skeleton = :skeleton', 'skeleton_taken')
+      .where('u.email_normalised = :email OR u.display_name_normalised = :name OR u.display_name_skeleton = :skeleton', {
+        email: emailNormalised,
+        name: displayNameNormalised,
+        skeleton,
+      })
+      .getRawMany<{ id: string; email: string; verified: boolean; email_taken: boolean; name_taken: boolean; skeleton_taken: boolean }>();
+    if (clash.some((row) => row.name_taken)) throw DomainError.conflict(NAME_TAKEN);
+    if (clash.some((row) => row.skeleton_taken)) throw DomainError.conflict(NAME_LOOKS_TAKEN);
+    const known = clash.find((row) => row.email_taken);
+    if (known) return { known: { id: known.id, email: known.email, verified: known.verified } };
+    const user = manager.create(User, {
+      email: input.email.trim(),
+      emailNormalised,
+      passwordHash,
+      displayName: input.displayName.trim(),
+      displayNameNormalised,
+      displayNameSkeleton: skeleton,
+      dateOfBirth: input.dateOfBirth,
+      isAdmin: false,
+      emailVerifiedAt: verifiedAt,
+    });
+    await manager.insert(User, user);
+    await manager.insert(ConsentRecord, { userId: user.id, consentVersion: CURRENT_CONSENT.version, givenAt: new Date() });
+    return { created: { id: user.id, email: user.email, displayName: user.displayName } };
   }
 
   /**
@@ -186,7 +249,7 @@ export class IdentityService {
       const user = await this.dataSource
         .getRepository(User)
         .createQueryBuilder('u')
-        .addSelect('u.passwordHash')
+        .addSelect(['u.passwordHash', 'u.emailVerifiedAt'])
         .where('u.email_normalised = :email', { email: emailNormalised })
         .getOne();
       // Verify against a dummy hash for unknown emails, so timing does not reveal which exist.
@@ -199,6 +262,11 @@ export class IdentityService {
     if (!ok || !account) {
       this.logger.warn({ event: 'login-failed', userId: account?.id ?? null, address }, 'sign-in refused');
       throw new DomainError('UNAUTHENTICATED', SIGN_IN_FAILED);
+    }
+    // Only the right password learns this, so it reveals nothing to someone testing addresses.
+    if (!account.emailVerifiedAt) {
+      this.logger.warn({ event: 'login-unverified', userId: account.id, address }, 'sign-in refused: email not verified');
+      throw new DomainError('EMAIL_NOT_VERIFIED', NOT_VERIFIED);
     }
     const token = newSessionToken();
     const now = new Date();
@@ -386,6 +454,18 @@ export class IdentityService {
     await this.events.publish('session.revoked', { userId, sessionIds, reason: 'ended' });
   }
 
+  /** Ends every session of the user but the one making the request (a password changed while signed in). */
+  async endOtherSessions(user: AuthUser): Promise<void> {
+    const [rows] = (await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`, [
+      user.id,
+      user.sessionId,
+    ])) as [Array<{ id: string }>, number];
+    const sessionIds = rows.map((row) => row.id);
+    if (sessionIds.length === 0) return;
+    this.forgetSessions(user.id, sessionIds);
+    await this.events.publish('session.revoked', { userId: user.id, sessionIds, reason: 'ended' });
+  }
+
   async findUser(userId: string): Promise<User | null> {
     return this.dataSource.getRepository(User).findOne({ where: { id: userId } });
   }
@@ -422,7 +502,10 @@ export class IdentityService {
     this.names.delete(userId);
   }
 
-  /** Ended sessions are kept a week so people can see recent sign-outs, then deleted. Returns how many went. */
+  /**
+   * Ended sessions are kept a week so people can see recent sign-outs, then deleted; so are mailed
+   * links a week after they were used or ran out. Returns how many rows went.
+   */
   async pruneEndedSessions(): Promise<number> {
     const result = await this.dataSource
       .createQueryBuilder()
@@ -430,7 +513,10 @@ export class IdentityService {
       .from(Session)
       .where(`(revoked_at IS NOT NULL AND revoked_at < now() - interval '7 days') OR expires_at < now() - interval '7 days'`)
       .execute();
-    return result.affected ?? 0;
+    const [, tokens] = (await this.dataSource.query(
+      `DELETE FROM account_tokens WHERE used_at < now() - interval '7 days' OR expires_at < now() - interval '7 days'`,
+    )) as [unknown, number];
+    return (result.affected ?? 0) + (tokens ?? 0);
   }
 
   /** Platform admins, who are told when something escalates. */
@@ -443,13 +529,23 @@ export class IdentityService {
   async createOrPromoteAdmin(input: { email: string; password: string; displayName: string }): Promise<{ id: string; created: boolean }> {
     const existing = await this.dataSource.getRepository(User).findOne({ where: { emailNormalised: normaliseEmail(input.email) } });
     if (existing) {
-      await this.dataSource.getRepository(User).update({ id: existing.id }, { isAdmin: true });
+      // The operator vouches for the address, as for an admin made here.
+      await this.dataSource.query(`UPDATE users SET is_admin = true, email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [existing.id]);
       return { id: existing.id, created: false };
     }
     // Admins are staff, not applicants: the date of birth is a placeholder that no group checks.
-    const user = await this.register({ ...input, dateOfBirth: '1970-01-01', consent: true });
-    await this.dataSource.getRepository(User).update({ id: user.id }, { isAdmin: true });
-    return { id: user.id, created: true };
+    // The operator who runs the command vouches for the address, so the account starts verified.
+    const registration: Registration = { ...input, dateOfBirth: '1970-01-01', consent: true };
+    this.assertAcceptableRegistration(registration);
+    const passwordHash = await argon2.hash(input.password, ARGON2);
+    try {
+      const outcome = await this.dataSource.transaction((manager) => this.insertUnlessKnown(manager, registration, passwordHash, new Date()));
+      if ('known' in outcome) throw DomainError.conflict(EMAIL_TAKEN);
+      await this.dataSource.getRepository(User).update({ id: outcome.created.id }, { isAdmin: true });
+      return { id: outcome.created.id, created: true };
+    } catch (error) {
+      throw uniqueViolation(error) ?? error;
+    }
   }
 
   private getDummyHash(): Promise<string> {

@@ -3,6 +3,7 @@ export * from './auth.guard';
 export * from './consent';
 export * from './identity.module';
 export * from './identity.service';
+export * from './account.service';
 export * from './password-attempts';
 export * from './passwords/password-policy';
 export { User } from './user.entity';

@@ -20,6 +20,15 @@ describe('PasswordAttempts without Redis', () => {
     expect((outcome as DomainError).headers['Retry-After']).toBe('5');
     expect(verify).not.toHaveBeenCalled();
   });
+
+  it('fails closed for mail requests and mailed links too: no mail is asked for, no token looked up', async () => {
+    const mail = await attempts.mailRequest('someone@example.org', '203.0.113.7').catch((error: unknown) => error);
+    expect((mail as DomainError).code).toBe('SERVICE_UNAVAILABLE');
+    const verify = jest.fn(async () => true);
+    const token = await attempts.checkToken('203.0.113.7', verify).catch((error: unknown) => error);
+    expect((token as DomainError).code).toBe('SERVICE_UNAVAILABLE');
+    expect(verify).not.toHaveBeenCalled();
+  });
 });
 
 describe('accountLimitKey', () => {

@@ -11,6 +11,9 @@ export function accountLimitKey(emailNormalised: string): string {
 }
 
 const LIMITED = 'Too many attempts with a wrong password. Please wait before trying again.';
+const MAIL_LIMITED = 'We have sent as many mails as we can for now. Please check your inbox (and spam folder), or wait before asking again.';
+const TOKEN_LIMITED = 'Too many links that did not work. Please wait before trying again.';
+const UNAVAILABLE = 'Signing in is briefly unavailable. Please try again in a moment.';
 
 /**
  * Every password check (sign-in, and each re-check such as erasing the account) goes through
@@ -28,9 +31,30 @@ export class PasswordAttempts {
   private readonly logger = new Logger(PasswordAttempts.name);
   private readonly perAccount: RateLimiterRedis;
   private readonly perAddress: RateLimiterRedis;
+  /** Mails sent on request (registration, reset, change of email), per address mailed and per client. */
+  private readonly mailsPerAccount: RateLimiterRedis;
+  private readonly mailsPerAddress: RateLimiterRedis;
+  /** Mailed links that did not work, per client. */
+  private readonly tokenFailures: RateLimiterRedis;
 
   constructor(redis: RedisService, @Inject(APP_CONFIG) config: KindredConfig) {
     const { loginFailuresPerAccount, loginFailuresPerAddress, loginWindowSeconds } = config.auth;
+    const { requestsPerAccount, requestsPerAddress, requestWindowSeconds, tokenFailuresPerAddress } = config.mail;
+    this.mailsPerAccount = redisLimiter(redis, 'mail-requests:account', {
+      points: requestsPerAccount,
+      durationSeconds: requestWindowSeconds,
+      whenRedisDown: 'closed',
+    });
+    this.mailsPerAddress = redisLimiter(redis, 'mail-requests:address', {
+      points: requestsPerAddress,
+      durationSeconds: requestWindowSeconds,
+      whenRedisDown: 'closed',
+    });
+    this.tokenFailures = redisLimiter(redis, 'token-failures:address', {
+      points: tokenFailuresPerAddress,
+      durationSeconds: loginWindowSeconds,
+      whenRedisDown: 'closed',
+    });
     this.perAccount = redisLimiter(redis, 'password-failures:account', {
       points: loginFailuresPerAccount,
       durationSeconds: loginWindowSeconds,
@@ -49,10 +73,41 @@ export class PasswordAttempts {
    * left, and SERVICE_UNAVAILABLE (503) when Redis cannot count; `verify` runs in neither case.
    */
   async check(emailNormalised: string, address: string, verify: () => Promise<boolean>): Promise<boolean> {
-    const counters = [
-      { limiter: this.perAccount, key: accountLimitKey(emailNormalised) },
-      { limiter: this.perAddress, key: address },
-    ];
+    return this.within(
+      [
+        { limiter: this.perAccount, key: accountLimitKey(emailNormalised) },
+        { limiter: this.perAddress, key: address },
+      ],
+      LIMITED,
+      verify,
+    );
+  }
+
+  /**
+   * Runs `verify` (which checks a mailed link's token) within the client's budget of links that
+   * did not work, the same way: counted first, given back when the token was good.
+   */
+  async checkToken(address: string, verify: () => Promise<boolean>): Promise<boolean> {
+    return this.within([{ limiter: this.tokenFailures, key: address }], TOKEN_LIMITED, verify);
+  }
+
+  /**
+   * Takes one mail from the budget of the address to be mailed and of the client asking, whether
+   * or not the address has an account (so the limit reveals nothing). Not given back: each request
+   * may send a mail. 429 when either is spent, 503 when Redis cannot count.
+   */
+  async mailRequest(emailNormalised: string, address: string): Promise<void> {
+    await this.within(
+      [
+        { limiter: this.mailsPerAccount, key: accountLimitKey(emailNormalised) },
+        { limiter: this.mailsPerAddress, key: address },
+      ],
+      MAIL_LIMITED,
+      async () => false,
+    );
+  }
+
+  private async within(counters: Array<{ limiter: RateLimiterRedis; key: string }>, limited: string, verify: () => Promise<boolean>): Promise<boolean> {
     const taken = await Promise.allSettled(counters.map(({ limiter, key }) => limiter.consume(key)));
     const refusals = taken.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
     if (refusals.length > 0) {
@@ -61,17 +116,17 @@ export class PasswordAttempts {
       const failure = refusals.find((reason) => !isLimitReached(reason));
       if (failure !== undefined) {
         this.logger.error({ err: (failure as Error)?.message }, 'password check refused: attempt limits unavailable (Redis)');
-        throw new DomainError('SERVICE_UNAVAILABLE', 'Signing in is briefly unavailable. Please try again in a moment.', {}, { 'Retry-After': '5' });
+        throw new DomainError('SERVICE_UNAVAILABLE', UNAVAILABLE, {}, { 'Retry-After': '5' });
       }
       const waitMs = Math.max(...refusals.map((reason) => (isLimitReached(reason) ? reason.msBeforeNext : 0)));
-      throw DomainError.rateLimited(waitMs / 1000, LIMITED);
+      throw DomainError.rateLimited(waitMs / 1000, limited);
     }
     const ok = await verify();
     if (ok) await this.giveBack(counters);
     return ok;
   }
 
-  /** Forgets an account's failures (its erasure). */
+  /** Forgets an account's failures (its erasure, or a new password chosen through a mailed link). */
   async forgetAccount(emailNormalised: string): Promise<void> {
     await this.perAccount
       .delete(accountLimitKey(emailNormalised))

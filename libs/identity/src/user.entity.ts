@@ -32,6 +32,10 @@ export class User {
   @Column('boolean', { name: 'is_admin', default: false })
   isAdmin: boolean;
 
+  /** When the owner followed the verification link (or an admin was made); null until then, and such an account cannot sign in. */
+  @Column('timestamptz', { name: 'email_verified_at', nullable: true, select: false })
+  emailVerifiedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

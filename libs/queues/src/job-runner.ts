@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import type { KindredConfig } from '@kindred/config';
 import { openRedis } from '@kindred/redis';
-import { JobHandlers, missingHandlers, QUEUE_NAMES, QueueName } from './queue-catalogue';
+import { JobHandlers, JobProcess, missingHandlers, QueueName, queuesOf } from './queue-catalogue';
 
 export class MissingJobHandlersError extends Error {
   constructor(readonly missing: string[]) {
@@ -15,13 +15,24 @@ export interface RunnerOptions {
   lockDurationMs?: number;
 }
 
-/** Starts one BullMQ worker per queue, dispatching by job name. Refuses to start if any job lacks a handler. */
-export function startJobRunners(config: KindredConfig, handlers: JobHandlers, options: RunnerOptions = {}): Worker[] {
-  const missing = missingHandlers(handlers as unknown as Record<string, Record<string, unknown>>);
+/**
+ * Starts one BullMQ worker per queue the process runs (QUEUE_PROCESS), dispatching by job name.
+ * Refuses to start if any of those jobs lacks a handler.
+ */
+export function startJobRunners<P extends JobProcess = 'moderation-worker'>(
+  config: KindredConfig,
+  handlers: JobHandlers<P>,
+  options: RunnerOptions = {},
+  process: P = 'moderation-worker' as P,
+): Worker[] {
+  const missing = missingHandlers(handlers as unknown as Record<string, Record<string, unknown>>, process);
   if (missing.length > 0) throw new MissingJobHandlersError(missing);
   const logger = new Logger('JobRunner');
-  return QUEUE_NAMES.map((queue) => {
-    const table = handlers[queue] as Record<string, (payload: unknown, meta: { jobId: string | undefined; attempt: number }) => Promise<unknown>>;
+  return queuesOf(process).map((queue) => {
+    const table = (handlers as unknown as Record<string, unknown>)[queue] as Record<
+      string,
+      (payload: unknown, meta: { jobId: string | undefined; attempt: number }) => Promise<unknown>
+    >;
     const connection = openRedis(config, 'queue-worker');
     const worker = new Worker(
       queue,

@@ -13,6 +13,19 @@ export interface ScreenJob {
 export type TickJob = Record<string, never>;
 
 /**
+ * One mail to one address. `messageId` is stable for the message (the token's id, or a random id
+ * chosen when the mail is asked for): it is the BullMQ job id and the mail's Message-ID, and the
+ * sender records it once sent, so a retry or a duplicate job never sends the same mail twice.
+ * The job holds the address and link only until it is sent or given up; both remove it.
+ */
+export interface MailJob {
+  messageId: string;
+  to: string;
+  /** The template and what it needs (links only: never anything a member wrote). */
+  message: { template: string; links: Record<string, string> };
+}
+
+/**
  * Every queue and every job Kindred runs, each with its payload type. Producers and the worker
  * both use this; the worker refuses to start unless each job here has exactly one handler.
  */
@@ -23,7 +36,25 @@ export const QUEUE_CATALOGUE = {
   deadlines: { tick: job<TickJob>() },
   /** Repeatable: deletes chat messages past their group's retention period. */
   retention: { purge: job<TickJob>() },
+  /** Mail to one address, retried with exponential backoff (libs/mail). */
+  mail: { send: job<MailJob>() },
 };
+
+/** The processes that run jobs. */
+export type JobProcess = 'moderation-worker' | 'forum';
+
+/**
+ * Which process runs each queue's jobs. Mail is sent by the forum: it is the process that asks for
+ * every mail, and with it a forum alone (as many tests and small installations run it) can
+ * register, verify and reset. Screening and the repeatable jobs stay in the moderation worker.
+ */
+export const QUEUE_PROCESS = {
+  screening: 'moderation-worker',
+  housekeeping: 'moderation-worker',
+  deadlines: 'moderation-worker',
+  retention: 'moderation-worker',
+  mail: 'forum',
+} as const satisfies { [Q in keyof typeof QUEUE_CATALOGUE]: JobProcess };
 
 export type QueueCatalogue = typeof QUEUE_CATALOGUE;
 export type QueueName = keyof QueueCatalogue;
@@ -36,15 +67,23 @@ export function jobNames<Q extends QueueName>(queue: Q): JobName<Q>[] {
   return Object.keys(QUEUE_CATALOGUE[queue]) as JobName<Q>[];
 }
 
-/** The job handlers a worker must provide: the compiler insists on every one. */
-export type JobHandlers = {
-  [Q in QueueName]: { [J in JobName<Q>]: (payload: JobPayload<Q, J>, meta: { jobId: string | undefined; attempt: number }) => Promise<unknown> };
+/** The queues a process runs. */
+export function queuesOf(process: JobProcess): QueueName[] {
+  return QUEUE_NAMES.filter((queue) => QUEUE_PROCESS[queue] === process);
+}
+
+/** The queues QUEUE_PROCESS gives to process P, as a type. */
+type QueuesOf<P extends JobProcess> = { [Q in QueueName]: (typeof QUEUE_PROCESS)[Q] extends P ? Q : never }[QueueName];
+
+/** The job handlers a process must provide for the queues it runs: the compiler insists on every one. */
+export type JobHandlers<P extends JobProcess = 'moderation-worker'> = {
+  [Q in QueuesOf<P>]: { [J in JobName<Q>]: (payload: JobPayload<Q, J>, meta: { jobId: string | undefined; attempt: number }) => Promise<unknown> };
 };
 
-/** The runtime half of the check, for handlers assembled dynamically. */
-export function missingHandlers(handlers: Partial<Record<string, Partial<Record<string, unknown>>>>): string[] {
+/** The runtime half of the check, for handlers assembled dynamically: the jobs of the process's queues without one. */
+export function missingHandlers(handlers: Partial<Record<string, Partial<Record<string, unknown>>>>, process: JobProcess = 'moderation-worker'): string[] {
   const missing: string[] = [];
-  for (const queue of QUEUE_NAMES) {
+  for (const queue of queuesOf(process)) {
     for (const name of jobNames(queue)) {
       if (typeof handlers[queue]?.[name] !== 'function') missing.push(`${queue}.${name}`);
     }

@@ -1,16 +1,19 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
+import { AccountService, AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
 import { DomainError, Public } from '@kindred/http';
-import { LoginDto, RegisterDto } from './auth.dto';
+import { LoginDto, PasswordResetConfirmDto, PasswordResetDto, RegisterDto, VerifyEmailDto } from './auth.dto';
 import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
-import { ConsentView, LoginView, UserSummaryView } from './identity.views';
+import { CheckEmailView, ConsentView, LoginView } from './identity.views';
 
 @ApiTags('identity')
 @Controller()
 export class AuthController {
-  constructor(private readonly identity: IdentityService) {}
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly account: AccountService,
+  ) {}
 
   @Public()
   @ApiOkResponse({ type: ConsentView })
@@ -20,18 +23,61 @@ export class AuthController {
   }
 
   @Public()
-  @ApiCreatedResponse({ type: UserSummaryView })
-  @ApiProblems(...JSON_BODY_PROBLEMS, 409)
+  @ApiOperation({
+    summary: 'Register',
+    description:
+      'Always 202 `{ status: "check-email" }`, the same for a new and a known address. A new address is mailed a link to `/verify-email`; ' +
+      'a known one a mail saying someone tried to register with it. 409 only when the display name is in use.',
+  })
+  @ApiAcceptedResponse({ type: CheckEmailView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 409, 429, 503)
   @Post('auth/register')
-  register(@Body() body: RegisterDto) {
+  @HttpCode(202)
+  register(@Body() body: RegisterDto, @Req() request: FastifyRequest) {
     const dob = new Date(`${body.dateOfBirth}T00:00:00Z`);
     if (dob.getTime() > Date.now()) throw DomainError.validation([{ field: 'dateOfBirth', message: 'dateOfBirth cannot be in the future' }]);
-    return this.identity.register(body);
+    return this.identity.register(body, request.ip);
+  }
+
+  @Public()
+  @ApiOperation({
+    summary: 'Verify an email address',
+    description: 'The token from a mailed `/verify-email` link (registration or change of email). Single use.',
+  })
+  @ApiNoContentResponse({ description: 'Verified: the account can sign in, or now has the new address.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 410, 429, 503)
+  @Post('auth/verify-email')
+  @HttpCode(204)
+  async verifyEmail(@Body() body: VerifyEmailDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.account.verifyEmail(body.token, request.ip);
+  }
+
+  @Public()
+  @ApiOperation({
+    summary: 'Ask for a password reset',
+    description: 'Always 202; a known address is mailed a `/reset-password` link that works once, for 30 minutes.',
+  })
+  @ApiAcceptedResponse({ type: CheckEmailView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 429, 503)
+  @Post('auth/password-reset')
+  @HttpCode(202)
+  requestPasswordReset(@Body() body: PasswordResetDto, @Req() request: FastifyRequest) {
+    return this.account.requestPasswordReset(body.email, request.ip);
+  }
+
+  @Public()
+  @ApiOperation({ summary: 'Choose a new password with a mailed link', description: 'Every session of the account ends, open chat sockets included.' })
+  @ApiNoContentResponse({ description: 'The password is changed and every session has ended.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 410, 429, 503)
+  @Post('auth/password-reset/confirm')
+  @HttpCode(204)
+  async confirmPasswordReset(@Body() body: PasswordResetConfirmDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.account.confirmPasswordReset(body.token, body.password, request.ip);
   }
 
   @Public()
   @ApiOkResponse({ type: LoginView })
-  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 429)
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 'EMAIL_NOT_VERIFIED', 429, 503)
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {

@@ -68,3 +68,58 @@ export class DeleteAccountDto {
   @MaxLength(1024)
   password: string;
 }
+
+/** A token from a mailed link: opaque, base64url. */
+function TokenField(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ description: 'The `token` of the mailed link.' }),
+    IsString(),
+    Length(1, 200, { message: 'token must be 1 to 200 characters' }),
+  );
+}
+
+export class VerifyEmailDto {
+  @TokenField()
+  token: string;
+}
+
+export class PasswordResetDto {
+  @ApiProperty({ example: 'sam@example.org' })
+  @IsString()
+  @MaxLength(254)
+  email: string;
+}
+
+export class PasswordResetConfirmDto {
+  @TokenField()
+  token: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 128, description: 'The new password, under the same policy as at registration.' })
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 128 })
+  @IsString()
+  @MaxLength(1024)
+  newPassword: string;
+}
+
+export class ChangeEmailDto {
+  @ApiProperty({ description: 'The current password, to show it is really the member asking.' })
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+
+  @ApiProperty({ example: 'sam.new@example.org' })
+  @IsEmail({}, { message: 'newEmail must be a valid email address' })
+  @MaxLength(254)
+  newEmail: string;
+}

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { LoginResult, SessionView as Session } from '@kindred/identity';
+import type { LoginResult, RegistrationAccepted, SessionView as Session } from '@kindred/identity';
 import type { MyMembership } from '@kindred/groups';
 import { Wire } from '../openapi';
 
@@ -11,6 +11,12 @@ export class ConsentView {
 
   @ApiProperty({ description: 'The consent text, in plain words.' })
   text: string;
+}
+
+/** The answer to a request whose next step is in a mail: the same whether or not the address has an account. */
+export class CheckEmailView implements Wire<RegistrationAccepted> {
+  @ApiProperty({ enum: ['check-email'] })
+  status: 'check-email';
 }
 
 export class UserSummaryView {

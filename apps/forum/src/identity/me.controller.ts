@@ -1,13 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { MembershipService } from '@kindred/groups';
-import { AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
+import { AccountService, AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
 import { idParam, PageQuery } from '@kindred/http';
 import { NoticesService } from '@kindred/notifications';
 import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
 import { NoticeView } from '../moderation/moderation.views';
-import { ChangeDisplayNameDto } from './auth.dto';
-import { MeView, SessionView, UserSummaryView } from './identity.views';
+import { ChangeDisplayNameDto, ChangeEmailDto, ChangePasswordDto } from './auth.dto';
+import { CheckEmailView, MeView, SessionView, UserSummaryView } from './identity.views';
 
 const uuid = idParam('That session');
 
@@ -20,6 +21,7 @@ export class MeController {
     private readonly identity: IdentityService,
     private readonly memberships: MembershipService,
     private readonly notices: NoticesService,
+    private readonly account: AccountService,
   ) {}
 
   @ApiOkResponse({ type: MeView })
@@ -60,5 +62,33 @@ export class MeController {
   @HttpCode(204)
   async endSession(@CurrentUser() user: AuthUser, @Param('sessionId', uuid) sessionId: string): Promise<void> {
     await this.identity.endSession(user, sessionId);
+  }
+
+  @ApiOperation({
+    summary: 'Change your password',
+    description:
+      'The current password is checked under the sign-in attempt limits; a wrong one is 422 (field `currentPassword`). ' +
+      'The new one follows the registration policy (field `newPassword`). Every other session ends; this one stays.',
+  })
+  @ApiNoContentResponse({ description: 'Changed; your other sessions have ended.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 429, 503)
+  @Post('password')
+  @HttpCode(204)
+  async changePassword(@CurrentUser() user: AuthUser, @Body() body: ChangePasswordDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.account.changePassword(user, body.currentPassword, body.newPassword, request.ip);
+  }
+
+  @ApiOperation({
+    summary: 'Change your email address',
+    description:
+      'The password is checked under the sign-in attempt limits (a wrong one is 422, field `password`). The new address is mailed a `/verify-email` link ' +
+      'and the account moves to it only when that is followed; the current address is told.',
+  })
+  @ApiAcceptedResponse({ type: CheckEmailView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 429, 503)
+  @Post('email')
+  @HttpCode(202)
+  changeEmail(@CurrentUser() user: AuthUser, @Body() body: ChangeEmailDto, @Req() request: FastifyRequest) {
+    return this.account.requestEmailChange(user, body.password, body.newEmail, request.ip);
   }
 }

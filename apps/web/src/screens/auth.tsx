@@ -1,13 +1,25 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { client, ok } from '../api';
+import { ApiError, client, ok } from '../api';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Loading, PageTitle } from '../ui';
+import { ErrorMessage, Field, fieldError, Loading, PageTitle, Status } from '../ui';
+
+/** What to do next when the next step is in a mail. */
+function CheckYourEmail({ children }: { children: ReactNode }) {
+  return (
+    <>
+      <PageTitle>Check your email</PageTitle>
+      <Status>{children}</Status>
+      <p>
+        The mail comes from Kindred. If it has not arrived in a few minutes, look in your spam or junk folder. The link in it works once, and only for a while.
+      </p>
+    </>
+  );
+}
 
 export function Register() {
-  const { signIn } = useSession();
-  const navigate = useNavigate();
+  const [sent, setSent] = useState(false);
   const consent = useQuery({ queryKey: ['consent'], queryFn: () => ok(client.GET('/consent')) });
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -27,14 +39,22 @@ export function Register() {
     setError(undefined);
     try {
       await ok(client.POST('/auth/register', { body: { email, password, displayName, dateOfBirth, consent: true } }));
-      await signIn(email, password);
-      navigate('/');
+      setSent(true);
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
   };
+
+  if (sent)
+    return (
+      <CheckYourEmail>
+        <p>
+          We have sent a mail to <strong>{email}</strong>. Follow the link in it to confirm your address, then sign in.
+        </p>
+      </CheckYourEmail>
+    );
 
   return (
     <>
@@ -50,6 +70,7 @@ export function Register() {
           value={email}
           onChange={setEmail}
           required
+          error={fieldError(error, 'email')}
         />
         <Field
           label="Password"
@@ -59,6 +80,7 @@ export function Register() {
           value={password}
           onChange={setPassword}
           required
+          error={fieldError(error, 'password')}
         />
         <Field
           label="Display name"
@@ -67,6 +89,7 @@ export function Register() {
           value={displayName}
           onChange={setDisplayName}
           required
+          error={fieldError(error, 'displayName')}
         />
         <Field
           label="Date of birth"
@@ -76,6 +99,7 @@ export function Register() {
           value={dateOfBirth}
           onChange={setDateOfBirth}
           required
+          error={fieldError(error, 'dateOfBirth')}
         />
         <section className="consent" aria-labelledby="consent-title">
           <h2 id="consent-title">Your health information</h2>
@@ -141,8 +165,154 @@ export function SignIn() {
         </button>
       </form>
       <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         New here? <Link to="/register">Create an account</Link>
       </p>
+    </>
+  );
+}
+
+/** `/verify-email?token=`: the link from a registration's or a change of email's mail. A button, so a mail scanner opening the link confirms nothing. */
+export function VerifyEmail() {
+  const [search] = useSearchParams();
+  const token = search.get('token') ?? '';
+  const [state, setState] = useState<{ busy?: boolean; done?: boolean; error?: unknown }>({});
+  const confirm = async () => {
+    setState({ busy: true });
+    try {
+      await ok(client.POST('/auth/verify-email', { body: { token } }));
+      setState({ done: true });
+    } catch (e) {
+      setState({ error: e });
+    }
+  };
+  if (state.done)
+    return (
+      <>
+        <PageTitle>Your email address is confirmed</PageTitle>
+        <Status>
+          <p>Thank you. You can now sign in with this address.</p>
+        </Status>
+        <p>
+          <Link to="/sign-in">Sign in</Link>
+        </p>
+      </>
+    );
+  const gone = state.error instanceof ApiError && state.error.code === 'TOKEN_EXPIRED';
+  return (
+    <>
+      <PageTitle>Confirm your email address</PageTitle>
+      {token ? null : <p>This page needs the link from the mail we sent you. Please open the link in that mail.</p>}
+      <ErrorMessage error={state.error} />
+      {gone ? (
+        <p>
+          To get a new link, <Link to="/forgot-password">choose a new password</Link>: that confirms your address too.
+        </p>
+      ) : null}
+      {token && !gone ? (
+        <button type="button" onClick={() => void confirm()} disabled={state.busy}>
+          {state.busy ? 'Confirming…' : 'Confirm my email address'}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+/** `/forgot-password`: asks for a reset link. The answer is the same whether or not the address has an account. */
+export function ForgotPassword() {
+  const [email, setEmail] = useState('');
+  const [state, setState] = useState<{ busy?: boolean; sent?: boolean; error?: unknown }>({});
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setState({ busy: true });
+    try {
+      await ok(client.POST('/auth/password-reset', { body: { email } }));
+      setState({ sent: true });
+    } catch (e) {
+      setState({ error: e });
+    }
+  };
+  if (state.sent)
+    return (
+      <CheckYourEmail>
+        <p>
+          If <strong>{email}</strong> belongs to a Kindred account, we have sent it a link to choose a new password. The link works once, for 30 minutes.
+        </p>
+      </CheckYourEmail>
+    );
+  return (
+    <>
+      <PageTitle>Forgot your password?</PageTitle>
+      <p>Tell us the email address you signed up with, and we will send you a link to choose a new password.</p>
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={state.error} />
+        <Field label="Email address" type="email" autoComplete="email" value={email} onChange={setEmail} required error={fieldError(state.error, 'email')} />
+        <button type="submit" disabled={state.busy}>
+          {state.busy ? 'Sending…' : 'Send me a link'}
+        </button>
+      </form>
+    </>
+  );
+}
+
+/** `/reset-password?token=`: a new password through the mailed link. Every session of the account ends, this browser's too. */
+export function ResetPassword() {
+  const { forget } = useSession();
+  const [search] = useSearchParams();
+  const token = search.get('token') ?? '';
+  const [password, setPassword] = useState('');
+  const [state, setState] = useState<{ busy?: boolean; done?: boolean; error?: unknown }>({});
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setState({ busy: true });
+    try {
+      await ok(client.POST('/auth/password-reset/confirm', { body: { token, password } }));
+      forget();
+      setState({ done: true });
+    } catch (e) {
+      setState({ error: e });
+    }
+  };
+  if (state.done)
+    return (
+      <>
+        <PageTitle>Your password is changed</PageTitle>
+        <Status>
+          <p>You have been signed out everywhere. Sign in with your new password.</p>
+        </Status>
+        <p>
+          <Link to="/sign-in">Sign in</Link>
+        </p>
+      </>
+    );
+  const gone = state.error instanceof ApiError && state.error.code === 'TOKEN_EXPIRED';
+  return (
+    <>
+      <PageTitle>Choose a new password</PageTitle>
+      {token ? null : <p>This page needs the link from the mail we sent you. Please open the link in that mail.</p>}
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={state.error} />
+        {gone ? (
+          <p>
+            <Link to="/forgot-password">Ask for a new link</Link>
+          </p>
+        ) : null}
+        <Field
+          label="New password"
+          hint="At least 12 characters. A few words strung together is easy to remember and hard to guess."
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+          required
+          error={fieldError(state.error, 'password')}
+        />
+        <button type="submit" disabled={state.busy || !token}>
+          {state.busy ? 'Saving…' : 'Save my new password'}
+        </button>
+      </form>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { ApiError, client, formatDateTime, ok, type Notice } from '../api';
 import { closeChatSocket } from '../chat-socket';
 import { usePaged } from '../queries';
 import { useSession } from '../session';
-import { ErrorMessage, Field, Loading, MoreButton, PageTitle, Status } from '../ui';
+import { ErrorMessage, Field, fieldError, Loading, MoreButton, PageTitle, Status } from '../ui';
 import { ResourceList } from './resources';
 
 const KIND_NAMES: Record<Notice['kind'], string> = {
@@ -175,6 +175,9 @@ export function Account() {
         </ul>
       </section>
 
+      <ChangePassword />
+      <ChangeEmail />
+
       <section aria-labelledby="export-title">
         <h2 id="export-title">Download your data</h2>
         <p>Get a copy of everything Kindred holds about you, as a file.</p>
@@ -201,5 +204,109 @@ export function Account() {
         </form>
       </section>
     </>
+  );
+}
+
+/** Change the password: the current one first. Every other browser signed in to the account is signed out. */
+function ChangePassword() {
+  const [currentPassword, setCurrent] = useState('');
+  const [newPassword, setNew] = useState('');
+  const [state, setState] = useState<{ busy?: boolean; done?: boolean; error?: unknown }>({});
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setState({ busy: true });
+    try {
+      await ok(client.POST('/me/password', { body: { currentPassword, newPassword } }));
+      setCurrent('');
+      setNew('');
+      setState({ done: true });
+    } catch (e) {
+      setState({ error: e });
+    }
+  };
+  return (
+    <section aria-labelledby="password-title">
+      <h2 id="password-title">Change password</h2>
+      <p>Changing it signs you out everywhere else. We will send a mail to say it changed.</p>
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={state.error} />
+        {state.done ? <Status>Your password is changed. Other browsers have been signed out.</Status> : null}
+        <Field
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={setCurrent}
+          required
+          error={fieldError(state.error, 'currentPassword')}
+        />
+        <Field
+          label="New password"
+          hint="At least 12 characters. A few words strung together is easy to remember and hard to guess."
+          type="password"
+          autoComplete="new-password"
+          value={newPassword}
+          onChange={setNew}
+          required
+          error={fieldError(state.error, 'newPassword')}
+        />
+        <button type="submit" disabled={state.busy}>
+          {state.busy ? 'Changing…' : 'Change my password'}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** Change the email address: it changes only when the new address follows the link we mail it. */
+function ChangeEmail() {
+  const [newEmail, setNewEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [state, setState] = useState<{ busy?: boolean; sentTo?: string; error?: unknown }>({});
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setState({ busy: true });
+    try {
+      await ok(client.POST('/me/email', { body: { password, newEmail } }));
+      setPassword('');
+      setState({ sentTo: newEmail });
+    } catch (e) {
+      setState({ error: e });
+    }
+  };
+  return (
+    <section aria-labelledby="email-title">
+      <h2 id="email-title">Change email address</h2>
+      <p>We will send a link to the new address. Your account moves to it only when you follow that link. We will also tell your current address.</p>
+      <form onSubmit={submit} noValidate>
+        <ErrorMessage error={state.error} />
+        {state.sentTo ? (
+          <Status>
+            Check your email: we have sent a link to <strong>{state.sentTo}</strong>.
+          </Status>
+        ) : null}
+        <Field
+          label="New email address"
+          type="email"
+          autoComplete="email"
+          value={newEmail}
+          onChange={setNewEmail}
+          required
+          error={fieldError(state.error, 'newEmail')}
+        />
+        <Field
+          label="Password, to confirm it is you"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          required
+          error={fieldError(state.error, 'password')}
+        />
+        <button type="submit" disabled={state.busy}>
+          {state.busy ? 'Sending…' : 'Send me a link'}
+        </button>
+      </form>
+    </section>
   );
 }

@@ -9,6 +9,7 @@ import { DecisionIntegrity1763700007000 } from './1763700007000-decision-integri
 import { DisplayNameSkeletons1763700008000 } from './1763700008000-display-name-skeletons';
 import { ChatAuthorOrder1763700009000 } from './1763700009000-chat-author-order';
 import { Search1763700010000 } from './1763700010000-search';
+import { AccountMail1763700011000 } from './1763700011000-account-mail';
 import { SearchVectorsOnChange1763700020000 } from './1763700020000-search-vectors-on-change';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   DisplayNameSkeletons1763700008000,
   ChatAuthorOrder1763700009000,
   Search1763700010000,
+  AccountMail1763700011000,
   SearchVectorsOnChange1763700020000,
 ];

@@ -1,0 +1,140 @@
+/**
+ * Every mail Kindred sends, in plain text and HTML. A mail may be read on a lock screen or by
+ * someone else in the household: it says "Kindred" and what to do, and never carries what anyone
+ * wrote, a display name, a condition or a group's name. The only variable parts are links Kindred
+ * made itself.
+ */
+export type MailMessage =
+  | { template: 'verify-email'; links: { verify: string } }
+  | { template: 'already-registered'; links: { signIn: string; forgotPassword: string } }
+  | { template: 'password-reset'; links: { reset: string } }
+  | { template: 'password-changed'; links: { forgotPassword: string } }
+  | { template: 'confirm-new-email'; links: { verify: string } }
+  | { template: 'email-change-requested'; links: { forgotPassword: string } }
+  | { template: 'address-in-use'; links: { signIn: string; forgotPassword: string } };
+
+export type MailTemplate = MailMessage['template'];
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+interface Draft {
+  subject: string;
+  /** Paragraphs of plain words. */
+  paragraphs: string[];
+  /** Calls to action: what the button or link says, and where it goes. */
+  actions: Array<{ label: string; href: string }>;
+  /** The last word: why this mail came and what to do if it was not expected. */
+  footer: string;
+}
+
+const NOT_YOU = 'If you did not ask for this, you can ignore this mail: nothing changes.';
+
+function draft(message: MailMessage): Draft {
+  switch (message.template) {
+    case 'verify-email':
+      return {
+        subject: 'Confirm your email address for Kindred',
+        paragraphs: [
+          'Thank you for joining Kindred. Please confirm that this email address is yours, so you can sign in.',
+          'The link works once, for 24 hours.',
+        ],
+        actions: [{ label: 'Confirm my email address', href: message.links.verify }],
+        footer: NOT_YOU,
+      };
+    case 'already-registered':
+      return {
+        subject: 'Someone tried to create a Kindred account with your email address',
+        paragraphs: [
+          'Someone tried to create a Kindred account with this email address, but it already has one.',
+          'If it was you, you can sign in. If you have forgotten your password, you can choose a new one.',
+        ],
+        actions: [
+          { label: 'Sign in', href: message.links.signIn },
+          { label: 'Choose a new password', href: message.links.forgotPassword },
+        ],
+        footer: 'If it was not you, you do not need to do anything: your account has not changed.',
+      };
+    case 'password-reset':
+      return {
+        subject: 'Reset your Kindred password',
+        paragraphs: [
+          'Someone asked to reset the password of the Kindred account with this email address. Use the link to choose a new one.',
+          'The link works once, for 30 minutes. Choosing a new password signs you out everywhere.',
+        ],
+        actions: [{ label: 'Choose a new password', href: message.links.reset }],
+        footer: NOT_YOU,
+      };
+    case 'password-changed':
+      return {
+        subject: 'Your Kindred password was changed',
+        paragraphs: ['The password of your Kindred account was just changed.'],
+        actions: [{ label: 'It was not me: choose a new password', href: message.links.forgotPassword }],
+        footer: 'If it was you, you do not need to do anything.',
+      };
+    case 'confirm-new-email':
+      return {
+        subject: 'Confirm your new email address for Kindred',
+        paragraphs: [
+          'Someone signed in to Kindred asked to use this email address for their account. Please confirm that it is yours; the account changes to it only then.',
+          'The link works once, for 24 hours.',
+        ],
+        actions: [{ label: 'Confirm my new email address', href: message.links.verify }],
+        footer: NOT_YOU,
+      };
+    case 'email-change-requested':
+      return {
+        subject: 'A new email address was asked for on your Kindred account',
+        paragraphs: [
+          'Someone signed in to your Kindred account asked to change its email address. It changes only when the new address is confirmed.',
+          'If it was not you, choose a new password now: that signs everyone out of your account.',
+        ],
+        actions: [{ label: 'Choose a new password', href: message.links.forgotPassword }],
+        footer: 'If it was you, you do not need to do anything.',
+      };
+    case 'address-in-use':
+      return {
+        subject: 'Someone tried to use your email address on Kindred',
+        paragraphs: [
+          'Someone asked to move another Kindred account to this email address, but it already has an account of its own, so nothing was changed.',
+          'If you have forgotten your password, you can choose a new one.',
+        ],
+        actions: [
+          { label: 'Sign in', href: message.links.signIn },
+          { label: 'Choose a new password', href: message.links.forgotPassword },
+        ],
+        footer: 'If it was not you, you do not need to do anything.',
+      };
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** The subject, plain text and HTML of one message. Throws for a template it does not know (a job from a newer version). */
+export function renderMail(message: MailMessage): RenderedMail {
+  const known = draft(message) as Draft | undefined;
+  if (!known) throw new Error(`no mail template called ${String((message as { template: unknown }).template)}`);
+  const { subject, paragraphs, actions, footer } = known;
+  const text = ['Kindred', '', ...paragraphs.flatMap((p) => [p, '']), ...actions.flatMap((a) => [`${a.label}:`, a.href, '']), footer, '', '— Kindred'].join(
+    '\n',
+  );
+  const html = [
+    '<!doctype html>',
+    `<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    '<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 36em;">',
+    '<p style="font-weight: bold; font-size: 1.25em;">Kindred</p>',
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...actions.map(
+      (a) =>
+        `<p><a href="${escapeHtml(a.href)}" style="color: #0b57d0;">${escapeHtml(a.label)}</a><br><span style="font-size: 0.85em;">${escapeHtml(a.href)}</span></p>`,
+    ),
+    `<p style="color: #555;">${escapeHtml(footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}

@@ -1,0 +1,130 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** One mail as a person would read it. */
+export interface ReceivedMail {
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string | undefined;
+}
+
+export interface WaitOptions {
+  /** Only a mail whose subject matches. */
+  subject?: RegExp;
+  timeoutMs?: number;
+}
+
+/**
+ * A real SMTP server on a free port that keeps every mail it is given, parsed with mailparser.
+ * `waitFor` resolves as soon as a mail to the address arrives (or has arrived), each mail once.
+ */
+export class Mailbox {
+  readonly received: ReceivedMail[] = [];
+  private readonly taken = new Set<ReceivedMail>();
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(private readonly server: SMTPServer) {}
+
+  static async start(): Promise<Mailbox> {
+    // The server needs its handler before the mailbox that receives can exist.
+    const holder: { box?: Mailbox } = {};
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        simpleParser(stream)
+          .then((parsed) => {
+            const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+            holder.box!.deliver({
+              to: recipients,
+              from: parsed.from?.text ?? '',
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+              messageId: parsed.messageId,
+            });
+            callback();
+          })
+          .catch((error: Error) => callback(error));
+      },
+    });
+    const box = new Mailbox(server);
+    holder.box = box;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return box;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+  }
+
+  /** Every mail to the address so far. */
+  mailsTo(address: string): ReceivedMail[] {
+    return this.received.filter((mail) => mail.to.includes(address.toLowerCase()));
+  }
+
+  /** The next mail to the address not returned by an earlier wait: resolves when it arrives, fails after the timeout. */
+  async waitFor(address: string, options: WaitOptions = {}): Promise<ReceivedMail> {
+    const { subject, timeoutMs = 15_000 } = options;
+    const find = () => this.mailsTo(address).find((mail) => !this.taken.has(mail) && (!subject || subject.test(mail.subject)));
+    const found = await new Promise<ReceivedMail | undefined>((resolve) => {
+      const check = () => {
+        const mail = find();
+        if (!mail) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(mail);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+    if (!found) throw new Error(`no mail to ${address}${subject ? ` with a subject like ${subject}` : ''} within ${timeoutMs} ms`);
+    this.taken.add(found);
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private deliver(mail: ReceivedMail): void {
+    this.received.push(mail);
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** The link in a mail that starts with `<base>/<page>?token=`, and its token. */
+export function linkIn(mail: ReceivedMail, page: 'verify-email' | 'reset-password'): { url: string; token: string } {
+  const match = new RegExp(`https?://\\S+/${page}\\?token=([A-Za-z0-9_%-]+)`).exec(mail.text);
+  if (!match) throw new Error(`no ${page} link in the mail "${mail.subject}"`);
+  return { url: match[0], token: decodeURIComponent(match[1]!) };
+}
+
+let shared: Promise<Mailbox> | undefined;
+
+/**
+ * This test file's mailbox, which every service it starts sends to: the setup file starts it
+ * before the file's own hooks and puts its address in KINDRED_TEST_SMTP_URL (see testEnv).
+ */
+export function testMailbox(): Promise<Mailbox> {
+  shared ??= Mailbox.start();
+  return shared;
+}
+
+export async function closeTestMailbox(): Promise<void> {
+  const box = shared;
+  shared = undefined;
+  if (box) await (await box).close();
+}
