@@ -28,6 +28,8 @@ export const SETTING_PURPOSES: Record<string, string> = {
   LOGIN_FAILURES_PER_ACCOUNT: 'Password checks (sign-in and every re-check) per account in the window before 429; a right password gives its attempt back.',
   LOGIN_FAILURES_PER_ADDRESS: 'Password checks per client address in the window before 429; a right password gives its attempt back.',
   LOGIN_WINDOW_SECONDS: 'The window the password attempt limits count over.',
+  MFA_ENCRYPTION_KEY:
+    'AES-256-GCM key that second-factor (TOTP) secrets are encrypted with at rest: 32 random bytes as base64 (`openssl rand -base64 32`) or 64 hex digits. Required in production; elsewhere a development key is used.',
   PUBLIC_URL: 'The origin people open Kindred at (scheme, host and port). The chat address and its allowed origins derive from it.',
   FEATURES: 'Optional parts of the web app to switch on, told to it at run time in `/app-config.json`.',
   CHAT_PUBLIC_URL: "Where browsers reach the chat service, as the web app is told in `/app-config.json`; by default `PUBLIC_URL`'s host on `CHAT_PORT`.",

@@ -52,6 +52,9 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'not a url' }, /REDIS_URL is not a valid URL/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
     [{ HTTP_TRUST_PROXY: 'maybe' }, /HTTP_TRUST_PROXY must be true or false/],
+    [{ NODE_ENV: 'production' }, /MFA_ENCRYPTION_KEY must be set in production/],
+    [{ MFA_ENCRYPTION_KEY: 'too-short' }, /MFA_ENCRYPTION_KEY must be 32 bytes/],
+    [{ MFA_ENCRYPTION_KEY: Buffer.alloc(16, 1).toString('base64') }, /MFA_ENCRYPTION_KEY must be 32 bytes/],
   ])('refuses %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -64,6 +67,16 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);
     }
+  });
+});
+
+describe('MFA_ENCRYPTION_KEY', () => {
+  it('reads 32 bytes as base64 or hex, and has a development key outside production only', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('base64') }).mfa.encryptionKey).toEqual(key);
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('hex') }).mfa.encryptionKey).toEqual(key);
+    expect(loadConfig({}).mfa.encryptionKey).toHaveLength(32);
+    expect(loadConfig({ NODE_ENV: 'production', MFA_ENCRYPTION_KEY: key.toString('base64') }).mfa.encryptionKey).toEqual(key);
   });
 });
 
