@@ -7,12 +7,14 @@ import { DisplayNameScreen } from './display-name';
 import { PersonalDataRegistry } from './data-rights/personal-data.registry';
 import { IdentityService } from './identity.service';
 import { PasswordAttempts } from './password-attempts';
+import { CodeAttempts } from './second-factor/code-attempts';
+import { SecondFactorService } from './second-factor/second-factor.service';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord])],
-  providers: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
-  exports: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
+  providers: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen, CodeAttempts, SecondFactorService],
+  exports: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen, SecondFactorService],
 })
 export class IdentityModule {}

@@ -9,6 +9,7 @@ import { DecisionIntegrity1763700007000 } from './1763700007000-decision-integri
 import { DisplayNameSkeletons1763700008000 } from './1763700008000-display-name-skeletons';
 import { ChatAuthorOrder1763700009000 } from './1763700009000-chat-author-order';
 import { Search1763700010000 } from './1763700010000-search';
+import { SecondFactors1763700030000 } from './1763700030000-second-factors';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   DisplayNameSkeletons1763700008000,
   ChatAuthorOrder1763700009000,
   Search1763700010000,
+  SecondFactors1763700030000,
 ];
