@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
 import { DomainError, Public } from '@kindred/http';
-import { LoginDto, RegisterDto } from './auth.dto';
+import { LoginDto, LoginSecondFactorDto, RegisterDto } from './auth.dto';
 import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
-import { ConsentView, LoginView, UserSummaryView } from './identity.views';
+import { ConsentView, LoginView, SecondFactorChallengeView, UserSummaryView } from './identity.views';
 
 @ApiTags('identity')
 @Controller()
@@ -30,13 +30,28 @@ export class AuthController {
   }
 
   @Public()
-  @ApiOkResponse({ type: LoginView })
+  @ApiExtraModels(LoginView, SecondFactorChallengeView)
+  @ApiOkResponse({
+    description: 'Signed in; or, for an account with a second factor, `{ mfaRequired: true, mfaToken }` and no session yet.',
+    schema: { oneOf: [{ $ref: getSchemaPath(LoginView) }, { $ref: getSchemaPath(SecondFactorChallengeView) }] },
+  })
   @ApiProblems(...JSON_BODY_PROBLEMS, 401, 429)
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
     const userAgent = request.headers['user-agent'];
     return this.identity.login(body.email, body.password, request.ip, typeof userAgent === 'string' ? userAgent : null);
+  }
+
+  @Public()
+  @ApiOperation({ summary: 'The second step of signing in: a code from the authenticator app, or a recovery code' })
+  @ApiOkResponse({ type: LoginView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 429, 503)
+  @Post('auth/login/mfa')
+  @HttpCode(200)
+  loginWithSecondFactor(@Body() body: LoginSecondFactorDto, @Req() request: FastifyRequest) {
+    const userAgent = request.headers['user-agent'];
+    return this.identity.loginWithSecondFactor(body.mfaToken, body.code, request.ip, typeof userAgent === 'string' ? userAgent : null);
   }
 
   @ApiBearerAuth()
