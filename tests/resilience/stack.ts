@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { enrolTotp } from '../support/mfa';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { ENTRY, freePort, ServiceProcess } from '../support/processes';
 import { resilienceEnv } from './resilience-env';
@@ -45,7 +46,10 @@ export async function adminOf(stack: ProcessStack): Promise<Person> {
   const code = await command.finished();
   if (code !== 0) throw new Error(`admin:create failed:\n${command.output.join('')}`);
   const login = await request(stack.forum.url).post('/auth/login').send({ email, password }).expect(200);
-  return { id: login.body.user.id, email, password, displayName: login.body.user.displayName, token: login.body.token };
+  const admin = { id: login.body.user.id, email, password, displayName: login.body.user.displayName, token: login.body.token };
+  // Admin endpoints answer MFA_REQUIRED until the admin has a second factor.
+  await enrolTotp(stack.forum.url, admin);
+  return admin;
 }
 
 export { bearer, request, registerAndLogin };

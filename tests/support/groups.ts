@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { IdentityService } from '@kindred/identity';
+import { enrolTotp } from './mfa';
 import { bearer, Person } from './people';
 import type { RunningHttpApp } from './stack';
 
@@ -13,7 +14,10 @@ export async function createAdmin(forum: RunningHttpApp): Promise<Person> {
   const displayName = `Admin ${tag}`;
   const { id } = await forum.app.get(IdentityService).createOrPromoteAdmin({ email, password, displayName });
   const login = await request(forum.url).post('/auth/login').send({ email, password }).expect(200);
-  return { id, email, password, displayName, token: login.body.token };
+  const admin = { id, email, password, displayName, token: login.body.token };
+  // Admin endpoints answer MFA_REQUIRED until the admin has a second factor.
+  await enrolTotp(forum.url, admin);
+  return admin;
 }
 
 /** A valid POST /groups body for an 18–30 kidney group, with a required question expecting "yes". */
