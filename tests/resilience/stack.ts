@@ -39,7 +39,10 @@ export async function startProcessStack(overrides: Record<string, string> = {}):
 /** An admin made with the same command an operator uses (`npm run admin:create`), then signed in. */
 export async function adminOf(stack: ProcessStack): Promise<Person> {
   // Letters only: a random tag with digits is sometimes shaped like a postcode ("ka79dx"), which a display name may not hold.
-  const tag = Math.random().toString(36).slice(2, 10).replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
+  const tag = Math.random()
+    .toString(36)
+    .slice(2, 10)
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
   const email = `admin-${tag}@example.org`;
   const password = 'an admin pass phrase';
   const command = new ServiceProcess(ENTRY.adminCreate, stack.env, undefined, ['--email', email, '--password', password, '--name', `Admin ${tag}`]).start();

@@ -8,7 +8,10 @@ import type { RunningHttpApp } from './stack';
 /** A platform admin, made the way `npm run admin:create` makes one, then signed in through the API. */
 export async function createAdmin(forum: RunningHttpApp): Promise<Person> {
   // Letters only: a random tag with digits is sometimes shaped like a postcode ("ka79dx"), which a display name may not hold.
-  const tag = randomUUID().replace(/-/g, '').slice(0, 10).replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
+  const tag = randomUUID()
+    .replace(/-/g, '')
+    .slice(0, 10)
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
   const email = `admin-${tag}@example.org`;
   const password = 'an admin pass phrase for tests';
   const displayName = `Admin ${tag}`;

@@ -1631,7 +1631,7 @@ export interface components {
         TotpEnrolmentView: {
             /**
              * @description For a QR code (RFC 6238: SHA-1, 6 digits, 30 s). Names Kindred and the display name only.
-             * @example otpauth://totp/Kindred:KidneyWarrior?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Kindred&algorithm=SHA1&digits=6&period=30
+             * @example otpauth://totp/Kindred:KidneyWarrior?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Kindred
              */
             otpauthUri: string;
             /**
