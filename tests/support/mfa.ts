@@ -8,7 +8,7 @@ export interface SecondFactor {
   recoveryCodes: string[];
 }
 
-/** Second factors of the people the tests enrolled, by user id. */
+/** Second factors of the people the tests enrolled, by user id and by email (when known). */
 export const secondFactors = new Map<string, SecondFactor>();
 
 /** The code an authenticator app shows for `secret`, `stepsAhead` 30-second steps from now (the server accepts one step either side). */
@@ -20,7 +20,7 @@ export function totpCode(secret: string, stepsAhead = 0): Promise<string> {
  * Turns on two-step sign-in through the public API, the way a person does with an authenticator
  * app. Platform admins and supporters need it before any moderation or admin endpoint answers them.
  */
-export async function enrolTotp(baseUrl: string, person: { id: string; token: string }): Promise<SecondFactor> {
+export async function enrolTotp(baseUrl: string, person: { id: string; token: string; email?: string }): Promise<SecondFactor> {
   const started = await request(baseUrl).post('/me/mfa/totp').set(bearer(person));
   if (started.status !== 201) throw new Error(`enrolment not started: ${started.status} ${JSON.stringify(started.body)}`);
   const secret = started.body.secret as string;
@@ -31,6 +31,7 @@ export async function enrolTotp(baseUrl: string, person: { id: string; token: st
   if (confirmed.status !== 200) throw new Error(`enrolment not confirmed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
   const factor = { secret, recoveryCodes: [...(confirmed.body.recoveryCodes as string[])] };
   secondFactors.set(person.id, factor);
+  if (person.email) secondFactors.set(person.email.toLowerCase(), factor);
   return factor;
 }
 
@@ -46,4 +47,11 @@ export async function signInWithSecondFactor(baseUrl: string, person: { id: stri
   if (!code) throw new Error(`no recovery code left for ${person.id}`);
   const second = await request(baseUrl).post('/auth/login/mfa').send({ mfaToken: first.body.mfaToken, code }).expect(200);
   return second.body.token as string;
+}
+
+/** One unused recovery code of someone the tests enrolled, by email; each is handed out once. */
+export function takeRecoveryCode(email: string): string {
+  const code = secondFactors.get(email.toLowerCase())?.recoveryCodes.shift();
+  if (!code) throw new Error(`no recovery code left for ${email}`);
+  return code;
 }
