@@ -96,7 +96,7 @@ export class SecondFactorService {
     const pending = await this.factor(user.id);
     if (!pending) throw DomainError.conflict('Start setting up two-step sign-in first: there is no authenticator app waiting to be confirmed.');
     if (pending.confirmedAt) throw DomainError.conflict('Two-step sign-in is already on.');
-    const step = await this.codes.check(user.id, address, () => acceptedStep(pending.secret, code.trim(), pending.lastUsedStep));
+    const step = await this.codes.check(user.id, address, () => acceptedStep(pending.secret, code.replace(/[\s-]/g, ''), pending.lastUsedStep));
     if (step === null) {
       this.logger.warn({ event: 'mfa-confirm-failed', userId: user.id, address }, 'second factor not confirmed: wrong code');
       throw DomainError.validation([{ field: 'code', message: WRONG_CODE }]);
