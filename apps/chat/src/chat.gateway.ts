@@ -310,6 +310,8 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     if (sockets.length === 0) return;
     const user = sockets[0]!.data.user as AuthUser;
     const standing = await this.chat.standing(user, groupId);
+    // Review alerts wait for a second factor (staffRooms).
+    const alerted = standing.moderator && !user.isAdmin && (await this.secondFactors.hasSecondFactor(user.id));
     for (const socket of sockets) {
       const state = socket.data.state as SocketState;
       if (!standing.participant) {
@@ -323,7 +325,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       } else if (state.mutedIn.delete(groupId)) {
         socket.emit('chat:unmuted', { groupId });
       }
-      if (standing.moderator && !user.isAdmin && (await this.secondFactors.hasSecondFactor(user.id))) void socket.join(moderatorsRoom(groupId));
+      if (alerted) void socket.join(moderatorsRoom(groupId));
       else void socket.leave(moderatorsRoom(groupId));
     }
   }
