@@ -356,5 +356,14 @@ describe('two-step sign-in (TOTP) and what staff need it for', () => {
       expect(login.body.token).toEqual(expect.any(String));
       expect(login.body.mfaRequired).toBeUndefined();
     });
+
+    it('goes with the account when it is erased', async () => {
+      const person = await registerAndLogin(forum.url);
+      await enrolTotp(forum.url, person);
+      await request(forum.url).delete('/me').set(bearer(person)).send({ password: person.password }).expect(204);
+      const db = forum.app.get(DataSource);
+      expect(await db.query(`SELECT 1 FROM second_factors WHERE user_id = $1`, [person.id])).toEqual([]);
+      expect(await db.query(`SELECT 1 FROM recovery_codes WHERE user_id = $1`, [person.id])).toEqual([]);
+    });
   });
 });

@@ -8,13 +8,24 @@ import { PersonalDataRegistry } from './data-rights/personal-data.registry';
 import { IdentityService } from './identity.service';
 import { PasswordAttempts } from './password-attempts';
 import { CodeAttempts } from './second-factor/code-attempts';
+import { SecondFactorRepository } from './second-factor/second-factor.repository';
 import { SecondFactorService } from './second-factor/second-factor.service';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord])],
-  providers: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen, CodeAttempts, SecondFactorService],
+  providers: [
+    IdentityService,
+    PasswordAttempts,
+    AuthGuard,
+    PersonalDataRegistry,
+    DataRightsService,
+    DisplayNameScreen,
+    CodeAttempts,
+    SecondFactorRepository,
+    SecondFactorService,
+  ],
   exports: [IdentityService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen, SecondFactorService],
 })
 export class IdentityModule {}

@@ -1,7 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
@@ -10,6 +8,7 @@ import { AuthUser } from '../auth-user';
 import { PasswordAttempts } from '../password-attempts';
 import { hashToken, newSessionToken } from '../tokens';
 import { CodeAttempts } from './code-attempts';
+import { SecondFactorRepository } from './second-factor.repository';
 import { openSecret, sealSecret } from './secret-box';
 import { acceptedStep, hashRecoveryCode, looksLikeTotp, newRecoveryCodes, newTotpSecret, totpUri } from './totp';
 
@@ -50,7 +49,7 @@ export class SecondFactorService {
   private readonly logger = new Logger('SecondFactor');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly factors: SecondFactorRepository,
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
     private readonly redis: RedisService,
     private readonly codes: CodeAttempts,
@@ -59,34 +58,23 @@ export class SecondFactorService {
   ) {}
 
   async status(userId: string): Promise<SecondFactorStatus> {
-    const rows = (await this.dataSource.query(
-      `SELECT f.confirmed_at, (SELECT count(*)::int FROM recovery_codes c WHERE c.user_id = f.user_id AND c.used_at IS NULL) AS left
-         FROM second_factors f WHERE f.user_id = $1`,
-      [userId],
-    )) as Array<{ confirmed_at: Date | null; left: number }>;
-    const row = rows[0];
-    if (!row) return { totp: 'off', confirmedAt: null, recoveryCodesLeft: 0 };
-    return { totp: row.confirmed_at ? 'on' : 'pending', confirmedAt: row.confirmed_at, recoveryCodesLeft: row.confirmed_at ? row.left : 0 };
+    const found = await this.factors.status(userId);
+    if (!found) return { totp: 'off', confirmedAt: null, recoveryCodesLeft: 0 };
+    return { totp: found.confirmedAt ? 'on' : 'pending', confirmedAt: found.confirmedAt, recoveryCodesLeft: found.confirmedAt ? found.recoveryCodesLeft : 0 };
   }
 
   /** Whether the person has a confirmed second factor (staff need one for moderation and admin work). */
-  async hasSecondFactor(userId: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(`SELECT 1 FROM second_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL`, [userId])) as unknown[];
-    return rows.length > 0;
+  hasSecondFactor(userId: string): Promise<boolean> {
+    return this.factors.isConfirmed(userId);
   }
 
   /** Starts (or starts again) an enrolment: a new secret, not a second factor until a code confirms it. */
   async beginTotp(user: AuthUser): Promise<TotpEnrolment> {
     const secret = newTotpSecret();
     const sealed = sealSecret(this.config.mfa.encryptionKey, secret, user.id);
-    const rows = (await this.dataSource.query(
-      `INSERT INTO second_factors (user_id, secret_ciphertext) VALUES ($1, $2)
-         ON CONFLICT (user_id) DO UPDATE SET secret_ciphertext = EXCLUDED.secret_ciphertext, last_used_step = NULL, created_at = now()
-         WHERE second_factors.confirmed_at IS NULL
-       RETURNING user_id`,
-      [user.id, sealed],
-    )) as unknown[];
-    if (rows.length === 0) throw DomainError.conflict('Two-step sign-in is already on. Turn it off first to set up another authenticator app.');
+    if (!(await this.factors.savePending(user.id, sealed))) {
+      throw DomainError.conflict('Two-step sign-in is already on. Turn it off first to set up another authenticator app.');
+    }
     this.logger.log({ event: 'mfa-enrolment-started', userId: user.id }, 'second factor enrolment started');
     return { secret, otpauthUri: totpUri(secret, user.displayName) };
   }
@@ -102,17 +90,10 @@ export class SecondFactorService {
       throw DomainError.validation([{ field: 'code', message: WRONG_CODE }]);
     }
     const recoveryCodes = newRecoveryCodes();
-    await this.dataSource.transaction(async (manager) => {
-      const confirmed = (await manager.query(
-        `UPDATE second_factors SET confirmed_at = now(), last_used_step = $3
-           WHERE user_id = $1 AND confirmed_at IS NULL AND secret_ciphertext = $2 RETURNING user_id`,
-        [user.id, pending.sealed, step],
-      )) as unknown[][];
-      // Another request confirmed it, or started again with a new secret, in the meantime.
-      if (confirmed[0]?.length === 0) throw DomainError.conflict('Two-step sign-in changed while this code was checked. Please start again.');
-      await manager.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [user.id]);
-      await manager.query(`INSERT INTO recovery_codes (user_id, code_hash) SELECT $1, unnest($2::text[])`, [user.id, recoveryCodes.map(hashRecoveryCode)]);
-    });
+    // False when another request confirmed it, or started again with a new secret, in the meantime.
+    if (!(await this.factors.confirm(user.id, pending.sealed, step, recoveryCodes.map(hashRecoveryCode)))) {
+      throw DomainError.conflict('Two-step sign-in changed while this code was checked. Please start again.');
+    }
     this.logger.log({ event: 'mfa-enrolled', userId: user.id }, 'second factor confirmed');
     await this.announce(user.id, true);
     return { recoveryCodes };
@@ -122,23 +103,16 @@ export class SecondFactorService {
   async disableTotp(user: AuthUser, password: string, code: string, address: string): Promise<void> {
     const factor = await this.factor(user.id);
     if (!factor?.confirmedAt) throw DomainError.notFound('Two-step sign-in on this account');
-    const account = (await this.dataSource.query(`SELECT email_normalised, password_hash FROM users WHERE id = $1`, [user.id])) as Array<{
-      email_normalised: string;
-      password_hash: string;
-    }>;
-    const row = account[0];
-    if (!row) throw DomainError.notFound('Two-step sign-in on this account');
+    const account = await this.factors.passwordOf(user.id);
+    if (!account) throw DomainError.notFound('Two-step sign-in on this account');
     // The same budget of wrong passwords as signing in: a stolen session cannot be used to guess it.
-    const passwordOk = await this.passwords.check(row.email_normalised, address, () => argon2.verify(row.password_hash, password).catch(() => false));
+    const passwordOk = await this.passwords.check(account.emailNormalised, address, () => argon2.verify(account.passwordHash, password).catch(() => false));
     const codeOk = passwordOk && (await this.useCode(user.id, code, address));
     if (!codeOk) {
       this.logger.warn({ event: 'mfa-disable-refused', userId: user.id, address }, 'second factor not turned off');
       throw DomainError.forbidden(NOT_DISABLED);
     }
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [user.id]);
-      await manager.query(`DELETE FROM second_factors WHERE user_id = $1`, [user.id]);
-    });
+    await this.factors.remove(user.id);
     this.logger.log({ event: 'mfa-disabled', userId: user.id }, 'second factor turned off');
     await this.announce(user.id, false);
   }
@@ -183,40 +157,20 @@ export class SecondFactorService {
     const step = await acceptedStep(factor.secret, code.replace(/[\s-]/g, ''), factor.lastUsedStep);
     if (step === null) return null;
     // Remembered atomically: the same code sent twice at once is accepted once.
-    const moved = (await this.dataSource.query(
-      `UPDATE second_factors SET last_used_step = $2 WHERE user_id = $1 AND (last_used_step IS NULL OR last_used_step < $2) RETURNING user_id`,
-      [userId, step],
-    )) as unknown[][];
-    return moved[0]?.length ? true : null;
+    return (await this.factors.useStep(userId, step)) ? true : null;
   }
 
   private async useRecoveryCode(userId: string, code: string): Promise<true | null> {
     if (code.length > 64) return null;
-    const used = (await this.dataSource.query(
-      `UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
-      [userId, hashRecoveryCode(code)],
-    )) as unknown[][];
-    if (!used[0]?.length) return null;
+    if (!(await this.factors.useRecoveryCode(userId, hashRecoveryCode(code)))) return null;
     this.logger.log({ event: 'mfa-recovery-code-used', userId }, 'recovery code used');
     return true;
   }
 
   private async factor(userId: string): Promise<{ secret: string; sealed: string; confirmedAt: Date | null; lastUsedStep: number | null } | null> {
-    const rows = (await this.dataSource.query(`SELECT secret_ciphertext, confirmed_at, last_used_step FROM second_factors WHERE user_id = $1`, [
-      userId,
-    ])) as Array<{
-      secret_ciphertext: string;
-      confirmed_at: Date | null;
-      last_used_step: string | null;
-    }>;
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      secret: openSecret(this.config.mfa.encryptionKey, row.secret_ciphertext, userId),
-      sealed: row.secret_ciphertext,
-      confirmedAt: row.confirmed_at,
-      lastUsedStep: row.last_used_step === null ? null : Number(row.last_used_step),
-    };
+    const stored = await this.factors.find(userId);
+    if (!stored) return null;
+    return { ...stored, secret: openSecret(this.config.mfa.encryptionKey, stored.sealed, userId) };
   }
 
   private challengeKey(mfaToken: string): string {
