@@ -6,9 +6,10 @@ const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.$schema;
 
 const shared = {
-  // content-disposition (used by @fastify/static) ships ESM only, which Jest cannot require.
-  transform: { '^.+\\.ts$': ['@swc/jest', swc], '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', swc] },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // content-disposition (used by @fastify/static), @scure/base and @noble/hashes (otplib's base32 and HMAC) ship ESM only,
+  // which Jest cannot require. Only the innermost node_modules folder of a path decides.
+  transform: { '^.+\\.ts$': ['@swc/jest', swc], '/node_modules/(content-disposition|@scure/base|@noble/hashes)/.+\\.js$': ['@swc/jest', swc] },
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@scure/base|@noble/hashes)/)(?!.*/node_modules/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@kindred/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',

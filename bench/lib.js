@@ -23,6 +23,8 @@ const REDIS_BASE = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_DB = process.env.BENCH_REDIS_DB ?? '5';
 const REDIS_PREFIX = process.env.BENCH_REDIS_PREFIX ?? 'kindred-bench';
 
+const BENCH_MFA_KEY = process.env.BENCH_MFA_ENCRYPTION_KEY ?? require('node:crypto').randomBytes(32).toString('base64');
+
 /** The environment every process under test gets: its own database, Redis db 5, its own prefix. */
 function benchEnv(extra = {}) {
   return {
@@ -36,6 +38,8 @@ function benchEnv(extra = {}) {
     // the database), so mail goes to a port where nothing listens and its jobs are given up.
     SMTP_URL: process.env.BENCH_SMTP_URL ?? 'smtp://127.0.0.1:2',
     MAIL_REQUESTS_PER_ADDRESS: '100000',
+    // Production refuses to start without its own key for second-factor secrets; each bench run makes one.
+    MFA_ENCRYPTION_KEY: BENCH_MFA_KEY,
     // Internal /metrics listeners on free ports, so several forums or chats can run side by side.
     FORUM_METRICS_PORT: '0',
     CHAT_METRICS_PORT: '0',

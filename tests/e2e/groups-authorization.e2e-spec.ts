@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import request from 'supertest';
+import { enrolTotp } from '../support/mfa';
 import { GROUPS_CONTROLLERS } from '../../apps/forum/src/groups/groups.controllers';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { acceptAgreement, apply, createAdmin, createGroup, groupBody, issueReferralCode } from '../support/groups';
@@ -146,6 +147,9 @@ describe('authorization matrix: groups, agreements, membership, signposting', ()
       people[caller] = await registerAndLogin(forum.url);
     }
     people.target = await registerAndLogin(forum.url);
+    // Staff have two-step sign-in, so what each caller hears here is their role's answer, not MFA_REQUIRED (tests/e2e/mfa.e2e-spec.ts).
+    await enrolTotp(forum.url, people.supporter);
+    await enrolTotp(forum.url, people['supporter of another group']);
     const otherGroup = await createGroup(forum, people.admin);
     await request(forum.url).put(`/groups/${otherGroup.id}/supporters/${people['supporter of another group'].id}`).set(bearer(people.admin)).expect(204);
     await acceptAgreement(forum, people['supporter of another group'], otherGroup.id);

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { enrolTotp } from '../support/mfa';
 import { DataSource } from 'typeorm';
 import { DomainError, statusOf } from '@kindred/http';
 import { GroupsService, MembershipService, ParticipationService } from '@kindred/groups';
@@ -228,6 +229,7 @@ describe('groups, agreements and membership', () => {
       groupId = (await createGroup(forum, admin, { moderation: { reviewSlaMinutes: 90, urgentSlaMinutes: 10 } })).id;
       supporter = await registerAndLogin(forum.url);
       await request(forum.url).put(`/groups/${groupId}/supporters/${supporter.id}`).set(bearer(admin)).expect(204);
+      await enrolTotp(forum.url, supporter);
     });
 
     it('refuses someone under the age range with 422 NOT_ELIGIBLE and plain words', async () => {
@@ -427,6 +429,7 @@ describe('groups, agreements and membership', () => {
       const group = await createGroup(forum, admin);
       const supporterHere = await registerAndLogin(forum.url);
       await request(forum.url).put(`/groups/${group.id}/supporters/${supporterHere.id}`).set(bearer(admin)).expect(204);
+      await enrolTotp(forum.url, supporterHere);
       const asSupporter = asAuthUser(supporterHere);
       await expect(participation.assertModerator(asSupporter, group.id)).resolves.toBe('supporter');
       expect((await rejection(participation.assertParticipant(asSupporter, group.id))).code).toBe('AGREEMENT_REQUIRED');

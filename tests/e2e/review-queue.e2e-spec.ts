@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { enrolTotp } from '../support/mfa';
 import { DataSource } from 'typeorm';
 import { EventBus } from '@kindred/events';
 import { DeadlinesService, percentile } from '@kindred/moderation';
@@ -624,6 +625,7 @@ describe('the review queue: claims, decisions, sanctions, appeals, deadlines, me
       const code = await referralCode(forum, admin, groupId);
       const [member, supporter] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
       await request(forum.url).put(`/groups/${groupId}/supporters/${supporter.id}`).set(bearer(admin)).expect(204);
+      await enrolTotp(forum.url, supporter);
 
       const held = await Promise.all([0, 1, 2, 3].map(() => heldItem(member, groupId, supporter)));
       await post(member, groupId, "I can't cope any more. I want to end my life tonight.");

@@ -1,4 +1,5 @@
 import { createGroup, joinedMember, referralCode, screened } from '../support/community';
+import { secondFactors, totpCode } from '../support/mfa';
 import { adminOf, bearer, ProcessStack, request, startProcessStack } from './stack';
 
 /**
@@ -16,7 +17,7 @@ describe('application logs', () => {
     await stack?.stop();
   });
 
-  it('contain no message bodies, passwords, tokens or emails', async () => {
+  it('contain no message bodies, passwords, tokens, second-factor secrets or codes, or emails', async () => {
     const admin = await adminOf(stack);
     const groupId = await createGroup(stack.forum, admin, { mode: 'post' });
     const code = await referralCode(stack.forum, admin, groupId);
@@ -36,6 +37,13 @@ describe('application logs', () => {
     await request(stack.forum.url).post('/auth/login').send({ email: member.email, password: 'wrong password typed here' }).expect(401);
     await request(stack.forum.url).post('/auth/register').send({ email: member.email, password: 'short', displayName: 'x', consent: true }).expect(422);
     await request(stack.forum.url).get('/me').set(bearer(member)).expect(200);
+    // Two-step sign-in: the challenge, the codes and the secret stay out of the logs, right or wrong.
+    const factor = secondFactors.get(admin.id)!;
+    const challenge = await request(stack.forum.url).post('/auth/login').send({ email: admin.email, password: admin.password }).expect(200);
+    const wrongCode = await totpCode(factor.secret, -40);
+    await request(stack.forum.url).post('/auth/login/mfa').send({ mfaToken: challenge.body.mfaToken, code: wrongCode }).expect(401);
+    const recoveryCode = factor.recoveryCodes.shift()!;
+    const second = await request(stack.forum.url).post('/auth/login/mfa').send({ mfaToken: challenge.body.mfaToken, code: recoveryCode }).expect(200);
 
     // Give the processes a moment to flush.
     await new Promise((r) => setTimeout(r, 500));
@@ -51,6 +59,11 @@ describe('application logs', () => {
       member.email,
       admin.email,
       admin.token,
+      factor.secret,
+      challenge.body.mfaToken,
+      second.body.token,
+      recoveryCode,
+      ...factor.recoveryCodes,
     ]) {
       expect(logs).not.toContain(secret);
     }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { enrolTotp } from '../support/mfa';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { ENTRY, freePort, ServiceProcess } from '../support/processes';
 import { resilienceEnv } from './resilience-env';
@@ -38,14 +39,20 @@ export async function startProcessStack(overrides: Record<string, string> = {}):
 /** An admin made with the same command an operator uses (`npm run admin:create`), then signed in. */
 export async function adminOf(stack: ProcessStack): Promise<Person> {
   // Letters only: a random tag with digits is sometimes shaped like a postcode ("ka79dx"), which a display name may not hold.
-  const tag = Math.random().toString(36).slice(2, 10).replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
+  const tag = Math.random()
+    .toString(36)
+    .slice(2, 10)
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
   const email = `admin-${tag}@example.org`;
   const password = 'an admin pass phrase';
   const command = new ServiceProcess(ENTRY.adminCreate, stack.env, undefined, ['--email', email, '--password', password, '--name', `Admin ${tag}`]).start();
   const code = await command.finished();
   if (code !== 0) throw new Error(`admin:create failed:\n${command.output.join('')}`);
   const login = await request(stack.forum.url).post('/auth/login').send({ email, password }).expect(200);
-  return { id: login.body.user.id, email, password, displayName: login.body.user.displayName, token: login.body.token };
+  const admin = { id: login.body.user.id, email, password, displayName: login.body.user.displayName, token: login.body.token };
+  // Admin endpoints answer MFA_REQUIRED until the admin has a second factor.
+  await enrolTotp(stack.forum.url, admin);
+  return admin;
 }
 
 export { bearer, request, registerAndLogin };

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { enrolTotp } from './mfa';
 import { bearer, Person, registerAndLogin } from './people';
 import { acceptAgreement, createAdmin, createGroup as createGroupWithBody, issueReferralCode } from './groups';
 
@@ -49,10 +50,11 @@ export async function joinedMember(forum: Service, groupId: string, code: string
   return person;
 }
 
-/** A supporter of the group, appointed by the admin, who has accepted the agreement. */
+/** A supporter of the group, appointed by the admin, who has accepted the agreement and set up two-step sign-in. */
 export async function appointedSupporter(forum: Service, admin: Person, groupId: string, code: string): Promise<Person> {
   const person = await joinedMember(forum, groupId, code);
   await request(forum.url).put(`/groups/${groupId}/supporters/${person.id}`).set(bearer(admin)).expect(204);
+  await enrolTotp(forum.url, person);
   return person;
 }
 

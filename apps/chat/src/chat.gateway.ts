@@ -14,7 +14,7 @@ import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
 import { mutedError } from '@kindred/groups';
 import { DomainError, toDomainError } from '@kindred/http';
-import { AuthUser, IdentityService } from '@kindred/identity';
+import { AuthUser, IdentityService, SecondFactorService } from '@kindred/identity';
 import { parseGroup, parseJoin, parseSend, Parsed } from './chat-payloads';
 import { handshakeToken } from './kindred-io.adapter';
 
@@ -84,6 +84,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   constructor(
     private readonly events: EventBus,
     private readonly identity: IdentityService,
+    private readonly secondFactors: SecondFactorService,
     private readonly chat: ChatService,
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
   ) {}
@@ -96,6 +97,9 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     });
     await this.events.subscribe('membership.changed', ({ userId, groupId }) => this.recheck(userId, groupId));
     await this.events.subscribe('agreement.published', ({ groupId }) => this.recheckRoom(groupId));
+    await this.events.subscribe('second-factor.changed', ({ userId }) =>
+      this.secondFactorChanged(userId).catch((error: Error) => this.logger.warn({ userId, err: error.message }, 'review alert rooms not updated')),
+    );
     await this.events.subscribe('message.screened', (event) => {
       // Any verdict can let the author's later messages out (they wait for their earlier ones): read the room either way.
       void this.deliver(event.groupId);
@@ -142,9 +146,8 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     socket.data.typedAt = new Map<string, number>();
     socket.data.state = { mutedIn: new Map() } satisfies SocketState;
     const rooms = [userRoom(user.id), sessionRoom(user.sessionId)];
-    if (user.isAdmin) rooms.push(ADMINS_ROOM);
     try {
-      rooms.push(...(await this.chat.supportedGroupIds(user)).map(moderatorsRoom));
+      rooms.push(...(await this.staffRooms(user)));
     } catch (error) {
       this.logger.warn({ userId: user.id, err: error }, 'review alerts not joined for this socket');
     }
@@ -307,6 +310,8 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
     if (sockets.length === 0) return;
     const user = sockets[0]!.data.user as AuthUser;
     const standing = await this.chat.standing(user, groupId);
+    // Review alerts wait for a second factor (staffRooms).
+    const alerted = standing.moderator && !user.isAdmin && (await this.secondFactors.hasSecondFactor(user.id));
     for (const socket of sockets) {
       const state = socket.data.state as SocketState;
       if (!standing.participant) {
@@ -320,8 +325,25 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       } else if (state.mutedIn.delete(groupId)) {
         socket.emit('chat:unmuted', { groupId });
       }
-      if (standing.moderator && !user.isAdmin) void socket.join(moderatorsRoom(groupId));
+      if (alerted) void socket.join(moderatorsRoom(groupId));
       else void socket.leave(moderatorsRoom(groupId));
+    }
+  }
+
+  /** Review alerts (`review:*`) reach admins and supporters only once they have a confirmed second factor. */
+  private async staffRooms(user: AuthUser): Promise<string[]> {
+    if (!(await this.secondFactors.hasSecondFactor(user.id))) return [];
+    return [...(user.isAdmin ? [ADMINS_ROOM] : []), ...(await this.chat.supportedGroupIds(user)).map(moderatorsRoom)];
+  }
+
+  /** A second factor confirmed or turned off: the person's open sockets here join or leave the review alert rooms. */
+  private async secondFactorChanged(userId: string): Promise<void> {
+    const sockets = this.localSockets([userRoom(userId)]);
+    if (sockets.length === 0) return;
+    const rooms = await this.staffRooms(sockets[0]!.data.user as AuthUser);
+    for (const socket of sockets) {
+      for (const room of socket.rooms) if ((room === ADMINS_ROOM || room.startsWith('moderators:')) && !rooms.includes(room)) void socket.leave(room);
+      if (rooms.length > 0) void socket.join(rooms);
     }
   }
 

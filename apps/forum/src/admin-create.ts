@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   try {
     const result = await app.get(IdentityService).createOrPromoteAdmin({ email: values.email, password: values.password, displayName: values.name });
     process.stdout.write(result.created ? `Created admin account ${result.id}.\n` : `Promoted existing account ${result.id} to admin.\n`);
+    process.stdout.write('Before any admin work, sign in and turn on two-step sign-in on the account page.\n');
   } catch (error) {
     const e = error as { detail?: string; extra?: { errors?: Array<{ field: string; message: string }> } };
     const detail = e.extra?.errors?.map((x) => `${x.field}: ${x.message}`).join('\n') ?? e.detail ?? (error as Error).message;

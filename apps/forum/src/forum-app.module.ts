@@ -19,6 +19,7 @@ import { GROUPS_CONTROLLERS } from './groups/groups.controllers';
 import { AuthController } from './identity/auth.controller';
 import { DataRightsController } from './identity/data-rights.controller';
 import { MeController } from './identity/me.controller';
+import { SecondFactorController } from './identity/second-factor.controller';
 import { ForumController } from './forum/forum.controller';
 import { SearchController } from './forum/search.controller';
 import { MODERATION_CONTROLLERS } from './moderation/moderation.controllers';
@@ -51,6 +52,7 @@ export class ForumAppModule {
       controllers: [
         AuthController,
         MeController,
+        SecondFactorController,
         DataRightsController,
         ...GROUPS_CONTROLLERS,
         ForumController,

@@ -14,6 +14,7 @@ import { AgreementScreen, Apply, Directory, GroupHome } from './screens/groups';
 import { NewTopic, Thread } from './screens/forum';
 import { Chat } from './screens/chat';
 import { Account, Notices } from './screens/me';
+import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
 import './styles.css';
@@ -200,6 +201,7 @@ function useCurrentGroup(): string | undefined {
 /** Every page: header, the group's tabs when in a group, the page, and the footer. */
 function Layout() {
   const { ready } = useSession();
+  useTwoStepRequiredRedirect();
   const { pathname } = useLocation();
   const groupId = useCurrentGroup();
   const applying = useMatch('/community/:groupId/apply');

@@ -2,10 +2,17 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { client, ok, onApiError, tokenStore, type Me } from './api';
 
+/** The password was right; a code from the authenticator app (or a recovery code) finishes signing in. */
+export interface SecondStep {
+  mfaToken: string;
+}
+
 interface SessionValue {
   me: Me | null;
   ready: boolean;
-  signIn(email: string, password: string): Promise<void>;
+  /** Signs in; for an account with two-step sign-in, answers the challenge to finish with `completeSignIn`. */
+  signIn(email: string, password: string): Promise<SecondStep | null>;
+  completeSignIn(mfaToken: string, code: string): Promise<void>;
   signOut(): Promise<void>;
   /** Asks the API again who the person is (memberships change while the app is open). */
   refresh(): Promise<void>;
@@ -43,15 +50,32 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     await queryClient.invalidateQueries({ queryKey: ['me'] });
   }, [queryClient]);
 
+  const start = useCallback(
+    async (sessionToken: string) => {
+      queryClient.clear();
+      tokenStore.set(sessionToken);
+      setToken(sessionToken);
+      await queryClient.fetchQuery({ queryKey: ['me', sessionToken], queryFn: () => ok(client.GET('/me')) });
+    },
+    [queryClient],
+  );
+
   const signIn = useCallback(
     async (email: string, password: string) => {
       const answer = await ok(client.POST('/auth/login', { body: { email, password } }));
-      queryClient.clear();
-      tokenStore.set(answer.token);
-      setToken(answer.token);
-      await queryClient.fetchQuery({ queryKey: ['me', answer.token], queryFn: () => ok(client.GET('/me')) });
+      if ('mfaRequired' in answer) return { mfaToken: answer.mfaToken };
+      await start(answer.token);
+      return null;
     },
-    [queryClient],
+    [start],
+  );
+
+  const completeSignIn = useCallback(
+    async (mfaToken: string, code: string) => {
+      const answer = await ok(client.POST('/auth/login/mfa', { body: { mfaToken, code } }));
+      await start(answer.token);
+    },
+    [start],
   );
 
   const signOut = useCallback(async () => {
@@ -66,6 +90,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     me: token ? (me.data ?? null) : null,
     ready: !token || !me.isPending,
     signIn,
+    completeSignIn,
     signOut,
     refresh,
     forget,

@@ -301,7 +301,11 @@ export const CLIENT_EVENTS = {
 } as const satisfies Record<string, ClientEvent>;
 
 const reviewItemEvent = (summary: string) =>
-  ({ summary, to: 'The group’s supporters and the admins (admins only when the item is about a supporter’s words).', payload: REVIEW_ITEM }) as const;
+  ({
+    summary,
+    to: 'The group’s supporters and the admins (admins only when the item is about a supporter’s words), once they have a confirmed second factor.',
+    payload: REVIEW_ITEM,
+  }) as const;
 
 export const SERVER_EVENTS = {
   'chat:message': { summary: 'A message passed screening.', to: 'Everyone in the group’s room.', payload: CHAT_MESSAGE },

@@ -35,6 +35,8 @@ export const SETTING_PURPOSES: Record<string, string> = {
   MAIL_REQUESTS_PER_ADDRESS: 'Mail requests (registration, password reset, change of email) per client address per window before 429.',
   MAIL_REQUEST_WINDOW_SECONDS: 'The window the mail request limits count over.',
   TOKEN_FAILURES_PER_ADDRESS: 'Wrong, used or expired verification and reset links per client address in `LOGIN_WINDOW_SECONDS` before 429.',
+  MFA_ENCRYPTION_KEY:
+    'AES-256-GCM key that second-factor (TOTP) secrets are encrypted with at rest: 32 random bytes as base64 (`openssl rand -base64 32`) or 64 hex digits. Required in production; elsewhere a development key is used.',
   PUBLIC_URL: 'The origin people open Kindred at (scheme, host and port). The chat address and its allowed origins derive from it.',
   FEATURES: 'Optional parts of the web app to switch on, told to it at run time in `/app-config.json`.',
   CHAT_PUBLIC_URL: "Where browsers reach the chat service, as the web app is told in `/app-config.json`; by default `PUBLIC_URL`'s host on `CHAT_PORT`.",

@@ -52,6 +52,9 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'not a url' }, /REDIS_URL is not a valid URL/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV must be one of/],
     [{ HTTP_TRUST_PROXY: 'maybe' }, /HTTP_TRUST_PROXY must be true or false/],
+    [{ NODE_ENV: 'production' }, /MFA_ENCRYPTION_KEY must be set in production/],
+    [{ MFA_ENCRYPTION_KEY: 'too-short' }, /MFA_ENCRYPTION_KEY must be 32 bytes/],
+    [{ MFA_ENCRYPTION_KEY: Buffer.alloc(16, 1).toString('base64') }, /MFA_ENCRYPTION_KEY must be 32 bytes/],
   ])('refuses %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -64,6 +67,18 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);
     }
+  });
+});
+
+describe('MFA_ENCRYPTION_KEY', () => {
+  it('reads 32 bytes as base64 or hex, and has a development key outside production only', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('base64') }).mfa.encryptionKey).toEqual(key);
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('hex') }).mfa.encryptionKey).toEqual(key);
+    expect(loadConfig({}).mfa.encryptionKey).toHaveLength(32);
+    expect(
+      loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail.example.org:25', MFA_ENCRYPTION_KEY: key.toString('base64') }).mfa.encryptionKey,
+    ).toEqual(key);
   });
 });
 
@@ -87,7 +102,9 @@ describe('mail', () => {
 
   it('refuses to start in production without SMTP_URL, saying why', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SMTP_URL must be set in production/);
-    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtps://u:p@smtp.example.org:465' }).mail.smtpUrl).toBe('smtps://u:p@smtp.example.org:465');
+    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtps://u:p@smtp.example.org:465', MFA_ENCRYPTION_KEY: 'a'.repeat(64) }).mail.smtpUrl).toBe(
+      'smtps://u:p@smtp.example.org:465',
+    );
   });
 
   it.each([[{ SMTP_URL: 'http://smtp.example.org' }], [{ SMTP_URL: 'nonsense' }]])('refuses %j', (env) => {

@@ -34,6 +34,8 @@ export interface KindredConfig {
     loginFailuresPerAddress: number;
     loginWindowSeconds: number;
   };
+  /** Second factors (TOTP): the AES-256-GCM key their secrets are encrypted with at rest (32 bytes). */
+  mfa: { encryptionKey: Buffer };
   chat: {
     /** Where browsers reach the chat service (CHAT_PUBLIC_URL; by default PUBLIC_URL's host on CHAT_PORT). */
     publicUrl: string;
@@ -255,6 +257,24 @@ function mailSettings(r: Reader, nodeEnv: KindredConfig['env']): KindredConfig['
   };
 }
 
+/** For development and tests only: production refuses to start without its own key. */
+const DEVELOPMENT_MFA_KEY = Buffer.from('kindred development only mfa key', 'utf8');
+
+/** MFA_ENCRYPTION_KEY: 32 bytes as base64 (or 64 hex digits); required in production, where a known key would protect nothing. */
+function mfaEncryptionKey(r: Reader, nodeEnv: KindredConfig['env']): Buffer {
+  const raw = r.string('MFA_ENCRYPTION_KEY', '');
+  if (raw === '') {
+    if (nodeEnv === 'production') r.problems.push('MFA_ENCRYPTION_KEY must be set in production (32 random bytes as base64, e.g. `openssl rand -base64 32`).');
+    return DEVELOPMENT_MFA_KEY;
+  }
+  const key = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-f]{64}$/i.test(raw) && key.toString('base64').replace(/=+$/, '') !== raw.replace(/=+$/, ''))) {
+    r.problems.push('MFA_ENCRYPTION_KEY must be 32 bytes as base64 (44 characters) or 64 hex digits.');
+    return DEVELOPMENT_MFA_KEY;
+  }
+  return key;
+}
+
 function read(r: Reader): KindredConfig {
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development');
   const ports = {
@@ -293,6 +313,7 @@ function read(r: Reader): KindredConfig {
       loginFailuresPerAddress: r.int('LOGIN_FAILURES_PER_ADDRESS', 20, 1, 10000),
       loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 15 * 60, 1, 24 * 3600),
     },
+    mfa: { encryptionKey: mfaEncryptionKey(r, nodeEnv) },
     chat: {
       publicUrl: chatPublicUrl,
       allowedOrigins: r.list('CHAT_ALLOWED_ORIGINS', originsOf(publicUrl)),

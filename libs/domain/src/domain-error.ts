@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'MUTED',
   'BANNED',
   'EMAIL_NOT_VERIFIED',
+  'MFA_REQUIRED',
   'NOT_FOUND',
   'CONFLICT',
   'ITEM_SUPERSEDED',

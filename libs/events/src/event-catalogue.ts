@@ -8,6 +8,8 @@ export interface EventCatalogue {
    * `sessionIds` absent = all of the user's. `reason` says why, for the socket's last word to its client.
    */
   'session.revoked': { userId: string; sessionIds?: string[]; reason?: 'ended' | 'erased' };
+  /** A person confirmed or turned off their second factor: staff get review alerts only with one. */
+  'second-factor.changed': { userId: string; enrolled: boolean };
   /** A user's standing in a group changed (approval, agreement, mute, ban, supporter role). */
   'membership.changed': { userId: string; groupId: string };
   /** A group published a new agreement version: everyone who has not accepted it stops taking part until they do. */

@@ -51,6 +51,11 @@ describe('securityHeaders', () => {
     expect(csp.get('object-src')).toEqual(["'none'"]);
   });
 
+  it('lets pages show images from data: URLs (the two-step sign-in QR code) but from no other origin', async () => {
+    const csp = directives((await securityHeaders(helmetOptions(CONFIG, true)))['content-security-policy']);
+    expect(csp.get('img-src')).toEqual(["'self'", 'data:']);
+  });
+
   it('sends HSTS and upgrade-insecure-requests only when served over HTTPS', async () => {
     for (const servesPages of [false, true]) {
       const plain = await securityHeaders(helmetOptions(CONFIG, servesPages));

@@ -39,6 +39,7 @@ export function helmetOptions(config: SecurityHeaderConfig, servesPages: boolean
       scriptSrc: ["'self'"],
       scriptSrcAttr: ["'none'"],
       styleSrc: ["'self'", "'unsafe-inline'"],
+      // data: for images drawn in the page, such as the QR code that sets up two-step sign-in.
       imgSrc: ["'self'", 'data:'],
       connectSrc: ["'self'", ...chatOrigins(config)],
     });

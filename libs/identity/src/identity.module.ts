@@ -11,12 +11,27 @@ import { DisplayNameScreen } from './display-name';
 import { PersonalDataRegistry } from './data-rights/personal-data.registry';
 import { IdentityService } from './identity.service';
 import { PasswordAttempts } from './password-attempts';
+import { CodeAttempts } from './second-factor/code-attempts';
+import { SecondFactorRepository } from './second-factor/second-factor.repository';
+import { SecondFactorService } from './second-factor/second-factor.service';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User, Session, ConsentRecord, AccountToken]), MailModule],
-  providers: [IdentityService, AccountService, AccountTokens, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
-  exports: [IdentityService, AccountService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen],
+  providers: [
+    IdentityService,
+    AccountService,
+    AccountTokens,
+    PasswordAttempts,
+    AuthGuard,
+    PersonalDataRegistry,
+    DataRightsService,
+    DisplayNameScreen,
+    CodeAttempts,
+    SecondFactorRepository,
+    SecondFactorService,
+  ],
+  exports: [IdentityService, AccountService, PasswordAttempts, AuthGuard, PersonalDataRegistry, DataRightsService, DisplayNameScreen, SecondFactorService],
 })
 export class IdentityModule {}

@@ -13,6 +13,7 @@ import { ConsentRecord } from './consent-record.entity';
 import { displayNameSkeleton, DisplayNameScreen } from './display-name';
 import { PasswordAttempts } from './password-attempts';
 import { passwordProblem } from './passwords/password-policy';
+import { SecondFactorChallenge, SecondFactorService } from './second-factor/second-factor.service';
 import { Session } from './session.entity';
 import { hashToken, newSessionToken, normaliseDisplayName, normaliseEmail } from './tokens';
 import { User } from './user.entity';
@@ -102,6 +103,7 @@ export class IdentityService {
     private readonly nameScreen: DisplayNameScreen,
     private readonly accountTokens: AccountTokens,
     private readonly mail: MailService,
+    private readonly secondFactors: SecondFactorService,
   ) {}
 
   currentConsent(): { version: string; text: string } {
@@ -241,7 +243,7 @@ export class IdentityService {
     if (problem) throw DomainError.validation([{ field: 'displayName', message: problem }]);
   }
 
-  async login(email: string, password: string, address: string, userAgent: string | null): Promise<LoginResult> {
+  async login(email: string, password: string, address: string, userAgent: string | null): Promise<LoginResult | SecondFactorChallenge> {
     const emailNormalised = normaliseEmail(email);
     const found: { user?: User | null } = {};
     // Counted before the password is checked and given back when it is right (PasswordAttempts).
@@ -268,6 +270,24 @@ export class IdentityService {
       this.logger.warn({ event: 'login-unverified', userId: account.id, address }, 'sign-in refused: email not verified');
       throw new DomainError('EMAIL_NOT_VERIFIED', NOT_VERIFIED);
     }
+    // With a second factor, the right password earns only a challenge: the session comes from POST /auth/login/mfa.
+    const challenge = await this.secondFactors.challenge(account.id);
+    if (challenge) {
+      this.logger.log({ event: 'login-second-factor-asked', userId: account.id }, 'password right: second factor asked for');
+      return challenge;
+    }
+    return this.openSession(account, userAgent);
+  }
+
+  /** The second step of signing in with a second factor: the challenge from `login` and a code. */
+  async loginWithSecondFactor(mfaToken: string, code: string, address: string, userAgent: string | null): Promise<LoginResult> {
+    const userId = await this.secondFactors.redeem(mfaToken, code, address);
+    const account = await this.findUser(userId);
+    if (!account) throw new DomainError('UNAUTHENTICATED', 'That sign-in has expired or was already used. Please sign in again.');
+    return this.openSession(account, userAgent);
+  }
+
+  private async openSession(account: Pick<User, 'id' | 'displayName'>, userAgent: string | null): Promise<LoginResult> {
     const token = newSessionToken();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.auth.sessionAbsoluteSeconds * 1000);

@@ -10,3 +10,4 @@ export { User } from './user.entity';
 export * from './data-rights/personal-data.registry';
 export * from './data-rights/data-rights.service';
 export * from './display-name';
+export * from './second-factor/second-factor.service';

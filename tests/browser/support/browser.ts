@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { takeRecoveryCode } from '../../support/mfa';
 
 /** Debian's Chromium; never a downloaded browser. */
 export const CHROMIUM = process.env.KINDRED_CHROMIUM ?? '/usr/bin/chromium';
@@ -56,5 +57,15 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText(/^Signed in as /).waitFor();
+  // Staff have two-step sign-in (tests/support/mfa.ts): they finish with one of their recovery codes.
+  const secondStep = page.getByRole('heading', { name: 'Enter your sign-in code' });
+  await page
+    .getByText(/^Signed in as /)
+    .or(secondStep)
+    .waitFor();
+  if (await secondStep.isVisible()) {
+    await page.getByRole('textbox', { name: 'Sign-in code' }).fill(takeRecoveryCode(email));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText(/^Signed in as /).waitFor();
+  }
 }

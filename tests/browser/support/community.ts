@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { enrolTotp } from '../../support/mfa';
 import { bearer, Person, registerAndLogin } from '../../support/people';
 import { acceptAgreement, apply, createGroup, issueReferralCode } from '../../support/groups';
 import { testModeration } from '../../support/community';
@@ -23,9 +24,10 @@ export async function memberOf(forum: { url: string }, groupId: string, code: st
   return person;
 }
 
-/** A member the admin has appointed as one of the group's supporters. */
+/** A member the admin has appointed as one of the group's supporters, with two-step sign-in set up. */
 export async function supporterOf(forum: { url: string }, admin: Person, groupId: string, code: string): Promise<Person> {
   const person = await memberOf(forum, groupId, code);
   await request(forum.url).put(`/groups/${groupId}/supporters/${person.id}`).set(bearer(admin)).expect(204);
+  await enrolTotp(forum.url, person);
   return person;
 }

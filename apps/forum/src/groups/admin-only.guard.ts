@@ -1,6 +1,8 @@
-import { CanActivate, ExecutionContext, Injectable, UseGuards, applyDecorators } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, applyDecorators } from '@nestjs/common';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
+import { ApiProblems } from '../openapi';
+import { StaffGuarded } from '../identity/staff-endpoint.guard';
 
 /**
  * Refuses non-admins before the body is even read, so they get the same 403 whatever they send.
@@ -16,4 +18,5 @@ class AdminOnlyGuard implements CanActivate {
   }
 }
 
-export const AdminOnly = () => applyDecorators(UseGuards(AdminOnlyGuard));
+/** Admins only, and only with a confirmed second factor (403 MFA_REQUIRED until they enrol). */
+export const AdminOnly = () => applyDecorators(StaffGuarded(AdminOnlyGuard), ApiProblems('FORBIDDEN', 'MFA_REQUIRED'));

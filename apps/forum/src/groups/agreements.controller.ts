@@ -25,7 +25,7 @@ export class AgreementsController {
   @ApiBearerAuth()
   @AdminOnly()
   @ApiCreatedResponse({ type: AgreementView, description: 'A new version: everyone in the group must accept it again.' })
-  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 403, 404)
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 404)
   @Put()
   @HttpCode(201)
   publish(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: PublishAgreementDto) {

@@ -6,6 +6,7 @@ import { ApplicationDecisionDto, ApplicationsQuery, ApplyDto } from './applicati
 import { groupIdParam, idParam } from './id-param.pipe';
 import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
 import { ApplicationReceiptView, ApplicationView } from './groups.views';
+import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 @ApiTags('groups')
 @ApiBearerAuth()
@@ -22,14 +23,16 @@ export class ApplicationsController {
   }
 
   @ApiPageResponse(ApplicationView, 'Oldest first.')
-  @ApiProblems(403, 404, 422)
+  @StaffEndpoint()
+  @ApiProblems(404, 422)
   @Get('groups/:groupId/applications')
   list(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Query() query: ApplicationsQuery) {
     return this.applications.list(user, groupId, query.status, query);
   }
 
   @ApiOkResponse({ type: ApplicationView, description: 'Decided; the applicant gets a notice.' })
-  @ApiProblems(...JSON_BODY_PROBLEMS, 403, 404, 409)
+  @StaffEndpoint()
+  @ApiProblems(...JSON_BODY_PROBLEMS, 404, 409)
   @Post('applications/:applicationId/decision')
   @HttpCode(200)
   decide(@CurrentUser() user: AuthUser, @Param('applicationId', idParam('That application')) applicationId: string, @Body() body: ApplicationDecisionDto) {

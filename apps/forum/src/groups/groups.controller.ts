@@ -25,7 +25,7 @@ export class GroupsController {
   @ApiBearerAuth()
   @AdminOnly()
   @ApiCreatedResponse({ type: GroupView })
-  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 403, 409)
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 409)
   @Post()
   create(@CurrentUser() user: AuthUser, @Body() body: CreateGroupDto) {
     return this.groups.create(user, body);
@@ -46,7 +46,7 @@ export class GroupsController {
   @ApiBearerAuth()
   @AdminOnly()
   @ApiOkResponse({ type: GroupView })
-  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 403, 404, 409)
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 404, 409)
   @Patch(':groupId')
   update(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: UpdateGroupDto) {
     return this.groups.update(user, groupId, body);

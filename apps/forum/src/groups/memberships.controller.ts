@@ -7,6 +7,7 @@ import { AdminOnly } from './admin-only.guard';
 import { groupIdParam, idParam } from './id-param.pipe';
 import { ApiPageResponse, ApiProblems } from '../openapi';
 import { MemberView } from './groups.views';
+import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 const userIdParam = idParam('That person');
 
@@ -35,6 +36,7 @@ export class MembershipsController {
   }
 
   @ApiPageResponse(MemberView)
+  @StaffEndpoint()
   @ApiProblems(422)
   @Get('members')
   members(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Query() query: PageQuery) {

@@ -16,7 +16,7 @@ export class ReferralCodesController {
 
   @AdminOnly()
   @ApiCreatedResponse({ type: ReferralCodeView })
-  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 403, 404)
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 404)
   @Post()
   create(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: CreateReferralCodeDto) {
     return this.referralCodes.create(user, groupId, body);

@@ -25,7 +25,7 @@ export class ResourcesController {
   @ApiBearerAuth()
   @AdminOnly()
   @ApiCreatedResponse({ type: ResourceView })
-  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 403, 404)
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 404)
   @Post()
   add(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: CreateResourceDto) {
     return this.resources.add(user, groupId, body);
@@ -34,7 +34,7 @@ export class ResourcesController {
   @ApiBearerAuth()
   @AdminOnly()
   @ApiNoContentResponse({ description: 'Removed.' })
-  @ApiProblems(401, 403, 404)
+  @ApiProblems(401, 404)
   @Delete(':resourceId')
   @HttpCode(204)
   async remove(

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AccountService, AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
 import { DomainError, Public } from '@kindred/http';
-import { LoginDto, PasswordResetConfirmDto, PasswordResetDto, RegisterDto, VerifyEmailDto } from './auth.dto';
+import { LoginDto, LoginSecondFactorDto, PasswordResetConfirmDto, PasswordResetDto, RegisterDto, VerifyEmailDto } from './auth.dto';
 import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
-import { CheckEmailView, ConsentView, LoginView } from './identity.views';
+import { CheckEmailView, ConsentView, LoginView, SecondFactorChallengeView } from './identity.views';
 
 @ApiTags('identity')
 @Controller()
@@ -76,13 +76,28 @@ export class AuthController {
   }
 
   @Public()
-  @ApiOkResponse({ type: LoginView })
+  @ApiExtraModels(LoginView, SecondFactorChallengeView)
+  @ApiOkResponse({
+    description: 'Signed in; or, for an account with a second factor, `{ mfaRequired: true, mfaToken }` and no session yet.',
+    schema: { oneOf: [{ $ref: getSchemaPath(LoginView) }, { $ref: getSchemaPath(SecondFactorChallengeView) }] },
+  })
   @ApiProblems(...JSON_BODY_PROBLEMS, 401, 'EMAIL_NOT_VERIFIED', 429, 503)
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
     const userAgent = request.headers['user-agent'];
     return this.identity.login(body.email, body.password, request.ip, typeof userAgent === 'string' ? userAgent : null);
+  }
+
+  @Public()
+  @ApiOperation({ summary: 'The second step of signing in: a code from the authenticator app, or a recovery code' })
+  @ApiOkResponse({ type: LoginView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 401, 429, 503)
+  @Post('auth/login/mfa')
+  @HttpCode(200)
+  loginWithSecondFactor(@Body() body: LoginSecondFactorDto, @Req() request: FastifyRequest) {
+    const userAgent = request.headers['user-agent'];
+    return this.identity.loginWithSecondFactor(body.mfaToken, body.code, request.ip, typeof userAgent === 'string' ? userAgent : null);
   }
 
   @ApiBearerAuth()

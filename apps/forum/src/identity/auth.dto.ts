@@ -123,3 +123,33 @@ export class ChangeEmailDto {
   @MaxLength(254)
   newEmail: string;
 }
+
+/** A code from an authenticator app (6 digits) or a recovery code; spaces and dashes are ignored. */
+function CodeField(description: string): PropertyDecorator {
+  return applyDecorators(ApiProperty({ example: '492039', description }), IsString(), Length(1, 64, { message: 'code must be 1 to 64 characters' }));
+}
+
+export class LoginSecondFactorDto {
+  @ApiProperty({ description: 'From the `POST /auth/login` answer; works once, for five minutes.' })
+  @IsString()
+  @Length(1, 200)
+  mfaToken: string;
+
+  @CodeField('The 6-digit code from the authenticator app, or one of the recovery codes (each works once).')
+  code: string;
+}
+
+export class ConfirmTotpDto {
+  @CodeField('The 6-digit code the authenticator app shows now.')
+  code: string;
+}
+
+export class DisableTotpDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+
+  @CodeField('The 6-digit code from the authenticator app, or a recovery code.')
+  code: string;
+}

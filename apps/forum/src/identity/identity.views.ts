@@ -1,5 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { LoginResult, RegistrationAccepted, SessionView as Session } from '@kindred/identity';
+import type {
+  LoginResult,
+  RecoveryCodes,
+  RegistrationAccepted,
+  SecondFactorChallenge,
+  SecondFactorStatus,
+  SessionView as Session,
+  TotpEnrolment,
+} from '@kindred/identity';
 import type { MyMembership } from '@kindred/groups';
 import { Wire } from '../openapi';
 
@@ -159,4 +167,39 @@ export class PersonalDataExportView {
 
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Every notice sent to the caller.' })
   notices: Record<string, unknown>[];
+}
+
+export class SecondFactorChallengeView implements Wire<SecondFactorChallenge> {
+  @ApiProperty({ enum: [true], description: 'The password was right; a second factor is needed: send a code to `POST /auth/login/mfa`.' })
+  mfaRequired: true;
+
+  @ApiProperty({ description: 'Works once, for five minutes, for this account only. Not a session token.' })
+  mfaToken: string;
+}
+
+export class TotpEnrolmentView implements Wire<TotpEnrolment> {
+  @ApiProperty({ example: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', description: 'Base32, for typing into an authenticator app.' })
+  secret: string;
+
+  @ApiProperty({
+    example: 'otpauth://totp/Kindred:KidneyWarrior?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Kindred',
+    description: 'For a QR code (RFC 6238: SHA-1, 6 digits, 30 s). Names Kindred and the display name only.',
+  })
+  otpauthUri: string;
+}
+
+export class RecoveryCodesView implements Wire<RecoveryCodes> {
+  @ApiProperty({ type: [String], description: 'Ten single-use codes, shown this once: each signs in once instead of an authenticator code.' })
+  recoveryCodes: string[];
+}
+
+export class SecondFactorStatusView implements Wire<SecondFactorStatus> {
+  @ApiProperty({ enum: ['off', 'pending', 'on'], description: '`pending`: set up but not yet confirmed with a code (not a second factor yet).' })
+  totp: 'off' | 'pending' | 'on';
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  confirmedAt: string | null;
+
+  @ApiProperty({ type: 'integer' })
+  recoveryCodesLeft: number;
 }

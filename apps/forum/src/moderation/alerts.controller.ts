@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ModerationAlertsService } from '@kindred/moderation';
 import { ApiPageResponse, ApiProblems } from '../openapi';
 import { ModerationAlertView } from './moderation.views';
+import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 @ApiTags('moderation')
 @ApiBearerAuth()
@@ -14,6 +15,7 @@ export class AlertsController {
 
   /** Overdue and escalated items the deadline job told the caller about, newest first. */
   @ApiPageResponse(ModerationAlertView, 'Overdue and escalated items, newest first.')
+  @StaffEndpoint()
   @ApiProblems(401, 422)
   @Get()
   list(@CurrentUser() user: AuthUser, @Query() query: PageQuery) {

@@ -5,6 +5,7 @@ import { idParam, PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ApiPageResponse, ApiProblems } from '../openapi';
 import { AuditEntryView } from './moderation.views';
+import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 const groupId = idParam('That group');
 
@@ -15,7 +16,8 @@ export class AuditLogController {
   constructor(private readonly audit: AuditLogService) {}
 
   @ApiPageResponse(AuditEntryView, 'Append-only entries, newest first.')
-  @ApiProblems(401, 403, 404, 422)
+  @StaffEndpoint()
+  @ApiProblems(401, 404, 422)
   @Get()
   list(@CurrentUser() user: AuthUser, @Param('groupId', groupId) id: string, @Query() query: PageQuery) {
     return this.audit.list(user, id, query);

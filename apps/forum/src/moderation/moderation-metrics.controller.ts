@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ModerationMetricsService } from '@kindred/moderation';
 import { ApiProblems } from '../openapi';
 import { ModerationMetricsView } from './moderation.views';
+import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 const groupId = idParam('That group');
 
@@ -15,7 +16,8 @@ export class ModerationMetricsController {
   constructor(private readonly metrics: ModerationMetricsService) {}
 
   @ApiOkResponse({ type: ModerationMetricsView })
-  @ApiProblems(401, 403, 404)
+  @StaffEndpoint()
+  @ApiProblems(401, 404)
   @Get()
   get(@CurrentUser() user: AuthUser, @Param('groupId', groupId) id: string) {
     return this.metrics.forGroup(user, id);

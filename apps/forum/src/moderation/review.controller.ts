@@ -7,6 +7,7 @@ import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ReviewQueueService } from '@kindred/moderation';
 import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
 import { ReviewItemListView, ReviewItemView } from './moderation.views';
+import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 const id = idParam;
 
@@ -63,7 +64,8 @@ export class DecisionDto {
 
 @ApiTags('moderation')
 @ApiBearerAuth()
-@ApiProblems(401, 403, 404)
+@ApiProblems(401, 404)
+@StaffEndpoint()
 @Controller()
 export class ReviewController {
   constructor(private readonly queue: ReviewQueueService) {}

@@ -6,12 +6,14 @@ import { RulesService } from '@kindred/moderation';
 import { RuleDto } from '../forum/forum.dto';
 import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
 import { RuleListView, RuleView } from './moderation.views';
+import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 const id = idParam;
 
 @ApiTags('moderation')
 @ApiBearerAuth()
-@ApiProblems(401, 403, 404)
+@ApiProblems(401, 404)
+@StaffEndpoint()
 @Controller('groups/:groupId/rules')
 export class RulesController {
   constructor(private readonly rules: RulesService) {}

@@ -22,6 +22,8 @@ function plainMessage(problem: Problem): string {
       return 'The group agreement has changed. Please read it and accept it to carry on.';
     case 'MUTED':
       return `You are muted in this group${problem.until ? ` until ${formatDateTime(problem.until)}` : ''}.`;
+    case 'MFA_REQUIRED':
+      return 'Supporters and admins need two-step sign-in before they can moderate or change settings, because this work shows what members have shared. Please set it up on your account page.';
     case 'RATE_LIMITED':
       return 'You are doing that too quickly. Please wait a moment and try again.';
     case 'VALIDATION_FAILED':

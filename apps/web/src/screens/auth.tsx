@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, client, ok } from '../api';
-import { useSession } from '../session';
+import { useSession, type SecondStep } from '../session';
+import { SecondStepForm } from './two-step';
 import { ErrorMessage, Field, fieldError, Loading, PageTitle, Status } from '../ui';
 
 /** What to do next when the next step is in a mail. */
@@ -139,20 +140,39 @@ export function SignIn() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [secondStep, setSecondStep] = useState<SecondStep | null>(null);
+  const carryOn = () => {
+    const next = search.get('next');
+    navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
-      await signIn(email, password);
-      const next = search.get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
+      const step = await signIn(email, password);
+      if (step) setSecondStep(step);
+      else carryOn();
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
   };
+  if (secondStep)
+    return (
+      <>
+        <PageTitle>Sign in</PageTitle>
+        <SecondStepForm
+          mfaToken={secondStep.mfaToken}
+          onSignedIn={carryOn}
+          onStartAgain={(e) => {
+            setSecondStep(null);
+            setError(e);
+          }}
+        />
+      </>
+    );
   return (
     <>
       <PageTitle>Sign in</PageTitle>

@@ -7,6 +7,7 @@ import { usePaged } from '../queries';
 import { useSession } from '../session';
 import { ErrorMessage, Field, fieldError, Loading, MoreButton, PageTitle, Status } from '../ui';
 import { ResourceList } from './resources';
+import { TwoStepSection } from './two-step';
 
 const KIND_NAMES: Record<Notice['kind'], string> = {
   removal: 'Something you wrote was removed',
@@ -157,6 +158,8 @@ export function Account() {
     <>
       <PageTitle>Your account</PageTitle>
       <p>You are signed in as {me.displayName}. Other members only see this name.</p>
+
+      <TwoStepSection />
 
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title">Where you are signed in</h2>

@@ -11,6 +11,7 @@ import { ChatAuthorOrder1763700009000 } from './1763700009000-chat-author-order'
 import { Search1763700010000 } from './1763700010000-search';
 import { AccountMail1763700011000 } from './1763700011000-account-mail';
 import { SearchVectorsOnChange1763700020000 } from './1763700020000-search-vectors-on-change';
+import { SecondFactors1763700030000 } from './1763700030000-second-factors';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Search1763700010000,
   AccountMail1763700011000,
   SearchVectorsOnChange1763700020000,
+  SecondFactors1763700030000,
 ];
