@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import type { Tx } from '@kindred/database';
 import { AccountTokenPurpose } from './account-token.entity';
+import { AccountTokensRepository } from './account-tokens.repository';
 import { hashToken, newSessionToken } from './tokens';
 
 /** How long each kind of mailed link works. */
@@ -16,24 +16,23 @@ export const TOKEN_LIFETIME_SECONDS: Record<AccountTokenPurpose, number> = {
 @Injectable()
 export class AccountTokens {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: AccountTokensRepository,
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
   ) {}
 
-  /** A new token; the returned id names the mail that carries it (its message id). */
-  async issue(
-    runner: EntityManager | DataSource,
-    userId: string,
-    purpose: AccountTokenPurpose,
-    newEmail: string | null = null,
-  ): Promise<{ id: string; token: string }> {
+  /** A new token; the returned id names the mail that carries it (its message id). In the caller's transaction when given one. */
+  async issue(userId: string, purpose: AccountTokenPurpose, options: { newEmail?: string; tx?: Tx } = {}): Promise<{ id: string; token: string }> {
     const token = newSessionToken();
-    const rows = (await (runner ?? this.dataSource).query(
-      `INSERT INTO account_tokens (user_id, purpose, token_hash, new_email, expires_at)
-       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING id`,
-      [userId, purpose, hashToken(token), newEmail, TOKEN_LIFETIME_SECONDS[purpose]],
-    )) as Array<{ id: string }>;
-    return { id: rows[0]!.id, token };
+    const id = await this.tokens.insert(
+      { userId, purpose, tokenHash: hashToken(token), newEmail: options.newEmail ?? null, lifetimeSeconds: TOKEN_LIFETIME_SECONDS[purpose] },
+      options.tx,
+    );
+    return { id, token };
+  }
+
+  /** Deletes links used, or run out, more than a week ago; how many went. */
+  prune(): Promise<number> {
+    return this.tokens.pruneSpent();
   }
 
   /** `<PUBLIC_URL>/<page>`, with the token when there is one. */

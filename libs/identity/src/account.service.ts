@@ -1,28 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { Transactions } from '@kindred/database';
 import { DomainError } from '@kindred/http';
 import { MailService } from '@kindred/mail';
 import { AccountTokens } from './account-tokens';
+import { AccountTokensRepository, ResetOwner } from './account-tokens.repository';
 import { AuthUser } from './auth-user';
 import { IdentityService, RegistrationAccepted } from './identity.service';
 import { PasswordAttempts } from './password-attempts';
 import { passwordProblem } from './passwords/password-policy';
 import { hashToken, normaliseEmail } from './tokens';
+import { Credentials, UniqueViolation, UsersRepository } from './users.repository';
 
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 const LINK_GONE = 'That link has already been used or has expired. You can ask for a new one.';
 const WRONG_PASSWORD = 'That password is not right.';
 const CHECK_EMAIL: RegistrationAccepted = { status: 'check-email' };
-
-interface Owner {
-  id: string;
-  email: string;
-  email_normalised: string;
-  display_name: string;
-  password_hash: string;
-}
 
 /**
  * What a member does with the address and password of their account once it exists: verify the
@@ -35,7 +28,9 @@ export class AccountService {
   private readonly logger = new Logger(AccountService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly tokenRows: AccountTokensRepository,
+    private readonly transactions: Transactions,
     private readonly identity: IdentityService,
     private readonly attempts: PasswordAttempts,
     private readonly tokens: AccountTokens,
@@ -46,33 +41,22 @@ export class AccountService {
   async verifyEmail(token: string, address: string): Promise<void> {
     const ok = await this.attempts.checkToken(address, async () => {
       try {
-        return await this.dataSource.transaction(async (manager) => {
-          const [rows] = (await manager.query(
-            `UPDATE account_tokens SET used_at = now()
-             WHERE token_hash = $1 AND purpose IN ('verify-email', 'change-email') AND used_at IS NULL AND expires_at > now()
-             RETURNING user_id, purpose, new_email`,
-            [hashToken(token)],
-          )) as [Array<{ user_id: string; purpose: string; new_email: string | null }>, number];
-          const row = rows[0];
-          if (!row) return false;
-          if (row.purpose === 'verify-email') {
-            await manager.query(`UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [row.user_id]);
-            this.logger.log({ event: 'email-verified', userId: row.user_id }, 'email address verified');
+        return await this.transactions.run(async (tx) => {
+          const link = await this.tokenRows.useEmailLink(tx, hashToken(token));
+          if (!link) return false;
+          if (link.purpose === 'verify-email') {
+            await this.users.markVerified(tx, link.userId);
+            this.logger.log({ event: 'email-verified', userId: link.userId }, 'email address verified');
           } else {
             // Another account may have taken the address since the link was sent: then the link no longer works.
-            await manager.query(`UPDATE users SET email = $2, email_normalised = $3, email_verified_at = now() WHERE id = $1`, [
-              row.user_id,
-              row.new_email,
-              normaliseEmail(row.new_email!),
-            ]);
-            this.logger.log({ event: 'email-changed', userId: row.user_id }, 'email address changed');
+            await this.users.moveToEmail(tx, link.userId, link.newEmail!, normaliseEmail(link.newEmail!));
+            this.logger.log({ event: 'email-changed', userId: link.userId }, 'email address changed');
           }
-          await manager.query(`UPDATE account_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [row.user_id, row.purpose]);
+          await this.tokenRows.useAllOf(tx, link.userId, link.purpose);
           return true;
         });
       } catch (error) {
-        const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string }) : null;
-        if (driverError?.code === '23505') return false;
+        if (error instanceof UniqueViolation) return false;
         throw error;
       }
     });
@@ -83,13 +67,9 @@ export class AccountService {
   async requestPasswordReset(email: string, address: string): Promise<RegistrationAccepted> {
     const emailNormalised = normaliseEmail(email);
     await this.attempts.mailRequest(emailNormalised, address);
-    const rows = (await this.dataSource.query(`SELECT id, email FROM users WHERE email_normalised = $1`, [emailNormalised])) as Array<{
-      id: string;
-      email: string;
-    }>;
-    const user = rows[0];
+    const user = await this.users.findByEmail(emailNormalised);
     if (user) {
-      const { id, token } = await this.tokens.issue(this.dataSource, user.id, 'reset-password');
+      const { id, token } = await this.tokens.issue(user.id, 'reset-password');
       // Not awaited, so a known address answers no later than an unknown one.
       void this.mail.send(user.email, { template: 'password-reset', links: { reset: this.tokens.link('reset-password', token) } }, `reset-${id}`);
       this.logger.log({ event: 'password-reset-requested', userId: user.id, address }, 'password reset mailed');
@@ -104,50 +84,38 @@ export class AccountService {
    * address, so an account not yet verified becomes verified.
    */
   async confirmPasswordReset(token: string, password: string, address: string): Promise<void> {
-    let found: { token_id: string; user_id: string; email: string; email_normalised: string; display_name: string } | undefined;
+    let found: ResetOwner | null = null;
     const ok = await this.attempts.checkToken(address, async () => {
-      const rows = (await this.dataSource.query(
-        `SELECT t.id AS token_id, u.id AS user_id, u.email, u.email_normalised, u.display_name
-         FROM account_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.token_hash = $1 AND t.purpose = 'reset-password' AND t.used_at IS NULL AND t.expires_at > now()`,
-        [hashToken(token)],
-      )) as Array<NonNullable<typeof found>>;
-      found = rows[0];
+      found = await this.tokenRows.findResetOwner(hashToken(token));
       return Boolean(found);
     });
     if (!ok || !found) throw new DomainError('TOKEN_EXPIRED', LINK_GONE);
-    const owner = found;
-    const problem = passwordProblem(password, { email: owner.email, displayName: owner.display_name });
+    const owner: ResetOwner = found;
+    const problem = passwordProblem(password, { email: owner.email, displayName: owner.displayName });
     if (problem) throw DomainError.validation([{ field: 'password', message: problem }]);
     const passwordHash = await argon2.hash(password, ARGON2);
-    const changed = await this.dataSource.transaction(async (manager) => {
-      const [used] = (await manager.query(`UPDATE account_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id`, [
-        owner.token_id,
-      ])) as [unknown[], number];
-      if (used.length === 0) return false;
-      await manager.query(`UPDATE account_tokens SET used_at = now() WHERE user_id = $1 AND purpose = 'reset-password' AND used_at IS NULL`, [owner.user_id]);
-      await manager.query(`UPDATE users SET password_hash = $2, email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [
-        owner.user_id,
-        passwordHash,
-      ]);
+    const changed = await this.transactions.run(async (tx) => {
+      if (!(await this.tokenRows.use(tx, owner.tokenId))) return false;
+      await this.tokenRows.useAllOf(tx, owner.userId, 'reset-password');
+      await this.users.resetPassword(tx, owner.userId, passwordHash);
       return true;
     });
     // Two uses of one link at once: only the first changes anything.
     if (!changed) throw new DomainError('TOKEN_EXPIRED', LINK_GONE);
-    await this.identity.endSessions(owner.user_id);
-    await this.attempts.forgetAccount(owner.email_normalised);
+    await this.identity.endSessions(owner.userId);
+    await this.attempts.forgetAccount(owner.emailNormalised);
     void this.mail.send(owner.email, { template: 'password-changed', links: { forgotPassword: this.tokens.link('forgot-password') } });
-    this.logger.log({ event: 'password-reset', userId: owner.user_id, address }, 'password reset; every session ended');
+    this.logger.log({ event: 'password-reset', userId: owner.userId, address }, 'password reset; every session ended');
   }
 
   /** POST /me/password: the current password again (under the attempt limits), a new one, and every other session ends. */
   async changePassword(user: AuthUser, currentPassword: string, newPassword: string, address: string): Promise<void> {
     const owner = await this.owner(user);
-    const problem = passwordProblem(newPassword, { email: owner.email, displayName: owner.display_name });
+    const problem = passwordProblem(newPassword, { email: owner.email, displayName: owner.displayName });
     if (problem) throw DomainError.validation([{ field: 'newPassword', message: problem }]);
     await this.recheck(owner, currentPassword, address, 'currentPassword');
     const passwordHash = await argon2.hash(newPassword, ARGON2);
-    await this.dataSource.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [user.id, passwordHash]);
+    await this.users.setPassword(user.id, passwordHash);
     await this.identity.endOtherSessions(user);
     void this.mail.send(owner.email, { template: 'password-changed', links: { forgotPassword: this.tokens.link('forgot-password') } });
     this.logger.log({ event: 'password-changed', userId: user.id }, 'password changed; other sessions ended');
@@ -161,12 +129,12 @@ export class AccountService {
   async requestEmailChange(user: AuthUser, password: string, newEmail: string, address: string): Promise<RegistrationAccepted> {
     const owner = await this.owner(user);
     const newNormalised = normaliseEmail(newEmail);
-    if (newNormalised === owner.email_normalised) {
+    if (newNormalised === owner.emailNormalised) {
       throw DomainError.validation([{ field: 'newEmail', message: 'That is already the email address of your account.' }]);
     }
     await this.attempts.mailRequest(newNormalised, address);
     await this.recheck(owner, password, address, 'password');
-    const taken = ((await this.dataSource.query(`SELECT 1 FROM users WHERE email_normalised = $1`, [newNormalised])) as unknown[]).length > 0;
+    const taken = (await this.users.findByEmail(newNormalised)) !== null;
     const to = newEmail.trim();
     if (taken) {
       void this.mail.send(to, {
@@ -174,7 +142,7 @@ export class AccountService {
         links: { signIn: this.tokens.link('sign-in'), forgotPassword: this.tokens.link('forgot-password') },
       });
     } else {
-      const { id, token } = await this.tokens.issue(this.dataSource, user.id, 'change-email', to);
+      const { id, token } = await this.tokens.issue(user.id, 'change-email', { newEmail: to });
       void this.mail.send(to, { template: 'confirm-new-email', links: { verify: this.tokens.link('verify-email', token) } }, `change-${id}`);
     }
     void this.mail.send(owner.email, { template: 'email-change-requested', links: { forgotPassword: this.tokens.link('forgot-password') } });
@@ -182,17 +150,15 @@ export class AccountService {
     return CHECK_EMAIL;
   }
 
-  private async owner(user: AuthUser): Promise<Owner> {
-    const rows = (await this.dataSource.query(`SELECT id, email, email_normalised, display_name, password_hash FROM users WHERE id = $1`, [
-      user.id,
-    ])) as Owner[];
-    if (!rows[0]) throw new DomainError('UNAUTHENTICATED', 'Please sign in again.');
-    return rows[0];
+  private async owner(user: AuthUser): Promise<Credentials> {
+    const owner = await this.users.credentialsById(user.id);
+    if (!owner) throw new DomainError('UNAUTHENTICATED', 'Please sign in again.');
+    return owner;
   }
 
   /** A password re-check under the sign-in limits. A wrong one is a field error (422), not 401: the session itself is fine. */
-  private async recheck(owner: Owner, password: string, address: string, field: string): Promise<void> {
-    const ok = await this.attempts.check(owner.email_normalised, address, () => argon2.verify(owner.password_hash, password).catch(() => false));
+  private async recheck(owner: Credentials, password: string, address: string, field: string): Promise<void> {
+    const ok = await this.attempts.check(owner.emailNormalised, address, () => argon2.verify(owner.passwordHash, password).catch(() => false));
     if (!ok) {
       this.logger.warn({ event: 'password-recheck-failed', userId: owner.id, address }, 'password re-check failed');
       throw DomainError.validation([{ field, message: WRONG_PASSWORD }]);

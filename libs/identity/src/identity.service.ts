@@ -1,22 +1,22 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { Transactions, Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
 import { MailService } from '@kindred/mail';
 import { AccountTokens } from './account-tokens';
 import { AuthUser } from './auth-user';
 import { CURRENT_CONSENT } from './consent';
-import { ConsentRecord } from './consent-record.entity';
+import { ConsentRecordsRepository } from './consent-records.repository';
 import { displayNameSkeleton, DisplayNameScreen } from './display-name';
 import { PasswordAttempts } from './password-attempts';
 import { passwordProblem } from './passwords/password-policy';
 import { SecondFactorChallenge, SecondFactorService } from './second-factor/second-factor.service';
-import { Session } from './session.entity';
+import { SessionsRepository } from './sessions.repository';
 import { hashToken, newSessionToken, normaliseDisplayName, normaliseEmail } from './tokens';
 import { User } from './user.entity';
+import { Credentials, UniqueViolation, UsersRepository } from './users.repository';
 
 export interface Registration {
   email: string;
@@ -67,11 +67,10 @@ const NOT_VERIFIED =
 
 /** The 409 for a unique index that refused a row written at the same moment as another (the checks before it passed for both). */
 function uniqueViolation(error: unknown): DomainError | null {
-  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
-  if (driverError?.code !== '23505') return null;
-  if (driverError.constraint === 'users_email_normalised_key') return DomainError.conflict(EMAIL_TAKEN);
-  if (driverError.constraint === 'users_display_name_normalised_key') return DomainError.conflict(NAME_TAKEN);
-  if (driverError.constraint === 'users_display_name_skeleton_key') return DomainError.conflict(NAME_LOOKS_TAKEN);
+  if (!(error instanceof UniqueViolation)) return null;
+  if (error.field === 'email') return DomainError.conflict(EMAIL_TAKEN);
+  if (error.field === 'display-name') return DomainError.conflict(NAME_TAKEN);
+  if (error.field === 'display-name-skeleton') return DomainError.conflict(NAME_LOOKS_TAKEN);
   return null;
 }
 
@@ -96,7 +95,10 @@ export class IdentityService {
   private listening: 'no' | 'subscribing' | 'yes' = 'no';
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly sessionRows: SessionsRepository,
+    private readonly consents: ConsentRecordsRepository,
+    private readonly transactions: Transactions,
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
     private readonly attempts: PasswordAttempts,
     private readonly events: EventBus,
@@ -124,10 +126,10 @@ export class IdentityService {
     const passwordHash = await argon2.hash(input.password, ARGON2);
     let mail: (() => Promise<unknown>) | undefined;
     try {
-      mail = await this.dataSource.transaction(async (manager) => {
-        const outcome = await this.insertUnlessKnown(manager, input, passwordHash, null);
+      mail = await this.transactions.run(async (tx) => {
+        const outcome = await this.insertUnlessKnown(tx, input, passwordHash, null);
         if ('created' in outcome) {
-          const { id, token } = await this.accountTokens.issue(manager, outcome.created.id, 'verify-email');
+          const { id, token } = await this.accountTokens.issue(outcome.created.id, 'verify-email', { tx });
           this.logger.log({ userId: outcome.created.id, event: 'register' }, 'account registered; verification mailed');
           return () =>
             this.mail.send(
@@ -138,7 +140,7 @@ export class IdentityService {
         }
         const known = outcome.known;
         if (!known.verified) {
-          const { id, token } = await this.accountTokens.issue(manager, known.id, 'verify-email');
+          const { id, token } = await this.accountTokens.issue(known.id, 'verify-email', { tx });
           this.logger.log({ userId: known.id, event: 'register-again-unverified' }, 'registration for an unverified account; new verification mailed');
           return () =>
             this.mail.send(known.email, { template: 'verify-email', links: { verify: this.accountTokens.link('verify-email', token) } }, `verify-${id}`);
@@ -149,8 +151,7 @@ export class IdentityService {
       });
     } catch (error) {
       // The same address registered twice at once: the unique index let one in, and that one's mail is on its way.
-      const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
-      if (driverError?.code !== '23505' || driverError.constraint !== 'users_email_normalised_key') throw uniqueViolation(error) ?? error;
+      if (!(error instanceof UniqueViolation) || error.field !== 'email') throw uniqueViolation(error) ?? error;
     }
     await mail?.();
     return { status: 'check-email' };
@@ -171,7 +172,7 @@ export class IdentityService {
    * name is the same for a known and a new address.
    */
   private async insertUnlessKnown(
-    manager: EntityManager,
+    tx: Tx,
     input: Registration,
     passwordHash: string,
     verifiedAt: Date | null,
@@ -179,23 +180,12 @@ export class IdentityService {
     const emailNormalised = normaliseEmail(input.email);
     const displayNameNormalised = normaliseDisplayName(input.displayName);
     const skeleton = displayNameSkeleton(input.displayName);
-    const clash = await manager
-      .createQueryBuilder(User, 'u')
-      .select(['u.id AS id', 'u.email AS email', 'u.email_verified_at IS NOT NULL AS verified'])
-      .addSelect('u.email_normalised = :email', 'email_taken')
-      .addSelect('u.display_name_normalised = :name', 'name_taken')
-      .addSelect('u.display_name_skeleton = :skeleton', 'skeleton_taken')
-      .where('u.email_normalised = :email OR u.display_name_normalised = :name OR u.display_name_skeleton = :skeleton', {
-        email: emailNormalised,
-        name: displayNameNormalised,
-        skeleton,
-      })
-      .getRawMany<{ id: string; email: string; verified: boolean; email_taken: boolean; name_taken: boolean; skeleton_taken: boolean }>();
-    if (clash.some((row) => row.name_taken)) throw DomainError.conflict(NAME_TAKEN);
-    if (clash.some((row) => row.skeleton_taken)) throw DomainError.conflict(NAME_LOOKS_TAKEN);
-    const known = clash.find((row) => row.email_taken);
+    const clash = await this.users.clashes(tx, { emailNormalised, displayNameNormalised, skeleton });
+    if (clash.some((row) => row.nameTaken)) throw DomainError.conflict(NAME_TAKEN);
+    if (clash.some((row) => row.skeletonTaken)) throw DomainError.conflict(NAME_LOOKS_TAKEN);
+    const known = clash.find((row) => row.emailTaken);
     if (known) return { known: { id: known.id, email: known.email, verified: known.verified } };
-    const user = manager.create(User, {
+    const created = await this.users.insert(tx, {
       email: input.email.trim(),
       emailNormalised,
       passwordHash,
@@ -203,12 +193,10 @@ export class IdentityService {
       displayNameNormalised,
       displayNameSkeleton: skeleton,
       dateOfBirth: input.dateOfBirth,
-      isAdmin: false,
       emailVerifiedAt: verifiedAt,
     });
-    await manager.insert(User, user);
-    await manager.insert(ConsentRecord, { userId: user.id, consentVersion: CURRENT_CONSENT.version, givenAt: new Date() });
-    return { created: { id: user.id, email: user.email, displayName: user.displayName } };
+    await this.consents.record(tx, created.id, CURRENT_CONSENT.version, new Date());
+    return { created };
   }
 
   /**
@@ -221,13 +209,10 @@ export class IdentityService {
     const displayNameNormalised = normaliseDisplayName(name);
     const skeleton = displayNameSkeleton(name);
     try {
-      const clash = (await this.dataSource.query(
-        `SELECT display_name_normalised = $2 AS name_taken FROM users WHERE id <> $1 AND (display_name_normalised = $2 OR display_name_skeleton = $3)`,
-        [user.id, displayNameNormalised, skeleton],
-      )) as Array<{ name_taken: boolean }>;
-      if (clash.some((row) => row.name_taken)) throw DomainError.conflict(NAME_TAKEN);
+      const clash = await this.users.nameClashes(user.id, displayNameNormalised, skeleton);
+      if (clash.some((row) => row.nameTaken)) throw DomainError.conflict(NAME_TAKEN);
       if (clash.length > 0) throw DomainError.conflict(NAME_LOOKS_TAKEN);
-      await this.dataSource.getRepository(User).update({ id: user.id }, { displayName: name, displayNameNormalised, displayNameSkeleton: skeleton });
+      await this.users.rename(user.id, { displayName: name, displayNameNormalised, skeleton });
     } catch (error) {
       throw uniqueViolation(error) ?? error;
     }
@@ -245,15 +230,10 @@ export class IdentityService {
 
   async login(email: string, password: string, address: string, userAgent: string | null): Promise<LoginResult | SecondFactorChallenge> {
     const emailNormalised = normaliseEmail(email);
-    const found: { user?: User | null } = {};
+    const found: { user?: Credentials | null } = {};
     // Counted before the password is checked and given back when it is right (PasswordAttempts).
     const ok = await this.attempts.check(emailNormalised, address, async () => {
-      const user = await this.dataSource
-        .getRepository(User)
-        .createQueryBuilder('u')
-        .addSelect(['u.passwordHash', 'u.emailVerifiedAt'])
-        .where('u.email_normalised = :email', { email: emailNormalised })
-        .getOne();
+      const user = await this.users.credentialsByEmail(emailNormalised);
       // Verify against a dummy hash for unknown emails, so timing does not reveal which exist.
       const hash = user?.passwordHash ?? (await this.getDummyHash());
       const matches = await argon2.verify(hash, password).catch(() => false);
@@ -291,13 +271,12 @@ export class IdentityService {
     const token = newSessionToken();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.auth.sessionAbsoluteSeconds * 1000);
-    await this.dataSource.getRepository(Session).insert({
+    await this.sessionRows.insert({
       userId: account.id,
       tokenHash: hashToken(token),
       userAgent: userAgent?.slice(0, 300) ?? null,
       lastSeenAt: now,
       expiresAt,
-      revokedAt: null,
     });
     this.logger.log({ event: 'login', userId: account.id }, 'signed in');
     return { token, expiresAt, user: { id: account.id, displayName: account.displayName } };
@@ -371,7 +350,7 @@ export class IdentityService {
           this.listening = 'yes';
         })
         .catch((error: Error) => {
-          this.logger.warn({ err: error.message }, 'not caching sessions yet: revocation events unavailable');
+          this.logger.warn({ err: error }, 'not caching sessions yet: revocation events unavailable');
           this.listening = 'no';
         });
     }
@@ -394,43 +373,26 @@ export class IdentityService {
    * per socket on this and asks again when it fires.
    */
   async sessionEndsAt(sessionId: string): Promise<Date | null> {
-    const rows = (await this.dataSource.query(`SELECT last_seen_at, expires_at FROM sessions WHERE id = $1 AND revoked_at IS NULL`, [sessionId])) as Array<{
-      last_seen_at: Date;
-      expires_at: Date;
-    }>;
-    const row = rows[0];
-    if (!row) return null;
-    return new Date(Math.min(new Date(row.expires_at).getTime(), new Date(row.last_seen_at).getTime() + this.idleLimitMs()));
+    const session = await this.sessionRows.activity(sessionId);
+    if (!session) return null;
+    return new Date(Math.min(session.expiresAt.getTime(), session.lastSeenAt.getTime() + this.idleLimitMs()));
   }
 
   private async checkSession(hash: string): Promise<Omit<CachedSession, 'checkedAt'> | null> {
-    const row = await this.dataSource
-      .getRepository(Session)
-      .createQueryBuilder('s')
-      .innerJoin(User, 'u', 'u.id = s.user_id')
-      .select([
-        's.id AS session_id',
-        's.last_seen_at AS last_seen_at',
-        's.expires_at AS expires_at',
-        'u.id AS user_id',
-        'u.display_name AS display_name',
-        'u.is_admin AS is_admin',
-      ])
-      .where('s.token_hash = :hash AND s.revoked_at IS NULL', { hash })
-      .getRawOne<{ session_id: string; last_seen_at: Date; expires_at: Date; user_id: string; display_name: string; is_admin: boolean }>();
-    if (!row) return null;
+    const session = await this.sessionRows.findByTokenHash(hash);
+    if (!session) return null;
     const now = Date.now();
-    const expiresAt = new Date(row.expires_at).getTime();
-    let lastSeenAt = new Date(row.last_seen_at).getTime();
+    const expiresAt = session.expiresAt.getTime();
+    let lastSeenAt = session.lastSeenAt.getTime();
     if (expiresAt <= now || lastSeenAt + this.idleLimitMs() <= now) {
-      await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [row.session_id]);
+      await this.sessionRows.endExpired(session.user.sessionId);
       return null;
     }
     if (now - lastSeenAt > this.touchEveryMs()) {
-      await this.dataSource.query(`UPDATE sessions SET last_seen_at = now() WHERE id = $1`, [row.session_id]);
+      await this.sessionRows.touch(session.user.sessionId);
       lastSeenAt = now;
     }
-    return { user: { id: row.user_id, displayName: row.display_name, isAdmin: row.is_admin, sessionId: row.session_id }, lastSeenAt, expiresAt };
+    return { user: session.user, lastSeenAt, expiresAt };
   }
 
   async logout(user: AuthUser): Promise<void> {
@@ -439,10 +401,7 @@ export class IdentityService {
   }
 
   async listSessions(user: AuthUser): Promise<SessionView[]> {
-    const sessions = await this.dataSource.getRepository(Session).find({
-      where: { userId: user.id, revokedAt: IsNull() },
-      order: { createdAt: 'DESC' },
-    });
+    const sessions = await this.sessionRows.openOf(user.id);
     const now = Date.now();
     const idleLimit = this.idleLimitMs();
     return sessions
@@ -451,43 +410,28 @@ export class IdentityService {
   }
 
   async endSession(user: AuthUser, sessionId: string): Promise<void> {
-    const result = await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`, [
-      sessionId,
-      user.id,
-    ]);
-    if ((result as unknown[][])[0]?.length === 0) throw DomainError.notFound('That session');
+    if (!(await this.sessionRows.endOne(user.id, sessionId))) throw DomainError.notFound('That session');
     this.forgetSessions(user.id, [sessionId]);
     await this.events.publish('session.revoked', { userId: user.id, sessionIds: [sessionId], reason: 'ended' });
   }
 
   /** Ends sessions at once, REST and sockets alike. Without ids, every session of the user. */
   async endSessions(userId: string, sessionIds?: string[]): Promise<void> {
-    if (sessionIds) {
-      await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id = ANY($2::uuid[]) AND revoked_at IS NULL`, [
-        userId,
-        sessionIds,
-      ]);
-    } else {
-      await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
-    }
+    await this.sessionRows.end(userId, sessionIds);
     this.forgetSessions(userId, sessionIds);
     await this.events.publish('session.revoked', { userId, sessionIds, reason: 'ended' });
   }
 
   /** Ends every session of the user but the one making the request (a password changed while signed in). */
   async endOtherSessions(user: AuthUser): Promise<void> {
-    const [rows] = (await this.dataSource.query(`UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`, [
-      user.id,
-      user.sessionId,
-    ])) as [Array<{ id: string }>, number];
-    const sessionIds = rows.map((row) => row.id);
+    const sessionIds = await this.sessionRows.endAllBut(user.id, user.sessionId);
     if (sessionIds.length === 0) return;
     this.forgetSessions(user.id, sessionIds);
     await this.events.publish('session.revoked', { userId: user.id, sessionIds, reason: 'ended' });
   }
 
   async findUser(userId: string): Promise<User | null> {
-    return this.dataSource.getRepository(User).findOne({ where: { id: userId } });
+    return this.users.find(userId);
   }
 
   /**
@@ -505,14 +449,11 @@ export class IdentityService {
       else missing.push(id);
     }
     if (missing.length === 0) return result;
-    const rows = (await this.dataSource.query(`SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])`, [missing])) as Array<{
-      id: string;
-      display_name: string;
-    }>;
+    const rows = await this.users.displayNames(missing);
     if (this.names.size > NAME_CACHE_MAX) this.names.clear();
     for (const row of rows) {
-      result.set(row.id, row.display_name);
-      this.names.set(row.id, { name: row.display_name, at: now });
+      result.set(row.id, row.displayName);
+      this.names.set(row.id, { name: row.displayName, at: now });
     }
     return result;
   }
@@ -527,30 +468,21 @@ export class IdentityService {
    * links a week after they were used or ran out. Returns how many rows went.
    */
   async pruneEndedSessions(): Promise<number> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(Session)
-      .where(`(revoked_at IS NOT NULL AND revoked_at < now() - interval '7 days') OR expires_at < now() - interval '7 days'`)
-      .execute();
-    const [, tokens] = (await this.dataSource.query(
-      `DELETE FROM account_tokens WHERE used_at < now() - interval '7 days' OR expires_at < now() - interval '7 days'`,
-    )) as [unknown, number];
-    return (result.affected ?? 0) + (tokens ?? 0);
+    const sessions = await this.sessionRows.pruneEnded();
+    return sessions + (await this.accountTokens.prune());
   }
 
   /** Platform admins, who are told when something escalates. */
   async adminIds(): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT id FROM users WHERE is_admin`)) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+    return this.users.adminIds();
   }
 
   /** `npm run admin:create`: creates an admin account, or promotes the existing one with that email. */
   async createOrPromoteAdmin(input: { email: string; password: string; displayName: string }): Promise<{ id: string; created: boolean }> {
-    const existing = await this.dataSource.getRepository(User).findOne({ where: { emailNormalised: normaliseEmail(input.email) } });
+    const existing = await this.users.findByEmail(normaliseEmail(input.email));
     if (existing) {
       // The operator vouches for the address, as for an admin made here.
-      await this.dataSource.query(`UPDATE users SET is_admin = true, email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [existing.id]);
+      await this.users.makeAdmin(existing.id);
       return { id: existing.id, created: false };
     }
     // Admins are staff, not applicants: the date of birth is a placeholder that no group checks.
@@ -559,9 +491,9 @@ export class IdentityService {
     this.assertAcceptableRegistration(registration);
     const passwordHash = await argon2.hash(input.password, ARGON2);
     try {
-      const outcome = await this.dataSource.transaction((manager) => this.insertUnlessKnown(manager, registration, passwordHash, new Date()));
+      const outcome = await this.transactions.run((tx) => this.insertUnlessKnown(tx, registration, passwordHash, new Date()));
       if ('known' in outcome) throw DomainError.conflict(EMAIL_TAKEN);
-      await this.dataSource.getRepository(User).update({ id: outcome.created.id }, { isAdmin: true });
+      await this.users.makeAdmin(outcome.created.id);
       return { id: outcome.created.id, created: true };
     } catch (error) {
       throw uniqueViolation(error) ?? error;

@@ -115,7 +115,7 @@ export class PasswordAttempts {
       await this.giveBack(counters.filter((_, i) => taken[i]!.status === 'fulfilled'));
       const failure = refusals.find((reason) => !isLimitReached(reason));
       if (failure !== undefined) {
-        this.logger.error({ err: (failure as Error)?.message }, 'password check refused: attempt limits unavailable (Redis)');
+        this.logger.error({ err: failure }, 'password check refused: attempt limits unavailable (Redis)');
         throw new DomainError('SERVICE_UNAVAILABLE', UNAVAILABLE, {}, { 'Retry-After': '5' });
       }
       const waitMs = Math.max(...refusals.map((reason) => (isLimitReached(reason) ? reason.msBeforeNext : 0)));
@@ -130,13 +130,13 @@ export class PasswordAttempts {
   async forgetAccount(emailNormalised: string): Promise<void> {
     await this.perAccount
       .delete(accountLimitKey(emailNormalised))
-      .catch((error: Error) => this.logger.warn({ err: error.message }, 'attempt count not removed'));
+      .catch((error: Error) => this.logger.warn({ err: error }, 'attempt count not removed'));
   }
 
   private async giveBack(counters: Array<{ limiter: RateLimiterRedis; key: string }>): Promise<void> {
     await Promise.all(
       counters.map(({ limiter, key }) =>
-        limiter.reward(key).catch((error: Error) => this.logger.warn({ err: error.message }, 'attempt not given back (Redis)')),
+        limiter.reward(key).catch((error: Error) => this.logger.warn({ err: error }, 'attempt not given back (Redis)')),
       ),
     );
   }

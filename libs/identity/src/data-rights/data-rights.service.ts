@@ -1,15 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { DataSource } from 'typeorm';
+import { Transactions } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '../auth-user';
-import { ConsentRecord } from '../consent-record.entity';
-import { Session } from '../session.entity';
+import { ConsentRecordsRepository } from '../consent-records.repository';
 import { IdentityService } from '../identity.service';
 import { PasswordAttempts } from '../password-attempts';
-import { User } from '../user.entity';
+import { SessionsRepository } from '../sessions.repository';
+import { UsersRepository } from '../users.repository';
 import { PersonalDataRegistry } from './personal-data.registry';
 
 /** UK GDPR rights of access and erasure, over every context that registered its data. */
@@ -18,7 +17,10 @@ export class DataRightsService {
   private readonly logger = new Logger(DataRightsService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsRepository,
+    private readonly consents: ConsentRecordsRepository,
+    private readonly transactions: Transactions,
     private readonly registry: PersonalDataRegistry,
     private readonly events: EventBus,
     private readonly attempts: PasswordAttempts,
@@ -27,11 +29,8 @@ export class DataRightsService {
 
   /** Everything held about the caller, as one JSON document. Other people appear by display name only. */
   async export(user: AuthUser): Promise<Record<string, unknown>> {
-    const account = await this.dataSource.getRepository(User).findOneOrFail({ where: { id: user.id } });
-    const [sessions, consents] = await Promise.all([
-      this.dataSource.getRepository(Session).find({ where: { userId: user.id }, order: { createdAt: 'ASC' } }),
-      this.dataSource.getRepository(ConsentRecord).find({ where: { userId: user.id }, order: { givenAt: 'ASC' } }),
-    ]);
+    const account = await this.users.findOrFail(user.id);
+    const [sessions, consents] = await Promise.all([this.sessions.allOf(user.id), this.consents.allOf(user.id)]);
     const document: Record<string, unknown> = {
       exportedAt: new Date().toISOString(),
       account: {
@@ -62,20 +61,15 @@ export class DataRightsService {
    * then the account, its sessions and consent records go. Threads stay readable for others.
    */
   async erase(user: AuthUser, password: string, address: string): Promise<void> {
-    const row = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect(['u.passwordHash', 'u.emailNormalised'])
-      .where('u.id = :id', { id: user.id })
-      .getOne();
+    const row = await this.users.credentialsById(user.id);
     if (!row) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
     // The same budget of wrong passwords as signing in: a stolen session cannot be used to guess it.
     const ok = await this.attempts.check(row.emailNormalised, address, () => argon2.verify(row.passwordHash, password).catch(() => false));
     if (!ok) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
     const eraseAll = () =>
-      this.dataSource.transaction(async (manager) => {
-        for (const contributor of this.registry.all()) await contributor.erase(manager, user.id);
-        await manager.delete(User, { id: user.id });
+      this.transactions.run(async (tx) => {
+        for (const contributor of this.registry.all()) await contributor.erase(tx, user.id);
+        await this.users.delete(tx, user.id);
       });
     // Erasure touches every context's rows in registry order, which a moderator's decision on the
     // same content may meet the other way round: a deadlock victim is run again once, never a 500.

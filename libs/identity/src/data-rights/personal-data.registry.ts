@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@kindred/database';
 
 /**
  * A bounded context that holds personal data about members. Each one says what it holds about a
@@ -10,8 +10,11 @@ export interface PersonalDataContributor {
   /** The section of the export, e.g. "posts". */
   readonly section: string;
   export(userId: string): Promise<unknown>;
-  /** Runs inside the erasure transaction, before the account itself is deleted. */
-  erase(manager: EntityManager, userId: string): Promise<void>;
+  /**
+   * Runs inside the erasure transaction, before the account itself is deleted; the contributor
+   * hands `tx` to its own repositories.
+   */
+  erase(tx: Tx, userId: string): Promise<void>;
 }
 
 @Injectable()

@@ -45,7 +45,7 @@ export class CodeAttempts {
       await this.giveBack(counters.filter((_, i) => taken[i]!.status === 'fulfilled'));
       const failure = refusals.find((reason) => !isLimitReached(reason));
       if (failure !== undefined) {
-        this.logger.error({ err: (failure as Error)?.message }, 'code check refused: attempt limits unavailable (Redis)');
+        this.logger.error({ err: failure }, 'code check refused: attempt limits unavailable (Redis)');
         throw new DomainError('SERVICE_UNAVAILABLE', 'Signing in is briefly unavailable. Please try again in a moment.', {}, { 'Retry-After': '5' });
       }
       const waitMs = Math.max(...refusals.map((reason) => (isLimitReached(reason) ? reason.msBeforeNext : 0)));
@@ -59,7 +59,7 @@ export class CodeAttempts {
   private async giveBack(counters: Array<{ limiter: RateLimiterRedis; key: string }>): Promise<void> {
     await Promise.all(
       counters.map(({ limiter, key }) =>
-        limiter.reward(key).catch((error: Error) => this.logger.warn({ err: error.message }, 'attempt not given back (Redis)')),
+        limiter.reward(key).catch((error: Error) => this.logger.warn({ err: error }, 'attempt not given back (Redis)')),
       ),
     );
   }

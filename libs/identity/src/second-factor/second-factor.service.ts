@@ -182,7 +182,7 @@ export class SecondFactorService {
     try {
       return await call();
     } catch (error) {
-      this.logger.error({ err: (error as Error).message }, 'second-factor challenge store unavailable (Redis)');
+      this.logger.error({ err: error }, 'second-factor challenge store unavailable (Redis)');
       throw new DomainError('SERVICE_UNAVAILABLE', 'Signing in is briefly unavailable. Please try again in a moment.', {}, { 'Retry-After': '5' });
     }
   }
@@ -190,6 +190,6 @@ export class SecondFactorService {
   private async announce(userId: string, enrolled: boolean): Promise<void> {
     await this.events
       .publish('second-factor.changed', { userId, enrolled })
-      .catch((error: Error) => this.logger.warn({ err: error.message, userId }, 'second-factor change not announced'));
+      .catch((error: Error) => this.logger.warn({ err: error, userId }, 'second-factor change not announced'));
   }
 }
