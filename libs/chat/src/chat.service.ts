@@ -106,7 +106,7 @@ export class ChatService {
     const id = randomUUID();
     const job = { subject: 'message' as const, id, revision: 1 };
     const outboxId = await this.outbox.stageWith(
-      this.dataSource,
+      null,
       {
         sql: `INSERT INTO messages (id, group_id, author_id, body, status, revision, client_msg_id, created_at)
               VALUES ($1, $2, $3, $4, 'screening', 1, $5, clock_timestamp())

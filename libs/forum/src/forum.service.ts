@@ -248,7 +248,7 @@ export class ForumService {
     const id = randomUUID();
     const job = { subject: 'post' as const, id, revision: 1 };
     const outboxId = await this.outbox.stageWith(
-      this.dataSource,
+      null,
       postInsert({
         id,
         topicId,

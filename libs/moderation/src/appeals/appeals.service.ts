@@ -18,15 +18,7 @@ import { signpostingNotice } from '../screening-pipeline/signposting-notice';
 import { screenStaffText } from '../screening-pipeline/staff-text';
 import { Appeal } from './appeal.entity';
 
-interface NoticeRow {
-  id: string;
-  user_id: string;
-  kind: string;
-  group_id: string | null;
-  subject_id: string | null;
-  clause_key: string | null;
-  appealable: boolean;
-}
+type AppealedNotice = NoticeView & { userId: string };
 
 export interface AppealReceipt {
   id: string;
@@ -52,12 +44,12 @@ export class AppealsService {
 
   /** POST /notices/:noticeId/appeal. Only the notice's recipient may appeal it, once. */
   async appeal(user: AuthUser, noticeId: string, text: string): Promise<AppealReceipt> {
-    const notice = await this.notice(noticeId);
-    if (!notice || notice.user_id !== user.id) throw DomainError.notFound('That notice');
-    if (!notice.appealable || !notice.group_id || !notice.subject_id) throw DomainError.conflict('This notice is not about a decision that can be appealed.');
-    const groupId = notice.group_id;
-    await this.assertOpenUnderSanction(user, { ...notice, group_id: groupId, subject_id: notice.subject_id });
-    const subject = await this.subject(notice.subject_id);
+    const notice = await this.notices.find(noticeId);
+    if (!notice || notice.userId !== user.id) throw DomainError.notFound('That notice');
+    if (!notice.appealable || !notice.groupId || !notice.subjectId) throw DomainError.conflict('This notice is not about a decision that can be appealed.');
+    const groupId = notice.groupId;
+    await this.assertOpenUnderSanction(user, { ...notice, groupId, subjectId: notice.subjectId });
+    const subject = await this.subject(notice.subjectId);
     if (!subject) throw DomainError.conflict('What this notice was about no longer exists, so there is nothing to appeal.');
     const settings = await this.groups.getSettings(groupId);
     if (!settings) throw DomainError.notFound('That notice');
@@ -87,7 +79,7 @@ export class AppealsService {
         subjectRevision: current?.revision ?? subject.revision,
         subjectAuthorId: authorId,
         reasons: [
-          { source: 'appeal', detail: 'The author appealed the decision', ...(notice.clause_key ? { clauseKey: notice.clause_key } : {}) },
+          { source: 'appeal', detail: 'The author appealed the decision', ...(notice.clauseKey ? { clauseKey: notice.clauseKey } : {}) },
           ...writerInCrisis(screened, user),
         ],
         priority: screened.crisis ? 'urgent' : 'normal',
@@ -109,7 +101,7 @@ export class AppealsService {
         groupId,
         subjectType: subject.type,
         subjectId: subject.id,
-        detail: { reviewItemId: opened.item.id, noticeId, clauseKey: notice.clause_key, originalDecidedBy, originalReviewItemId },
+        detail: { reviewItemId: opened.item.id, noticeId, clauseKey: notice.clauseKey, originalDecidedBy, originalReviewItemId },
       });
       return { receipt: { id: appealId, noticeId, reviewItemId: opened.item.id, status: 'open' as const }, opened };
     });
@@ -123,25 +115,17 @@ export class AppealsService {
    * appeal of the decision that imposed it stays open: the removal notice that came with the mute or ban
    * (appealing it contests the sanction too). Any other appeal answers 403 MUTED or BANNED.
    */
-  private async assertOpenUnderSanction(user: AuthUser, notice: NoticeRow & { group_id: string; subject_id: string }): Promise<void> {
+  private async assertOpenUnderSanction(user: AuthUser, notice: AppealedNotice & { groupId: string; subjectId: string }): Promise<void> {
     if (user.isAdmin) return;
-    const sanction = await this.participation.sanction(user.id, notice.group_id);
+    const sanction = await this.participation.sanction(user.id, notice.groupId);
     if (!sanction) return;
     const rows = (await this.dataSource.query(
       `SELECT 1 FROM enforcement_history e JOIN review_items r ON r.id = e.review_item_id
         WHERE e.user_id = $1 AND e.group_id = $2 AND e.action = $3 AND r.subject_id = $4 LIMIT 1`,
-      [user.id, notice.group_id, sanction.kind, notice.subject_id],
+      [user.id, notice.groupId, sanction.kind, notice.subjectId],
     )) as unknown[];
     if (notice.kind === 'removal' && rows.length > 0) return;
     throw sanction.kind === 'ban' ? bannedError() : mutedError(sanction.until);
-  }
-
-  // Notices belong to the notifications context, whose service has no lookup by id; this reads the row directly.
-  private async notice(noticeId: string): Promise<NoticeRow | null> {
-    const rows = (await this.dataSource.query(`SELECT id, user_id, kind, group_id, subject_id, clause_key, appealable FROM notices WHERE id = $1`, [
-      noticeId,
-    ])) as NoticeRow[];
-    return rows[0] ?? null;
   }
 
   /** The appealed content, from whichever source knows the id, with its current revision. */
