@@ -14,11 +14,6 @@ import tseslint from 'typescript-eslint';
  * repository, and nothing new is added.
  */
 const DATA_ACCESS_NOT_YET_IN_REPOSITORIES = [
-  'libs/chat/src/chat-personal-data.ts',
-  'libs/chat/src/chat-retention.service.ts',
-  'libs/chat/src/chat.service.ts',
-  'libs/chat/src/message-publication.ts',
-  'libs/chat/src/message-screening.source.ts',
   'libs/forum/src/forum-personal-data.ts',
   'libs/forum/src/forum.service.ts',
   'libs/forum/src/post-publication.ts',

@@ -10,6 +10,8 @@ import { DisplayNameSkeletons1763700008000 } from './1763700008000-display-name-
 import { ChatAuthorOrder1763700009000 } from './1763700009000-chat-author-order';
 import { Search1763700010000 } from './1763700010000-search';
 import { SearchVectorsOnChange1763700020000 } from './1763700020000-search-vectors-on-change';
+import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-retention';
+import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   ChatAuthorOrder1763700009000,
   Search1763700010000,
   SearchVectorsOnChange1763700020000,
+  GroupChatRetention1763700050000,
+  OpenReviewSubjects1763700051000,
 ];
