@@ -22,20 +22,6 @@ const DATA_ACCESS_NOT_YET_IN_REPOSITORIES = [
   'libs/identity/src/data-rights/data-rights.service.ts',
   'libs/identity/src/data-rights/personal-data.registry.ts',
   'libs/identity/src/identity.service.ts',
-  'libs/moderation/src/appeals/appeals.service.ts',
-  'libs/moderation/src/deadlines/deadline-timer.ts',
-  'libs/moderation/src/deadlines/deadlines.service.ts',
-  'libs/moderation/src/deadlines/moderation-alerts.service.ts',
-  'libs/moderation/src/metrics/moderation-metrics.service.ts',
-  'libs/moderation/src/metrics/review-metrics.ts',
-  'libs/moderation/src/moderation-personal-data.ts',
-  'libs/moderation/src/reports/reports.service.ts',
-  'libs/moderation/src/review/review-items.service.ts',
-  'libs/moderation/src/review/review-queue.service.ts',
-  'libs/moderation/src/rules/rules.service.spec.ts',
-  'libs/moderation/src/rules/rules.service.ts',
-  'libs/moderation/src/screening-pipeline/screening-source.ts',
-  'libs/moderation/src/screening-pipeline/screening.service.ts',
 ];
 
 const DATA_ACCESS_MESSAGE = 'Tables are reached through a repository (*.repository.ts) of the context that owns them.';

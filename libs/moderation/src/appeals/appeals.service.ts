@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditLogService } from '@kindred/audit';
+import { Transactions } from '@kindred/database';
 import { bannedError, GroupsService, mutedError, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { SignpostingService } from '@kindred/signposting';
 import { dueAt } from '../deadlines/sla';
-import { ReviewItem } from '../review/review-item.entity';
 import { ReviewItemsService } from '../review/review-items.service';
 import type { SubjectType, SubjectView } from '../review/review.types';
 import { refusal, writerInCrisis } from '../reports/reports.service';
@@ -16,7 +14,8 @@ import { RulesService } from '../rules/rules.service';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { signpostingNotice } from '../screening-pipeline/signposting-notice';
 import { screenStaffText } from '../screening-pipeline/staff-text';
-import { Appeal } from './appeal.entity';
+import { EnforcementHistoryRepository } from '../review/enforcement-history.repository';
+import { AppealsRepository } from './appeals.repository';
 
 type AppealedNotice = NoticeView & { userId: string };
 
@@ -31,7 +30,9 @@ export interface AppealReceipt {
 @Injectable()
 export class AppealsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly appeals: AppealsRepository,
+    private readonly history: EnforcementHistoryRepository,
     private readonly groups: GroupsService,
     private readonly reviewItems: ReviewItemsService,
     private readonly sources: ScreeningSources,
@@ -65,13 +66,12 @@ export class AppealsService {
     const resources = screened.crisis ? await this.signposting.crisisResources(groupId) : [];
     let signposted: NoticeView | undefined;
 
-    const { receipt, opened } = await this.dataSource.transaction(async (manager) => {
+    const { receipt, opened } = await this.transactions.run(async (tx) => {
       // The subject row first, then its review item (the lock order of decisions), and the revision as it is now: upholding publishes that one.
-      const current = await this.sources.get(subject.type).lockForVerdict(manager, subject.id);
-      const inserted = await manager.createQueryBuilder().insert().into(Appeal).values({ noticeId, userId: user.id }).orIgnore().returning(['id']).execute();
-      const appealId = (inserted.raw as Array<{ id: string }>)[0]?.id;
+      const current = await this.sources.get(subject.type).lockForVerdict(tx, subject.id);
+      const appealId = await this.appeals.insert(tx, noticeId, user.id);
       if (!appealId) throw DomainError.conflict('You have already appealed this. A supporter will look at it.');
-      const opened = await this.reviewItems.openOrMerge(manager, {
+      const opened = await this.reviewItems.openOrMerge(tx, {
         groupId,
         kind: 'appeal',
         subjectType: subject.type,
@@ -91,11 +91,11 @@ export class AppealsService {
       if (screened.crisis) {
         signposted = await this.notices.create(
           signpostingNotice({ userId: user.id, groupId, subjectId: subject.id, resources: resources as unknown as Array<Record<string, unknown>> }),
-          manager,
+          tx,
         );
       }
-      await manager.update(Appeal, { id: appealId }, { reviewItemId: opened.item.id });
-      await this.audit.record(manager, {
+      await this.appeals.linkReviewItem(tx, appealId, opened.item.id);
+      await this.audit.record(tx, {
         actorId: user.id,
         action: 'appeal.opened',
         groupId,
@@ -119,18 +119,13 @@ export class AppealsService {
     if (user.isAdmin) return;
     const sanction = await this.participation.sanction(user.id, notice.groupId);
     if (!sanction) return;
-    const rows = (await this.dataSource.query(
-      `SELECT 1 FROM enforcement_history e JOIN review_items r ON r.id = e.review_item_id
-        WHERE e.user_id = $1 AND e.group_id = $2 AND e.action = $3 AND r.subject_id = $4 LIMIT 1`,
-      [user.id, notice.groupId, sanction.kind, notice.subjectId],
-    )) as unknown[];
-    if (notice.kind === 'removal' && rows.length > 0) return;
+    if (notice.kind === 'removal' && (await this.history.imposedOver(user.id, notice.groupId, sanction.kind, notice.subjectId))) return;
     throw sanction.kind === 'ban' ? bannedError() : mutedError(sanction.until);
   }
 
   /** The appealed content, from whichever source knows the id, with its current revision. */
   private async subject(subjectId: string): Promise<(SubjectView & { revision: number }) | null> {
-    const reviewed = await this.dataSource.getRepository(ReviewItem).findOne({ where: { subjectId }, order: { createdAt: 'DESC' } });
+    const reviewed = await this.reviewItems.latestFor(subjectId);
     const types: SubjectType[] = reviewed ? [reviewed.subjectType] : this.sources.all().map((s) => s.type);
     for (const type of types) {
       const view = (await this.sources.get(type).describe([subjectId])).get(subjectId);

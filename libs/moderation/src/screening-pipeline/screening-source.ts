@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@kindred/database';
 import type { SubjectType, SubjectView } from '../review/review.types';
 
 /**
@@ -66,13 +66,14 @@ export interface VerdictToApply {
 
 /**
  * The port through which moderation reads and changes content owned by other contexts (forum
- * posts, chat messages) without reaching into their tables. Each context registers one.
+ * posts, chat messages) without reaching into their tables. Each context registers one. A change
+ * takes the caller's transaction as an opaque `Tx`, which only the source's repository opens.
  */
 export interface ScreeningSource {
   readonly type: SubjectType;
   /** Reads the row under FOR UPDATE in the verdict transaction. */
-  lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null>;
-  applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void>;
+  lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null>;
+  applyVerdict(tx: Tx, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void>;
   /**
    * Optional, for speed: reads several items in one statement, without locks, so their verdicts
    * can be worked out before any transaction opens. Items not found are simply absent.
@@ -84,7 +85,7 @@ export interface ScreeningSource {
    * changed it), exactly as `applyVerdict` would publish it one by one. Returns the items it
    * published; the others changed meanwhile and are left alone.
    */
-  publishMany?(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]>;
+  publishMany?(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]>;
   /**
    * True when `publishMany` is a single statement, atomic on its own: a batch with nothing else to
    * write (no edits, whose review items are superseded with it) is then run without BEGIN and COMMIT.
@@ -99,9 +100,9 @@ export interface ScreeningSource {
   /** Reviewer's view of subjects, by id. */
   describe(ids: string[]): Promise<Map<string, SubjectView>>;
   /** Hides a published item pending review (reports threshold). */
-  hide(manager: EntityManager, id: string): Promise<void>;
+  hide(tx: Tx, id: string): Promise<void>;
   /** Moderator decisions on the content itself. */
-  setStatus(manager: EntityManager, id: string, status: 'published' | 'removed'): Promise<void>;
+  setStatus(tx: Tx, id: string, status: 'published' | 'removed'): Promise<void>;
   /** After a moderator's decision committed (for example, tell every open chat screen a message was removed). */
   afterStatusChange?(id: string, groupId: string, status: 'published' | 'removed'): Promise<void>;
 }
