@@ -36,7 +36,11 @@ describe('NoticesRepository on PostgreSQL', () => {
 
   it('pages newest first before a cursor, exports in order, erases a person’s notices', async () => {
     const user = await insertUser(dataSource);
-    for (const message of ['a', 'b', 'c']) await notices.insert(row(user, message));
+    for (const [i, message] of ['a', 'b', 'c'].entries()) {
+      const notice = await notices.insert(row(user, message));
+      // Distinct times: rows written within one millisecond would tie.
+      await dataSource.query(`UPDATE notices SET created_at = now() - make_interval(mins => $2) WHERE id = $1`, [notice.id, 10 - i]);
+    }
     const first = await notices.page(user, 2, null);
     expect(first.map((n) => n.message)).toEqual(['c', 'b']);
     const last = first[1]!;
