@@ -14,10 +14,6 @@ import tseslint from 'typescript-eslint';
  * repository, and nothing new is added.
  */
 const DATA_ACCESS_NOT_YET_IN_REPOSITORIES = [
-  'libs/forum/src/forum-personal-data.ts',
-  'libs/forum/src/forum.service.ts',
-  'libs/forum/src/post-publication.ts',
-  'libs/forum/src/post-screening.source.ts',
   'libs/groups/src/groups-personal-data.ts',
   'libs/identity/src/data-rights/data-rights.service.ts',
   'libs/identity/src/data-rights/personal-data.registry.ts',

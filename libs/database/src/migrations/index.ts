@@ -12,6 +12,7 @@ import { Search1763700010000 } from './1763700010000-search';
 import { SearchVectorsOnChange1763700020000 } from './1763700020000-search-vectors-on-change';
 import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-retention';
 import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
+import { MemberStanding1763700052000 } from './1763700052000-member-standing';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   SearchVectorsOnChange1763700020000,
   GroupChatRetention1763700050000,
   OpenReviewSubjects1763700051000,
+  MemberStanding1763700052000,
 ];
