@@ -14,7 +14,6 @@ import tseslint from 'typescript-eslint';
  * repository, and nothing new is added.
  */
 const DATA_ACCESS_NOT_YET_IN_REPOSITORIES = [
-  'libs/groups/src/groups-personal-data.ts',
   'libs/identity/src/data-rights/data-rights.service.ts',
   'libs/identity/src/data-rights/personal-data.registry.ts',
   'libs/identity/src/identity.service.ts',

@@ -158,6 +158,19 @@ export class MembershipsRepository {
     const rows = (await this.dataSource.query(`SELECT * FROM member_standing($1, $2)`, [groupId, userId])) as StandingColumns[];
     return rows[0]?.standing_group_id ? rows[0] : null;
   }
+
+  /** The person's memberships, with each group's name, for their data export. */
+  exportFor(userId: string): Promise<unknown[]> {
+    return this.dataSource.query(
+      `SELECT m.group_id AS "groupId", g.name AS "groupName", m.role, m.status, m.muted_until AS "mutedUntil", m.joined_at AS "joinedAt"
+         FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY m.joined_at`,
+      [userId],
+    );
+  }
+
+  async eraseFor(tx: Tx, userId: string): Promise<void> {
+    await tx.query(`DELETE FROM memberships WHERE user_id = $1`, [userId]);
+  }
 }
 
 function toRecord(r: MemberRow): MembershipRecord {
