@@ -113,7 +113,7 @@ export class ChatService {
       // A retry of a message already stored: the same message, and the limit it was just counted against is given back.
       await this.limiter.giveBack(user.id, input.groupId, slowMode);
       const id = await this.byClientMsgId(user.id, input.clientMsgId);
-      if (!id) throw DomainError.conflict('That message could not be stored; please send it again.');
+      if (!id) throw DomainError.conflict('That message could not be stored; please send it again.', 'MESSAGE_NOT_STORED');
       return { id, status: 'screening' };
     }
     this.outbox.dispatch([staged.outboxId]).catch((error: Error) => this.logger.warn({ err: error }, 'screening job will be relayed later'));

@@ -143,6 +143,11 @@ const code = (promise: Promise<unknown>) =>
     () => null,
     (e: DomainError) => e.code,
   );
+const reason = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (e: DomainError) => e.reason,
+  );
 
 /** A group with a member `a` and a published topic by them. */
 async function withTopic() {
@@ -213,7 +218,7 @@ describe('ForumService (in-memory repositories)', () => {
     await service.editPost(person('a'), openingId, 'better words');
     expect(store.posts.get(openingId)).toMatchObject({ status: 'screening', body: 'better words', revision: 2, publishedBody: 'First\nwords' });
     store.posts.get(openingId)!.status = 'removed';
-    await expect(code(service.editPost(person('a'), openingId, 'again'))).resolves.toBe('CONFLICT');
+    await expect(reason(service.editPost(person('a'), openingId, 'again'))).resolves.toBe('POST_FINAL');
   });
 
   it('takes reactions of a known kind on posts in sight only', async () => {
@@ -223,7 +228,7 @@ describe('ForumService (in-memory repositories)', () => {
     await service.setReaction(person('b'), openingId, 'hug', true);
     expect(store.reactions).toEqual([{ postId: openingId, userId: 'b', kind: 'hug' }]);
     const { id } = await service.reply(person('b'), topicId, { body: 'pending' });
-    await expect(code(service.setReaction(person('b'), id, 'hug', true))).resolves.toBe('CONFLICT');
+    await expect(reason(service.setReaction(person('b'), id, 'hug', true))).resolves.toBe('POST_NOT_IN_SIGHT');
   });
 
   it('shows others the published words of a post whose edit is being checked, and a removed post without words or name', async () => {

@@ -18,6 +18,7 @@ import { AuthUser, IdentityService } from '@kindred/identity';
 import { ReportsService, ReviewItemsService, screeningJobId } from '@kindred/moderation';
 import { OutboxService } from '@kindred/queues';
 import { Post } from './post.entity';
+import { ForumConflict } from './forum-errors';
 import { REACTION_KINDS, ReactionKind } from './post-reaction.entity';
 import { PostsRepository, PostWithReactions } from './posts.repository';
 import { Topic } from './topic.entity';
@@ -124,7 +125,7 @@ export class ForumService {
   async reply(user: AuthUser, topicId: string, input: { body: string; replyToPostId?: string }): Promise<Accepted> {
     const { topic, participant, rules } = await this.visibleTopic(user, topicId, { writeRules: true });
     await this.assertCanWrite(user, topic.groupId, { participant, rules });
-    if (topic.status !== 'published') throw DomainError.conflict('This topic is not open for replies.');
+    if (topic.status !== 'published') throw DomainError.conflict('This topic is not open for replies.', ForumConflict.TOPIC_CLOSED);
     if (input.replyToPostId) {
       const parent = await this.posts.findInTopic(input.replyToPostId, topicId);
       if (!parent || (!inSight(parent) && parent.authorId !== user.id)) {
@@ -258,7 +259,7 @@ export class ForumService {
     }
     // visiblePost has checked membership, the agreement, and (acting) a mute or ban: a reaction reaches the author and the thread.
     const post = await this.visiblePost(user, postId, { acting: true });
-    if (!inSight(post)) throw DomainError.conflict('You can only react to published posts.');
+    if (!inSight(post)) throw DomainError.conflict('You can only react to published posts.', ForumConflict.POST_NOT_IN_SIGHT);
     if (on) await this.posts.react(postId, user.id, kind as ReactionKind);
     else await this.posts.unreact(postId, user.id, kind as ReactionKind);
   }
@@ -435,7 +436,8 @@ function inSight(post: Pick<Post, 'status' | 'publishedBody'>): boolean {
 }
 
 function assertEditable(post: Pick<Post, 'status'>): void {
-  if (['deleted', 'removed', 'rejected'].includes(post.status)) throw DomainError.conflict(`This post was ${post.status} and can no longer be edited.`);
+  if (['deleted', 'removed', 'rejected'].includes(post.status))
+    throw DomainError.conflict(`This post was ${post.status} and can no longer be edited.`, ForumConflict.POST_FINAL);
 }
 
 /** Plain text, stored as written apart from line endings; clients escape it. */

@@ -7,6 +7,7 @@ import type { AuthUser } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { SignpostingService } from '@kindred/signposting';
 import { dueAt } from '../deadlines/sla';
+import { ModerationConflict } from '../moderation-errors';
 import { ReviewItemsService } from '../review/review-items.service';
 import type { SubjectType, SubjectView } from '../review/review.types';
 import { refusal, writerInCrisis } from '../reports/reports.service';
@@ -47,11 +48,12 @@ export class AppealsService {
   async appeal(user: AuthUser, noticeId: string, text: string): Promise<AppealReceipt> {
     const notice = await this.notices.find(noticeId);
     if (!notice || notice.userId !== user.id) throw DomainError.notFound('That notice');
-    if (!notice.appealable || !notice.groupId || !notice.subjectId) throw DomainError.conflict('This notice is not about a decision that can be appealed.');
+    if (!notice.appealable || !notice.groupId || !notice.subjectId)
+      throw DomainError.conflict('This notice is not about a decision that can be appealed.', ModerationConflict.NOT_APPEALABLE);
     const groupId = notice.groupId;
     await this.assertOpenUnderSanction(user, { ...notice, groupId, subjectId: notice.subjectId });
     const subject = await this.subject(notice.subjectId);
-    if (!subject) throw DomainError.conflict('What this notice was about no longer exists, so there is nothing to appeal.');
+    if (!subject) throw DomainError.conflict('What this notice was about no longer exists, so there is nothing to appeal.', ModerationConflict.SUBJECT_GONE);
     const settings = await this.groups.getSettings(groupId);
     if (!settings) throw DomainError.notFound('That notice');
     const appealed = notice.kind === 'removal' ? await this.reviewItems.lastRemoval(subject.type, subject.id) : null;
@@ -70,7 +72,7 @@ export class AppealsService {
       // The subject row first, then its review item (the lock order of decisions), and the revision as it is now: upholding publishes that one.
       const current = await this.sources.get(subject.type).lockForVerdict(tx, subject.id);
       const appealId = await this.appeals.insert(tx, noticeId, user.id);
-      if (!appealId) throw DomainError.conflict('You have already appealed this. A supporter will look at it.');
+      if (!appealId) throw DomainError.conflict('You have already appealed this. A supporter will look at it.', ModerationConflict.ALREADY_APPEALED);
       const opened = await this.reviewItems.openOrMerge(tx, {
         groupId,
         kind: 'appeal',

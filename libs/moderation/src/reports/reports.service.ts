@@ -6,6 +6,7 @@ import type { AuthUser } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { SignpostingService } from '@kindred/signposting';
 import { dueAt } from '../deadlines/sla';
+import { ModerationConflict } from '../moderation-errors';
 import { ReviewItem } from '../review/review-item.entity';
 import { ReviewItemsService } from '../review/review-items.service';
 import { ReviewReason, SubjectType } from '../review/review.types';
@@ -71,7 +72,7 @@ export class ReportsService {
         clauseKey,
         note: screened?.text ?? null,
       });
-      if (!id) throw DomainError.conflict('You have already reported this. A supporter will look at it.');
+      if (!id) throw DomainError.conflict('You have already reported this. A supporter will look at it.', ModerationConflict.ALREADY_REPORTED);
       const count = await this.reports.reporterCount(tx, subject.type, subject.id);
       opened = await this.reviewItems.openOrMerge(tx, {
         groupId: subject.groupId,

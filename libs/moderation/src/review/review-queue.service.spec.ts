@@ -85,6 +85,11 @@ const code = (promise: Promise<unknown>) =>
     () => null,
     (e: DomainError) => e.code,
   );
+const reason = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (e: DomainError) => e.reason,
+  );
 
 describe('ReviewQueueService (in-memory repositories)', () => {
   it('hides admin items from supporters, and nobody reviews their own words or the appeal of their own decision', async () => {
@@ -120,7 +125,7 @@ describe('ReviewQueueService (in-memory repositories)', () => {
     const item = await open();
     await service.claim(person('first'), item.id);
     await expect(code(service.claim(supporter, item.id))).resolves.toBe('CONFLICT');
-    await expect(code(service.decide(supporter, item.id, { action: 'approve' }))).resolves.toBe('CONFLICT');
+    await expect(reason(service.decide(supporter, item.id, { action: 'approve' }))).resolves.toBe('ITEM_CLAIMED');
     await expect(service.claim(supporter, item.id, { takeOver: true })).resolves.toMatchObject({ claimedBy: 'supporter' });
     expect(audit).toEqual([expect.objectContaining({ action: 'review.takeover', detail: expect.objectContaining({ previousClaimedBy: 'first' }) })]);
   });
@@ -145,7 +150,7 @@ describe('ReviewQueueService (in-memory repositories)', () => {
     ]);
     expect(audit[0]).toMatchObject({ action: 'review.remove', detail: { clauseKey: 'kindness' } });
     expect(items.rows[0]).toMatchObject({ status: 'decided', decidedBy: 'supporter', subjectSnapshot: null });
-    await expect(code(service.decide(supporter, item.id, { action: 'approve' }))).resolves.toBe('CONFLICT');
+    await expect(reason(service.decide(supporter, item.id, { action: 'approve' }))).resolves.toBe('ITEM_DECIDED');
   });
 
   it('decides only the revision the item is about: after an edit, a removal removes nothing and the notice says so', async () => {

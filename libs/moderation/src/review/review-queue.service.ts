@@ -7,6 +7,7 @@ import type { AuthUser } from '@kindred/identity';
 import { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
 import { AppealsRepository } from '../appeals/appeals.repository';
 import { ReviewMetrics } from '../metrics/review-metrics';
+import { ModerationConflict } from '../moderation-errors';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { EnforcementHistoryRepository } from './enforcement-history.repository';
 import { ReviewItem } from './review-item.entity';
@@ -96,12 +97,13 @@ export class ReviewQueueService {
     const item = await this.transactions.run(async (tx) => {
       const locked = await this.lockItem(tx, itemId);
       if (locked.status === 'superseded') throw await this.superseded(tx, user, locked);
-      if (locked.status !== 'open') throw DomainError.conflict('This item has already been decided.');
+      if (locked.status !== 'open') throw DomainError.conflict('This item has already been decided.', ModerationConflict.ITEM_DECIDED);
       const holder = claimHolder(locked);
       if (holder && holder !== user.id) {
         if (!options.takeOver) {
           throw DomainError.conflict(
             'Another moderator is looking at this item right now. Try another one, come back in a few minutes, or take it over if it cannot wait.',
+            ModerationConflict.ITEM_CLAIMED,
           );
         }
         await this.audit.record(tx, {
@@ -135,12 +137,13 @@ export class ReviewQueueService {
         const subject = await source.lockForVerdict(tx, visible.subjectId);
         const item = await this.lockItem(tx, itemId);
         if (item.status === 'superseded') throw await this.superseded(tx, user, item);
-        if (item.status !== 'open') throw DomainError.conflict('This item has already been decided.');
+        if (item.status !== 'open') throw DomainError.conflict('This item has already been decided.', ModerationConflict.ITEM_DECIDED);
         // Checked under the row lock, so a claim made a moment ago cannot slip past.
         const holder = claimHolder(item);
         if (holder && holder !== user.id) {
           throw DomainError.conflict(
             'Another moderator claimed this item in the last 10 minutes, so it is theirs to decide for now. Try another item, take it over, or come back when their claim runs out.',
+            ModerationConflict.ITEM_CLAIMED,
           );
         }
         if (decision.action === 'escalate') return this.escalate(tx, user, item, decision);
