@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
-import type { ScreeningSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
+import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { ChatMessageView, FORMER_MEMBER } from './chat.types';
 import { MessagesRepository, StoredMessage } from './messages.repository';
 
@@ -17,7 +17,7 @@ const REMEMBERED_MAX = 1000;
  * became of each one once the verdict has committed (it then delivers, or tells the author).
  */
 @Injectable()
-export class MessageScreeningSource implements ScreeningSource {
+export class MessageScreeningSource implements ContentSource {
   readonly type = 'message' as const;
   /** Filled by lockForVerdict and taken by afterVerdict, so telling the chat service needs no second read. */
   private readonly remembered = new Map<string, Unchanging>();

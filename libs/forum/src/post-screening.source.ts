@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
 import { IdentityService } from '@kindred/identity';
-import type { ScreeningSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
+import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { PostsRepository } from './posts.repository';
 import { TopicsRepository } from './topics.repository';
 
 /** Lets the screening pipeline, the review queue and reports read and change posts through the forum's repositories. */
 @Injectable()
-export class PostScreeningSource implements ScreeningSource {
+export class PostScreeningSource implements ContentSource {
   readonly type = 'post' as const;
 
   constructor(

@@ -70,7 +70,7 @@ export class AppealsService {
 
     const { receipt, opened } = await this.transactions.run(async (tx) => {
       // The subject row first, then its review item (the lock order of decisions), and the revision as it is now: upholding publishes that one.
-      const current = await this.sources.get(subject.type).lockForVerdict(tx, subject.id);
+      const current = await this.sources.reviewed(subject.type).lockForVerdict(tx, subject.id);
       const appealId = await this.appeals.insert(tx, noticeId, user.id);
       if (!appealId) throw DomainError.conflict('You have already appealed this. A supporter will look at it.', ModerationConflict.ALREADY_APPEALED);
       const opened = await this.reviewItems.openOrMerge(tx, {
@@ -128,9 +128,9 @@ export class AppealsService {
   /** The appealed content, from whichever source knows the id, with its current revision. */
   private async subject(subjectId: string): Promise<(SubjectView & { revision: number }) | null> {
     const reviewed = await this.reviewItems.latestFor(subjectId);
-    const types: SubjectType[] = reviewed ? [reviewed.subjectType] : this.sources.all().map((s) => s.type);
+    const types: SubjectType[] = reviewed ? [reviewed.subjectType] : this.sources.allReviewed().map((s) => s.type);
     for (const type of types) {
-      const view = (await this.sources.get(type).describe([subjectId])).get(subjectId);
+      const view = (await this.sources.reviewed(type).describe([subjectId])).get(subjectId);
       if (view) return { ...view, revision: reviewed?.subjectRevision ?? 1 };
     }
     return null;

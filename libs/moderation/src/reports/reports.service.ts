@@ -59,7 +59,7 @@ export class ReportsService {
     let opened: { item: ReviewItem; created: boolean } | undefined;
     let notice: NoticeView | undefined;
 
-    const source = this.sources.get(subject.type);
+    const source = this.sources.reviewed(subject.type);
     const report = await this.transactions.run(async (tx) => {
       // The subject row first, then its review item: the one lock order of edits and decisions.
       const locked = await source.lockForVerdict(tx, subject.id);

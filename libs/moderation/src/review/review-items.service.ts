@@ -222,7 +222,7 @@ export class ReviewItemsService {
     for (const item of items) byType.set(item.subjectType, [...(byType.get(item.subjectType) ?? []), item.subjectId]);
     const subjects = new Map<string, SubjectView>();
     for (const [type, ids] of byType) {
-      for (const [id, view] of await this.sources.get(type).describe(ids)) subjects.set(id, view);
+      for (const [id, view] of await this.sources.reviewed(type).describe(ids)) subjects.set(id, view);
     }
     const [histories, staff, reports] = await Promise.all([
       this.authorHistories(items),

@@ -6,7 +6,7 @@ import type { AuthUser } from '@kindred/identity';
 import type { NewNotice, NoticesService } from '@kindred/notifications';
 import type { AppealsRepository } from '../appeals/appeals.repository';
 import type { ReviewMetrics } from '../metrics/review-metrics';
-import type { ScreeningSource, ScreeningSources } from '../screening-pipeline/screening-source';
+import type { ReviewedContent, ScreeningSources } from '../screening-pipeline/screening-source';
 import type { EnforcementHistoryRepository, NewEnforcement } from './enforcement-history.repository';
 import type { ReviewItem } from './review-item.entity';
 import type { ReviewItemsRepository } from './review-items.repository';
@@ -28,7 +28,7 @@ function queue(options: { staff?: string[] } = {}) {
     lockForVerdict: async (_tx: unknown, id: string) => ({ type: 'post', id, groupId: 'g1', authorId: 'author', body: 'words', ...subject }),
     setStatus: async (_tx: unknown, id: string, status: string) => void statuses.push({ id, status }),
     afterStatusChange: async () => undefined,
-  } as unknown as ScreeningSource;
+  } as unknown as ReviewedContent;
   const service = new ReviewQueueService(
     fakeTransactions as unknown as Transactions,
     items as unknown as ReviewItemsRepository,
@@ -43,7 +43,7 @@ function queue(options: { staff?: string[] } = {}) {
       isStaff: async (userId: string) => (options.staff ?? []).includes(userId),
       currentOpen: (tx: unknown, type: 'post', id: string) => items.currentOpen(tx as never, type, id),
     } as unknown as ReviewItemsService,
-    { get: () => source } as unknown as ScreeningSources,
+    { reviewed: () => source } as unknown as ScreeningSources,
     {
       create: async (notice: NewNotice) => (notices.push(notice), { ...notice, id: `n${notices.length}` }),
       announce: async () => undefined,

@@ -129,7 +129,7 @@ export class ReviewQueueService {
     this.assertMayDecide(user, visible);
     await this.validate(user, visible, decision);
 
-    const source = this.sources.get(visible.subjectType);
+    const source = this.sources.reviewed(visible.subjectType);
     const committed = await retryDeadlockOnce(() =>
       this.transactions.run(async (tx): Promise<Committed> => {
         // One lock order for everything that changes content and its review items (edits, screening
@@ -244,7 +244,7 @@ export class ReviewQueueService {
     const isAppeal = item.kind === 'appeal';
     const authorId = item.subjectAuthorId;
     // Only the revision the item is about is published or removed (see contentEffect).
-    if (contentStatus) await this.sources.get(item.subjectType).setStatus(tx, item.subjectId, contentStatus);
+    if (contentStatus) await this.sources.reviewed(item.subjectType).setStatus(tx, item.subjectId, contentStatus);
 
     const sanction = decision.sanction
       ? { kind: decision.sanction.kind, until: decision.sanction.kind === 'mute' ? new Date(now.getTime() + (decision.sanction.hours ?? 0) * HOUR_MS) : null }

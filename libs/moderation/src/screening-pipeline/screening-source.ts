@@ -65,9 +65,10 @@ export interface VerdictToApply {
 }
 
 /**
- * The port through which moderation reads and changes content owned by other contexts (forum
- * posts, chat messages) without reaching into their tables. Each context registers one. A change
- * takes the caller's transaction as an opaque `Tx`, which only the source's repository opens.
+ * What screening needs of the context that owns a kind of content (forum posts, chat messages):
+ * read a subject, apply a verdict to it, and find what is stuck. Each owner registers one (with
+ * `ReviewedContent`, as a `ContentSource`) and moderation never names its tables. A change takes
+ * the caller's transaction as an opaque `Tx`, which only the owner's repository opens.
  */
 export interface ScreeningSource {
   readonly type: SubjectType;
@@ -97,6 +98,13 @@ export interface ScreeningSource {
   publishedCount(authorId: string, groupId: string, atMost: number): Promise<number>;
   /** Items still in `screening` after `olderThanSeconds`, for the sweeper. */
   stuckInScreening(olderThanSeconds: number, limit: number): Promise<Array<{ id: string; revision: number }>>;
+}
+
+/** What reports, appeals and moderators' decisions need of a content owner. */
+export interface ReviewedContent {
+  readonly type: SubjectType;
+  /** Reads the row under FOR UPDATE: the first lock of every change to content and its review items. */
+  lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null>;
   /** Reviewer's view of subjects, by id. */
   describe(ids: string[]): Promise<Map<string, SubjectView>>;
   /** Hides a published item pending review (reports threshold). */
@@ -107,21 +115,40 @@ export interface ScreeningSource {
   afterStatusChange?(id: string, groupId: string, status: 'published' | 'removed'): Promise<void>;
 }
 
+/** What a content owner registers: one object serving screening and review. */
+export type ContentSource = ScreeningSource & ReviewedContent;
+
+/** The registered content owners, by type: screening asks for a `ScreeningSource`, review for `ReviewedContent`. */
 @Injectable()
 export class ScreeningSources {
-  private readonly sources = new Map<SubjectType, ScreeningSource>();
+  private readonly sources = new Map<SubjectType, ContentSource>();
 
-  register(source: ScreeningSource): void {
+  register(source: ContentSource): void {
     this.sources.set(source.type, source);
   }
 
+  /** For screening. */
   get(type: SubjectType): ScreeningSource {
-    const source = this.sources.get(type);
-    if (!source) throw new Error(`No screening source registered for ${type}`);
-    return source;
+    return this.source(type);
+  }
+
+  /** For reports, appeals and decisions. */
+  reviewed(type: SubjectType): ReviewedContent {
+    return this.source(type);
   }
 
   all(): ScreeningSource[] {
     return [...this.sources.values()];
+  }
+
+  /** Every type registered, for a lookup that does not know the type of an id. */
+  allReviewed(): ReviewedContent[] {
+    return [...this.sources.values()];
+  }
+
+  private source(type: SubjectType): ContentSource {
+    const source = this.sources.get(type);
+    if (!source) throw new Error(`No content source registered for ${type}`);
+    return source;
   }
 }
