@@ -29,10 +29,7 @@ const DECLARED_HERE = {};
  * Reads that still cross into another context's tables, file by file. The list only shrinks: an
  * entry that no longer matches what the file does fails the check too, so it is removed with the fix.
  */
-const NOT_YET_THROUGH_THE_OWNER = {
-  'libs/chat/src/chat-retention.service.ts': ['groups', 'review_items'],
-  'libs/moderation/src/appeals/appeals.service.ts': ['notices'],
-};
+const NOT_YET_THROUGH_THE_OWNER = {};
 
 const SQL_NAME = /\b(?:from|join|into|update|table|using)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi;
 

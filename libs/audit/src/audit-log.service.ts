@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Tx } from '@kindred/database';
 import { GroupsService } from '@kindred/groups';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
-import { AuditEntry } from './audit-entry.entity';
+import { AuditLogRepository } from './audit-log.repository';
 
 export interface NewAuditEntry {
   actorId: string | null;
@@ -36,12 +34,12 @@ export interface AuditEntryView {
 @Injectable()
 export class AuditLogService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly entries: AuditLogRepository,
     private readonly groups: GroupsService,
   ) {}
 
-  async record(manager: EntityManager, entry: NewAuditEntry, at: Date = new Date()): Promise<void> {
-    await manager.insert(AuditEntry, { ...entry, at } as QueryDeepPartialEntity<AuditEntry>);
+  record(tx: Tx, entry: NewAuditEntry, at: Date = new Date()): Promise<void> {
+    return this.entries.append(tx, { ...entry, at });
   }
 
   /** Newest first. Admins only: supporters are the people the log holds to account. */
@@ -50,15 +48,7 @@ export class AuditLogService {
     await this.groups.assertExists(groupId);
     const limit = pageLimit(page);
     const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
-    const query = this.dataSource
-      .getRepository(AuditEntry)
-      .createQueryBuilder('e')
-      .where('e.group_id = :groupId', { groupId })
-      .orderBy('e.at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) query.andWhere('(e.at, e.id) < (CAST(:at AS timestamptz), CAST(:id AS uuid))', { at: cursor.at, id: cursor.id });
-    const rows = await query.getMany();
+    const rows = await this.entries.page(groupId, limit + 1, cursor);
     return toPage(
       rows,
       limit,

@@ -9,10 +9,11 @@ import { ChatRetentionService } from './chat-retention.service';
 import { ChatService } from './chat.service';
 import { ChatMessage } from './message.entity';
 import { MessageScreeningSource } from './message-screening.source';
+import { MessagesRepository } from './messages.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ChatMessage]), GroupsModule, IdentityModule, ModerationModule],
-  providers: [ChatService, ChatRateLimiter, ChatRetentionService, MessageScreeningSource, ChatPersonalData],
+  providers: [MessagesRepository, ChatService, ChatRateLimiter, ChatRetentionService, MessageScreeningSource, ChatPersonalData],
   exports: [ChatService, ChatRetentionService],
 })
 export class ChatModule implements OnModuleInit {

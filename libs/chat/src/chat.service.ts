@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
 import { assertNotMuted, bannedError, GroupsService, MembershipService, mutedError, Participant, ParticipationService } from '@kindred/groups';
@@ -11,8 +9,10 @@ import { ReportsService, screeningJobId } from '@kindred/moderation';
 import { OutboxService } from '@kindred/queues';
 import { ChatRateLimiter } from './chat-rate-limiter';
 import { CATCH_UP_LIMIT, ChatMessageView, JOIN_HISTORY_SIZE, SendAccepted, SendInput } from './chat.types';
-import { ChatMessage } from './message.entity';
 import { toMessageView } from './message-screening.source';
+import { ChatPosition, MessagesRepository, StoredMessage } from './messages.repository';
+
+export type { ChatPosition } from './messages.repository';
 
 export interface HistoryQuery {
   before?: string;
@@ -20,13 +20,8 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-/** A point in a group's published stream: PostgreSQL's full-precision timestamp text, and the id. */
-export interface ChatPosition {
-  at: string;
-  id: string;
-}
-
-type MessageRow = { id: string; group_id: string; author_id: string | null; body: string; created_at: Date; client_msg_id: string | null };
+/** Where an empty room's stream starts. */
+const START: ChatPosition = { at: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
 
 /**
  * A group's slow mode is read at most this often per chat instance: an admin's change to it
@@ -55,7 +50,7 @@ export class ChatService {
   private readonly slowModes = new Map<string, { seconds: number; at: number }>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
     private readonly participation: ParticipationService,
     private readonly groups: GroupsService,
@@ -106,14 +101,8 @@ export class ChatService {
     const id = randomUUID();
     const job = { subject: 'message' as const, id, revision: 1 };
     const outboxId = await this.outbox.stageWith(
-      this.dataSource,
-      {
-        sql: `INSERT INTO messages (id, group_id, author_id, body, status, revision, client_msg_id, created_at)
-              VALUES ($1, $2, $3, $4, 'screening', 1, $5, clock_timestamp())
-              ON CONFLICT (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
-              RETURNING id`,
-        params: [id, input.groupId, user.id, body, input.clientMsgId],
-      },
+      null,
+      this.messages.insertStatement({ id, groupId: input.groupId, authorId: user.id, body, clientMsgId: input.clientMsgId }),
       'screening',
       'screen',
       job,
@@ -124,7 +113,7 @@ export class ChatService {
       // A retry of a message already stored: the same message, and the limit it was just counted against is given back.
       await this.limiter.giveBack(user.id, input.groupId, slowMode);
       const id = await this.byClientMsgId(user.id, input.clientMsgId);
-      if (!id) throw DomainError.conflict('That message could not be stored; please send it again.');
+      if (!id) throw DomainError.conflict('That message could not be stored; please send it again.', 'MESSAGE_NOT_STORED');
       return { id, status: 'screening' };
     }
     this.outbox.dispatch([staged.outboxId]).catch((error: Error) => this.logger.warn({ err: error }, 'screening job will be relayed later'));
@@ -161,19 +150,14 @@ export class ChatService {
       note,
     );
     // Enough reports hide a message pending review: it leaves every open screen, like a removal.
-    const after = await this.dataSource.getRepository(ChatMessage).findOne({ where: { id: messageId }, select: { id: true, status: true } });
-    if (message.status === 'published' && after?.status === 'hidden')
+    if (message.status === 'published' && (await this.messages.status(messageId)) === 'hidden')
       await this.events.publish('message.removed', { id: message.id, groupId: message.groupId });
     return report;
   }
 
   /** Where the room's published stream is now: live delivery starts after this point. */
   async livePosition(groupId: string): Promise<ChatPosition> {
-    const rows = (await this.dataSource.query(
-      `SELECT published_at::text AS at, id FROM messages WHERE group_id = $1 AND status = 'published' ORDER BY published_at DESC, id DESC LIMIT 1`,
-      [groupId],
-    )) as ChatPosition[];
-    return rows[0] ?? { at: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
+    return (await this.messages.latestPosition(groupId)) ?? START;
   }
 
   /**
@@ -181,14 +165,9 @@ export class ChatService {
    * group), with the position of the last one: what a chat instance delivers live.
    */
   async publishedSince(groupId: string, position: ChatPosition, limit: number): Promise<{ messages: ChatMessageView[]; position: ChatPosition }> {
-    const rows = (await this.dataSource.query(
-      `SELECT m.id, m.group_id, m.author_id, m.body, m.created_at, m.client_msg_id, m.published_at::text AS at FROM messages m
-        WHERE m.group_id = $1 AND m.status = 'published' AND (m.published_at, m.id) > ($2::timestamptz, $3::uuid)
-        ORDER BY m.published_at, m.id LIMIT $4`,
-      [groupId, position.at, position.id, limit],
-    )) as Array<MessageRow & { at: string }>;
+    const rows = await this.messages.publishedSince(groupId, position, limit);
     const last = rows[rows.length - 1];
-    return { messages: await this.views(rows), position: last ? { at: last.at, id: last.id } : position };
+    return { messages: await this.views(rows), position: last ? last.position : position };
   }
 
   /** For keeping a connected user's rooms right after their standing in a group changed. */
@@ -224,16 +203,13 @@ export class ChatService {
     return seconds;
   }
 
-  private async byClientMsgId(authorId: string, clientMsgId: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(`SELECT id FROM messages WHERE author_id = $1 AND client_msg_id = $2`, [authorId, clientMsgId])) as Array<{
-      id: string;
-    }>;
-    return rows[0]?.id ?? null;
+  private byClientMsgId(authorId: string, clientMsgId: string): Promise<string | null> {
+    return this.messages.idByClientMsgId(authorId, clientMsgId);
   }
 
   /** A message the caller may see: anything else is 404, so its existence is not revealed. */
-  private async visibleMessage(user: AuthUser, messageId: string, options: { sanctions?: boolean } = {}): Promise<ChatMessage> {
-    const message = await this.dataSource.getRepository(ChatMessage).findOne({ where: { id: messageId } });
+  private async visibleMessage(user: AuthUser, messageId: string, options: { sanctions?: boolean } = {}) {
+    const message = await this.messages.find(messageId);
     if (!message) throw DomainError.notFound('That message');
     if (options.sanctions) {
       const sanction = await this.participation.sanction(user.id, message.groupId);
@@ -253,39 +229,18 @@ export class ChatService {
   private async page(groupId: string, query: HistoryQuery): Promise<{ rows: ChatMessageView[]; more: boolean }> {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), CATCH_UP_LIMIT);
     const anchorId = query.after ?? query.before;
-    if (anchorId) {
-      const anchor = (await this.dataSource.query(`SELECT published_at FROM messages WHERE id = $1 AND group_id = $2`, [anchorId, groupId])) as Array<{
-        published_at: Date | null;
-      }>;
-      if (!anchor[0]?.published_at) {
-        throw DomainError.validation([{ field: query.after ? 'after' : 'before', message: 'must be the id of a message that was published in this group' }]);
-      }
+    if (anchorId && !(await this.messages.wasPublishedIn(anchorId, groupId))) {
+      throw DomainError.validation([{ field: query.after ? 'after' : 'before', message: 'must be the id of a message that was published in this group' }]);
     }
     const forward = Boolean(query.after);
-    const params: unknown[] = [groupId, limit + 1];
-    let where = `m.group_id = $1 AND m.status = 'published'`;
-    if (anchorId) {
-      params.push(anchorId);
-      where += ` AND (m.published_at, m.id) ${forward ? '>' : '<'} (SELECT a.published_at, a.id FROM messages a WHERE a.id = $3)`;
-    }
-    const order = forward ? 'ASC' : 'DESC';
-    const rows = (await this.dataSource.query(
-      `SELECT m.id, m.group_id, m.author_id, m.body, m.created_at, m.client_msg_id FROM messages m
-        WHERE ${where} ORDER BY m.published_at ${order}, m.id ${order} LIMIT $2`,
-      params,
-    )) as MessageRow[];
+    const rows = await this.messages.publishedPage(groupId, limit + 1, anchorId ? { id: anchorId, forward } : { forward: false });
     const more = rows.length > limit;
     return { more, rows: await this.views(rows.slice(0, limit)) };
   }
 
-  private async views(rows: MessageRow[]): Promise<ChatMessageView[]> {
-    const names = await this.identity.displayNames(rows.flatMap((r) => (r.author_id ? [r.author_id] : [])));
-    return rows.map((r) =>
-      toMessageView(
-        { id: r.id, groupId: r.group_id, authorId: r.author_id, body: r.body, createdAt: r.created_at, clientMsgId: r.client_msg_id } as ChatMessage,
-        names,
-      ),
-    );
+  private async views(rows: StoredMessage[]): Promise<ChatMessageView[]> {
+    const names = await this.identity.displayNames(rows.flatMap((r) => (r.authorId ? [r.authorId] : [])));
+    return rows.map((r) => toMessageView(r, names));
   }
 }
 

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import type { Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
-import { subjectFromRow, type ScreeningSource, type ScreeningSubject, type SubjectRow, type SubjectView, type VerdictToApply } from '@kindred/moderation';
+import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { ChatMessageView, FORMER_MEMBER } from './chat.types';
-import { ChatMessage } from './message.entity';
-import { applyMessageVerdict, NEXT_PUBLISHED_AT, peekMessages, publishMessages } from './message-publication';
+import { MessagesRepository, StoredMessage } from './messages.repository';
 
 type Reason = { source: string; detail: string; clauseKey?: string };
 
@@ -19,41 +17,38 @@ const REMEMBERED_MAX = 1000;
  * became of each one once the verdict has committed (it then delivers, or tells the author).
  */
 @Injectable()
-export class MessageScreeningSource implements ScreeningSource {
+export class MessageScreeningSource implements ContentSource {
   readonly type = 'message' as const;
   /** Filled by lockForVerdict and taken by afterVerdict, so telling the chat service needs no second read. */
   private readonly remembered = new Map<string, Unchanging>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
     private readonly identity: IdentityService,
     private readonly events: EventBus,
   ) {}
 
-  async lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null> {
-    const [row] = (await manager.query(
-      `SELECT id, group_id, author_id, body, revision, status, client_msg_id, created_at FROM messages WHERE id = $1 FOR UPDATE`,
-      [id],
-    )) as Array<SubjectRow & { client_msg_id: string | null; created_at: Date }>;
-    if (!row) return null;
-    this.remember(row.id, { clientMsgId: row.client_msg_id, createdAt: row.created_at });
-    return subjectFromRow('message', row);
+  async lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null> {
+    const found = await this.messages.lockForVerdict(tx, id);
+    if (!found) return null;
+    this.remember(found.subject.id, { clientMsgId: found.clientMsgId, createdAt: found.createdAt });
+    return found.subject;
   }
 
   async peek(ids: string[]): Promise<ScreeningSubject[]> {
-    const found = await peekMessages(this.dataSource.manager, ids);
+    const found = await this.messages.peek(ids);
     for (const { subject, clientMsgId, createdAt } of found) this.remember(subject.id, { clientMsgId, createdAt });
     return found.map((f) => f.subject);
   }
 
   /** Also returns the messages that passed but wait (`ready`) for an earlier one of their author: their verdict is applied. */
-  publishMany(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
-    return publishMessages(manager, items);
+  publishMany(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
+    return this.messages.publish(tx, items);
   }
 
-  /** Keeps the author's order: a message that passed waits while an earlier one of theirs is in screening (see message-publication). */
-  async applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
-    await applyMessageVerdict(manager, subject, verdict);
+  /** Keeps the author's order: a message that passed waits while an earlier one of theirs is in screening (see MessagesRepository.publish). */
+  applyVerdict(tx: Tx, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
+    return this.messages.applyVerdict(tx, subject, verdict);
   }
 
   async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Reason[]): Promise<void> {
@@ -63,16 +58,9 @@ export class MessageScreeningSource implements ScreeningSource {
     // Waiting for an earlier message of its author: the room hears of it when that one is decided.
     if (subject.status === 'ready') return;
     // The verdict transaction wrote the body and status; the rest cannot change, so the locking read's copy stands.
-    const message = kept
-      ? ({
-          id: subject.id,
-          groupId: subject.groupId,
-          authorId: subject.authorId,
-          body: verdict.body,
-          clientMsgId: kept.clientMsgId,
-          createdAt: kept.createdAt,
-        } as ChatMessage)
-      : await this.dataSource.getRepository(ChatMessage).findOne({ where: { id: subject.id } });
+    const message: StoredMessage | null = kept
+      ? { id: subject.id, groupId: subject.groupId, authorId: subject.authorId, body: verdict.body, clientMsgId: kept.clientMsgId, createdAt: kept.createdAt }
+      : await this.messages.find(subject.id);
     if (!message) return;
     const base = { id: message.id, groupId: message.groupId, authorId: subject.authorId, clientMsgId: message.clientMsgId };
     if (verdict.status === 'published') {
@@ -93,25 +81,18 @@ export class MessageScreeningSource implements ScreeningSource {
     }
   }
 
-  async publishedCount(authorId: string, groupId: string, atMost: number): Promise<number> {
-    // Bounded: trust only needs "at least N".
-    const [{ count }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM (SELECT 1 FROM messages WHERE author_id = $1 AND group_id = $2 AND status = 'published' LIMIT $3) t`,
-      [authorId, groupId, atMost],
-    )) as Array<{ count: number }>;
-    return count;
+  /** Bounded: trust only needs "at least N". */
+  publishedCount(authorId: string, groupId: string, atMost: number): Promise<number> {
+    return this.messages.publishedCount(authorId, groupId, atMost);
   }
 
-  async stuckInScreening(olderThanSeconds: number, limit: number): Promise<Array<{ id: string; revision: number }>> {
-    return this.dataSource.query(
-      `SELECT id, revision FROM messages WHERE status = 'screening' AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
-      [olderThanSeconds, limit],
-    );
+  stuckInScreening(olderThanSeconds: number, limit: number): Promise<Array<{ id: string; revision: number }>> {
+    return this.messages.stuckInScreening(olderThanSeconds, limit);
   }
 
   async describe(ids: string[]): Promise<Map<string, SubjectView>> {
     if (ids.length === 0) return new Map();
-    const messages = await this.dataSource.getRepository(ChatMessage).createQueryBuilder('m').where('m.id IN (:...ids)', { ids }).getMany();
+    const messages = await this.messages.findMany(ids);
     const names = await this.identity.displayNames(messages.flatMap((m) => (m.authorId ? [m.authorId] : [])));
     return new Map(
       messages.map((m) => [
@@ -128,18 +109,12 @@ export class MessageScreeningSource implements ScreeningSource {
     );
   }
 
-  async hide(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`UPDATE messages SET status = 'hidden' WHERE id = $1 AND status = 'published'`, [id]);
+  hide(tx: Tx, id: string): Promise<void> {
+    return this.messages.hide(tx, id);
   }
 
-  async setStatus(manager: EntityManager, id: string, status: 'published' | 'removed'): Promise<void> {
-    if (status === 'removed') {
-      await manager.query(`UPDATE messages SET status = 'removed' WHERE id = $1 AND status <> 'deleted'`, [id]);
-      return;
-    }
-    const [row] = (await manager.query(`SELECT group_id FROM messages WHERE id = $1 AND status <> 'deleted'`, [id])) as Array<{ group_id: string }>;
-    // An approval publishes the message now: its place in the room is when the room first saw it.
-    if (row) await publishInOrder(manager, id, row.group_id);
+  setStatus(tx: Tx, id: string, status: 'published' | 'removed'): Promise<void> {
+    return status === 'removed' ? this.messages.remove(tx, id) : this.messages.approve(tx, id);
   }
 
   async afterStatusChange(id: string, groupId: string, status: 'published' | 'removed'): Promise<void> {
@@ -147,7 +122,7 @@ export class MessageScreeningSource implements ScreeningSource {
       await this.events.publish('message.removed', { id, groupId });
       return;
     }
-    const message = await this.dataSource.getRepository(ChatMessage).findOne({ where: { id } });
+    const message = await this.messages.find(id);
     if (!message || message.status !== 'published' || !message.authorId) return;
     await this.events.publish('message.screened', {
       id,
@@ -166,29 +141,13 @@ export class MessageScreeningSource implements ScreeningSource {
     if (this.remembered.size > REMEMBERED_MAX) this.remembered.delete(this.remembered.keys().next().value as string);
   }
 
-  private async view(message: ChatMessage): Promise<ChatMessageView> {
+  private async view(message: StoredMessage): Promise<ChatMessageView> {
     const names = message.authorId ? await this.identity.displayNames([message.authorId]) : new Map<string, string>();
     return toMessageView(message, names);
   }
 }
 
-/**
- * Publishes a message under a per-group lock held until the transaction commits, so within a group
- * `published_at` order is commit order: anyone reading "published after X" never misses a message
- * that commits later with an earlier position. Live delivery and catch-up both walk this order.
- */
-async function publishInOrder(manager: EntityManager, id: string, groupId: string, change: { body?: string } = {}): Promise<void> {
-  // One statement: the lock is taken (the CTE runs first, being joined) before the row's place in
-  // the stream is read, and the group's other publishers wait one round trip less.
-  await manager.query(
-    `WITH publish_lock AS (SELECT pg_advisory_xact_lock(hashtextextended('chat-publish:' || $3::text, 0)))
-     UPDATE messages SET status = 'published', body = coalesce($2, body), screened_at = coalesce(screened_at, now()), published_at = ${NEXT_PUBLISHED_AT('$3::uuid')}
-       FROM publish_lock WHERE id = $1`,
-    [id, change.body ?? null, groupId],
-  );
-}
-
-export function toMessageView(m: ChatMessage, names: Map<string, string>): ChatMessageView {
+export function toMessageView(m: StoredMessage, names: Map<string, string>): ChatMessageView {
   return {
     id: m.id,
     groupId: m.groupId,

@@ -7,3 +7,4 @@ export * from './batcher';
 // The display-name migration's frozen copy of the skeleton, so identity's tests can check the two agree.
 export { backfillSkeletons, skeletonAsMigrated } from './migrations/1763700008000-display-name-skeletons';
 export * from './transactions';
+export * from './listen';

@@ -17,4 +17,12 @@ export class Transactions {
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }
+
+  /**
+   * No transaction: each statement the repositories run commits on its own. For work that is a
+   * single statement (atomic by itself), or reads that need no snapshot, saving BEGIN and COMMIT.
+   */
+  get none(): Tx {
+    return this.dataSource.manager;
+  }
 }

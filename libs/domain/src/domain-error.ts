@@ -33,8 +33,15 @@ export interface FieldError {
   message: string;
 }
 
-/** A failure the caller can understand and act on, named by its code. */
+/**
+ * A failure the caller can understand and act on, named by its code. Several situations can share
+ * one API code (many are a 409 CONFLICT); `reason` names the situation itself (`ALREADY_REPORTED`,
+ * `ITEM_CLAIMED`, …), for callers and tests that must tell them apart. It is not part of the answer
+ * a transport sends, so the API's codes stay as they are. Without one, the reason is the code.
+ */
 export class DomainError extends Error {
+  reason: string;
+
   constructor(
     readonly code: ErrorCode,
     readonly detail: string,
@@ -45,6 +52,13 @@ export class DomainError extends Error {
   ) {
     super(detail);
     this.name = 'DomainError';
+    this.reason = code;
+  }
+
+  /** Names the specific situation (see `reason`). */
+  because(reason: string): this {
+    this.reason = reason;
+    return this;
   }
 
   static notFound(what = 'That'): DomainError {
@@ -56,8 +70,9 @@ export class DomainError extends Error {
     return new DomainError('VALIDATION_FAILED', detail || 'The request is not valid.', { errors });
   }
 
-  static conflict(detail: string): DomainError {
-    return new DomainError('CONFLICT', detail);
+  static conflict(detail: string, reason?: string): DomainError {
+    const error = new DomainError('CONFLICT', detail);
+    return reason ? error.because(reason) : error;
   }
 
   static forbidden(detail = 'You are not allowed to do that.'): DomainError {

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Transactions } from '@kindred/database';
 import { GroupsModule } from '@kindred/groups';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { ModerationModule, ScreeningSources } from '@kindred/moderation';
@@ -8,13 +9,15 @@ import { ForumService } from './forum.service';
 import { PostReaction } from './post-reaction.entity';
 import { PostScreeningSource } from './post-screening.source';
 import { Post } from './post.entity';
+import { PostsRepository } from './posts.repository';
 import { Topic } from './topic.entity';
+import { TopicsRepository } from './topics.repository';
 import { SearchRepository } from './search/search.repository';
 import { SearchService } from './search/search.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule],
-  providers: [ForumService, PostScreeningSource, ForumPersonalData, SearchRepository, SearchService],
+  providers: [TopicsRepository, PostsRepository, Transactions, ForumService, PostScreeningSource, ForumPersonalData, SearchRepository, SearchService],
   exports: [ForumService, SearchService],
 })
 export class ForumModule implements OnModuleInit {

@@ -81,6 +81,12 @@ export class FakeGroupsRepository implements Port<GroupsRepository> {
 
 export class FakeMembershipsRepository implements Port<MembershipsRepository> {
   constructor(private readonly store: GroupsStore) {}
+  async exportFor(userId: string) {
+    return this.store.memberships.filter((m) => m.userId === userId);
+  }
+  async eraseFor(_tx: Tx, userId: string) {
+    this.store.memberships = this.store.memberships.filter((m) => m.userId !== userId);
+  }
   async admit(_tx: Tx, userId: string, groupId: string) {
     if (!this.store.membership(userId, groupId)) this.put(userId, groupId, 'member', 'active');
   }
@@ -161,6 +167,12 @@ export class FakeMembershipsRepository implements Port<MembershipsRepository> {
 
 export class FakeAgreementsRepository implements Port<AgreementsRepository> {
   constructor(private readonly store: GroupsStore) {}
+  async acceptancesOf(userId: string) {
+    return this.store.acceptances.filter((a) => a.userId === userId);
+  }
+  async eraseAcceptancesOf(_tx: Tx, userId: string) {
+    this.store.acceptances = this.store.acceptances.filter((a) => a.userId !== userId);
+  }
   async current(groupId: string) {
     const version = this.store.currentVersion(groupId);
     return this.store.versions.find((v) => v.groupId === groupId && v.version === version) ?? null;
@@ -198,6 +210,12 @@ export class FakeReferralCodesRepository implements Port<ReferralCodesRepository
 
 export class FakeApplicationsRepository implements Port<ApplicationsRepository> {
   constructor(private readonly store: GroupsStore) {}
+  async exportFor(userId: string) {
+    return this.store.applications.filter((a) => a.userId === userId);
+  }
+  async eraseFor(_tx: Tx, userId: string) {
+    this.store.applications = this.store.applications.filter((a) => a.userId !== userId);
+  }
   async lockApplicant() {}
   async hasPending(groupId: string, userId: string) {
     return this.store.applications.some((a) => a.groupId === groupId && a.userId === userId && a.status === 'pending');

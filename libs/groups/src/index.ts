@@ -14,3 +14,4 @@ export type { MembershipRole, MembershipStatus } from './membership/membership.e
 export * from './resources/group-resources.service';
 export * from './eligibility/eligibility';
 export * from './coverage/coverage';
+export { GroupsConflict } from './groups-errors';

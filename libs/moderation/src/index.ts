@@ -23,3 +23,4 @@ export { ScreeningService, screeningJobId } from './screening-pipeline/screening
 export { ScreeningSweeper } from './screening-pipeline/screening-sweeper';
 export { displayNameProblem, DISPLAY_NAME_PROBLEM } from './screening-pipeline/display-name-check';
 export * from './moderation.module';
+export { ModerationConflict } from './moderation-errors';

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { deleteInBatches } from '@kindred/database';
-import { DataSource, EntityManager } from 'typeorm';
+import type { Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { decodeCursor, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { Notice, NoticeKind } from './notice.entity';
+import { NoticesRepository } from './notices.repository';
 
 /** A notice as its recipient sees it (API.md, `GET /me/notices`). */
 export interface NoticeView {
@@ -36,67 +35,62 @@ export class NoticesService {
   private readonly recipients = new WeakMap<NoticeView, string>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notices: NoticesRepository,
     private readonly events: EventBus,
   ) {}
 
   /**
-   * Writes a notice. With a manager the row joins the caller's transaction and the caller calls
-   * announce() after commit, so nobody is told about a notice that was rolled back; without one it
-   * is written and announced here.
+   * Writes a notice. Inside a transaction the row joins it and the caller calls announce() after
+   * commit, so nobody is told about a notice that was rolled back; without one it is written and
+   * announced here.
    */
-  async create(input: NewNotice, manager?: EntityManager): Promise<NoticeView> {
-    const row = (manager ?? this.dataSource.manager).create(Notice, {
-      userId: input.userId,
-      kind: input.kind,
-      groupId: input.groupId,
-      subjectId: input.subjectId ?? null,
-      clauseKey: input.clauseKey ?? null,
-      message: input.message,
-      resources: input.resources && input.resources.length > 0 ? (input.resources as object[]) : null,
-      appealable: input.appealable ?? false,
-    });
-    await (manager ?? this.dataSource.manager).insert(Notice, row);
+  async create(input: NewNotice, tx?: Tx): Promise<NoticeView> {
+    const row = await this.notices.insert(
+      {
+        userId: input.userId,
+        kind: input.kind,
+        groupId: input.groupId,
+        subjectId: input.subjectId ?? null,
+        clauseKey: input.clauseKey ?? null,
+        message: input.message,
+        resources: input.resources && input.resources.length > 0 ? (input.resources as object[]) : null,
+        appealable: input.appealable ?? false,
+      },
+      tx,
+    );
     const view = toView(row);
     this.recipients.set(view, row.userId);
-    if (!manager) await this.announce(view);
+    if (!tx) await this.announce(view);
     return view;
+  }
+
+  /** One notice with its recipient, for the decisions taken on it (an appeal); null when there is none. */
+  async find(id: string): Promise<(NoticeView & { userId: string }) | null> {
+    const row = await this.notices.find(id);
+    return row ? { ...toView(row), userId: row.userId } : null;
   }
 
   /** Tells the recipient's open sockets (through the chat service). */
   async announce(notice: NoticeView): Promise<void> {
     let userId = this.recipients.get(notice);
     if (!userId) {
-      const row = await this.dataSource.getRepository(Notice).findOne({ where: { id: notice.id }, select: { id: true, userId: true } });
+      const row = await this.notices.find(notice.id);
       if (!row) return;
       userId = row.userId;
     }
     await this.events.publish('notice.created', { userId, notice: { ...notice, createdAt: notice.createdAt.toISOString() } });
   }
 
-  /** The person's notices, newest first. */
   /** Retention: notices older than `days` are deleted in batches; counts per group. */
   purgeOlderThan(days: number, batchSize = 1000): Promise<Map<string, number>> {
-    return deleteInBatches(
-      this.dataSource,
-      `DELETE FROM notices WHERE id IN (SELECT id FROM notices WHERE created_at < now() - make_interval(days => $2) LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING group_id`,
-      [days],
-      batchSize,
-    );
+    return this.notices.purgeOlderThan(days, batchSize);
   }
 
+  /** The person's notices, newest first. */
   async listFor(userId: string, page: PageQuery = {}): Promise<Page<NoticeView>> {
     const limit = pageLimit(page);
     const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
-    const query = this.dataSource
-      .getRepository(Notice)
-      .createQueryBuilder('n')
-      .where('n.user_id = :userId', { userId })
-      .orderBy('n.created_at', 'DESC')
-      .addOrderBy('n.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) query.andWhere('(n.created_at, n.id) < (CAST(:at AS timestamptz), CAST(:id AS uuid))', { at: cursor.at, id: cursor.id });
-    const rows = await query.getMany();
+    const rows = await this.notices.page(userId, limit + 1, cursor);
     return toPage(rows, limit, (n) => ({ at: n.createdAt.toISOString(), id: n.id }), toView);
   }
 }

@@ -1,12 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { Batcher } from '@kindred/database';
-import { OutboxEntry } from './outbox.entity';
+import { Batcher, type Tx } from '@kindred/database';
+import { OutboxRepository, OutboxRow } from './outbox.repository';
 import { JobName, JobPayload, QueueName } from './queue-catalogue';
 import { QueueProducer } from './queue-producer.service';
 
-type Sendable = Pick<OutboxEntry, 'id' | 'queue' | 'jobName' | 'jobId' | 'payload'>;
+type Sendable = OutboxRow;
 
 /** Staged rows remembered for their dispatch, at most. */
 const STAGED_LIMIT = 10_000;
@@ -27,56 +25,44 @@ export class OutboxService {
   private readonly sender = new Batcher<Sendable, void>(
     async (rows) => {
       await this.producer.enqueueMany(rows.map((row) => ({ queue: row.queue as QueueName, name: row.jobName, payload: row.payload, jobId: row.jobId })));
-      await this.dataSource.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+      await this.outbox.markDispatched(rows.map((row) => row.id));
       return rows.map(() => undefined);
     },
     { maxBatch: 500, maxInFlight: 1 },
   );
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
     private readonly producer: QueueProducer,
   ) {}
 
   /** Call inside the transaction that writes the subject; returns the outbox row id. */
-  async stage<Q extends QueueName, J extends JobName<Q>>(manager: EntityManager, queue: Q, name: J, payload: JobPayload<Q, J>, jobId: string): Promise<string> {
-    const [row] = (await manager.query(`INSERT INTO outbox (queue, job_name, job_id, payload) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`, [
-      queue,
-      name,
-      jobId,
-      JSON.stringify(payload),
-    ])) as Array<{ id: string }>;
-    const id = row!.id;
+  async stage<Q extends QueueName, J extends JobName<Q>>(tx: Tx, queue: Q, name: J, payload: JobPayload<Q, J>, jobId: string): Promise<string> {
+    const id = await this.outbox.insert(tx, { queue, jobName: name, jobId, payload });
     this.remember({ id, queue, jobName: name, jobId, payload });
     return id;
   }
 
   /**
    * Writes a subject row and its outbox row in one statement, which is atomic without a
-   * transaction around it: one round trip where BEGIN, two INSERTs and COMMIT took four.
+   * transaction around it: one round trip where BEGIN, two INSERTs and COMMIT took four (`tx`
+   * null), or one statement of the caller's transaction.
    * `subject` is an `INSERT … RETURNING` using parameters `$1…$n`; the job must be known before
    * the statement runs, so the caller chooses the subject's id. Returns the outbox row id, or
    * null when the subject insert wrote nothing (`ON CONFLICT DO NOTHING`), and then nothing is staged.
    */
   async stageWith<Q extends QueueName, J extends JobName<Q>>(
-    runner: DataSource | EntityManager,
+    tx: Tx | null,
     subject: { sql: string; params: unknown[] },
     queue: Q,
     name: J,
     payload: JobPayload<Q, J>,
     jobId: string,
   ): Promise<string | null> {
-    const n = subject.params.length;
-    const rows = (await runner.query(
-      `WITH subject AS (${subject.sql})
-       INSERT INTO outbox (queue, job_name, job_id, payload)
-       SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}::jsonb FROM subject
-       RETURNING id::text AS id`,
-      [...subject.params, queue, name, jobId, JSON.stringify(payload)],
-    )) as Array<{ id: string }>;
-    if (rows.length === 0) return null;
-    if (rows.length > 1) throw new Error(`stageWith: the subject statement wrote ${rows.length} rows; it must write one`);
-    const id = rows[0]!.id;
+    const ids = await this.outbox.insertWith(tx, subject, { queue, jobName: name, jobId, payload });
+    if (ids.length === 0) return null;
+    if (ids.length > 1) throw new Error(`stageWith: the subject statement wrote ${ids.length} rows; it must write one`);
+    const id = ids[0]!;
     this.remember({ id, queue, jobName: name, jobId, payload });
     return id;
   }
@@ -96,14 +82,7 @@ export class OutboxService {
       else unknown.push(id);
     }
     if (unknown.length > 0) {
-      rows.push(
-        ...(await this.dataSource
-          .getRepository(OutboxEntry)
-          .createQueryBuilder('o')
-          .where('o.id IN (:...ids)', { ids: unknown })
-          .andWhere('o.dispatched_at IS NULL')
-          .getMany()),
-      );
+      rows.push(...(await this.outbox.undispatched(unknown)));
     }
     await this.send(rows);
   }
@@ -120,20 +99,12 @@ export class OutboxService {
 
   /** Sends every row still waiting after `olderThanSeconds`; returns how many went. */
   async relayPending(olderThanSeconds: number, batch = 500): Promise<number> {
-    const rows = await this.dataSource
-      .getRepository(OutboxEntry)
-      .createQueryBuilder('o')
-      .where('o.dispatched_at IS NULL')
-      .andWhere(`o.created_at < now() - make_interval(secs => :secs)`, { secs: olderThanSeconds })
-      .orderBy('o.id')
-      .limit(batch)
-      .getMany();
-    return this.send(rows);
+    return this.send(await this.outbox.pending(olderThanSeconds, batch));
   }
 
   /** Dispatched rows are only history; keep an hour of them for debugging. */
-  async prune(): Promise<void> {
-    await this.dataSource.query(`DELETE FROM outbox WHERE dispatched_at < now() - interval '1 hour'`);
+  prune(): Promise<void> {
+    return this.outbox.pruneDispatched();
   }
 
   private async send(rows: Sendable[]): Promise<number> {

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditLogService } from '@kindred/audit';
 import { ChatRetentionService } from '@kindred/chat';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { Transactions } from '@kindred/database';
 import { ReviewItemsService } from '@kindred/moderation';
 import { NoticesService } from '@kindred/notifications';
 
@@ -26,7 +25,7 @@ export class RetentionService {
   private readonly logger = new Logger(RetentionService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
     private readonly chat: ChatRetentionService,
     private readonly notices: NoticesService,
@@ -51,22 +50,28 @@ export class RetentionService {
     add(messages, 'messages');
     add(notices, 'notices');
     add(closedReviewItems, 'closedReviewItems');
-    for (const [groupId, counts] of byGroup) {
-      await this.audit.record(this.dataSource.manager, {
-        actorId: null,
-        action: 'retention.purged',
-        groupId: groupId || null,
-        subjectType: 'group',
-        subjectId: groupId || NO_GROUP,
-        detail: {
-          ...counts,
-          chatRetentionDaysApplied: counts.messages > 0,
-          noticeDays: this.config.retention.noticeDays,
-          closedReviewItemDays: this.config.retention.closedReviewItemDays,
-        },
-      });
-    }
-    if (byGroup.size > 0) this.logger.log({ groups: byGroup.size }, 'retention purge recorded');
+    if (byGroup.size === 0) return byGroup;
+    // One transaction for the run's entries: the log shows a run whole or not at all.
+    await this.transactions.run(async (tx) => {
+      for (const [groupId, counts] of byGroup) await this.audit.record(tx, entry(groupId, counts, this.config));
+    });
+    this.logger.log({ groups: byGroup.size }, 'retention purge recorded');
     return byGroup;
   }
+}
+
+function entry(groupId: string, counts: PurgeCounts, config: KindredConfig) {
+  return {
+    actorId: null,
+    action: 'retention.purged',
+    groupId: groupId || null,
+    subjectType: 'group',
+    subjectId: groupId || NO_GROUP,
+    detail: {
+      ...counts,
+      chatRetentionDaysApplied: counts.messages > 0,
+      noticeDays: config.retention.noticeDays,
+      closedReviewItemDays: config.retention.closedReviewItemDays,
+    },
+  };
 }

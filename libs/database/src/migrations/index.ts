@@ -12,6 +12,9 @@ import { Search1763700010000 } from './1763700010000-search';
 import { AccountMail1763700011000 } from './1763700011000-account-mail';
 import { SearchVectorsOnChange1763700020000 } from './1763700020000-search-vectors-on-change';
 import { SecondFactors1763700030000 } from './1763700030000-second-factors';
+import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-retention';
+import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
+import { MemberStanding1763700052000 } from './1763700052000-member-standing';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -29,4 +32,7 @@ export const MIGRATIONS = [
   AccountMail1763700011000,
   SearchVectorsOnChange1763700020000,
   SecondFactors1763700030000,
+  GroupChatRetention1763700050000,
+  OpenReviewSubjects1763700051000,
+  MemberStanding1763700052000,
 ];

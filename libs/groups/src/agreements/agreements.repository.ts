@@ -36,4 +36,16 @@ export class AgreementsRepository {
     const row = await this.dataSource.getRepository(AgreementAcceptance).findOneOrFail({ where: { userId, groupId, version } });
     return row.acceptedAt;
   }
+
+  /** The versions the person accepted, for their data export. */
+  acceptancesOf(userId: string): Promise<unknown[]> {
+    return this.dataSource.query(
+      `SELECT group_id AS "groupId", version, accepted_at AS "acceptedAt" FROM agreement_acceptances WHERE user_id = $1 ORDER BY accepted_at`,
+      [userId],
+    );
+  }
+
+  async eraseAcceptancesOf(tx: Tx, userId: string): Promise<void> {
+    await tx.query(`DELETE FROM agreement_acceptances WHERE user_id = $1`, [userId]);
+  }
 }

@@ -63,4 +63,17 @@ export class ApplicationsRepository {
       .limit(limit)
       .getMany();
   }
+
+  /** The person's applications with their answers, for their data export. */
+  exportFor(userId: string): Promise<unknown[]> {
+    return this.dataSource.query(
+      `SELECT id, group_id AS "groupId", answers, declaration, status, created_at AS "createdAt", decided_at AS "decidedAt", decision_reason AS "decisionReason"
+         FROM applications WHERE user_id = $1 ORDER BY created_at`,
+      [userId],
+    );
+  }
+
+  async eraseFor(tx: Tx, userId: string): Promise<void> {
+    await tx.query(`DELETE FROM applications WHERE user_id = $1`, [userId]);
+  }
 }

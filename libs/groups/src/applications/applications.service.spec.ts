@@ -49,7 +49,10 @@ describe('ApplicationsService (in-memory repositories)', () => {
     const { applications, memberships, g, dateOfBirth } = withApplicant();
     expect((await rejection(applications.apply(person(APPLICANT), g.id, { answers: {}, declaration: false })))?.code).toBe('VALIDATION_FAILED');
     await applications.apply(person(APPLICANT), g.id, { answers: {}, declaration: true });
-    expect((await rejection(applications.apply(person(APPLICANT), g.id, { answers: {}, declaration: true })))?.code).toBe('CONFLICT');
+    expect(await rejection(applications.apply(person(APPLICANT), g.id, { answers: {}, declaration: true }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'APPLICATION_PENDING',
+    });
     const young = '00000000-0000-4000-8000-0000000000a9';
     dateOfBirth.set(young, `${new Date().getUTCFullYear() - 15}-01-01`);
     expect((await rejection(applications.apply(person(young), g.id, { answers: {}, declaration: true })))?.code).toBe('NOT_ELIGIBLE');
@@ -65,6 +68,9 @@ describe('ApplicationsService (in-memory repositories)', () => {
     expect(view).toMatchObject({ status: 'approved', decidedBy: SUPPORTER, decisionReason: 'Welcome' });
     expect(store.membership(APPLICANT, g.id)?.status).toBe('active');
     expect(notices).toHaveLength(1);
-    expect((await rejection(applications.decide(person(SUPPORTER), receipt.id, 'reject', 'no')))?.code).toBe('CONFLICT');
+    expect(await rejection(applications.decide(person(SUPPORTER), receipt.id, 'reject', 'no'))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'APPLICATION_DECIDED',
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '@kindred/database';
 import { EventBus } from '@kindred/events';
+import { GroupsConflict } from '../groups-errors';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
@@ -71,8 +72,8 @@ export class ApplicationsService {
     const group = await this.findGroup(groupId);
     const membership = await this.memberships.find(user.id, groupId);
     if (membership?.status === 'banned') throw new DomainError('BANNED', 'You have been banned from this group, so you cannot apply to it again.');
-    if (membership) throw DomainError.conflict('You are already in this group.');
-    if (await this.repository.hasPending(groupId, user.id)) throw DomainError.conflict(PENDING_CLASH);
+    if (membership) throw DomainError.conflict('You are already in this group.', GroupsConflict.ALREADY_MEMBER);
+    if (await this.repository.hasPending(groupId, user.id)) throw DomainError.conflict(PENDING_CLASH, GroupsConflict.APPLICATION_PENDING);
     if (input.declaration !== true) {
       throw DomainError.validation([{ field: 'declaration', message: 'Please confirm the declaration: that you live with the condition this group is for.' }]);
     }
@@ -90,9 +91,9 @@ export class ApplicationsService {
       application = await this.transactions.run(async (tx) => {
         // One application at a time per person and group, so two sent at once cannot both spend a code use.
         await this.repository.lockApplicant(tx, groupId, user.id);
-        if (await this.memberships.find(user.id, groupId, tx)) throw DomainError.conflict('You are already in this group.');
+        if (await this.memberships.find(user.id, groupId, tx)) throw DomainError.conflict('You are already in this group.', GroupsConflict.ALREADY_MEMBER);
         if (await this.repository.hasPending(groupId, user.id, tx)) {
-          throw DomainError.conflict(PENDING_CLASH);
+          throw DomainError.conflict(PENDING_CLASH, GroupsConflict.APPLICATION_PENDING);
         }
         // Taken inside the transaction: if anything below fails, the use is given back.
         const referralCodeId = input.referralCode ? await this.referralCodes.claim(tx, groupId, input.referralCode) : null;
@@ -115,7 +116,7 @@ export class ApplicationsService {
       });
     } catch (error) {
       // Two applications sent at once: the unique index lets one through.
-      if (isUniqueViolation(error)) throw DomainError.conflict(PENDING_CLASH);
+      if (isUniqueViolation(error)) throw DomainError.conflict(PENDING_CLASH, GroupsConflict.APPLICATION_PENDING);
       throw error;
     }
 
@@ -168,7 +169,7 @@ export class ApplicationsService {
 
     const { application, notice } = await this.transactions.run(async (tx) => {
       const locked = await this.repository.findForUpdate(tx, applicationId);
-      if (!locked || locked.status !== 'pending') throw DomainError.conflict('This application has already been decided.');
+      if (!locked || locked.status !== 'pending') throw DomainError.conflict('This application has already been decided.', GroupsConflict.APPLICATION_DECIDED);
       locked.status = decision === 'approve' ? 'approved' : 'rejected';
       locked.decidedBy = user.id;
       locked.decidedAt = new Date();

@@ -14,7 +14,7 @@ describe('GroupsService (in-memory repositories)', () => {
     const { groups } = groupsContext();
     expect((await rejection(groups.create(person('m'), INPUT)))?.code).toBe('FORBIDDEN');
     await groups.create(person('a', true), INPUT);
-    expect((await rejection(groups.create(person('a', true), INPUT)))?.code).toBe('CONFLICT');
+    expect(await rejection(groups.create(person('a', true), INPUT))).toMatchObject({ code: 'CONFLICT', reason: 'SLUG_TAKEN' });
   });
 
   it('hides the expected answers from the directory and shows them to moderators', async () => {

@@ -11,6 +11,7 @@ import { ParticipationService } from '../membership/participation.service';
 import { Group } from './group.entity';
 import { GroupsRepository, NewGroup } from './groups.repository';
 import { ModerationSettings, resolveModerationSettings } from './moderation-settings';
+import { GroupsConflict } from '../groups-errors';
 
 /** What the moderation pipeline needs to know about a group. */
 export interface GroupSettings {
@@ -183,7 +184,7 @@ export class GroupsService {
   }
 
   private async assertSlugFree(slug: string): Promise<void> {
-    if (await this.repository.slugTaken(slug)) throw DomainError.conflict(`Another group already uses the address "${slug}".`);
+    if (await this.repository.slugTaken(slug)) throw DomainError.conflict(`Another group already uses the address "${slug}".`, GroupsConflict.SLUG_TAKEN);
   }
 
   /** Validates whichever of eligibility and moderation were sent; moderation is merged over `current` (or the defaults). */

@@ -19,7 +19,7 @@ describe('MembershipService (in-memory repositories)', () => {
     const g = group();
     dateOfBirth.set(USER, '1990-01-01');
     await memberships.ban(USER, g.id);
-    expect((await rejection(memberships.appointSupporter(person('a', true), g.id, USER)))?.code).toBe('CONFLICT');
+    expect(await rejection(memberships.appointSupporter(person('a', true), g.id, USER))).toMatchObject({ code: 'CONFLICT', reason: 'SUPPORTER_BANNED' });
     expect(published).toEqual([{ name: 'membership.changed', payload: { userId: USER, groupId: g.id } }]);
   });
 

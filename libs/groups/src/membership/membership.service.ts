@@ -8,6 +8,7 @@ import { assertUuid } from '../ids';
 import { Membership, MembershipRole, MembershipStatus } from './membership.entity';
 import { MembershipsRepository } from './memberships.repository';
 import { ParticipationService } from './participation.service';
+import { GroupsConflict } from '../groups-errors';
 
 /** One of the caller's own memberships (GET /me). */
 export interface MyMembership {
@@ -54,7 +55,7 @@ export class MembershipService {
     await this.assertAdminOfExistingGroup(admin, groupId);
     await this.assertUserExists(userId);
     if (!(await this.repository.appointSupporter(userId, groupId))) {
-      throw DomainError.conflict('That person is banned from this group, so they cannot be one of its supporters.');
+      throw DomainError.conflict('That person is banned from this group, so they cannot be one of its supporters.', GroupsConflict.SUPPORTER_BANNED);
     }
     await this.changed(userId, groupId);
   }

@@ -86,4 +86,13 @@ describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
     expect(rest[0]).toMatchObject({ acceptedVersion: null, status: 'active' });
     await expect(memberships.activeOf(a)).resolves.toHaveLength(1);
   });
+
+  it('exports a person’s memberships with the group’s name, and erases them', async () => {
+    const g = await group();
+    const user = await insertUser(dataSource);
+    await dataSource.transaction((tx) => memberships.admit(tx, user, g.id));
+    await expect(memberships.exportFor(user)).resolves.toEqual([expect.objectContaining({ groupId: g.id, groupName: 'Repository group', role: 'member' })]);
+    await dataSource.transaction((tx) => memberships.eraseFor(tx, user));
+    await expect(memberships.exportFor(user)).resolves.toEqual([]);
+  });
 });

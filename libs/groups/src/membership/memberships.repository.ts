@@ -16,7 +16,10 @@ export interface MembershipRecord {
   acceptedVersion: number | null;
 }
 
-/** What `standingJoin` adds to a row; all null when the group does not exist. */
+/**
+ * A person's standing in a group as `member_standing(group, user)` returns it (the SQL function
+ * groups publish for other contexts to join to their own reads): all null when the group does not exist.
+ */
 export interface StandingColumns {
   standing_group_id: string | null;
   standing_role: MembershipRole | null;
@@ -24,26 +27,9 @@ export interface StandingColumns {
   standing_muted_until: Date | null;
   standing_current_version: number | string | null;
   standing_accepted_version: number | string | null;
-  /** Only with `{ writeRules: true }`. */
+  /** Only when the caller selected the write rules too. */
   standing_moderation?: ModerationSettings | null;
   standing_slow_mode_seconds?: number | null;
-}
-
-/**
- * SQL for `LEFT JOIN LATERAL (…) standing`: a person's standing in a group, as one join a caller can
- * add to the query that reads its subject (a topic, a post), so reading a thing and checking who
- * may see it is one round trip. `groupId` and `userId` are SQL expressions (a column, a `$n`).
- * Judge the row with `ParticipationService.participantFrom`.
- */
-export function standingJoin(groupId: string, userId: string, options: { writeRules?: boolean } = {}): string {
-  const writeRules = options.writeRules ? 'g.moderation AS standing_moderation, g.slow_mode_seconds AS standing_slow_mode_seconds,' : '';
-  return `LEFT JOIN LATERAL (
-      SELECT ${writeRules} g.id AS standing_group_id, m.role AS standing_role, m.status AS standing_status, m.muted_until AS standing_muted_until,
-             (SELECT max(v.version) FROM agreement_versions v WHERE v.group_id = g.id) AS standing_current_version,
-             (SELECT max(a.version) FROM agreement_acceptances a WHERE a.group_id = g.id AND a.user_id = ${userId}) AS standing_accepted_version
-        FROM groups g
-        LEFT JOIN memberships m ON m.group_id = g.id AND m.user_id = ${userId}
-       WHERE g.id = ${groupId}) standing ON true`;
 }
 
 interface MemberRow {
@@ -169,11 +155,21 @@ export class MembershipsRepository {
 
   /** One round trip: the group's current version, and the person's membership and latest acceptance. Null when no such group. */
   async standing(groupId: string, userId: string): Promise<StandingColumns | null> {
-    const rows = (await this.dataSource.query(`SELECT standing.* FROM (SELECT $1::uuid AS id) subject ${standingJoin('subject.id', '$2')}`, [
-      groupId,
-      userId,
-    ])) as StandingColumns[];
+    const rows = (await this.dataSource.query(`SELECT * FROM member_standing($1, $2)`, [groupId, userId])) as StandingColumns[];
     return rows[0]?.standing_group_id ? rows[0] : null;
+  }
+
+  /** The person's memberships, with each group's name, for their data export. */
+  exportFor(userId: string): Promise<unknown[]> {
+    return this.dataSource.query(
+      `SELECT m.group_id AS "groupId", g.name AS "groupName", m.role, m.status, m.muted_until AS "mutedUntil", m.joined_at AS "joinedAt"
+         FROM memberships m JOIN groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY m.joined_at`,
+      [userId],
+    );
+  }
+
+  async eraseFor(tx: Tx, userId: string): Promise<void> {
+    await tx.query(`DELETE FROM memberships WHERE user_id = $1`, [userId]);
   }
 }
 

@@ -28,7 +28,7 @@ interface Standing {
   currentVersion: number;
 }
 
-export { standingJoin, type StandingColumns } from './memberships.repository';
+export type { StandingColumns } from './memberships.repository';
 
 /** What a member's write must also pass beyond their standing: the group's cover and slow mode. */
 export interface WriteRules {
@@ -36,7 +36,7 @@ export interface WriteRules {
   slowModeSeconds: number;
 }
 
-/** The group's write rules from a row read with `standingJoin(…, { writeRules: true })`; null when the group does not exist. */
+/** The group's write rules from a row read with `member_standing` and its write-rule columns; null when the group does not exist. */
 export function writeRulesFrom(row: StandingColumns): WriteRules | null {
   if (!row.standing_group_id || !row.standing_moderation) return null;
   return { moderation: row.standing_moderation, slowModeSeconds: Number(row.standing_slow_mode_seconds ?? 0) };
@@ -133,7 +133,7 @@ export class ParticipationService {
   }
 
   /**
-   * assertParticipant over a standing read by the caller's own query (see `standingJoin`), for a
+   * assertParticipant over a standing read by the caller's own query (joined to `member_standing`), for a
    * caller that reads its subject and the standing in one round trip. Same answers and errors.
    */
   participantFrom(user: AuthUser, groupId: string, row: StandingColumns): Participant {

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditLogService } from '@kindred/audit';
+import { Transactions } from '@kindred/database';
 import { bannedError, GroupsService, mutedError, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { SignpostingService } from '@kindred/signposting';
 import { dueAt } from '../deadlines/sla';
-import { ReviewItem } from '../review/review-item.entity';
+import { ModerationConflict } from '../moderation-errors';
 import { ReviewItemsService } from '../review/review-items.service';
 import type { SubjectType, SubjectView } from '../review/review.types';
 import { refusal, writerInCrisis } from '../reports/reports.service';
@@ -16,17 +15,10 @@ import { RulesService } from '../rules/rules.service';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { signpostingNotice } from '../screening-pipeline/signposting-notice';
 import { screenStaffText } from '../screening-pipeline/staff-text';
-import { Appeal } from './appeal.entity';
+import { EnforcementHistoryRepository } from '../review/enforcement-history.repository';
+import { AppealsRepository } from './appeals.repository';
 
-interface NoticeRow {
-  id: string;
-  user_id: string;
-  kind: string;
-  group_id: string | null;
-  subject_id: string | null;
-  clause_key: string | null;
-  appealable: boolean;
-}
+type AppealedNotice = NoticeView & { userId: string };
 
 export interface AppealReceipt {
   id: string;
@@ -39,7 +31,9 @@ export interface AppealReceipt {
 @Injectable()
 export class AppealsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly appeals: AppealsRepository,
+    private readonly history: EnforcementHistoryRepository,
     private readonly groups: GroupsService,
     private readonly reviewItems: ReviewItemsService,
     private readonly sources: ScreeningSources,
@@ -52,13 +46,14 @@ export class AppealsService {
 
   /** POST /notices/:noticeId/appeal. Only the notice's recipient may appeal it, once. */
   async appeal(user: AuthUser, noticeId: string, text: string): Promise<AppealReceipt> {
-    const notice = await this.notice(noticeId);
-    if (!notice || notice.user_id !== user.id) throw DomainError.notFound('That notice');
-    if (!notice.appealable || !notice.group_id || !notice.subject_id) throw DomainError.conflict('This notice is not about a decision that can be appealed.');
-    const groupId = notice.group_id;
-    await this.assertOpenUnderSanction(user, { ...notice, group_id: groupId, subject_id: notice.subject_id });
-    const subject = await this.subject(notice.subject_id);
-    if (!subject) throw DomainError.conflict('What this notice was about no longer exists, so there is nothing to appeal.');
+    const notice = await this.notices.find(noticeId);
+    if (!notice || notice.userId !== user.id) throw DomainError.notFound('That notice');
+    if (!notice.appealable || !notice.groupId || !notice.subjectId)
+      throw DomainError.conflict('This notice is not about a decision that can be appealed.', ModerationConflict.NOT_APPEALABLE);
+    const groupId = notice.groupId;
+    await this.assertOpenUnderSanction(user, { ...notice, groupId, subjectId: notice.subjectId });
+    const subject = await this.subject(notice.subjectId);
+    if (!subject) throw DomainError.conflict('What this notice was about no longer exists, so there is nothing to appeal.', ModerationConflict.SUBJECT_GONE);
     const settings = await this.groups.getSettings(groupId);
     if (!settings) throw DomainError.notFound('That notice');
     const appealed = notice.kind === 'removal' ? await this.reviewItems.lastRemoval(subject.type, subject.id) : null;
@@ -73,13 +68,12 @@ export class AppealsService {
     const resources = screened.crisis ? await this.signposting.crisisResources(groupId) : [];
     let signposted: NoticeView | undefined;
 
-    const { receipt, opened } = await this.dataSource.transaction(async (manager) => {
+    const { receipt, opened } = await this.transactions.run(async (tx) => {
       // The subject row first, then its review item (the lock order of decisions), and the revision as it is now: upholding publishes that one.
-      const current = await this.sources.get(subject.type).lockForVerdict(manager, subject.id);
-      const inserted = await manager.createQueryBuilder().insert().into(Appeal).values({ noticeId, userId: user.id }).orIgnore().returning(['id']).execute();
-      const appealId = (inserted.raw as Array<{ id: string }>)[0]?.id;
-      if (!appealId) throw DomainError.conflict('You have already appealed this. A supporter will look at it.');
-      const opened = await this.reviewItems.openOrMerge(manager, {
+      const current = await this.sources.reviewed(subject.type).lockForVerdict(tx, subject.id);
+      const appealId = await this.appeals.insert(tx, noticeId, user.id);
+      if (!appealId) throw DomainError.conflict('You have already appealed this. A supporter will look at it.', ModerationConflict.ALREADY_APPEALED);
+      const opened = await this.reviewItems.openOrMerge(tx, {
         groupId,
         kind: 'appeal',
         subjectType: subject.type,
@@ -87,7 +81,7 @@ export class AppealsService {
         subjectRevision: current?.revision ?? subject.revision,
         subjectAuthorId: authorId,
         reasons: [
-          { source: 'appeal', detail: 'The author appealed the decision', ...(notice.clause_key ? { clauseKey: notice.clause_key } : {}) },
+          { source: 'appeal', detail: 'The author appealed the decision', ...(notice.clauseKey ? { clauseKey: notice.clauseKey } : {}) },
           ...writerInCrisis(screened, user),
         ],
         priority: screened.crisis ? 'urgent' : 'normal',
@@ -99,17 +93,17 @@ export class AppealsService {
       if (screened.crisis) {
         signposted = await this.notices.create(
           signpostingNotice({ userId: user.id, groupId, subjectId: subject.id, resources: resources as unknown as Array<Record<string, unknown>> }),
-          manager,
+          tx,
         );
       }
-      await manager.update(Appeal, { id: appealId }, { reviewItemId: opened.item.id });
-      await this.audit.record(manager, {
+      await this.appeals.linkReviewItem(tx, appealId, opened.item.id);
+      await this.audit.record(tx, {
         actorId: user.id,
         action: 'appeal.opened',
         groupId,
         subjectType: subject.type,
         subjectId: subject.id,
-        detail: { reviewItemId: opened.item.id, noticeId, clauseKey: notice.clause_key, originalDecidedBy, originalReviewItemId },
+        detail: { reviewItemId: opened.item.id, noticeId, clauseKey: notice.clauseKey, originalDecidedBy, originalReviewItemId },
       });
       return { receipt: { id: appealId, noticeId, reviewItemId: opened.item.id, status: 'open' as const }, opened };
     });
@@ -123,33 +117,20 @@ export class AppealsService {
    * appeal of the decision that imposed it stays open: the removal notice that came with the mute or ban
    * (appealing it contests the sanction too). Any other appeal answers 403 MUTED or BANNED.
    */
-  private async assertOpenUnderSanction(user: AuthUser, notice: NoticeRow & { group_id: string; subject_id: string }): Promise<void> {
+  private async assertOpenUnderSanction(user: AuthUser, notice: AppealedNotice & { groupId: string; subjectId: string }): Promise<void> {
     if (user.isAdmin) return;
-    const sanction = await this.participation.sanction(user.id, notice.group_id);
+    const sanction = await this.participation.sanction(user.id, notice.groupId);
     if (!sanction) return;
-    const rows = (await this.dataSource.query(
-      `SELECT 1 FROM enforcement_history e JOIN review_items r ON r.id = e.review_item_id
-        WHERE e.user_id = $1 AND e.group_id = $2 AND e.action = $3 AND r.subject_id = $4 LIMIT 1`,
-      [user.id, notice.group_id, sanction.kind, notice.subject_id],
-    )) as unknown[];
-    if (notice.kind === 'removal' && rows.length > 0) return;
+    if (notice.kind === 'removal' && (await this.history.imposedOver(user.id, notice.groupId, sanction.kind, notice.subjectId))) return;
     throw sanction.kind === 'ban' ? bannedError() : mutedError(sanction.until);
-  }
-
-  // Notices belong to the notifications context, whose service has no lookup by id; this reads the row directly.
-  private async notice(noticeId: string): Promise<NoticeRow | null> {
-    const rows = (await this.dataSource.query(`SELECT id, user_id, kind, group_id, subject_id, clause_key, appealable FROM notices WHERE id = $1`, [
-      noticeId,
-    ])) as NoticeRow[];
-    return rows[0] ?? null;
   }
 
   /** The appealed content, from whichever source knows the id, with its current revision. */
   private async subject(subjectId: string): Promise<(SubjectView & { revision: number }) | null> {
-    const reviewed = await this.dataSource.getRepository(ReviewItem).findOne({ where: { subjectId }, order: { createdAt: 'DESC' } });
-    const types: SubjectType[] = reviewed ? [reviewed.subjectType] : this.sources.all().map((s) => s.type);
+    const reviewed = await this.reviewItems.latestFor(subjectId);
+    const types: SubjectType[] = reviewed ? [reviewed.subjectType] : this.sources.allReviewed().map((s) => s.type);
     for (const type of types) {
-      const view = (await this.sources.get(type).describe([subjectId])).get(subjectId);
+      const view = (await this.sources.reviewed(type).describe([subjectId])).get(subjectId);
       if (view) return { ...view, revision: reviewed?.subjectRevision ?? 1 };
     }
     return null;

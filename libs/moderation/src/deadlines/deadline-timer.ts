@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Client, Notification } from 'pg';
+import { listen, type Listening } from '@kindred/database';
 
 /** The PostgreSQL channel the review_items triggers notify (migration 1763700005000). */
 export const DEADLINE_CHANNEL = 'review_deadlines';
@@ -88,7 +88,7 @@ export class DeadlineTimer {
   private known: ReviewMoments | null = null;
   private lastDrainAt = 0;
   private backoffMs = 0;
-  private listener?: Client;
+  private listener?: Listening;
   private reconnect?: NodeJS.Timeout;
   private reconnectMs = 0;
   private stopped = false;
@@ -188,35 +188,33 @@ export class DeadlineTimer {
 
   private async listen(): Promise<void> {
     if (this.stopped || !this.options.databaseUrl) return;
-    const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'kindred-deadline-timer', keepAlive: true });
+    let listener: Listening | undefined;
     let lost = false;
     const onLost = (error?: Error) => {
       if (lost) return;
       lost = true;
-      if (this.listener === client) this.listener = undefined;
-      void client.end().catch(() => undefined);
+      if (listener && this.listener === listener) this.listener = undefined;
       if (this.stopped) return;
       this.reconnectMs = Math.min(this.options.maxWaitMs, Math.max(500, this.reconnectMs * 2));
       this.logger.warn({ err: error, retryInMs: this.reconnectMs }, 'deadline listener lost; the timer falls back to the tick interval');
       this.reconnect = setTimeout(() => void this.listen(), this.reconnectMs);
     };
-    client.on('error', onLost);
-    client.on('end', () => onLost());
-    client.on('notification', (message: Notification) => {
-      if (message.channel === DEADLINE_CHANNEL) this.announce(Number(message.payload));
-    });
     try {
-      await client.connect();
-      await client.query(`LISTEN ${DEADLINE_CHANNEL}`);
-    } catch (error) {
-      onLost(error as Error);
-      return;
+      listener = await listen({
+        url: this.options.databaseUrl,
+        applicationName: 'kindred-deadline-timer',
+        channel: DEADLINE_CHANNEL,
+        onNotify: (payload) => this.announce(Number(payload)),
+        onLost,
+      });
+    } catch {
+      return; // onLost has run, and retries.
     }
     if (this.stopped) {
-      await client.end().catch(() => undefined);
+      await listener.end();
       return;
     }
-    this.listener = client;
+    this.listener = listener;
     this.reconnectMs = 0;
     // Deadlines written before the LISTEN took effect: look now rather than at the next planned wake-up.
     this.announce(Date.now());

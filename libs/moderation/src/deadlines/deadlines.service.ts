@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { AuditLogService } from '@kindred/audit';
+import { Transactions } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { ApplicationsService, GroupsService } from '@kindred/groups';
 import { ReviewItem } from '../review/review-item.entity';
+import { ReviewItemsRepository } from '../review/review-items.repository';
 import { ReviewItemsService } from '../review/review-items.service';
 import { DeadlineTimer, DeadlineTimerOptions, DueKinds, ReviewMoments } from './deadline-timer';
+import { ItemAlerts, ModerationAlertsRepository } from './moderation-alerts.repository';
 import { deadlineStage } from './sla';
 
 /** Items claimed per statement; the next tick takes the rest. */
@@ -42,11 +43,10 @@ type Audience = 'supporters' | 'admins';
 @Injectable()
 export class DeadlinesService {
   private readonly logger = new Logger(DeadlinesService.name);
-  /** The review item's columns under their entity names, for RETURNING. */
-  private returning?: string;
-
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly items: ReviewItemsRepository,
+    private readonly alerts: ModerationAlertsRepository,
     private readonly groups: GroupsService,
     private readonly applications: ApplicationsService,
     private readonly reviewItems: ReviewItemsService,
@@ -86,12 +86,8 @@ export class DeadlinesService {
    * When the next open review item becomes overdue, and when the next escalates: one index probe
    * each. Rounded up to the millisecond, so a claim made at that moment finds the item due.
    */
-  async nextReviewMoments(): Promise<ReviewMoments> {
-    const [row] = (await this.dataSource.query(
-      `SELECT ceil(extract(epoch FROM (SELECT min(due_at) FROM review_items WHERE status = 'open' AND overdue_notified_at IS NULL)) * 1000)::float8 AS overdue_at,
-              ceil(extract(epoch FROM (SELECT min(review_escalates_at(created_at, due_at)) FROM review_items WHERE status = 'open' AND escalated_at IS NULL)) * 1000)::float8 AS escalation_at`,
-    )) as Array<{ overdue_at: number | null; escalation_at: number | null }>;
-    return { overdueAt: row?.overdue_at ?? null, escalationAt: row?.escalation_at ?? null };
+  nextReviewMoments(): Promise<ReviewMoments> {
+    return this.items.nextMoments();
   }
 
   /** Overdue then escalated items, claiming until a batch comes back short, so a burst is not spread over many ticks. */
@@ -116,22 +112,15 @@ export class DeadlinesService {
 
   private async overdueItems(now: Date, recipients: Recipients): Promise<number> {
     const told: ReviewItem[] = [];
-    await this.dataSource.transaction(async (manager) => {
-      const items = await this.claim(
-        manager,
-        `UPDATE review_items SET overdue_notified_at = $1
-          WHERE id IN (SELECT id FROM review_items
-                        WHERE status = 'open' AND due_at <= $1 AND overdue_notified_at IS NULL
-                        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-        now,
-      );
+    await this.transactions.run(async (tx) => {
+      const items = await this.items.claimOverdue(tx, now, BATCH);
       const alerts: ItemAlerts[] = [];
       for (const item of items) {
         const { userIds, audience } = await recipients.forItem(item);
         alerts.push({ userIds, groupId: item.groupId, subjectId: item.id });
         told.push({ ...item, audience });
       }
-      await insertItemAlerts(manager, alerts, 'overdue');
+      await this.alerts.insertForItems(tx, alerts, 'overdue');
     });
     await this.announceOverdue(told);
     return told.length;
@@ -139,29 +128,19 @@ export class DeadlinesService {
 
   private async escalateItems(now: Date, recipients: Recipients): Promise<number> {
     const escalated: ReviewItem[] = [];
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (tx) => {
       // The item passes to the admins, so a supporter's claim on it ends, as when a supporter escalates.
-      const items = await this.claim(
-        manager,
-        `UPDATE review_items
-            SET escalated_at = $1, audience = 'admins', overdue_notified_at = coalesce(overdue_notified_at, $1),
-                claimed_by = NULL, claimed_at = NULL,
-                reasons = reasons || jsonb_build_array(jsonb_build_object('source', 'escalation', 'detail', 'Not decided within twice its deadline'))
-          WHERE id IN (SELECT id FROM review_items
-                        WHERE status = 'open' AND escalated_at IS NULL AND review_escalates_at(created_at, due_at) <= $1
-                        ORDER BY review_escalates_at(created_at, due_at) LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-        now,
-      );
+      const items = await this.items.claimEscalations(tx, now, BATCH);
       if (items.length === 0) return;
       const admins = await recipients.admins();
-      await insertItemAlerts(
-        manager,
+      await this.alerts.insertForItems(
+        tx,
         items.map((item) => ({ userIds: admins, groupId: item.groupId, subjectId: item.id })),
         'escalated',
       );
       for (const item of items) {
         await this.audit.record(
-          manager,
+          tx,
           {
             actorId: null,
             action: 'review.escalate',
@@ -189,16 +168,6 @@ export class DeadlinesService {
     }
   }
 
-  /** Runs a claiming UPDATE and hands back the claimed items as entities, oldest deadline first, without reading them again. */
-  private async claim(manager: EntityManager, sql: string, now: Date): Promise<ReviewItem[]> {
-    this.returning ??= this.dataSource
-      .getMetadata(ReviewItem)
-      .columns.map((c) => `${c.databaseName} AS "${c.propertyName}"`)
-      .join(', ');
-    const [rows] = (await manager.query(`${sql} RETURNING ${this.returning}`, [now, BATCH])) as [ReviewItem[], number];
-    return rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
-  }
-
   /**
    * Applications have no claim column of their own: the alerts' unique key is the claim. Only the
    * worker whose INSERT wrote rows publishes the event.
@@ -206,11 +175,7 @@ export class DeadlinesService {
   private async overdueApplications(now: Date, recipients: Recipients): Promise<number> {
     const due = await this.applications.pendingPastDue(now);
     if (due.length === 0) return 0;
-    const done = (await this.dataSource.query(
-      `SELECT subject_id, kind FROM moderation_alerts WHERE subject_type = 'application' AND subject_id = ANY($1::uuid[]) GROUP BY subject_id, kind`,
-      [due.map((a) => a.id)],
-    )) as Array<{ subject_id: string; kind: string }>;
-    const already = new Set(done.map((d) => `${d.subject_id}/${d.kind}`));
+    const already = await this.alerts.sentForApplications(due.map((a) => a.id));
     let count = 0;
     for (const application of due) {
       const view = {
@@ -223,13 +188,13 @@ export class DeadlinesService {
       };
       if (!already.has(`${application.id}/overdue`)) {
         const { userIds, audience } = await recipients.forGroup(application.groupId);
-        if ((await insertAlerts(this.dataSource.manager, userIds, application.groupId, 'application', application.id, 'overdue')) > 0) {
+        if ((await this.alerts.insert(userIds, application.groupId, 'application', application.id, 'overdue')) > 0) {
           await this.events.publish('review.changed', { groupId: application.groupId, kind: 'review:overdue', item: view, audience });
           count += 1;
         }
       }
       if (!already.has(`${application.id}/escalated`) && deadlineStage(application.createdAt, application.dueAt, now) === 'escalated') {
-        if ((await insertAlerts(this.dataSource.manager, await recipients.admins(), application.groupId, 'application', application.id, 'escalated')) > 0) {
+        if ((await this.alerts.insert(await recipients.admins(), application.groupId, 'application', application.id, 'escalated')) > 0) {
           await this.events.publish('review.changed', {
             groupId: application.groupId,
             kind: 'review:overdue',
@@ -242,44 +207,6 @@ export class DeadlinesService {
     }
     return count;
   }
-}
-
-async function insertAlerts(
-  manager: EntityManager,
-  userIds: string[],
-  groupId: string,
-  subjectType: 'review-item' | 'application',
-  subjectId: string,
-  kind: 'overdue' | 'escalated',
-): Promise<number> {
-  if (userIds.length === 0) return 0;
-  // INSERT … RETURNING comes back as the rows themselves (UPDATE gives [rows, count]).
-  const rows = (await manager.query(
-    `INSERT INTO moderation_alerts (user_id, group_id, subject_type, subject_id, kind)
-     SELECT u, $2, $3, $4, $5 FROM unnest($1::uuid[]) AS u
-     ON CONFLICT ON CONSTRAINT moderation_alerts_once_key DO NOTHING
-     RETURNING id`,
-    [userIds, groupId, subjectType, subjectId, kind],
-  )) as unknown[];
-  return rows.length;
-}
-
-interface ItemAlerts {
-  userIds: string[];
-  groupId: string;
-  subjectId: string;
-}
-
-/** insertAlerts for a batch of review items, in one statement. */
-async function insertItemAlerts(manager: EntityManager, alerts: ItemAlerts[], kind: 'overdue' | 'escalated'): Promise<void> {
-  const rows = alerts.flatMap((a) => a.userIds.map((userId) => [userId, a.groupId, a.subjectId] as const));
-  if (rows.length === 0) return;
-  await manager.query(
-    `INSERT INTO moderation_alerts (user_id, group_id, subject_type, subject_id, kind)
-     SELECT u, g, 'review-item', s, $4 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS t(u, g, s)
-     ON CONFLICT ON CONSTRAINT moderation_alerts_once_key DO NOTHING`,
-    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), kind],
-  );
 }
 
 /** Who to tell, looked up once per group per tick. */

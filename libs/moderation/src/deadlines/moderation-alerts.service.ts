@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { decodeCursor, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { ModerationAlert } from './moderation-alert.entity';
+import { ModerationAlertsRepository } from './moderation-alerts.repository';
 
 export interface ModerationAlertView {
   id: string;
@@ -16,20 +15,12 @@ export interface ModerationAlertView {
 /** GET /me/alerts: what the deadline job told this supporter or admin, newest first. */
 @Injectable()
 export class ModerationAlertsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly alerts: ModerationAlertsRepository) {}
 
   async listFor(userId: string, page: PageQuery = {}): Promise<Page<ModerationAlertView>> {
     const limit = pageLimit(page);
     const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
-    const query = this.dataSource
-      .getRepository(ModerationAlert)
-      .createQueryBuilder('a')
-      .where('a.user_id = :userId', { userId })
-      .orderBy('a.created_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) query.andWhere('(a.created_at, a.id) < (CAST(:at AS timestamptz), CAST(:id AS uuid))', { at: cursor.at, id: cursor.id });
-    const rows = await query.getMany();
+    const rows = await this.alerts.page(userId, limit + 1, cursor);
     return toPage(
       rows,
       limit,

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge, Histogram } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '@kindred/observability';
+import { ReviewItemsRepository } from '../review/review-items.repository';
 
 /** Prometheus view of the review queue: depth and overdue count read at scrape time, decisions as they happen. */
 @Injectable()
 export class ReviewMetrics {
   private readonly timeToDecision: Histogram;
 
-  constructor(metrics: MetricsRegistry, @InjectDataSource() dataSource: DataSource) {
+  constructor(metrics: MetricsRegistry, items: ReviewItemsRepository) {
     const open = new Gauge({
       name: 'kindred_review_queue_open_items',
       help: 'Open review items, all groups',
@@ -28,9 +27,7 @@ export class ReviewMetrics {
       registers: [metrics.registry],
     });
     metrics.onScrape(async () => {
-      const rows = (await dataSource.query(
-        `SELECT priority, count(*)::int AS open, count(*) FILTER (WHERE due_at <= now())::int AS overdue FROM review_items WHERE status = 'open' GROUP BY priority`,
-      )) as Array<{ priority: string; open: number; overdue: number }>;
+      const rows = await items.openByPriority();
       open.reset();
       for (const priority of ['urgent', 'normal']) open.set({ priority }, rows.find((r) => r.priority === priority)?.open ?? 0);
       overdue.set(rows.reduce((sum, r) => sum + r.overdue, 0));

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Transactions } from '@kindred/database';
 import { GroupsService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { SignpostingService } from '@kindred/signposting';
 import { dueAt } from '../deadlines/sla';
+import { ModerationConflict } from '../moderation-errors';
 import { ReviewItem } from '../review/review-item.entity';
 import { ReviewItemsService } from '../review/review-items.service';
 import { ReviewReason, SubjectType } from '../review/review.types';
@@ -14,7 +14,7 @@ import { RulesService } from '../rules/rules.service';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { signpostingNotice } from '../screening-pipeline/signposting-notice';
 import { screenStaffText, StaffTextOutcome } from '../screening-pipeline/staff-text';
-import { ContentReport } from './content-report.entity';
+import { ContentReportsRepository } from './content-reports.repository';
 
 export interface ReportedSubject {
   type: SubjectType;
@@ -28,7 +28,8 @@ export interface ReportedSubject {
 @Injectable()
 export class ReportsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly reports: ContentReportsRepository,
     private readonly groups: GroupsService,
     private readonly reviewItems: ReviewItemsService,
     private readonly sources: ScreeningSources,
@@ -58,33 +59,22 @@ export class ReportsService {
     let opened: { item: ReviewItem; created: boolean } | undefined;
     let notice: NoticeView | undefined;
 
-    const source = this.sources.get(subject.type);
-    const report = await this.dataSource.transaction(async (manager) => {
+    const source = this.sources.reviewed(subject.type);
+    const report = await this.transactions.run(async (tx) => {
       // The subject row first, then its review item: the one lock order of edits and decisions.
-      const locked = await source.lockForVerdict(manager, subject.id);
+      const locked = await source.lockForVerdict(tx, subject.id);
       if (!locked) throw DomainError.notFound('That');
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ContentReport)
-        .values({
-          groupId: subject.groupId,
-          subjectType: subject.type,
-          subjectId: subject.id,
-          reporterId: reporter.id,
-          clauseKey,
-          note: screened?.text ?? null,
-        })
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
-      if (!id) throw DomainError.conflict('You have already reported this. A supporter will look at it.');
-      const [{ count }] = (await manager.query(
-        `SELECT count(DISTINCT reporter_id)::int AS count FROM content_reports WHERE subject_type = $1 AND subject_id = $2`,
-        [subject.type, subject.id],
-      )) as Array<{ count: number }>;
-      opened = await this.reviewItems.openOrMerge(manager, {
+      const id = await this.reports.insert(tx, {
+        groupId: subject.groupId,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        reporterId: reporter.id,
+        clauseKey,
+        note: screened?.text ?? null,
+      });
+      if (!id) throw DomainError.conflict('You have already reported this. A supporter will look at it.', ModerationConflict.ALREADY_REPORTED);
+      const count = await this.reports.reporterCount(tx, subject.type, subject.id);
+      opened = await this.reviewItems.openOrMerge(tx, {
         groupId: subject.groupId,
         kind: 'report',
         subjectType: subject.type,
@@ -104,11 +94,11 @@ export class ReportsService {
             subjectId: subject.id,
             resources: resources as unknown as Array<Record<string, unknown>>,
           }),
-          manager,
+          tx,
         );
       }
       // The source hides only what others can see at this moment.
-      if (count >= settings.moderation.reportsToHide) await source.hide(manager, subject.id);
+      if (count >= settings.moderation.reportsToHide) await source.hide(tx, subject.id);
       return { id };
     });
     if (notice) await this.notices.announce(notice);

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { deleteInBatches } from '@kindred/database';
+import type { Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { GroupsService } from '@kindred/groups';
 import { IdentityService } from '@kindred/identity';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
+import { ContentReportsRepository } from '../reports/content-reports.repository';
+import { EnforcementHistoryRepository } from './enforcement-history.repository';
 import { ReviewItem } from './review-item.entity';
-import { EnforcementHistoryEntry } from './enforcement-history.entity';
+import { ReviewItemsRepository } from './review-items.repository';
 import { AppealInfo, ReportNote, ReviewReason, SubjectChange, SubjectType, SubjectView } from './review.types';
 import { changeReason, maySanction } from './decision-rules';
 import { ClauseHistory, historyByClause, SanctionKind, suggestSanction } from './stepped-enforcement';
@@ -80,7 +79,9 @@ function sameReason(a: ReviewReason, b: ReviewReason): boolean {
 @Injectable()
 export class ReviewItemsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly items: ReviewItemsRepository,
+    private readonly history: EnforcementHistoryRepository,
+    private readonly reports: ContentReportsRepository,
     private readonly sources: ScreeningSources,
     private readonly identity: IdentityService,
     private readonly events: EventBus,
@@ -91,17 +92,8 @@ export class ReviewItemsService {
    * Opens the review item for a subject, or adds to the one already open: there is never more
    * than one open item per subject. Urgency only ever goes up, and the deadline only earlier.
    */
-  async openOrMerge(manager: EntityManager, input: OpenReviewItem): Promise<{ item: ReviewItem; created: boolean }> {
-    const existing = await manager
-      .getRepository(ReviewItem)
-      .createQueryBuilder('r')
-      .setLock('pessimistic_write')
-      .where('r.subject_type = :type AND r.subject_id = :id AND r.status = :open AND r.subject_change IS NULL', {
-        type: input.subjectType,
-        id: input.subjectId,
-        open: 'open',
-      })
-      .getOne();
+  async openOrMerge(tx: Tx, input: OpenReviewItem): Promise<{ item: ReviewItem; created: boolean }> {
+    const existing = await this.items.lockOpenFor(tx, input.subjectType, input.subjectId);
     if (existing) {
       // A newer report count replaces the older one for the same clause rather than piling up beside it.
       const replaced = (r: ReviewReason) =>
@@ -114,18 +106,10 @@ export class ReviewItemsService {
       // An appeal joining an open item makes it an appeal, so the original decider stays out of it.
       const kind = input.kind === 'appeal' ? 'appeal' : existing.kind;
       const appeal = input.appeal ?? existing.appeal;
-      await manager.update(ReviewItem, { id: existing.id }, {
-        kind,
-        reasons,
-        priority,
-        dueAt,
-        audience,
-        subjectRevision: input.subjectRevision,
-        appeal,
-      } as QueryDeepPartialEntity<ReviewItem>);
+      await this.items.update(tx, existing.id, { kind, reasons, priority, dueAt, audience, subjectRevision: input.subjectRevision, appeal });
       return { item: { ...existing, kind, reasons, priority, dueAt, audience, subjectRevision: input.subjectRevision, appeal }, created: false };
     }
-    const item = manager.create(ReviewItem, {
+    const item = await this.items.insert(tx, {
       ...input,
       appeal: input.appeal ?? null,
       subjectChange: null,
@@ -140,7 +124,6 @@ export class ReviewItemsService {
       decidedAt: null,
       decision: null,
     });
-    await manager.insert(ReviewItem, item as QueryDeepPartialEntity<ReviewItem>);
     return { item, created: true };
   }
 
@@ -149,19 +132,13 @@ export class ReviewItemsService {
    * revision no longer describes the content. Urgent items and report items are never closed
    * this way: only a person closes them.
    */
-  async supersedeOpen(manager: EntityManager, subjectType: SubjectType, subjectId: string): Promise<void> {
-    await this.supersedeOpenMany(manager, subjectType, [subjectId]);
+  supersedeOpen(tx: Tx, subjectType: SubjectType, subjectId: string): Promise<void> {
+    return this.items.supersedeOpenMany(tx, subjectType, [subjectId]);
   }
 
   /** supersedeOpen for many subjects of one type, in one statement. */
-  async supersedeOpenMany(manager: EntityManager, subjectType: SubjectType, subjectIds: string[]): Promise<void> {
-    if (subjectIds.length === 0) return;
-    await manager.query(
-      `UPDATE review_items SET status = 'superseded'
-        WHERE subject_type = $1 AND subject_id = ANY($2::uuid[]) AND status = 'open' AND kind IN ('post', 'message')
-          AND priority <> 'urgent' AND subject_change IS NULL`,
-      [subjectType, subjectIds],
-    );
+  supersedeOpenMany(tx: Tx, subjectType: SubjectType, subjectIds: string[]): Promise<void> {
+    return this.items.supersedeOpenMany(tx, subjectType, subjectIds);
   }
 
   /**
@@ -172,70 +149,26 @@ export class ReviewItemsService {
    *   hidden and the reports wait for a moderator, while a decision on the old item answers 409;
    * - otherwise: is superseded, and the new revision is screened on its own.
    */
-  async subjectEdited(manager: EntityManager, subjectType: SubjectType, subjectId: string, revision: number, previousBody: string): Promise<QueueChanges> {
-    const touched = await this.openIds(manager, subjectType, subjectId);
-    await this.keepUrgent(manager, subjectType, [{ id: subjectId, body: previousBody }], 'edited');
-    const [reported] = (await manager.query(
-      `UPDATE review_items SET status = 'superseded'
-        WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL AND kind <> 'appeal'
-          AND reasons @> '[{"source": "reports"}]'::jsonb
-        RETURNING group_id, subject_author_id, reasons, priority, audience, due_at, claimed_by, claimed_at, overdue_notified_at, escalated_at`,
-      [subjectType, subjectId],
-    )) as [
-      Array<{
-        group_id: string;
-        subject_author_id: string | null;
-        reasons: ReviewReason[];
-        priority: string;
-        audience: string;
-        due_at: Date;
-        claimed_by: string | null;
-        claimed_at: Date | null;
-        overdue_notified_at: Date | null;
-        escalated_at: Date | null;
-      }>,
-      number,
-    ];
-    const carried = reported[0];
+  async subjectEdited(tx: Tx, subjectType: SubjectType, subjectId: string, revision: number, previousBody: string): Promise<QueueChanges> {
+    const touched = await this.items.openIds(tx, subjectType, subjectId);
+    await this.items.keepUrgent(tx, subjectType, [{ id: subjectId, body: previousBody }], 'edited');
+    const carried = await this.items.supersedeReported(tx, subjectType, subjectId);
     let opened: string | null = null;
     if (carried) {
       // The reports and any escalation still stand; what screening found in the old words does not.
       // Its deadline and the alerts already sent carry over, so nobody is told twice.
       const reasons = carried.reasons.filter((r) => r.source === 'reports' || r.source === 'escalation');
-      const [row] = (await manager.query(
-        `INSERT INTO review_items (group_id, kind, subject_type, subject_id, subject_revision, subject_author_id, reasons, priority, audience, status, created_at, due_at,
-                                   claimed_by, claimed_at, overdue_notified_at, escalated_at)
-         VALUES ($1, 'report', $2, $3, $4, $5, $6::jsonb, $7, $8, 'open', now(), $9, $10, $11, $12, $13) RETURNING id`,
-        [
-          carried.group_id,
-          subjectType,
-          subjectId,
-          revision,
-          carried.subject_author_id,
-          JSON.stringify(reasons),
-          carried.priority,
-          carried.audience,
-          carried.due_at,
-          carried.claimed_by,
-          carried.claimed_at,
-          carried.overdue_notified_at,
-          carried.escalated_at,
-        ],
-      )) as Array<{ id: string }>;
-      opened = row?.id ?? null;
+      opened = await this.items.insertCarriedReport(tx, subjectType, subjectId, revision, { ...carried, reasons });
     }
-    await this.supersedeOpen(manager, subjectType, subjectId);
+    await this.supersedeOpen(tx, subjectType, subjectId);
     return { touched, opened };
   }
 
   /** The author deleted the subject (row locked by the caller): an urgent item stays open with the words; any other closes. */
-  async subjectDeleted(manager: EntityManager, subjectType: SubjectType, subjectId: string, previousBody: string): Promise<QueueChanges> {
-    const touched = await this.openIds(manager, subjectType, subjectId);
-    await this.keepUrgent(manager, subjectType, [{ id: subjectId, body: previousBody }], 'deleted');
-    await manager.query(
-      `UPDATE review_items SET status = 'superseded' WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL AND kind <> 'appeal'`,
-      [subjectType, subjectId],
-    );
+  async subjectDeleted(tx: Tx, subjectType: SubjectType, subjectId: string, previousBody: string): Promise<QueueChanges> {
+    const touched = await this.items.openIds(tx, subjectType, subjectId);
+    await this.items.keepUrgent(tx, subjectType, [{ id: subjectId, body: previousBody }], 'deleted');
+    await this.items.supersedeAllOpen(tx, subjectType, subjectId);
     return { touched, opened: null };
   }
 
@@ -243,18 +176,8 @@ export class ReviewItemsService {
   async announceChanges(changes: QueueChanges): Promise<void> {
     const ids = [...changes.touched, ...(changes.opened ? [changes.opened] : [])];
     if (ids.length === 0) return;
-    const items = await this.dataSource.getRepository(ReviewItem).find({ where: { id: In(ids) } });
+    const items = await this.items.findMany(ids);
     for (const item of items) await this.announce(item, item.id === changes.opened ? 'review:new' : 'review:updated');
-  }
-
-  private async openIds(manager: EntityManager, subjectType: SubjectType, subjectId: string): Promise<string[]> {
-    const rows = (await manager.query(`SELECT id FROM review_items WHERE subject_type = $1 AND subject_id = $2 AND status = 'open'`, [
-      subjectType,
-      subjectId,
-    ])) as Array<{
-      id: string;
-    }>;
-    return rows.map((r) => r.id);
   }
 
   /**
@@ -262,64 +185,35 @@ export class ReviewItemsService {
    * keep the words, marked that the author has left, until a supporter decides; the decision then
    * clears them.
    */
-  async subjectsErased(manager: EntityManager, subjectType: SubjectType, subjects: Array<{ id: string; body: string }>): Promise<void> {
-    await this.keepUrgent(manager, subjectType, subjects, 'erased');
+  subjectsErased(tx: Tx, subjectType: SubjectType, subjects: Array<{ id: string; body: string }>): Promise<void> {
+    return this.items.keepUrgent(tx, subjectType, subjects, 'erased');
   }
 
   /** Subjects by this author with an open urgent item: their words are kept on the item if the author erases their account. */
-  async openUrgentSubjectIds(manager: EntityManager, subjectType: SubjectType, authorId: string): Promise<string[]> {
-    const rows = (await manager.query(
-      `SELECT DISTINCT subject_id FROM review_items WHERE subject_type = $1 AND subject_author_id = $2 AND status = 'open' AND priority = 'urgent'`,
-      [subjectType, authorId],
-    )) as Array<{ subject_id: string }>;
-    return rows.map((r) => r.subject_id);
-  }
-
-  private async keepUrgent(
-    manager: EntityManager,
-    subjectType: SubjectType,
-    subjects: Array<{ id: string; body: string }>,
-    change: SubjectChange,
-  ): Promise<void> {
-    if (subjects.length === 0) return;
-    await manager.query(
-      `UPDATE review_items r SET subject_change = $4, subject_snapshot = coalesce(r.subject_snapshot, s.body)
-         FROM unnest($2::uuid[], $3::text[]) AS s(id, body)
-        WHERE r.subject_type = $1 AND r.subject_id = s.id AND r.status = 'open' AND r.priority = 'urgent'`,
-      [subjectType, subjects.map((s) => s.id), subjects.map((s) => s.body), change],
-    );
+  openUrgentSubjectIds(tx: Tx, subjectType: SubjectType, authorId: string): Promise<string[]> {
+    return this.items.openUrgentSubjectIds(tx, subjectType, authorId);
   }
 
   /** The open item that describes the subject as it is now, if any. */
-  async currentOpen(manager: EntityManager, subjectType: SubjectType, subjectId: string): Promise<{ id: string; audience: string } | null> {
-    const rows = (await manager.query(
-      `SELECT id, audience FROM review_items WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL`,
-      [subjectType, subjectId],
-    )) as Array<{ id: string; audience: string }>;
-    return rows[0] ?? null;
+  currentOpen(tx: Tx, subjectType: SubjectType, subjectId: string): Promise<{ id: string; audience: string } | null> {
+    return this.items.currentOpen(tx, subjectType, subjectId);
   }
 
   /**
    * The latest removal a moderator decided on this content, leaving out refused appeals (also
    * recorded as removals): the decision an appeal against its removal notice contests.
    */
-  async lastRemoval(
-    subjectType: SubjectType,
-    subjectId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<{ id: string; decidedBy: string | null } | null> {
-    const rows = (await manager.query(
-      `SELECT id, decided_by FROM review_items
-        WHERE subject_type = $1 AND subject_id = $2 AND status = 'decided' AND kind <> 'appeal' AND decision->>'action' = 'remove'
-        ORDER BY decided_at DESC LIMIT 1`,
-      [subjectType, subjectId],
-    )) as Array<{ id: string; decided_by: string | null }>;
-    return rows[0] ? { id: rows[0].id, decidedBy: rows[0].decided_by } : null;
+  lastRemoval(subjectType: SubjectType, subjectId: string, tx?: Tx): Promise<{ id: string; decidedBy: string | null } | null> {
+    return this.items.lastRemoval(subjectType, subjectId, tx);
   }
 
-  async openDueAt(subjectType: SubjectType, subjectId: string): Promise<Date | null> {
-    const row = await this.dataSource.getRepository(ReviewItem).findOne({ where: { subjectType, subjectId, status: 'open', subjectChange: IsNull() } });
-    return row?.dueAt ?? null;
+  openDueAt(subjectType: SubjectType, subjectId: string): Promise<Date | null> {
+    return this.items.openDueAt(subjectType, subjectId);
+  }
+
+  /** The most recent review item about a subject (an appeal finds the subject's type through it). */
+  latestFor(subjectId: string): Promise<ReviewItem | null> {
+    return this.items.latestFor(subjectId);
   }
 
   /** Items as `viewer` sees them; without a viewer, as a supporter would (the events sent to a group's queue). */
@@ -328,7 +222,7 @@ export class ReviewItemsService {
     for (const item of items) byType.set(item.subjectType, [...(byType.get(item.subjectType) ?? []), item.subjectId]);
     const subjects = new Map<string, SubjectView>();
     for (const [type, ids] of byType) {
-      for (const [id, view] of await this.sources.get(type).describe(ids)) subjects.set(id, view);
+      for (const [id, view] of await this.sources.reviewed(type).describe(ids)) subjects.set(id, view);
     }
     const [histories, staff, reports] = await Promise.all([
       this.authorHistories(items),
@@ -371,20 +265,17 @@ export class ReviewItemsService {
   /** The reports (and their notes) on each reported subject, by subject id, in one query. */
   private async reportNotes(items: ReviewItem[]): Promise<Map<string, ReportNote[]>> {
     if (items.length === 0) return new Map();
-    const rows = (await this.dataSource.query(
-      `SELECT subject_id, reporter_id, clause_key, note, created_at FROM content_reports WHERE subject_id = ANY($1::uuid[]) ORDER BY created_at, id`,
-      [[...new Set(items.map((i) => i.subjectId))]],
-    )) as Array<{ subject_id: string; reporter_id: string | null; clause_key: string; note: string | null; created_at: Date }>;
-    const names = await this.identity.displayNames(rows.flatMap((r) => (r.reporter_id ? [r.reporter_id] : [])));
+    const rows = await this.reports.onSubjects([...new Set(items.map((i) => i.subjectId))]);
+    const names = await this.identity.displayNames(rows.flatMap((r) => (r.reporterId ? [r.reporterId] : [])));
     const bySubject = new Map<string, ReportNote[]>();
     for (const row of rows) {
       const note: ReportNote = {
-        clauseKey: row.clause_key,
+        clauseKey: row.clauseKey,
         note: row.note,
-        reporter: row.reporter_id && names.has(row.reporter_id) ? { id: row.reporter_id, displayName: names.get(row.reporter_id)! } : null,
-        createdAt: row.created_at,
+        reporter: row.reporterId && names.has(row.reporterId) ? { id: row.reporterId, displayName: names.get(row.reporterId)! } : null,
+        createdAt: row.createdAt,
       };
-      bySubject.set(row.subject_id, [...(bySubject.get(row.subject_id) ?? []), note]);
+      bySubject.set(row.subjectId, [...(bySubject.get(row.subjectId) ?? []), note]);
     }
     return bySubject;
   }
@@ -408,12 +299,8 @@ export class ReviewItemsService {
     const authors = [...new Set(items.flatMap((i) => (i.subjectAuthorId ? [i.subjectAuthorId] : [])))];
     const groups = [...new Set(items.map((i) => i.groupId))];
     if (authors.length === 0) return new Map();
-    const rows = await this.dataSource
-      .getRepository(EnforcementHistoryEntry)
-      .createQueryBuilder('h')
-      .where('h.user_id IN (:...authors) AND h.group_id IN (:...groups)', { authors, groups })
-      .getMany();
-    const byMember = new Map<string, EnforcementHistoryEntry[]>();
+    const rows = await this.history.forMembers(authors, groups);
+    const byMember = new Map<string, typeof rows>();
     for (const row of rows) {
       const key = `${row.groupId}/${row.userId}`;
       byMember.set(key, [...(byMember.get(key) ?? []), row]);
@@ -429,14 +316,7 @@ export class ReviewItemsService {
 
   /** Retention: decided or superseded items older than `days` are deleted in batches; counts per group. Open items are never purged. */
   purgeClosedOlderThan(days: number, batchSize = 1000): Promise<Map<string, number>> {
-    return deleteInBatches(
-      this.dataSource,
-      `DELETE FROM review_items WHERE id IN (
-         SELECT id FROM review_items WHERE status <> 'open' AND coalesce(decided_at, created_at) < now() - make_interval(days => $2) LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING group_id`,
-      [days],
-      batchSize,
-    );
+    return this.items.purgeClosedOlderThan(days, batchSize);
   }
 
   /** Display names for reviewers, never emails. */

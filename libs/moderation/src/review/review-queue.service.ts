@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditLogService } from '@kindred/audit';
+import { Transactions, type Tx } from '@kindred/database';
 import { GroupsService, MembershipService, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
-import { Appeal } from '../appeals/appeal.entity';
+import { AppealsRepository } from '../appeals/appeals.repository';
 import { ReviewMetrics } from '../metrics/review-metrics';
+import { ModerationConflict } from '../moderation-errors';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
-import { EnforcementHistoryEntry } from './enforcement-history.entity';
+import { EnforcementHistoryRepository } from './enforcement-history.repository';
 import { ReviewItem } from './review-item.entity';
+import { ReviewItemsRepository } from './review-items.repository';
 import { claimHolder, ReviewItemsService, ReviewItemView } from './review-items.service';
 import type { DecisionRecord } from './review.types';
 import type { SanctionKind } from './stepped-enforcement';
@@ -56,7 +56,10 @@ const HOUR_MS = 3600_000;
 @Injectable()
 export class ReviewQueueService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly itemRows: ReviewItemsRepository,
+    private readonly history: EnforcementHistoryRepository,
+    private readonly appeals: AppealsRepository,
     private readonly participation: ParticipationService,
     private readonly groups: GroupsService,
     private readonly memberships: MembershipService,
@@ -70,23 +73,14 @@ export class ReviewQueueService {
   /** Urgent first, then by deadline. Supporters see their group's items; items for admins only admins see. */
   async list(user: AuthUser, groupId: string, status: 'open' | 'decided'): Promise<{ items: ReviewItemView[] }> {
     const role = await this.participation.assertModerator(user, groupId);
-    const qb = this.dataSource
-      .getRepository(ReviewItem)
-      .createQueryBuilder('r')
-      .where('r.group_id = :groupId AND r.status = :status', { groupId, status })
-      .orderBy(`CASE WHEN r.priority = 'urgent' THEN 0 ELSE 1 END`, 'ASC')
-      .addOrderBy('r.due_at', 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .limit(200);
-    if (role !== 'admin') qb.andWhere(`r.audience = 'supporters'`);
     // Someone else reviews what a moderator wrote, so it is left out of their own queue.
-    qb.andWhere('(r.subject_author_id IS NULL OR r.subject_author_id <> :me)', { me: user.id });
-    return { items: await this.items.views(await qb.getMany(), user) };
+    const items = await this.itemRows.queue(groupId, status, { adminItems: role === 'admin', hideAuthor: user.id });
+    return { items: await this.items.views(items, user) };
   }
 
   /** A review item the caller may act on; anyone else is told it does not exist. */
   async itemFor(user: AuthUser, itemId: string): Promise<ReviewItem> {
-    const item = await this.dataSource.getRepository(ReviewItem).findOne({ where: { id: itemId } });
+    const item = await this.itemRows.find(itemId);
     if (!item) throw DomainError.notFound('That review item');
     const role = await this.participation.assertModerator(user, item.groupId, { hideExistence: true });
     if (item.audience === 'admins' && role !== 'admin') throw DomainError.notFound('That review item');
@@ -100,18 +94,19 @@ export class ReviewQueueService {
   async claim(user: AuthUser, itemId: string, options: { takeOver?: boolean } = {}): Promise<ReviewItemView> {
     const visible = await this.itemFor(user, itemId);
     this.assertMayDecide(user, visible);
-    const item = await this.dataSource.transaction(async (manager) => {
-      const locked = await this.lockItem(manager, itemId);
-      if (locked.status === 'superseded') throw await this.superseded(manager, user, locked);
-      if (locked.status !== 'open') throw DomainError.conflict('This item has already been decided.');
+    const item = await this.transactions.run(async (tx) => {
+      const locked = await this.lockItem(tx, itemId);
+      if (locked.status === 'superseded') throw await this.superseded(tx, user, locked);
+      if (locked.status !== 'open') throw DomainError.conflict('This item has already been decided.', ModerationConflict.ITEM_DECIDED);
       const holder = claimHolder(locked);
       if (holder && holder !== user.id) {
         if (!options.takeOver) {
           throw DomainError.conflict(
             'Another moderator is looking at this item right now. Try another one, come back in a few minutes, or take it over if it cannot wait.',
+            ModerationConflict.ITEM_CLAIMED,
           );
         }
-        await this.audit.record(manager, {
+        await this.audit.record(tx, {
           actorId: user.id,
           action: 'review.takeover',
           groupId: locked.groupId,
@@ -121,7 +116,7 @@ export class ReviewQueueService {
         });
       }
       const claimedAt = new Date();
-      await manager.update(ReviewItem, { id: itemId }, { claimedBy: user.id, claimedAt });
+      await this.itemRows.update(tx, itemId, { claimedBy: user.id, claimedAt });
       return { ...locked, claimedBy: user.id, claimedAt };
     });
     await this.items.announce(item, 'review:updated');
@@ -134,25 +129,26 @@ export class ReviewQueueService {
     this.assertMayDecide(user, visible);
     await this.validate(user, visible, decision);
 
-    const source = this.sources.get(visible.subjectType);
+    const source = this.sources.reviewed(visible.subjectType);
     const committed = await retryDeadlockOnce(() =>
-      this.dataSource.transaction(async (manager): Promise<Committed> => {
+      this.transactions.run(async (tx): Promise<Committed> => {
         // One lock order for everything that changes content and its review items (edits, screening
         // verdicts, reports, decisions): the subject row first, then the item.
-        const subject = await source.lockForVerdict(manager, visible.subjectId);
-        const item = await this.lockItem(manager, itemId);
-        if (item.status === 'superseded') throw await this.superseded(manager, user, item);
-        if (item.status !== 'open') throw DomainError.conflict('This item has already been decided.');
+        const subject = await source.lockForVerdict(tx, visible.subjectId);
+        const item = await this.lockItem(tx, itemId);
+        if (item.status === 'superseded') throw await this.superseded(tx, user, item);
+        if (item.status !== 'open') throw DomainError.conflict('This item has already been decided.', ModerationConflict.ITEM_DECIDED);
         // Checked under the row lock, so a claim made a moment ago cannot slip past.
         const holder = claimHolder(item);
         if (holder && holder !== user.id) {
           throw DomainError.conflict(
             'Another moderator claimed this item in the last 10 minutes, so it is theirs to decide for now. Try another item, take it over, or come back when their claim runs out.',
+            ModerationConflict.ITEM_CLAIMED,
           );
         }
-        if (decision.action === 'escalate') return this.escalate(manager, user, item, decision);
+        if (decision.action === 'escalate') return this.escalate(tx, user, item, decision);
         const effect = contentEffect(item, subject, decision.action);
-        return this.settle(manager, user, item, effect, { ...decision, action: decision.action });
+        return this.settle(tx, user, item, effect, { ...decision, action: decision.action });
       }),
     );
 
@@ -167,13 +163,13 @@ export class ReviewQueueService {
     return view!;
   }
 
-  private lockItem(manager: EntityManager, itemId: string): Promise<ReviewItem> {
-    return manager.getRepository(ReviewItem).createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :id', { id: itemId }).getOneOrFail();
+  private lockItem(tx: Tx, itemId: string): Promise<ReviewItem> {
+    return this.itemRows.lock(tx, itemId);
   }
 
   /** 409 ITEM_SUPERSEDED, with the item that describes the content now (if any, and if the caller may see it). */
-  private async superseded(manager: EntityManager, user: AuthUser, item: ReviewItem): Promise<DomainError> {
-    const current = await this.items.currentOpen(manager, item.subjectType, item.subjectId);
+  private async superseded(tx: Tx, user: AuthUser, item: ReviewItem): Promise<DomainError> {
+    const current = await this.items.currentOpen(tx, item.subjectType, item.subjectId);
     const visible = current && (current.audience !== 'admins' || user.isAdmin) ? current.id : null;
     return new DomainError(
       'ITEM_SUPERSEDED',
@@ -216,10 +212,10 @@ export class ReviewQueueService {
     if (decision.clauseKey) await this.groups.assertClause(item.groupId, decision.clauseKey);
   }
 
-  private async escalate(manager: EntityManager, user: AuthUser, item: ReviewItem, decision: Decision): Promise<Committed> {
+  private async escalate(tx: Tx, user: AuthUser, item: ReviewItem, decision: Decision): Promise<Committed> {
     const reasons = [...item.reasons, { source: 'escalation' as const, detail: 'Escalated to admins by a moderator' }];
-    await manager.update(ReviewItem, { id: item.id }, { audience: 'admins', reasons, claimedBy: null, claimedAt: null });
-    await this.audit.record(manager, {
+    await this.itemRows.update(tx, item.id, { audience: 'admins', reasons, claimedBy: null, claimedAt: null });
+    await this.audit.record(tx, {
       actorId: user.id,
       action: 'review.escalate',
       groupId: item.groupId,
@@ -238,7 +234,7 @@ export class ReviewQueueService {
 
   /** Approve or remove: the content, the item, the member's history, the notices and the audit entry, all in one transaction. */
   private async settle(
-    manager: EntityManager,
+    tx: Tx,
     user: AuthUser,
     item: ReviewItem,
     contentStatus: 'published' | 'removed' | null,
@@ -248,7 +244,7 @@ export class ReviewQueueService {
     const isAppeal = item.kind === 'appeal';
     const authorId = item.subjectAuthorId;
     // Only the revision the item is about is published or removed (see contentEffect).
-    if (contentStatus) await this.sources.get(item.subjectType).setStatus(manager, item.subjectId, contentStatus);
+    if (contentStatus) await this.sources.reviewed(item.subjectType).setStatus(tx, item.subjectId, contentStatus);
 
     const sanction = decision.sanction
       ? { kind: decision.sanction.kind, until: decision.sanction.kind === 'mute' ? new Date(now.getTime() + (decision.sanction.hours ?? 0) * HOUR_MS) : null }
@@ -260,23 +256,19 @@ export class ReviewQueueService {
       sanction: sanction ? { kind: sanction.kind, hours: decision.sanction?.hours ?? null, until: sanction.until?.toISOString() ?? null } : null,
     };
     // The words kept for a supporter to read are not needed once one has decided.
-    await manager.update(ReviewItem, { id: item.id }, {
-      status: 'decided',
-      decidedBy: user.id,
-      decidedAt: now,
-      decision: record,
-      subjectSnapshot: null,
-    } as QueryDeepPartialEntity<ReviewItem>);
+    await this.itemRows.update(tx, item.id, { status: 'decided', decidedBy: user.id, decidedAt: now, decision: record, subjectSnapshot: null });
     // The sanction takes effect with the decision that imposes it, or not at all.
-    if (authorId && sanction?.kind === 'mute' && sanction.until) await this.memberships.muteIn(manager, authorId, item.groupId, sanction.until);
-    if (authorId && sanction?.kind === 'ban') await this.memberships.banIn(manager, authorId, item.groupId);
+    if (authorId && sanction?.kind === 'mute' && sanction.until) await this.memberships.muteIn(tx, authorId, item.groupId, sanction.until);
+    if (authorId && sanction?.kind === 'ban') await this.memberships.banIn(tx, authorId, item.groupId);
 
     const notices: NoticeView[] = [];
     if (authorId && decision.action === 'remove' && !isAppeal) {
       const clauseKey = decision.clauseKey!;
-      const history = [{ action: 'removal' as const }, ...(sanction ? [{ action: sanction.kind }] : [])];
-      for (const entry of history)
-        await manager.insert(EnforcementHistoryEntry, { groupId: item.groupId, userId: authorId, clauseKey, action: entry.action, reviewItemId: item.id });
+      const actions = ['removal' as const, ...(sanction ? [sanction.kind] : [])];
+      await this.history.record(
+        tx,
+        actions.map((action) => ({ groupId: item.groupId, userId: authorId, clauseKey, action, reviewItemId: item.id })),
+      );
       // When the author had already changed the words, nothing is removed: the notice says what was decided.
       const removed = contentStatus === 'removed';
       notices.push(
@@ -292,24 +284,23 @@ export class ReviewQueueService {
               : `A supporter decided that something you wrote, which you have since changed or deleted, went against the group agreement (clause "${clauseKey}").`,
             appealable: removed,
           },
-          manager,
+          tx,
         ),
       );
-      if (sanction) notices.push(await this.notices.create(sanctionNotice(authorId, item.groupId, item.subjectId, clauseKey, sanction), manager));
+      if (sanction) notices.push(await this.notices.create(sanctionNotice(authorId, item.groupId, item.subjectId, clauseKey, sanction), tx));
     }
 
-    const appealed = isAppeal ? await this.appealedDecision(manager, item) : null;
-    const overturned = isAppeal && decision.action === 'approve' ? await this.overturn(manager, user, item, appealed, now) : null;
+    const appealed = isAppeal ? await this.appealedDecision(tx, item) : null;
+    const overturned = isAppeal && decision.action === 'approve' ? await this.overturn(tx, user, item, appealed, now) : null;
     if (isAppeal) {
       // Whoever appealed hears the outcome either way; an upheld appeal also says what it lifted.
-      const appellants = await manager.find(Appeal, { where: { reviewItemId: item.id } });
-      for (const userId of new Set(appellants.map((a) => a.userId))) {
-        notices.push(await this.notices.create(appealOutcomeNotice(userId, item, decision, overturned), manager));
+      for (const userId of await this.appeals.appellantIds(tx, item.id)) {
+        notices.push(await this.notices.create(appealOutcomeNotice(userId, item, decision, overturned), tx));
       }
     }
 
     await this.audit.record(
-      manager,
+      tx,
       {
         actorId: user.id,
         action: isAppeal ? (decision.action === 'approve' ? 'appeal.upheld' : 'appeal.refused') : `review.${decision.action}`,
@@ -341,12 +332,12 @@ export class ReviewQueueService {
   }
 
   /** The decided review item an appeal contests, if a moderator made that decision. */
-  private async appealedDecision(manager: EntityManager, item: ReviewItem): Promise<ReviewItem | null> {
+  private async appealedDecision(tx: Tx, item: ReviewItem): Promise<ReviewItem | null> {
     if (!item.appeal) return null;
     let id = item.appeal.originalReviewItemId;
     // Appeals opened before the id was recorded find the decision the way they found its decider.
-    if (id === undefined) id = item.appeal.originalDecidedBy ? ((await this.items.lastRemoval(item.subjectType, item.subjectId, manager))?.id ?? null) : null;
-    return id ? manager.findOne(ReviewItem, { where: { id } }) : null;
+    if (id === undefined) id = item.appeal.originalDecidedBy ? ((await this.items.lastRemoval(item.subjectType, item.subjectId, tx))?.id ?? null) : null;
+    return id ? this.itemRows.find(id, tx) : null;
   }
 
   /**
@@ -354,23 +345,23 @@ export class ReviewQueueService {
    * history, so stepped enforcement stops counting them, and its mute or ban is lifted — unless a
    * later mute has replaced it, or another ban on the member's record still stands.
    */
-  private async overturn(manager: EntityManager, user: AuthUser, item: ReviewItem, appealed: ReviewItem | null, now: Date): Promise<Overturned> {
+  private async overturn(tx: Tx, user: AuthUser, item: ReviewItem, appealed: ReviewItem | null, now: Date): Promise<Overturned> {
     const memberId = appealed?.subjectAuthorId ?? null;
     if (!appealed || !memberId) return { memberId, sanction: null, stillInForce: null };
     const { groupId } = appealed;
-    await manager.delete(EnforcementHistoryEntry, { reviewItemId: appealed.id });
+    await this.history.deleteForItem(tx, appealed.id);
     const given = appealed.decision?.sanction ?? null;
     if (!given) return { memberId, sanction: null, stillInForce: null };
 
     let lifted = given.kind === 'warn';
-    if (given.kind === 'mute' && given.until) lifted = await this.memberships.liftMute(manager, memberId, groupId, new Date(given.until));
+    if (given.kind === 'mute' && given.until) lifted = await this.memberships.liftMute(tx, memberId, groupId, new Date(given.until));
     if (given.kind === 'ban') {
-      const anotherBan = await manager.existsBy(EnforcementHistoryEntry, { groupId, userId: memberId, action: 'ban' });
-      lifted = !anotherBan && (await this.memberships.liftBan(manager, memberId, groupId));
+      const anotherBan = await this.history.hasBan(tx, groupId, memberId);
+      lifted = !anotherBan && (await this.memberships.liftBan(tx, memberId, groupId));
     }
     if (lifted) {
       await this.audit.record(
-        manager,
+        tx,
         {
           actorId: user.id,
           action: 'sanction.lifted',
@@ -385,7 +376,7 @@ export class ReviewQueueService {
 
     let stillInForce: Overturned['stillInForce'] = null;
     if (!lifted && given.kind !== 'warn') {
-      const standing = await this.memberships.find(memberId, groupId, manager);
+      const standing = await this.memberships.find(memberId, groupId, tx);
       if (given.kind === 'ban' && standing?.status === 'banned') stillInForce = { kind: 'ban' };
       if (given.kind === 'mute' && standing?.mutedUntil && standing.mutedUntil > now) stillInForce = { kind: 'mute', until: standing.mutedUntil };
     }

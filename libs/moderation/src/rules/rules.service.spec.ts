@@ -1,23 +1,22 @@
-import type { DataSource } from 'typeorm';
 import type { EventBus } from '@kindred/events';
 import type { GroupsService, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { RulesService } from './rules.service';
+import type { NewWatchedWordRule, WatchedWordRulesRepository } from './watched-word-rules.repository';
 
-/** RulesService.create with its collaborators stubbed: what is refused at save, and what is stored. */
+/** RulesService.create over a stand-in repository: what is refused at save, and what is stored. */
 function service() {
-  const inserted: Array<{ pattern: string; match: string }> = [];
+  const inserted: NewWatchedWordRule[] = [];
   const repository = {
-    create: (row: { pattern: string; match: string }) => ({ ...row, id: 'r1', createdAt: new Date(0) }),
-    insert: async (row: { pattern: string; match: string }) => {
+    insert: async (row: NewWatchedWordRule) => {
       inserted.push(row);
+      return { ...row, id: 'r1', createdAt: new Date(0) };
     },
-  };
-  const dataSource = { getRepository: () => repository } as unknown as DataSource;
+  } as unknown as WatchedWordRulesRepository;
   const groups = { getSettings: async () => ({}), assertClause: async () => undefined } as unknown as GroupsService;
   const events = { publish: async () => undefined, subscribe: async () => undefined } as unknown as EventBus;
-  const rules = new RulesService(dataSource, groups, {} as ParticipationService, events);
+  const rules = new RulesService(repository, groups, {} as ParticipationService, events);
   return { rules, inserted };
 }
 

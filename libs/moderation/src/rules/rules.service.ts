@@ -1,6 +1,4 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { EventBus } from '@kindred/events';
 import { GroupsService, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
@@ -8,6 +6,7 @@ import type { AuthUser } from '@kindred/identity';
 import { checkRegexSafety } from '../screening/regex-safety';
 import { compileRules, CompiledRules } from '../screening/watched-words.screener';
 import { WatchedWordRuleEntity } from './watched-word-rule.entity';
+import { WatchedWordRulesRepository } from './watched-word-rules.repository';
 
 export interface RuleView {
   id: string;
@@ -33,7 +32,7 @@ export class RulesService implements OnModuleInit {
   private readonly compiled = new Map<string, { rules: CompiledRules; at: number }>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rules: WatchedWordRulesRepository,
     private readonly groups: GroupsService,
     private readonly participation: ParticipationService,
     private readonly events: EventBus,
@@ -47,8 +46,7 @@ export class RulesService implements OnModuleInit {
 
   async list(user: AuthUser, groupId: string): Promise<RuleView[]> {
     await this.participation.assertModerator(user, groupId);
-    const rows = await this.dataSource.getRepository(WatchedWordRuleEntity).find({ where: { groupId }, order: { createdAt: 'ASC' } });
-    return rows.map(toView);
+    return (await this.rules.list(groupId)).map(toView);
   }
 
   async create(user: AuthUser, groupId: string, input: NewRule): Promise<RuleView> {
@@ -63,7 +61,7 @@ export class RulesService implements OnModuleInit {
       throw DomainError.validation([{ field: 'pattern', message: 'A word rule is a single word; use match "phrase" for several words.' }]);
     }
     if (input.clauseKey) await this.groups.assertClause(groupId, input.clauseKey);
-    const rule = this.dataSource.getRepository(WatchedWordRuleEntity).create({
+    const rule = await this.rules.insert({
       groupId,
       pattern,
       match: input.match,
@@ -71,7 +69,6 @@ export class RulesService implements OnModuleInit {
       clauseKey: input.clauseKey ?? null,
       createdBy: user.id,
     });
-    await this.dataSource.getRepository(WatchedWordRuleEntity).insert(rule);
     this.compiled.delete(groupId);
     await this.events.publish('rules.changed', { groupId });
     return toView(rule);
@@ -79,8 +76,7 @@ export class RulesService implements OnModuleInit {
 
   async remove(user: AuthUser, groupId: string, ruleId: string): Promise<void> {
     await this.assertAdmin(user, groupId);
-    const result = await this.dataSource.getRepository(WatchedWordRuleEntity).delete({ id: ruleId, groupId });
-    if (!result.affected) throw DomainError.notFound('That rule');
+    if (!(await this.rules.remove(groupId, ruleId))) throw DomainError.notFound('That rule');
     this.compiled.delete(groupId);
     await this.events.publish('rules.changed', { groupId });
   }
@@ -89,7 +85,7 @@ export class RulesService implements OnModuleInit {
   async compiledFor(groupId: string): Promise<CompiledRules> {
     const cached = this.compiled.get(groupId);
     if (cached && Date.now() - cached.at < CACHE_TTL_MS) return cached.rules;
-    const rows = await this.dataSource.getRepository(WatchedWordRuleEntity).find({ where: { groupId } });
+    const rows = await this.rules.list(groupId);
     const rules = compileRules(rows.map((r) => ({ id: r.id, pattern: r.pattern, match: r.match, action: r.action, clauseKey: r.clauseKey })));
     this.compiled.set(groupId, { rules, at: Date.now() });
     return rules;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@kindred/database';
 import type { SubjectType, SubjectView } from '../review/review.types';
 
 /**
@@ -65,14 +65,16 @@ export interface VerdictToApply {
 }
 
 /**
- * The port through which moderation reads and changes content owned by other contexts (forum
- * posts, chat messages) without reaching into their tables. Each context registers one.
+ * What screening needs of the context that owns a kind of content (forum posts, chat messages):
+ * read a subject, apply a verdict to it, and find what is stuck. Each owner registers one (with
+ * `ReviewedContent`, as a `ContentSource`) and moderation never names its tables. A change takes
+ * the caller's transaction as an opaque `Tx`, which only the owner's repository opens.
  */
 export interface ScreeningSource {
   readonly type: SubjectType;
   /** Reads the row under FOR UPDATE in the verdict transaction. */
-  lockForVerdict(manager: EntityManager, id: string): Promise<ScreeningSubject | null>;
-  applyVerdict(manager: EntityManager, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void>;
+  lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null>;
+  applyVerdict(tx: Tx, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void>;
   /**
    * Optional, for speed: reads several items in one statement, without locks, so their verdicts
    * can be worked out before any transaction opens. Items not found are simply absent.
@@ -84,7 +86,7 @@ export interface ScreeningSource {
    * changed it), exactly as `applyVerdict` would publish it one by one. Returns the items it
    * published; the others changed meanwhile and are left alone.
    */
-  publishMany?(manager: EntityManager, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]>;
+  publishMany?(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]>;
   /**
    * True when `publishMany` is a single statement, atomic on its own: a batch with nothing else to
    * write (no edits, whose review items are superseded with it) is then run without BEGIN and COMMIT.
@@ -96,31 +98,57 @@ export interface ScreeningSource {
   publishedCount(authorId: string, groupId: string, atMost: number): Promise<number>;
   /** Items still in `screening` after `olderThanSeconds`, for the sweeper. */
   stuckInScreening(olderThanSeconds: number, limit: number): Promise<Array<{ id: string; revision: number }>>;
+}
+
+/** What reports, appeals and moderators' decisions need of a content owner. */
+export interface ReviewedContent {
+  readonly type: SubjectType;
+  /** Reads the row under FOR UPDATE: the first lock of every change to content and its review items. */
+  lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null>;
   /** Reviewer's view of subjects, by id. */
   describe(ids: string[]): Promise<Map<string, SubjectView>>;
   /** Hides a published item pending review (reports threshold). */
-  hide(manager: EntityManager, id: string): Promise<void>;
+  hide(tx: Tx, id: string): Promise<void>;
   /** Moderator decisions on the content itself. */
-  setStatus(manager: EntityManager, id: string, status: 'published' | 'removed'): Promise<void>;
+  setStatus(tx: Tx, id: string, status: 'published' | 'removed'): Promise<void>;
   /** After a moderator's decision committed (for example, tell every open chat screen a message was removed). */
   afterStatusChange?(id: string, groupId: string, status: 'published' | 'removed'): Promise<void>;
 }
 
+/** What a content owner registers: one object serving screening and review. */
+export type ContentSource = ScreeningSource & ReviewedContent;
+
+/** The registered content owners, by type: screening asks for a `ScreeningSource`, review for `ReviewedContent`. */
 @Injectable()
 export class ScreeningSources {
-  private readonly sources = new Map<SubjectType, ScreeningSource>();
+  private readonly sources = new Map<SubjectType, ContentSource>();
 
-  register(source: ScreeningSource): void {
+  register(source: ContentSource): void {
     this.sources.set(source.type, source);
   }
 
+  /** For screening. */
   get(type: SubjectType): ScreeningSource {
-    const source = this.sources.get(type);
-    if (!source) throw new Error(`No screening source registered for ${type}`);
-    return source;
+    return this.source(type);
+  }
+
+  /** For reports, appeals and decisions. */
+  reviewed(type: SubjectType): ReviewedContent {
+    return this.source(type);
   }
 
   all(): ScreeningSource[] {
     return [...this.sources.values()];
+  }
+
+  /** Every type registered, for a lookup that does not know the type of an id. */
+  allReviewed(): ReviewedContent[] {
+    return [...this.sources.values()];
+  }
+
+  private source(type: SubjectType): ContentSource {
+    const source = this.sources.get(type);
+    if (!source) throw new Error(`No content source registered for ${type}`);
+    return source;
   }
 }

@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
-import { Batcher } from '@kindred/database';
+import { Batcher, Transactions } from '@kindred/database';
 import { GroupSettings, GroupsService, isCovered } from '@kindred/groups';
 import type { ScreenJob } from '@kindred/queues';
 import { NoticesService, NoticeView } from '@kindred/notifications';
@@ -53,7 +51,7 @@ export class ScreeningService {
   private readonly publishers = new Map<SubjectType, Batcher<PlainPublication, ScreeningSubject | null>>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
     private readonly sources: ScreeningSources,
     private readonly groups: GroupsService,
@@ -95,20 +93,20 @@ export class ScreeningService {
   /** One verdict in its own transaction, with its review item and notices: every verdict that is not a plain publication. */
   private async applyOne(source: ScreeningSource, job: ScreenJob, outcome: FieldsOutcome, context: GroupContext, now: Date): Promise<ScreeningResult> {
     const created: { notices: NoticeView[]; item?: ReviewItem; itemCreated?: boolean } = { notices: [] };
-    const result = await this.dataSource.transaction(async (manager) => {
-      const subject = await source.lockForVerdict(manager, job.id);
+    const result = await this.transactions.run(async (tx) => {
+      const subject = await source.lockForVerdict(tx, job.id);
       // Same revision means the same words: the verdict computed above still applies.
       if (!subject || subject.status !== 'screening' || subject.revision !== job.revision) return null;
       const signposting = outcome.urgent ? context.crisisResources : null;
       const verdict: VerdictToApply = { status: outcome.status, body: outcome.body, signposting };
       const fields = maskedFields(outcome);
       if (fields) verdict.fields = fields;
-      await source.applyVerdict(manager, subject, verdict);
+      await source.applyVerdict(tx, subject, verdict);
 
       if (outcome.status === 'held' || outcome.flagged) {
         const moderation = context.settings.moderation;
         const authorIsSupporter = subject.authorId !== null && context.moderators.has(subject.authorId);
-        const { item, created: itemCreated } = await this.reviewItems.openOrMerge(manager, {
+        const { item, created: itemCreated } = await this.reviewItems.openOrMerge(tx, {
           groupId: subject.groupId,
           kind: subject.type,
           subjectType: subject.type,
@@ -124,14 +122,14 @@ export class ScreeningService {
         created.item = item;
         created.itemCreated = itemCreated;
       } else {
-        await this.reviewItems.supersedeOpen(manager, subject.type, subject.id);
+        await this.reviewItems.supersedeOpen(tx, subject.type, subject.id);
       }
 
       if (subject.authorId && outcome.urgent) {
         created.notices.push(
           await this.notices.create(
             signpostingNotice({ userId: subject.authorId, groupId: subject.groupId, subjectId: subject.id, resources: context.crisisResources }),
-            manager,
+            tx,
           ),
         );
       }
@@ -148,7 +146,7 @@ export class ScreeningService {
               message: `What you wrote was not published because it goes against the group agreement${clauseKey ? ` (clause "${clauseKey}")` : ''}. You can appeal if you think this is wrong.`,
               appealable: true,
             },
-            manager,
+            tx,
           ),
         );
       }
@@ -217,7 +215,7 @@ export class ScreeningService {
 
   /** The item as it is now, read without a lock (through the source's batched read where it has one). */
   private async peek(source: ScreeningSource, id: string): Promise<ScreeningSubject | null> {
-    if (!source.peek) return source.lockForVerdict(this.dataSource.manager, id);
+    if (!source.peek) return source.lockForVerdict(this.transactions.none, id);
     let reader = this.readers.get(source.type);
     if (!reader) {
       const peek = source.peek.bind(source);
@@ -248,12 +246,12 @@ export class ScreeningService {
         async (items: PlainPublication[]) => {
           // Only an edit (a later revision) can have an open review item: a first revision still in screening was never held or flagged.
           if (source.publishManyIsOneStatement && items.every((item) => item.revision === 1)) {
-            return inOrder(items, await publishMany(this.dataSource.manager, items));
+            return inOrder(items, await publishMany(this.transactions.none, items));
           }
-          return this.dataSource.transaction(async (manager) => {
-            const published = await publishMany(manager, items);
+          return this.transactions.run(async (tx) => {
+            const published = await publishMany(tx, items);
             const edited = published.filter((subject) => subject.revision > 1).map((subject) => subject.id);
-            await this.reviewItems.supersedeOpenMany(manager, source.type, edited);
+            await this.reviewItems.supersedeOpenMany(tx, source.type, edited);
             return inOrder(items, published);
           });
         },

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import type { Transactions, Tx } from '@kindred/database';
+import type { GroupsService, ModerationSettings, StandingColumns } from '@kindred/groups';
+import { ParticipationService } from '@kindred/groups';
+import { DomainError } from '@kindred/http';
+import type { AuthUser, IdentityService } from '@kindred/identity';
+import type { ReportsService, ReviewItemsService } from '@kindred/moderation';
+import type { OutboxService } from '@kindred/queues';
+import { ForumService } from './forum.service';
+import { Post, PostStatus } from './post.entity';
+import type { NewPost, PostsRepository, PostWithReactions } from './posts.repository';
+import { Topic } from './topic.entity';
+import type { NewTopic, TopicsRepository } from './topics.repository';
+
+const ALWAYS: ModerationSettings = {
+  mode: 'post',
+  firstPostsHeld: 0,
+  reviewSlaMinutes: 240,
+  urgentSlaMinutes: 15,
+  reportsToHide: 2,
+  coverage: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
+  timezone: 'Europe/London',
+  outOfCoverage: 'pre',
+};
+
+/** The forum's repositories kept in memory, with each person's standing as member_standing would return it. */
+class ForumStore {
+  topics = new Map<string, Topic>();
+  posts = new Map<string, Post>();
+  reactions: Array<{ postId: string; userId: string; kind: string }> = [];
+  standings = new Map<string, StandingColumns>();
+  moderation: ModerationSettings = ALWAYS;
+  slowModeSeconds = 0;
+
+  standing(groupId: string, userId: string): StandingColumns {
+    return (
+      this.standings.get(`${groupId}/${userId}`) ?? {
+        standing_group_id: groupId,
+        standing_role: null,
+        standing_status: null,
+        standing_muted_until: null,
+        standing_current_version: 1,
+        standing_accepted_version: null,
+      }
+    );
+  }
+  withRules(standing: StandingColumns): StandingColumns {
+    return { ...standing, standing_moderation: this.moderation, standing_slow_mode_seconds: this.slowModeSeconds };
+  }
+  join(groupId: string, userId: string, extra: Partial<StandingColumns> = {}): void {
+    this.standings.set(`${groupId}/${userId}`, {
+      standing_group_id: groupId,
+      standing_role: 'member',
+      standing_status: 'active',
+      standing_muted_until: null,
+      standing_current_version: 1,
+      standing_accepted_version: 1,
+      ...extra,
+    });
+  }
+}
+
+const withReactions = (p: Post): PostWithReactions => Object.assign(Object.assign(new Post(), p), { reactionCounts: {}, mine: [] });
+
+function forum() {
+  const store = new ForumStore();
+  const staged: string[] = [];
+  const topics: Partial<TopicsRepository> = {
+    insert: async (_tx: Tx, values: NewTopic) => {
+      const topic = Object.assign(new Topic(), values, { id: randomUUID() });
+      store.topics.set(topic.id, topic);
+      return topic;
+    },
+    setOpeningPost: async (_tx: Tx, topicId: string, postId: string) => void (store.topics.get(topicId)!.openingPostId = postId),
+    withStanding: async (topicId: string, userId: string, options = {}) => {
+      const topic = store.topics.get(topicId);
+      if (!topic) return null;
+      const standing = store.standing(topic.groupId, userId);
+      const inPage = (p: Post) => ['published', 'removed'].includes(p.status) || p.publishedBody !== null || (p.authorId === userId && p.status !== 'deleted');
+      const posts = [...store.posts.values()].filter((p) => p.topicId === topicId && inPage(p)).map(withReactions);
+      return { topic, standing: options.writeRules ? store.withRules(standing) : standing, ...(options.page ? { posts } : {}) };
+    },
+  };
+  const put = (input: NewPost) =>
+    store.posts.set(
+      input.id,
+      Object.assign(new Post(), input, {
+        status: 'screening' as PostStatus,
+        revision: 1,
+        wasPublished: false,
+        publishedBody: null,
+        hiddenByReports: false,
+        signposting: null,
+        editedAt: null,
+        screenedAt: null,
+      }),
+    );
+  const posts: Partial<PostsRepository> = {
+    insertStatement: (input: NewPost) => ({ sql: 'insert', params: [input] }),
+    insert: async (_tx: Tx, input: NewPost) => void put(input),
+    findInTopic: async (id: string, topicId: string) => (store.posts.get(id)?.topicId === topicId ? store.posts.get(id)! : null),
+    lock: async (_tx: Tx, id: string) => store.posts.get(id)!,
+    withStanding: async (id: string, userId: string) => {
+      const post = store.posts.get(id);
+      return post ? { post: withReactions(post), standing: store.standing(post.groupId, userId) } : null;
+    },
+    lastWrittenAt: async (authorId: string, groupId: string) => {
+      const times = [...store.posts.values()].filter((p) => p.authorId === authorId && p.groupId === groupId).map((p) => p.createdAt.getTime());
+      return times.length ? new Date(Math.max(...times)) : null;
+    },
+    react: async (postId: string, userId: string, kind: string) => void store.reactions.push({ postId, userId, kind }),
+    moveTo: async (_tx: Tx, post: { id: string }, status: PostStatus, extra = {}) => void Object.assign(store.posts.get(post.id)!, extra, { status }),
+  };
+  const participation = new ParticipationService({
+    standing: async (groupId: string, userId: string) => store.standing(groupId, userId),
+  } as unknown as ConstructorParameters<typeof ParticipationService>[0]);
+  const service = new ForumService(
+    { run: <T>(work: (tx: Tx) => Promise<T>) => work({} as Tx) } as unknown as Transactions,
+    topics as TopicsRepository,
+    posts as PostsRepository,
+    participation,
+    { getSettings: async () => ({ moderation: store.moderation, slowModeSeconds: store.slowModeSeconds }) } as unknown as GroupsService,
+    { displayNames: async (ids: string[]) => new Map(ids.map((id) => [id, `name of ${id}`])) } as unknown as IdentityService,
+    {
+      stage: async () => (staged.push('stage'), 'o1'),
+      stageWith: async (_tx: null, statement: { params: [NewPost] }) => (put(statement.params[0]), staged.push('stageWith'), 'o2'),
+      dispatch: async () => undefined,
+    } as unknown as OutboxService,
+    {
+      subjectEdited: async () => ({ touched: [], opened: null }),
+      subjectDeleted: async () => ({ touched: [], opened: null }),
+      announceChanges: async () => undefined,
+      openDueAt: async () => null,
+    } as unknown as ReviewItemsService,
+    {} as ReportsService,
+  );
+  return { store, service, staged };
+}
+
+const person = (id: string, isAdmin = false): AuthUser => ({ id, displayName: id, isAdmin, sessionId: `s-${id}` });
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (e: DomainError) => e.code,
+  );
+const reason = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (e: DomainError) => e.reason,
+  );
+
+/** A group with a member `a` and a published topic by them. */
+async function withTopic() {
+  const context = forum();
+  const groupId = randomUUID();
+  context.store.join(groupId, 'a');
+  const { topicId, id: openingId } = await context.service.createTopic(person('a'), groupId, { title: ' Hello ', body: 'First\r\nwords ' });
+  context.store.topics.get(topicId)!.status = 'published';
+  context.store.posts.get(openingId)!.status = 'published';
+  return { ...context, groupId, topicId, openingId };
+}
+
+describe('ForumService (in-memory repositories)', () => {
+  it('writes a topic with its opening post for screening, trimmed, in one transaction with its job', async () => {
+    const { store, staged, topicId, openingId } = await withTopic();
+    expect(store.topics.get(topicId)).toMatchObject({ title: 'Hello', openingPostId: openingId, replyCount: 0 });
+    expect(store.posts.get(openingId)).toMatchObject({ body: 'First\nwords', isOpening: true });
+    expect(staged).toEqual(['stage']);
+  });
+
+  it('refuses to write for a non-member, a member who has not accepted the agreement, and a muted member', async () => {
+    const { service, store, groupId } = await withTopic();
+    const topic = { title: 't', body: 'b' };
+    await expect(code(service.createTopic(person('stranger'), groupId, topic))).resolves.toBe('NOT_A_MEMBER');
+    store.join(groupId, 'late', { standing_accepted_version: null });
+    await expect(code(service.createTopic(person('late'), groupId, topic))).resolves.toBe('AGREEMENT_REQUIRED');
+    store.join(groupId, 'muted', { standing_muted_until: new Date(Date.now() + 60_000) });
+    await expect(code(service.createTopic(person('muted'), groupId, topic))).resolves.toBe('MUTED');
+  });
+
+  it('keeps a group read-only out of cover when it says so, and slow mode between a member’s posts', async () => {
+    const { service, store, topicId, groupId } = await withTopic();
+    store.moderation = { ...ALWAYS, coverage: [], outOfCoverage: 'readonly' };
+    await expect(code(service.reply(person('a'), topicId, { body: 'hi' }))).resolves.toBe('FORBIDDEN');
+    store.moderation = ALWAYS;
+    store.slowModeSeconds = 60;
+    await expect(code(service.reply(person('a'), topicId, { body: 'hi' }))).resolves.toBe('RATE_LIMITED');
+    // Supporters are not slowed down.
+    store.join(groupId, 's', { standing_role: 'supporter' });
+    await expect(service.reply(person('s'), topicId, { body: 'hi' })).resolves.toMatchObject({ status: 'screening' });
+  });
+
+  it('replies only to an open topic, and only to a post in sight in it', async () => {
+    const { service, store, topicId, groupId } = await withTopic();
+    store.join(groupId, 'b');
+    await expect(code(service.reply(person('b'), topicId, { body: 'hi', replyToPostId: randomUUID() }))).resolves.toBe('VALIDATION_FAILED');
+    const { id } = await service.reply(person('b'), topicId, { body: 'hi' });
+    // b's own reply, still in screening, is not in sight for a: a cannot reply to it.
+    await expect(code(service.reply(person('a'), topicId, { body: 'and', replyToPostId: id }))).resolves.toBe('VALIDATION_FAILED');
+    store.topics.get(topicId)!.status = 'hidden';
+    await expect(code(service.reply(person('b'), topicId, { body: 'hi' }))).resolves.toBe('NOT_FOUND');
+  });
+
+  it('hides a topic and its posts from outsiders and banned members as if they did not exist', async () => {
+    const { service, store, topicId, openingId, groupId } = await withTopic();
+    await expect(code(service.getTopic(person('stranger'), topicId))).resolves.toBe('NOT_FOUND');
+    store.join(groupId, 'banned', { standing_status: 'banned' });
+    await expect(code(service.getPost(person('banned'), openingId))).resolves.toBe('NOT_FOUND');
+    // Acting on it, a banned member is told why.
+    await expect(code(service.setReaction(person('banned'), openingId, 'hug', true))).resolves.toBe('BANNED');
+  });
+
+  it('lets only the author edit or delete, and nobody edit what was removed', async () => {
+    const { service, store, openingId, groupId } = await withTopic();
+    store.join(groupId, 'b');
+    await expect(code(service.editPost(person('b'), openingId, 'mine now'))).resolves.toBe('FORBIDDEN');
+    await expect(code(service.deletePost(person('b'), openingId))).resolves.toBe('FORBIDDEN');
+    await service.editPost(person('a'), openingId, 'better words');
+    expect(store.posts.get(openingId)).toMatchObject({ status: 'screening', body: 'better words', revision: 2, publishedBody: 'First\nwords' });
+    store.posts.get(openingId)!.status = 'removed';
+    await expect(reason(service.editPost(person('a'), openingId, 'again'))).resolves.toBe('POST_FINAL');
+  });
+
+  it('takes reactions of a known kind on posts in sight only', async () => {
+    const { service, store, openingId, topicId, groupId } = await withTopic();
+    store.join(groupId, 'b');
+    await expect(code(service.setReaction(person('b'), openingId, 'angry', true))).resolves.toBe('VALIDATION_FAILED');
+    await service.setReaction(person('b'), openingId, 'hug', true);
+    expect(store.reactions).toEqual([{ postId: openingId, userId: 'b', kind: 'hug' }]);
+    const { id } = await service.reply(person('b'), topicId, { body: 'pending' });
+    await expect(reason(service.setReaction(person('b'), id, 'hug', true))).resolves.toBe('POST_NOT_IN_SIGHT');
+  });
+
+  it('shows others the published words of a post whose edit is being checked, and a removed post without words or name', async () => {
+    const { service, store, topicId, openingId, groupId } = await withTopic();
+    store.join(groupId, 'b');
+    await service.editPost(person('a'), openingId, 'edited');
+    const [asOther] = (await service.listPosts(person('b'), topicId, {})).items;
+    expect(asOther).toMatchObject({ body: 'First\nwords', status: 'published', editPending: true });
+    const [asAuthor] = (await service.listPosts(person('a'), topicId, {})).items;
+    expect(asAuthor).toMatchObject({ body: 'edited', status: 'screening', editPending: true });
+    Object.assign(store.posts.get(openingId)!, { status: 'removed', publishedBody: null });
+    const [removed] = (await service.listPosts(person('b'), topicId, {})).items;
+    expect(removed).toMatchObject({ body: '', author: { id: null, displayName: 'Removed' }, status: 'removed' });
+  });
+});

@@ -1,0 +1,406 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Tx } from '@kindred/database';
+import type { StandingColumns } from '@kindred/groups';
+import { subjectFromRow, type ScreeningSubject, type SubjectRow, type VerdictToApply } from '@kindred/moderation';
+import { Post, PostStatus } from './post.entity';
+import type { ReactionKind } from './post-reaction.entity';
+
+/** Every column of a post, read with raw SQL (the page path skips TypeORM's query building and hydration). */
+const POST_FIELDS = [
+  'id',
+  'topic_id',
+  'group_id',
+  'author_id',
+  'reply_to_post_id',
+  'body',
+  'published_body',
+  'status',
+  'revision',
+  'is_opening',
+  'was_published',
+  'signposting',
+  'created_at',
+  'edited_at',
+  'screened_at',
+] as const;
+export const POST_COLUMNS = POST_FIELDS.join(', ');
+const TIME_FIELDS = new Set<string>(['created_at', 'edited_at', 'screened_at']);
+
+/** The standing columns `member_standing` (published by groups) returns; with the write rules when asked. */
+export function standingColumns(writeRules = false): string {
+  const base = `standing.standing_group_id, standing.standing_role, standing.standing_status, standing.standing_muted_until, standing.standing_current_version, standing.standing_accepted_version`;
+  return writeRules ? `${base}, standing.standing_moderation, standing.standing_slow_mode_seconds` : base;
+}
+
+/** A person's (`userParam`) standing in the group of the row being read, joined to that read. */
+export const standingOf = (groupColumn: string, userParam: string) => `LEFT JOIN LATERAL member_standing(${groupColumn}, ${userParam}) standing ON true`;
+
+/** A time as milliseconds since the epoch (truncated, as node-postgres does), which JSON carries cheaply. */
+function epochMs(column: string): string {
+  return `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+}
+
+/**
+ * `LEFT JOIN LATERAL (…) reactions` for a post aliased `p`: its counts by kind and the kinds the
+ * caller (`$2`) gave, in the same query as the post.
+ */
+const REACTIONS_JOIN = `LEFT JOIN LATERAL (
+    SELECT json_object_agg(k.kind, k.n) AS reaction_counts, array_agg(k.kind) FILTER (WHERE k.mine) AS my_reactions
+      FROM (SELECT kind, count(*)::int AS n, bool_or(user_id = $2) AS mine FROM post_reactions WHERE post_id = p.id GROUP BY kind) k) reactions ON true`;
+
+/**
+ * `LEFT JOIN LATERAL (…) page` for a topic aliased `t`: a page of its posts as one JSON array
+ * (published and removed ones, plus the caller's (`$2`) own in any state, oldest first, `$3` at
+ * most, after the cursor `($4, $5)` when `afterCursor`), each with its reactions. Removed posts
+ * stay as placeholders, so replies keep their context.
+ */
+export function pageJoin(afterCursor: boolean): string {
+  return `LEFT JOIN LATERAL (
+      SELECT json_agg(json_build_object(${POST_FIELDS.map((f) => (TIME_FIELDS.has(f) ? `'${f}', ${epochMs(`p.${f}`)}` : `'${f}', p.${f}`)).join(', ')},
+                                        'reaction_counts', reactions.reaction_counts, 'my_reactions', reactions.my_reactions)
+                      ORDER BY p.created_at ASC, p.id ASC) AS posts
+        FROM (SELECT ${POST_COLUMNS} FROM posts
+               WHERE topic_id = t.id AND (status IN ('published', 'removed') OR published_body IS NOT NULL OR (author_id = $2 AND status <> 'deleted'))
+                     ${afterCursor ? 'AND (created_at, id) > ($4, $5)' : ''}
+               ORDER BY created_at ASC, id ASC LIMIT $3) p
+        ${REACTIONS_JOIN}) page ON true`;
+}
+
+interface PostRow {
+  id: string;
+  topic_id: string;
+  group_id: string;
+  author_id: string | null;
+  reply_to_post_id: string | null;
+  body: string;
+  published_body: string | null;
+  status: Post['status'];
+  revision: number;
+  is_opening: boolean;
+  was_published: boolean;
+  signposting: Array<Record<string, unknown>> | null;
+  created_at: Date;
+  edited_at: Date | null;
+  screened_at: Date | null;
+}
+
+interface ReactionColumns {
+  reaction_counts: Partial<Record<ReactionKind, number>> | null;
+  my_reactions: ReactionKind[] | null;
+}
+
+/** A post as `pageJoin` returns it: JSON, so its times arrive as milliseconds since the epoch. */
+export type PagedPostJson = Omit<PostRow, 'created_at' | 'edited_at' | 'screened_at'> &
+  ReactionColumns &
+  Record<'created_at' | 'edited_at' | 'screened_at', number | null>;
+
+/** A post with its reactions, as the reads that join them return it. */
+export type PostWithReactions = Post & { reactionCounts: Partial<Record<ReactionKind, number>>; mine: ReactionKind[] };
+
+function toPost(row: PostRow): Post {
+  return Object.assign(new Post(), {
+    id: row.id,
+    topicId: row.topic_id,
+    groupId: row.group_id,
+    authorId: row.author_id,
+    replyToPostId: row.reply_to_post_id,
+    body: row.body,
+    publishedBody: row.published_body,
+    status: row.status,
+    revision: row.revision,
+    isOpening: row.is_opening,
+    wasPublished: row.was_published,
+    signposting: row.signposting,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    screenedAt: row.screened_at,
+  });
+}
+
+export function fromJson(row: PagedPostJson): PostWithReactions {
+  return withReactions({
+    ...row,
+    created_at: new Date(row.created_at!),
+    edited_at: row.edited_at === null ? null : new Date(row.edited_at),
+    screened_at: row.screened_at === null ? null : new Date(row.screened_at),
+  });
+}
+
+function withReactions(row: PostRow & ReactionColumns): PostWithReactions {
+  return Object.assign(toPost(row), { reactionCounts: row.reaction_counts ?? {}, mine: row.my_reactions ?? [] });
+}
+
+export interface NewPost {
+  id: string;
+  topicId: string;
+  groupId: string;
+  authorId: string;
+  /** Already normalised. */
+  body: string;
+  isOpening: boolean;
+  replyToPostId: string | null;
+  createdAt: Date;
+}
+
+/**
+ * A post as screening reads it: an opening post carries its topic's title and content warning,
+ * which are screened with it (`p` is the post, `t` its topic when it opens one).
+ */
+const SUBJECT_COLUMNS = `p.id, p.group_id, p.author_id, p.body, p.revision, p.status, t.title, t.content_warning`;
+const OPENING_TOPIC_JOIN = `LEFT JOIN topics t ON p.is_opening AND t.id = p.topic_id`;
+
+/**
+ * `posts` and `post_reactions`, and what posts do to their topics. A topic's `reply_count`,
+ * `status` and `last_activity_at` follow its posts in and out of sight here and nowhere else:
+ * `moveTo` for every change a person makes, and the screening path's two statements (`publish`,
+ * `applyVerdict`), which apply the same rules set-wise, each in one round trip.
+ */
+@Injectable()
+export class PostsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A new post, waiting for screening, as one `INSERT … RETURNING id` (the outbox writes it with its job). */
+  insertStatement(input: NewPost): { sql: string; params: unknown[] } {
+    return {
+      sql: `INSERT INTO posts (id, topic_id, group_id, author_id, body, status, revision, is_opening, was_published, reply_to_post_id, created_at)
+          VALUES ($1, $2, $3, $4, $5, 'screening', 1, $6, false, $7, $8) RETURNING id`,
+      params: [input.id, input.topicId, input.groupId, input.authorId, input.body, input.isOpening, input.replyToPostId, input.createdAt],
+    };
+  }
+
+  async insert(tx: Tx, input: NewPost): Promise<void> {
+    const { sql, params } = this.insertStatement(input);
+    await tx.query(sql, params);
+  }
+
+  findInTopic(id: string, topicId: string): Promise<Post | null> {
+    return this.dataSource.getRepository(Post).findOne({ where: { id, topicId } });
+  }
+
+  findMany(ids: string[]): Promise<Post[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(Post).createQueryBuilder('p').where('p.id IN (:...ids)', { ids }).getMany();
+  }
+
+  /** Locks the post until the transaction ends; it must exist. */
+  lock(tx: Tx, id: string): Promise<Post> {
+    return tx.getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id }).getOneOrFail();
+  }
+
+  /** The post with the caller's standing in its group (and, when asked, its reactions), in one query; null when there is no such post. */
+  async withStanding(
+    id: string,
+    userId: string,
+    options: { reactions?: boolean } = {},
+  ): Promise<{ post: PostWithReactions; standing: StandingColumns } | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT p.*, ${standingColumns()}${options.reactions ? ', reactions.*' : ''}
+         FROM (SELECT ${POST_COLUMNS} FROM posts WHERE id = $1) p
+         ${standingOf('p.group_id', '$2')}
+         ${options.reactions ? REACTIONS_JOIN : ''}`,
+      [id, userId],
+    )) as Array<PostRow & StandingColumns & ReactionColumns>;
+    return row ? { post: withReactions(row), standing: row } : null;
+  }
+
+  /** When the author last wrote in the group (slow mode). */
+  async lastWrittenAt(authorId: string, groupId: string): Promise<Date | null> {
+    const [last] = (await this.dataSource.query(`SELECT max(created_at) AS at FROM posts WHERE author_id = $1 AND group_id = $2`, [
+      authorId,
+      groupId,
+    ])) as Array<{
+      at: Date | null;
+    }>;
+    return last?.at ? new Date(last.at) : null;
+  }
+
+  async react(postId: string, userId: string, kind: ReactionKind): Promise<void> {
+    await this.dataSource.query(`INSERT INTO post_reactions (post_id, user_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [postId, userId, kind]);
+  }
+
+  async unreact(postId: string, userId: string, kind: ReactionKind): Promise<void> {
+    await this.dataSource.query(`DELETE FROM post_reactions WHERE post_id = $1 AND user_id = $2 AND kind = $3`, [postId, userId, kind]);
+  }
+
+  /**
+   * Moves a post to `status` and keeps its topic's reply count, status and last activity right,
+   * with single atomic UPDATEs so concurrent writers cannot lose a count. A post is in sight when
+   * published, or while an edit of it waits for screening or review and others still see its
+   * published words (`publishedBody`); those words are kept only in those two states.
+   */
+  async moveTo(
+    tx: Tx,
+    post: Pick<Post, 'id' | 'topicId' | 'isOpening' | 'wasPublished'> & Partial<Pick<Post, 'publishedBody'>>,
+    status: PostStatus,
+    extra: Partial<Post> = {},
+  ): Promise<void> {
+    const pending = status === 'screening' || status === 'held';
+    const publishedBody = pending ? (extra.publishedBody !== undefined ? extra.publishedBody : (post.publishedBody ?? null)) : null;
+    const visible = status === 'published' || publishedBody !== null;
+    await tx.update(Post, { id: post.id }, { status, ...extra, wasPublished: visible, publishedBody } as QueryDeepPartialEntity<Post>);
+    if (post.isOpening) {
+      await tx.query(
+        `UPDATE topics SET status = $2, last_activity_at = CASE WHEN $3::boolean THEN greatest(last_activity_at, now()) ELSE last_activity_at END WHERE id = $1`,
+        [post.topicId, visible ? 'published' : status, status === 'published'],
+      );
+    } else if (visible && !post.wasPublished) {
+      await tx.query(`UPDATE topics SET reply_count = reply_count + 1, last_activity_at = greatest(last_activity_at, now()) WHERE id = $1`, [post.topicId]);
+    } else if (!visible && post.wasPublished) {
+      await tx.query(`UPDATE topics SET reply_count = greatest(reply_count - 1, 0) WHERE id = $1`, [post.topicId]);
+    }
+  }
+
+  /** Ends a hiding by reports without changing what is in sight (a revision still in screening). */
+  async clearHiddenByReports(tx: Tx, id: string): Promise<void> {
+    await tx.update(Post, { id }, { hiddenByReports: false });
+  }
+
+  /** Reads the post under FOR UPDATE OF p in the verdict's transaction. */
+  async lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null> {
+    const [post] = (await tx.query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = $1 FOR UPDATE OF p`, [id])) as SubjectRow[];
+    return post ? subjectFromRow('post', post) : null;
+  }
+
+  /** Several posts as screening sees them, in one statement and without locks. */
+  async peek(ids: string[]): Promise<ScreeningSubject[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.dataSource.query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = ANY($1::uuid[])`, [
+      ids,
+    ])) as SubjectRow[];
+    return rows.map((r) => subjectFromRow('post', r));
+  }
+
+  /**
+   * Publishes every post still in `screening` at the given revision, in one statement, with the
+   * same effect on topics as `moveTo` one post at a time: an opening post publishes its topic; a
+   * reply published for the first time adds to the topic's reply count; either moves the topic's
+   * last activity on. Each topic row is updated once, whatever the batch holds. A post hidden by
+   * reports goes back to `hidden` instead, until a moderator decides.
+   */
+  async publish(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
+    if (items.length === 0) return [];
+    const rows = (await tx.query(
+      `WITH wanted AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
+     ), done AS (
+       UPDATE posts p SET status = CASE WHEN before.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT before.hidden_by_reports,
+                          published_body = NULL, body = wanted.body, signposting = NULL, screened_at = now()
+         FROM wanted, posts before
+        WHERE p.id = wanted.id AND before.id = p.id AND p.status = 'screening' AND p.revision = wanted.revision
+        RETURNING p.id, p.topic_id, p.group_id, p.author_id, p.body, p.revision, p.status, p.is_opening, before.was_published AS was_published
+     ), per_topic AS (
+       SELECT topic_id, bool_or(is_opening) AS opening, bool_or(is_opening AND status = 'published') AS opening_shown,
+              (count(*) FILTER (WHERE NOT is_opening AND status = 'published' AND NOT was_published))::int AS replies,
+              (count(*) FILTER (WHERE NOT is_opening AND status = 'hidden' AND was_published))::int AS unshown
+         FROM done GROUP BY topic_id
+     ), topics_touched AS (
+       UPDATE topics t SET status = CASE WHEN c.opening THEN (CASE WHEN c.opening_shown THEN 'published' ELSE 'hidden' END) ELSE t.status END,
+                           reply_count = greatest(t.reply_count + c.replies - c.unshown, 0),
+                           last_activity_at = CASE WHEN c.opening_shown OR c.replies > 0 THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END
+         FROM per_topic c
+        WHERE t.id = c.topic_id AND (c.opening OR c.replies > 0 OR c.unshown > 0)
+        RETURNING t.id
+     )
+     SELECT id, group_id, author_id, body, revision, status FROM done`,
+      [items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => i.body)],
+    )) as SubjectRow[];
+    return rows.map((r) => subjectFromRow('post', r));
+  }
+
+  /**
+   * The verdict and its effect on the topic in one statement (the row is already locked): the
+   * same rules as `moveTo`, reading the post's state before the change in the same snapshot. A
+   * post hidden by reports stays hidden when its new words are screened clean; a held edit of a
+   * published post leaves the published words in sight.
+   */
+  async applyVerdict(tx: Tx, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
+    await tx.query(
+      `WITH before AS (SELECT topic_id, is_opening, was_published, hidden_by_reports, published_body FROM posts WHERE id = $1),
+            next AS (
+              SELECT b.*, CASE WHEN $2 = 'published' AND b.hidden_by_reports THEN 'hidden' ELSE $2 END AS status,
+                     CASE WHEN $2 = 'held' THEN b.published_body END AS kept
+                FROM before b),
+            after AS (SELECT n.*, (n.status = 'published' OR n.kept IS NOT NULL) AS visible FROM next n),
+            moved AS (
+              UPDATE posts p SET status = a.status, was_published = a.visible, published_body = a.kept, body = $3, signposting = $4, screened_at = $5
+                FROM after a WHERE p.id = $1 RETURNING p.id)
+       UPDATE topics t SET
+              status = CASE WHEN a.is_opening THEN (CASE WHEN a.visible THEN 'published' ELSE a.status END) ELSE t.status END,
+              reply_count = CASE
+                WHEN a.is_opening THEN t.reply_count
+                WHEN a.visible AND NOT a.was_published THEN t.reply_count + 1
+                WHEN NOT a.visible AND a.was_published THEN greatest(t.reply_count - 1, 0)
+                ELSE t.reply_count END,
+              last_activity_at = CASE WHEN a.status = 'published' AND (a.is_opening OR NOT a.was_published) THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END,
+              title = CASE WHEN a.is_opening AND $6::text IS NOT NULL THEN $6 ELSE t.title END,
+              content_warning = CASE WHEN a.is_opening AND $7::text IS NOT NULL THEN $7 ELSE t.content_warning END
+         FROM after a
+        WHERE t.id = a.topic_id AND (a.is_opening OR a.was_published <> a.visible)`,
+      [
+        subject.id,
+        verdict.status,
+        verdict.body,
+        verdict.signposting === null ? null : JSON.stringify(verdict.signposting),
+        new Date(),
+        // A masked title or content warning is stored masked, in place.
+        verdict.fields?.title ?? null,
+        verdict.fields?.contentWarning ?? null,
+      ],
+    );
+  }
+
+  /** The author's published posts in the group, counted up to `atMost` only. */
+  async publishedCount(authorId: string, groupId: string, atMost: number): Promise<number> {
+    const [{ count }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM (SELECT 1 FROM posts WHERE author_id = $1 AND group_id = $2 AND status = 'published' LIMIT $3) t`,
+      [authorId, groupId, atMost],
+    )) as Array<{ count: number }>;
+    return count;
+  }
+
+  stuckInScreening(olderThanSeconds: number, limit: number): Promise<Array<{ id: string; revision: number }>> {
+    return this.dataSource.query(
+      `SELECT id, revision FROM posts WHERE status = 'screening' AND coalesce(edited_at, created_at) < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+  }
+
+  /** The person's posts and reactions for their data export, oldest first. */
+  async exportFor(userId: string): Promise<{ posts: unknown[]; reactions: unknown[] }> {
+    const [posts, reactions] = await Promise.all([
+      this.dataSource.query(
+        `SELECT id, topic_id AS "topicId", group_id AS "groupId", body, published_body AS "publishedBody", status, revision, reply_to_post_id AS "replyToPostId", created_at AS "createdAt", edited_at AS "editedAt"
+         FROM posts WHERE author_id = $1 ORDER BY created_at`,
+        [userId],
+      ),
+      this.dataSource.query(`SELECT post_id AS "postId", kind, created_at AS "createdAt" FROM post_reactions WHERE user_id = $1 ORDER BY created_at`, [userId]),
+    ]);
+    return { posts, reactions };
+  }
+
+  /** The words of these posts, locked until the erasure's transaction ends. */
+  lockBodies(tx: Tx, ids: string[]): Promise<Array<{ id: string; body: string }>> {
+    return tx.query(`SELECT id, body FROM posts WHERE id = ANY($1::uuid[]) FOR UPDATE`, [ids]);
+  }
+
+  /**
+   * Erasure: the person's posts become "removed" placeholders without words or author (replies
+   * that counted towards a topic no longer do), and their reactions go.
+   */
+  async eraseAuthor(tx: Tx, userId: string): Promise<void> {
+    await tx.query(
+      `UPDATE topics t SET reply_count = greatest(t.reply_count - c.n, 0)
+       FROM (SELECT topic_id, count(*)::int AS n FROM posts WHERE author_id = $1 AND was_published AND NOT is_opening GROUP BY topic_id) c
+       WHERE t.id = c.topic_id`,
+      [userId],
+    );
+    await tx.query(
+      `UPDATE posts SET body = '', published_body = NULL, status = 'removed', was_published = false, signposting = NULL, author_id = NULL WHERE author_id = $1`,
+      [userId],
+    );
+    await tx.query(`DELETE FROM post_reactions WHERE user_id = $1`, [userId]);
+  }
+}

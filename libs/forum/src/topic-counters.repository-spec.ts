@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Tx } from '@kindred/database';
+import type { IdentityService } from '@kindred/identity';
+import { insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
+import { PostReaction } from './post-reaction.entity';
+import { PostScreeningSource } from './post-screening.source';
+import { Post } from './post.entity';
+import { PostsRepository } from './posts.repository';
+import { Topic } from './topic.entity';
+import { TopicsRepository } from './topics.repository';
+
+type Step = 'publish' | 'hide' | 'remove' | 'delete' | 'restore';
+const STEPS: Step[] = ['publish', 'hide', 'remove', 'delete', 'restore'];
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
+
+/**
+ * A topic's reply count and status are kept by PostsRepository as posts move in and out of sight.
+ * Every order of publishing (by the batched path and by a single verdict), hiding by reports,
+ * removing, deleting and restoring is applied to its own reply, the way the forum, the screening
+ * pipeline and moderators apply them, and after every step the stored count is checked against a
+ * recount of the replies in sight.
+ */
+describe('Topic counters on PostgreSQL, in every order', () => {
+  let dataSource: DataSource;
+  let posts: PostsRepository;
+  let topics: TopicsRepository;
+  let source: PostScreeningSource;
+
+  beforeAll(async () => {
+    dataSource = await repositoryDataSource([Topic, Post, PostReaction]);
+    posts = new PostsRepository(dataSource);
+    topics = new TopicsRepository(dataSource);
+    source = new PostScreeningSource(posts, topics, { displayNames: async () => new Map() } as unknown as IdentityService);
+  });
+  afterAll(() => dataSource.destroy());
+
+  async function topicWithOpening(authorId: string): Promise<{ topicId: string; groupId: string }> {
+    const [{ id: groupId }] = (await dataSource.query(
+      `INSERT INTO groups (slug, name, condition, eligibility, moderation) VALUES ($1, 'Counted group', 'c', '{}', '{}') RETURNING id`,
+      [`g-${randomUUID()}`],
+    )) as Array<{ id: string }>;
+    const topicId = await dataSource.transaction(async (tx) => {
+      const now = new Date();
+      const topic = await topics.insert(tx, {
+        groupId,
+        authorId,
+        title: 'Counting',
+        contentWarning: null,
+        openingPostId: null,
+        status: 'screening',
+        replyCount: 0,
+        lastActivityAt: now,
+        createdAt: now,
+      });
+      const opening = randomUUID();
+      await posts.insert(tx, { id: opening, topicId: topic.id, groupId, authorId, body: 'opening', isOpening: true, replyToPostId: null, createdAt: now });
+      await topics.setOpeningPost(tx, topic.id, opening);
+      await posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]);
+      return topic.id;
+    });
+    return { topicId, groupId };
+  }
+
+  async function apply(tx: Tx, id: string, step: Step, batched: boolean): Promise<void> {
+    const post = await posts.lock(tx, id);
+    switch (step) {
+      case 'publish':
+        // Screening's verdict: only a post still in screening at its revision is published.
+        if (post.status !== 'screening') return;
+        if (batched) await posts.publish(tx, [{ id, revision: post.revision, body: post.body }]);
+        else
+          await posts.applyVerdict(
+            tx,
+            { type: 'post', id, groupId: post.groupId, authorId: post.authorId, body: post.body, revision: post.revision, status: post.status },
+            { status: 'published', body: post.body, signposting: null },
+          );
+        return;
+      case 'hide':
+        return source.hide(tx, id);
+      case 'remove':
+        return source.setStatus(tx, id, 'removed');
+      case 'restore':
+        return source.setStatus(tx, id, 'published');
+      case 'delete':
+        // As the author's delete does.
+        if (post.status !== 'deleted') await posts.moveTo(tx, post, 'deleted', { body: '', signposting: null });
+    }
+  }
+
+  async function counts(topicId: string): Promise<{ stored: number; recount: number; topicStatus: string }> {
+    const [row] = (await dataSource.query(
+      `SELECT t.reply_count AS stored, t.status AS topic_status,
+              (SELECT count(*)::int FROM posts p WHERE p.topic_id = t.id AND NOT p.is_opening AND (p.status = 'published' OR p.published_body IS NOT NULL)) AS recount
+         FROM topics t WHERE t.id = $1`,
+      [topicId],
+    )) as Array<{ stored: number; recount: number; topic_status: string }>;
+    return { stored: row!.stored, recount: row!.recount, topicStatus: row!.topic_status };
+  }
+
+  it('keeps reply_count equal to a recount after every step of every order, and erasure keeps it so', async () => {
+    const author = await insertUser(dataSource);
+    const { topicId, groupId } = await topicWithOpening(author);
+    const orders = permutations(STEPS);
+    expect(orders).toHaveLength(120);
+    for (const [n, order] of orders.entries()) {
+      const id = randomUUID();
+      await dataSource.transaction((tx) =>
+        posts.insert(tx, { id, topicId, groupId, authorId: author, body: `reply ${n}`, isOpening: false, replyToPostId: null, createdAt: new Date() }),
+      );
+      for (const step of order) {
+        await dataSource.transaction((tx) => apply(tx, id, step, n % 2 === 0));
+        const { stored, recount } = await counts(topicId);
+        if (stored !== recount) throw new Error(`after ${order.slice(0, order.indexOf(step) + 1).join(' → ')}: reply_count ${stored}, recount ${recount}`);
+      }
+    }
+    expect((await counts(topicId)).topicStatus).toBe('published');
+    await dataSource.transaction((tx) => posts.eraseAuthor(tx, author));
+    await expect(counts(topicId)).resolves.toMatchObject({ stored: 0, recount: 0 });
+  });
+
+  it('a topic follows its opening post: hidden, removed and restored with it', async () => {
+    const author = await insertUser(dataSource);
+    const { topicId } = await topicWithOpening(author);
+    const [{ opening_post_id: opening }] = (await dataSource.query(`SELECT opening_post_id FROM topics WHERE id = $1`, [topicId])) as Array<{
+      opening_post_id: string;
+    }>;
+    for (const [step, status] of [
+      ['hide', 'hidden'],
+      ['restore', 'published'],
+      ['remove', 'removed'],
+      ['restore', 'published'],
+      ['delete', 'deleted'],
+    ] as const) {
+      await dataSource.transaction((tx) => apply(tx, opening, step, true));
+      expect((await counts(topicId)).topicStatus).toBe(status);
+    }
+  });
+});

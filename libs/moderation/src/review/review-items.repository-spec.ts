@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { insertUser, repositoryDataSource } from '../../../../tests/setup/repository-db';
+import { AppealsRepository } from '../appeals/appeals.repository';
+import { Appeal } from '../appeals/appeal.entity';
+import { ModerationAlert } from '../deadlines/moderation-alert.entity';
+import { ModerationAlertsRepository } from '../deadlines/moderation-alerts.repository';
+import { ContentReport } from '../reports/content-report.entity';
+import { ContentReportsRepository } from '../reports/content-reports.repository';
+import { WatchedWordRuleEntity } from '../rules/watched-word-rule.entity';
+import { WatchedWordRulesRepository } from '../rules/watched-word-rules.repository';
+import { EnforcementHistoryEntry } from './enforcement-history.entity';
+import { EnforcementHistoryRepository } from './enforcement-history.repository';
+import { ReviewItem } from './review-item.entity';
+import { NewReviewItem, ReviewItemsRepository } from './review-items.repository';
+
+describe('Moderation repositories on PostgreSQL', () => {
+  let dataSource: DataSource;
+  let items: ReviewItemsRepository;
+  let history: EnforcementHistoryRepository;
+  let reports: ContentReportsRepository;
+  let appeals: AppealsRepository;
+  let alerts: ModerationAlertsRepository;
+  let rules: WatchedWordRulesRepository;
+
+  beforeAll(async () => {
+    dataSource = await repositoryDataSource([ReviewItem, EnforcementHistoryEntry, ContentReport, Appeal, ModerationAlert, WatchedWordRuleEntity]);
+    items = new ReviewItemsRepository(dataSource);
+    history = new EnforcementHistoryRepository(dataSource);
+    reports = new ContentReportsRepository(dataSource);
+    appeals = new AppealsRepository(dataSource);
+    alerts = new ModerationAlertsRepository(dataSource);
+    rules = new WatchedWordRulesRepository(dataSource);
+  });
+  afterAll(() => dataSource.destroy());
+
+  async function group(): Promise<string> {
+    const [{ id }] = (await dataSource.query(
+      `INSERT INTO groups (slug, name, condition, eligibility, moderation) VALUES ($1, 'Moderated group', 'c', '{}', '{}') RETURNING id`,
+      [`g-${randomUUID()}`],
+    )) as Array<{ id: string }>;
+    return id;
+  }
+
+  const item = (groupId: string, authorId: string | null, overrides: Partial<NewReviewItem> = {}): NewReviewItem => ({
+    groupId,
+    kind: 'post',
+    subjectType: 'post',
+    subjectId: randomUUID(),
+    subjectRevision: 1,
+    subjectAuthorId: authorId,
+    reasons: [{ source: 'rule', detail: 'links' }],
+    priority: 'normal',
+    audience: 'supporters',
+    status: 'open',
+    createdAt: new Date(),
+    dueAt: new Date(Date.now() + 3600_000),
+    overdueNotifiedAt: null,
+    escalatedAt: null,
+    claimedBy: null,
+    claimedAt: null,
+    decidedBy: null,
+    decidedAt: null,
+    decision: null,
+    subjectChange: null,
+    subjectSnapshot: null,
+    appeal: null,
+    ...overrides,
+  });
+
+  it('writes an item, finds the open one about a subject under lock, and updates it', async () => {
+    const [g, author] = [await group(), await insertUser(dataSource)];
+    const written = await dataSource.transaction((tx) => items.insert(tx, item(g, author)));
+    await dataSource.transaction(async (tx) => {
+      const locked = await items.lockOpenFor(tx, 'post', written.subjectId);
+      expect(locked).toMatchObject({ id: written.id, reasons: [{ source: 'rule' }] });
+      await items.update(tx, written.id, { priority: 'urgent' });
+    });
+    await expect(items.find(written.id)).resolves.toMatchObject({ priority: 'urgent', status: 'open' });
+    await expect(items.openDueAt('post', written.subjectId)).resolves.toEqual(written.dueAt);
+    await expect(items.latestFor(written.subjectId)).resolves.toMatchObject({ id: written.id });
+  });
+
+  it('on an edit: keeps urgent words, and replaces a reported item by one about the new revision that carries its deadline', async () => {
+    const [g, author] = [await group(), await insertUser(dataSource)];
+    const reported = await dataSource.transaction((tx) =>
+      items.insert(tx, item(g, author, { kind: 'report', reasons: [{ source: 'reports', detail: '2 members reported this', clauseKey: 'k' }] })),
+    );
+    const opened = await dataSource.transaction(async (tx) => {
+      await expect(items.openIds(tx, 'post', reported.subjectId)).resolves.toEqual([reported.id]);
+      const carried = await items.supersedeReported(tx, 'post', reported.subjectId);
+      expect(carried).toMatchObject({ groupId: g, subjectAuthorId: author, dueAt: reported.dueAt });
+      return items.insertCarriedReport(tx, 'post', reported.subjectId, 2, carried!);
+    });
+    await expect(items.find(reported.id)).resolves.toMatchObject({ status: 'superseded' });
+    await expect(items.find(opened!)).resolves.toMatchObject({ kind: 'report', subjectRevision: 2, status: 'open', dueAt: reported.dueAt });
+
+    const urgent = await dataSource.transaction((tx) => items.insert(tx, item(g, author, { priority: 'urgent' })));
+    await dataSource.transaction(async (tx) => {
+      await expect(items.openUrgentSubjectIds(tx, 'post', author)).resolves.toEqual([urgent.subjectId]);
+      await items.keepUrgent(tx, 'post', [{ id: urgent.subjectId, body: 'first words' }], 'edited');
+      await items.keepUrgent(tx, 'post', [{ id: urgent.subjectId, body: 'second words' }], 'edited');
+      await items.supersedeAllOpen(tx, 'post', urgent.subjectId);
+      await expect(items.currentOpen(tx, 'post', urgent.subjectId)).resolves.toBeNull();
+    });
+    await expect(items.find(urgent.id)).resolves.toMatchObject({ status: 'open', subjectChange: 'edited', subjectSnapshot: 'first words' });
+    await expect(items.keptWordsOf(author)).resolves.toEqual([expect.objectContaining({ subjectId: urgent.subjectId, words: 'first words' })]);
+  });
+
+  it('claims overdue items once and escalations once, as entities, oldest deadline first', async () => {
+    const [g, author] = [await group(), await insertUser(dataSource)];
+    // Long past, so no other test's items fall due at this "now".
+    const base = Date.UTC(1990, 0, 1);
+    const due = [2, 1].map((h) => new Date(base + h * 3600_000));
+    for (const dueAt of due) await dataSource.transaction((tx) => items.insert(tx, item(g, author, { createdAt: new Date(base), dueAt })));
+    const now = new Date(base + 24 * 3600_000);
+    const overdue = await dataSource.transaction((tx) => items.claimOverdue(tx, now, 10));
+    expect(overdue.map((i) => i.dueAt)).toEqual([due[1], due[0]]);
+    expect(overdue[0]).toMatchObject({ groupId: g, subjectType: 'post', reasons: [{ source: 'rule' }] });
+    await expect(dataSource.transaction((tx) => items.claimOverdue(tx, now, 10))).resolves.toEqual([]);
+    const escalated = await dataSource.transaction((tx) => items.claimEscalations(tx, now, 10));
+    expect(escalated.map((i) => i.audience)).toEqual(['admins', 'admins']);
+    await expect(dataSource.transaction((tx) => items.claimEscalations(tx, now, 10))).resolves.toEqual([]);
+  });
+
+  it('computes a group’s queue health, and purges closed items past the period but never open ones', async () => {
+    const [g, author] = [await group(), await insertUser(dataSource)];
+    const old = new Date(Date.now() - 400 * 86_400_000);
+    await dataSource.transaction(async (tx) => {
+      await items.insert(tx, item(g, author, { priority: 'urgent', dueAt: new Date(Date.now() - 60_000) }));
+      await items.insert(tx, item(g, author, { audience: 'admins' }));
+      await items.insert(tx, item(g, author, { status: 'decided', createdAt: old, dueAt: old, decidedAt: old }));
+      await items.insert(tx, item(g, author, { createdAt: old, dueAt: old }));
+    });
+    await expect(items.health(g, new Date(), false)).resolves.toMatchObject({ open: 2, overdue: 2, urgentOpen: 1 });
+    await expect(items.health(g, new Date(), true)).resolves.toMatchObject({ open: 3 });
+    const purged = await items.purgeClosedOlderThan(365, 1000);
+    expect(purged.get(g)).toBe(1);
+    await expect(items.health(g, new Date(), true)).resolves.toMatchObject({ open: 3 });
+  });
+
+  it('keeps a member’s history, reports once per reporter, appeals once per notice, alerts once per person, and erases them', async () => {
+    const [g, member, reporter] = [await group(), await insertUser(dataSource), await insertUser(dataSource)];
+    const decided = await dataSource.transaction((tx) => items.insert(tx, item(g, member, { status: 'decided' })));
+    await dataSource.transaction((tx) =>
+      history.record(tx, [
+        { groupId: g, userId: member, clauseKey: 'k', action: 'removal', reviewItemId: decided.id },
+        { groupId: g, userId: member, clauseKey: 'k', action: 'ban', reviewItemId: decided.id },
+      ]),
+    );
+    await expect(history.imposedOver(member, g, 'ban', decided.subjectId)).resolves.toBe(true);
+    await expect(dataSource.transaction((tx) => history.hasBan(tx, g, member))).resolves.toBe(true);
+    expect(await history.forMembers([member], [g])).toHaveLength(2);
+
+    const report = { groupId: g, subjectType: 'post' as const, subjectId: decided.subjectId, reporterId: reporter, clauseKey: 'k', note: 'note' };
+    await expect(dataSource.transaction((tx) => reports.insert(tx, report))).resolves.toEqual(expect.any(String));
+    await expect(dataSource.transaction((tx) => reports.insert(tx, report))).resolves.toBeNull();
+    await expect(dataSource.transaction((tx) => reports.reporterCount(tx, 'post', decided.subjectId))).resolves.toBe(1);
+    await expect(reports.onSubjects([decided.subjectId])).resolves.toEqual([expect.objectContaining({ reporterId: reporter, note: 'note' })]);
+
+    const noticeId = randomUUID();
+    const appealId = await dataSource.transaction((tx) => appeals.insert(tx, noticeId, member));
+    await expect(dataSource.transaction((tx) => appeals.insert(tx, noticeId, member))).resolves.toBeNull();
+    await dataSource.transaction((tx) => appeals.linkReviewItem(tx, appealId!, decided.id));
+    await expect(dataSource.transaction((tx) => appeals.appellantIds(tx, decided.id))).resolves.toEqual([member]);
+
+    await expect(alerts.insert([reporter], g, 'application', decided.id, 'overdue')).resolves.toBe(1);
+    await expect(alerts.insert([reporter], g, 'application', decided.id, 'overdue')).resolves.toBe(0);
+    await expect(alerts.sentForApplications([decided.id])).resolves.toEqual(new Set([`${decided.id}/overdue`]));
+    expect(await alerts.page(reporter, 10, null)).toHaveLength(1);
+
+    await dataSource.transaction(async (tx) => {
+      await appeals.eraseFor(tx, member);
+      await history.eraseFor(tx, member);
+      await reports.eraseFor(tx, reporter);
+      await alerts.eraseFor(tx, reporter);
+    });
+    await expect(appeals.exportFor(member)).resolves.toEqual([]);
+    await expect(history.exportFor(member)).resolves.toEqual([]);
+    await expect(reports.exportFor(reporter)).resolves.toEqual([]);
+    await expect(alerts.exportFor(reporter)).resolves.toEqual([]);
+  });
+
+  it('keeps a group’s watched-word rules oldest first and removes only its own', async () => {
+    const [g, other, admin] = [await group(), await group(), await insertUser(dataSource)];
+    const rule = await rules.insert({ groupId: g, pattern: 'spam', match: 'word', action: 'hold', clauseKey: null, createdBy: admin });
+    await rules.insert({ groupId: g, pattern: 'free money', match: 'phrase', action: 'block', clauseKey: null, createdBy: admin });
+    expect((await rules.list(g)).map((r) => r.pattern)).toEqual(['spam', 'free money']);
+    await expect(rules.remove(other, rule.id)).resolves.toBe(false);
+    await expect(rules.remove(g, rule.id)).resolves.toBe(true);
+  });
+});
