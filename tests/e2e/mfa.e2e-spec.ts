@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { IdentityService } from '@kindred/identity';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { createAdmin, createGroup, joinedMember, referralCode } from '../support/community';
+import { testMailbox } from '../support/mailbox';
 import { enrolTotp, totpCode } from '../support/mfa';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
 import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
@@ -355,6 +356,24 @@ describe('two-step sign-in (TOTP) and what staff need it for', () => {
       const login = await request(forum.url).post('/auth/login').send({ email: person.email, password: person.password }).expect(200);
       expect(login.body.token).toEqual(expect.any(String));
       expect(login.body.mfaRequired).toBeUndefined();
+    });
+
+    it('tells the owner by mail when it is turned on and when it is turned off, without naming anything personal', async () => {
+      const mailbox = await testMailbox();
+      const person = await registerAndLogin(forum.url);
+      const { secret } = await enrolTotp(forum.url, person);
+      const on = await mailbox.waitFor(person.email, { subject: /turned on/ });
+      await request(forum.url)
+        .delete('/me/mfa/totp')
+        .set(bearer(person))
+        .send({ password: person.password, code: await totpCode(secret, 1) })
+        .expect(204);
+      const off = await mailbox.waitFor(person.email, { subject: /turned off/ });
+      for (const mail of [on, off]) {
+        expect(mail.subject).toMatch(/^Two-step sign-in was turned (on|off) for your Kindred account$/);
+        expect(mail.text).toContain('/forgot-password');
+        expect(`${mail.subject} ${mail.text} ${mail.html}`).not.toContain(person.displayName);
+      }
     });
 
     it('goes with the account when it is erased', async () => {

@@ -9,6 +9,8 @@ const MESSAGES: MailMessage[] = [
   { template: 'confirm-new-email', links: { verify: link } },
   { template: 'email-change-requested', links: { forgotPassword: 'https://kindred.example/forgot-password' } },
   { template: 'address-in-use', links: { signIn: 'https://kindred.example/sign-in', forgotPassword: 'https://kindred.example/forgot-password' } },
+  { template: 'second-factor-on', links: { forgotPassword: 'https://kindred.example/forgot-password' } },
+  { template: 'second-factor-off', links: { forgotPassword: 'https://kindred.example/forgot-password' } },
 ];
 
 describe('mail templates', () => {

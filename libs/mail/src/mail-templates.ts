@@ -11,7 +11,9 @@ export type MailMessage =
   | { template: 'password-changed'; links: { forgotPassword: string } }
   | { template: 'confirm-new-email'; links: { verify: string } }
   | { template: 'email-change-requested'; links: { forgotPassword: string } }
-  | { template: 'address-in-use'; links: { signIn: string; forgotPassword: string } };
+  | { template: 'address-in-use'; links: { signIn: string; forgotPassword: string } }
+  | { template: 'second-factor-on'; links: { forgotPassword: string } }
+  | { template: 'second-factor-off'; links: { forgotPassword: string } };
 
 export type MailTemplate = MailMessage['template'];
 
@@ -107,6 +109,26 @@ function draft(message: MailMessage): Draft {
           { label: 'Choose a new password', href: message.links.forgotPassword },
         ],
         footer: 'If it was not you, you do not need to do anything.',
+      };
+    case 'second-factor-on':
+      return {
+        subject: 'Two-step sign-in was turned on for your Kindred account',
+        paragraphs: [
+          'Two-step sign-in was just turned on for your Kindred account: signing in now also needs a code from an authenticator app, or one of the recovery codes.',
+          'If it was not you, choose a new password now: that signs everyone out of your account.',
+        ],
+        actions: [{ label: 'Choose a new password', href: message.links.forgotPassword }],
+        footer: 'If it was you, you do not need to do anything. Keep your recovery codes somewhere safe.',
+      };
+    case 'second-factor-off':
+      return {
+        subject: 'Two-step sign-in was turned off for your Kindred account',
+        paragraphs: [
+          'Two-step sign-in was just turned off for your Kindred account: signing in now needs only the password.',
+          'If it was not you, choose a new password now: that signs everyone out of your account. Then turn two-step sign-in on again.',
+        ],
+        actions: [{ label: 'Choose a new password', href: message.links.forgotPassword }],
+        footer: 'If it was you, you do not need to do anything.',
       };
   }
 }

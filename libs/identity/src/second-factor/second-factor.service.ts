@@ -3,10 +3,13 @@ import * as argon2 from 'argon2';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
+import { MailService } from '@kindred/mail';
 import { RedisService } from '@kindred/redis';
+import { AccountTokens } from '../account-tokens';
 import { AuthUser } from '../auth-user';
 import { PasswordAttempts } from '../password-attempts';
 import { hashToken, newSessionToken } from '../tokens';
+import { UsersRepository } from '../users.repository';
 import { CodeAttempts } from './code-attempts';
 import { SecondFactorRepository } from './second-factor.repository';
 import { openSecret, sealSecret } from './secret-box';
@@ -55,6 +58,9 @@ export class SecondFactorService {
     private readonly codes: CodeAttempts,
     private readonly passwords: PasswordAttempts,
     private readonly events: EventBus,
+    private readonly users: UsersRepository,
+    private readonly links: AccountTokens,
+    private readonly mail: MailService,
   ) {}
 
   async status(userId: string): Promise<SecondFactorStatus> {
@@ -96,6 +102,7 @@ export class SecondFactorService {
     }
     this.logger.log({ event: 'mfa-enrolled', userId: user.id }, 'second factor confirmed');
     await this.announce(user.id, true);
+    await this.tellOwner(user.id, 'second-factor-on');
     return { recoveryCodes };
   }
 
@@ -115,6 +122,13 @@ export class SecondFactorService {
     await this.factors.remove(user.id);
     this.logger.log({ event: 'mfa-disabled', userId: user.id }, 'second factor turned off');
     await this.announce(user.id, false);
+    await this.tellOwner(user.id, 'second-factor-off');
+  }
+
+  /** A change to how the account signs in is mailed to its owner, so one made by someone else does not go unnoticed. */
+  private async tellOwner(userId: string, template: 'second-factor-on' | 'second-factor-off'): Promise<void> {
+    const owner = await this.users.find(userId);
+    if (owner) void this.mail.send(owner.email, { template, links: { forgotPassword: this.links.link('forgot-password') } });
   }
 
   /**
