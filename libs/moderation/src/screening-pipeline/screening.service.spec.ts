@@ -1,0 +1,279 @@
+import { Logger } from '@nestjs/common';
+import type { KindredConfig } from '@kindred/config';
+import type { Transactions } from '@kindred/database';
+import type { EventBus } from '@kindred/events';
+import { DEFAULT_MODERATION, type GroupSettings, type GroupsService, type ModerationSettings, type ParticipationService } from '@kindred/groups';
+import type { IdentityService } from '@kindred/identity';
+import type { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
+import type { SignpostingService } from '@kindred/signposting';
+import type { ContentReportsRepository } from '../reports/content-reports.repository';
+import type { EnforcementHistoryRepository } from '../review/enforcement-history.repository';
+import type { ReviewItem } from '../review/review-item.entity';
+import type { ReviewItemsRepository } from '../review/review-items.repository';
+import { ReviewItemsService } from '../review/review-items.service';
+import { CountingTransactions, FakeContentSource, FakeReviewItemsRepository } from '../review/review.fakes';
+import { RulesService } from '../rules/rules.service';
+import type { WatchedWordRulesRepository } from '../rules/watched-word-rules.repository';
+import { ScreeningSources } from './screening-source';
+import { ScreeningService } from './screening.service';
+import { SIGNPOSTING_MESSAGE } from './signposting-notice';
+
+Logger.overrideLogger(false);
+
+const CRISIS = 'I want to kill myself';
+const PHONE = 'call me on 07700 900123';
+const HELPLINE = { name: 'Samaritans', phone: '116 123' };
+
+type Rule = { pattern: string; match: 'word' | 'phrase' | 'regex'; action: 'block' | 'hold' | 'flag' | 'mask'; clauseKey?: string };
+
+/** ScreeningService over in-memory content, review items and notices; a group moderated after the fact unless told otherwise. */
+function screening(options: { moderation?: Partial<ModerationSettings>; rules?: Rule[]; supporters?: string[]; batched?: boolean } = {}) {
+  const transactions = new CountingTransactions();
+  const posts = new FakeContentSource('post', { batched: options.batched ?? true });
+  const sources = new ScreeningSources();
+  sources.register(posts);
+
+  const settings = { moderation: { ...DEFAULT_MODERATION, mode: 'post', outOfCoverage: 'post', ...options.moderation } } as GroupSettings;
+  const groups = {
+    getSettings: async () => settings,
+    supporterIds: async () => options.supporters ?? [],
+    adminIds: async () => ['admin'],
+  } as unknown as GroupsService;
+  const ruleRows = (options.rules ?? []).map((r, i) => ({ id: `rule-${i}`, clauseKey: null, ...r }));
+  const rules = new RulesService({ list: async () => ruleRows } as unknown as WatchedWordRulesRepository, groups, {} as ParticipationService, {} as EventBus);
+
+  const items = new FakeReviewItemsRepository();
+  const reviewItems = new ReviewItemsService(
+    items as unknown as ReviewItemsRepository,
+    {} as EnforcementHistoryRepository,
+    {} as ContentReportsRepository,
+    sources,
+    {} as IdentityService,
+    {} as EventBus,
+    groups,
+  );
+  // What reviewers are told after commit; the view it builds has its own spec.
+  const announced: Array<{ item: ReviewItem; kind: string }> = [];
+  reviewItems.announce = async (item, kind) => void announced.push({ item, kind });
+
+  const notices: Array<NewNotice & { tx: unknown }> = [];
+  const noticesAnnounced: NoticeView[] = [];
+  const noticesService = {
+    create: async (input: NewNotice, tx?: unknown) => {
+      notices.push({ ...input, tx });
+      return { ...input, id: `n${notices.length}` } as unknown as NoticeView;
+    },
+    announce: async (notice: NoticeView) => void noticesAnnounced.push(notice),
+  } as unknown as NoticesService;
+  const signposting = { crisisResources: async () => [HELPLINE] } as unknown as SignpostingService;
+  const config = { screening: { sweepAfterSeconds: 5 } } as KindredConfig;
+
+  const service = new ScreeningService(transactions as unknown as Transactions, config, sources, groups, rules, reviewItems, noticesService, signposting);
+  const screen = (id: string, revision = 1) => service.screen({ subject: 'post', id, revision });
+  return { service, screen, posts, items, transactions, notices, noticesAnnounced, announced };
+}
+
+describe('ScreeningService.screen (in-memory content and review items)', () => {
+  it('publishes a plain post through the batch, with no review item, notice or transaction of its own', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: 'Had a good day at clinic today.' });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'published' });
+    expect(s.posts.batches.map((b) => b.ids)).toEqual([['p1']]);
+    expect(s.posts.applied).toEqual([]);
+    expect(s.posts.rows.get('p1')!.status).toBe('published');
+    expect(s.items.rows).toEqual([]);
+    expect(s.notices).toEqual([]);
+    expect(s.posts.after.map((a) => [a.id, a.verdict.status])).toEqual([['p1', 'published']]);
+  });
+
+  it('publishes posts arriving together in shared batches, not one statement each', async () => {
+    const s = screening();
+    for (let i = 0; i < 5; i += 1) s.posts.add({ id: `p${i}`, body: `Thank you all, number ${i}` });
+    const results = await Promise.all([0, 1, 2, 3, 4].map((i) => s.screen(`p${i}`)));
+    expect(results.every((r) => r.status === 'published')).toBe(true);
+    expect(s.posts.batches.flatMap((b) => b.ids).sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
+    expect(s.posts.batches.length).toBeLessThan(5);
+  });
+
+  it('supersedes the open review item of an edit screened clean, in the batch transaction', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: 'now fine', revision: 2 });
+    s.items.rows.push({ id: 'r1', subjectType: 'post', subjectId: 'p1', kind: 'post', status: 'open', priority: 'normal', subjectChange: null } as ReviewItem);
+    await s.screen('p1', 2);
+    expect(s.items.rows[0]!.status).toBe('superseded');
+    expect(s.transactions.opened).toHaveLength(1);
+  });
+
+  it('falls back to applying the verdict on its own when the batch fails', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: 'Hello everyone' });
+    s.posts.failPublishMany = true;
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'published' });
+    expect(s.posts.applied.map((a) => [a.id, a.verdict.status])).toEqual([['p1', 'published']]);
+  });
+
+  it('holds a post with personal data and opens a review item for supporters, in one transaction with the verdict', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: PHONE });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'held' });
+    expect(s.transactions.opened).toHaveLength(1);
+    const [tx] = s.transactions.opened;
+    expect(s.posts.applied).toEqual([{ tx, id: 'p1', verdict: expect.objectContaining({ status: 'held', signposting: null }) }]);
+    expect(s.items.rows).toEqual([
+      expect.objectContaining({ subjectId: 'p1', status: 'open', priority: 'normal', audience: 'supporters', subjectAuthorId: 'author' }),
+    ]);
+    expect(s.items.rows[0]!.reasons.map((r) => r.source)).toContain('personal-data');
+    expect(s.announced.map((a) => a.kind)).toEqual(['review:new']);
+    expect(s.notices).toEqual([]);
+  });
+
+  it('gives a held post the group review deadline, and a crisis the shorter urgent one', async () => {
+    const s = screening({ moderation: { reviewSlaMinutes: 240, urgentSlaMinutes: 15 } });
+    s.posts.add({ id: 'p1', body: PHONE });
+    s.posts.add({ id: 'p2', body: CRISIS });
+    const before = Date.now();
+    await s.screen('p1');
+    await s.screen('p2');
+    const minutesLeft = (id: string) => Math.round((s.items.rows.find((r) => r.subjectId === id)!.dueAt.getTime() - before) / 60_000);
+    expect(minutesLeft('p1')).toBe(240);
+    expect(minutesLeft('p2')).toBe(15);
+  });
+
+  it('merges a held edit into the open review item instead of opening a second one', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: PHONE });
+    await s.screen('p1');
+    Object.assign(s.posts.rows.get('p1')!, { status: 'screening', revision: 2, body: `${PHONE} or 07700 900456` });
+    await s.screen('p1', 2);
+    expect(s.items.rows).toHaveLength(1);
+    expect(s.items.rows[0]!.subjectRevision).toBe(2);
+    expect(s.announced.map((a) => a.kind)).toEqual(['review:new', 'review:updated']);
+  });
+
+  it('publishes a flagged post and still opens a review item', async () => {
+    const s = screening({ rules: [{ pattern: 'miracle', match: 'word', action: 'flag' }] });
+    s.posts.add({ id: 'p1', body: 'This diet is a miracle' });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'published' });
+    expect(s.posts.batches).toEqual([]);
+    expect(s.posts.applied.map((a) => a.verdict.status)).toEqual(['published']);
+    expect(s.items.rows).toEqual([expect.objectContaining({ subjectId: 'p1', status: 'open' })]);
+  });
+
+  it('holds crisis words as urgent, with signposting on the post and a signposting notice to the author in the same transaction', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: CRISIS });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'held' });
+    const [tx] = s.transactions.opened;
+    expect(s.transactions.opened).toHaveLength(1);
+    expect(s.posts.applied[0]!.verdict).toMatchObject({ status: 'held', signposting: [HELPLINE] });
+    expect(s.items.rows[0]).toMatchObject({ priority: 'urgent', audience: 'supporters' });
+    expect(s.notices).toEqual([
+      expect.objectContaining({ userId: 'author', kind: 'signposting', subjectId: 'p1', message: SIGNPOSTING_MESSAGE, resources: [HELPLINE], tx }),
+    ]);
+    expect(s.noticesAnnounced.map((n) => n.kind)).toEqual(['signposting']);
+  });
+
+  it('rejects a blocked word and tells the author which clause, with an appealable notice', async () => {
+    const s = screening({ rules: [{ pattern: 'idiot', match: 'word', action: 'block', clauseKey: 'be-kind' }] });
+    s.posts.add({ id: 'p1', body: 'you idiot' });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'rejected' });
+    expect(s.notices).toEqual([expect.objectContaining({ userId: 'author', kind: 'rejection', clauseKey: 'be-kind', appealable: true })]);
+    expect(s.notices[0]!.message).toContain('"be-kind"');
+    expect(s.items.rows).toEqual([]);
+  });
+
+  it("sends a supporter's own held words to the admins, so someone else reviews them", async () => {
+    const s = screening({ supporters: ['author'] });
+    s.posts.add({ id: 'p1', body: PHONE });
+    await s.screen('p1');
+    expect(s.items.rows[0]).toMatchObject({ audience: 'admins' });
+  });
+
+  it("keeps a supporter's crisis with the supporters, who are on hand soonest", async () => {
+    const s = screening({ supporters: ['author'] });
+    s.posts.add({ id: 'p1', body: CRISIS });
+    await s.screen('p1');
+    expect(s.items.rows[0]).toMatchObject({ audience: 'supporters', priority: 'urgent' });
+  });
+
+  it("holds a member's first posts in a first-posts group, but not once they have enough published", async () => {
+    const s = screening({ moderation: { mode: 'first-posts', firstPostsHeld: 2 } });
+    s.posts.add({ id: 'p1', body: 'Hello, I am new here' });
+    await expect(s.screen('p1')).resolves.toMatchObject({ status: 'held' });
+    const trusted = screening({ moderation: { mode: 'first-posts', firstPostsHeld: 2 } });
+    trusted.posts.published.set('g1:author', 2);
+    trusted.posts.add({ id: 'p1', body: 'Hello again' });
+    await expect(trusted.screen('p1')).resolves.toMatchObject({ status: 'published' });
+  });
+
+  it('skips a stale revision and an item no longer in screening, writing nothing', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: PHONE, revision: 3 });
+    s.posts.add({ id: 'p2', body: PHONE, status: 'published' });
+    await expect(s.screen('p1', 2)).resolves.toEqual({ skipped: true });
+    await expect(s.screen('p2')).resolves.toEqual({ skipped: true });
+    await expect(s.screen('gone')).resolves.toEqual({ skipped: true });
+    expect(s.transactions.opened).toEqual([]);
+    expect(s.posts.applied).toEqual([]);
+    expect(s.items.rows).toEqual([]);
+  });
+
+  it('skips an item edited between the first read and its lock (a second run does nothing twice)', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: PHONE });
+    const lock = s.posts.lockForVerdict.bind(s.posts);
+    s.posts.lockForVerdict = async (tx, id) => ({ ...(await lock(tx, id))!, revision: 2 });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: true });
+    expect(s.posts.applied).toEqual([]);
+    expect(s.items.rows).toEqual([]);
+    expect(s.notices).toEqual([]);
+  });
+
+  it('skips a batched publication whose item changed meanwhile', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: 'Hello' });
+    const publishMany = s.posts.publishMany!;
+    s.posts.publishMany = async (tx, items) => {
+      s.posts.rows.get('p1')!.revision = 2;
+      return publishMany(tx, items);
+    };
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: true });
+    expect(s.posts.after).toEqual([]);
+  });
+
+  it('stores a masked title and content warning masked, with the body', async () => {
+    const s = screening({ rules: [{ pattern: 'drugsrus', match: 'word', action: 'mask' }] });
+    s.posts.add({ id: 'p1', body: 'ask drugsrus', fields: { title: 'drugsrus tips', contentWarning: 'drugsrus' } });
+    await expect(s.screen('p1')).resolves.toMatchObject({ status: 'published' });
+    expect(s.posts.batches).toEqual([]);
+    const { verdict } = s.posts.applied[0]!;
+    expect(verdict.body).not.toContain('drugsrus');
+    expect(verdict.fields?.title).toMatch(/^\S+ tips$/);
+    expect(verdict.fields?.title).not.toContain('drugsrus');
+    expect(verdict.fields?.contentWarning).not.toContain('drugsrus');
+    expect(s.posts.rows.get('p1')!.fields!.title).not.toContain('drugsrus');
+  });
+
+  it('holds the whole post when only its title holds', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', body: 'See the title', fields: { title: PHONE } });
+    await expect(s.screen('p1')).resolves.toMatchObject({ status: 'held' });
+    expect(s.items.rows[0]!.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'personal-data', field: 'title' })]));
+  });
+
+  it('works without the batched paths of a source that has none', async () => {
+    const s = screening({ batched: false });
+    s.posts.add({ id: 'p1', body: 'Hello' });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'published' });
+    expect(s.posts.applied.map((a) => a.verdict.status)).toEqual(['published']);
+  });
+});
+
+describe('ScreeningService.stuckItems', () => {
+  it('re-enqueues what is still in screening, at its revision', async () => {
+    const s = screening();
+    s.posts.add({ id: 'p1', revision: 2 });
+    s.posts.add({ id: 'p2', status: 'published' });
+    await expect(s.service.stuckItems()).resolves.toEqual([{ subject: 'post', id: 'p1', revision: 2 }]);
+  });
+});
