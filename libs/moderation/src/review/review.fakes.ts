@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '@kindred/database';
+import type { ItemAlerts, ModerationAlertsRepository } from '../deadlines/moderation-alerts.repository';
+import type { ModerationAlert } from '../deadlines/moderation-alert.entity';
+import { percentile } from '../deadlines/sla';
+import type { AppealsRepository } from '../appeals/appeals.repository';
 import type { ReviewItem } from './review-item.entity';
 import type { NewReviewItem, ReviewItemsRepository } from './review-items.repository';
 import type { ContentSource, ScreeningSubject, VerdictToApply } from '../screening-pipeline/screening-source';
@@ -8,7 +12,21 @@ import type { SubjectType, SubjectView } from './review.types';
 /** ReviewItemsRepository kept in memory, for the unit tier: the queries services use, with their rules. */
 export class FakeReviewItemsRepository implements Pick<
   ReviewItemsRepository,
-  'find' | 'findMany' | 'lock' | 'lockOpenFor' | 'insert' | 'update' | 'supersedeOpenMany' | 'currentOpen' | 'queue'
+  | 'find'
+  | 'findMany'
+  | 'lock'
+  | 'lockOpenFor'
+  | 'insert'
+  | 'update'
+  | 'supersedeOpenMany'
+  | 'currentOpen'
+  | 'queue'
+  | 'lastRemoval'
+  | 'latestFor'
+  | 'claimOverdue'
+  | 'claimEscalations'
+  | 'nextMoments'
+  | 'health'
 > {
   rows: ReviewItem[] = [];
 
@@ -54,6 +72,64 @@ export class FakeReviewItemsRepository implements Pick<
       .filter((r) => r.groupId === groupId && r.status === status && (options.adminItems || r.audience === 'supporters'))
       .filter((r) => r.subjectAuthorId !== options.hideAuthor)
       .sort((a, b) => Number(b.priority === 'urgent') - Number(a.priority === 'urgent') || a.dueAt.getTime() - b.dueAt.getTime());
+  }
+  async lastRemoval(subjectType: SubjectType, subjectId: string) {
+    const row = this.rows
+      .filter((r) => r.subjectType === subjectType && r.subjectId === subjectId && r.status === 'decided' && r.kind !== 'appeal')
+      .filter((r) => r.decision?.action === 'remove')
+      .sort((a, b) => b.decidedAt!.getTime() - a.decidedAt!.getTime())[0];
+    return row ? { id: row.id, decidedBy: row.decidedBy } : null;
+  }
+  async latestFor(subjectId: string) {
+    const row = this.rows.filter((r) => r.subjectId === subjectId).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+    return row ? { ...row } : null;
+  }
+  /** Open items past their deadline not yet announced as overdue, marked as announced: each is claimed once. */
+  async claimOverdue(_tx: Tx, now: Date, limit: number) {
+    const due = this.rows.filter((r) => r.status === 'open' && r.dueAt <= now && r.overdueNotifiedAt === null);
+    const claimed = due.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()).slice(0, limit);
+    for (const r of claimed) r.overdueNotifiedAt = now;
+    return claimed.map((r) => ({ ...r }));
+  }
+  /** Open items at twice their SLA, passed to the admins with the supporter's claim ended: each is claimed once. */
+  async claimEscalations(_tx: Tx, now: Date, limit: number) {
+    const due = this.rows.filter((r) => r.status === 'open' && r.escalatedAt === null && escalatesAt(r) <= now.getTime());
+    const claimed = due.sort((a, b) => escalatesAt(a) - escalatesAt(b)).slice(0, limit);
+    for (const r of claimed) {
+      Object.assign(r, { escalatedAt: now, audience: 'admins', overdueNotifiedAt: r.overdueNotifiedAt ?? now, claimedBy: null, claimedAt: null });
+      r.reasons = [...r.reasons, { source: 'escalation', detail: 'Not decided within twice its deadline' }];
+    }
+    return claimed.map((r) => ({ ...r }));
+  }
+  async nextMoments() {
+    const open = this.rows.filter((r) => r.status === 'open');
+    const first = (times: number[]) => (times.length ? Math.min(...times) : null);
+    return {
+      overdueAt: first(open.filter((r) => r.overdueNotifiedAt === null).map((r) => r.dueAt.getTime())),
+      escalationAt: first(open.filter((r) => r.escalatedAt === null).map(escalatesAt)),
+    };
+  }
+  async health(groupId: string, now: Date, adminItems: boolean) {
+    const items = this.rows.filter((r) => r.groupId === groupId && (adminItems || r.audience === 'supporters'));
+    const ago = (hours: number) => now.getTime() - hours * 3_600_000;
+    const open = items.filter((r) => r.status === 'open');
+    const decided = items.filter((r) => r.status === 'decided');
+    const lastWeek = decided.filter((r) => r.decidedAt!.getTime() > ago(24 * 7)).map((r) => (r.decidedAt!.getTime() - r.createdAt.getTime()) / 1000);
+    return {
+      open: open.length,
+      overdue: open.filter((r) => r.dueAt <= now).length,
+      urgentOpen: open.filter((r) => r.priority === 'urgent').length,
+      decidedLast24h: decided.filter((r) => r.decidedAt!.getTime() > ago(24)).length,
+      p50: percentile(lastWeek, 50),
+      p95: percentile(lastWeek, 95),
+      breachesLast7d: items.filter(
+        (r) =>
+          (r.status === 'open' || r.status === 'decided') &&
+          r.dueAt.getTime() > ago(24 * 7) &&
+          r.dueAt <= now &&
+          (r.decidedAt === null || r.decidedAt > r.dueAt),
+      ).length,
+    };
   }
 }
 
@@ -160,5 +236,59 @@ export class FakeContentSource implements ContentSource {
   }
   async setStatus(_tx: Tx, id: string, status: 'published' | 'removed') {
     this.rows.get(id)!.status = status;
+  }
+}
+
+/** When an item escalates: at twice its SLA, as review_escalates_at(created_at, due_at) reckons it. */
+function escalatesAt(item: ReviewItem): number {
+  return item.createdAt.getTime() + 2 * Math.max(0, item.dueAt.getTime() - item.createdAt.getTime());
+}
+
+/** ModerationAlertsRepository kept in memory: one alert per subject, kind and person, which makes each a claim. */
+export class FakeModerationAlertsRepository implements Pick<ModerationAlertsRepository, 'page' | 'insert' | 'insertForItems' | 'sentForApplications'> {
+  rows: ModerationAlert[] = [];
+  private clock = 0;
+
+  private add(userId: string, groupId: string, subjectType: ModerationAlert['subjectType'], subjectId: string, kind: ModerationAlert['kind']): boolean {
+    if (this.rows.some((a) => a.userId === userId && a.subjectType === subjectType && a.subjectId === subjectId && a.kind === kind)) return false;
+    // Each alert a millisecond after the one before, so newest-first has one answer.
+    this.clock += 1;
+    this.rows.push({ id: randomUUID(), userId, groupId, subjectType, subjectId, kind, createdAt: new Date(Date.UTC(2026, 0, 1) + this.clock) });
+    return true;
+  }
+  async page(userId: string, limit: number, before: { at: string; id: string } | null) {
+    const key = (a: ModerationAlert) => [a.createdAt.toISOString(), a.id] as const;
+    return this.rows
+      .filter((a) => a.userId === userId)
+      .filter((a) => !before || key(a)[0] < before.at || (key(a)[0] === before.at && a.id < before.id))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id))
+      .slice(0, limit);
+  }
+  async insert(userIds: string[], groupId: string, subjectType: ModerationAlert['subjectType'], subjectId: string, kind: ModerationAlert['kind']) {
+    return userIds.filter((userId) => this.add(userId, groupId, subjectType, subjectId, kind)).length;
+  }
+  async insertForItems(_tx: Tx, alerts: ItemAlerts[], kind: ModerationAlert['kind']) {
+    for (const a of alerts) for (const userId of a.userIds) this.add(userId, a.groupId, 'review-item', a.subjectId, kind);
+  }
+  async sentForApplications(ids: string[]) {
+    return new Set(this.rows.filter((a) => a.subjectType === 'application' && ids.includes(a.subjectId)).map((a) => `${a.subjectId}/${a.kind}`));
+  }
+}
+
+/** AppealsRepository kept in memory: one appeal per notice (notice_id is unique). */
+export class FakeAppealsRepository implements Pick<AppealsRepository, 'insert' | 'linkReviewItem' | 'appellantIds'> {
+  rows: Array<{ id: string; noticeId: string; userId: string; reviewItemId: string | null }> = [];
+
+  async insert(_tx: Tx, noticeId: string, userId: string) {
+    if (this.rows.some((a) => a.noticeId === noticeId)) return null;
+    const id = randomUUID();
+    this.rows.push({ id, noticeId, userId, reviewItemId: null });
+    return id;
+  }
+  async linkReviewItem(_tx: Tx, appealId: string, reviewItemId: string) {
+    this.rows.find((a) => a.id === appealId)!.reviewItemId = reviewItemId;
+  }
+  async appellantIds(_tx: Tx, reviewItemId: string) {
+    return [...new Set(this.rows.filter((a) => a.reviewItemId === reviewItemId).map((a) => a.userId))];
   }
 }
