@@ -35,9 +35,9 @@ async function seedReceivers(client, groupId, count) {
   const tag = randomUUID().slice(0, 8);
   const people = Array.from({ length: count }, (_, i) => ({ token: randomUUID() + randomUUID(), name: `Bench reader ${tag} ${i}` }));
   const { rows: users } = await client.query(
-    `INSERT INTO users (email, email_normalised, password_hash, display_name, display_name_normalised, date_of_birth)
+    `INSERT INTO users (email, email_normalised, password_hash, display_name, display_name_normalised, display_name_skeleton, date_of_birth, email_verified_at)
      SELECT 'reader-' || $1 || '-' || g || '@example.org', 'reader-' || $1 || '-' || g || '@example.org', 'seeded: cannot sign in',
-            'Bench reader ' || $1 || ' ' || g, 'bench reader ' || $1 || ' ' || g, '2000-05-17'
+            'Bench reader ' || $1 || ' ' || g, 'bench reader ' || $1 || ' ' || g, 'bench reader ' || $1 || ' ' || g, '2000-05-17', now()
      FROM generate_series(0, $2 - 1) AS g RETURNING id, display_name`,
     [tag, count],
   );
