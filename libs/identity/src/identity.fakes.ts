@@ -4,6 +4,7 @@ import type { AccountTokenPurpose } from './account-token.entity';
 import type { AccountTokensRepository, NewAccountToken } from './account-tokens.repository';
 import type { ConsentRecord } from './consent-record.entity';
 import type { ConsentRecordsRepository } from './consent-records.repository';
+import type { SecondFactorRepository, StoredFactor } from './second-factor/second-factor.repository';
 import type { Session } from './session.entity';
 import type { NewSession, SessionsRepository } from './sessions.repository';
 import type { User } from './user.entity';
@@ -41,6 +42,8 @@ export class IdentityStore {
   sessions: StoredSession[] = [];
   consents: ConsentRecord[] = [];
   tokens: StoredToken[] = [];
+  secondFactors = new Map<string, StoredFactor>();
+  recoveryCodes: Array<{ userId: string; codeHash: string; usedAt: Date | null }> = [];
 
   userByEmail(emailNormalised: string): StoredUser | undefined {
     return [...this.users.values()].find((u) => u.emailNormalised === emailNormalised);
@@ -187,7 +190,11 @@ export class FakeSessionsRepository implements Port<SessionsRepository> {
     const s = this.store.sessions.find((x) => x.tokenHash === tokenHash && x.revokedAt === null);
     const u = s && this.store.users.get(s.userId);
     if (!s || !u) return null;
-    return { user: { id: u.id, displayName: u.displayName, isAdmin: u.isAdmin, sessionId: s.id }, lastSeenAt: new Date(s.lastSeenAt), expiresAt: new Date(s.expiresAt) };
+    return {
+      user: { id: u.id, displayName: u.displayName, isAdmin: u.isAdmin, sessionId: s.id },
+      lastSeenAt: new Date(s.lastSeenAt),
+      expiresAt: new Date(s.expiresAt),
+    };
   }
   async activity(sessionId: string) {
     const s = this.store.sessions.find((x) => x.id === sessionId && x.revokedAt === null);
@@ -279,5 +286,55 @@ export class FakeAccountTokensRepository implements Port<AccountTokensRepository
     const before = this.store.tokens.length;
     this.store.tokens = this.store.tokens.filter((t) => !((t.usedAt && t.usedAt.getTime() < weekAgo) || t.expiresAt.getTime() < weekAgo));
     return before - this.store.tokens.length;
+  }
+}
+
+export class FakeSecondFactorRepository implements Port<SecondFactorRepository> {
+  constructor(private readonly store: IdentityStore) {}
+  async find(userId: string) {
+    const f = this.store.secondFactors.get(userId);
+    return f ? { ...f } : null;
+  }
+  async status(userId: string) {
+    const f = this.store.secondFactors.get(userId);
+    if (!f) return null;
+    return { confirmedAt: f.confirmedAt, recoveryCodesLeft: this.store.recoveryCodes.filter((c) => c.userId === userId && c.usedAt === null).length };
+  }
+  async isConfirmed(userId: string) {
+    return Boolean(this.store.secondFactors.get(userId)?.confirmedAt);
+  }
+  async savePending(userId: string, sealed: string) {
+    if (this.store.secondFactors.get(userId)?.confirmedAt) return false;
+    this.store.secondFactors.set(userId, { sealed, confirmedAt: null, lastUsedStep: null });
+    return true;
+  }
+  async confirm(userId: string, sealed: string, step: number, recoveryCodeHashes: string[]) {
+    const f = this.store.secondFactors.get(userId);
+    if (!f || f.confirmedAt || f.sealed !== sealed) return false;
+    Object.assign(f, { confirmedAt: new Date(), lastUsedStep: step });
+    this.store.recoveryCodes = [
+      ...this.store.recoveryCodes.filter((c) => c.userId !== userId),
+      ...recoveryCodeHashes.map((codeHash) => ({ userId, codeHash, usedAt: null })),
+    ];
+    return true;
+  }
+  async useStep(userId: string, step: number) {
+    const f = this.store.secondFactors.get(userId);
+    if (!f?.confirmedAt || (f.lastUsedStep !== null && f.lastUsedStep >= step)) return false;
+    f.lastUsedStep = step;
+    return true;
+  }
+  async useRecoveryCode(userId: string, codeHash: string) {
+    const c = this.store.recoveryCodes.find((x) => x.userId === userId && x.codeHash === codeHash && x.usedAt === null);
+    if (c) c.usedAt = new Date();
+    return Boolean(c);
+  }
+  async remove(userId: string) {
+    this.store.recoveryCodes = this.store.recoveryCodes.filter((c) => c.userId !== userId);
+    this.store.secondFactors.delete(userId);
+  }
+  async passwordOf(userId: string) {
+    const u = this.store.users.get(userId);
+    return u ? { emailNormalised: u.emailNormalised, passwordHash: u.passwordHash } : null;
   }
 }
