@@ -1,0 +1,150 @@
+import type { Tx } from '@kindred/database';
+import type { IdentityService } from '@kindred/identity';
+import { Post, type PostStatus } from './post.entity';
+import { PostScreeningSource } from './post-screening.source';
+import type { PostsRepository } from './posts.repository';
+import { Topic } from './topic.entity';
+import type { TopicsRepository } from './topics.repository';
+
+const tx = {} as Tx;
+const GROUP = 'g1';
+
+/** The posts the source reads and changes, in memory; moveTo keeps published words only while an edit waits, as the repository does. */
+class FakePosts {
+  rows = new Map<string, Post>();
+  lookups = 0;
+  add(values: Partial<Post> & { id: string }): Post {
+    const post = Object.assign(new Post(), {
+      topicId: 't1',
+      groupId: GROUP,
+      authorId: 'sam',
+      body: 'words',
+      status: 'published',
+      revision: 1,
+      isOpening: false,
+      wasPublished: true,
+      publishedBody: null,
+      hiddenByReports: false,
+      ...values,
+    });
+    this.rows.set(post.id, post);
+    return post;
+  }
+  async findMany(ids: string[]) {
+    this.lookups += 1;
+    return ids.flatMap((id) => (this.rows.has(id) ? [this.rows.get(id)!] : []));
+  }
+  async lock(_tx: Tx, id: string) {
+    return { ...this.rows.get(id)! };
+  }
+  async moveTo(_tx: Tx, post: Pick<Post, 'id'> & Partial<Pick<Post, 'publishedBody'>>, status: PostStatus, extra: Partial<Post> = {}) {
+    const pending = status === 'screening' || status === 'held';
+    const publishedBody = pending ? (extra.publishedBody !== undefined ? extra.publishedBody : (post.publishedBody ?? null)) : null;
+    Object.assign(this.rows.get(post.id)!, { status, ...extra, publishedBody, wasPublished: status === 'published' || publishedBody !== null });
+  }
+  async clearHiddenByReports(_tx: Tx, id: string) {
+    this.rows.get(id)!.hiddenByReports = false;
+  }
+}
+
+function source() {
+  const posts = new FakePosts();
+  const topics = new Map<string, Topic>([['t1', Object.assign(new Topic(), { id: 't1', title: 'Fatigue after infusions', contentWarning: 'needles' })]]);
+  const topicsRepository = { findMany: async (ids: string[]) => ids.flatMap((id) => (topics.has(id) ? [topics.get(id)!] : [])) };
+  const identity = { displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])) };
+  const service = new PostScreeningSource(
+    posts as unknown as PostsRepository,
+    topicsRepository as unknown as TopicsRepository,
+    identity as unknown as IdentityService,
+  );
+  return { posts, service };
+}
+
+describe('PostScreeningSource', () => {
+  describe('describe (what a reviewer reads)', () => {
+    it("shows a reply's words, author and place, and an opening post's topic title and content warning too", async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'reply', body: 'me too' });
+      posts.add({ id: 'opening', body: 'how do you cope?', isOpening: true, status: 'held' });
+      const views = await service.describe(['reply', 'opening']);
+      expect(views.get('reply')).toEqual({
+        type: 'post',
+        id: 'reply',
+        body: 'me too',
+        author: { id: 'sam', displayName: 'KidneyWarrior' },
+        groupId: GROUP,
+        topicId: 't1',
+        status: 'published',
+      });
+      expect(views.get('opening')).toMatchObject({ body: 'how do you cope?', title: 'Fatigue after infusions', contentWarning: 'needles', status: 'held' });
+    });
+
+    it('names an author who has no display name any more "Former member", and an erased author not at all', async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'gone', authorId: 'alex' });
+      posts.add({ id: 'erased', authorId: null });
+      const views = await service.describe(['gone', 'erased']);
+      expect(views.get('gone')!.author).toEqual({ id: 'alex', displayName: 'Former member' });
+      expect(views.get('erased')!.author).toBeNull();
+    });
+
+    it('asks nothing for no ids', async () => {
+      const { posts, service } = source();
+      expect((await service.describe([])).size).toBe(0);
+      expect(posts.lookups).toBe(0);
+    });
+  });
+
+  describe('hide (enough reports)', () => {
+    it('hides a published post from others', async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'p' });
+      await service.hide(tx, 'p');
+      expect(posts.rows.get('p')).toMatchObject({ status: 'hidden', hiddenByReports: true, wasPublished: false });
+    });
+
+    it('hides the published words shown while an edit waits, and leaves the edit waiting', async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'p', status: 'screening', body: 'edited words', publishedBody: 'old words', revision: 2 });
+      await service.hide(tx, 'p');
+      expect(posts.rows.get('p')).toMatchObject({ status: 'screening', body: 'edited words', publishedBody: null, hiddenByReports: true, wasPublished: false });
+    });
+
+    it('changes nothing others cannot see already', async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'p', status: 'held', publishedBody: null, wasPublished: false });
+      await service.hide(tx, 'p');
+      expect(posts.rows.get('p')).toMatchObject({ status: 'held', hiddenByReports: false });
+    });
+  });
+
+  describe("setStatus (a moderator's decision)", () => {
+    it('publishes a hidden post again, ending the hiding by reports', async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'p', status: 'hidden', hiddenByReports: true, wasPublished: false });
+      await service.setStatus(tx, 'p', 'published');
+      expect(posts.rows.get('p')).toMatchObject({ status: 'published', hiddenByReports: false, wasPublished: true });
+    });
+
+    it('removes a post, ending the hiding by reports', async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'p', status: 'hidden', hiddenByReports: true, wasPublished: false });
+      await service.setStatus(tx, 'p', 'removed');
+      expect(posts.rows.get('p')).toMatchObject({ status: 'removed', hiddenByReports: false });
+    });
+
+    it('approving a revision still in screening publishes nothing: only the hiding ends', async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'p', status: 'screening', hiddenByReports: true, publishedBody: null, wasPublished: false, revision: 2 });
+      await service.setStatus(tx, 'p', 'published');
+      expect(posts.rows.get('p')).toMatchObject({ status: 'screening', hiddenByReports: false, wasPublished: false });
+    });
+
+    it('leaves a post its author deleted deleted', async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'p', status: 'deleted', wasPublished: false });
+      await service.setStatus(tx, 'p', 'published');
+      expect(posts.rows.get('p')!.status).toBe('deleted');
+    });
+  });
+});
