@@ -1,0 +1,181 @@
+import type { Tx } from '@kindred/database';
+import type { EventBus } from '@kindred/events';
+import type { IdentityService } from '@kindred/identity';
+import type { ScreeningSubject, VerdictToApply } from '@kindred/moderation';
+import { ChatMessage, type MessageStatus } from './message.entity';
+import { MessageScreeningSource } from './message-screening.source';
+import type { MessagesRepository } from './messages.repository';
+
+const tx = {} as Tx;
+const SENT_AT = new Date('2026-03-01T10:00:00Z');
+
+/** The messages the source reads, in memory; `finds` counts the reads after a verdict. */
+class FakeMessages {
+  rows = new Map<string, ChatMessage>();
+  finds = 0;
+  calls: string[] = [];
+  add(values: Partial<ChatMessage> & { id: string }): ChatMessage {
+    const row = Object.assign(new ChatMessage(), {
+      groupId: 'g1',
+      authorId: 'sam',
+      body: 'hello all',
+      status: 'screening' as MessageStatus,
+      revision: 1,
+      clientMsgId: `c-${values.id}`,
+      createdAt: SENT_AT,
+      ...values,
+    });
+    this.rows.set(row.id, row);
+    return row;
+  }
+  subject(id: string): ScreeningSubject {
+    const m = this.rows.get(id)!;
+    return { type: 'message', id, groupId: m.groupId, authorId: m.authorId, body: m.body, revision: m.revision, status: m.status };
+  }
+  async lockForVerdict(_tx: Tx, id: string) {
+    const m = this.rows.get(id);
+    return m ? { subject: this.subject(id), clientMsgId: m.clientMsgId, createdAt: m.createdAt } : null;
+  }
+  async find(id: string) {
+    this.finds += 1;
+    const m = this.rows.get(id);
+    return m ? { ...m } : null;
+  }
+  async findMany(ids: string[]) {
+    return ids.flatMap((id) => (this.rows.has(id) ? [this.rows.get(id)!] : []));
+  }
+  async remove(_tx: Tx, id: string) {
+    this.calls.push(`remove ${id}`);
+  }
+  async approve(_tx: Tx, id: string) {
+    this.calls.push(`approve ${id}`);
+  }
+}
+
+function source() {
+  const messages = new FakeMessages();
+  const published: Array<{ name: string; payload: Record<string, unknown> }> = [];
+  const events = { publish: async (name: string, payload: Record<string, unknown>) => void published.push({ name, payload }) };
+  const identity = { displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])) };
+  const service = new MessageScreeningSource(messages as unknown as MessagesRepository, identity as unknown as IdentityService, events as unknown as EventBus);
+  return { messages, published, service };
+}
+
+const verdict = (status: VerdictToApply['status'], body = 'hello all'): VerdictToApply => ({ status, body, signposting: null });
+
+describe('MessageScreeningSource', () => {
+  describe('afterVerdict (what the room and the author hear)', () => {
+    it('delivers a published message with its screened words and author, for the sender to match to what they sent', async () => {
+      const { messages, published, service } = source();
+      messages.add({ id: 'm1', body: 'call me on 07700 900123' });
+      const subject = (await service.lockForVerdict(tx, 'm1'))!;
+      await service.afterVerdict(subject, verdict('published', 'call me on ***'), []);
+      expect(published).toEqual([
+        {
+          name: 'message.screened',
+          payload: {
+            id: 'm1',
+            groupId: 'g1',
+            authorId: 'sam',
+            clientMsgId: 'c-m1',
+            status: 'published',
+            message: {
+              id: 'm1',
+              groupId: 'g1',
+              author: { id: 'sam', displayName: 'KidneyWarrior' },
+              body: 'call me on ***',
+              createdAt: SENT_AT.toISOString(),
+              clientMsgId: 'c-m1',
+            },
+          },
+        },
+      ]);
+      expect(messages.finds).toBe(0);
+    });
+
+    it('tells the author a held message is held, with the reasons, without delivering its words', async () => {
+      const { messages, published, service } = source();
+      messages.add({ id: 'm1' });
+      const reasons = [{ source: 'rules', detail: 'watched word' }];
+      await service.afterVerdict((await service.lockForVerdict(tx, 'm1'))!, verdict('held'), reasons);
+      expect(published).toEqual([
+        { name: 'message.screened', payload: { id: 'm1', groupId: 'g1', authorId: 'sam', clientMsgId: 'c-m1', status: 'held', reasons } },
+      ]);
+    });
+
+    it('tells the author a rejected message was not sent, naming the clause of the blocking reason', async () => {
+      const { messages, published, service } = source();
+      messages.add({ id: 'm1' });
+      messages.add({ id: 'm2' });
+      await service.afterVerdict((await service.lockForVerdict(tx, 'm1'))!, verdict('rejected'), [
+        { source: 'rules', detail: 'blocked', clauseKey: 'no-selling' },
+        { source: 'rules', detail: 'held', clauseKey: 'kindness' },
+      ]);
+      await service.afterVerdict((await service.lockForVerdict(tx, 'm2'))!, verdict('rejected'), [{ source: 'rules', detail: 'blocked' }]);
+      expect(published.map((p) => p.payload.rejection)).toEqual([
+        { clauseKey: 'no-selling', message: 'Your message was not sent to the group because it goes against the group agreement (clause "no-selling").' },
+        { clauseKey: null, message: 'Your message was not sent to the group because it goes against the group agreement.' },
+      ]);
+      expect(JSON.stringify(published)).not.toContain('hello all');
+    });
+
+    it('says nothing of a message waiting for an earlier one of its author, nor of one whose author was erased', async () => {
+      const { messages, published, service } = source();
+      messages.add({ id: 'waiting', status: 'ready' });
+      messages.add({ id: 'orphan', authorId: null });
+      await service.afterVerdict((await service.lockForVerdict(tx, 'waiting'))!, verdict('published'), []);
+      await service.afterVerdict((await service.lockForVerdict(tx, 'orphan'))!, verdict('published'), []);
+      expect(published).toEqual([]);
+    });
+
+    it('reads the message again when the verdict was not preceded by a locking read here, and says nothing of one gone', async () => {
+      const { messages, published, service } = source();
+      messages.add({ id: 'm1' });
+      await service.afterVerdict(messages.subject('m1'), verdict('published'), []);
+      expect(messages.finds).toBe(1);
+      expect(published[0]!.payload).toMatchObject({ id: 'm1', clientMsgId: 'c-m1', status: 'published' });
+      const gone = messages.subject('m1');
+      messages.rows.delete('m1');
+      await service.afterVerdict(gone, verdict('published'), []);
+      expect(published).toHaveLength(1);
+    });
+  });
+
+  describe("a moderator's decision", () => {
+    it('removes a message and tells the room to take it down', async () => {
+      const { messages, published, service } = source();
+      await service.setStatus(tx, 'm1', 'removed');
+      await service.afterStatusChange('m1', 'g1', 'removed');
+      expect(messages.calls).toEqual(['remove m1']);
+      expect(published).toEqual([{ name: 'message.removed', payload: { id: 'm1', groupId: 'g1' } }]);
+    });
+
+    it('delivers an approved message once it is published, and nothing while it is not', async () => {
+      const { messages, published, service } = source();
+      messages.add({ id: 'm1', status: 'published' });
+      messages.add({ id: 'm2', status: 'screening' });
+      await service.setStatus(tx, 'm1', 'published');
+      await service.afterStatusChange('m1', 'g1', 'published');
+      await service.afterStatusChange('m2', 'g1', 'published');
+      expect(messages.calls).toEqual(['approve m1']);
+      expect(published).toHaveLength(1);
+      expect(published[0]).toMatchObject({ name: 'message.screened', payload: { id: 'm1', status: 'published', message: { body: 'hello all' } } });
+    });
+  });
+
+  it('shows reviewers the words and author, a former member by that name', async () => {
+    const { messages, service } = source();
+    messages.add({ id: 'm1', status: 'held' });
+    messages.add({ id: 'm2', authorId: 'alex' });
+    const views = await service.describe(['m1', 'm2']);
+    expect(views.get('m1')).toEqual({
+      type: 'message',
+      id: 'm1',
+      body: 'hello all',
+      author: { id: 'sam', displayName: 'KidneyWarrior' },
+      groupId: 'g1',
+      status: 'held',
+    });
+    expect(views.get('m2')!.author).toEqual({ id: 'alex', displayName: 'Former member' });
+  });
+});
