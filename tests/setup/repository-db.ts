@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/src';
 import { dataSourceOptions } from '../../libs/database/src/data-source-options';
+import { DEFAULT_MODERATION } from '../../libs/groups/src/group/moderation-settings';
 import { testEnv } from './test-env';
 
 /**
@@ -24,5 +25,29 @@ export async function insertUser(dataSource: DataSource): Promise<string> {
      VALUES ($1, $2, $2, 'x', $3, $4, $4, '1990-01-01')`,
     [id, `${id}@example.test`, `Person ${tag}`, `person ${id}`],
   );
+  return id;
+}
+
+/**
+ * A group as the groups context would make it (eligibility and moderation settings complete), so
+ * the rows these tests leave behind read like any other group to the services and tests that run
+ * after them on the same database (the public directory lists every group).
+ */
+export async function insertGroup(
+  dataSource: DataSource,
+  options: { name?: string; moderation?: Partial<typeof DEFAULT_MODERATION>; slowModeSeconds?: number; chatRetentionDays?: number } = {},
+): Promise<string> {
+  const [{ id }] = (await dataSource.query(
+    `INSERT INTO groups (slug, name, condition, eligibility, moderation, slow_mode_seconds, chat_retention_days)
+     VALUES ($1, $2, 'c', $3, $4, $5, $6) RETURNING id`,
+    [
+      `g-${randomUUID()}`,
+      options.name ?? 'Repository test group',
+      JSON.stringify({ minAge: 18, questions: [] }),
+      JSON.stringify({ ...DEFAULT_MODERATION, ...options.moderation }),
+      options.slowModeSeconds ?? 0,
+      options.chatRetentionDays ?? 90,
+    ],
+  )) as Array<{ id: string }>;
   return id;
 }

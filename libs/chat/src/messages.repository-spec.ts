@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
+import { insertGroup, insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
 import { ChatMessage } from './message.entity';
 import { MessagesRepository } from './messages.repository';
 
@@ -15,11 +15,7 @@ describe('MessagesRepository on PostgreSQL', () => {
   afterAll(() => dataSource.destroy());
 
   async function group(retentionDays = 90): Promise<string> {
-    const [{ id }] = (await dataSource.query(
-      `INSERT INTO groups (slug, name, condition, eligibility, moderation, chat_retention_days) VALUES ($1, 'Chat group', 'c', '{}', '{}', $2) RETURNING id`,
-      [`g-${randomUUID()}`, retentionDays],
-    )) as Array<{ id: string }>;
-    return id;
+    return insertGroup(dataSource, { name: 'Chat group', chatRetentionDays: retentionDays });
   }
 
   async function write(groupId: string, authorId: string, body: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
+import { insertGroup, insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
 import { PostReaction } from './post-reaction.entity';
 import { Post } from './post.entity';
 import { PostsRepository } from './posts.repository';
@@ -21,10 +21,7 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
 
   /** A group (agreement version 1) with a published topic by `author`, who is a member and accepted it. */
   async function thread(author: string) {
-    const [{ id: groupId }] = (await dataSource.query(
-      `INSERT INTO groups (slug, name, condition, eligibility, moderation, slow_mode_seconds) VALUES ($1, 'Forum group', 'c', '{}', '{"mode": "post"}', 30) RETURNING id`,
-      [`g-${randomUUID()}`],
-    )) as Array<{ id: string }>;
+    const groupId = await insertGroup(dataSource, { name: 'Forum group', moderation: { mode: 'post' }, slowModeSeconds: 30 });
     await dataSource.query(`INSERT INTO agreement_versions (group_id, version, clauses, published_at) VALUES ($1, 1, '[]', now())`, [groupId]);
     await dataSource.query(`INSERT INTO memberships (user_id, group_id, role, status) VALUES ($1, $2, 'member', 'active')`, [author, groupId]);
     await dataSource.query(`INSERT INTO agreement_acceptances (user_id, group_id, version, accepted_at) VALUES ($1, $2, 1, now())`, [author, groupId]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Tx } from '@kindred/database';
 import type { IdentityService } from '@kindred/identity';
-import { insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
+import { insertGroup, insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
 import { PostReaction } from './post-reaction.entity';
 import { PostScreeningSource } from './post-screening.source';
 import { Post } from './post.entity';
@@ -40,10 +40,7 @@ describe('Topic counters on PostgreSQL, in every order', () => {
   afterAll(() => dataSource.destroy());
 
   async function topicWithOpening(authorId: string): Promise<{ topicId: string; groupId: string }> {
-    const [{ id: groupId }] = (await dataSource.query(
-      `INSERT INTO groups (slug, name, condition, eligibility, moderation) VALUES ($1, 'Counted group', 'c', '{}', '{}') RETURNING id`,
-      [`g-${randomUUID()}`],
-    )) as Array<{ id: string }>;
+    const groupId = await insertGroup(dataSource, { name: 'Counted group' });
     const topicId = await dataSource.transaction(async (tx) => {
       const now = new Date();
       const topic = await topics.insert(tx, {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertUser, repositoryDataSource } from '../../../../tests/setup/repository-db';
+import { insertGroup, insertUser, repositoryDataSource } from '../../../../tests/setup/repository-db';
 import { AppealsRepository } from '../appeals/appeals.repository';
 import { Appeal } from '../appeals/appeal.entity';
 import { ModerationAlert } from '../deadlines/moderation-alert.entity';
@@ -35,11 +35,7 @@ describe('Moderation repositories on PostgreSQL', () => {
   afterAll(() => dataSource.destroy());
 
   async function group(): Promise<string> {
-    const [{ id }] = (await dataSource.query(
-      `INSERT INTO groups (slug, name, condition, eligibility, moderation) VALUES ($1, 'Moderated group', 'c', '{}', '{}') RETURNING id`,
-      [`g-${randomUUID()}`],
-    )) as Array<{ id: string }>;
-    return id;
+    return insertGroup(dataSource, { name: 'Moderated group' });
   }
 
   const item = (groupId: string, authorId: string | null, overrides: Partial<NewReviewItem> = {}): NewReviewItem => ({
