@@ -54,12 +54,12 @@ export default tseslint.config(
   },
   {
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['**/*.repository.ts', '**/*.repository-spec.ts', 'libs/database/**', '**/migrations/**', 'apps/web/**'],
+    ignores: ['**/*.repository.ts', 'libs/database/**', '**/migrations/**', 'apps/web/**'],
     rules: { 'no-restricted-syntax': ['error', ...DATA_ACCESS] },
   },
   {
     // Tests drive the apps from outside, so they may reach into apps/ by path.
-    files: ['tests/**/*.ts', 'bench/**/*.ts', 'libs/**/*.repository-spec.ts'],
+    files: ['tests/**/*.ts', 'bench/**/*.ts'],
     // Tests read loosely typed JSON bodies; `any` there is a reading aid, not a design choice.
     rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },

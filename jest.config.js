@@ -30,7 +30,7 @@ module.exports = {
       // Each repository against the real, migrated PostgreSQL: its SQL and row mapping, nothing else.
       ...shared,
       displayName: 'repository',
-      testMatch: ['<rootDir>/libs/**/*.repository-spec.ts'],
+      testMatch: ['<rootDir>/tests/repository/**/*.repository-spec.ts'],
       globalSetup: '<rootDir>/tests/setup/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/tests/setup/e2e-timeout.ts'],
     },

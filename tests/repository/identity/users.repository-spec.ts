@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
-import { AccountToken } from './account-token.entity';
-import { AccountTokensRepository } from './account-tokens.repository';
-import { ConsentRecord } from './consent-record.entity';
-import { ConsentRecordsRepository } from './consent-records.repository';
-import { Session } from './session.entity';
-import { SessionsRepository } from './sessions.repository';
-import { User } from './user.entity';
-import { UniqueViolation, UsersRepository } from './users.repository';
+import { insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { AccountToken } from '../../../libs/identity/src/account-token.entity';
+import { AccountTokensRepository } from '../../../libs/identity/src/account-tokens.repository';
+import { ConsentRecord } from '../../../libs/identity/src/consent-record.entity';
+import { ConsentRecordsRepository } from '../../../libs/identity/src/consent-records.repository';
+import { Session } from '../../../libs/identity/src/session.entity';
+import { SessionsRepository } from '../../../libs/identity/src/sessions.repository';
+import { User } from '../../../libs/identity/src/user.entity';
+import { UniqueViolation, UsersRepository } from '../../../libs/identity/src/users.repository';
 
 describe('identity repositories on PostgreSQL', () => {
   let dataSource: DataSource;
@@ -67,7 +67,9 @@ describe('identity repositories on PostgreSQL', () => {
     const again = { ...newUser(), emailNormalised: first.emailNormalised };
     await expect(dataSource.transaction((tx) => users.insert(tx, again))).rejects.toEqual(new UniqueViolation('email'));
     const other = await dataSource.transaction((tx) => users.insert(tx, newUser()));
-    await expect(users.rename(other.id, { displayName: 'x', displayNameNormalised: first.displayNameNormalised, skeleton: 'unique-skeleton' })).rejects.toMatchObject({
+    await expect(
+      users.rename(other.id, { displayName: 'x', displayNameNormalised: first.displayNameNormalised, skeleton: 'unique-skeleton' }),
+    ).rejects.toMatchObject({
       field: 'display-name',
     });
     await expect(dataSource.transaction((tx) => users.moveToEmail(tx, other.id, 'x', first.emailNormalised))).rejects.toMatchObject({ field: 'email' });
@@ -142,10 +144,16 @@ describe('identity repositories on PostgreSQL', () => {
   it('account tokens: an email link is used once, with every other of its purpose; a reset link names its owner', async () => {
     const userId = await insertUser(dataSource);
     const first = await tokens.insert({ userId, purpose: 'verify-email', tokenHash: `${userId}-v1`, newEmail: null, lifetimeSeconds: 60 });
-    await dataSource.transaction((tx) => tokens.insert({ userId, purpose: 'change-email', tokenHash: `${userId}-c`, newEmail: 'n@example.test', lifetimeSeconds: 60 }, tx));
+    await dataSource.transaction((tx) =>
+      tokens.insert({ userId, purpose: 'change-email', tokenHash: `${userId}-c`, newEmail: 'n@example.test', lifetimeSeconds: 60 }, tx),
+    );
     expect(first).toEqual(expect.any(String));
     await tokens.insert({ userId, purpose: 'verify-email', tokenHash: `${userId}-v2`, newEmail: null, lifetimeSeconds: 60 });
-    await expect(dataSource.transaction((tx) => tokens.useEmailLink(tx, `${userId}-c`))).resolves.toEqual({ userId, purpose: 'change-email', newEmail: 'n@example.test' });
+    await expect(dataSource.transaction((tx) => tokens.useEmailLink(tx, `${userId}-c`))).resolves.toEqual({
+      userId,
+      purpose: 'change-email',
+      newEmail: 'n@example.test',
+    });
     await expect(dataSource.transaction((tx) => tokens.useEmailLink(tx, `${userId}-c`))).resolves.toBeNull();
     await dataSource.transaction((tx) => tokens.useAllOf(tx, userId, 'verify-email'));
     await expect(dataSource.transaction((tx) => tokens.useEmailLink(tx, `${userId}-v2`))).resolves.toBeNull();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { repositoryDataSource } from '../../../tests/setup/repository-db';
-import { AuditEntry } from './audit-entry.entity';
-import { AuditLogRepository } from './audit-log.repository';
+import { repositoryDataSource } from '../../setup/repository-db';
+import { AuditEntry } from '../../../libs/audit/src/audit-entry.entity';
+import { AuditLogRepository } from '../../../libs/audit/src/audit-log.repository';
 
 describe('AuditLogRepository on PostgreSQL', () => {
   let dataSource: DataSource;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertGroup, insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
-import { ChatMessage } from './message.entity';
-import { MessagesRepository } from './messages.repository';
+import { insertGroup, insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { ChatMessage } from '../../../libs/chat/src/message.entity';
+import { MessagesRepository } from '../../../libs/chat/src/messages.repository';
 
 describe('MessagesRepository on PostgreSQL', () => {
   let dataSource: DataSource;

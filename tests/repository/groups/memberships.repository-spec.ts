@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertUser, repositoryDataSource } from '../../../../tests/setup/repository-db';
-import { AgreementAcceptance } from '../agreements/agreement-acceptance.entity';
-import { AgreementVersion } from '../agreements/agreement-version.entity';
-import { Group } from '../group/group.entity';
-import { GroupsRepository } from '../group/groups.repository';
-import { DEFAULT_MODERATION } from '../group/moderation-settings';
-import { Membership } from './membership.entity';
-import { MembershipsRepository } from './memberships.repository';
+import { insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { AgreementAcceptance } from '../../../libs/groups/src/agreements/agreement-acceptance.entity';
+import { AgreementVersion } from '../../../libs/groups/src/agreements/agreement-version.entity';
+import { Group } from '../../../libs/groups/src/group/group.entity';
+import { GroupsRepository } from '../../../libs/groups/src/group/groups.repository';
+import { DEFAULT_MODERATION } from '../../../libs/groups/src/group/moderation-settings';
+import { Membership } from '../../../libs/groups/src/membership/membership.entity';
+import { MembershipsRepository } from '../../../libs/groups/src/membership/memberships.repository';
 
 describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
   let dataSource: DataSource;

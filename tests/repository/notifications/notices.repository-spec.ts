@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
-import { Notice } from './notice.entity';
-import { NoticesRepository } from './notices.repository';
+import { insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { Notice } from '../../../libs/notifications/src/notice.entity';
+import { NoticesRepository } from '../../../libs/notifications/src/notices.repository';
 
 describe('NoticesRepository on PostgreSQL', () => {
   let dataSource: DataSource;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertGroup, insertUser, repositoryDataSource } from '../../../tests/setup/repository-db';
-import { PostReaction } from './post-reaction.entity';
-import { Post } from './post.entity';
-import { PostsRepository } from './posts.repository';
-import { Topic } from './topic.entity';
-import { ERASED_TOPIC_TITLE, TopicsRepository } from './topics.repository';
+import { insertGroup, insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { PostReaction } from '../../../libs/forum/src/post-reaction.entity';
+import { Post } from '../../../libs/forum/src/post.entity';
+import { PostsRepository } from '../../../libs/forum/src/posts.repository';
+import { Topic } from '../../../libs/forum/src/topic.entity';
+import { ERASED_TOPIC_TITLE, TopicsRepository } from '../../../libs/forum/src/topics.repository';
 
 describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
   let dataSource: DataSource;

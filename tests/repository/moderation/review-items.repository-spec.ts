@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertGroup, insertUser, repositoryDataSource } from '../../../../tests/setup/repository-db';
-import { AppealsRepository } from '../appeals/appeals.repository';
-import { Appeal } from '../appeals/appeal.entity';
-import { ModerationAlert } from '../deadlines/moderation-alert.entity';
-import { ModerationAlertsRepository } from '../deadlines/moderation-alerts.repository';
-import { ContentReport } from '../reports/content-report.entity';
-import { ContentReportsRepository } from '../reports/content-reports.repository';
-import { WatchedWordRuleEntity } from '../rules/watched-word-rule.entity';
-import { WatchedWordRulesRepository } from '../rules/watched-word-rules.repository';
-import { EnforcementHistoryEntry } from './enforcement-history.entity';
-import { EnforcementHistoryRepository } from './enforcement-history.repository';
-import { ReviewItem } from './review-item.entity';
-import { NewReviewItem, ReviewItemsRepository } from './review-items.repository';
+import { insertGroup, insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { AppealsRepository } from '../../../libs/moderation/src/appeals/appeals.repository';
+import { Appeal } from '../../../libs/moderation/src/appeals/appeal.entity';
+import { ModerationAlert } from '../../../libs/moderation/src/deadlines/moderation-alert.entity';
+import { ModerationAlertsRepository } from '../../../libs/moderation/src/deadlines/moderation-alerts.repository';
+import { ContentReport } from '../../../libs/moderation/src/reports/content-report.entity';
+import { ContentReportsRepository } from '../../../libs/moderation/src/reports/content-reports.repository';
+import { WatchedWordRuleEntity } from '../../../libs/moderation/src/rules/watched-word-rule.entity';
+import { WatchedWordRulesRepository } from '../../../libs/moderation/src/rules/watched-word-rules.repository';
+import { EnforcementHistoryEntry } from '../../../libs/moderation/src/review/enforcement-history.entity';
+import { EnforcementHistoryRepository } from '../../../libs/moderation/src/review/enforcement-history.repository';
+import { ReviewItem } from '../../../libs/moderation/src/review/review-item.entity';
+import { NewReviewItem, ReviewItemsRepository } from '../../../libs/moderation/src/review/review-items.repository';
 
 describe('Moderation repositories on PostgreSQL', () => {
   let dataSource: DataSource;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { repositoryDataSource } from '../../../tests/setup/repository-db';
-import { OutboxEntry } from './outbox.entity';
-import { OutboxRepository } from './outbox.repository';
+import { repositoryDataSource } from '../../setup/repository-db';
+import { OutboxEntry } from '../../../libs/queues/src/outbox.entity';
+import { OutboxRepository } from '../../../libs/queues/src/outbox.repository';
 
 describe('OutboxRepository on PostgreSQL', () => {
   let dataSource: DataSource;
