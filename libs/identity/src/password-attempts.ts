@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
-import { DomainError } from '@kindred/http';
-import { isLimitReached, redisLimiter, RedisService } from '@kindred/redis';
+import { redisLimiter, RedisService } from '@kindred/redis';
+import { Counter, withinBudget } from './attempt-budget';
 
 /** The limit key of an account: a hash of its normalised email, so Redis never holds the address. */
 export function accountLimitKey(emailNormalised: string): string {
@@ -107,37 +107,12 @@ export class PasswordAttempts {
     );
   }
 
-  private async within(counters: Array<{ limiter: RateLimiterRedis; key: string }>, limited: string, verify: () => Promise<boolean>): Promise<boolean> {
-    const taken = await Promise.allSettled(counters.map(({ limiter, key }) => limiter.consume(key)));
-    const refusals = taken.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
-    if (refusals.length > 0) {
-      // No password was checked: a point that one of them did take goes back.
-      await this.giveBack(counters.filter((_, i) => taken[i]!.status === 'fulfilled'));
-      const failure = refusals.find((reason) => !isLimitReached(reason));
-      if (failure !== undefined) {
-        this.logger.error({ err: failure }, 'password check refused: attempt limits unavailable (Redis)');
-        throw new DomainError('SERVICE_UNAVAILABLE', UNAVAILABLE, {}, { 'Retry-After': '5' });
-      }
-      const waitMs = Math.max(...refusals.map((reason) => (isLimitReached(reason) ? reason.msBeforeNext : 0)));
-      throw DomainError.rateLimited(waitMs / 1000, limited);
-    }
-    const ok = await verify();
-    if (ok) await this.giveBack(counters);
-    return ok;
+  private within(counters: Counter[], limited: string, verify: () => Promise<boolean>): Promise<boolean> {
+    return withinBudget(counters, { limited, unavailable: UNAVAILABLE, what: 'password check' }, this.logger, verify, (ok) => ok);
   }
 
   /** Forgets an account's failures (its erasure, or a new password chosen through a mailed link). */
   async forgetAccount(emailNormalised: string): Promise<void> {
-    await this.perAccount
-      .delete(accountLimitKey(emailNormalised))
-      .catch((error: Error) => this.logger.warn({ err: error }, 'attempt count not removed'));
-  }
-
-  private async giveBack(counters: Array<{ limiter: RateLimiterRedis; key: string }>): Promise<void> {
-    await Promise.all(
-      counters.map(({ limiter, key }) =>
-        limiter.reward(key).catch((error: Error) => this.logger.warn({ err: error }, 'attempt not given back (Redis)')),
-      ),
-    );
+    await this.perAccount.delete(accountLimitKey(emailNormalised)).catch((error: Error) => this.logger.warn({ err: error }, 'attempt count not removed'));
   }
 }

@@ -1,10 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RateLimiterRedis } from 'rate-limiter-flexible';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
-import { DomainError } from '@kindred/http';
-import { isLimitReached, redisLimiter, RedisService } from '@kindred/redis';
+import { redisLimiter, RedisService } from '@kindred/redis';
+import { withinBudget } from '../attempt-budget';
 
-const LIMITED = 'Too many attempts with a wrong code. Please wait before trying again.';
+const WORDS = {
+  limited: 'Too many attempts with a wrong code. Please wait before trying again.',
+  unavailable: 'Signing in is briefly unavailable. Please try again in a moment.',
+  what: 'code check',
+};
 
 /**
  * Second-factor codes (TOTP and recovery codes) under the same discipline as passwords
@@ -34,33 +38,11 @@ export class CodeAttempts {
   }
 
   /** Runs `verify` within the limits; RATE_LIMITED (429) or SERVICE_UNAVAILABLE (503) without running it. */
-  async check<T>(userId: string, address: string, verify: () => Promise<T | null>): Promise<T | null> {
+  check<T>(userId: string, address: string, verify: () => Promise<T | null>): Promise<T | null> {
     const counters = [
       { limiter: this.perAccount, key: userId },
       { limiter: this.perAddress, key: address },
     ];
-    const taken = await Promise.allSettled(counters.map(({ limiter, key }) => limiter.consume(key)));
-    const refusals = taken.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
-    if (refusals.length > 0) {
-      await this.giveBack(counters.filter((_, i) => taken[i]!.status === 'fulfilled'));
-      const failure = refusals.find((reason) => !isLimitReached(reason));
-      if (failure !== undefined) {
-        this.logger.error({ err: failure }, 'code check refused: attempt limits unavailable (Redis)');
-        throw new DomainError('SERVICE_UNAVAILABLE', 'Signing in is briefly unavailable. Please try again in a moment.', {}, { 'Retry-After': '5' });
-      }
-      const waitMs = Math.max(...refusals.map((reason) => (isLimitReached(reason) ? reason.msBeforeNext : 0)));
-      throw DomainError.rateLimited(waitMs / 1000, LIMITED);
-    }
-    const accepted = await verify();
-    if (accepted !== null) await this.giveBack(counters);
-    return accepted;
-  }
-
-  private async giveBack(counters: Array<{ limiter: RateLimiterRedis; key: string }>): Promise<void> {
-    await Promise.all(
-      counters.map(({ limiter, key }) =>
-        limiter.reward(key).catch((error: Error) => this.logger.warn({ err: error }, 'attempt not given back (Redis)')),
-      ),
-    );
+    return withinBudget(counters, WORDS, this.logger, verify, (accepted) => accepted !== null);
   }
 }
