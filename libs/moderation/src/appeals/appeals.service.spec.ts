@@ -3,15 +3,12 @@ import type { AuditLogService, NewAuditEntry } from '@kindred/audit';
 import type { Transactions } from '@kindred/database';
 import type { EventBus } from '@kindred/events';
 import { DEFAULT_MODERATION, type GroupSettings, type GroupsService, type ParticipationService, type Sanction } from '@kindred/groups';
-import type { AuthUser, IdentityService } from '@kindred/identity';
+import type { AuthUser } from '@kindred/identity';
 import type { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
 import type { SignpostingService } from '@kindred/signposting';
-import type { ContentReportsRepository } from '../reports/content-reports.repository';
 import type { EnforcementHistoryRepository } from '../review/enforcement-history.repository';
 import type { ReviewItem } from '../review/review-item.entity';
-import type { ReviewItemsRepository } from '../review/review-items.repository';
-import { ReviewItemsService } from '../review/review-items.service';
-import { CountingTransactions, FakeAppealsRepository, FakeContentSource, FakeReviewItemsRepository } from '../review/review.fakes';
+import { CountingTransactions, FakeAppealsRepository, FakeContentSource, reviewItemsOverFakes } from '../review/review.fakes';
 import { RulesService } from '../rules/rules.service';
 import type { WatchedWordRulesRepository } from '../rules/watched-word-rules.repository';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
@@ -32,18 +29,7 @@ function appeals(options: { supporters?: string[]; sanction?: Sanction; imposedB
   sources.register(posts);
   const settings = { moderation: { ...DEFAULT_MODERATION, reviewSlaMinutes: 240, urgentSlaMinutes: 15 } } as GroupSettings;
   const groups = { getSettings: async () => settings, supporterIds: async () => options.supporters ?? ['s1'] } as unknown as GroupsService;
-  const items = new FakeReviewItemsRepository();
-  const reviewItems = new ReviewItemsService(
-    items as unknown as ReviewItemsRepository,
-    {} as EnforcementHistoryRepository,
-    {} as ContentReportsRepository,
-    sources,
-    {} as IdentityService,
-    {} as EventBus,
-    groups,
-  );
-  const announced: string[] = [];
-  reviewItems.announce = async (_item, kind) => void announced.push(kind);
+  const { items, reviewItems, announced } = reviewItemsOverFakes(sources, groups);
   const appealRows = new FakeAppealsRepository();
   const history = {
     imposedOver: async (_userId: string, _groupId: string, action: string, subjectId: string) => options.imposedBy === `${action}:${subjectId}`,
@@ -115,7 +101,19 @@ function appeals(options: { supporters?: string[]; sanction?: Sanction; imposedB
     notices,
     signposting,
   );
-  return { service, items, posts, appealRows, audited, created, noticesAnnounced, announced, transactions };
+  return {
+    service,
+    items,
+    posts,
+    appealRows,
+    audited,
+    created,
+    noticesAnnounced,
+    get announced() {
+      return announced.map((a) => a.kind);
+    },
+    transactions,
+  };
 }
 
 async function rejection(promise: Promise<unknown>) {

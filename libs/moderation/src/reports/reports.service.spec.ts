@@ -3,13 +3,10 @@ import type { Transactions, Tx } from '@kindred/database';
 import { DomainError } from '@kindred/http';
 import type { EventBus } from '@kindred/events';
 import { DEFAULT_MODERATION, type GroupSettings, type GroupsService, type ParticipationService } from '@kindred/groups';
-import type { AuthUser, IdentityService } from '@kindred/identity';
+import type { AuthUser } from '@kindred/identity';
 import type { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
 import type { SignpostingService } from '@kindred/signposting';
-import type { EnforcementHistoryRepository } from '../review/enforcement-history.repository';
-import type { ReviewItemsRepository } from '../review/review-items.repository';
-import { ReviewItemsService } from '../review/review-items.service';
-import { CountingTransactions, FakeContentSource, FakeReviewItemsRepository } from '../review/review.fakes';
+import { CountingTransactions, FakeContentSource, reviewItemsOverFakes } from '../review/review.fakes';
 import { RulesService } from '../rules/rules.service';
 import type { WatchedWordRulesRepository } from '../rules/watched-word-rules.repository';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
@@ -51,18 +48,7 @@ function reports(options: { supporters?: string[] } = {}) {
     getSettings: async () => settings,
     supporterIds: async () => options.supporters ?? ['s1'],
   } as unknown as GroupsService;
-  const items = new FakeReviewItemsRepository();
-  const reviewItems = new ReviewItemsService(
-    items as unknown as ReviewItemsRepository,
-    {} as EnforcementHistoryRepository,
-    {} as ContentReportsRepository,
-    sources,
-    {} as IdentityService,
-    {} as EventBus,
-    groups,
-  );
-  const announced: string[] = [];
-  reviewItems.announce = async (_item, kind) => void announced.push(kind);
+  const { items, reviewItems, announced } = reviewItemsOverFakes(sources, groups);
   const rules = new RulesService(
     { list: async () => [{ id: 'r1', pattern: 'idiot', match: 'word', action: 'block', clauseKey: 'be-kind' }] } as unknown as WatchedWordRulesRepository,
     groups,
@@ -91,7 +77,19 @@ function reports(options: { supporters?: string[] } = {}) {
     signposting,
   );
   const subject: ReportedSubject = { type: 'post', id: 'p1', groupId: 'g1', authorId: 'author', revision: 3, status: 'published' };
-  return { service, subject, posts, items, reportRows, announced, created, noticesAnnounced, transactions };
+  return {
+    service,
+    subject,
+    posts,
+    items,
+    reportRows,
+    get announced() {
+      return announced.map((a) => a.kind);
+    },
+    created,
+    noticesAnnounced,
+    transactions,
+  };
 }
 
 async function rejection(promise: Promise<unknown>) {

@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '@kindred/database';
+import type { EventBus } from '@kindred/events';
+import type { GroupsService } from '@kindred/groups';
+import type { IdentityService } from '@kindred/identity';
+import type { ContentReportsRepository } from '../reports/content-reports.repository';
+import type { EnforcementHistoryRepository } from './enforcement-history.repository';
+import { ReviewItemsService } from './review-items.service';
 import type { ItemAlerts, ModerationAlertsRepository } from '../deadlines/moderation-alerts.repository';
 import type { ModerationAlert } from '../deadlines/moderation-alert.entity';
 import { percentile } from '../deadlines/sla';
 import type { AppealsRepository } from '../appeals/appeals.repository';
 import type { ReviewItem } from './review-item.entity';
 import type { NewReviewItem, ReviewItemsRepository } from './review-items.repository';
-import type { ContentSource, ScreeningSubject, VerdictToApply } from '../screening-pipeline/screening-source';
+import type { ContentSource, ScreeningSources, ScreeningSubject, VerdictToApply } from '../screening-pipeline/screening-source';
 import type { SubjectType, SubjectView } from './review.types';
 
 /** ReviewItemsRepository kept in memory, for the unit tier: the queries services use, with their rules. */
@@ -291,4 +297,25 @@ export class FakeAppealsRepository implements Pick<AppealsRepository, 'insert' |
   async appellantIds(_tx: Tx, reviewItemId: string) {
     return [...new Set(this.rows.filter((a) => a.reviewItemId === reviewItemId).map((a) => a.userId))];
   }
+}
+
+/**
+ * The real ReviewItemsService over an in-memory repository, with what it announces to reviewers
+ * recorded instead of built into views (the view has its own spec). Other collaborators it does not
+ * use on the paths under test are left empty.
+ */
+export function reviewItemsOverFakes(sources: ScreeningSources, groups: GroupsService) {
+  const items = new FakeReviewItemsRepository();
+  const reviewItems = new ReviewItemsService(
+    items as unknown as ReviewItemsRepository,
+    {} as EnforcementHistoryRepository,
+    {} as ContentReportsRepository,
+    sources,
+    {} as IdentityService,
+    {} as EventBus,
+    groups,
+  );
+  const announced: Array<{ item: ReviewItem; kind: string }> = [];
+  reviewItems.announce = async (item, kind) => void announced.push({ item, kind });
+  return { items, reviewItems, announced };
 }

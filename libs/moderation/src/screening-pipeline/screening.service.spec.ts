@@ -3,15 +3,10 @@ import type { KindredConfig } from '@kindred/config';
 import type { Transactions } from '@kindred/database';
 import type { EventBus } from '@kindred/events';
 import { DEFAULT_MODERATION, type GroupSettings, type GroupsService, type ModerationSettings, type ParticipationService } from '@kindred/groups';
-import type { IdentityService } from '@kindred/identity';
 import type { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
 import type { SignpostingService } from '@kindred/signposting';
-import type { ContentReportsRepository } from '../reports/content-reports.repository';
-import type { EnforcementHistoryRepository } from '../review/enforcement-history.repository';
 import type { ReviewItem } from '../review/review-item.entity';
-import type { ReviewItemsRepository } from '../review/review-items.repository';
-import { ReviewItemsService } from '../review/review-items.service';
-import { CountingTransactions, FakeContentSource, FakeReviewItemsRepository } from '../review/review.fakes';
+import { CountingTransactions, FakeContentSource, reviewItemsOverFakes } from '../review/review.fakes';
 import { RulesService } from '../rules/rules.service';
 import type { WatchedWordRulesRepository } from '../rules/watched-word-rules.repository';
 import { ScreeningSources } from './screening-source';
@@ -42,19 +37,7 @@ function screening(options: { moderation?: Partial<ModerationSettings>; rules?: 
   const ruleRows = (options.rules ?? []).map((r, i) => ({ id: `rule-${i}`, clauseKey: null, ...r }));
   const rules = new RulesService({ list: async () => ruleRows } as unknown as WatchedWordRulesRepository, groups, {} as ParticipationService, {} as EventBus);
 
-  const items = new FakeReviewItemsRepository();
-  const reviewItems = new ReviewItemsService(
-    items as unknown as ReviewItemsRepository,
-    {} as EnforcementHistoryRepository,
-    {} as ContentReportsRepository,
-    sources,
-    {} as IdentityService,
-    {} as EventBus,
-    groups,
-  );
-  // What reviewers are told after commit; the view it builds has its own spec.
-  const announced: Array<{ item: ReviewItem; kind: string }> = [];
-  reviewItems.announce = async (item, kind) => void announced.push({ item, kind });
+  const { items, reviewItems, announced } = reviewItemsOverFakes(sources, groups);
 
   const notices: Array<NewNotice & { tx: unknown }> = [];
   const noticesAnnounced: NoticeView[] = [];
