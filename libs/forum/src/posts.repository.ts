@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import type { StandingColumns } from '@kindred/groups';
 import { subjectFromRow, type ScreeningSubject, type SubjectRow, type VerdictToApply } from '@kindred/moderation';
 import { Post, PostStatus } from './post.entity';
@@ -173,7 +173,7 @@ export class PostsRepository {
 
   async insert(tx: Tx, input: NewPost): Promise<void> {
     const { sql, params } = this.insertStatement(input);
-    await tx.query(sql, params);
+    await manager(tx).query(sql, params);
   }
 
   findInTopic(id: string, topicId: string): Promise<Post | null> {
@@ -187,7 +187,7 @@ export class PostsRepository {
 
   /** Locks the post until the transaction ends; it must exist. */
   lock(tx: Tx, id: string): Promise<Post> {
-    return tx.getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id }).getOneOrFail();
+    return manager(tx).getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id }).getOneOrFail();
   }
 
   /** The post with the caller's standing in its group (and, when asked, its reactions), in one query; null when there is no such post. */
@@ -234,17 +234,19 @@ export class PostsRepository {
     const pending = status === 'screening' || status === 'held';
     const publishedBody = pending ? (extra.publishedBody !== undefined ? extra.publishedBody : (post.publishedBody ?? null)) : null;
     const visible = status === 'published' || publishedBody !== null;
-    await tx.update(Post, { id: post.id }, { status, ...extra, wasPublished: visible, publishedBody } as QueryDeepPartialEntity<Post>);
+    await manager(tx).update(Post, { id: post.id }, { status, ...extra, wasPublished: visible, publishedBody } as QueryDeepPartialEntity<Post>);
   }
 
   /** Ends a hiding by reports without changing what is in sight (a revision still in screening). */
   async clearHiddenByReports(tx: Tx, id: string): Promise<void> {
-    await tx.update(Post, { id }, { hiddenByReports: false });
+    await manager(tx).update(Post, { id }, { hiddenByReports: false });
   }
 
   /** Reads the post under FOR UPDATE OF p in the verdict's transaction. */
   async lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null> {
-    const [post] = (await tx.query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = $1 FOR UPDATE OF p`, [id])) as SubjectRow[];
+    const [post] = (await manager(tx).query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = $1 FOR UPDATE OF p`, [
+      id,
+    ])) as SubjectRow[];
     return post ? subjectFromRow('post', post) : null;
   }
 
@@ -264,7 +266,7 @@ export class PostsRepository {
    */
   async publish(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
     if (items.length === 0) return [];
-    const rows = (await tx.query(
+    const rows = (await manager(tx).query(
       `UPDATE posts p SET status = CASE WHEN p.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT p.hidden_by_reports,
                           published_body = NULL, body = w.body, signposting = NULL, screened_at = now()
          FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
@@ -282,7 +284,7 @@ export class PostsRepository {
    * title or content warning of an opening post is stored masked, in place, in the same statement.
    */
   async applyVerdict(tx: Tx, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
-    await tx.query(
+    await manager(tx).query(
       `WITH before AS (SELECT hidden_by_reports, published_body FROM posts WHERE id = $1),
             next AS (
               SELECT CASE WHEN $2 = 'published' AND b.hidden_by_reports THEN 'hidden' ELSE $2 END AS status,
@@ -338,7 +340,7 @@ export class PostsRepository {
 
   /** The words of these posts, locked until the erasure's transaction ends. */
   lockBodies(tx: Tx, ids: string[]): Promise<Array<{ id: string; body: string }>> {
-    return tx.query(`SELECT id, body FROM posts WHERE id = ANY($1::uuid[]) FOR UPDATE`, [ids]);
+    return manager(tx).query(`SELECT id, body FROM posts WHERE id = ANY($1::uuid[]) FOR UPDATE`, [ids]);
   }
 
   /**
@@ -346,10 +348,10 @@ export class PostsRepository {
    * that counted towards a topic no longer do; the trigger takes them off), and their reactions go.
    */
   async eraseAuthor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(
+    await manager(tx).query(
       `UPDATE posts SET body = '', published_body = NULL, status = 'removed', was_published = false, signposting = NULL, author_id = NULL WHERE author_id = $1`,
       [userId],
     );
-    await tx.query(`DELETE FROM post_reactions WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM post_reactions WHERE user_id = $1`, [userId]);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { Resource, ResourceKind } from './resource.entity';
 
 export type NewResource = Pick<Resource, 'groupId' | 'kind' | 'title' | 'description' | 'phone' | 'sms' | 'url' | 'hours'>;
@@ -32,7 +32,7 @@ export class ResourcesRepository {
 
   /** Inserts entries in the given order, in the caller's transaction. */
   async insertAll(tx: Tx, entries: NewResource[]): Promise<void> {
-    await tx.insert(
+    await manager(tx).insert(
       Resource,
       entries.map((entry, position) => ({ ...entry, position })),
     );
