@@ -26,9 +26,11 @@ export function openRedis(config: KindredConfig, purpose: RedisPurpose): IORedis
 }
 
 /**
- * Through Redis Sentinel: ioredis asks the sentinels for the primary's address at every (re)connect,
- * and `failoverDetector` listens for +switch-master so a failover is followed at once rather than at
- * the next failed command. REDIS_URL still gives the password, user and database number.
+ * Through Redis Sentinel: ioredis asks the sentinels for the primary's address at every (re)connect.
+ * A primary that dies drops its connections, so they reconnect to whichever the sentinels name; one
+ * demoted while alive answers writes READONLY, which reconnects too (reconnectOnError). ioredis's
+ * `failoverDetector` is not used: its sentinel subscriptions outlive `quit()` and keep a one-shot
+ * command (admin:create) from exiting. REDIS_URL still gives the password, user and database number.
  */
 export function sentinelOptions(config: KindredConfig): RedisOptions {
   const url = new URL(config.redis.url);
@@ -40,7 +42,6 @@ export function sentinelOptions(config: KindredConfig): RedisOptions {
     username: url.username ? decodeURIComponent(url.username) : undefined,
     password: url.password ? decodeURIComponent(url.password) : undefined,
     tls: url.protocol === 'rediss:' ? {} : undefined,
-    failoverDetector: true,
     sentinelRetryStrategy: (times) => Math.min(200 * times, 2000),
   };
 }
