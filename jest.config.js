@@ -42,6 +42,15 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/tests/setup/resilience-timeout.ts', '<rootDir>/tests/setup/mailbox-setup.ts'],
     },
     {
+      // The deployment of docs/DEPLOYMENT.md on this machine: HAProxy, two of each service, Redis with
+      // Sentinel, PostgreSQL with a streaming replica, and a fault at a time under load.
+      ...shared,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/tests/cluster/**/*.cluster-spec.ts'],
+      globalSetup: '<rootDir>/tests/cluster/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/tests/cluster/cluster-timeout.ts', '<rootDir>/tests/setup/mailbox-setup.ts'],
+    },
+    {
       // The web app in real Chromium (playwright-core) against the real forum, chat and worker.
       ...shared,
       displayName: 'browser',

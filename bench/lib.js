@@ -21,7 +21,9 @@ const PG_BASE = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432'
 const BENCH_DB = process.env.BENCH_DB ?? 'kindred_bench';
 const REDIS_BASE = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_DB = process.env.BENCH_REDIS_DB ?? '5';
-const REDIS_PREFIX = process.env.BENCH_REDIS_PREFIX ?? 'kindred-bench';
+// Hash-tagged as the services tag theirs (libs/config hashTagged), so queues the bench fills directly are the ones the services read.
+const RAW_REDIS_PREFIX = process.env.BENCH_REDIS_PREFIX ?? 'kindred-bench';
+const REDIS_PREFIX = /\{[^{}]+\}/.test(RAW_REDIS_PREFIX) ? RAW_REDIS_PREFIX : `{${RAW_REDIS_PREFIX}}`;
 
 const BENCH_MFA_KEY = process.env.BENCH_MFA_ENCRYPTION_KEY ?? require('node:crypto').randomBytes(32).toString('base64');
 

@@ -40,6 +40,18 @@ export class PrivatePostgres {
     await this.start();
   }
 
+  /**
+   * A streaming replica of `primary`: a base backup taken with `pg_basebackup -R` (which writes the
+   * replica's primary_conninfo and standby.signal), started on this port as a hot standby.
+   */
+  async initReplicaOf(primary: PrivatePostgres): Promise<void> {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindred-pg-replica-'));
+    if (this.asRoot) execFileSync('chown', ['postgres:postgres', this.dir]);
+    fs.chmodSync(this.dir, 0o700);
+    this.run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', this.dir, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
+    await this.start();
+  }
+
   async start(): Promise<void> {
     const options = `-p ${this.port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
     this.run('pg_ctl', ['-D', this.dir!, '-o', options, '-l', path.join(this.dir!, 'server.log'), '-w', '-t', '30', 'start']);

@@ -9,6 +9,7 @@ export const ENTRY = {
   chat: 'dist/apps/chat/src/main.js',
   worker: 'dist/apps/moderation-worker/src/main.js',
   adminCreate: 'dist/apps/forum/src/admin-create.js',
+  migrate: 'dist/libs/database/src/migrate.js',
 } as const;
 
 export async function freePort(): Promise<number> {
@@ -64,6 +65,11 @@ export class ServiceProcess {
     throw new Error(`${this.entry} not healthy after ${timeoutMs} ms:\n${this.output.join('').slice(-3000)}`);
   }
 
+  /** True while the process runs (it has not exited since it was last started). */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Runs to completion (for one-shot commands); resolves with the exit code. */
   async finished(): Promise<number | null> {
     return this.exited!;
@@ -80,14 +86,20 @@ export class ServiceProcess {
 export class PrivateRedis {
   private child?: ChildProcess;
 
-  constructor(readonly port: number) {}
+  /** `args`: more redis-server options, e.g. `['--replicaof', '127.0.0.1', '6380']` for a replica. */
+  constructor(
+    readonly port: number,
+    private readonly args: string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(this.port), '--save', '', '--appendonly', 'no', ...this.args], {
+      stdio: 'ignore',
+    });
     this.child = child;
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {

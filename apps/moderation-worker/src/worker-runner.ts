@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type { Worker } from 'bullmq';
+import { Counter } from 'prom-client';
+import { MetricsRegistry } from '@kindred/observability';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { IdentityService } from '@kindred/identity';
@@ -23,6 +25,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
     private readonly sweeper: ScreeningSweeper,
     private readonly deadlines: DeadlinesService,
     private readonly retention: RetentionService,
+    private readonly metrics: MetricsRegistry,
   ) {}
 
   handlers(): JobHandlers<'moderation-worker'> {
@@ -44,9 +47,17 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Jobs run, by queue and name: with several workers a scheduled job's total still rises once per tick.
+    const completed = new Counter({
+      name: 'kindred_jobs_completed_total',
+      help: 'Jobs this worker completed, by queue and job',
+      labelNames: ['queue', 'job'],
+      registers: [this.metrics.registry],
+    });
     this.workers = startJobRunners(this.config, this.handlers(), {
       concurrency: { screening: this.config.screening.concurrency },
       lockDurationMs: this.config.screening.lockSeconds * 1000,
+      onCompleted: (queue, job) => completed.inc({ queue, job }),
     });
     await this.schedule();
     // Each review deadline is acted on when it falls due; the deadlines.tick job stays the safety net.

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { deleteInBatches, type Tx, manager } from '@kindred/database';
+import { deleteInBatches, manager, ReplicaReads, type Tx } from '@kindred/database';
 import { subjectFromRow, type ScreeningSubject, type SubjectRow } from '@kindred/moderation';
 import { ChatMessage } from './message.entity';
 
@@ -53,7 +53,10 @@ const NEXT_PUBLISHED_AT = (groupParam: string) =>
  */
 @Injectable()
 export class MessagesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() private readonly reads?: ReplicaReads,
+  ) {}
 
   /**
    * The `INSERT … RETURNING id` of a new message, for the outbox to write with its screening job
@@ -131,11 +134,11 @@ export class MessagesRepository {
       where += ` AND (m.published_at, m.id) ${anchor.forward ? '>' : '<'} (SELECT a.published_at, a.id FROM messages a WHERE a.id = $3)`;
     }
     const order = anchor.forward ? 'ASC' : 'DESC';
-    const rows = (await this.dataSource.query(
-      `SELECT m.id, m.group_id, m.author_id, m.body, m.created_at, m.client_msg_id FROM messages m
-        WHERE ${where} ORDER BY m.published_at ${order}, m.id ${order} LIMIT $2`,
-      params,
-    )) as MessageRow[];
+    const sql = `SELECT m.id, m.group_id, m.author_id, m.body, m.created_at, m.client_msg_id FROM messages m
+        WHERE ${where} ORDER BY m.published_at ${order}, m.id ${order} LIMIT $2`;
+    // Paging back through history may read a replica; catching up forward (`after`) must not, or a
+    // client would miss what the replica has not replayed yet between its catch-up and live delivery.
+    const rows = !anchor.forward && this.reads ? await this.reads.query<MessageRow>(sql, params) : ((await this.dataSource.query(sql, params)) as MessageRow[]);
     return rows.map(toStored);
   }
 

@@ -10,8 +10,27 @@ export interface KindredConfig {
   publicUrl: string;
   /** Optional parts of the web app switched on (FEATURES, a comma-separated list), told to it at run time. */
   features: string[];
-  database: { url: string };
-  redis: { url: string; prefix: string };
+  database: {
+    url: string;
+    /** Streaming replicas the heavy reads may go to (DATABASE_REPLICA_URLS); empty: every read on the primary. */
+    replicaUrls: string[];
+    /** Past this replay lag (seconds) a replica is not read from until it catches up. */
+    replicaMaxLagSeconds: number;
+  };
+  redis: {
+    url: string;
+    /**
+     * The key and queue prefix, hash-tagged (`{kindred}`): every key of one installation falls in one
+     * Redis Cluster slot, so BullMQ's multi-key scripts and the adapter work on a cluster too.
+     */
+    prefix: string;
+    /** Sentinels to ask for the current primary (REDIS_SENTINELS, host:port,...); empty: REDIS_URL directly. */
+    sentinels: Array<{ host: string; port: number }>;
+    /** The primary's name the sentinels monitor (REDIS_SENTINEL_NAME). */
+    sentinelName: string;
+  };
+  /** SHUTDOWN_DRAIN_SECONDS: after SIGTERM, /health answers 503 this long while requests are still served, so a load balancer stops sending new ones. */
+  shutdown: { drainSeconds: number };
   http: {
     bodyLimitBytes: number;
     trustProxy: boolean;
@@ -208,6 +227,35 @@ function originsOf(publicUrl: string): string[] {
   });
 }
 
+/**
+ * `kindred` becomes `{kindred}`: Redis Cluster puts keys with the same `{tag}` in one slot. A prefix
+ * that already holds a tag is kept as it is.
+ */
+export function hashTagged(prefix: string): string {
+  return /\{[^{}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
+}
+
+function sentinels(r: Reader): KindredConfig['redis']['sentinels'] {
+  const out: KindredConfig['redis']['sentinels'] = [];
+  for (const entry of r.list('REDIS_SENTINELS', [])) {
+    const match = /^([^\s:]+):(\d{1,5})$/.exec(entry);
+    if (!match || Number(match[2]) > 65535) {
+      r.problems.push(`REDIS_SENTINELS must be host:port pairs separated by commas (got "${entry}").`);
+      continue;
+    }
+    out.push({ host: match[1]!, port: Number(match[2]) });
+  }
+  return out;
+}
+
+function replicaUrls(r: Reader): string[] {
+  const urls = r.list('DATABASE_REPLICA_URLS', []);
+  for (const url of urls) {
+    if (!/^postgres(ql)?:\/\//.test(url)) r.problems.push(`DATABASE_REPLICA_URLS must hold postgres:// URLs (got "${url.replace(/\/\/[^@]*@/, '//…@')}").`);
+  }
+  return urls;
+}
+
 /** Reads and validates the environment; throws a ConfigError naming every problem at once. */
 export function loadConfig(env: Env = process.env): KindredConfig {
   const r = new Reader(env);
@@ -290,11 +338,18 @@ function read(r: Reader): KindredConfig {
     ports,
     publicUrl,
     features: r.list('FEATURES', []),
-    database: { url: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kindred', ['postgres:', 'postgresql:']) },
+    database: {
+      url: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/kindred', ['postgres:', 'postgresql:']),
+      replicaUrls: replicaUrls(r),
+      replicaMaxLagSeconds: r.int('DATABASE_REPLICA_MAX_LAG_SECONDS', 5, 0, 3600),
+    },
     redis: {
       url: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
-      prefix: r.string('REDIS_PREFIX', 'kindred'),
+      prefix: hashTagged(r.string('REDIS_PREFIX', 'kindred')),
+      sentinels: sentinels(r),
+      sentinelName: r.string('REDIS_SENTINEL_NAME', 'kindred'),
     },
+    shutdown: { drainSeconds: r.int('SHUTDOWN_DRAIN_SECONDS', 0, 0, 300) },
     http: {
       bodyLimitBytes: r.int('HTTP_BODY_LIMIT_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
       trustProxy: r.bool('HTTP_TRUST_PROXY', false),

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import type { KindredConfig } from '@kindred/config';
 import { MIGRATIONS } from './migrations';
@@ -6,10 +7,13 @@ import { MIGRATIONS } from './migrations';
  * One place that says how Kindred talks to PostgreSQL. `synchronize` is off everywhere, tests
  * included: the schema only ever changes through reviewed migrations.
  */
-export function dataSourceOptions(config: KindredConfig, applicationName: string): DataSourceOptions {
+export function dataSourceOptions(config: KindredConfig, applicationName: string, replicaUrls: string[] = []): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.database.url,
+    // With replicas, TypeORM keeps a pool per server; every statement still goes to the primary
+    // (defaultMode) unless a repository asks ReplicaReads for a replica.
+    ...(replicaUrls.length > 0 ? { replication: { master: { url: config.database.url }, slaves: replicaUrls.map((url) => ({ url })), defaultMode: 'master' as const } } : {}),
     synchronize: false,
     migrationsRun: false,
     migrations: MIGRATIONS,
@@ -23,4 +27,25 @@ export function dataSourceOptions(config: KindredConfig, applicationName: string
       idle_in_transaction_session_timeout: 30000,
     },
   };
+}
+
+/**
+ * The replicas that answer now. TypeORM opens a connection to every server at start-up and fails
+ * when one does not answer; a forum must start while a replica is down, reading the primary.
+ */
+export async function answeringReplicas(urls: string[]): Promise<string[]> {
+  const answers = await Promise.all(
+    urls.map(async (url) => {
+      const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+      try {
+        await client.connect();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }),
+  );
+  return urls.filter((_, i) => answers[i]);
 }

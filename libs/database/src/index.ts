@@ -8,3 +8,4 @@ export * from './batcher';
 export { backfillSkeletons, skeletonAsMigrated } from './migrations/1763700008000-display-name-skeletons';
 export * from './transactions';
 export * from './listen';
+export * from './replica-reads';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
-import { Transactions, type Tx } from '@kindred/database';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { ReplicaReads, Transactions, type Tx } from '@kindred/database';
 import {
   assertNotMuted,
   bannedError,
@@ -86,6 +86,7 @@ export class ForumService {
     private readonly outbox: OutboxService,
     private readonly reviewItems: ReviewItemsService,
     private readonly reports: ReportsService,
+    @Optional() private readonly reads?: ReplicaReads,
   ) {}
 
   async createTopic(user: AuthUser, groupId: string, input: { title: string; body: string; contentWarning?: string }): Promise<Accepted> {
@@ -119,6 +120,7 @@ export class ForumService {
       return { accepted: { id: post.id, topicId: topic.id, status: 'screening' as const }, outboxId };
     });
     this.dispatch(outboxId);
+    await this.wrote(user);
     return accepted;
   }
 
@@ -154,6 +156,7 @@ export class ForumService {
     );
     if (!outboxId) throw new Error(`reply ${id} was not stored`);
     this.dispatch(outboxId);
+    await this.wrote(user);
     return { id, topicId, status: 'screening' };
   }
 
@@ -235,6 +238,7 @@ export class ForumService {
       return { outboxId: await this.stageScreening(tx, postId, revision), changes };
     });
     this.dispatch(outboxId);
+    await this.wrote(user);
     await this.reviewItems.announceChanges(changes);
     return { id: postId, topicId: post.topicId, status: 'screening' };
   }
@@ -250,6 +254,7 @@ export class ForumService {
       await this.posts.moveTo(tx, locked, 'deleted', { body: '', signposting: null });
       return this.reviewItems.subjectDeleted(tx, 'post', postId, locked.body);
     });
+    await this.wrote(user);
     if (changes) await this.reviewItems.announceChanges(changes);
   }
 
@@ -262,6 +267,7 @@ export class ForumService {
     if (!inSight(post)) throw DomainError.conflict('You can only react to published posts.', ForumConflict.POST_NOT_IN_SIGHT);
     if (on) await this.posts.react(postId, user.id, kind as ReactionKind);
     else await this.posts.unreact(postId, user.id, kind as ReactionKind);
+    await this.wrote(user);
   }
 
   async reportPost(user: AuthUser, postId: string, clauseKey: string, note?: string): Promise<{ id: string }> {
@@ -372,6 +378,11 @@ export class ForumService {
   }
 
   /** After commit; if Redis is down the outbox relay sends it later. */
+  /** The author's next thread pages must hold what they just wrote: the primary serves them until a replica has it. */
+  private async wrote(user: AuthUser): Promise<void> {
+    await this.reads?.markFresh(user.id);
+  }
+
   private dispatch(outboxId: string): void {
     this.outbox.dispatch([outboxId]).catch((error: Error) => this.logger.warn({ err: error }, 'screening job will be relayed later'));
   }

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { manager, type Tx } from '@kindred/database';
+import { manager, ReplicaReads, type Tx } from '@kindred/database';
 import type { StandingColumns } from '@kindred/groups';
 import { fromJson, PagedPostJson, pageJoin, PostWithReactions, standingColumns, standingOf } from './posts.repository';
 import { Topic } from './topic.entity';
@@ -50,7 +50,16 @@ export const ERASED_TOPIC_TITLE = 'A topic by a former member';
 /** `topics`: written with their opening post, listed by activity, read with the reader's standing. Counters move with posts (PostsRepository). */
 @Injectable()
 export class TopicsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    // Topic lists and thread pages are the forum's heaviest reads: a replica serves them when one is fit.
+    @Optional() private readonly reads?: ReplicaReads,
+  ) {}
+
+  private read<T>(sql: string, params: unknown[], forUser?: string): Promise<T[]> {
+    if (this.reads) return this.reads.query<T>(sql, params, { forUser });
+    return this.dataSource.query(sql, params) as Promise<T[]>;
+  }
 
   /** Writes the topic; it comes back with its id. */
   async insert(tx: Tx, values: NewTopic): Promise<Topic> {
@@ -64,16 +73,16 @@ export class TopicsRepository {
   }
 
   /** A group's published topics, most recently active first, before the cursor's (last_activity_at, id). */
-  page(groupId: string, limit: number, before: { at: string; id: string } | null): Promise<Topic[]> {
-    const qb = this.dataSource
-      .getRepository(Topic)
-      .createQueryBuilder('t')
-      .where('t.group_id = :groupId AND t.status = :published', { groupId, published: 'published' })
-      .orderBy('t.last_activity_at', 'DESC')
-      .addOrderBy('t.id', 'DESC')
-      .limit(limit);
-    if (before) qb.andWhere('(t.last_activity_at, t.id) < (:at, :id)', { at: before.at, id: before.id });
-    return qb.getMany();
+  async page(groupId: string, limit: number, before: { at: string; id: string } | null): Promise<Topic[]> {
+    const params: unknown[] = [groupId, limit];
+    if (before) params.push(before.at, before.id);
+    const rows = await this.read<TopicRow>(
+      `SELECT ${TOPIC_COLUMNS} FROM topics t
+        WHERE t.group_id = $1 AND t.status = 'published' ${before ? 'AND (t.last_activity_at, t.id) < ($3::timestamptz, $4::uuid)' : ''}
+        ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $2`,
+      params,
+    );
+    return rows.map(toTopic);
   }
 
   findMany(ids: string[]): Promise<Topic[]> {
@@ -95,14 +104,18 @@ export class TopicsRepository {
     const params: unknown[] = [topicId, userId];
     if (page) params.push(page.limit);
     if (page?.cursor) params.push(page.cursor.at, page.cursor.id);
-    const [row] = (await this.dataSource.query(
-      `SELECT ${TOPIC_COLUMNS}, ${standingColumns(writeRules)}${page ? ', page.posts' : ''}
+    const sql = `SELECT ${TOPIC_COLUMNS}, ${standingColumns(writeRules)}${page ? ', page.posts' : ''}
          FROM topics t
          ${standingOf('t.group_id', '$2')}
          ${page ? pageJoin(page.cursor !== null) : ''}
-        WHERE t.id = $1`,
-      params,
-    )) as Array<TopicRow & StandingColumns & { posts?: PagedPostJson[] | null }>;
+        WHERE t.id = $1`;
+    // A thread page is a heavy read and may come from a replica, except for someone who has just
+    // written or whose standing has just changed (ReplicaReads.markFresh): they read the primary.
+    // Reading the topic to write to it (writeRules) is always on the primary.
+    const [row] =
+      page && !writeRules
+        ? await this.read<TopicRow & StandingColumns & { posts?: PagedPostJson[] | null }>(sql, params, userId)
+        : ((await this.dataSource.query(sql, params)) as Array<TopicRow & StandingColumns & { posts?: PagedPostJson[] | null }>);
     if (!row) return null;
     return { topic: toTopic(row), standing: row, ...(page ? { posts: (row.posts ?? []).map(fromJson) } : {}) };
   }

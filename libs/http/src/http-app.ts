@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import type { KindredConfig } from '@kindred/config';
 import { ProblemFilter } from './problem.filter';
+import { closeGracefullyOnSignals } from './shutdown';
 import { logRequests } from './request-log';
 import { helmetOptions, securityHeaders } from './security-headers';
 import { createValidationPipe } from './validation';
@@ -39,7 +40,8 @@ export async function createHttpApp(module: Type<unknown>, config: KindredConfig
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.enableShutdownHooks();
+  // Drain first (SHUTDOWN_DRAIN_SECONDS with /health at 503), then close: a load balancer in front loses no request.
+  closeGracefullyOnSignals(app, config.shutdown.drainSeconds);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
 

@@ -9,3 +9,4 @@ export * from './id-param';
 export * from './security-headers';
 export * from './request-log';
 export * from './visible-text';
+export * from './shutdown';

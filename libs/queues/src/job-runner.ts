@@ -13,6 +13,8 @@ export class MissingJobHandlersError extends Error {
 export interface RunnerOptions {
   concurrency?: Partial<Record<QueueName, number>>;
   lockDurationMs?: number;
+  /** Called after each job a handler completed (for the metrics that count runs). */
+  onCompleted?: (queue: QueueName, job: string) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export function startJobRunners<P extends JobProcess = 'moderation-worker'>(
         autorun: true,
       },
     );
+    worker.on('completed', (job) => options.onCompleted?.(queue, job.name));
     worker.on('failed', (job, error) => logger.warn({ queue, job: job?.name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => logger.warn({ queue, err: error }, 'worker connection error'));
     // BullMQ leaves connections it was given open; close ours with the worker.

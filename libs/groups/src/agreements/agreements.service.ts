@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { Transactions, Tx } from '@kindred/database';
+import { Injectable, Optional } from '@nestjs/common';
+import { ReplicaReads, Transactions, Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
@@ -32,6 +32,7 @@ export class AgreementsService {
     private readonly transactions: Transactions,
     private readonly participation: ParticipationService,
     private readonly events: EventBus,
+    @Optional() private readonly reads?: ReplicaReads,
   ) {}
 
   /** The current version, or null when there is no such group. */
@@ -87,6 +88,8 @@ export class AgreementsService {
     }
     // Accepting twice is harmless: the first time stands.
     const acceptedAt = await this.repository.accept(user.id, groupId, version, new Date());
+    // Their next pages must see the acceptance: the primary serves them until a replica has it.
+    await this.reads?.markFresh(user.id);
     await this.events.publish('membership.changed', { userId: user.id, groupId });
     return { groupId, version, acceptedAt };
   }

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import type { Tx } from '@kindred/database';
+import { Injectable, Optional } from '@nestjs/common';
+import { ReplicaReads, type Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
@@ -38,6 +38,7 @@ export class MembershipService {
     private readonly participation: ParticipationService,
     private readonly identity: IdentityService,
     private readonly events: EventBus,
+    @Optional() private readonly reads?: ReplicaReads,
   ) {}
 
   /** Makes an approved applicant a member, inside the caller's transaction. The caller publishes the change after commit. */
@@ -141,6 +142,8 @@ export class MembershipService {
 
   /** Tells the chat service (and anyone else) to look at this person's standing again. */
   async changed(userId: string, groupId: string): Promise<void> {
+    // Their next pages must see the change (admitted, muted, banned): the primary serves them until a replica has it.
+    await this.reads?.markFresh(userId);
     await this.events.publish('membership.changed', { userId, groupId });
   }
 

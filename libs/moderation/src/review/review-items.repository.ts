@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { asTx, deleteInBatches, manager, type Tx } from '@kindred/database';
+import { asTx, deleteInBatches, manager, ReplicaReads, type Tx } from '@kindred/database';
 import { ReviewItem } from './review-item.entity';
 import type { ReviewReason, SubjectChange, SubjectType } from './review.types';
 
@@ -64,7 +64,16 @@ export class ReviewItemsRepository {
   /** The item's columns under their entity names, for RETURNING. */
   private returning?: string;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() private readonly reads?: ReplicaReads,
+  ) {}
+
+  /** Dashboard and metrics counts: a replica within the lag bound serves them. */
+  private read<T>(sql: string, params: unknown[]): Promise<T[]> {
+    if (this.reads) return this.reads.query<T>(sql, params);
+    return this.dataSource.query(sql, params) as Promise<T[]>;
+  }
 
   find(id: string, tx: Tx = asTx(this.dataSource.manager)): Promise<ReviewItem | null> {
     return manager(tx).findOne(ReviewItem, { where: { id } });
@@ -297,7 +306,8 @@ export class ReviewItemsRepository {
    * admins everything. Percentiles are nearest-rank (percentile_disc).
    */
   async health(groupId: string, now: Date, adminItems: boolean): Promise<QueueHealth> {
-    const [r] = (await this.dataSource.query(
+    // Counts for a dashboard: a replica within the lag bound serves them.
+    const [r] = (await this.read(
       `WITH items AS (
          SELECT * FROM review_items WHERE group_id = $1 AND ($3::boolean OR audience = 'supporters')
        )
@@ -339,8 +349,9 @@ export class ReviewItemsRepository {
 
   /** Open items in every group, per priority, and how many of them are overdue. */
   openByPriority(): Promise<Array<{ priority: string; open: number; overdue: number }>> {
-    return this.dataSource.query(
+    return this.read(
       `SELECT priority, count(*)::int AS open, count(*) FILTER (WHERE due_at <= now())::int AS overdue FROM review_items WHERE status = 'open' GROUP BY priority`,
+      [],
     );
   }
 
