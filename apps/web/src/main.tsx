@@ -14,7 +14,7 @@ import { AgreementScreen, Apply, Directory, GroupHome } from './screens/groups';
 import { NewTopic, Thread } from './screens/forum';
 import { Chat } from './screens/chat';
 import { Account, Notices } from './screens/me';
-import { Notifications, NotificationSettings, useUnreadCount } from './screens/notifications';
+import { Notifications, NotificationSettings, Unsubscribe, useUnreadCount } from './screens/notifications';
 import { disablePush, onPushShown, registerServiceWorker } from './push';
 import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
@@ -135,7 +135,7 @@ function Header({ groupId }: { groupId?: string }) {
           {me ? (
             <>
               <li>
-                <Link to="/my/notifications" className="notifications-link">
+                <Link to="/notifications" className="notifications-link">
                   Notifications
                   {unread > 0 ? (
                     <span className="count-badge" data-testid="unread-count">
@@ -296,8 +296,9 @@ function App() {
         <Route path="forgot-password" element={<ForgotPassword />} />
         <Route path="reset-password" element={<ResetPassword />} />
         <Route path="my/notices" element={<Notices />} />
-        <Route path="my/notifications" element={<Notifications />} />
-        <Route path="my/notification-settings" element={<NotificationSettings />} />
+        <Route path="notifications" element={<Notifications />} />
+        <Route path="settings/notifications" element={<NotificationSettings />} />
+        <Route path="unsubscribe" element={<Unsubscribe />} />
         <Route path="my/account" element={<Account />} />
         <Route path="admin/new-group" element={<NewGroup />} />
         <Route path="thread/:topicId" element={<ThreadPage />} />

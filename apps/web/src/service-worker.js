@@ -38,10 +38,10 @@ self.addEventListener('fetch', (event) => {
 /** A path inside Kindred to open, never another site: anything else opens the notifications page. */
 function inApp(url) {
   try {
-    const target = new URL(typeof url === 'string' ? url : '/my/notifications', self.location.origin);
-    return target.origin === self.location.origin ? target.href : new URL('/my/notifications', self.location.origin).href;
+    const target = new URL(typeof url === 'string' ? url : '/notifications', self.location.origin);
+    return target.origin === self.location.origin ? target.href : new URL('/notifications', self.location.origin).href;
   } catch {
-    return new URL('/my/notifications', self.location.origin).href;
+    return new URL('/notifications', self.location.origin).href;
   }
 }
 

@@ -47,6 +47,8 @@ export interface NotificationPreferences {
   timezone: string;
   quietHours: { from: string; to: string } | null;
   kinds: Record<string, KindPreference>;
+  /** Opt-in: alerts and emails may name the group (never anyone's words or a condition). */
+  showDetails?: boolean;
 }
 
 async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ data?: T; error?: unknown; response: Response }> {
@@ -74,4 +76,6 @@ export const notificationsApi = {
   vapidPublicKey: () => ok(call<{ key: string }>('GET', '/push/vapid-public-key')),
   subscribe: (subscription: PushSubscriptionJSON) => ok(call<{ id: string }>('POST', '/me/push-subscriptions', subscription)),
   unsubscribe: (id: string) => ok(call<never>('DELETE', `/me/push-subscriptions/${encodeURIComponent(id)}`)),
+  /** A mailed unsubscribe link's token: no session needed. */
+  unsubscribeEmail: (token: string) => ok(call<unknown>('POST', `/unsubscribe?token=${encodeURIComponent(token)}`)),
 };

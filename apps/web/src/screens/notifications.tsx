@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import {
   formatDateTime,
   notificationsApi,
@@ -27,7 +27,11 @@ export const KIND_LABELS: Record<string, string> = {
   'review-urgent': 'Urgent items to review (supporters)',
   'review-overdue': 'Items past their review deadline (supporters)',
   mentoring: 'Mentoring',
+  reaction: 'Support sent for something you wrote (gathered together)',
+  signposting: 'Support you can reach after a hard post',
 };
+/** Kinds only supporters and admins are sent. */
+const STAFF_KINDS = new Set(['review-urgent', 'review-overdue']);
 const KIND_ORDER = Object.keys(KIND_LABELS);
 const byKnownOrder = (a: string, b: string) => (KIND_ORDER.indexOf(a) + 1 || 99) - (KIND_ORDER.indexOf(b) + 1 || 99);
 
@@ -36,20 +40,20 @@ export function notificationLink(n: Pick<AppNotification, 'kind' | 'groupId' | '
   switch (n.kind) {
     case 'reply':
     case 'mention':
-      return n.subjectId ? `/thread/${n.subjectId}` : n.groupId ? `/community/${n.groupId}` : '/my/notifications';
+      return n.subjectId ? `/thread/${n.subjectId}` : n.groupId ? `/community/${n.groupId}` : '/notifications';
     case 'review-urgent':
     case 'review-overdue':
-      return n.groupId ? `/community/${n.groupId}/review` : '/my/notifications';
+      return n.groupId ? `/community/${n.groupId}/review` : '/notifications';
     case 'agreement':
-      return n.groupId ? `/community/${n.groupId}/agreement` : '/my/notifications';
+      return n.groupId ? `/community/${n.groupId}/agreement` : '/notifications';
     case 'application':
-      return n.groupId ? `/community/${n.groupId}` : '/my/notifications';
+      return n.groupId ? `/community/${n.groupId}` : '/notifications';
     case 'moderation':
     case 'sanction':
     case 'report-outcome':
       return '/my/notices';
     default:
-      return n.groupId ? `/community/${n.groupId}` : '/my/notifications';
+      return n.groupId ? `/community/${n.groupId}` : '/notifications';
   }
 }
 
@@ -158,6 +162,21 @@ export function Notifications() {
     },
   });
   const markOne = useMutation({ mutationFn: (id: string) => notificationsApi.markRead([id]), onSuccess: refresh });
+  // An alert or email opens /notifications?open=<id>: that one is read now, and its page opens.
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const open = params.get('open');
+  const openedItem = open ? list.data?.find((n) => n.id === open) : undefined;
+  const listed = list.data !== undefined;
+  useEffect(() => {
+    if (!open || !listed) return;
+    void notificationsApi
+      .markRead([open])
+      .catch(() => undefined)
+      .then(refresh);
+    navigate(openedItem ? notificationLink(openedItem) : '/notifications', { replace: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, listed]);
   if (!me)
     return (
       <>
@@ -173,7 +192,7 @@ export function Notifications() {
           {unread === 0 ? 'Nothing unread.' : `${unread} unread`}
         </p>
         <p>
-          <Link to="/my/notification-settings">Notification settings</Link>
+          <Link to="/settings/notifications">Notification settings</Link>
         </p>
       </div>
       <PushCard />
@@ -235,7 +254,9 @@ function KindRow({ kind, value, onChange }: { kind: NotificationKind; value: Kin
         <label htmlFor={`${id}-push`}>Alert on my devices</label>
       </div>
       <Select label="Email" value={value.email} onChange={(email) => onChange({ ...value, email: email as EmailChoice })} options={EMAIL_CHOICES} />
-      {value.neverQuiet !== undefined ? (
+      {kind === 'review-urgent' ? (
+        <p className="hint">Urgent items come through during quiet hours too, while you are on cover: someone may be in crisis.</p>
+      ) : value.neverQuiet !== undefined ? (
         <div className="checkbox">
           <input id={`${id}-quiet`} type="checkbox" checked={value.neverQuiet} onChange={(e) => onChange({ ...value, neverQuiet: e.target.checked })} />
           <label htmlFor={`${id}-quiet`}>Send these during quiet hours too</label>
@@ -245,7 +266,7 @@ function KindRow({ kind, value, onChange }: { kind: NotificationKind; value: Kin
   );
 }
 
-function PreferencesForm({ initial }: { initial: NotificationPreferences }) {
+function PreferencesForm({ initial, staff }: { initial: NotificationPreferences; staff: boolean }) {
   const [prefs, setPrefs] = useState<NotificationPreferences>(() => ({
     ...initial,
     // Someone who never chose a zone gets the one their device is in, which they can change.
@@ -264,7 +285,9 @@ function PreferencesForm({ initial }: { initial: NotificationPreferences }) {
     save.mutate({ ...prefs, quietHours: quietOn ? quiet : null });
   };
   const zones = timeZones(prefs.timezone);
-  const kinds = Object.keys(prefs.kinds).sort(byKnownOrder);
+  const kinds = Object.keys(prefs.kinds)
+    .filter((kind) => staff || !STAFF_KINDS.has(kind))
+    .sort(byKnownOrder);
   return (
     <form onSubmit={submit} noValidate>
       <p>You always see every notification here in Kindred. Choose which ones also reach you by alert or email.</p>
@@ -298,6 +321,19 @@ function PreferencesForm({ initial }: { initial: NotificationPreferences }) {
           options={zones.map((z) => [z, z.replace(/_/g, ' ')])}
         />
       </fieldset>
+      {prefs.showDetails !== undefined ? (
+        <fieldset>
+          <legend>What alerts and emails say</legend>
+          <p className="hint">
+            By default they only say that something happened, such as “Kindred: you have a new reply”, so nothing about your health shows on a lock screen or in
+            a shared inbox. They never include what anyone wrote.
+          </p>
+          <div className="checkbox">
+            <input id="show-details" type="checkbox" checked={prefs.showDetails} onChange={(e) => setPrefs({ ...prefs, showDetails: e.target.checked })} />
+            <label htmlFor="show-details">Name the group in alerts and emails</label>
+          </div>
+        </fieldset>
+      ) : null}
       <ErrorMessage error={save.error} />
       {saved ? <Status>Your notification settings are saved.</Status> : null}
       <button type="submit" disabled={save.isPending}>
@@ -316,13 +352,44 @@ export function NotificationSettings() {
       {!me ? <SignInFirst /> : null}
       {me ? (
         <p>
-          <Link to="/my/notifications">Back to your notifications</Link>
+          <Link to="/notifications">Back to your notifications</Link>
         </p>
       ) : null}
       <PushCard />
       {prefs.isPending && me ? <Loading /> : null}
       <ErrorMessage error={prefs.error} />
-      {prefs.data ? <PreferencesForm initial={prefs.data} /> : null}
+      {prefs.data && me ? <PreferencesForm initial={prefs.data} staff={me.isAdmin || me.memberships.some((m) => m.role === 'supporter')} /> : null}
+    </>
+  );
+}
+
+/**
+ * The page a mailed "Unsubscribe" link opens (no sign-in). It asks before it acts: mail scanners
+ * open links on their own, and must not turn someone's mail off. (Mail clients' own one-click
+ * button posts to the API directly, RFC 8058.)
+ */
+export function Unsubscribe() {
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const stop = useMutation({ mutationFn: () => notificationsApi.unsubscribeEmail(token) });
+  return (
+    <>
+      <PageTitle>Stop these emails</PageTitle>
+      {!token ? <p>This link is not complete. Please use the whole link from the email.</p> : null}
+      {token && !stop.isSuccess ? (
+        <>
+          <p>Kindred will stop sending you the emails this link came from. You will still see everything in Kindred when you sign in.</p>
+          <ErrorMessage error={stop.error} />
+          <button type="button" onClick={() => stop.mutate()} disabled={stop.isPending}>
+            Stop these emails
+          </button>
+        </>
+      ) : null}
+      {stop.isSuccess ? (
+        <Status>
+          Done: these emails have stopped. You can choose again at any time in your <Link to="/settings/notifications">notification settings</Link>.
+        </Status>
+      ) : null}
     </>
   );
 }
