@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import type { Worker } from 'bullmq';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { NotificationDelivery } from '@kindred/notifications';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { IdentityService } from '@kindred/identity';
 import { RetentionService } from '@kindred/retention';
@@ -23,6 +24,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
     private readonly sweeper: ScreeningSweeper,
     private readonly deadlines: DeadlinesService,
     private readonly retention: RetentionService,
+    private readonly notifications: NotificationDelivery,
   ) {}
 
   handlers(): JobHandlers<'moderation-worker'> {
@@ -40,12 +42,17 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
       retention: {
         purge: () => this.retention.purgeAll(),
       },
+      notifications: {
+        'fan-out': (job) => this.notifications.fanOut(job),
+        deliver: (job, meta) => this.notifications.deliver(job.deliveryId, meta.attempt),
+        tick: () => this.notifications.tick(),
+      },
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
     this.workers = startJobRunners(this.config, this.handlers(), {
-      concurrency: { screening: this.config.screening.concurrency },
+      concurrency: { screening: this.config.screening.concurrency, notifications: 20 },
       lockDurationMs: this.config.screening.lockSeconds * 1000,
     });
     await this.schedule();
@@ -70,6 +77,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
         await this.producer
           .queue('retention')
           .upsertJobScheduler('purge', { every: this.config.retention.intervalSeconds * 1000 }, { name: 'purge', data: {} });
+        await this.producer
+          .queue('notifications')
+          .upsertJobScheduler('tick', { every: this.config.notifications.tickSeconds * 1000 }, { name: 'tick', data: {} });
       } catch (error) {
         this.logger.warn({ err: error }, 'job schedulers not registered yet');
       }

@@ -92,7 +92,14 @@ export class UsersRepository {
         WHERE email_normalised = $1 OR display_name_normalised = $2 OR display_name_skeleton = $3`,
       [key.emailNormalised, key.displayNameNormalised, key.skeleton],
     )) as Array<{ id: string; email: string; verified: boolean; email_taken: boolean; name_taken: boolean; skeleton_taken: boolean }>;
-    return rows.map((r) => ({ id: r.id, email: r.email, verified: r.verified, emailTaken: r.email_taken, nameTaken: r.name_taken, skeletonTaken: r.skeleton_taken }));
+    return rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      verified: r.verified,
+      emailTaken: r.email_taken,
+      nameTaken: r.name_taken,
+      skeletonTaken: r.skeleton_taken,
+    }));
   }
 
   /** A new account, not an admin. Throws UniqueViolation when the address or name was taken meanwhile. */
@@ -158,7 +165,10 @@ export class UsersRepository {
   }
 
   async findByEmail(emailNormalised: string): Promise<{ id: string; email: string } | null> {
-    const rows = (await this.dataSource.query(`SELECT id, email FROM users WHERE email_normalised = $1`, [emailNormalised])) as Array<{ id: string; email: string }>;
+    const rows = (await this.dataSource.query(`SELECT id, email FROM users WHERE email_normalised = $1`, [emailNormalised])) as Array<{
+      id: string;
+      email: string;
+    }>;
     return rows[0] ?? null;
   }
 
@@ -168,6 +178,20 @@ export class UsersRepository {
       display_name: string;
     }>;
     return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+  }
+
+  /** The verified addresses of those of the users who have one (notifications mail only to these). */
+  async verifiedAddresses(userIds: string[]): Promise<Array<{ id: string; email: string }>> {
+    return (await this.dataSource.query(`SELECT id, email FROM users WHERE id = ANY($1::uuid[]) AND email_verified_at IS NOT NULL`, [userIds])) as Array<{
+      id: string;
+      email: string;
+    }>;
+  }
+
+  /** Those of the ids that are still accounts (an erased member's id is gone). */
+  async existing(userIds: string[]): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [userIds])) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
   }
 
   async adminIds(): Promise<string[]> {

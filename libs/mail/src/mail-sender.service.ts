@@ -45,6 +45,7 @@ export class MailSender implements OnApplicationShutdown {
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
+        headers: rendered.headers,
         messageId: `<${job.messageId}@kindred>`,
       });
     } catch (error) {
