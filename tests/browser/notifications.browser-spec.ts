@@ -8,8 +8,8 @@ import { startWebStack, WebStack } from './support/web-stack';
 
 /** The service worker is installed and controls the page (it claims the page once it activates). */
 async function controlledBy(page: Page, script: string): Promise<void> {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
-  expect(await page.evaluate(() => navigator.serviceWorker.controller!.scriptURL)).toBe(script);
+  await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 15_000 });
+  expect(await page.evaluate('navigator.serviceWorker.controller.scriptURL')).toBe(script);
 }
 
 describe('the installable app', () => {
@@ -40,10 +40,10 @@ describe('the installable app', () => {
       expect(parsed.icons.map((i) => `${i.sizes} ${i.purpose}`)).toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
       // Each icon is a real PNG of the size the manifest says.
       for (const icon of parsed.icons) {
-        const size = await page.evaluate(async (src) => {
-          const bitmap = await createImageBitmap(await (await fetch(src)).blob());
-          return `${bitmap.width}x${bitmap.height}`;
-        }, icon.src);
+        const size = await page.evaluate(`(async () => {
+          const bitmap = await createImageBitmap(await (await fetch(${JSON.stringify(icon.src)})).blob());
+          return bitmap.width + 'x' + bitmap.height;
+        })()`);
         expect(size).toBe(icon.sizes);
       }
       // Chromium's own install check: no reason it could not be installed.
@@ -81,20 +81,17 @@ describe('the installable app', () => {
   it('never asks for notification permission on first load', async () => {
     const { context, page } = await newPerson(stack.browser);
     try {
-      await page.addInitScript(() => {
-        const asked: string[] = [];
-        (window as unknown as { asked: string[] }).asked = asked;
+      // Counts every permission request the page makes, from before its first script runs.
+      await page.addInitScript(`
+        window.asked = [];
         const original = Notification.requestPermission.bind(Notification);
-        Notification.requestPermission = (...args: Parameters<typeof Notification.requestPermission>) => {
-          asked.push('notifications');
-          return original(...args);
-        };
-      });
+        Notification.requestPermission = (...args) => { window.asked.push('notifications'); return original(...args); };
+      `);
       await page.goto(stack.forum.url);
       await controlledBy(page, `${stack.forum.url}/sw.js`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
-      expect(await page.evaluate(() => (window as unknown as { asked: string[] }).asked)).toEqual([]);
-      expect(await page.evaluate(() => Notification.permission)).toBe('default');
+      expect(await page.evaluate('window.asked')).toEqual([]);
+      expect(await page.evaluate('Notification.permission')).toBe('default');
     } finally {
       await context.close();
     }
