@@ -10,6 +10,8 @@ export interface ReceivedMail {
   text: string;
   html: string;
   messageId: string | undefined;
+  /** Every header as it arrived, by lower-case name (the last of repeated ones). */
+  headers: Record<string, string>;
 }
 
 export interface WaitOptions {
@@ -47,6 +49,7 @@ export class Mailbox {
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
               messageId: parsed.messageId,
+              headers: Object.fromEntries(parsed.headerLines.map((h) => [h.key.toLowerCase(), h.line.slice(h.line.indexOf(':') + 1).trim()])),
             });
             callback();
           })

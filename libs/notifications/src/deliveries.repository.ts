@@ -120,15 +120,14 @@ export class DeliveriesRepository {
   }
 
   /** Immediate deliveries due for `graceSeconds` and not sent (their job was lost), or whose sender died. */
-  async overdue(graceSeconds: number, claimSeconds: number, limit: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT id FROM notification_deliveries
+  async overdue(graceSeconds: number, claimSeconds: number, limit: number): Promise<Array<{ id: string; attempts: number }>> {
+    return (await this.dataSource.query(
+      `SELECT id, attempts FROM notification_deliveries
        WHERE mode = 'immediate' AND state IN ('pending', 'held', 'sending')
          AND ((state <> 'sending' AND due_at <= now() - make_interval(secs => $1)) OR (state = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
        ORDER BY due_at LIMIT $3`,
       [graceSeconds, claimSeconds, limit],
-    )) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+    )) as Array<{ id: string; attempts: number }>;
   }
 
   /** People with digest items due, and digests whose sender died mid-send. */

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Transactions } from '@kindred/database';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { MailModule } from '@kindred/mail';
 import { DeliveriesRepository } from './deliveries.repository';
@@ -19,6 +20,7 @@ import { PushSubscriptionsRepository } from './push-subscriptions.repository';
 @Module({
   imports: [TypeOrmModule.forFeature([Notice]), IdentityModule, MailModule],
   providers: [
+    Transactions,
     NoticesRepository,
     NoticesService,
     NoticesPersonalData,

@@ -220,7 +220,7 @@ export class NotificationDelivery {
   async tick(): Promise<{ requeued: number; digests: number }> {
     const overdue = await this.deliveries.overdue(Math.max(5, this.config.notifications.tickSeconds), this.config.notifications.claimSeconds, 500);
     let requeued = 0;
-    for (const id of overdue) if (await this.requeue(id)) requeued += 1;
+    for (const { id, attempts } of overdue) if (await this.requeue(id, attempts)) requeued += 1;
     const { users, stale } = await this.deliveries.dueDigests(this.config.notifications.claimSeconds, 200);
     let digests = 0;
     for (const userId of users) {
@@ -235,14 +235,19 @@ export class NotificationDelivery {
     return { requeued, digests };
   }
 
-  /** Puts a delivery's job back: promotes a delayed one, retries a failed one, adds a missing one. */
-  private async requeue(deliveryId: string): Promise<boolean> {
+  /**
+   * Puts a delivery's job back: promotes one delayed until its due time (quiet hours that ended on
+   * the clock the database keeps), retries a failed one, adds a missing one. A delivery already
+   * tried (`attempts`) and waiting for its backoff is left to it.
+   */
+  private async requeue(deliveryId: string, attempts: number): Promise<boolean> {
     const queue = this.producer.queue('notifications');
     const jobId = deliverJobId(deliveryId);
     try {
       const existing = await queue.getJob(jobId);
       if (existing) {
         if (await existing.isDelayed()) {
+          if (attempts > 0) return false;
           await existing.promote();
           return true;
         }

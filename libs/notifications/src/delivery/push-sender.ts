@@ -49,7 +49,7 @@ export class PushSender {
         topic: payload.id.replace(/-/g, '').slice(0, 32),
       },
     );
-    const timeoutMs = Math.min(10_000, (this.config.notifications.claimSeconds * 1000) / 3);
+    const timeoutMs = Math.floor(Math.min(10_000, (this.config.notifications.claimSeconds * 1000) / 3));
     const response = await fetch(request.endpoint, {
       method: request.method,
       headers: request.headers as Record<string, string>,
