@@ -2,9 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import request from 'supertest';
+import { NotificationsService } from '@kindred/notifications';
+import { bearer, Person } from '../support/people';
 import { createAdmin } from '../support/groups';
-import { launchPersistentBrowser, newPerson, visited } from './support/browser';
+import { launchPersistentBrowser, newPerson, signIn, visited } from './support/browser';
+import { groupWith, memberOf, supporterOf } from './support/community';
 import { startWebStack, WebStack } from './support/web-stack';
+
+const CRISIS = 'I can’t cope any more, I want to kill myself';
 
 /** The service worker is installed and controls the page (it claims the page once it activates). */
 async function controlledBy(page: Page, script: string): Promise<void> {
@@ -92,6 +98,131 @@ describe('the installable app', () => {
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       expect(await page.evaluate('window.asked')).toEqual([]);
       expect(await page.evaluate('Notification.permission')).toBe('default');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('notifications in the web app', () => {
+  let stack: WebStack;
+  let admin: Person;
+  beforeAll(async () => {
+    stack = await startWebStack();
+    admin = await createAdmin(stack.forum);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  /** Something happened for `person`, as a context says so (a reply): through the real notifications queue. */
+  async function notify(person: Person, eventId: string, groupId: string): Promise<void> {
+    await stack.forum.app.get(NotificationsService).notify({ eventId, kind: 'reply', recipients: [person.id], groupId, subjectId: null });
+  }
+
+  it('counts unread notifications live in the header, lists them marked unread, and marks one or all read', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const member = await memberOf(stack.forum, group.id, group.code);
+    const supporter = await supporterOf(stack.forum, admin, group.id, group.code);
+    const { context, page } = await newPerson(stack.browser);
+    try {
+      await signIn(page, stack.forum.url, supporter.email, supporter.password);
+      const badge = page.getByTestId('unread-count');
+      expect(await badge.count()).toBe(0);
+
+      // A member in crisis: the supporter on cover is told at once, and the open page counts it without a reload.
+      await request(stack.forum.url).post(`/groups/${group.id}/topics`).set(bearer(member)).send({ title: 'Tonight', body: CRISIS }).expect(202);
+      await page.getByRole('link', { name: 'Notifications 1 unread' }).waitFor();
+      await notify(supporter, `reply:${group.id}:a`, group.id);
+      await notify(supporter, `reply:${group.id}:b`, group.id);
+      await page.getByRole('link', { name: 'Notifications 3 unread' }).waitFor();
+
+      await page.getByRole('link', { name: 'Notifications 3 unread' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+      await page.getByTestId('unread-summary').getByText('3 unread').waitFor();
+      const items = page.locator('.notifications li');
+      await expect(items.count()).resolves.toBe(3);
+      expect(await page.locator('.notifications li.unread').count()).toBe(3);
+      // Discreet in the app list too: a fixed line, never the member's words.
+      await expect(page.locator('.notifications').textContent()).resolves.not.toContain('kill myself');
+      const urgent = items.filter({ hasText: 'An urgent item needs a supporter now' });
+      expect(await urgent.getByRole('link').getAttribute('href')).toBe(`/community/${group.id}/review`);
+      await visited(page, 'the notifications page', 'notifications');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await visited(page, 'the notifications page on a phone');
+      await page.setViewportSize({ width: 1100, height: 900 });
+
+      await urgent.getByRole('button', { name: /^Mark as read/ }).click();
+      await page.getByTestId('unread-summary').getByText('2 unread').waitFor();
+      await page.getByRole('link', { name: 'Notifications 2 unread' }).waitFor();
+      expect(await page.locator('.notifications li.unread').count()).toBe(2);
+
+      await page.getByRole('button', { name: 'Mark all as read' }).click();
+      await page.getByTestId('unread-summary').getByText('Nothing unread.').waitFor();
+      expect(await badge.count()).toBe(0);
+      expect(await page.locator('.notifications li.unread').count()).toBe(0);
+      const listed = await request(stack.forum.url).get('/me/notifications').set(bearer(supporter)).expect(200);
+      expect(listed.body.unread).toBe(0);
+      await visited(page, 'the notifications page, all read');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('changes notification settings per kind, quiet hours and time zone, and keeps them', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const member = await memberOf(stack.forum, group.id, group.code);
+    const { context, page } = await newPerson(stack.browser);
+    try {
+      await signIn(page, stack.forum.url, member.email, member.password);
+      await page.goto(`${stack.forum.url}/settings/notifications`);
+      await page.getByRole('heading', { level: 1, name: 'Notification settings' }).waitFor();
+      // Supporters' kinds are not a member's to set.
+      expect(await page.getByRole('group', { name: /Urgent items to review/ }).count()).toBe(0);
+      // The reason comes before any prompt: the card says what an alert shows, and asks nothing yet.
+      await page
+        .getByRole('region', { name: 'Alerts on this device' })
+        .getByText(/never what anyone\s+wrote/)
+        .waitFor();
+
+      const replies = page.getByRole('group', { name: 'Replies to your topics and posts' });
+      await replies.getByLabel('Alert on my devices').uncheck();
+      await replies.getByLabel('Email').selectOption('immediate');
+      await replies.getByLabel('Send these during quiet hours too').check();
+      const mentions = page.getByRole('group', { name: 'Someone mentions you' });
+      await mentions.getByLabel('Email').selectOption('off');
+      await page.getByLabel('Keep quiet hours').check();
+      await page.getByLabel('From').fill('21:30');
+      await page.getByLabel('Until').fill('07:15');
+      await page.getByLabel('Your time zone').selectOption('Europe/Paris');
+      await visited(page, 'the notification settings', 'notification-settings');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await visited(page, 'the notification settings on a phone');
+      await page.getByRole('button', { name: 'Save notification settings' }).click();
+      await page.getByText('Your notification settings are saved.').waitFor();
+
+      const saved = await request(stack.forum.url).get('/me/notification-preferences').set(bearer(member)).expect(200);
+      expect(saved.body).toMatchObject({
+        timezone: 'Europe/Paris',
+        quietHours: { from: '21:30', to: '07:15' },
+        kinds: { reply: { push: false, email: 'immediate', neverQuiet: true }, mention: { email: 'off' } },
+      });
+
+      // A new visit shows what was saved.
+      await page.reload();
+      const again = page.getByRole('group', { name: 'Replies to your topics and posts' });
+      await again.getByLabel('Email').waitFor();
+      expect(await again.getByLabel('Alert on my devices').isChecked()).toBe(false);
+      expect(await again.getByLabel('Email').inputValue()).toBe('immediate');
+      expect(await page.getByLabel('From').inputValue()).toBe('21:30');
+      expect(await page.getByLabel('Your time zone').inputValue()).toBe('Europe/Paris');
+
+      // Quiet hours off again: saved as none.
+      await page.getByLabel('Keep quiet hours').uncheck();
+      await page.getByRole('button', { name: 'Save notification settings' }).click();
+      await page.getByText('Your notification settings are saved.').waitFor();
+      const cleared = await request(stack.forum.url).get('/me/notification-preferences').set(bearer(member)).expect(200);
+      expect(cleared.body.quietHours).toBeNull();
     } finally {
       await context.close();
     }
