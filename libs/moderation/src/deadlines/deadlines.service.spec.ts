@@ -193,11 +193,18 @@ describe('DeadlinesService: alerts by push and mail (through NotificationsServic
 
   it('does not escalate at the deadline an urgent item a supporter has claimed; at twice the deadline it still does', async () => {
     const d = deadlines();
-    d.open('u1', { priority: 'urgent', dueAt: minutes(15), claimedBy: 's1', claimedAt: minutes(2) });
+    d.open('u1', { priority: 'urgent', dueAt: minutes(15), claimedBy: 's1', claimedAt: minutes(10) });
     await d.service.tick(minutes(15));
     expect(Object.keys(d.notifications.byEvent())).toEqual(['review-overdue:u1']);
     await d.service.tick(minutes(30));
     expect(d.notifications.byEvent()['review-urgent:u1:escalated:2']).toEqual(['admin']);
+  });
+
+  it('counts a lapsed claim (its supporter went away) as nobody claiming the urgent item', async () => {
+    const d = deadlines();
+    d.open('u1', { priority: 'urgent', dueAt: minutes(15), claimedBy: 's1', claimedAt: minutes(2) });
+    await d.service.tick(minutes(15));
+    expect(d.notifications.byEvent()['review-urgent:u1:escalated:1']).toEqual(['admin']);
   });
 
   it('never tells the person whose words raised the item, even a supporter', async () => {

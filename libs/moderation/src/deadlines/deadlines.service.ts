@@ -124,7 +124,7 @@ export class DeadlinesService {
         alerts.push({ userIds, groupId: item.groupId, subjectId: item.id });
         told.push({ ...item, audience });
         // By push and mail too: the supporters once, and the admins for an urgent item nobody took.
-        notified.push(...(await this.safeguarding.overdue(tx, item, await recipients.staff(item.groupId))));
+        notified.push(...(await this.safeguarding.overdue(tx, item, await recipients.staff(item.groupId), now)));
       }
       await this.alerts.insertForItems(tx, alerts, 'overdue');
     });

@@ -3,9 +3,10 @@ import type { Tx } from '@kindred/database';
 import { GroupSettings, GroupsService, isCovered } from '@kindred/groups';
 import { NotificationEvent, NotificationsService } from '@kindred/notifications';
 import type { ReviewItem } from '../review/review-item.entity';
+import { claimHolder } from '../review/review-items.service';
 
 /** What a safeguarding alert needs of its item. */
-export type AlertedItem = Pick<ReviewItem, 'id' | 'groupId' | 'priority' | 'audience' | 'subjectAuthorId' | 'claimedBy'>;
+export type AlertedItem = Pick<ReviewItem, 'id' | 'groupId' | 'priority' | 'audience' | 'subjectAuthorId' | 'claimedBy' | 'claimedAt'>;
 
 /** Who may be told about a group's items, looked up once per group and run. */
 export interface GroupStaff {
@@ -67,10 +68,11 @@ export class SafeguardingAlerts {
    * (the first escalation); the group's supporters (or the admins, for items that are theirs)
    * hear once that it is overdue.
    */
-  async overdue(tx: Tx, item: AlertedItem, staff: GroupStaff): Promise<Array<string | null>> {
+  async overdue(tx: Tx, item: AlertedItem, staff: GroupStaff, now: Date): Promise<Array<string | null>> {
     // One statement at a time: they share the transaction's connection.
     const written: Array<string | null> = [];
-    if (item.priority === 'urgent' && !item.claimedBy) {
+    // A claim that lapsed (its supporter went away) is nobody's claim.
+    if (item.priority === 'urgent' && !claimHolder(item, now.getTime())) {
       written.push(
         await this.send(tx, item, { eventId: `review-urgent:${item.id}:escalated:1`, kind: 'review-urgent', recipients: staff.adminIds, urgent: true }),
       );
