@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { NotificationsService } from '@kindred/notifications';
 import { bearer, Person } from '../support/people';
+import { PushService } from '../support/push-service';
 import { createAdmin } from '../support/groups';
 import { launchPersistentBrowser, newPerson, signIn, visited } from './support/browser';
 import { groupWith, memberOf, supporterOf } from './support/community';
@@ -225,6 +227,104 @@ describe('notifications in the web app', () => {
       expect(cleared.body.quietHours).toBeNull();
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe('push alerts in the web app', () => {
+  let stack: WebStack;
+  let admin: Person;
+  let push: PushService;
+  beforeAll(async () => {
+    push = await PushService.start();
+    stack = await startWebStack();
+    admin = await createAdmin(stack.forum);
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await push?.close();
+  });
+
+  it('turns on alerts when asked, after saying why, and shows a discreet notification when a push arrives; turns them off per device', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const member = await memberOf(stack.forum, group.id, group.code);
+    // Headless Chromium cannot reach a browser vendor's push service: the subscription is made at the
+    // stub push service instead (keys the stub holds, to decrypt what Kindred sends), and what the stub
+    // receives is handed to this browser's service worker as its push service would (CDP).
+    const subscription = push.subscription();
+    const profile = mkdtempSync(join(tmpdir(), 'kindred-push-'));
+    const context = await launchPersistentBrowser(profile);
+    try {
+      await context.grantPermissions(['notifications'], { origin: stack.forum.url });
+      await context.addInitScript(`(() => {
+        const sub = ${JSON.stringify(subscription)};
+        let current = null;
+        const make = (options) => ({
+          endpoint: sub.endpoint,
+          expirationTime: null,
+          options,
+          toJSON: () => ({ endpoint: sub.endpoint, expirationTime: null, keys: sub.keys }),
+          unsubscribe: async () => { current = null; return true; },
+        });
+        if (self.PushManager) {
+          PushManager.prototype.subscribe = async function (options) { current = make(options); return current; };
+          PushManager.prototype.getSubscription = async function () { return current; };
+        }
+      })()`);
+      const page = context.pages()[0] ?? (await context.newPage());
+      await signIn(page, stack.forum.url, member.email, member.password);
+      await page.goto(`${stack.forum.url}/notifications`);
+      await controlledBy(page, `${stack.forum.url}/sw.js`);
+      const card = page.getByRole('region', { name: 'Alerts on this device' });
+      await card.getByText(/Get a discreet alert when someone replies/).waitFor();
+      await visited(page, 'the notifications page offering alerts');
+      await card.getByRole('button', { name: 'Turn on alerts' }).click();
+      await card.getByText('Alerts are on for this device.', { exact: false }).waitFor();
+      const db = stack.forum.app.get(DataSource);
+      const stored = await db.query(`SELECT id FROM push_subscriptions WHERE user_id = $1 AND endpoint = $2`, [member.id, subscription.endpoint]);
+      expect(stored).toHaveLength(1);
+
+      // The service worker's registration, to hand it pushes.
+      const cdp = await context.newCDPSession(page);
+      const registrations: Array<{ registrationId: string; scopeURL: string }> = [];
+      cdp.on('ServiceWorker.workerRegistrationUpdated', (event: { registrations: Array<{ registrationId: string; scopeURL: string }> }) => {
+        registrations.push(...event.registrations);
+      });
+      await cdp.send('ServiceWorker.enable');
+      const deadline = Date.now() + 10_000;
+      while (!registrations.some((r) => r.scopeURL === `${stack.forum.url}/`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const registration = registrations.find((r) => r.scopeURL === `${stack.forum.url}/`)!;
+      expect(registration).toBeDefined();
+
+      // A reply to the member, through the real queue: Kindred pushes to the stub, encrypted.
+      await stack.forum.app
+        .get(NotificationsService)
+        .notify({ eventId: `reply:${group.id}:push`, kind: 'reply', recipients: [member.id], groupId: group.id, subjectId: null });
+      const received = await push.waitFor(subscription.id);
+      expect(received.payload).toMatchObject({ kind: 'reply', title: 'Kindred: you have a new reply' });
+      await cdp.send('ServiceWorker.deliverPushMessage', { origin: stack.forum.url, registrationId: registration.registrationId, data: received.text });
+
+      // The worker showed it: discreet title and body, opening the app at the notification.
+      // Read as soon as it is there: headless Chromium may take a shown notification down again.
+      type Shown = Array<{ title: string; body: string; url: string }>;
+      let shown: Shown = [];
+      for (const until = Date.now() + 10_000; shown.length === 0 && Date.now() < until;) {
+        shown = (await page.evaluate(`navigator.serviceWorker.ready
+          .then((r) => r.getNotifications())
+          .then((list) => list.map((n) => ({ title: n.title, body: n.body, url: n.data && n.data.url })))`)) as Shown;
+        if (shown.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(shown).toEqual([{ title: 'Kindred: you have a new reply', body: 'Open Kindred to see it.', url: received.payload.url }]);
+      // The open page counted it.
+      await page.getByRole('link', { name: 'Notifications 1 unread' }).waitFor();
+
+      // Off for this device: Kindred forgets the subscription.
+      await card.getByRole('button', { name: 'Turn off alerts on this device' }).click();
+      await card.getByRole('button', { name: 'Turn on alerts' }).waitFor();
+      expect(await db.query(`SELECT id FROM push_subscriptions WHERE user_id = $1`, [member.id])).toEqual([]);
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
     }
   });
 });
