@@ -3,7 +3,7 @@ import type { Transactions } from '@kindred/database';
 import type { EventBus } from '@kindred/events';
 import type { IdentityService } from '@kindred/identity';
 import type { MailSender } from '@kindred/mail';
-import type { MailJob, OutboxService, QueueProducer } from '@kindred/queues';
+import type { MailJob, NotificationFanOutJob, OutboxService, QueueProducer } from '@kindred/queues';
 import type { DeliveriesRepository } from './deliveries.repository';
 import { NotificationDelivery } from './delivery/notification-delivery.service';
 import type { PushPayload, PushSender } from './delivery/push-sender';
@@ -24,7 +24,7 @@ import type { PushSubscriptionsRepository } from './push-subscriptions.repositor
 export function notificationsOverFakes(env: Record<string, string> = {}) {
   const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://kindred.example', ...env });
   const store = new NotificationsStore();
-  const staged: Array<{ queue: string; name: string; payload: any; jobId: string }> = [];
+  const staged: Array<{ queue: string; name: string; payload: NotificationFanOutJob; jobId: string }> = [];
   const dispatched: string[] = [];
   const outbox = {
     stage: async (_tx: unknown, queue: string, name: string, payload: unknown, jobId: string) => {
@@ -77,9 +77,9 @@ export function notificationsOverFakes(env: Record<string, string> = {}) {
       return 'sent';
     },
   } as unknown as PushSender;
-  const published: Array<{ name: string; payload: any }> = [];
+  const published: Array<{ name: string; payload: { userId: string; notification: { title: string } & Record<string, unknown> } }> = [];
   const events = { publish: async (name: string, payload: unknown) => void published.push({ name, payload }) } as unknown as EventBus;
-  const jobs: Array<{ name: string; data: any; opts: any }> = [];
+  const jobs: Array<{ name: string; data: { deliveryId: string }; opts: { jobId: string; delay?: number } }> = [];
   const queue = {
     addBulk: async (added: Array<{ name: string; data: unknown; opts: unknown }>) => void jobs.push(...(added as typeof jobs)),
     add: async (name: string, data: unknown, opts: unknown) => void jobs.push({ name, data, opts }),
