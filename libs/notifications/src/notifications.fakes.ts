@@ -14,7 +14,7 @@ export class NotificationsStore {
   subscriptions: PushSubscriptionRow[] = [];
   vapid: { publicKey: string; privateKey: string } | null = null;
   deliveries: Array<
-    NewDeliveryRow & {
+    Omit<NewDeliveryRow, 'state'> & {
       id: string;
       state: DeliveryState;
       attempts: number;
