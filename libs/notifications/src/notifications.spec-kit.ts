@@ -27,7 +27,7 @@ export function notificationsOverFakes(env: Record<string, string> = {}) {
   const staged: Array<{ queue: string; name: string; payload: NotificationFanOutJob; jobId: string }> = [];
   const dispatched: string[] = [];
   const outbox = {
-    stage: async (_tx: unknown, queue: string, name: string, payload: unknown, jobId: string) => {
+    stage: async (_tx: unknown, queue: string, name: string, payload: NotificationFanOutJob, jobId: string) => {
       staged.push({ queue, name, payload, jobId });
       return String(staged.length);
     },
@@ -78,11 +78,13 @@ export function notificationsOverFakes(env: Record<string, string> = {}) {
     },
   } as unknown as PushSender;
   const published: Array<{ name: string; payload: { userId: string; notification: { title: string } & Record<string, unknown> } }> = [];
-  const events = { publish: async (name: string, payload: unknown) => void published.push({ name, payload }) } as unknown as EventBus;
+  const events = {
+    publish: async (name: string, payload: (typeof published)[number]['payload']) => void published.push({ name, payload }),
+  } as unknown as EventBus;
   const jobs: Array<{ name: string; data: { deliveryId: string }; opts: { jobId: string; delay?: number } }> = [];
   const queue = {
-    addBulk: async (added: Array<{ name: string; data: unknown; opts: unknown }>) => void jobs.push(...(added as typeof jobs)),
-    add: async (name: string, data: unknown, opts: unknown) => void jobs.push({ name, data, opts }),
+    addBulk: async (added: typeof jobs) => void jobs.push(...added),
+    add: async (name: string, data: { deliveryId: string }, opts: { jobId: string }) => void jobs.push({ name, data, opts }),
     getJob: async () => undefined,
   };
   const producer = { queue: () => queue } as unknown as QueueProducer;
