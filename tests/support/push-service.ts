@@ -2,7 +2,6 @@ import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 // http_ece is the Encrypted Content-Encoding (RFC 8188) implementation web-push itself uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const ece = require('http_ece') as { decrypt(buffer: Buffer, params: Record<string, unknown>): Buffer };
 
 /** One push as the browser would read it: decrypted with the subscription's own keys. */
@@ -143,11 +142,13 @@ export class PushService {
       .toString('utf8');
     if (this.held) {
       this.holding += 1;
+      this.wake();
       const closed = await new Promise<boolean>((resolve) => {
         this.held!.push(() => resolve(false));
         response.once('close', () => resolve(true));
       });
       this.holding -= 1;
+      this.wake();
       if (closed || response.destroyed) {
         this.aborted += 1;
         return;
@@ -155,6 +156,10 @@ export class PushService {
     }
     response.writeHead(201).end();
     this.received.push({ subscriptionId: id, payload: JSON.parse(text) as ReceivedPush['payload'], text, headers: request.headers });
+    this.wake();
+  }
+
+  private wake(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
 }

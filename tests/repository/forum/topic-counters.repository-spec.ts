@@ -36,9 +36,14 @@ describe('Topic counters on PostgreSQL, in every order', () => {
     dataSource = await repositoryDataSource([Topic, Post, PostReaction]);
     posts = new PostsRepository(dataSource);
     topics = new TopicsRepository(dataSource);
-    source = new PostScreeningSource(posts, topics, { displayNames: async () => new Map() } as unknown as IdentityService, {
-      notify: async () => null,
-    } as unknown as NotificationsService);
+    source = new PostScreeningSource(
+      posts,
+      topics,
+      { displayNames: async () => new Map() } as unknown as IdentityService,
+      {
+        notify: async () => null,
+      } as unknown as NotificationsService,
+    );
   });
   afterAll(() => dataSource.destroy());
 

@@ -191,11 +191,14 @@ export class NotificationDelivery {
     const address = (await this.identity.verifiedAddresses([d.userId])).get(d.userId);
     if (!address) return 'no verified address';
     const token = await this.service.unsubscribeToken(d.userId, d.kind);
-    await this.mail.deliver({
-      messageId: `notification-${d.id}`,
-      to: address,
-      message: { template: 'notification', lines: [lineFor(d.kind, d.count).replace(/^./, (c) => c.toLowerCase())], links: this.links(token, this.path(d)) },
-    });
+    await this.mail.deliver(
+      {
+        messageId: `notification-${d.id}`,
+        to: address,
+        message: { template: 'notification', lines: [lineFor(d.kind, d.count).replace(/^./, (c) => c.toLowerCase())], links: this.links(token, this.path(d)) },
+      },
+      { claimSeconds: this.config.notifications.claimSeconds },
+    );
     return 'sent';
   }
 
@@ -276,11 +279,14 @@ export class NotificationDelivery {
       const counts: Partial<Record<NotificationKind, number>> = {};
       for (const item of items) counts[item.kind] = (counts[item.kind] ?? 0) + (item.kind === 'reaction' ? item.count : 1);
       const token = await this.service.unsubscribeToken(userId, null);
-      await this.mail.deliver({
-        messageId: `digest-${digestId}`,
-        to: address,
-        message: { template: 'notification-digest', lines: digestLines(counts), links: this.links(token, `${this.config.publicUrl}/notifications`) },
-      });
+      await this.mail.deliver(
+        {
+          messageId: `digest-${digestId}`,
+          to: address,
+          message: { template: 'notification-digest', lines: digestLines(counts), links: this.links(token, `${this.config.publicUrl}/notifications`) },
+        },
+        { claimSeconds: this.config.notifications.claimSeconds },
+      );
       await this.deliveries.finishDigest(digestId, 'sent');
       return true;
     } catch (error) {
