@@ -46,6 +46,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // The service worker (built into /sw.js) runs in a worker: no window, no DOM.
+    files: ['apps/web/src/service-worker.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
     // The Rules of React and of accessible markup, as their recommended sets say.
     files: ['apps/web/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,

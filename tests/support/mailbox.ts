@@ -10,6 +10,8 @@ export interface ReceivedMail {
   text: string;
   html: string;
   messageId: string | undefined;
+  /** Every header as it arrived, by lower-case name (the last of repeated ones). */
+  headers: Record<string, string>;
 }
 
 export interface WaitOptions {
@@ -36,9 +38,14 @@ export class Mailbox {
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
       logger: false,
+      onClose(session) {
+        holder.box?.closed(session.id);
+      },
       onData(stream, session, callback) {
         simpleParser(stream)
-          .then((parsed) => {
+          .then(async (parsed) => {
+            // Held: accepted only when released; a client that goes away first has sent nothing.
+            if (!(await holder.box!.waitWhileHeld(session.id))) return callback(new Error('client went away'));
             const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
             holder.box!.deliver({
               to: recipients,
@@ -47,6 +54,7 @@ export class Mailbox {
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
               messageId: parsed.messageId,
+              headers: Object.fromEntries(parsed.headerLines.map((h) => [h.key.toLowerCase(), h.line.slice(h.line.indexOf(':') + 1).trim()])),
             });
             callback();
           })
@@ -97,6 +105,66 @@ export class Mailbox {
 
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private held: Array<() => void> | null = null;
+  private readonly closedSessions = new Map<string, () => void>();
+  /** Mails waiting, unanswered, while held. */
+  holding = 0;
+  /** Mails whose sender went away while they were held. */
+  aborted = 0;
+
+  /** From now on the server answers no mail (they wait, unaccepted) until release(). */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const waiting = this.held ?? [];
+    this.held = null;
+    for (const go of waiting) go();
+  }
+
+  /** True to accept the mail (not held, or released); false when its connection closed first. */
+  async waitWhileHeld(sessionId: string): Promise<boolean> {
+    if (!this.held) return true;
+    this.holding += 1;
+    this.wake();
+    const accepted = await new Promise<boolean>((resolve) => {
+      this.held!.push(() => resolve(true));
+      this.closedSessions.set(sessionId, () => resolve(false));
+    });
+    this.closedSessions.delete(sessionId);
+    this.holding -= 1;
+    if (!accepted) this.aborted += 1;
+    this.wake();
+    return accepted;
+  }
+
+  closed(sessionId: string): void {
+    this.closedSessions.get(sessionId)?.();
+  }
+
+  /** Resolves once `test` holds, checked on every change (or at once). */
+  async until(test: () => boolean, timeoutMs = 30_000): Promise<void> {
+    if (test()) return;
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!test()) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`mailbox condition not met within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
   }
 
   private deliver(mail: ReceivedMail): void {

@@ -128,6 +128,10 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       // The event bus carries the NoticeView that NoticesService made; the catalogue's schema is checked against that type.
       this.server.local.to(userRoom(userId)).emit('notice', notice as ServerPayload<'notice'>);
     });
+    await this.events.subscribe('notification.created', ({ userId, notification }) => {
+      // The bus carries NotificationDelivery's NotificationView; the catalogue's schema is checked against that type.
+      this.server.local.to(userRoom(userId)).emit('notification', notification as ServerPayload<'notification'>);
+    });
     await this.events.subscribe('review.changed', ({ groupId, kind, item, audience }) => {
       // Items about a supporter's own words are for admins alone, so members can report volunteers safely.
       const rooms = audience === 'admins' ? [ADMINS_ROOM] : [moderatorsRoom(groupId), ADMINS_ROOM];

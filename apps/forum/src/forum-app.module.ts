@@ -27,6 +27,7 @@ import { ReviewController } from './moderation/review.controller';
 import { RulesController } from './moderation/rules.controller';
 import { WebAppConfigController } from './web/app-config.controller';
 import { MailJobsRunner } from './mail/mail-jobs.runner';
+import { NotificationsController } from './notifications/notifications.controller';
 
 @Module({})
 export class ForumAppModule {
@@ -62,6 +63,7 @@ export class ForumAppModule {
         ReviewController,
         ...MODERATION_CONTROLLERS,
         WebAppConfigController,
+        NotificationsController,
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }, MailJobsRunner],
     };

@@ -7,6 +7,7 @@ import { ForumModule } from '@kindred/forum';
 import { createLoggerModule } from '@kindred/http';
 import { IdentityModule } from '@kindred/identity';
 import { ModerationModule } from '@kindred/moderation';
+import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
@@ -33,6 +34,8 @@ export class WorkerAppModule {
         // Registers the chat message screening source.
         ChatModule,
         RetentionModule,
+        // Runs the notifications queue: fan-out, push and mail delivery, digests.
+        NotificationsModule,
       ],
       providers: [WorkerRunner],
     };

@@ -3,6 +3,7 @@ import type { Worker } from 'bullmq';
 import { Counter } from 'prom-client';
 import { MetricsRegistry } from '@kindred/observability';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { NotificationDelivery } from '@kindred/notifications';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { IdentityService } from '@kindred/identity';
 import { RetentionService } from '@kindred/retention';
@@ -26,6 +27,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
     private readonly deadlines: DeadlinesService,
     private readonly retention: RetentionService,
     private readonly metrics: MetricsRegistry,
+    private readonly notifications: NotificationDelivery,
   ) {}
 
   handlers(): JobHandlers<'moderation-worker'> {
@@ -43,6 +45,11 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
       retention: {
         purge: () => this.retention.purgeAll(),
       },
+      notifications: {
+        'fan-out': (job) => this.notifications.fanOut(job),
+        deliver: (job, meta) => this.notifications.deliver(job.deliveryId, meta.attempt),
+        tick: () => this.notifications.tick(),
+      },
     };
   }
 
@@ -55,7 +62,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
       registers: [this.metrics.registry],
     });
     this.workers = startJobRunners(this.config, this.handlers(), {
-      concurrency: { screening: this.config.screening.concurrency },
+      concurrency: { screening: this.config.screening.concurrency, notifications: 20 },
       lockDurationMs: this.config.screening.lockSeconds * 1000,
       onCompleted: (queue, job) => completed.inc({ queue, job }),
     });
@@ -81,6 +88,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
         await this.producer
           .queue('retention')
           .upsertJobScheduler('purge', { every: this.config.retention.intervalSeconds * 1000 }, { name: 'purge', data: {} });
+        await this.producer
+          .queue('notifications')
+          .upsertJobScheduler('tick', { every: this.config.notifications.tickSeconds * 1000 }, { name: 'tick', data: {} });
       } catch (error) {
         this.logger.warn({ err: error }, 'job schedulers not registered yet');
       }

@@ -14,6 +14,8 @@ import { AgreementScreen, Apply, Directory, GroupHome } from './screens/groups';
 import { NewTopic, Thread } from './screens/forum';
 import { Chat } from './screens/chat';
 import { Account, Notices } from './screens/me';
+import { Notifications, NotificationSettings, Unsubscribe, useUnreadCount } from './screens/notifications';
+import { disablePush, onPushShown, registerServiceWorker } from './push';
 import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
@@ -49,6 +51,38 @@ function HelpNow({ groupId }: { groupId?: string }) {
   );
 }
 
+/**
+ * Notices and notifications arrive live over the chat connection (and as pushes the service worker
+ * shows): each refreshes the lists and the unread count the header shows, which the server keeps.
+ */
+function useLiveNotifications(): number {
+  const { me } = useSession();
+  const announce = useAnnounce();
+  const signedIn = Boolean(me);
+  useEffect(() => {
+    if (!signedIn) return;
+    const socket = chatSocket();
+    const refresh = () => void queryClient.invalidateQueries({ queryKey: ['notifications'] });
+    const onNotification = () => {
+      refresh();
+      announce('You have a new notification.');
+    };
+    // A notice may come with a notification: count again (the notice itself is announced below).
+    socket?.on('notice', refresh);
+    socket?.on('notification', onNotification);
+    // The socket was away (sleep, network): what came meanwhile is counted again.
+    socket?.on('connect', refresh);
+    const stopPush = onPushShown(refresh);
+    return () => {
+      socket?.off('notice', refresh);
+      socket?.off('notification', onNotification);
+      socket?.off('connect', refresh);
+      stopPush();
+    };
+  }, [signedIn, announce]);
+  return useUnreadCount(signedIn);
+}
+
 /** Notices arrive live over the chat connection; the header counts the ones not yet seen. */
 function useNewNotices(): number {
   const { me } = useSession();
@@ -81,6 +115,7 @@ function Header({ groupId }: { groupId?: string }) {
   const { me, signOut } = useSession();
   const navigate = useNavigate();
   const newNotices = useNewNotices();
+  const unread = useLiveNotifications();
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
@@ -99,6 +134,18 @@ function Header({ groupId }: { groupId?: string }) {
           </li>
           {me ? (
             <>
+              <li>
+                <Link to="/notifications" className="notifications-link">
+                  Notifications
+                  {unread > 0 ? (
+                    <span className="count-badge" data-testid="unread-count">
+                      {' '}
+                      {unread}
+                      <span className="visually-hidden"> unread</span>
+                    </span>
+                  ) : null}
+                </Link>
+              </li>
               <li>
                 <Link to="/my/notices">
                   Notices
@@ -119,7 +166,11 @@ function Header({ groupId }: { groupId?: string }) {
                   className="link-button"
                   onClick={() => {
                     closeChatSocket();
-                    void signOut().finally(() => navigate('/'));
+                    // This device stops getting the person's alerts before the session ends.
+                    void disablePush()
+                      .catch(() => undefined)
+                      .then(signOut)
+                      .finally(() => navigate('/'));
                   }}
                 >
                   Sign out
@@ -245,6 +296,9 @@ function App() {
         <Route path="forgot-password" element={<ForgotPassword />} />
         <Route path="reset-password" element={<ResetPassword />} />
         <Route path="my/notices" element={<Notices />} />
+        <Route path="notifications" element={<Notifications />} />
+        <Route path="settings/notifications" element={<NotificationSettings />} />
+        <Route path="unsubscribe" element={<Unsubscribe />} />
         <Route path="my/account" element={<Account />} />
         <Route path="admin/new-group" element={<NewGroup />} />
         <Route path="thread/:topicId" element={<ThreadPage />} />
@@ -264,6 +318,8 @@ function App() {
     </Routes>
   );
 }
+
+registerServiceWorker();
 
 // The runtime config (where chat is) first; the app starts either way, so "Need help now?" works offline.
 void loadAppConfig().finally(() =>

@@ -1,5 +1,5 @@
 import type { ReviewItemView } from '@kindred/moderation';
-import type { NoticeView } from '@kindred/notifications';
+import { NOTIFICATION_KINDS, type NoticeView, type NotificationView } from '@kindred/notifications';
 import type { ChatMessageView, SendAccepted } from './chat.types';
 
 /**
@@ -191,6 +191,22 @@ export const SIGNPOST_RESOURCE = {
     url: { type: 'string' },
     hours: { type: 'string' },
   },
+} as const;
+
+export const NOTIFICATION = {
+  type: 'object',
+  description: 'A notification to one member, as `GET /me/notifications` lists it.',
+  required: ['id', 'kind', 'groupId', 'subjectId', 'title', 'createdAt', 'readAt'],
+  properties: {
+    id,
+    kind: { type: 'string', enum: [...NOTIFICATION_KINDS] },
+    groupId: nullableId,
+    subjectId: nullableId,
+    title: { type: 'string' },
+    createdAt: dateTime,
+    readAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+  additionalProperties: false,
 } as const;
 
 export const NOTICE = {
@@ -386,6 +402,11 @@ export const SERVER_EVENTS = {
     },
   },
   notice: { summary: 'A notice was written for this member.', to: 'One member.', payload: NOTICE },
+  notification: {
+    summary: 'A notification was written for this member (or a batched one grew): the unread count goes up by one.',
+    to: 'One member.',
+    payload: NOTIFICATION,
+  },
   'review:new': reviewItemEvent('A new item is in the review queue.'),
   'review:updated': reviewItemEvent('A review item changed (claimed, decided, more reasons).'),
   'review:overdue': reviewItemEvent('A review item passed its deadline.'),
@@ -410,4 +431,5 @@ export const SCHEMAS_MATCH_SERVICES: {
   sendAccepted: Describes<Omit<SuccessAck<'chat:send'>, 'ok'>, SendAccepted>;
   reviewItem: Describes<FromSchema<typeof REVIEW_ITEM>, Json<ReviewItemView>>;
   notice: Describes<FromSchema<typeof NOTICE>, Json<NoticeView>>;
-} = { chatMessage: true, sendAccepted: true, reviewItem: true, notice: true };
+  notification: Describes<FromSchema<typeof NOTIFICATION>, Json<NotificationView>>;
+} = { chatMessage: true, sendAccepted: true, reviewItem: true, notice: true, notification: true };

@@ -37,6 +37,12 @@ export const SETTING_PURPOSES: Record<string, string> = {
   SMTP_URL:
     'Where mail is handed over: `smtp://` or `smtps://`, with any credentials in the URL. Required in production; elsewhere the development mail catcher `npm start` runs (maildev, read at http://localhost:1080).',
   MAIL_FROM: 'The From header of every mail Kindred sends.',
+  NOTIFICATIONS_TICK_SECONDS:
+    'How often the notifications tick runs: it sends due digests and picks up deliveries whose job was lost or whose quiet hours ended.',
+  NOTIFICATIONS_DIGEST_HOUR: "The local hour (in each person's time zone, 0-23) their daily digest mail goes out.",
+  NOTIFICATIONS_CLAIM_SECONDS:
+    'A push or mail claimed this long ago by a sender that has not finished is taken to be abandoned (its sender died) and sent again; keep it well above the push and SMTP timeouts.',
+  VAPID_SUBJECT: "The contact (mailto: or https:) web push services see in each push's VAPID signature; by default mailto: the MAIL_FROM address.",
   MAIL_REQUESTS_PER_ACCOUNT: 'Mails one address may be sent on request (registration, password reset, change of email) per window before 429.',
   MAIL_REQUESTS_PER_ADDRESS: 'Mail requests (registration, password reset, change of email) per client address per window before 429.',
   MAIL_REQUEST_WINDOW_SECONDS: 'The window the mail request limits count over.',

@@ -76,6 +76,16 @@ export interface KindredConfig {
   };
   deadlines: { intervalSeconds: number };
   retention: { noticeDays: number; closedReviewItemDays: number; intervalSeconds: number };
+  notifications: {
+    /** How often the notifications tick runs: due digests, and deliveries whose job was lost or whose quiet hours ended. */
+    tickSeconds: number;
+    /** The local hour (0-23, the person's time zone) a day's digest goes out. */
+    digestHour: number;
+    /** A delivery claimed this long ago by a sender that has not finished is taken to be abandoned (its sender died) and sent again. */
+    claimSeconds: number;
+    /** The `sub` of the VAPID JWT: a mailto: or https: contact for push services (VAPID_SUBJECT; by default mailto: MAIL_FROM's address). */
+    vapidSubject: string;
+  };
   mail: {
     /**
      * Where mail is handed over (SMTP_URL, smtp:// or smtps://, credentials in the URL). Required in
@@ -391,6 +401,15 @@ function read(r: Reader): KindredConfig {
       intervalSeconds: r.int('RETENTION_INTERVAL_SECONDS', 3600, 1, 7 * 24 * 3600),
     },
     mail: mailSettings(r, nodeEnv),
+    notifications: {
+      tickSeconds: r.int('NOTIFICATIONS_TICK_SECONDS', 60, 1, 3600),
+      digestHour: r.int('NOTIFICATIONS_DIGEST_HOUR', 8, 0, 23),
+      claimSeconds: r.int('NOTIFICATIONS_CLAIM_SECONDS', 120, 2, 3600),
+      vapidSubject: r.string(
+        'VAPID_SUBJECT',
+        `mailto:${/<([^>]+)>/.exec(r.string('MAIL_FROM', 'Kindred <no-reply@kindred.example>'))?.[1] ?? 'no-reply@kindred.example'}`,
+      ),
+    },
   };
   return config;
 }

@@ -16,6 +16,8 @@ export interface EventCatalogue {
   'agreement.published': { groupId: string; version: number };
   /** A notice was written for one user. */
   'notice.created': { userId: string; notice: Record<string, unknown> };
+  /** A notification was written (or a batched one grew) for one user: chat sends `notification` to their sockets. */
+  'notification.created': { userId: string; notification: Record<string, unknown> };
   /** Screening finished for a chat message. */
   'message.screened': {
     id: string;

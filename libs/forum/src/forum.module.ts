@@ -4,6 +4,7 @@ import { Transactions } from '@kindred/database';
 import { GroupsModule } from '@kindred/groups';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { ModerationModule, ScreeningSources } from '@kindred/moderation';
+import { NotificationsModule } from '@kindred/notifications';
 import { ForumPersonalData } from './forum-personal-data';
 import { ForumService } from './forum.service';
 import { PostReaction } from './post-reaction.entity';
@@ -16,7 +17,7 @@ import { SearchRepository } from './search/search.repository';
 import { SearchService } from './search/search.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule],
+  imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule, NotificationsModule],
   providers: [TopicsRepository, PostsRepository, Transactions, ForumService, PostScreeningSource, ForumPersonalData, SearchRepository, SearchService],
   exports: [ForumService, SearchService],
 })

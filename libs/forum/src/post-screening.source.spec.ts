@@ -1,5 +1,6 @@
 import type { Tx } from '@kindred/database';
 import type { IdentityService } from '@kindred/identity';
+import type { NotificationEvent, NotificationsService } from '@kindred/notifications';
 import { Post, type PostStatus } from './post.entity';
 import { PostScreeningSource } from './post-screening.source';
 import type { PostsRepository } from './posts.repository';
@@ -48,19 +49,55 @@ class FakePosts {
 }
 
 function source() {
+  const notified: NotificationEvent[] = [];
   const posts = new FakePosts();
-  const topics = new Map<string, Topic>([['t1', Object.assign(new Topic(), { id: 't1', title: 'Fatigue after infusions', contentWarning: 'needles' })]]);
+  const topics = new Map<string, Topic>([
+    ['t1', Object.assign(new Topic(), { id: 't1', authorId: 'alex', title: 'Fatigue after infusions', contentWarning: 'needles' })],
+  ]);
   const topicsRepository = { findMany: async (ids: string[]) => ids.flatMap((id) => (topics.has(id) ? [topics.get(id)!] : [])) };
   const identity = { displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])) };
   const service = new PostScreeningSource(
     posts as unknown as PostsRepository,
     topicsRepository as unknown as TopicsRepository,
     identity as unknown as IdentityService,
+    { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
   );
-  return { posts, service };
+  return { posts, service, notified };
 }
 
 describe('PostScreeningSource', () => {
+  describe('reply notifications', () => {
+    it("tells the topic's author of a reply published by screening or by review, with ids only, once per reply", async () => {
+      const { posts, service, notified } = source();
+      posts.add({ id: 'reply', body: 'me too' });
+      await service.afterVerdict({ id: 'reply' } as never, { status: 'published', body: 'me too', signposting: null });
+      await service.afterStatusChange('reply', GROUP, 'published');
+      expect(notified).toHaveLength(2);
+      expect(notified[0]).toEqual({
+        eventId: 'reply:reply',
+        kind: 'reply',
+        recipients: ['alex'],
+        groupId: GROUP,
+        subjectId: 't1',
+        path: `/groups/${GROUP}/topics/t1`,
+      });
+      expect(notified[1]!.eventId).toBe(notified[0]!.eventId);
+      expect(JSON.stringify(notified)).not.toContain('me too');
+    });
+
+    it('tells nobody of an opening post, a held or removed reply, or a reply to one’s own topic', async () => {
+      const { posts, service, notified } = source();
+      posts.add({ id: 'opening', isOpening: true });
+      posts.add({ id: 'held', status: 'held' });
+      posts.add({ id: 'own', authorId: 'alex' });
+      await service.afterVerdict({ id: 'opening' } as never, { status: 'published', body: '', signposting: null });
+      await service.afterVerdict({ id: 'held' } as never, { status: 'held', body: '', signposting: null });
+      await service.afterStatusChange('held', GROUP, 'removed');
+      await service.afterVerdict({ id: 'own' } as never, { status: 'published', body: '', signposting: null });
+      expect(notified).toEqual([]);
+    });
+  });
+
   describe('describe (what a reviewer reads)', () => {
     it("shows a reply's words, author and place, and an opening post's topic title and content warning too", async () => {
       const { posts, service } = source();

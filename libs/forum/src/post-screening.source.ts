@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
 import { IdentityService } from '@kindred/identity';
 import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
+import { NotificationsService } from '@kindred/notifications';
 import { PostsRepository } from './posts.repository';
 import { TopicsRepository } from './topics.repository';
 
@@ -14,7 +15,38 @@ export class PostScreeningSource implements ContentSource {
     private readonly posts: PostsRepository,
     private readonly topics: TopicsRepository,
     private readonly identity: IdentityService,
+    private readonly notifications: NotificationsService,
   ) {}
+
+  /**
+   * A reply that was just published for everyone tells the topic's author (not themselves): one
+   * notification per reply (`reply:<postId>`), however often it is published again.
+   */
+  async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
+    if (verdict.status === 'published') await this.notifyPublished([subject.id]);
+  }
+
+  async afterStatusChange(id: string, _groupId: string, status: 'published' | 'removed'): Promise<void> {
+    if (status === 'published') await this.notifyPublished([id]);
+  }
+
+  private async notifyPublished(ids: string[]): Promise<void> {
+    const posts = (await this.posts.findMany(ids)).filter((p) => p.status === 'published' && !p.isOpening && p.authorId);
+    if (posts.length === 0) return;
+    const topics = new Map((await this.topics.findMany([...new Set(posts.map((p) => p.topicId))])).map((t) => [t.id, t]));
+    for (const post of posts) {
+      const topicAuthor = topics.get(post.topicId)?.authorId;
+      if (!topicAuthor || topicAuthor === post.authorId) continue;
+      await this.notifications.notify({
+        eventId: `reply:${post.id}`,
+        kind: 'reply',
+        recipients: [topicAuthor],
+        groupId: post.groupId,
+        subjectId: post.topicId,
+        path: `/groups/${post.groupId}/topics/${post.topicId}`,
+      });
+    }
+  }
 
   lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null> {
     return this.posts.lockForVerdict(tx, id);

@@ -58,13 +58,27 @@ export async function createHttpApp(module: Type<unknown>, config: KindredConfig
   return app;
 }
 
+/** The one route that takes a form body: RFC 8058 one-click unsubscribe, which mail clients POST as a form. */
+const FORM_ROUTES = /^\/unsubscribe(?:\?|$)/;
+/** A one-click unsubscribe body is `List-Unsubscribe=One-Click`; nothing larger is read. */
+const FORM_BODY_LIMIT = 1024;
+
 /**
  * Request bodies are JSON or nothing: fastify's own JSON parser stays, its text/plain parser goes,
- * and no form parser is added, so a form-encoded (or any other) body answers 415
- * UNSUPPORTED_MEDIA_TYPE before any handler runs.
+ * and a form-encoded (or any other) body answers 415 UNSUPPORTED_MEDIA_TYPE before any handler
+ * runs, except on `POST /unsubscribe`, whose form body (RFC 8058) is read and ignored: the token
+ * is in the query.
  */
 export function acceptOnlyJson(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser(
+    ['application/x-www-form-urlencoded', 'multipart/form-data'],
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (request, _body, done) => {
+      if (FORM_ROUTES.test(request.url)) return done(null, {});
+      done(Object.assign(new Error('Unsupported media type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
+    },
+  );
 }
 
 const JSON_TYPE = /^application\/(?:problem\+)?json\b/i;

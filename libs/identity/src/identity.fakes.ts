@@ -143,6 +143,15 @@ export class FakeUsersRepository implements Port<UsersRepository> {
       return u ? [{ id, displayName: u.displayName }] : [];
     });
   }
+  async verifiedAddresses(userIds: string[]) {
+    return userIds.flatMap((id) => {
+      const u = this.store.users.get(id);
+      return u && u.emailVerifiedAt ? [{ id, email: u.email }] : [];
+    });
+  }
+  async existing(userIds: string[]) {
+    return userIds.filter((id) => this.store.users.has(id));
+  }
   async adminIds() {
     return [...this.store.users.values()].filter((u) => u.isAdmin).map((u) => u.id);
   }

@@ -49,8 +49,14 @@ describe('IdentityService (in-memory repositories)', () => {
     it('refuses a display name in use, or one that looks like it, whatever the address', async () => {
       const { identity, member } = identityContext();
       await member('Bill');
-      expect(await rejection(identity.register(registration({ displayName: ' bill ' }), 'a'))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('taken') });
-      expect(await rejection(identity.register(registration({ displayName: 'BiII' }), 'a'))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('looks too much like') });
+      expect(await rejection(identity.register(registration({ displayName: ' bill ' }), 'a'))).toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining('taken'),
+      });
+      expect(await rejection(identity.register(registration({ displayName: 'BiII' }), 'a'))).toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringContaining('looks too much like'),
+      });
     });
 
     it('refuses without consent, a weak password or a screened name, before anything is counted or stored', async () => {

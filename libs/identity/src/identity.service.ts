@@ -472,6 +472,18 @@ export class IdentityService {
     return sessions + (await this.accountTokens.prune());
   }
 
+  /** Verified mail addresses by user id, for the notifications' mail; a person without one is left out. */
+  async verifiedAddresses(userIds: string[]): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    return new Map((await this.users.verifiedAddresses([...new Set(userIds)])).map((r) => [r.id, r.email]));
+  }
+
+  /** Those of the ids that are still accounts: a notification for an erased member is dropped. */
+  async existingUserIds(userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    return this.users.existing([...new Set(userIds)]);
+  }
+
   /** Platform admins, who are told when something escalates. */
   async adminIds(): Promise<string[]> {
     return this.users.adminIds();

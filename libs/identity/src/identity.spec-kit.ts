@@ -90,13 +90,16 @@ export function identityContext(options: { idleSeconds?: number; absoluteSeconds
     subscribe: async () => undefined,
   } as unknown as EventBus;
   const mails: SentMail[] = [];
-  const mail = { send: async (to: string, message: MailMessage, messageId?: string) => Boolean(mails.push({ to, message, messageId })) } as unknown as MailService;
+  const mail = {
+    send: async (to: string, message: MailMessage, messageId?: string) => Boolean(mails.push({ to, message, messageId })),
+  } as unknown as MailService;
   const nameScreen = new DisplayNameScreen();
   nameScreen.use((name) => (name.includes('http') ? 'Links cannot be display names.' : null));
   /** Accounts with a second factor: signing in asks for it. */
   const withSecondFactor = new Set<string>();
   const secondFactors = {
-    challenge: async (userId: string): Promise<SecondFactorChallenge | null> => (withSecondFactor.has(userId) ? { mfaRequired: true, mfaToken: `mfa-${userId}` } : null),
+    challenge: async (userId: string): Promise<SecondFactorChallenge | null> =>
+      withSecondFactor.has(userId) ? { mfaRequired: true, mfaToken: `mfa-${userId}` } : null,
     redeem: async (mfaToken: string) => mfaToken.replace(/^mfa-/, ''),
   } as unknown as SecondFactorService;
 

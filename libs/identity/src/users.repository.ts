@@ -180,6 +180,20 @@ export class UsersRepository {
     return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
   }
 
+  /** The verified addresses of those of the users who have one (notifications mail only to these). */
+  async verifiedAddresses(userIds: string[]): Promise<Array<{ id: string; email: string }>> {
+    return (await this.dataSource.query(`SELECT id, email FROM users WHERE id = ANY($1::uuid[]) AND email_verified_at IS NOT NULL`, [userIds])) as Array<{
+      id: string;
+      email: string;
+    }>;
+  }
+
+  /** Those of the ids that are still accounts (an erased member's id is gone). */
+  async existing(userIds: string[]): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [userIds])) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
+  }
+
   async adminIds(): Promise<string[]> {
     const rows = (await this.dataSource.query(`SELECT id FROM users WHERE is_admin`)) as Array<{ id: string }>;
     return rows.map((r) => r.id);

@@ -26,10 +26,15 @@ export class MailSender implements OnApplicationShutdown {
     private readonly redis: RedisService,
   ) {}
 
-  async deliver(job: MailJob): Promise<'sent' | 'already-sent'> {
+  /**
+   * `claimSeconds`: how long this attempt's claim holds if it dies mid-send (a caller with a claim
+   * of its own, as notifications keep in the database, passes the same, so a retry is not held
+   * back longer than that claim).
+   */
+  async deliver(job: MailJob, options: { claimSeconds?: number } = {}): Promise<'sent' | 'already-sent'> {
     const rendered = renderMail(job.message as MailMessage);
     const key = this.redis.key('mail-sent', job.messageId);
-    const claimed = await this.redis.client.set(key, 'sending', 'EX', CLAIM_SECONDS, 'NX');
+    const claimed = await this.redis.client.set(key, 'sending', 'EX', options.claimSeconds ?? CLAIM_SECONDS, 'NX');
     if (claimed === null) {
       if ((await this.redis.client.get(key)) === 'sent') {
         this.logger.log({ messageId: job.messageId, template: job.message.template }, 'mail already sent; duplicate job ignored');
@@ -45,6 +50,7 @@ export class MailSender implements OnApplicationShutdown {
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
+        headers: rendered.headers,
         messageId: `<${job.messageId}@kindred>`,
       });
     } catch (error) {

@@ -13,7 +13,14 @@ export type MailMessage =
   | { template: 'email-change-requested'; links: { forgotPassword: string } }
   | { template: 'address-in-use'; links: { signIn: string; forgotPassword: string } }
   | { template: 'second-factor-on'; links: { forgotPassword: string } }
-  | { template: 'second-factor-off'; links: { forgotPassword: string } };
+  | { template: 'second-factor-off'; links: { forgotPassword: string } }
+  /**
+   * A notification (libs/notifications). `lines[0]` is one of its fixed, discreet lines ("you have a
+   * new reply"); `unsubscribe` is the one-click link (RFC 8058) that also goes in the headers.
+   */
+  | { template: 'notification'; lines: [string]; links: { open: string; preferences: string; unsubscribe: string } }
+  /** A day's notifications in one mail: one fixed line per kind with its count ("2 new replies"). */
+  | { template: 'notification-digest'; lines: string[]; links: { open: string; preferences: string; unsubscribe: string } };
 
 export type MailTemplate = MailMessage['template'];
 
@@ -21,6 +28,8 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
+  /** Headers the mail carries besides the usual ones (List-Unsubscribe for notifications). */
+  headers: Record<string, string>;
 }
 
 interface Draft {
@@ -120,6 +129,26 @@ function draft(message: MailMessage): Draft {
         actions: [{ label: 'Choose a new password', href: message.links.forgotPassword }],
         footer: 'If it was you, you do not need to do anything. Keep your recovery codes somewhere safe.',
       };
+    case 'notification':
+      return {
+        subject: `Kindred: ${message.lines[0]}`,
+        paragraphs: [`${capitalise(message.lines[0])}. Open Kindred to see it.`],
+        actions: [
+          { label: 'Open Kindred', href: message.links.open },
+          { label: 'Choose what Kindred sends you', href: message.links.preferences },
+        ],
+        footer: `You get this mail because of your notification settings. To stop mail like it: ${message.links.unsubscribe}`,
+      };
+    case 'notification-digest':
+      return {
+        subject: 'Kindred: your daily summary',
+        paragraphs: ['Since the last summary:', ...message.lines.map((line) => `• ${capitalise(line)}`), 'Open Kindred to see them.'],
+        actions: [
+          { label: 'Open Kindred', href: message.links.open },
+          { label: 'Choose what Kindred sends you', href: message.links.preferences },
+        ],
+        footer: `You get this summary because of your notification settings. To stop these summaries: ${message.links.unsubscribe}`,
+      };
     case 'second-factor-off':
       return {
         subject: 'Two-step sign-in was turned off for your Kindred account',
@@ -131,6 +160,20 @@ function draft(message: MailMessage): Draft {
         footer: 'If it was you, you do not need to do anything.',
       };
   }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * RFC 8058 one-click unsubscribe (and RFC 2369 List-Unsubscribe): a mail client POSTs
+ * `List-Unsubscribe=One-Click` to the https link, which works without signing in.
+ */
+function headersOf(message: MailMessage): Record<string, string> {
+  const links = message.links as Record<string, string>;
+  if (!links.unsubscribe) return {};
+  return { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
 function escapeHtml(text: string): string {
@@ -158,5 +201,5 @@ export function renderMail(message: MailMessage): RenderedMail {
     `<p style="color: #555;">${escapeHtml(footer)}</p>`,
     '</body></html>',
   ].join('\n');
-  return { subject, text, html };
+  return { subject, text, html, headers: headersOf(message) };
 }

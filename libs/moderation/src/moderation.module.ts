@@ -13,6 +13,7 @@ import { DeadlinesService } from './deadlines/deadlines.service';
 import { ModerationAlert } from './deadlines/moderation-alert.entity';
 import { ModerationAlertsRepository } from './deadlines/moderation-alerts.repository';
 import { ModerationAlertsService } from './deadlines/moderation-alerts.service';
+import { SafeguardingAlerts } from './deadlines/safeguarding-alerts';
 import { ModerationPersonalData } from './moderation-personal-data';
 import { ModerationMetricsService } from './metrics/moderation-metrics.service';
 import { ReviewMetrics } from './metrics/review-metrics';
@@ -53,6 +54,7 @@ const SERVICES = [
   AppealsService,
   DeadlinesService,
   ModerationAlertsService,
+  SafeguardingAlerts,
   ModerationMetricsService,
   ReviewMetrics,
 ];

@@ -2,7 +2,15 @@
  * What this context owns in PostgreSQL. Only its repositories name these in SQL; another context
  * asks this one's exported services, or reads what PUBLISHED lists (`npm run boundaries` checks).
  */
-export const TABLES = ['notices'] as const;
+export const TABLES = [
+  'notices',
+  'notifications',
+  'notification_preferences',
+  'push_subscriptions',
+  'vapid_keys',
+  'notification_deliveries',
+  'unsubscribe_tokens',
+] as const;
 
 /** Views and SQL functions other contexts may read: this context's contract, kept stable. */
 export const PUBLISHED = [] as const;

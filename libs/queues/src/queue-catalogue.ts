@@ -22,7 +22,31 @@ export interface MailJob {
   messageId: string;
   to: string;
   /** The template and what it needs (links only: never anything a member wrote). */
-  message: { template: string; links: Record<string, string> };
+  message: { template: string; links: Record<string, string>; lines?: string[] };
+}
+
+/**
+ * One domain event for some people (libs/notifications, `NotificationEvent`): the fan-out writes
+ * each person's in-app notification and their push and mail deliveries, once per event and person.
+ * Carries ids and fixed words only, never anything a member wrote.
+ */
+export interface NotificationFanOutJob {
+  eventId: string;
+  kind: string;
+  recipients: string[];
+  groupId: string | null;
+  subjectId: string | null;
+  title: string | null;
+  path: string | null;
+  urgent: boolean;
+  ignoreQuietHours: boolean;
+  groupName: string | null;
+  count: number;
+}
+
+/** One delivery (a notification to one person on one channel), claimed before it is sent. */
+export interface NotificationDeliverJob {
+  deliveryId: string;
 }
 
 /**
@@ -38,6 +62,12 @@ export const QUEUE_CATALOGUE = {
   retention: { purge: job<TickJob>() },
   /** Mail to one address, retried with exponential backoff (libs/mail). */
   mail: { send: job<MailJob>() },
+  /**
+   * Notifications: `fan-out` turns one event into notifications and deliveries, `deliver` sends one
+   * by push or mail (retried with backoff), `tick` (repeatable) sends due digests and picks up
+   * deliveries whose job was lost or whose quiet hours ended.
+   */
+  notifications: { 'fan-out': job<NotificationFanOutJob>(), deliver: job<NotificationDeliverJob>(), tick: job<TickJob>() },
 };
 
 /** The processes that run jobs. */
@@ -54,6 +84,7 @@ export const QUEUE_PROCESS = {
   deadlines: 'moderation-worker',
   retention: 'moderation-worker',
   mail: 'forum',
+  notifications: 'moderation-worker',
 } as const satisfies { [Q in keyof typeof QUEUE_CATALOGUE]: JobProcess };
 
 export type QueueCatalogue = typeof QUEUE_CATALOGUE;

@@ -13,6 +13,22 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
+ * A browser with a profile on disk, as a person's own browser is (contexts of `launchBrowser` are
+ * incognito, where Chromium never offers to install an app). Close it to delete nothing: the
+ * caller owns `userDataDir`.
+ */
+export function launchPersistentBrowser(userDataDir: string, viewport = { width: 1100, height: 900 }): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: FLAGS,
+    timeout: 60_000,
+    viewport,
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
+}
+
+/**
  * A fresh browser context (its own session storage, so its own signed-in person). The page finds
  * the chat service where the forum's app-config.json says, as it does in production.
  */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Tx } from '@kindred/database';
+import type { NotificationsService } from '@kindred/notifications';
 import type { IdentityService } from '@kindred/identity';
 import { insertGroup, insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { PostReaction } from '../../../libs/forum/src/post-reaction.entity';
@@ -35,7 +36,14 @@ describe('Topic counters on PostgreSQL, in every order', () => {
     dataSource = await repositoryDataSource([Topic, Post, PostReaction]);
     posts = new PostsRepository(dataSource);
     topics = new TopicsRepository(dataSource);
-    source = new PostScreeningSource(posts, topics, { displayNames: async () => new Map() } as unknown as IdentityService);
+    source = new PostScreeningSource(
+      posts,
+      topics,
+      { displayNames: async () => new Map() } as unknown as IdentityService,
+      {
+        notify: async () => null,
+      } as unknown as NotificationsService,
+    );
   });
   afterAll(() => dataSource.destroy());
 

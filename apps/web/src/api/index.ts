@@ -2,3 +2,4 @@
 export * from './core';
 export * from './client';
 export * from './types';
+export * from './notifications';

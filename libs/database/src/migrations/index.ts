@@ -16,6 +16,7 @@ import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-rete
 import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
 import { MemberStanding1763700052000 } from './1763700052000-member-standing';
 import { TopicCountersByTrigger1763700053000 } from './1763700053000-topic-counters-by-trigger';
+import { Notifications1763700060000 } from './1763700060000-notifications';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   OpenReviewSubjects1763700051000,
   MemberStanding1763700052000,
   TopicCountersByTrigger1763700053000,
+  Notifications1763700060000,
 ];

@@ -6,7 +6,9 @@ import type { ApplicationsService, GroupsService } from '@kindred/groups';
 import type { ReviewItem } from '../review/review-item.entity';
 import type { ReviewItemsRepository } from '../review/review-items.repository';
 import type { ReviewItemsService } from '../review/review-items.service';
-import { CountingTransactions, FakeModerationAlertsRepository, FakeReviewItemsRepository } from '../review/review.fakes';
+import type { NotificationsService } from '@kindred/notifications';
+import { CountingTransactions, FakeModerationAlertsRepository, FakeReviewItemsRepository, RecordingNotifications } from '../review/review.fakes';
+import { SafeguardingAlerts } from './safeguarding-alerts';
 import { DeadlinesService } from './deadlines.service';
 import type { ModerationAlertsRepository } from './moderation-alerts.repository';
 
@@ -20,6 +22,7 @@ function deadlines(options: { supporters?: Record<string, string[]> } = {}) {
   const items = new FakeReviewItemsRepository();
   const alerts = new FakeModerationAlertsRepository();
   const groups = {
+    getSettings: async () => null,
     supporterIds: async (groupId: string) => options.supporters?.[groupId] ?? ['s1', 's2'],
     adminIds: async () => ['admin'],
   } as unknown as GroupsService;
@@ -30,6 +33,7 @@ function deadlines(options: { supporters?: Record<string, string[]> } = {}) {
   const audit = { record: async (_tx: unknown, entry: NewAuditEntry) => void audited.push(entry) } as unknown as AuditLogService;
   const events: Array<{ groupId: string; kind: string; item: Record<string, unknown>; audience: string }> = [];
   const bus = { publish: async (_name: string, payload: (typeof events)[number]) => void events.push(payload) } as unknown as EventBus;
+  const notifications = new RecordingNotifications();
   const service = new DeadlinesService(
     new CountingTransactions() as unknown as Transactions,
     items as unknown as ReviewItemsRepository,
@@ -39,6 +43,7 @@ function deadlines(options: { supporters?: Record<string, string[]> } = {}) {
     reviewItems,
     audit,
     bus,
+    new SafeguardingAlerts(notifications as unknown as NotificationsService, groups),
   );
   /** An open item created at T0 with a deadline `sla` minutes later. */
   function open(id: string, overrides: Partial<ReviewItem> = {}) {
@@ -69,7 +74,7 @@ function deadlines(options: { supporters?: Record<string, string[]> } = {}) {
       ...overrides,
     });
   }
-  return { service, items, alerts, pending, audited, events, open };
+  return { service, items, alerts, pending, audited, events, open, notifications };
 }
 
 describe('DeadlinesService.tick (in-memory review items and alerts)', () => {
@@ -150,6 +155,63 @@ describe('DeadlinesService.tick (in-memory review items and alerts)', () => {
       ['supporters', false],
       ['admins', true],
     ]);
+  });
+});
+
+describe('DeadlinesService: alerts by push and mail (through NotificationsService)', () => {
+  it('tells the supporters once that an item is past its deadline, in the claiming transaction, then escalates to the admins', async () => {
+    const d = deadlines();
+    d.open('r1');
+    await d.service.tick(minutes(60));
+    await d.service.tick(minutes(61));
+    expect(d.notifications.byEvent()).toEqual({ 'review-overdue:r1': ['s1', 's2'] });
+    expect(d.notifications.sent[0].event).toMatchObject({
+      kind: 'review-overdue',
+      urgent: false,
+      groupId: 'g1',
+      subjectId: 'r1',
+      path: '/community/g1/review',
+    });
+    // Written with the claim (the outbox row commits with it), handed to the queue after.
+    expect(d.notifications.sent[0].tx).toBeDefined();
+    expect(d.notifications.dispatched).toEqual([d.notifications.sent[0].outboxId]);
+    await d.service.tick(minutes(120));
+    expect(d.notifications.byEvent()).toEqual({ 'review-overdue:r1': ['s1', 's2'], 'review-overdue:r1:escalated': ['admin'] });
+    expect(d.notifications.sent[1].event).toMatchObject({ kind: 'review-overdue', urgent: false });
+  });
+
+  it('escalates an urgent item nobody claimed to the admins at its deadline, and again at twice it, through quiet hours', async () => {
+    const d = deadlines();
+    d.open('u1', { priority: 'urgent', dueAt: minutes(15), claimedBy: null, claimedAt: null });
+    await d.service.tick(minutes(15));
+    expect(d.notifications.byEvent()).toEqual({ 'review-urgent:u1:escalated:1': ['admin'], 'review-overdue:u1': ['s1', 's2'] });
+    expect(d.notifications.sent[0].event).toMatchObject({ kind: 'review-urgent', urgent: true });
+    await d.service.tick(minutes(30));
+    expect(d.notifications.byEvent()['review-urgent:u1:escalated:2']).toEqual(['admin']);
+    expect(d.notifications.sent.at(-1)!.event).toMatchObject({ kind: 'review-urgent', urgent: true });
+  });
+
+  it('does not escalate at the deadline an urgent item a supporter has claimed; at twice the deadline it still does', async () => {
+    const d = deadlines();
+    d.open('u1', { priority: 'urgent', dueAt: minutes(15), claimedBy: 's1', claimedAt: minutes(10) });
+    await d.service.tick(minutes(15));
+    expect(Object.keys(d.notifications.byEvent())).toEqual(['review-overdue:u1']);
+    await d.service.tick(minutes(30));
+    expect(d.notifications.byEvent()['review-urgent:u1:escalated:2']).toEqual(['admin']);
+  });
+
+  it('counts a lapsed claim (its supporter went away) as nobody claiming the urgent item', async () => {
+    const d = deadlines();
+    d.open('u1', { priority: 'urgent', dueAt: minutes(15), claimedBy: 's1', claimedAt: minutes(2) });
+    await d.service.tick(minutes(15));
+    expect(d.notifications.byEvent()['review-urgent:u1:escalated:1']).toEqual(['admin']);
+  });
+
+  it('never tells the person whose words raised the item, even a supporter', async () => {
+    const d = deadlines();
+    d.open('u1', { priority: 'urgent', dueAt: minutes(15), subjectAuthorId: 's1', claimedBy: null, claimedAt: null });
+    await d.service.tick(minutes(15));
+    expect(d.notifications.byEvent()).toEqual({ 'review-urgent:u1:escalated:1': ['admin'], 'review-overdue:u1': ['s2'] });
   });
 });
 

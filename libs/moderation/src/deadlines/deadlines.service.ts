@@ -8,6 +8,7 @@ import { ReviewItemsRepository } from '../review/review-items.repository';
 import { ReviewItemsService } from '../review/review-items.service';
 import { DeadlineTimer, DeadlineTimerOptions, DueKinds, ReviewMoments } from './deadline-timer';
 import { ItemAlerts, ModerationAlertsRepository } from './moderation-alerts.repository';
+import { GroupStaff, SafeguardingAlerts } from './safeguarding-alerts';
 import { deadlineStage } from './sla';
 
 /** Items claimed per statement; the next tick takes the rest. */
@@ -52,11 +53,12 @@ export class DeadlinesService {
     private readonly reviewItems: ReviewItemsService,
     private readonly audit: AuditLogService,
     private readonly events: EventBus,
+    private readonly safeguarding: SafeguardingAlerts,
   ) {}
 
   /** `now` is a parameter so tests can move the clock instead of waiting for it. */
   async tick(now: Date = new Date()): Promise<TickResult> {
-    const recipients = new Recipients(this.groups);
+    const recipients = new Recipients(this.groups, this.safeguarding);
     const { overdue, escalated } = await this.drainItems(now, recipients);
     const applicationAlerts = await this.overdueApplications(now, recipients);
     if (overdue + escalated + applicationAlerts > 0) this.logger.log({ overdue, escalated, applicationAlerts }, 'deadlines passed');
@@ -71,7 +73,7 @@ export class DeadlinesService {
     const timer = new DeadlineTimer(
       {
         drainReviewItems: async (now, due) => {
-          const { overdue, escalated } = await this.drainItems(now, new Recipients(this.groups), due);
+          const { overdue, escalated } = await this.drainItems(now, new Recipients(this.groups, this.safeguarding), due);
           return overdue + escalated;
         },
         nextReviewMoments: () => this.nextReviewMoments(),
@@ -112,23 +114,30 @@ export class DeadlinesService {
 
   private async overdueItems(now: Date, recipients: Recipients): Promise<number> {
     const told: ReviewItem[] = [];
+    let notified: Array<string | null> = [];
     await this.transactions.run(async (tx) => {
+      notified = [];
       const items = await this.items.claimOverdue(tx, now, BATCH);
       const alerts: ItemAlerts[] = [];
       for (const item of items) {
         const { userIds, audience } = await recipients.forItem(item);
         alerts.push({ userIds, groupId: item.groupId, subjectId: item.id });
         told.push({ ...item, audience });
+        // By push and mail too: the supporters once, and the admins for an urgent item nobody took.
+        notified.push(...(await this.safeguarding.overdue(tx, item, await recipients.staff(item.groupId), now)));
       }
       await this.alerts.insertForItems(tx, alerts, 'overdue');
     });
+    await this.safeguarding.dispatch(notified);
     await this.announceOverdue(told);
     return told.length;
   }
 
   private async escalateItems(now: Date, recipients: Recipients): Promise<number> {
     const escalated: ReviewItem[] = [];
+    let notified: Array<string | null> = [];
     await this.transactions.run(async (tx) => {
+      notified = [];
       // The item passes to the admins, so a supporter's claim on it ends, as when a supporter escalates.
       const items = await this.items.claimEscalations(tx, now, BATCH);
       if (items.length === 0) return;
@@ -152,8 +161,10 @@ export class DeadlinesService {
           now,
         );
         escalated.push(item);
+        notified.push(await this.safeguarding.escalated(tx, item, await recipients.staff(item.groupId)));
       }
     });
+    await this.safeguarding.dispatch(notified);
     await this.announceOverdue(escalated);
     return escalated.length;
   }
@@ -212,9 +223,23 @@ export class DeadlinesService {
 /** Who to tell, looked up once per group per tick. */
 class Recipients {
   private readonly supporters = new Map<string, string[]>();
+  private readonly staffOf = new Map<string, GroupStaff>();
   private adminIds?: string[];
 
-  constructor(private readonly groups: GroupsService) {}
+  constructor(
+    private readonly groups: GroupsService,
+    private readonly safeguarding: SafeguardingAlerts,
+  ) {}
+
+  /** The group's settings, supporters and the admins, for alerts by push and mail. */
+  async staff(groupId: string): Promise<GroupStaff> {
+    let staff = this.staffOf.get(groupId);
+    if (!staff) {
+      staff = await this.safeguarding.staffOf(groupId);
+      this.staffOf.set(groupId, staff);
+    }
+    return staff;
+  }
 
   async admins(): Promise<string[]> {
     this.adminIds ??= await this.groups.adminIds();

@@ -3,6 +3,7 @@ import type { Tx } from '@kindred/database';
 import type { EventBus } from '@kindred/events';
 import type { GroupsService } from '@kindred/groups';
 import type { IdentityService } from '@kindred/identity';
+import type { NotificationEvent, NotificationsService } from '@kindred/notifications';
 import type { ContentReportsRepository } from '../reports/content-reports.repository';
 import type { EnforcementHistoryRepository } from './enforcement-history.repository';
 import { ReviewItemsService } from './review-items.service';
@@ -318,4 +319,26 @@ export function reviewItemsOverFakes(sources: ScreeningSources, groups: GroupsSe
   const announced: Array<{ item: ReviewItem; kind: string }> = [];
   reviewItems.announce = async (item, kind) => void announced.push({ item, kind });
   return { items, reviewItems, announced };
+}
+
+/** NotificationsService's door for other contexts, recording what it was asked to send and in which transaction. */
+export class RecordingNotifications implements Pick<NotificationsService, 'notify' | 'dispatch'> {
+  readonly sent: Array<{ event: NotificationEvent; tx: Tx | undefined; outboxId: string }> = [];
+  readonly dispatched: string[] = [];
+
+  async notify(event: NotificationEvent, tx?: Tx): Promise<string | null> {
+    if (new Set(event.recipients).size === 0) return null;
+    const outboxId = `outbox-${this.sent.length + 1}`;
+    this.sent.push({ event, tx, outboxId });
+    return outboxId;
+  }
+
+  async dispatch(outboxIds: Array<string | null>): Promise<void> {
+    this.dispatched.push(...outboxIds.filter((id): id is string => id !== null));
+  }
+
+  /** Who was sent each event, by event id. */
+  byEvent(): Record<string, string[]> {
+    return Object.fromEntries(this.sent.map(({ event }) => [event.eventId, [...event.recipients].sort()]));
+  }
 }

@@ -3,10 +3,11 @@ import type { KindredConfig } from '@kindred/config';
 import type { Transactions } from '@kindred/database';
 import type { EventBus } from '@kindred/events';
 import { DEFAULT_MODERATION, type GroupSettings, type GroupsService, type ModerationSettings, type ParticipationService } from '@kindred/groups';
-import type { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
+import type { NewNotice, NoticesService, NoticeView, NotificationsService } from '@kindred/notifications';
 import type { SignpostingService } from '@kindred/signposting';
 import type { ReviewItem } from '../review/review-item.entity';
-import { CountingTransactions, FakeContentSource, reviewItemsOverFakes } from '../review/review.fakes';
+import { SafeguardingAlerts } from '../deadlines/safeguarding-alerts';
+import { CountingTransactions, FakeContentSource, RecordingNotifications, reviewItemsOverFakes } from '../review/review.fakes';
 import { RulesService } from '../rules/rules.service';
 import type { WatchedWordRulesRepository } from '../rules/watched-word-rules.repository';
 import { ScreeningSources } from './screening-source';
@@ -51,9 +52,21 @@ function screening(options: { moderation?: Partial<ModerationSettings>; rules?: 
   const signposting = { crisisResources: async () => [HELPLINE] } as unknown as SignpostingService;
   const config = { screening: { sweepAfterSeconds: 5 } } as KindredConfig;
 
-  const service = new ScreeningService(transactions as unknown as Transactions, config, sources, groups, rules, reviewItems, noticesService, signposting);
+  const notifications = new RecordingNotifications();
+  const safeguarding = new SafeguardingAlerts(notifications as unknown as NotificationsService, groups);
+  const service = new ScreeningService(
+    transactions as unknown as Transactions,
+    config,
+    sources,
+    groups,
+    rules,
+    reviewItems,
+    noticesService,
+    signposting,
+    safeguarding,
+  );
   const screen = (id: string, revision = 1) => service.screen({ subject: 'post', id, revision });
-  return { service, screen, posts, items, transactions, notices, noticesAnnounced, announced };
+  return { service, screen, posts, items, transactions, notices, noticesAnnounced, announced, notifications };
 }
 
 describe('ScreeningService.screen (in-memory content and review items)', () => {
@@ -120,6 +133,43 @@ describe('ScreeningService.screen (in-memory content and review items)', () => {
     const minutesLeft = (id: string) => Math.round((s.items.rows.find((r) => r.subjectId === id)!.dueAt.getTime() - before) / 60_000);
     expect(minutesLeft('p1')).toBe(240);
     expect(minutesLeft('p2')).toBe(15);
+  });
+
+  it('sends an urgent item to every supporter at once while the group is on cover, through quiet hours, written with the verdict', async () => {
+    const s = screening({ supporters: ['s1', 's2'], moderation: { coverage: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } });
+    s.posts.add({ id: 'p1', body: CRISIS });
+    await s.screen('p1');
+    const item = s.items.rows[0]!;
+    expect(s.notifications.sent).toEqual([
+      {
+        event: expect.objectContaining({
+          eventId: `review-urgent:${item.id}`,
+          kind: 'review-urgent',
+          recipients: ['s1', 's2'],
+          urgent: true,
+          subjectId: item.id,
+        }),
+        tx: s.transactions.opened[0],
+        outboxId: 'outbox-1',
+      },
+    ]);
+    expect(s.notifications.dispatched).toEqual(['outbox-1']);
+    // The supporters' alert names no words, no person and no condition: ids and the queue's path only.
+    expect(JSON.stringify(s.notifications.sent[0].event)).not.toMatch(/kill|author/i);
+  });
+
+  it('sends an urgent item to the admins when the group is out of cover', async () => {
+    const s = screening({ supporters: ['s1', 's2'], moderation: { coverage: [] } });
+    s.posts.add({ id: 'p1', body: CRISIS });
+    await s.screen('p1');
+    expect(s.notifications.sent.map((n) => n.event.recipients)).toEqual([['admin']]);
+  });
+
+  it('does not send a held item that is not urgent by push or mail: its deadline does', async () => {
+    const s = screening({ supporters: ['s1'] });
+    s.posts.add({ id: 'p1', body: PHONE });
+    await s.screen('p1');
+    expect(s.notifications.sent).toEqual([]);
   });
 
   it('merges a held edit into the open review item instead of opening a second one', async () => {

@@ -6,6 +6,7 @@ import type { ScreenJob } from '@kindred/queues';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { SignpostingService } from '@kindred/signposting';
 import { dueAt } from '../deadlines/sla';
+import { SafeguardingAlerts } from '../deadlines/safeguarding-alerts';
 import { ReviewItem } from '../review/review-item.entity';
 import { ReviewItemsService } from '../review/review-items.service';
 import { RulesService } from '../rules/rules.service';
@@ -19,6 +20,8 @@ import { signpostingNotice } from './signposting-notice';
 interface GroupContext {
   settings: GroupSettings;
   moderators: Set<string>;
+  supporterIds: string[];
+  adminIds: string[];
   crisisResources: Array<Record<string, unknown>>;
   at: number;
 }
@@ -59,6 +62,7 @@ export class ScreeningService {
     private readonly reviewItems: ReviewItemsService,
     private readonly notices: NoticesService,
     private readonly signposting: SignpostingService,
+    private readonly safeguarding: SafeguardingAlerts,
   ) {}
 
   async screen(job: ScreenJob): Promise<ScreeningResult> {
@@ -92,7 +96,7 @@ export class ScreeningService {
 
   /** One verdict in its own transaction, with its review item and notices: every verdict that is not a plain publication. */
   private async applyOne(source: ScreeningSource, job: ScreenJob, outcome: FieldsOutcome, context: GroupContext, now: Date): Promise<ScreeningResult> {
-    const created: { notices: NoticeView[]; item?: ReviewItem; itemCreated?: boolean } = { notices: [] };
+    const created: { notices: NoticeView[]; item?: ReviewItem; itemCreated?: boolean; alerts: Array<string | null> } = { notices: [], alerts: [] };
     const result = await this.transactions.run(async (tx) => {
       const subject = await source.lockForVerdict(tx, job.id);
       // Same revision means the same words: the verdict computed above still applies.
@@ -121,6 +125,11 @@ export class ScreeningService {
         });
         created.item = item;
         created.itemCreated = itemCreated;
+        // Someone may be in crisis: supporters on cover hear at once, by push and mail, with the verdict's commit.
+        if (item.priority === 'urgent') {
+          const staff = { settings: context.settings, supporterIds: context.supporterIds, adminIds: context.adminIds };
+          created.alerts.push(await this.safeguarding.urgentOpened(tx, item, staff, now));
+        }
       } else {
         await this.reviewItems.supersedeOpen(tx, subject.type, subject.id);
       }
@@ -156,6 +165,7 @@ export class ScreeningService {
     if (!result) return { skipped: true };
     for (const notice of created.notices) await this.notices.announce(notice);
     if (created.item) await this.reviewItems.announce(created.item, created.itemCreated ? 'review:new' : 'review:updated');
+    await this.safeguarding.dispatch(created.alerts);
     await source.afterVerdict?.(result.subject, result.verdict, result.outcome.reasons);
     return { skipped: false, status: result.outcome.status };
   }
@@ -275,6 +285,8 @@ export class ScreeningService {
     const context: GroupContext = {
       settings,
       moderators: new Set([...supporterIds, ...adminIds]),
+      supporterIds,
+      adminIds,
       crisisResources: crisisResources as unknown as Array<Record<string, unknown>>,
       at: Date.now(),
     };
