@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Tx } from '@kindred/database';
+import type { EventBus } from '@kindred/events';
 import type { IdentityService } from '@kindred/identity';
 import { insertGroup, insertUser, repositoryDataSource } from '../../setup/repository-db';
 import { PostReaction } from '../../../libs/forum/src/post-reaction.entity';
@@ -35,7 +36,9 @@ describe('Topic counters on PostgreSQL, in every order', () => {
     dataSource = await repositoryDataSource([Topic, Post, PostReaction]);
     posts = new PostsRepository(dataSource);
     topics = new TopicsRepository(dataSource);
-    source = new PostScreeningSource(posts, topics, { displayNames: async () => new Map() } as unknown as IdentityService);
+    source = new PostScreeningSource(posts, topics, { displayNames: async () => new Map() } as unknown as IdentityService, {
+      publish: async () => undefined,
+    } as unknown as EventBus);
   });
   afterAll(() => dataSource.destroy());
 

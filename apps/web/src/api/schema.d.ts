@@ -1013,6 +1013,11 @@ export interface components {
             groupId: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description Only on the caller’s own messages the room has not seen (first page of history): being checked, held for a supporter, or not sent.
+             * @enum {string}
+             */
+            status?: "screening" | "held" | "rejected";
         };
         CheckEmailView: {
             /** @enum {string} */
