@@ -63,17 +63,29 @@ export class TopicsRepository {
     await tx.update(Topic, { id: topicId }, { openingPostId: postId });
   }
 
-  /** A group's published topics, most recently active first, before the cursor's (last_activity_at, id). */
-  page(groupId: string, limit: number, before: { at: string; id: string } | null): Promise<Topic[]> {
-    const qb = this.dataSource
-      .getRepository(Topic)
-      .createQueryBuilder('t')
-      .where('t.group_id = :groupId AND t.status = :published', { groupId, published: 'published' })
-      .orderBy('t.last_activity_at', 'DESC')
-      .addOrderBy('t.id', 'DESC')
-      .limit(limit);
-    if (before) qb.andWhere('(t.last_activity_at, t.id) < (:at, :id)', { at: before.at, id: before.id });
-    return qb.getMany();
+  /**
+   * A group's published topics, plus the reader's own still being checked or held (they stay in
+   * their author's list, with their status), most recently active first, before the cursor's
+   * (last_activity_at, id); each with where the reader has read up to.
+   */
+  async page(groupId: string, readerId: string, limit: number, before: { at: string; id: string } | null): Promise<Array<Topic & { readAt: Date | null }>> {
+    const params: unknown[] = [groupId, readerId, limit];
+    if (before) params.push(before.at, before.id);
+    // Two index reads (published topics by activity; the reader's own pending ones), merged: an OR would miss the partial index.
+    const after = before ? 'AND (t.last_activity_at, t.id) < ($4, $5)' : '';
+    const rows = (await this.dataSource.query(
+      `SELECT t.*, r.read_at FROM (
+         (SELECT ${TOPIC_COLUMNS} FROM topics t WHERE t.group_id = $1 AND t.status = 'published' ${after}
+           ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $3)
+         UNION ALL
+         (SELECT ${TOPIC_COLUMNS} FROM topics t WHERE t.author_id = $2 AND t.group_id = $1 AND t.status IN ('screening', 'held') ${after})
+       ) t
+       LEFT JOIN topic_reads r ON r.topic_id = t.id AND r.user_id = $2
+       ORDER BY t.last_activity_at DESC, t.id DESC
+       LIMIT $3`,
+      params,
+    )) as Array<TopicRow & { read_at: Date | null }>;
+    return rows.map((r) => Object.assign(toTopic(r), { readAt: r.read_at ? new Date(r.read_at) : null }));
   }
 
   findMany(ids: string[]): Promise<Topic[]> {

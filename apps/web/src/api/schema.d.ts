@@ -827,6 +827,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/topics/{topicId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["ForumController_markRead"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1487,6 +1503,20 @@ export interface components {
             support: number;
             thanks: number;
         };
+        ReadPositionDto: {
+            /**
+             * Format: date-time
+             * @description What the reader has seen: the topic’s `lastActivityAt` as they loaded it. Without it, the topic’s last activity now. Never moves a position back.
+             */
+            at?: string;
+        };
+        ReadPositionView: {
+            /**
+             * Format: date-time
+             * @description Where the caller has now read up to in the topic.
+             */
+            readAt: string;
+        };
         RecoveryCodesView: {
             /** @description Ten single-use codes, shown this once: each signs in once instead of an authenticator code. */
             recoveryCodes: string[];
@@ -1742,8 +1772,20 @@ export interface components {
             id: string;
             /** Format: date-time */
             lastActivityAt: string;
+            /**
+             * Format: date-time
+             * @description Where the caller has read up to in this topic; null when never opened.
+             */
+            readAt: string | null;
             replyCount: number;
+            /**
+             * @description In a list: `published`, or `screening` / `held` for the caller’s own topic waiting to be checked or read by a supporter.
+             * @enum {string}
+             */
+            status: "screening" | "published" | "held" | "rejected" | "hidden" | "removed" | "deleted";
             title: string;
+            /** @description Something in the topic is newer than the caller’s last visit, or they have never opened it. */
+            unread: boolean;
         };
         TopicView: {
             author: components["schemas"]["AuthorView"];
@@ -1756,10 +1798,20 @@ export interface components {
             id: string;
             /** Format: date-time */
             lastActivityAt: string;
+            /**
+             * Format: date-time
+             * @description Where the caller has read up to in this topic; null when never opened.
+             */
+            readAt: string | null;
             replyCount: number;
-            /** @enum {string} */
+            /**
+             * @description In a list: `published`, or `screening` / `held` for the caller’s own topic waiting to be checked or read by a supporter.
+             * @enum {string}
+             */
             status: "screening" | "published" | "held" | "rejected" | "hidden" | "removed" | "deleted";
             title: string;
+            /** @description Something in the topic is newer than the caller’s last visit, or they have never opened it. */
+            unread: boolean;
         };
         TotpEnrolmentView: {
             /**
@@ -6948,6 +7000,116 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+        };
+    };
+    ForumController_markRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topicId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadPositionDto"];
+            };
+        };
+        responses: {
+            /** @description The caller’s read position in the topic, moved forward. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadPositionView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description NOT_A_MEMBER, AGREEMENT_REQUIRED, BANNED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_A_MEMBER" | "AGREEMENT_REQUIRED" | "BANNED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
