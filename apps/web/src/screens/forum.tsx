@@ -419,7 +419,9 @@ export function Thread({ topicId }: { topicId: string }) {
   const firstArrived = useRef<string | undefined>(undefined);
   useAgreementRedirect(topic.error ?? posts.error ?? error, groupId);
 
-  if (topic.data && !readBefore) setReadBefore({ at: topic.data.readAt ? Date.parse(topic.data.readAt) : topic.data.author?.id === me?.id ? Infinity : -Infinity });
+  // A first visit marks nothing: everything on the page is as new as everything else. Replies that come in while it is open are.
+  // From a fresh read only: the cache may hold the topic as it was on an earlier visit, before that visit was recorded.
+  if (topic.data && topic.isFetchedAfterMount && !topic.isFetching && !readBefore) setReadBefore({ at: Date.parse(topic.data.readAt ?? topic.data.lastActivityAt) });
   const isNew = (p: Post) => readBefore !== undefined && p.author?.id !== me?.id && Date.parse(p.createdAt) > readBefore.at;
 
   // Having shown the posts, the reader has read up to the topic's last activity as loaded.
