@@ -99,6 +99,7 @@ const REASON_SOURCES = [
   'reports',
   'appeal',
   'escalation',
+  'supporter',
 ] as const;
 
 export const REVIEW_REASON = {

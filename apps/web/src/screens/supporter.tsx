@@ -18,6 +18,7 @@ const REASON_NAMES: Record<string, string> = {
   reports: 'Reported by members',
   appeal: 'Appeal',
   escalation: 'Escalated',
+  supporter: 'Taken out of sight by a supporter',
 };
 
 /** "Crisis language: suicidal intent", without repeating the name when the detail already starts with it. */

@@ -16,6 +16,7 @@ import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-rete
 import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
 import { MemberStanding1763700052000 } from './1763700052000-member-standing';
 import { TopicReads1763700070000 } from './1763700070000-topic-reads';
+import { MemberHistory1763700071000 } from './1763700071000-member-history';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   OpenReviewSubjects1763700051000,
   MemberStanding1763700052000,
   TopicReads1763700070000,
+  MemberHistory1763700071000,
 ];
