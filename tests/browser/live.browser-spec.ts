@@ -7,7 +7,7 @@ import { createAdmin } from '../support/groups';
 import { bearer, Person } from '../support/people';
 import { freePort } from '../support/processes';
 import { newPerson, signIn, visited } from './support/browser';
-import { groupWith, memberOf } from './support/community';
+import { groupWith, memberOf, supporterOf } from './support/community';
 import { startWebStack, WebStack } from './support/web-stack';
 
 const PHONE = { width: 390, height: 844 };
@@ -208,5 +208,64 @@ describe('live threads and chat in the web app', () => {
     await visited(desktop.page, 'chat after a reload, for another member');
     await phone.context.close();
     await desktop.context.close();
+  });
+
+  it('a supporter mutes a member from the thread and opens their history in the group, at desktop and phone sizes', async () => {
+    const group = await groupWith(stack.forum, admin, { mode: 'post' });
+    const supporter = await supporterOf(stack.forum, admin, group.id, group.code);
+    const member = await memberOf(stack.forum, group.id, group.code);
+    const title = 'Arguing about transplant lists';
+    const opening = await request(stack.forum.url)
+      .post(`/groups/${group.id}/topics`)
+      .set(bearer(member))
+      .send({ title, body: 'Anyone who jumps the list should be ashamed of themselves.' })
+      .expect(202);
+    await screened(stack.forum, member, opening.body.id);
+
+    const desk = await newPerson(stack.browser);
+    await signIn(desk.page, stack.forum.url, supporter.email, supporter.password);
+    await desk.page.goto(url(`/thread/${opening.body.topicId}`));
+    await desk.page.getByRole('heading', { level: 1, name: title }).waitFor();
+    const post = desk.page.getByRole('article').filter({ hasText: 'Anyone who jumps the list' });
+    await post.getByRole('button', { name: `Supporter tools for this post by ${member.displayName}` }).click();
+    const tools = post.getByRole('group', { name: `Supporter tools for this post by ${member.displayName}` });
+    // Nothing is chosen for the supporter.
+    expect(await tools.getByLabel('Part of the agreement the mute is for').inputValue()).toBe('');
+    await visited(desk.page, 'supporter tools on a thread', 'thread-supporter-tools');
+    // A mute names its clause: without one, the supporter is told at the field's form.
+    await tools.getByRole('button', { name: `Mute ${member.displayName}` }).click();
+    await tools.getByText('Please choose the part of the agreement the mute is for.').waitFor();
+    await tools.getByLabel('Mute for how many hours').fill('2');
+    await tools.getByLabel('Part of the agreement the mute is for').selectOption('respect');
+    await tools.getByRole('button', { name: `Mute ${member.displayName}` }).click();
+    await tools.getByRole('status').getByText(`${member.displayName} is muted until`, { exact: false }).waitFor();
+    await visited(desk.page, 'a member muted from the thread');
+
+    // The member, on a phone, is told next to the message box in chat.
+    const phoneMember = await newPerson(stack.browser, PHONE);
+    await signIn(phoneMember.page, stack.forum.url, member.email, member.password);
+    await phoneMember.page.goto(url(`/community/${group.id}/chat`));
+    await phoneMember.page.locator('.chat-form').getByText('You are muted in this group until', { exact: false }).waitFor();
+    await visited(phoneMember.page, 'chat while muted, on a phone', 'chat-muted-phone');
+
+    await tools.getByRole('link', { name: `See ${member.displayName}’s history in this group` }).click();
+    await desk.page.getByRole('heading', { level: 1, name: `${member.displayName}’s history in this group` }).waitFor();
+    const sanctions = desk.page.getByRole('region', { name: 'Removals and sanctions' });
+    await sanctions.getByText('Mute', { exact: true }).waitFor();
+    await desk.page.getByRole('main').getByText('A member of this group. Muted until', { exact: false }).waitFor();
+    await visited(desk.page, 'member history', 'member-history');
+
+    // The same history at a phone's size.
+    const phone = await newPerson(stack.browser, PHONE);
+    await signIn(phone.page, stack.forum.url, supporter.email, supporter.password);
+    await phone.page.goto(url(`/community/${group.id}/members/${member.id}`));
+    await phone.page.getByRole('region', { name: 'Removals and sanctions' }).getByText('Mute', { exact: true }).waitFor();
+    await visited(phone.page, 'member history on a phone', 'member-history-phone');
+
+    // A member cannot see it.
+    await phoneMember.page.goto(url(`/community/${group.id}/members/${member.id}`));
+    await phoneMember.page.getByText('this member’s history', { exact: false }).waitFor();
+    expect(await phoneMember.page.getByRole('region', { name: 'Removals and sanctions' }).count()).toBe(0);
+    for (const { context } of [desk, phone, phoneMember]) await context.close();
   });
 });

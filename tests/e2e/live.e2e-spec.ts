@@ -112,12 +112,21 @@ describe('live forum and the author’s own view', () => {
       const readerHeard = record<Change>(readerSocket, 'forum:post', 'forum:mine', 'chat:message');
 
       const outsiderSocket = await connect(outsider);
-      expect(await emit(outsiderSocket, 'forum:join', { groupId })).toMatchObject({ ok: false, error: { code: expect.stringMatching(/NOT_A_MEMBER|NOT_FOUND/) } });
+      expect(await emit(outsiderSocket, 'forum:join', { groupId })).toMatchObject({
+        ok: false,
+        error: { code: expect.stringMatching(/NOT_A_MEMBER|NOT_FOUND/) },
+      });
       const elsewhereSocket = await following(elsewhere, otherGroupId);
-      expect(await emit(elsewhereSocket, 'forum:join', { groupId })).toMatchObject({ ok: false, error: { code: expect.stringMatching(/NOT_A_MEMBER|NOT_FOUND/) } });
+      expect(await emit(elsewhereSocket, 'forum:join', { groupId })).toMatchObject({
+        ok: false,
+        error: { code: expect.stringMatching(/NOT_A_MEMBER|NOT_FOUND/) },
+      });
       expect(await emit(outsiderSocket, 'forum:join', { groupId: 'not-a-group' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
       expect(await emit(outsiderSocket, 'forum:join', { groupId, extra: true })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      const outsidersHeard = [...record(outsiderSocket, 'forum:post', 'forum:post-removed', 'forum:mine'), ...record(elsewhereSocket, 'forum:post', 'forum:post-removed', 'forum:mine')];
+      const outsidersHeard = [
+        ...record(outsiderSocket, 'forum:post', 'forum:post-removed', 'forum:mine'),
+        ...record(elsewhereSocket, 'forum:post', 'forum:post-removed', 'forum:mine'),
+      ];
 
       const { id: opening, topicId } = await topic(author);
       const announced = await next<Change>(readerSocket, 'forum:post', (c) => c.postId === opening);
@@ -141,7 +150,13 @@ describe('live forum and the author’s own view', () => {
 
       const queued = next(supporterSocket, 'review:new', (item: any) => item.subject?.body === CRISIS && item.subject?.topicId === topicId);
       const held = await reply(author, topicId, CRISIS);
-      expect(await next<Change>(authorSocket, 'forum:mine', (c) => c.postId === held)).toEqual({ groupId, topicId, postId: held, opening: false, status: 'held' });
+      expect(await next<Change>(authorSocket, 'forum:mine', (c) => c.postId === held)).toEqual({
+        groupId,
+        topicId,
+        postId: held,
+        opening: false,
+        status: 'held',
+      });
       expect(await queued).toMatchObject({ subject: { id: held } });
 
       // A later plain reply reaches the reader: the held one, announced before it, never did.
@@ -193,9 +208,16 @@ describe('live forum and the author’s own view', () => {
       const replyId = await reply(author, topicId, 'A reply after the first visit.');
       await screened(forum, author, replyId);
       expect(await listed(reader)).toMatchObject({ unread: true, readAt: opened.lastActivityAt });
-      expect((await request(forum.url).get(`/topics/${topicId}`).set(bearer(reader)).expect(200)).body).toMatchObject({ unread: true, readAt: opened.lastActivityAt });
+      expect((await request(forum.url).get(`/topics/${topicId}`).set(bearer(reader)).expect(200)).body).toMatchObject({
+        unread: true,
+        readAt: opened.lastActivityAt,
+      });
       // An old position (another tab) does not move it back; without one, it reads up to the last activity.
-      await request(forum.url).put(`/topics/${topicId}/read`).set(bearer(reader)).send({ at: '2020-01-01T00:00:00.000Z' }).expect(200, { readAt: opened.lastActivityAt });
+      await request(forum.url)
+        .put(`/topics/${topicId}/read`)
+        .set(bearer(reader))
+        .send({ at: '2020-01-01T00:00:00.000Z' })
+        .expect(200, { readAt: opened.lastActivityAt });
       await request(forum.url).put(`/topics/${topicId}/read`).set(bearer(reader)).expect(200);
       expect(await listed(reader)).toMatchObject({ unread: false });
 

@@ -156,8 +156,16 @@ describe('supporter tools on a thread', () => {
     // A supporter is muted by an admin only; nobody mutes themselves.
     const fellow = await appointedSupporter(forum, admin, groupA, codeA);
     await request(forum.url).post(`/groups/${groupA}/members/${fellow.id}/mute`).set(bearer(supporterA)).send({ hours: 1, clauseKey: 'respect' }).expect(403);
-    await request(forum.url).post(`/groups/${groupA}/members/${supporterA.id}/mute`).set(bearer(supporterA)).send({ hours: 1, clauseKey: 'respect' }).expect(403);
+    await request(forum.url)
+      .post(`/groups/${groupA}/members/${supporterA.id}/mute`)
+      .set(bearer(supporterA))
+      .send({ hours: 1, clauseKey: 'respect' })
+      .expect(403);
     // Someone who is not a member of the group.
-    await request(forum.url).post(`/groups/${groupA}/members/${supporterB.id}/mute`).set(bearer(supporterA)).send({ hours: 1, clauseKey: 'respect' }).expect(404);
+    await request(forum.url)
+      .post(`/groups/${groupA}/members/${supporterB.id}/mute`)
+      .set(bearer(supporterA))
+      .send({ hours: 1, clauseKey: 'respect' })
+      .expect(404);
   });
 });

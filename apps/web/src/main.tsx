@@ -17,6 +17,7 @@ import { Account, Notices } from './screens/me';
 import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
+import { MemberHistory } from './screens/supporter-tools';
 import './styles.css';
 
 /** "Need help now?": always in the header, works without the API (bundled resources first). */
@@ -229,6 +230,11 @@ function InGroup({ screen: Screen }: { screen: (props: { groupId: string }) => R
   return <Screen key={groupId} groupId={groupId!} />;
 }
 
+function MemberHistoryPage() {
+  const { groupId, userId } = useParams();
+  return <MemberHistory key={`${groupId}/${userId}`} groupId={groupId!} userId={userId!} />;
+}
+
 function ThreadPage() {
   const { topicId } = useParams();
   return <Thread key={topicId} topicId={topicId!} />;
@@ -258,6 +264,7 @@ function App() {
           <Route path="applications" element={<InGroup screen={Applications} />} />
           <Route path="metrics" element={<InGroup screen={Metrics} />} />
           <Route path="settings" element={<InGroup screen={GroupSettings} />} />
+          <Route path="members/:userId" element={<MemberHistoryPage />} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -184,9 +184,23 @@ describe('ChatService (in-memory repository)', () => {
     Object.assign(messages.rows[2]!, { status: 'held' });
     Object.assign(messages.rows[4]!, { status: 'rejected' });
     const seen = (list: Array<{ body: string; status?: string }>) => list.map((m) => (m.status ? `${m.body}:${m.status}` : m.body));
-    expect(seen(await service.joinHistory(person('a'), 'g1'))).toEqual(['one', 'waiting:screening', 'held:held', 'two', 'refused:rejected', 'checking:screening']);
+    expect(seen(await service.joinHistory(person('a'), 'g1'))).toEqual([
+      'one',
+      'waiting:screening',
+      'held:held',
+      'two',
+      'refused:rejected',
+      'checking:screening',
+    ]);
     // Newest first over REST, the same messages.
-    expect(seen((await service.history(person('a'), 'g1', {})).items)).toEqual(['checking:screening', 'refused:rejected', 'two', 'held:held', 'waiting:screening', 'one']);
+    expect(seen((await service.history(person('a'), 'g1', {})).items)).toEqual([
+      'checking:screening',
+      'refused:rejected',
+      'two',
+      'held:held',
+      'waiting:screening',
+      'one',
+    ]);
     // Anyone else sees only what the room saw.
     expect(seen(await service.joinHistory(person('b'), 'g1'))).toEqual(['one', 'two']);
     expect(seen((await service.history(person('b'), 'g1', {})).items)).toEqual(['two', 'one']);

@@ -144,7 +144,12 @@ export class MessagesRepository {
    * waiting, held or not sent), newest first, created at or after `since` when given: they stay
    * on the author's screen, with their status, after a reload.
    */
-  async ownUnpublished(groupId: string, authorId: string, since: Date | null, limit: number): Promise<Array<StoredMessage & { status: ChatMessage['status'] }>> {
+  async ownUnpublished(
+    groupId: string,
+    authorId: string,
+    since: Date | null,
+    limit: number,
+  ): Promise<Array<StoredMessage & { status: ChatMessage['status'] }>> {
     const rows = (await this.dataSource.query(
       `SELECT m.id, m.group_id, m.author_id, m.body, m.created_at, m.client_msg_id, m.status FROM messages m
         WHERE m.group_id = $1 AND m.author_id = $2 AND m.status IN ('screening', 'ready', 'held', 'rejected')

@@ -18,7 +18,17 @@ import { SearchService } from './search/search.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule],
-  providers: [TopicsRepository, PostsRepository, ReadPositionsRepository, Transactions, ForumService, PostScreeningSource, ForumPersonalData, SearchRepository, SearchService],
+  providers: [
+    TopicsRepository,
+    PostsRepository,
+    ReadPositionsRepository,
+    Transactions,
+    ForumService,
+    PostScreeningSource,
+    ForumPersonalData,
+    SearchRepository,
+    SearchService,
+  ],
   exports: [ForumService, SearchService],
 })
 export class ForumModule implements OnModuleInit {

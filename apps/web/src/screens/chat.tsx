@@ -3,11 +3,12 @@ import { useEffect, useEffectEvent, useLayoutEffect, useRef, useState, type Form
 import { ApiError, client, formatTime, ok, type Agreement, type ChatMessage, type Notice, type Problem } from '../api';
 import { chatSocket, emitWithAck } from '../chat-socket';
 import { BUNDLED_CRISIS_RESOURCES, isBundled } from '../crisis';
-import { useSession } from '../session';
+import { isSupporterOf, useSession } from '../session';
 import { ErrorMessage, PageTitle, Select, useAnnounce } from '../ui';
 import { useAgreementRedirect } from './forum';
 import { useAgreement, useResources } from '../queries';
 import { ResourceList } from './resources';
+import { SupporterTools } from './supporter-tools';
 
 interface Line extends ChatMessage {
   state: 'sending' | 'screening' | 'published' | 'held' | 'rejected' | 'removed';
@@ -182,9 +183,7 @@ export function Chat({ groupId }: { groupId: string }) {
     const onHeld = (e: { id: string; groupId: string; clientMsgId: string; reasons?: Array<{ source: string }> }) => {
       if (e.groupId !== groupId) return;
       const isCrisis = Boolean(e.reasons?.some((r) => r.source === 'crisis'));
-      setLines((current) =>
-        current.map((l) => (l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'held' } : l)),
-      );
+      setLines((current) => current.map((l) => (l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'held' } : l)));
       if (isCrisis) {
         setCrisis(true);
         announce('Your message is waiting for a supporter. If you need help now, crisis contacts are shown below the chat.', true);
@@ -192,9 +191,7 @@ export function Chat({ groupId }: { groupId: string }) {
     };
     const onRejected = (e: { id: string; groupId: string; clientMsgId: string; clauseKey: string; message: string }) => {
       if (e.groupId !== groupId) return;
-      setLines((current) =>
-        current.map((l) => (l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'rejected', clauseKey: e.clauseKey } : l)),
-      );
+      setLines((current) => current.map((l) => (l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'rejected', clauseKey: e.clauseKey } : l)));
       const title = clauseTitle(agreementRef.current, e.clauseKey);
       announce(`Your message was not sent${title ? `: it goes against “${title}” in the group agreement` : ''}.`, true);
     };
@@ -357,6 +354,15 @@ export function Chat({ groupId }: { groupId: string }) {
               </button>
             ) : null}
             {reporting === l.id ? <MessageReport messageId={l.id} agreement={agreement.data} onDone={() => setReporting(undefined)} /> : null}
+            {l.state === 'published' && l.author?.id !== me?.id && isSupporterOf(me, groupId) ? (
+              <SupporterTools
+                groupId={groupId}
+                subject={{ type: 'message', id: l.id }}
+                author={l.author ?? { id: null, displayName: 'Former member' }}
+                agreement={agreement.data}
+                onDone={() => undefined}
+              />
+            ) : null}
           </li>
         ))}
       </ol>

@@ -4,9 +4,10 @@ import { Link, useNavigate } from 'react-router';
 import { ApiError, client, formatDateTime, formatTime, ok, type Schema, type Agreement, type Notice, type Post } from '../api';
 import { followForum, type ForumHandlers } from '../chat-socket';
 import { useAgreement, usePaged, useTopic } from '../queries';
-import { useSession } from '../session';
+import { isSupporterOf, useSession } from '../session';
 import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, useAnnounce } from '../ui';
 import { ResourceList } from './resources';
+import { SupporterTools } from './supporter-tools';
 
 type ReactionKind = Post['myReactions'][number];
 
@@ -393,6 +394,15 @@ function PostView({
       ) : null}
       <ErrorMessage error={error} />
       {reporting ? <ReportForm postId={post.id} agreement={agreement} onDone={() => setReporting(false)} /> : null}
+      {!own && post.status === 'published' && isSupporterOf(me, post.groupId) ? (
+        <SupporterTools
+          groupId={post.groupId}
+          subject={{ type: 'post', id: post.id }}
+          author={post.author ?? { id: null, displayName: 'Former member' }}
+          agreement={agreement}
+          onDone={onChange}
+        />
+      ) : null}
     </article>
   );
 }
@@ -421,7 +431,8 @@ export function Thread({ topicId }: { topicId: string }) {
 
   // A first visit marks nothing: everything on the page is as new as everything else. Replies that come in while it is open are.
   // From a fresh read only: the cache may hold the topic as it was on an earlier visit, before that visit was recorded.
-  if (topic.data && topic.isFetchedAfterMount && !topic.isFetching && !readBefore) setReadBefore({ at: Date.parse(topic.data.readAt ?? topic.data.lastActivityAt) });
+  if (topic.data && topic.isFetchedAfterMount && !topic.isFetching && !readBefore)
+    setReadBefore({ at: Date.parse(topic.data.readAt ?? topic.data.lastActivityAt) });
   const isNew = (p: Post) => readBefore !== undefined && p.author?.id !== me?.id && Date.parse(p.createdAt) > readBefore.at;
 
   // Having shown the posts, the reader has read up to the topic's last activity as loaded.

@@ -131,7 +131,9 @@ export function GroupHome({ groupId }: { groupId: string }) {
                         {t.title}
                         {t.unread ? <span className="visually-hidden"> (new since your last visit)</span> : null}
                       </Link>
-                      {t.status === 'held' ? <p className="hint topic-status">Only you can see this topic: a supporter will read it before others see it.</p> : null}
+                      {t.status === 'held' ? (
+                        <p className="hint topic-status">Only you can see this topic: a supporter will read it before others see it.</p>
+                      ) : null}
                       {t.status === 'screening' ? <p className="hint topic-status">Only you can see this topic while it is being checked.</p> : null}
                       <p className="hint">
                         Started by {t.author?.displayName ?? 'Former member'} · {t.replyCount} {t.replyCount === 1 ? 'reply' : 'replies'} · last activity{' '}

@@ -41,7 +41,15 @@ function tools() {
   ]);
   const source = {
     describe: async (ids: string[]) => new Map(ids.flatMap((id) => (subjects.has(id) ? [[id, subjects.get(id)!]] : []))),
-    lockForVerdict: async (_tx: unknown, id: string) => ({ type: 'post', id, groupId: G, authorId: subjects.get(id)?.author.id, body: 'words', revision: 2, status: 'published' }),
+    lockForVerdict: async (_tx: unknown, id: string) => ({
+      type: 'post',
+      id,
+      groupId: G,
+      authorId: subjects.get(id)?.author.id,
+      body: 'words',
+      revision: 2,
+      status: 'published',
+    }),
     hide: async (_tx: unknown, id: string) => void hidden.push(id),
     afterStatusChange: async (id: string) => void announced.push(`gone:${id}`),
   } as unknown as ReviewedContent;
@@ -105,7 +113,11 @@ function tools() {
     } as unknown as GroupsService,
     {
       find: async (userId: string, groupId: string) =>
-        groupId !== G ? null : userId === 'gone' ? { status: 'left', role: 'member', mutedUntil: null } : { status: 'active', role: 'member', mutedUntil: null },
+        groupId !== G
+          ? null
+          : userId === 'gone'
+            ? { status: 'left', role: 'member', mutedUntil: null }
+            : { status: 'active', role: 'member', mutedUntil: null },
       muteIn: async (_tx: unknown, userId: string, _g: string, until: Date) => void muted.push({ userId, until }),
       changed: async (userId: string) => void changed.push(userId),
     } as unknown as MembershipService,
@@ -141,7 +153,9 @@ describe('SupporterToolsService', () => {
       const t = tools();
       await t.service.actOn(supporter, 'post', 'post-1', { action: 'remove', clauseKey: 'respect', sanction: { kind: 'mute', hours: 2 } });
       expect(t.hidden).toEqual([]);
-      expect(t.decided).toEqual([{ itemId: 'item-1', decision: { action: 'remove', clauseKey: 'respect', note: undefined, sanction: { kind: 'mute', hours: 2 } } }]);
+      expect(t.decided).toEqual([
+        { itemId: 'item-1', decision: { action: 'remove', clauseKey: 'respect', note: undefined, sanction: { kind: 'mute', hours: 2 } } },
+      ]);
     });
 
     it('refuses: someone who is not the group’s moderator (as if it did not exist), one’s own words, what is out of sight, a removal without a clause or with a clause not in the agreement, a hide with a sanction', async () => {
@@ -166,7 +180,9 @@ describe('SupporterToolsService', () => {
       expect(t.muted).toEqual([{ userId: 'sam', until: mutedUntil }]);
       expect(t.history).toEqual([{ groupId: G, userId: 'sam', clauseKey: 'respect', action: 'mute', reviewItemId: null }]);
       expect(t.notices).toEqual([expect.objectContaining({ userId: 'sam', kind: 'mute', groupId: G, clauseKey: 'respect', subjectId: null })]);
-      expect(t.audit).toEqual([expect.objectContaining({ action: 'member.mute', subjectType: 'user', subjectId: 'sam', detail: expect.objectContaining({ hours: 3 }) })]);
+      expect(t.audit).toEqual([
+        expect.objectContaining({ action: 'member.mute', subjectType: 'user', subjectId: 'sam', detail: expect.objectContaining({ hours: 3 }) }),
+      ]);
       expect(t.changed).toEqual(['sam']);
     });
 
@@ -176,7 +192,8 @@ describe('SupporterToolsService', () => {
       await expect(code(t.service.mute(supporter, G, 'supporter', { hours: 1, clauseKey: 'respect' }))).resolves.toBe('FORBIDDEN');
       await expect(code(t.service.mute(supporter, G, 'gone', { hours: 1, clauseKey: 'respect' }))).resolves.toBe('NOT_FOUND');
       await expect(code(t.service.mute(supporter, 'group-b', 'sam', { hours: 1, clauseKey: 'respect' }))).resolves.toBe('NOT_FOUND');
-      for (const hours of [0, 1.5, -2, 24 * 367]) await expect(code(t.service.mute(supporter, G, 'sam', { hours, clauseKey: 'respect' }))).resolves.toBe('VALIDATION_FAILED');
+      for (const hours of [0, 1.5, -2, 24 * 367])
+        await expect(code(t.service.mute(supporter, G, 'sam', { hours, clauseKey: 'respect' }))).resolves.toBe('VALIDATION_FAILED');
       await expect(code(t.service.mute(supporter, G, 'sam', { hours: 1, clauseKey: 'made-up' }))).resolves.toBe('VALIDATION_FAILED');
       expect(t.muted).toEqual([]);
       await t.service.mute(person('admin', true), G, 'fellow', { hours: 1, clauseKey: 'respect' });
@@ -191,7 +208,16 @@ describe('SupporterToolsService', () => {
       expect(seen.member).toEqual({ id: 'sam', displayName: 'name of sam', role: 'member', status: 'active', mutedUntil: null });
       expect(seen.sanctions).toEqual([{ action: 'removal', clauseKey: 'respect', createdAt: new Date('2026-11-01T10:00:00Z'), reviewItemId: 'i1' }]);
       expect(seen.decisions).toEqual([
-        { reviewItemId: 'i1', kind: 'post', subjectType: 'post', subjectId: 'p-old', action: 'remove', clauseKey: 'respect', sanction: null, decidedAt: expect.any(Date) },
+        {
+          reviewItemId: 'i1',
+          kind: 'post',
+          subjectType: 'post',
+          subjectId: 'p-old',
+          action: 'remove',
+          clauseKey: 'respect',
+          sanction: null,
+          decidedAt: expect.any(Date),
+        },
       ]);
       // The supporter's private note stays in the queue's record.
       expect(JSON.stringify(seen)).not.toContain('private note');
