@@ -255,10 +255,20 @@ describe('live threads and chat in the web app', () => {
     await desk.page.getByRole('main').getByText('A member of this group. Muted until', { exact: false }).waitFor();
     await visited(desk.page, 'member history', 'member-history');
 
-    // The same history at a phone's size.
+    // On a phone, the supporter finds the member on the members page, among those muted now, and opens the same history.
     const phone = await newPerson(stack.browser, PHONE);
     await signIn(phone.page, stack.forum.url, supporter.email, supporter.password);
-    await phone.page.goto(url(`/community/${group.id}/members/${member.id}`));
+    await phone.page.goto(url(`/community/${group.id}`));
+    await phone.page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name: 'Members' }).click();
+    await phone.page.getByRole('heading', { level: 1, name: 'Members' }).waitFor();
+    const search = phone.page.getByRole('search', { name: 'Find members' });
+    await search.getByLabel('Standing').selectOption('muted');
+    await search.getByLabel('Name').fill(member.displayName.slice(2, 10).toUpperCase());
+    await search.getByRole('button', { name: 'Find' }).click();
+    await phone.page.locator('.members li').first().waitFor();
+    expect(await phone.page.locator('.members li').allTextContents()).toEqual([expect.stringContaining(member.displayName)]);
+    await visited(phone.page, 'members page on a phone', 'members-phone');
+    await phone.page.getByRole('link', { name: member.displayName, exact: true }).click();
     await phone.page.getByRole('region', { name: 'Removals and sanctions' }).getByText('Mute', { exact: true }).waitFor();
     await visited(phone.page, 'member history on a phone', 'member-history-phone');
 

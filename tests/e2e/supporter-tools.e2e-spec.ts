@@ -168,4 +168,32 @@ describe('supporter tools on a thread', () => {
       .send({ hours: 1, clauseKey: 'respect' })
       .expect(404);
   });
+
+  it('lists the group’s members for its supporters, found by part of a name (any case, wildcards as written) and narrowed by role and standing', async () => {
+    const tag = randomUUID().slice(0, 6);
+    const [quiet, loud] = await Promise.all([
+      joinedMember(forum, groupA, codeA, { displayName: `Quiet ${tag}` }),
+      joinedMember(forum, groupA, codeA, { displayName: `Loud ${tag}` }),
+    ]);
+    await request(forum.url).post(`/groups/${groupA}/members/${loud.id}/mute`).set(bearer(supporterA)).send({ hours: 1, clauseKey: 'respect' }).expect(200);
+    const find = async (query: Record<string, string>, who = supporterA) =>
+      (await request(forum.url).get(`/groups/${groupA}/members`).query({ limit: '100', ...query }).set(bearer(who)).expect(200)).body.items.map(
+        (m: { userId: string }) => m.userId,
+      );
+    expect((await find({ q: tag.toUpperCase() })).sort()).toEqual([quiet.id, loud.id].sort());
+    expect(await find({ q: `quiet ${tag}` })).toEqual([quiet.id]);
+    expect(await find({ q: tag, standing: 'muted' })).toEqual([loud.id]);
+    expect(await find({ q: tag, standing: 'active' })).toEqual([quiet.id]);
+    expect(await find({ q: tag, role: 'supporter' })).toEqual([]);
+    expect(await find({ role: 'supporter' })).toContain(supporterA.id);
+    // % and _ are letters in a name search, not wildcards.
+    expect(await find({ q: '%' })).toEqual([]);
+    expect(await find({ q: `${tag}_` })).toEqual([]);
+    // Members of another group are never listed, however they are called.
+    const elsewhere = await joinedMember(forum, groupB, codeB, { displayName: `Quiet ${tag} B` });
+    expect(await find({ q: tag })).not.toContain(elsewhere.id);
+    await request(forum.url).get(`/groups/${groupA}/members`).query({ standing: 'sleeping' }).set(bearer(supporterA)).expect(422);
+    await request(forum.url).get(`/groups/${groupA}/members`).query({ q: 'x'.repeat(61) }).set(bearer(supporterA)).expect(422);
+    await request(forum.url).get(`/groups/${groupA}/members`).query({ q: tag }).set(bearer(quiet)).expect(403);
+  });
 });

@@ -65,19 +65,19 @@ export interface ForumHandlers {
 
 /**
  * Follows a group's forum over the chat connection while a screen is open: joins the group's forum
- * channel (again after every reconnect) and hands each change to the screen. The handlers are read
- * afresh on every event, so a screen can pass new functions on each render.
+ * channel (again after every reconnect) and hands each change to the screen (pass effect events, so
+ * each reads the screen as it is now).
  */
-export function followForum(groupId: string, handlers: { current: ForumHandlers }): () => void {
+export function followForum(groupId: string, handlers: ForumHandlers): () => void {
   const s = chatSocket();
   if (!s) return () => undefined;
   const join = () => void emitWithAck('forum:join', { groupId });
   const inGroup = (fn: (c: ForumChange) => void) => (c: ForumChange) => {
     if (c.groupId === groupId) fn(c);
   };
-  const onPost = inGroup((c) => handlers.current.onPost?.(c));
-  const onRemoved = inGroup((c) => handlers.current.onRemoved?.(c));
-  const onMine = inGroup((c) => handlers.current.onMine?.(c));
+  const onPost = inGroup((c) => handlers.onPost?.(c));
+  const onRemoved = inGroup((c) => handlers.onRemoved?.(c));
+  const onMine = inGroup((c) => handlers.onMine?.(c));
   s.on('connect', join);
   s.on('forum:post', onPost);
   s.on('forum:post-removed', onRemoved);

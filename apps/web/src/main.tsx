@@ -17,7 +17,7 @@ import { Account, Notices } from './screens/me';
 import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
-import { MemberHistory } from './screens/supporter-tools';
+import { MemberHistory, Members } from './screens/supporter-tools';
 import './styles.css';
 
 /** "Need help now?": always in the header, works without the API (bundled resources first). */
@@ -161,7 +161,8 @@ function GroupNav({ groupId }: { groupId: string }) {
         [base, 'About this group'],
         [`${base}/agreement`, 'Agreement'],
       ];
-  if (isSupporterOf(me, groupId)) tabs.push([`${base}/review`, 'Review queue'], [`${base}/applications`, 'Applications'], [`${base}/metrics`, 'Metrics']);
+  if (isSupporterOf(me, groupId))
+    tabs.push([`${base}/review`, 'Review queue'], [`${base}/members`, 'Members'], [`${base}/applications`, 'Applications'], [`${base}/metrics`, 'Metrics']);
   if (me?.isAdmin) tabs.push([`${base}/settings`, 'Group settings']);
   return (
     <nav aria-label="Group" className="group-nav">
@@ -264,6 +265,7 @@ function App() {
           <Route path="applications" element={<InGroup screen={Applications} />} />
           <Route path="metrics" element={<InGroup screen={Metrics} />} />
           <Route path="settings" element={<InGroup screen={GroupSettings} />} />
+          <Route path="members" element={<InGroup screen={Members} />} />
           <Route path="members/:userId" element={<MemberHistoryPage />} />
         </Route>
         <Route path="*" element={<NotFound />} />

@@ -143,6 +143,12 @@ export class FakeUsersRepository implements Port<UsersRepository> {
       return u ? [{ id, displayName: u.displayName }] : [];
     });
   }
+  async idsNamedLike(text: string, limit: number) {
+    return [...this.store.users.values()]
+      .filter((u) => u.displayName.toLowerCase().includes(text.toLowerCase()))
+      .slice(0, limit)
+      .map((u) => u.id);
+  }
   async adminIds() {
     return [...this.store.users.values()].filter((u) => u.isAdmin).map((u) => u.id);
   }

@@ -3706,6 +3706,11 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
+                /** @description Part of a display name (any case). */
+                q?: string;
+                role?: "member" | "supporter";
+                /** @description `active`: taking part and not muted now. */
+                standing?: "active" | "muted" | "banned";
             };
             header?: never;
             path: {

@@ -70,8 +70,7 @@ export function Chat({ groupId }: { groupId: string }) {
   const lastAnnounced = useRef(0);
   const announceTimer = useRef<number | undefined>(undefined);
   useAgreementRedirect(error, groupId);
-  const agreementRef = useRef<Agreement | undefined>(undefined);
-  agreementRef.current = agreement.data;
+  const titleOf = useEffectEvent((key: string | null | undefined) => clauseTitle(agreement.data, key));
 
   // After a reload, the author's own held and refused messages come back from history: their notices say
   // which clause a refusal cited, and whether a held message showed someone may need help now.
@@ -110,7 +109,8 @@ export function Chat({ groupId }: { groupId: string }) {
     el.scrollTop = el.scrollHeight;
     atBottom.current = true;
     setUnseen(0);
-    el.focus();
+    // The button goes away: the reader, caught up, is where they would reply.
+    document.getElementById('chat-draft')?.focus();
   };
 
   // Announce new messages politely: at most one announcement every few seconds, naming the latest.
@@ -192,7 +192,7 @@ export function Chat({ groupId }: { groupId: string }) {
     const onRejected = (e: { id: string; groupId: string; clientMsgId: string; clauseKey: string; message: string }) => {
       if (e.groupId !== groupId) return;
       setLines((current) => current.map((l) => (l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'rejected', clauseKey: e.clauseKey } : l)));
-      const title = clauseTitle(agreementRef.current, e.clauseKey);
+      const title = titleOf(e.clauseKey);
       announce(`Your message was not sent${title ? `: it goes against “${title}” in the group agreement` : ''}.`, true);
     };
     const onRemoved = (e: { id: string; groupId: string }) => {
@@ -332,7 +332,7 @@ export function Chat({ groupId }: { groupId: string }) {
         </section>
       ) : null}
       {joined && lines.length === 0 ? <p className="empty-room">No messages yet. You could say hello: everyone here knows what it is like.</p> : null}
-      <ol className="chat-log" aria-label="Chat messages" ref={log} onScroll={onLogScroll} tabIndex={0}>
+      <ol className="chat-log" aria-label="Chat messages" ref={log} onScroll={onLogScroll}>
         {lines.map((l) => (
           <li key={l.clientMsgId ?? l.id} className={`chat-line state-${l.state}`} data-state={l.state}>
             <p className="chat-meta">

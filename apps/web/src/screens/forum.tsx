@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError, client, formatDateTime, formatTime, ok, type Schema, type Agreement, type Notice, type Post } from '../api';
-import { followForum, type ForumHandlers } from '../chat-socket';
+import { followForum, type ForumChange } from '../chat-socket';
 import { useAgreement, usePaged, useTopic } from '../queries';
 import { isSupporterOf, useSession } from '../session';
 import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, useAnnounce } from '../ui';
@@ -444,25 +444,22 @@ export function Thread({ topicId }: { topicId: string }) {
   }, [topicId, lastActivityAt, shownCount]);
 
   // Live: replies published by others wait behind a bar; a removal takes the post out of sight at once.
-  const live = useRef<ForumHandlers>({});
-  live.current = {
-    onPost: (change) => {
-      if (change.topicId !== topicId || change.opening) return;
-      if (sent.includes(change.postId) || posts.data?.some((p) => p.id === change.postId)) return;
-      setArrived((a) => {
-        if (a.includes(change.postId)) return a;
-        if (a.length === 0) announce('There is a new reply in this topic.');
-        return [...a, change.postId];
-      });
-    },
-    onRemoved: (change) => {
-      if (change.topicId === topicId) posts.reload();
-    },
-    onMine: (change) => {
-      if (change.topicId === topicId) posts.reload();
-    },
-  };
-  useEffect(() => (groupId ? followForum(groupId, live) : undefined), [groupId]);
+  const onPost = useEffectEvent((change: ForumChange) => {
+    if (change.topicId !== topicId || change.opening) return;
+    if (sent.includes(change.postId) || posts.data?.some((p) => p.id === change.postId)) return;
+    setArrived((a) => {
+      if (a.includes(change.postId)) return a;
+      if (a.length === 0) announce('There is a new reply in this topic.');
+      return [...a, change.postId];
+    });
+  });
+  const onChanged = useEffectEvent((change: ForumChange) => {
+    if (change.topicId === topicId) posts.reload();
+  });
+  useEffect(() => {
+    if (!groupId) return undefined;
+    return followForum(groupId, { onPost: (c) => onPost(c), onRemoved: (c) => onChanged(c), onMine: (c) => onChanged(c) });
+  }, [groupId]);
 
   const showArrived = async () => {
     firstArrived.current = arrived[0];

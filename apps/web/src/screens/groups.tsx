@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useEffectEvent, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, client, formatTime, ok, type Schema } from '../api';
-import { followForum, type ForumHandlers } from '../chat-socket';
+import { followForum } from '../chat-socket';
 import { useAgreement, useGroup, usePaged } from '../queries';
 import { membershipOf, useSession } from '../session';
 import { useAgreementRedirect } from './forum';
@@ -60,9 +60,11 @@ export function GroupHome({ groupId }: { groupId: string }) {
   );
   const [shown, setShown] = useState<Set<string>>(new Set());
   // Live: a new topic or reply anywhere in the group, or a change to one of the reader's own, refreshes the list in place.
-  const live = useRef<ForumHandlers>({});
-  live.current = { onPost: topics.reload, onRemoved: topics.reload, onMine: topics.reload };
-  useEffect(() => (canRead ? followForum(groupId, live) : undefined), [groupId, canRead]);
+  const relist = useEffectEvent(() => topics.reload());
+  useEffect(() => {
+    if (!canRead) return undefined;
+    return followForum(groupId, { onPost: () => relist(), onRemoved: () => relist(), onMine: () => relist() });
+  }, [groupId, canRead]);
 
   useAgreementRedirect(topics.error, groupId);
   const g = group.data;

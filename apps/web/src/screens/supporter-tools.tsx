@@ -2,8 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { client, formatDateTime, ok, type Agreement } from '../api';
-import { useAgreement } from '../queries';
-import { ErrorMessage, Field, LoadError, Loading, PageTitle, Select, Status, useAnnounce } from '../ui';
+import { useAgreement, usePaged } from '../queries';
+import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, Status, useAnnounce } from '../ui';
 
 type Subject = { type: 'post' | 'message'; id: string };
 type Author = { id: string | null; displayName: string };
@@ -210,6 +210,72 @@ export function MemberHistory({ groupId, userId }: { groupId: string; userId: st
       <p>
         <Link to={`/community/${groupId}`}>Back to the group</Link>
       </p>
+    </>
+  );
+}
+
+const STANDINGS: Array<[string, string]> = [
+  ['', 'Everyone'],
+  ['active', 'Taking part'],
+  ['muted', 'Muted now'],
+  ['banned', 'Banned'],
+];
+const ROLES: Array<[string, string]> = [
+  ['', 'Members and supporters'],
+  ['member', 'Members'],
+  ['supporter', 'Supporters'],
+];
+
+/** The group's members, for its supporters: found by name, narrowed by role and standing, each with a link to their history here. */
+export function Members({ groupId }: { groupId: string }) {
+  const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState({ q: '', role: '', standing: '' });
+  const list = usePaged(['members', groupId, search], (cursor) =>
+    ok(
+      client.GET('/groups/{groupId}/members', {
+        params: {
+          path: { groupId },
+          query: {
+            cursor,
+            limit: 50,
+            ...(search.q ? { q: search.q } : {}),
+            ...(search.role ? { role: search.role as 'member' | 'supporter' } : {}),
+            ...(search.standing ? { standing: search.standing as 'active' | 'muted' | 'banned' } : {}),
+          },
+        },
+      }),
+    ),
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSearch((s) => ({ ...s, q: typed.trim() }));
+  };
+  return (
+    <>
+      <PageTitle>Members</PageTitle>
+      <form role="search" aria-label="Find members" className="member-search" onSubmit={submit} noValidate>
+        <Field label="Name" hint="Part of a display name is enough." value={typed} onChange={setTyped} />
+        <Select label="Role" value={search.role} onChange={(role) => setSearch((s) => ({ ...s, role }))} options={ROLES} />
+        <Select label="Standing" value={search.standing} onChange={(standing) => setSearch((s) => ({ ...s, standing }))} options={STANDINGS} />
+        <button type="submit">Find</button>
+      </form>
+      {list.loading ? <Loading what="Loading members" /> : null}
+      <ErrorMessage error={list.error} />
+      {list.data && list.data.length === 0 ? <p>Nobody matches.</p> : null}
+      <ul className="plain members">
+        {list.data?.map((m) => (
+          <li key={m.userId} className="card">
+            <Link to={`/community/${groupId}/members/${m.userId}`}>{m.displayName}</Link>
+            <span className="hint">
+              {' '}
+              · {m.role === 'supporter' ? 'Supporter' : 'Member'} since {formatDateTime(m.joinedAt)}
+              {m.status === 'banned' ? ' · banned' : ''}
+              {m.mutedUntil ? ` · muted until ${formatDateTime(m.mutedUntil)}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <MoreButton list={list} what="members" />
     </>
   );
 }
