@@ -21,6 +21,8 @@ import { handshakeToken } from './kindred-io.adapter';
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const groupRoom = (groupId: string) => `group:${groupId}`;
+/** Sockets following a group's forum (topic lists, open threads): members and staff, checked on joining and on every change of standing. */
+export const forumRoom = (groupId: string) => `forum:${groupId}`;
 export const moderatorsRoom = (groupId: string) => `moderators:${groupId}`;
 export const ADMINS_ROOM = 'admins';
 
@@ -121,6 +123,14 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       for (const groupId of this.streams.keys()) void this.deliver(groupId);
     }, this.config.chat.deliverySweepSeconds * 1000);
     this.sweep.unref();
+    await this.events.subscribe('forum.changed', ({ groupId, topicId, postId, authorId, opening, status }) => {
+      // Ids only: each reader fetches the post over HTTP, where what they may see is checked again.
+      const change = { groupId, topicId, postId, opening };
+      if (status === 'published') this.server.local.to(forumRoom(groupId)).emit('forum:post', change);
+      else if (status === 'removed') this.server.local.to(forumRoom(groupId)).emit('forum:post-removed', change);
+      // Held and refused posts are the author's alone to hear about.
+      if (authorId) this.server.local.to(userRoom(authorId)).emit('forum:mine', { ...change, status });
+    });
     await this.events.subscribe('message.removed', ({ id, groupId }) => {
       this.server.local.to(groupRoom(groupId)).emit('chat:removed', { id, groupId });
     });
@@ -196,6 +206,24 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   @SubscribeMessage('chat:send')
   send(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<SocketAck<'chat:send'>> {
     return this.handle('chat:send', socket, parseSend(payload), { fresh: true }, async (user, input) => ({ ok: true, ...(await this.chat.send(user, input)) }));
+  }
+
+  @SubscribeMessage('forum:join')
+  forumJoin(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<SocketAck<'forum:join'>> {
+    return this.handle('forum:join', socket, parseGroup(payload), { fresh: true }, async (user, { groupId }) => {
+      // The same check as the chat room: a member who has accepted the current agreement, not banned (a muted member still reads).
+      await this.chat.authorise(user, groupId);
+      await socket.join(forumRoom(groupId));
+      return { ok: true };
+    });
+  }
+
+  @SubscribeMessage('forum:leave')
+  forumLeave(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<SocketAck<'forum:leave'>> {
+    return this.handle('forum:leave', socket, parseGroup(payload), { fresh: false }, async (_user, { groupId }) => {
+      await socket.leave(forumRoom(groupId));
+      return { ok: true };
+    });
   }
 
   @SubscribeMessage('chat:typing')
@@ -320,6 +348,8 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       const state = socket.data.state as SocketState;
       if (!standing.participant) {
         state.mutedIn.delete(groupId);
+        // The forum channel goes with the chat room: nothing more of the group reaches this socket.
+        void socket.leave(forumRoom(groupId));
         if (socket.rooms.has(groupRoom(groupId))) {
           void socket.leave(groupRoom(groupId));
           socket.emit('chat:access-ended', { groupId, reason: accessEndedReason(standing.refusal?.code), ...versionOf(standing.refusal) });
@@ -353,7 +383,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   /** A new agreement: everyone in the room here is looked at again, and those who have not accepted it leave. */
   private async recheckRoom(groupId: string): Promise<void> {
-    const userIds = new Set(this.localSockets([groupRoom(groupId)]).map((socket) => (socket.data.user as AuthUser).id));
+    const userIds = new Set(this.localSockets([groupRoom(groupId), forumRoom(groupId)]).map((socket) => (socket.data.user as AuthUser).id));
     for (const userId of userIds) {
       try {
         await this.recheck(userId, groupId);
@@ -365,7 +395,9 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   /** An event refused for standing while the socket was still in the room (the change's event was lost): it leaves now, told why. */
   private leaveIfOut(socket: ChatSocket, groupId: string | undefined, error: DomainError): void {
-    if (!groupId || !OUT_OF_GROUP.has(error.code) || !socket.rooms.has(groupRoom(groupId))) return;
+    if (!groupId || !OUT_OF_GROUP.has(error.code)) return;
+    void socket.leave(forumRoom(groupId));
+    if (!socket.rooms.has(groupRoom(groupId))) return;
     void socket.leave(groupRoom(groupId));
     socket.emit('chat:access-ended', { groupId, reason: accessEndedReason(error.code), ...versionOf(error.extra as { version?: number }) });
   }

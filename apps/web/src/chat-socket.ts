@@ -44,3 +44,50 @@ export function emitWithAck(event: string, payload: unknown, timeoutMs = 8000): 
     });
   });
 }
+
+/** What the forum channel says: ids only; the screen reads what it may see over HTTP. */
+export interface ForumChange {
+  groupId: string;
+  topicId: string;
+  postId: string;
+  opening: boolean;
+  status?: 'published' | 'held' | 'rejected' | 'removed';
+}
+
+export interface ForumHandlers {
+  /** A post was published in the group (`opening`: a new topic). */
+  onPost?: (change: ForumChange) => void;
+  /** A supporter removed a post. */
+  onRemoved?: (change: ForumChange) => void;
+  /** One of the person's own posts changed status. */
+  onMine?: (change: ForumChange) => void;
+}
+
+/**
+ * Follows a group's forum over the chat connection while a screen is open: joins the group's forum
+ * channel (again after every reconnect) and hands each change to the screen (pass effect events, so
+ * each reads the screen as it is now).
+ */
+export function followForum(groupId: string, handlers: ForumHandlers): () => void {
+  const s = chatSocket();
+  if (!s) return () => undefined;
+  const join = () => void emitWithAck('forum:join', { groupId });
+  const inGroup = (fn: (c: ForumChange) => void) => (c: ForumChange) => {
+    if (c.groupId === groupId) fn(c);
+  };
+  const onPost = inGroup((c) => handlers.onPost?.(c));
+  const onRemoved = inGroup((c) => handlers.onRemoved?.(c));
+  const onMine = inGroup((c) => handlers.onMine?.(c));
+  s.on('connect', join);
+  s.on('forum:post', onPost);
+  s.on('forum:post-removed', onRemoved);
+  s.on('forum:mine', onMine);
+  if (s.connected) join();
+  return () => {
+    s.off('connect', join);
+    s.off('forum:post', onPost);
+    s.off('forum:post-removed', onRemoved);
+    s.off('forum:mine', onMine);
+    // Another screen of the same group may follow it still (a thread opened from its list): leaving is only a saving, so it is left to the socket's end.
+  };
+}

@@ -19,6 +19,7 @@ import { disablePush, onPushShown, registerServiceWorker } from './push';
 import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
+import { MemberHistory, Members } from './screens/supporter-tools';
 import './styles.css';
 
 /** "Need help now?": always in the header, works without the API (bundled resources first). */
@@ -211,7 +212,8 @@ function GroupNav({ groupId }: { groupId: string }) {
         [base, 'About this group'],
         [`${base}/agreement`, 'Agreement'],
       ];
-  if (isSupporterOf(me, groupId)) tabs.push([`${base}/review`, 'Review queue'], [`${base}/applications`, 'Applications'], [`${base}/metrics`, 'Metrics']);
+  if (isSupporterOf(me, groupId))
+    tabs.push([`${base}/review`, 'Review queue'], [`${base}/members`, 'Members'], [`${base}/applications`, 'Applications'], [`${base}/metrics`, 'Metrics']);
   if (me?.isAdmin) tabs.push([`${base}/settings`, 'Group settings']);
   return (
     <nav aria-label="Group" className="group-nav">
@@ -280,6 +282,11 @@ function InGroup({ screen: Screen }: { screen: (props: { groupId: string }) => R
   return <Screen key={groupId} groupId={groupId!} />;
 }
 
+function MemberHistoryPage() {
+  const { groupId, userId } = useParams();
+  return <MemberHistory key={`${groupId}/${userId}`} groupId={groupId!} userId={userId!} />;
+}
+
 function ThreadPage() {
   const { topicId } = useParams();
   return <Thread key={topicId} topicId={topicId!} />;
@@ -312,6 +319,8 @@ function App() {
           <Route path="applications" element={<InGroup screen={Applications} />} />
           <Route path="metrics" element={<InGroup screen={Metrics} />} />
           <Route path="settings" element={<InGroup screen={GroupSettings} />} />
+          <Route path="members" element={<InGroup screen={Members} />} />
+          <Route path="members/:userId" element={<MemberHistoryPage />} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

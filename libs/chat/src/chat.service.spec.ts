@@ -12,7 +12,7 @@ import type { ChatPosition, MessagesRepository, NewMessage, StoredMessage } from
 /** MessagesRepository kept in memory: published messages take consecutive places in their group's stream. */
 class FakeMessagesRepository implements Pick<
   MessagesRepository,
-  'insertStatement' | 'idByClientMsgId' | 'find' | 'status' | 'latestPosition' | 'publishedSince' | 'wasPublishedIn' | 'publishedPage'
+  'insertStatement' | 'idByClientMsgId' | 'find' | 'status' | 'latestPosition' | 'publishedSince' | 'wasPublishedIn' | 'publishedPage' | 'ownUnpublished'
 > {
   rows: Array<ChatMessage & { place: number | null }> = [];
   private places = 0;
@@ -58,6 +58,13 @@ class FakeMessagesRepository implements Pick<
     const at = 'id' in anchor ? all.find((r) => r.id === anchor.id)!.place! : null;
     const rows = anchor.forward ? all.filter((r) => r.place! > at!) : all.filter((r) => at === null || r.place! < at).reverse();
     return rows.slice(0, limit);
+  }
+  async ownUnpublished(groupId: string, authorId: string, since: Date | null, limit: number) {
+    return this.rows
+      .filter((r) => r.groupId === groupId && r.authorId === authorId && ['screening', 'ready', 'held', 'rejected'].includes(r.status))
+      .filter((r) => since === null || r.createdAt >= since)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, limit);
   }
   private published(groupId: string) {
     return this.rows.filter((r) => r.groupId === groupId && r.status === 'published').sort((a, b) => a.place! - b.place!);
@@ -162,6 +169,56 @@ describe('ChatService (in-memory repository)', () => {
     await expect(service.history(person('b'), 'g1', { after: unpublished })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     // Joining shows the latest messages oldest first.
     expect((await service.joinHistory(person('b'), 'g1')).map((m) => m.body)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('brings the author’s own unsent messages back with their status, in place, to the author alone', async () => {
+    const { service, messages } = chat();
+    const texts = ['one', 'waiting', 'held', 'two', 'refused', 'checking'];
+    const ids: string[] = [];
+    for (const text of texts) ids.push((await service.send(person('a'), send(text))).id);
+    // Written a second apart, so their places do not hang on the clock's resolution.
+    messages.rows.forEach((r, i) => (r.createdAt = new Date(Date.UTC(2026, 0, 1, 12, 0, i))));
+    messages.publishNow(ids[0]!);
+    messages.publishNow(ids[3]!);
+    Object.assign(messages.rows[1]!, { status: 'ready' });
+    Object.assign(messages.rows[2]!, { status: 'held' });
+    Object.assign(messages.rows[4]!, { status: 'rejected' });
+    const seen = (list: Array<{ body: string; status?: string }>) => list.map((m) => (m.status ? `${m.body}:${m.status}` : m.body));
+    expect(seen(await service.joinHistory(person('a'), 'g1'))).toEqual([
+      'one',
+      'waiting:screening',
+      'held:held',
+      'two',
+      'refused:rejected',
+      'checking:screening',
+    ]);
+    // Newest first over REST, the same messages.
+    expect(seen((await service.history(person('a'), 'g1', {})).items)).toEqual([
+      'checking:screening',
+      'refused:rejected',
+      'two',
+      'held:held',
+      'waiting:screening',
+      'one',
+    ]);
+    // Anyone else sees only what the room saw.
+    expect(seen(await service.joinHistory(person('b'), 'g1'))).toEqual(['one', 'two']);
+    expect(seen((await service.history(person('b'), 'g1', {})).items)).toEqual(['two', 'one']);
+    // Catching up after a message, or paging back, brings published messages only.
+    expect(seen(await service.joinHistory(person('a'), 'g1', ids[0]))).toEqual(['two']);
+    expect(seen((await service.history(person('a'), 'g1', { before: ids[3] })).items)).toEqual(['one']);
+  });
+
+  it('keeps the author’s unsent messages to the span of history shown when there is more before it', async () => {
+    const { service, messages } = chat();
+    const ids: string[] = [];
+    for (const text of ['old held', 'p1', 'p2', 'p3']) ids.push((await service.send(person('a'), send(text))).id);
+    messages.rows.forEach((r, i) => (r.createdAt = new Date(Date.UTC(2026, 0, 1, 12, 0, i))));
+    Object.assign(messages.rows[0]!, { status: 'held' });
+    ids.slice(1).forEach((id) => messages.publishNow(id));
+    // Two of three published messages are shown: the held one from before them stays with the older history.
+    expect((await service.history(person('a'), 'g1', { limit: 2 })).items.map((m) => m.body)).toEqual(['p3', 'p2']);
+    expect((await service.history(person('a'), 'g1', { limit: 3 })).items.map((m) => m.body)).toEqual(['p3', 'p2', 'p1', 'old held']);
   });
 
   it('delivers live from the room’s current position, which starts before everything in an empty room', async () => {

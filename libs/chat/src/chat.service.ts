@@ -8,7 +8,7 @@ import { AuthUser, IdentityService } from '@kindred/identity';
 import { ReportsService, screeningJobId } from '@kindred/moderation';
 import { OutboxService } from '@kindred/queues';
 import { ChatRateLimiter } from './chat-rate-limiter';
-import { CATCH_UP_LIMIT, ChatMessageView, JOIN_HISTORY_SIZE, SendAccepted, SendInput } from './chat.types';
+import { CATCH_UP_LIMIT, ChatMessageView, JOIN_HISTORY_SIZE, OWN_UNPUBLISHED_LIMIT, OwnMessageStatus, SendAccepted, SendInput } from './chat.types';
 import { toMessageView } from './message-screening.source';
 import { ChatPosition, MessagesRepository, StoredMessage } from './messages.repository';
 
@@ -127,8 +127,8 @@ export class ChatService {
   async joinHistory(user: AuthUser, groupId: string, after?: string): Promise<ChatMessageView[]> {
     await this.authorise(user, groupId);
     if (after) return (await this.page(groupId, { after, limit: CATCH_UP_LIMIT })).rows;
-    const { rows } = await this.page(groupId, { limit: JOIN_HISTORY_SIZE });
-    return rows.reverse();
+    const { rows, more } = await this.page(groupId, { limit: JOIN_HISTORY_SIZE });
+    return this.withOwnUnpublished(user, groupId, rows.reverse(), more);
   }
 
   /** REST history: `before` (or nothing) gives newest first; `after` gives oldest first. The cursor is a message id. */
@@ -137,7 +137,9 @@ export class ChatService {
     if (query.before && query.after) throw DomainError.validation([{ field: 'after', message: 'use either before or after, not both' }]);
     const { rows, more } = await this.page(groupId, query);
     const last = rows[rows.length - 1];
-    return { items: rows, nextCursor: more && last ? last.id : null };
+    // The first page (the latest messages) also brings the caller's own unsent ones, so a reload keeps them with their status.
+    const items = query.before || query.after ? rows : (await this.withOwnUnpublished(user, groupId, [...rows].reverse(), more)).reverse();
+    return { items, nextCursor: more && last ? last.id : null };
   }
 
   async report(user: AuthUser, messageId: string, clauseKey: string, note?: string): Promise<{ id: string }> {
@@ -238,10 +240,36 @@ export class ChatService {
     return { more, rows: await this.views(rows.slice(0, limit)) };
   }
 
+  /**
+   * The author's own messages the room has not seen, among the latest published ones (oldest
+   * first): from the oldest message shown on, or all of them when the room's whole history is
+   * shown. Each goes before the first published message written after it; the published ones
+   * keep their order. Only ever the caller's own: nobody else learns of a held or refused message.
+   */
+  private async withOwnUnpublished(user: AuthUser, groupId: string, published: ChatMessageView[], more: boolean): Promise<ChatMessageView[]> {
+    const since = more && published[0] ? new Date(published[0].createdAt) : null;
+    const own = (await this.messages.ownUnpublished(groupId, user.id, since, OWN_UNPUBLISHED_LIMIT)).reverse();
+    if (own.length === 0) return published;
+    const names = new Map([[user.id, user.displayName]]);
+    const mine = own.map((m) => ({ ...toMessageView(m, names), status: ownStatus(m.status) }));
+    const merged: ChatMessageView[] = [];
+    let next = 0;
+    for (const message of published) {
+      while (next < mine.length && mine[next]!.createdAt <= message.createdAt) merged.push(mine[next++]!);
+      merged.push(message);
+    }
+    return [...merged, ...mine.slice(next)];
+  }
+
   private async views(rows: StoredMessage[]): Promise<ChatMessageView[]> {
     const names = await this.identity.displayNames(rows.flatMap((r) => (r.authorId ? [r.authorId] : [])));
     return rows.map((r) => toMessageView(r, names));
   }
+}
+
+/** `ready` waits for an earlier message of the author: to them it is still being checked. */
+function ownStatus(status: string): OwnMessageStatus {
+  return status === 'held' || status === 'rejected' ? status : 'screening';
 }
 
 function activeMute(until: Date | null): Date | null {

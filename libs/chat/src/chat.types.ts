@@ -6,7 +6,18 @@ export interface ChatMessageView {
   body: string;
   createdAt: string;
   clientMsgId: string | null;
+  /**
+   * Only on the author's own messages the room has not seen, in the author's own history:
+   * `screening` (being checked, or waiting for an earlier one), `held` (a supporter will read it),
+   * `rejected` (not sent). Published messages carry no status.
+   */
+  status?: OwnMessageStatus;
 }
+
+export type OwnMessageStatus = 'screening' | 'held' | 'rejected';
+
+/** How many of the author's own unsent messages a history brings back with it. */
+export const OWN_UNPUBLISHED_LIMIT = 20;
 
 export interface SendInput {
   groupId: string;

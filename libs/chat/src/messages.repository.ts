@@ -142,6 +142,27 @@ export class MessagesRepository {
     return rows.map(toStored);
   }
 
+  /**
+   * The author's own messages in the group that the room has not seen (still being checked,
+   * waiting, held or not sent), newest first, created at or after `since` when given: they stay
+   * on the author's screen, with their status, after a reload.
+   */
+  async ownUnpublished(
+    groupId: string,
+    authorId: string,
+    since: Date | null,
+    limit: number,
+  ): Promise<Array<StoredMessage & { status: ChatMessage['status'] }>> {
+    const rows = (await this.dataSource.query(
+      `SELECT m.id, m.group_id, m.author_id, m.body, m.created_at, m.client_msg_id, m.status FROM messages m
+        WHERE m.group_id = $1 AND m.author_id = $2 AND m.status IN ('screening', 'ready', 'held', 'rejected')
+              AND ($3::timestamptz IS NULL OR m.created_at >= $3)
+        ORDER BY m.created_at DESC, m.id DESC LIMIT $4`,
+      [groupId, authorId, since, limit],
+    )) as Array<MessageRow & { status: ChatMessage['status'] }>;
+    return rows.map((r) => ({ ...toStored(r), status: r.status }));
+  }
+
   /** Reads the message under FOR UPDATE in the verdict's transaction. */
   async lockForVerdict(tx: Tx, id: string): Promise<ScreenedMessage | null> {
     const [row] = (await manager(tx).query(

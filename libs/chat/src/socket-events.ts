@@ -78,6 +78,12 @@ export const CHAT_MESSAGE = {
     body: { type: 'string' },
     createdAt: dateTime,
     clientMsgId: { type: ['string', 'null'], description: 'The sender’s idempotency key, so it can match its optimistic copy.' },
+    status: {
+      type: 'string',
+      enum: ['screening', 'held', 'rejected'],
+      description:
+        'Only on the author’s own messages that the room has not seen, in their own history: being checked, held for a supporter, or not sent. Nobody else ever receives these.',
+    },
   },
 } as const;
 
@@ -93,6 +99,7 @@ const REASON_SOURCES = [
   'reports',
   'appeal',
   'escalation',
+  'supporter',
 ] as const;
 
 export const REVIEW_REASON = {
@@ -249,6 +256,11 @@ export const ERROR_ACK = {
 } as const;
 
 const OK = { type: 'object', required: ['ok'], properties: { ok: { const: true } } } as const;
+const FORUM_CHANGE = {
+  type: 'object',
+  required: ['groupId', 'topicId', 'postId', 'opening'],
+  properties: { groupId, topicId: id, postId: id, opening: { type: 'boolean', description: 'The post opens its topic.' } },
+} as const;
 const groupOnly = { type: 'object', required: ['groupId'], additionalProperties: false, properties: { groupId } } as const;
 
 /** Schemas the AsyncAPI document names in components/schemas rather than repeating. */
@@ -308,6 +320,17 @@ export const CLIENT_EVENTS = {
       },
     },
     ack: { type: 'object', required: ['ok', 'id', 'status'], properties: { ok: { const: true }, id, status: { type: 'string', enum: ['screening'] } } },
+  },
+  'forum:join': {
+    summary:
+      'Follow a group’s forum live (topic lists, open threads): the socket joins the group’s forum channel once the caller is checked as a member who has accepted the current agreement (a muted member still reads). Refused like `chat:join` otherwise.',
+    payload: groupOnly,
+    ack: OK,
+  },
+  'forum:leave': {
+    summary: 'Stop following a group’s forum.',
+    payload: groupOnly,
+    ack: OK,
   },
   'chat:typing': {
     summary: 'Say the member is typing; the rest of the room hears at most one of these per member every 2 seconds.',
@@ -399,6 +422,26 @@ export const SERVER_EVENTS = {
       type: 'object',
       required: ['reason'],
       properties: { reason: { type: 'string', enum: ['session-expired', 'session-ended', 'account-erased'] } },
+    },
+  },
+  'forum:post': {
+    summary:
+      'A post was published in the group’s forum (a reply, or with `opening` a new topic). Ids only: the client reads the post over HTTP, where what the reader may see is checked.',
+    to: 'Sockets following the group’s forum (`forum:join`): its members and staff.',
+    payload: FORUM_CHANGE,
+  },
+  'forum:post-removed': {
+    summary: 'A supporter removed a published post: open threads take it out of sight.',
+    to: 'Sockets following the group’s forum.',
+    payload: FORUM_CHANGE,
+  },
+  'forum:mine': {
+    summary: 'One of the member’s own posts changed status (published, held for a supporter, not published, removed): their own screens follow it.',
+    to: 'The author only.',
+    payload: {
+      type: 'object',
+      required: ['groupId', 'topicId', 'postId', 'opening', 'status'],
+      properties: { ...FORUM_CHANGE.properties, status: { type: 'string', enum: ['published', 'held', 'rejected', 'removed'] } },
     },
   },
   notice: { summary: 'A notice was written for this member.', to: 'One member.', payload: NOTICE },

@@ -31,6 +31,20 @@ export interface EventCatalogue {
   };
   /** A group's watched-word rules changed: compiled matchers must be rebuilt. */
   'rules.changed': { groupId: string };
+  /**
+   * A forum post changed in a way others (or its author) should see at once: screening or a
+   * supporter published it, held or refused it, or a supporter removed it. Ids only: each reader
+   * fetches what they may see over HTTP, where every rule is checked.
+   */
+  'forum.changed': {
+    groupId: string;
+    topicId: string;
+    postId: string;
+    authorId: string | null;
+    /** Whether the post opens its topic (a new topic in the list). */
+    opening: boolean;
+    status: 'published' | 'held' | 'rejected' | 'removed';
+  };
   /** A moderator removed a chat message. */
   'message.removed': { id: string; groupId: string };
   /** The review queue of a group changed. */

@@ -3,6 +3,7 @@ import type { Tx } from '@kindred/database';
 import type { PersonalDataContributor } from '@kindred/identity';
 import { ReviewItemsService } from '@kindred/moderation';
 import { PostsRepository } from './posts.repository';
+import { ReadPositionsRepository } from './read-positions.repository';
 import { TopicsRepository } from './topics.repository';
 
 /** What the forum holds about a member, and how it is erased without breaking threads for others. */
@@ -14,11 +15,16 @@ export class ForumPersonalData implements PersonalDataContributor {
     private readonly posts: PostsRepository,
     private readonly topics: TopicsRepository,
     private readonly reviewItems: ReviewItemsService,
+    private readonly reads: ReadPositionsRepository,
   ) {}
 
   async export(userId: string): Promise<unknown> {
-    const [topics, { posts, reactions }] = await Promise.all([this.topics.exportFor(userId), this.posts.exportFor(userId)]);
-    return { topics, posts, reactions };
+    const [topics, { posts, reactions }, readPositions] = await Promise.all([
+      this.topics.exportFor(userId),
+      this.posts.exportFor(userId),
+      this.reads.exportFor(userId),
+    ]);
+    return { topics, posts, reactions, readPositions };
   }
 
   async erase(tx: Tx, userId: string): Promise<void> {
@@ -27,5 +33,6 @@ export class ForumPersonalData implements PersonalDataContributor {
     if (urgent.length > 0) await this.reviewItems.subjectsErased(tx, 'post', await this.posts.lockBodies(tx, urgent));
     await this.posts.eraseAuthor(tx, userId);
     await this.topics.eraseAuthor(tx, userId);
+    await this.reads.eraseFor(tx, userId);
   }
 }

@@ -11,6 +11,7 @@ import { PostReaction } from './post-reaction.entity';
 import { PostScreeningSource } from './post-screening.source';
 import { Post } from './post.entity';
 import { PostsRepository } from './posts.repository';
+import { ReadPositionsRepository } from './read-positions.repository';
 import { Topic } from './topic.entity';
 import { TopicsRepository } from './topics.repository';
 import { SearchRepository } from './search/search.repository';
@@ -18,7 +19,17 @@ import { SearchService } from './search/search.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule, NotificationsModule],
-  providers: [TopicsRepository, PostsRepository, Transactions, ForumService, PostScreeningSource, ForumPersonalData, SearchRepository, SearchService],
+  providers: [
+    TopicsRepository,
+    PostsRepository,
+    ReadPositionsRepository,
+    Transactions,
+    ForumService,
+    PostScreeningSource,
+    ForumPersonalData,
+    SearchRepository,
+    SearchService,
+  ],
   exports: [ForumService, SearchService],
 })
 export class ForumModule implements OnModuleInit {

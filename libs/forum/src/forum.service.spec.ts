@@ -11,6 +11,7 @@ import { Post, PostStatus } from './post.entity';
 import type { NewPost, PostsRepository, PostWithReactions } from './posts.repository';
 import { Topic } from './topic.entity';
 import type { NewTopic, TopicsRepository } from './topics.repository';
+import type { ReadPositionsRepository } from './read-positions.repository';
 
 const ALWAYS: ModerationSettings = {
   mode: 'post',
@@ -111,6 +112,25 @@ function forum() {
     react: async (postId: string, userId: string, kind: string) => void store.reactions.push({ postId, userId, kind }),
     moveTo: async (_tx: Tx, post: { id: string }, status: PostStatus, extra = {}) => void Object.assign(store.posts.get(post.id)!, extra, { status }),
   };
+  const reads = {
+    at: new Map<string, Date>(),
+    async readAt(userId: string, topicId: string) {
+      return this.at.get(`${userId}/${topicId}`) ?? null;
+    },
+    async advance(userId: string, topicId: string, at: Date) {
+      const before = this.at.get(`${userId}/${topicId}`);
+      const now = before && before > at ? before : at;
+      this.at.set(`${userId}/${topicId}`, now);
+      return now;
+    },
+  };
+  // As the repository's page: published topics, plus the reader's own still pending, most active first, with the reader's position.
+  topics.page = async (groupId: string, readerId: string, limit: number) =>
+    [...store.topics.values()]
+      .filter((t) => t.groupId === groupId && (t.status === 'published' || (t.authorId === readerId && ['screening', 'held'].includes(t.status))))
+      .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime())
+      .slice(0, limit)
+      .map((t) => Object.assign(Object.assign(new Topic(), t), { readAt: reads.at.get(`${readerId}/${t.id}`) ?? null }));
   const participation = new ParticipationService({
     standing: async (groupId: string, userId: string) => store.standing(groupId, userId),
   } as unknown as ConstructorParameters<typeof ParticipationService>[0]);
@@ -133,10 +153,13 @@ function forum() {
       openDueAt: async () => null,
     } as unknown as ReviewItemsService,
     {} as ReportsService,
+    reads as unknown as ReadPositionsRepository,
   );
-  return { store, service, staged };
+  return { store, service, staged, reads };
 }
 
+/** A group of the read-position tests. */
+const G = '6d1f8a52-3b1c-4c1e-9d7e-1a2b3c4d5e6f';
 const person = (id: string, isAdmin = false): AuthUser => ({ id, displayName: id, isAdmin, sessionId: `s-${id}` });
 const code = (promise: Promise<unknown>) =>
   promise.then(
@@ -242,5 +265,49 @@ describe('ForumService (in-memory repositories)', () => {
     Object.assign(store.posts.get(openingId)!, { status: 'removed', publishedBody: null });
     const [removed] = (await service.listPosts(person('b'), topicId, {})).items;
     expect(removed).toMatchObject({ body: '', author: { id: null, displayName: 'Removed' }, status: 'removed' });
+  });
+
+  it('keeps a held topic in its author’s list with its status, and out of everyone else’s', async () => {
+    const { store, service } = forum();
+    store.join(G, 'a');
+    store.join(G, 'b');
+    const { topicId } = await service.createTopic(person('a'), G, { title: 'Held one', body: 'words' });
+    store.topics.get(topicId)!.status = 'held';
+    expect((await service.listTopics(person('a'), G, {})).items).toEqual([expect.objectContaining({ id: topicId, status: 'held', unread: false })]);
+    expect((await service.listTopics(person('b'), G, {})).items).toEqual([]);
+  });
+
+  it('marks a topic new until the reader has read up to its last activity, and never moves the position back', async () => {
+    const { store, service } = forum();
+    store.join(G, 'a');
+    store.join(G, 'b');
+    const { topicId } = await service.createTopic(person('a'), G, { title: 'Hello', body: 'words' });
+    const topic = store.topics.get(topicId)!;
+    topic.status = 'published';
+    topic.lastActivityAt = new Date('2026-12-01T10:00:00Z');
+    const item = async (who: string) => (await service.listTopics(person(who), G, {})).items[0]!;
+    await expect(item('b')).resolves.toMatchObject({ unread: true, readAt: null });
+    // The author's own new topic is not news to them.
+    await expect(item('a')).resolves.toMatchObject({ unread: false });
+    // Reading without a position reads up to the last activity; a later reply makes it new again.
+    await expect(service.markRead(person('b'), topicId)).resolves.toEqual({ readAt: new Date('2026-12-01T10:00:00Z') });
+    await expect(item('b')).resolves.toMatchObject({ unread: false });
+    topic.lastActivityAt = new Date('2026-12-01T11:00:00Z');
+    await expect(service.getTopic(person('b'), topicId)).resolves.toMatchObject({ unread: true, readAt: new Date('2026-12-01T10:00:00Z') });
+    // A position beyond the last activity is held to it; an older one (a late request from another tab) changes nothing.
+    await expect(service.markRead(person('b'), topicId, new Date('2030-01-01T00:00:00Z'))).resolves.toEqual({ readAt: new Date('2026-12-01T11:00:00Z') });
+    await expect(service.markRead(person('b'), topicId, new Date('2026-12-01T09:00:00Z'))).resolves.toEqual({ readAt: new Date('2026-12-01T11:00:00Z') });
+    await expect(item('b')).resolves.toMatchObject({ unread: false });
+  });
+
+  it('keeps read positions for people who may see the topic only', async () => {
+    const { store, service, reads } = forum();
+    store.join(G, 'a');
+    const { topicId } = await service.createTopic(person('a'), G, { title: 'Hello', body: 'words' });
+    store.topics.get(topicId)!.status = 'published';
+    await expect(code(service.markRead(person('outsider'), topicId))).resolves.toBe('NOT_FOUND');
+    store.join(G, 'banned', { standing_status: 'banned' });
+    await expect(code(service.markRead(person('banned'), topicId))).resolves.toBe('NOT_FOUND');
+    expect(reads.at.size).toBe(0);
   });
 });

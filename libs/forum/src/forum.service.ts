@@ -21,6 +21,7 @@ import { Post } from './post.entity';
 import { ForumConflict } from './forum-errors';
 import { REACTION_KINDS, ReactionKind } from './post-reaction.entity';
 import { PostsRepository, PostWithReactions } from './posts.repository';
+import { ReadPositionsRepository } from './read-positions.repository';
 import { Topic } from './topic.entity';
 import { TopicsRepository } from './topics.repository';
 
@@ -37,6 +38,12 @@ export interface TopicListItem {
   replyCount: number;
   lastActivityAt: Date;
   createdAt: Date;
+  /** `published`, or for the reader's own topic still being checked or held: `screening`, `held`. */
+  status: string;
+  /** Where the reader has read up to in this topic (null: never opened). */
+  readAt: Date | null;
+  /** Something in the topic is newer than the reader's last visit (or they have never opened it). */
+  unread: boolean;
 }
 
 export interface PostView {
@@ -86,6 +93,7 @@ export class ForumService {
     private readonly outbox: OutboxService,
     private readonly reviewItems: ReviewItemsService,
     private readonly reports: ReportsService,
+    private readonly readPositions: ReadPositionsRepository,
     @Optional() private readonly reads?: ReplicaReads,
   ) {}
 
@@ -164,7 +172,7 @@ export class ForumService {
     await this.participation.assertParticipant(user, groupId);
     const limit = pageLimit(query);
     const cursor = decodeCursor(query.cursor, { at: 'time', id: 'uuid' });
-    const rows = await this.topics.page(groupId, limit + 1, cursor);
+    const rows = await this.topics.page(groupId, user.id, limit + 1, cursor);
     const names = await this.names(rows.map((t) => t.authorId));
     return toPage(
       rows,
@@ -178,13 +186,27 @@ export class ForumService {
         replyCount: t.replyCount,
         lastActivityAt: t.lastActivityAt,
         createdAt: t.createdAt,
+        status: t.status,
+        readAt: t.readAt,
+        unread: isUnread(t, t.readAt, user.id),
       }),
     );
   }
 
+  /**
+   * Moves the caller's read position in the topic on to `at` (what they have seen: the topic's
+   * last activity as they loaded it), or to the topic's last activity now when not given. Never
+   * beyond the topic's last activity, never back.
+   */
+  async markRead(user: AuthUser, topicId: string, at?: Date): Promise<{ readAt: Date }> {
+    const { topic } = await this.visibleTopic(user, topicId);
+    const upTo = at && at.getTime() < topic.lastActivityAt.getTime() ? at : topic.lastActivityAt;
+    return { readAt: await this.readPositions.advance(user.id, topicId, upTo) };
+  }
+
   async getTopic(user: AuthUser, topicId: string) {
     const { topic } = await this.visibleTopic(user, topicId);
-    const names = await this.names([topic.authorId]);
+    const [names, readAt] = await Promise.all([this.names([topic.authorId]), this.readPositions.readAt(user.id, topicId)]);
     return {
       id: topic.id,
       groupId: topic.groupId,
@@ -195,6 +217,8 @@ export class ForumService {
       replyCount: topic.replyCount,
       lastActivityAt: topic.lastActivityAt,
       createdAt: topic.createdAt,
+      readAt,
+      unread: isUnread(topic, readAt, user.id),
     };
   }
 
@@ -432,6 +456,13 @@ export class ForumService {
   private author(id: string | null, names: Map<string, string>): Author {
     return id ? { id, displayName: names.get(id) ?? FORMER_MEMBER } : { id: null, displayName: FORMER_MEMBER };
   }
+}
+
+/** New to the reader: activity since their last visit, or never opened; their own topic still pending is not news to them. */
+function isUnread(topic: Pick<Topic, 'status' | 'lastActivityAt' | 'authorId'>, readAt: Date | null, readerId: string): boolean {
+  if (topic.status !== 'published') return false;
+  if (!readAt) return topic.authorId !== readerId;
+  return topic.lastActivityAt.getTime() > readAt.getTime();
 }
 
 /** Every kind, zero when nobody gave it. */

@@ -1,4 +1,5 @@
 import type { Tx } from '@kindred/database';
+import type { EventBus } from '@kindred/events';
 import type { IdentityService } from '@kindred/identity';
 import type { NotificationEvent, NotificationsService } from '@kindred/notifications';
 import { Post, type PostStatus } from './post.entity';
@@ -43,14 +44,18 @@ class FakePosts {
     const publishedBody = pending ? (extra.publishedBody !== undefined ? extra.publishedBody : (post.publishedBody ?? null)) : null;
     Object.assign(this.rows.get(post.id)!, { status, ...extra, publishedBody, wasPublished: status === 'published' || publishedBody !== null });
   }
+  async places(ids: string[]) {
+    return ids.flatMap((id) => (this.rows.has(id) ? [{ id, topicId: this.rows.get(id)!.topicId, opening: this.rows.get(id)!.isOpening }] : []));
+  }
   async clearHiddenByReports(_tx: Tx, id: string) {
     this.rows.get(id)!.hiddenByReports = false;
   }
 }
 
 function source() {
-  const notified: NotificationEvent[] = [];
   const posts = new FakePosts();
+  const events: Array<{ name: string; payload: unknown }> = [];
+  const notified: NotificationEvent[] = [];
   const topics = new Map<string, Topic>([
     ['t1', Object.assign(new Topic(), { id: 't1', authorId: 'alex', title: 'Fatigue after infusions', contentWarning: 'needles' })],
   ]);
@@ -61,8 +66,9 @@ function source() {
     topicsRepository as unknown as TopicsRepository,
     identity as unknown as IdentityService,
     { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
+    { publish: async (name: string, payload: unknown) => void events.push({ name, payload }) } as unknown as EventBus,
   );
-  return { posts, service, notified };
+  return { posts, service, events, notified };
 }
 
 describe('PostScreeningSource', () => {
@@ -95,6 +101,59 @@ describe('PostScreeningSource', () => {
       await service.afterStatusChange('held', GROUP, 'removed');
       await service.afterVerdict({ id: 'own' } as never, { status: 'published', body: '', signposting: null });
       expect(notified).toEqual([]);
+    });
+  });
+
+  describe('live announcements (forum.changed)', () => {
+    const subject = (id: string, status = 'screening') => ({ type: 'post' as const, id, groupId: GROUP, authorId: 'sam', body: 'words', revision: 1, status });
+    const verdict = (status: 'published' | 'held' | 'rejected') => ({ status, body: 'words', signposting: null });
+
+    it('announces each verdict with the post’s topic and place, ids only', async () => {
+      const { posts, service, events } = source();
+      posts.add({ id: 'opening', isOpening: true, status: 'screening' });
+      posts.add({ id: 'reply', status: 'screening' });
+      await service.afterVerdict(subject('opening', 'published'), verdict('published'));
+      await service.afterVerdict(subject('reply'), verdict('held'));
+      await service.afterVerdict(subject('reply'), verdict('rejected'));
+      expect(events).toEqual([
+        { name: 'forum.changed', payload: { groupId: GROUP, topicId: 't1', postId: 'opening', authorId: 'sam', opening: true, status: 'published' } },
+        { name: 'forum.changed', payload: { groupId: GROUP, topicId: 't1', postId: 'reply', authorId: 'sam', opening: false, status: 'held' } },
+        { name: 'forum.changed', payload: { groupId: GROUP, topicId: 't1', postId: 'reply', authorId: 'sam', opening: false, status: 'rejected' } },
+      ]);
+      // No words, ever: a reader fetches the post over HTTP.
+      expect(JSON.stringify(events)).not.toContain('words');
+    });
+
+    it('says nothing when new words of a post hidden by reports pass (it stays hidden)', async () => {
+      const { posts, service, events } = source();
+      posts.add({ id: 'hidden', status: 'hidden' });
+      await service.afterVerdict(subject('hidden', 'hidden'), verdict('published'));
+      expect(events).toEqual([]);
+    });
+
+    it('announces a supporter’s removal, and an approval only once the post is in sight; never a deleted post', async () => {
+      const { posts, service, events } = source();
+      posts.add({ id: 'removed', status: 'removed' });
+      posts.add({ id: 'approved', status: 'published' });
+      posts.add({ id: 'still-checking', status: 'screening' });
+      posts.add({ id: 'deleted', status: 'deleted' });
+      await service.afterStatusChange('removed', GROUP, 'removed');
+      await service.afterStatusChange('approved', GROUP, 'published');
+      await service.afterStatusChange('still-checking', GROUP, 'published');
+      await service.afterStatusChange('deleted', GROUP, 'removed');
+      expect(events.map((e) => [(e.payload as { postId: string }).postId, (e.payload as { status: string }).status])).toEqual([
+        ['removed', 'removed'],
+        ['approved', 'published'],
+      ]);
+    });
+
+    it('keeps the verdict when the announcement cannot go out', async () => {
+      const { posts, service } = source();
+      posts.add({ id: 'reply', status: 'published' });
+      posts.places = async () => {
+        throw new Error('Redis is down');
+      };
+      await expect(service.afterVerdict(subject('reply'), verdict('published'))).resolves.toBeUndefined();
     });
   });
 

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
+import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
 import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { NotificationsService } from '@kindred/notifications';
@@ -10,26 +11,47 @@ import { TopicsRepository } from './topics.repository';
 @Injectable()
 export class PostScreeningSource implements ContentSource {
   readonly type = 'post' as const;
+  private readonly logger = new Logger(PostScreeningSource.name);
 
   constructor(
     private readonly posts: PostsRepository,
     private readonly topics: TopicsRepository,
     private readonly identity: IdentityService,
     private readonly notifications: NotificationsService,
+    private readonly events: EventBus,
   ) {}
 
   /**
-   * A reply that was just published for everyone tells the topic's author (not themselves): one
-   * notification per reply (`reply:<postId>`), however often it is published again.
+   * After the verdict committed: open threads and topic lists in the group (and the author's own
+   * screens) hear of it at once, and a reply just published for everyone tells the topic's author.
    */
   async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
+    // A post hidden by reports stays hidden when its new words pass: nothing others can see changed.
+    const status = verdict.status === 'published' && subject.status === 'hidden' ? null : verdict.status;
+    if (status) await this.announce(subject.id, subject.groupId, subject.authorId, status);
     if (verdict.status === 'published') await this.notifyPublished([subject.id]);
   }
 
-  async afterStatusChange(id: string, _groupId: string, status: 'published' | 'removed'): Promise<void> {
+  async afterStatusChange(id: string, groupId: string, status: 'published' | 'removed'): Promise<void> {
+    const [post] = await this.posts.findMany([id]);
+    if (!post || post.status === 'deleted' || (status === 'published' && post.status !== 'published')) return;
+    await this.announce(id, groupId, post.authorId, status);
     if (status === 'published') await this.notifyPublished([id]);
   }
 
+  /** Ids only; never the words: a reader fetches the post over HTTP, where who may see what is checked. */
+  private async announce(postId: string, groupId: string, authorId: string | null, status: 'published' | 'held' | 'rejected' | 'removed'): Promise<void> {
+    try {
+      const [place] = await this.posts.places([postId]);
+      if (!place) return;
+      await this.events.publish('forum.changed', { groupId, topicId: place.topicId, postId, authorId, opening: place.opening, status });
+    } catch (error) {
+      // Live updates are a courtesy: the post is stored, and the next read shows it.
+      this.logger.warn({ postId, err: error }, 'forum change not announced');
+    }
+  }
+
+  /** One notification per reply (`reply:<postId>`) to the topic's author (not themselves), however often it is published again. */
   private async notifyPublished(ids: string[]): Promise<void> {
     const posts = (await this.posts.findMany(ids)).filter((p) => p.status === 'published' && !p.isOpening && p.authorId);
     if (posts.length === 0) return;

@@ -185,6 +185,17 @@ export class PostsRepository {
     return this.dataSource.getRepository(Post).createQueryBuilder('p').where('p.id IN (:...ids)', { ids }).getMany();
   }
 
+  /** Where each post sits: its topic, and whether it opens it. */
+  async places(ids: string[]): Promise<Array<{ id: string; topicId: string; opening: boolean }>> {
+    if (ids.length === 0) return [];
+    const rows = (await this.dataSource.query(`SELECT id, topic_id, is_opening FROM posts WHERE id = ANY($1::uuid[])`, [ids])) as Array<{
+      id: string;
+      topic_id: string;
+      is_opening: boolean;
+    }>;
+    return rows.map((r) => ({ id: r.id, topicId: r.topic_id, opening: r.is_opening }));
+  }
+
   /** Locks the post until the transaction ends; it must exist. */
   lock(tx: Tx, id: string): Promise<Post> {
     return manager(tx).getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id }).getOneOrFail();

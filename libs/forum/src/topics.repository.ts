@@ -72,17 +72,29 @@ export class TopicsRepository {
     await manager(tx).update(Topic, { id: topicId }, { openingPostId: postId });
   }
 
-  /** A group's published topics, most recently active first, before the cursor's (last_activity_at, id). */
-  async page(groupId: string, limit: number, before: { at: string; id: string } | null): Promise<Topic[]> {
-    const params: unknown[] = [groupId, limit];
+  /**
+   * A group's published topics, plus the reader's own still being checked or held (they stay in
+   * their author's list, with their status), most recently active first, before the cursor's
+   * (last_activity_at, id); each with where the reader has read up to.
+   */
+  async page(groupId: string, readerId: string, limit: number, before: { at: string; id: string } | null): Promise<Array<Topic & { readAt: Date | null }>> {
+    const params: unknown[] = [groupId, readerId, limit];
     if (before) params.push(before.at, before.id);
-    const rows = await this.read<TopicRow>(
-      `SELECT ${TOPIC_COLUMNS} FROM topics t
-        WHERE t.group_id = $1 AND t.status = 'published' ${before ? 'AND (t.last_activity_at, t.id) < ($3::timestamptz, $4::uuid)' : ''}
-        ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $2`,
+    // Two index reads (published topics by activity; the reader's own pending ones), merged: an OR would miss the partial index.
+    const after = before ? 'AND (t.last_activity_at, t.id) < ($4, $5)' : '';
+    const rows = (await this.read(
+      `SELECT t.*, r.read_at FROM (
+         (SELECT ${TOPIC_COLUMNS} FROM topics t WHERE t.group_id = $1 AND t.status = 'published' ${after}
+           ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $3)
+         UNION ALL
+         (SELECT ${TOPIC_COLUMNS} FROM topics t WHERE t.author_id = $2 AND t.group_id = $1 AND t.status IN ('screening', 'held') ${after})
+       ) t
+       LEFT JOIN topic_reads r ON r.topic_id = t.id AND r.user_id = $2
+       ORDER BY t.last_activity_at DESC, t.id DESC
+       LIMIT $3`,
       params,
-    );
-    return rows.map(toTopic);
+    )) as Array<TopicRow & { read_at: Date | null }>;
+    return rows.map((r) => Object.assign(toTopic(r), { readAt: r.read_at ? new Date(r.read_at) : null }));
   }
 
   findMany(ids: string[]): Promise<Topic[]> {

@@ -152,6 +152,12 @@ export class FakeUsersRepository implements Port<UsersRepository> {
   async existing(userIds: string[]) {
     return userIds.filter((id) => this.store.users.has(id));
   }
+  async idsNamedLike(text: string, limit: number) {
+    return [...this.store.users.values()]
+      .filter((u) => u.displayName.toLowerCase().includes(text.toLowerCase()))
+      .slice(0, limit)
+      .map((u) => u.id);
+  }
   async adminIds() {
     return [...this.store.users.values()].filter((u) => u.isAdmin).map((u) => u.id);
   }

@@ -439,6 +439,11 @@ export class IdentityService {
    * query (a changed name shows everywhere within NAME_CACHE_MS); an erased member's rows lose their
    * author id, so their name is never asked for.
    */
+  /** Who goes by a name containing `text` (any case), at most `limit` people: a members list's search. */
+  idsNamedLike(text: string, limit: number): Promise<string[]> {
+    return this.users.idsNamedLike(text, limit);
+  }
+
   async displayNames(userIds: string[]): Promise<Map<string, string>> {
     const result = new Map<string, string>();
     const missing: string[] = [];

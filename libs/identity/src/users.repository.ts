@@ -194,6 +194,15 @@ export class UsersRepository {
     return rows.map((r) => r.id);
   }
 
+  /** People whose display name contains `text` (any case), at most `limit`: for finding a member by name. */
+  async idsNamedLike(text: string, limit: number): Promise<string[]> {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = (await this.dataSource.query(`SELECT id FROM users WHERE display_name ILIKE $1 ESCAPE '\\' LIMIT $2`, [pattern, limit])) as Array<{
+      id: string;
+    }>;
+    return rows.map((r) => r.id);
+  }
+
   async adminIds(): Promise<string[]> {
     const rows = (await this.dataSource.query(`SELECT id FROM users WHERE is_admin`)) as Array<{ id: string }>;
     return rows.map((r) => r.id);

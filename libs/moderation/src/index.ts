@@ -5,6 +5,8 @@ export type { ReviewItemView, OpenReviewItem } from './review/review-items.servi
 export { ReviewItemsService } from './review/review-items.service';
 export { ReviewQueueService } from './review/review-queue.service';
 export type { Decision, Sanction } from './review/review-queue.service';
+export { SupporterToolsService } from './review/supporter-tools.service';
+export type { ContentAction, MemberHistoryView, MuteInput } from './review/supporter-tools.service';
 export * from './review/stepped-enforcement';
 export { AppealsService } from './appeals/appeals.service';
 export type { AppealReceipt } from './appeals/appeals.service';

@@ -26,6 +26,7 @@ import { ReviewItem } from './review/review-item.entity';
 import { ReviewItemsRepository } from './review/review-items.repository';
 import { ReviewItemsService } from './review/review-items.service';
 import { ReviewQueueService } from './review/review-queue.service';
+import { SupporterToolsService } from './review/supporter-tools.service';
 import { RulesService } from './rules/rules.service';
 import { WatchedWordRuleEntity } from './rules/watched-word-rule.entity';
 import { WatchedWordRulesRepository } from './rules/watched-word-rules.repository';
@@ -51,6 +52,7 @@ const SERVICES = [
   ScreeningSweeper,
   ReportsService,
   ReviewQueueService,
+  SupporterToolsService,
   AppealsService,
   DeadlinesService,
   ModerationAlertsService,

@@ -6,6 +6,7 @@ import { Post } from '../../../libs/forum/src/post.entity';
 import { PostsRepository } from '../../../libs/forum/src/posts.repository';
 import { Topic } from '../../../libs/forum/src/topic.entity';
 import { ERASED_TOPIC_TITLE, TopicsRepository } from '../../../libs/forum/src/topics.repository';
+import { ReadPositionsRepository } from '../../../libs/forum/src/read-positions.repository';
 
 describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
   let dataSource: DataSource;
@@ -55,6 +56,26 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
     return { groupId, topicId, opening };
   }
 
+  it('lists the author’s own pending topic to them alone, with each reader’s position, which only moves forward', async () => {
+    const [author, reader] = [await insertUser(dataSource), await insertUser(dataSource)];
+    const { groupId, topicId, opening } = await thread(author);
+    await expect(topics.page(groupId, author, 10, null)).resolves.toEqual([expect.objectContaining({ id: topicId, status: 'screening', readAt: null })]);
+    await expect(topics.page(groupId, reader, 10, null)).resolves.toEqual([]);
+    await inTransaction(dataSource, (tx) => posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]));
+    await expect(posts.places([opening])).resolves.toEqual([{ id: opening, topicId, opening: true }]);
+    const reads = new ReadPositionsRepository(dataSource);
+    await expect(reads.readAt(reader, topicId)).resolves.toBeNull();
+    const later = new Date('2026-12-01T11:00:00.123Z');
+    await expect(reads.advance(reader, topicId, later)).resolves.toEqual(later);
+    await expect(reads.advance(reader, topicId, new Date('2026-12-01T10:00:00Z'))).resolves.toEqual(later);
+    await expect(topics.page(groupId, reader, 10, null)).resolves.toEqual([expect.objectContaining({ id: topicId, status: 'published', readAt: later })]);
+    // Paging past the only topic leaves nothing, own pending topics included.
+    const [first] = await topics.page(groupId, author, 10, null);
+    await expect(topics.page(groupId, author, 10, { at: first!.lastActivityAt.toISOString(), id: first!.id })).resolves.toEqual([]);
+    await inTransaction(dataSource, (tx) => reads.eraseFor(tx, reader));
+    await expect(reads.readAt(reader, topicId)).resolves.toBeNull();
+  });
+
   it('reads a post for screening with its topic’s fields, locked or not, and publishes it with its topic', async () => {
     const author = await insertUser(dataSource);
     const { groupId, topicId, opening } = await thread(author);
@@ -63,7 +84,7 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
     ]);
     await inTransaction(dataSource, async (tx) => expect(posts.lockForVerdict(tx, opening)).resolves.toMatchObject({ revision: 1, groupId }));
     await inTransaction(dataSource, (tx) => posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]));
-    await expect(topics.page(groupId, 10, null)).resolves.toEqual([expect.objectContaining({ id: topicId, status: 'published' })]);
+    await expect(topics.page(groupId, author, 10, null)).resolves.toEqual([expect.objectContaining({ id: topicId, status: 'published' })]);
     await expect(posts.publishedCount(author, groupId, 5)).resolves.toBe(1);
   });
 

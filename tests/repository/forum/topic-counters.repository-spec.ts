@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Tx } from '@kindred/database';
-import type { NotificationsService } from '@kindred/notifications';
+import { type NotificationsService } from '@kindred/notifications';
+import { type EventBus } from '@kindred/events';
 import type { IdentityService } from '@kindred/identity';
 import { insertGroup, insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { PostReaction } from '../../../libs/forum/src/post-reaction.entity';
@@ -40,9 +41,8 @@ describe('Topic counters on PostgreSQL, in every order', () => {
       posts,
       topics,
       { displayNames: async () => new Map() } as unknown as IdentityService,
-      {
-        notify: async () => null,
-      } as unknown as NotificationsService,
+      { notify: async () => null } as unknown as NotificationsService,
+      { publish: async () => undefined } as unknown as EventBus,
     );
   });
   afterAll(() => dataSource.destroy());

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ChatMessageView as ChatMessage } from '@kindred/chat';
 import { AuthorView } from '../forum/forum.views';
 import { Wire } from '../openapi';
@@ -24,4 +24,10 @@ export class ChatMessageView implements Wire<ChatMessage> {
 
   @ApiProperty({ type: String, nullable: true, description: 'The sender’s own idempotency key, so it can match its optimistic copy.' })
   clientMsgId: string | null;
+
+  @ApiPropertyOptional({
+    enum: ['screening', 'held', 'rejected'],
+    description: 'Only on the caller’s own messages the room has not seen (first page of history): being checked, held for a supporter, or not sent.',
+  })
+  status?: 'screening' | 'held' | 'rejected';
 }

@@ -3,9 +3,9 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentRes
 import { ForumService, REACTION_KINDS } from '@kindred/forum';
 import { idParam, PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
-import { CreatePostDto, CreateTopicDto, EditPostDto, ReportDto } from './forum.dto';
+import { CreatePostDto, CreateTopicDto, EditPostDto, ReadPositionDto, ReportDto } from './forum.dto';
 import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS, PARTICIPATION_PROBLEMS } from '../openapi';
-import { PostAcceptedView, PostView, ReportReceiptView, TopicListItemView, TopicView } from './forum.views';
+import { PostAcceptedView, PostView, ReadPositionView, ReportReceiptView, TopicListItemView, TopicView } from './forum.views';
 
 const id = idParam;
 
@@ -35,6 +35,14 @@ export class ForumController {
   @Get('topics/:topicId')
   getTopic(@CurrentUser() user: AuthUser, @Param('topicId', id('That topic')) topicId: string) {
     return this.forum.getTopic(user, topicId);
+  }
+
+  @ApiOkResponse({ type: ReadPositionView, description: 'The caller’s read position in the topic, moved forward.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS)
+  @Put('topics/:topicId/read')
+  @HttpCode(200)
+  markRead(@CurrentUser() user: AuthUser, @Param('topicId', id('That topic')) topicId: string, @Body() body?: ReadPositionDto) {
+    return this.forum.markRead(user, topicId, body?.at ? new Date(body.at) : undefined);
   }
 
   @ApiPageResponse(PostView, 'Oldest first: published posts, plus the caller’s own in any state.')

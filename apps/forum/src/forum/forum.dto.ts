@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { VISIBLE_CHARACTER } from '@kindred/http';
 
 /** Not blank once normalised: whitespace or zero-width characters alone are refused. */
@@ -78,4 +78,15 @@ export class RuleDto {
   @IsString()
   @Length(1, 60)
   clauseKey?: string;
+}
+
+export class ReadPositionDto {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'What the reader has seen: the topic’s `lastActivityAt` as they loaded it. Without it, the topic’s last activity now. Never moves a position back.',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'at must be a date and time' })
+  at?: string;
 }

@@ -46,14 +46,28 @@ export class TopicListItemView implements Wire<TopicListItem> {
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({
+    enum: ['screening', 'published', 'held', 'rejected', 'hidden', 'removed', 'deleted'],
+    description: 'In a list: `published`, or `screening` / `held` for the caller’s own topic waiting to be checked or read by a supporter.',
+  })
+  status: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Where the caller has read up to in this topic; null when never opened.' })
+  readAt: string | null;
+
+  @ApiProperty({ description: 'Something in the topic is newer than the caller’s last visit, or they have never opened it.' })
+  unread: boolean;
 }
 
 export class TopicView extends TopicListItemView implements Wire<Awaited<ReturnType<ForumService['getTopic']>>> {
   @ApiProperty({ format: 'uuid' })
   groupId: string;
+}
 
-  @ApiProperty({ enum: ['screening', 'published', 'held', 'rejected', 'hidden', 'removed', 'deleted'] })
-  status: string;
+export class ReadPositionView {
+  @ApiProperty({ format: 'date-time', description: 'Where the caller has now read up to in the topic.' })
+  readAt: string;
 }
 
 const POST_STATUSES = ['screening', 'published', 'held', 'rejected', 'hidden', 'removed', 'deleted'];

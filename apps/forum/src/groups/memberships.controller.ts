@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MembershipService } from '@kindred/groups';
 import { PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
@@ -10,6 +11,25 @@ import { MemberView } from './groups.views';
 import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 const userIdParam = idParam('That person');
+
+/** A page of a group's members, narrowed by name, role and standing. */
+export class MembersQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Part of a display name (any case).', maxLength: 60 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: ['member', 'supporter'] })
+  @IsOptional()
+  @IsIn(['member', 'supporter'])
+  role?: 'member' | 'supporter';
+
+  @ApiPropertyOptional({ enum: ['active', 'muted', 'banned'], description: '`active`: taking part and not muted now.' })
+  @IsOptional()
+  @IsIn(['active', 'muted', 'banned'])
+  standing?: 'active' | 'muted' | 'banned';
+}
 
 @ApiTags('groups')
 @ApiBearerAuth()
@@ -39,7 +59,8 @@ export class MembershipsController {
   @StaffEndpoint()
   @ApiProblems(422)
   @Get('members')
-  members(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Query() query: PageQuery) {
-    return this.memberships.list(user, groupId, query);
+  members(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Query() query: MembersQuery) {
+    const { q, role, standing, ...page } = query;
+    return this.memberships.list(user, groupId, page, { q, role, standing });
   }
 }

@@ -30,6 +30,7 @@ const REASON_SOURCES = [
   'reports',
   'appeal',
   'escalation',
+  'supporter',
 ] as const;
 
 const SCREENED_FIELDS = ['body', 'title', 'contentWarning', 'note', 'appealText'] as const;

@@ -293,6 +293,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{groupId}/members/{userId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SupporterToolsController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{groupId}/members/{userId}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SupporterToolsController_mute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{groupId}/messages": {
         parameters: {
             query?: never;
@@ -631,6 +663,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notification settings
+         * @description The defaults where you changed nothing.
+         */
+        get: operations["NotificationsController_preferences"];
+        /**
+         * Change your notification settings
+         * @description Kinds left out keep their setting. Urgent review alerts cannot be made quiet.
+         */
+        put: operations["NotificationsController_savePreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notifications
+         * @description Newest first, with how many are unread.
+         */
+        get: operations["NotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark notifications read
+         * @description `{ ids: [...] }` or `{ all: true }`; ids of someone else’s notifications are ignored.
+         */
+        post: operations["NotificationsController_markRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/password": {
         parameters: {
             query?: never;
@@ -646,6 +742,43 @@ export interface paths {
          */
         post: operations["MeController_changePassword"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive push on this device
+         * @description A browser `PushSubscription` as JSON. Registering the same endpoint again updates it.
+         */
+        post: operations["NotificationsController_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/push-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop push on a device */
+        delete: operations["NotificationsController_unsubscribeDevice"];
         options?: never;
         head?: never;
         patch?: never;
@@ -678,6 +811,22 @@ export interface paths {
         put?: never;
         post?: never;
         delete: operations["MeController_endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages/{messageId}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SupporterToolsController_actOnMessage"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -731,6 +880,22 @@ export interface paths {
         patch: operations["ForumController_editPost"];
         trace?: never;
     };
+    "/posts/{postId}/moderation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SupporterToolsController_actOnPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/posts/{postId}/reactions/{kind}": {
         parameters: {
             query?: never;
@@ -757,6 +922,26 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["ForumController_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/push/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The web push public key
+         * @description The VAPID public key browsers subscribe with.
+         */
+        get: operations["NotificationsController_vapidPublicKey"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -821,6 +1006,42 @@ export interface paths {
         get: operations["ForumController_listPosts"];
         put?: never;
         post: operations["ForumController_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/topics/{topicId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["ForumController_markRead"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One-click unsubscribe from a mail
+         * @description The token of a mail’s `List-Unsubscribe` link (RFC 8058: mail clients POST `List-Unsubscribe=One-Click` as a form). No session needed. Turns off mail of that kind (every kind, from a digest); following the link again changes nothing more.
+         */
+        post: operations["NotificationsController_unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1013,6 +1234,11 @@ export interface components {
             groupId: string;
             /** Format: uuid */
             id: string;
+            /**
+             * @description Only on the caller’s own messages the room has not seen (first page of history): being checked, held for a supporter, or not sent.
+             * @enum {string}
+             */
+            status?: "screening" | "held" | "rejected";
         };
         CheckEmailView: {
             /** @enum {string} */
@@ -1058,6 +1284,18 @@ export interface components {
             text: string;
             /** @example 2026-11-01 */
             version: string;
+        };
+        ContentActionDto: {
+            /**
+             * @description `hide`: out of sight now, into the queue for a decision. `remove`: decided now, citing a clause.
+             * @enum {string}
+             */
+            action: "hide" | "remove";
+            /** @description Required for remove: a clause of the current agreement. */
+            clauseKey?: string;
+            note?: string;
+            /** @description With a removal only: warn, mute for N hours, or ban from the group. */
+            sanction?: components["schemas"]["SanctionDto"];
         };
         CoverageWindowView: {
             /** @description ISO weekdays, 1 = Monday. */
@@ -1127,6 +1365,10 @@ export interface components {
             /** @description Shown collapsed until the reader chooses to open the topic. */
             contentWarning?: string;
             title: string;
+        };
+        CreatedIdView: {
+            /** Format: uuid */
+            id: string;
         };
         DecisionDto: {
             /** @enum {string} */
@@ -1246,6 +1488,62 @@ export interface components {
             /** @description Offset of the first highlighted character, in UTF-16 code units. */
             start: number;
         };
+        HistoryDecisionSanctionView: {
+            hours: number | null;
+            /** @enum {string} */
+            kind: "warn" | "mute" | "ban";
+            /** Format: date-time */
+            until: string | null;
+        };
+        HistoryDecisionView: {
+            /** @enum {string} */
+            action: "approve" | "remove";
+            clauseKey: string | null;
+            /** Format: date-time */
+            decidedAt: string;
+            /** @enum {string} */
+            kind: "post" | "message" | "report" | "appeal";
+            /** Format: uuid */
+            reviewItemId: string;
+            sanction: components["schemas"]["HistoryDecisionSanctionView"] | null;
+            /** Format: uuid */
+            subjectId: string;
+            /** @enum {string} */
+            subjectType: "post" | "message";
+        };
+        HistoryMemberView: {
+            displayName: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description While a mute lasts.
+             */
+            mutedUntil: string | null;
+            /** @enum {string|null} */
+            role: "member" | "supporter" | null;
+            /** @description active, banned, … (null: no longer a member) */
+            status: string | null;
+        };
+        HistorySanctionView: {
+            /** @enum {string} */
+            action: "removal" | "warn" | "mute" | "ban";
+            clauseKey: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description The decision it came with; null for a mute given on its own.
+             */
+            reviewItemId: string | null;
+        };
+        KindPreferenceView: {
+            /** @enum {string} */
+            email: "off" | "immediate" | "digest";
+            /** @description Sent even in quiet hours. */
+            neverQuiet: boolean;
+            push: boolean;
+        };
         LoginDto: {
             email: string;
             password: string;
@@ -1266,12 +1564,28 @@ export interface components {
             token: string;
             user: components["schemas"]["UserSummaryView"];
         };
+        MarkReadDto: {
+            /**
+             * @description Mark every notification read.
+             * @enum {boolean}
+             */
+            all?: true;
+            /** @description The notifications to mark read (others’ ids are ignored). */
+            ids?: string[];
+        };
         MeView: {
             displayName: string;
             /** Format: uuid */
             id: string;
             isAdmin: boolean;
             memberships: components["schemas"]["MyMembershipView"][];
+        };
+        MemberHistoryView: {
+            /** @description Decisions about what the member wrote in this group, newest first (the latest 100). */
+            decisions: components["schemas"]["HistoryDecisionView"][];
+            member: components["schemas"]["HistoryMemberView"];
+            /** @description Removals and sanctions in this group, newest first. */
+            sanctions: components["schemas"]["HistorySanctionView"][];
         };
         MemberView: {
             acceptedAgreementVersion: number | null;
@@ -1334,6 +1648,17 @@ export interface components {
             /** @description For crisis items; never longer than the normal SLA. */
             urgentSlaMinutes: number;
         };
+        MuteDto: {
+            /** @description The clause of the current agreement the mute is for. */
+            clauseKey: string;
+            /** @description For how many hours (up to a year). */
+            hours: number;
+            note?: string;
+        };
+        MutedView: {
+            /** Format: date-time */
+            mutedUntil: string;
+        };
         MyMembershipView: {
             /** @description The latest agreement version accepted; null before any. */
             acceptedAgreementVersion: number | null;
@@ -1361,6 +1686,69 @@ export interface components {
             resources?: components["schemas"]["ResourceView"][];
             /** Format: uuid */
             subjectId: string | null;
+        };
+        NotificationPageView: {
+            items: components["schemas"]["NotificationView"][];
+            nextCursor: string | null;
+            /** @description How many of the caller’s notifications are unread. */
+            unread: number;
+        };
+        NotificationPreferencesDto: {
+            /** @description Per kind (reply, mention, moderation, application, agreement, sanction, report-outcome, review-urgent, review-overdue, mentoring, reaction, signposting): { push: boolean, email: "off" | "immediate" | "digest", neverQuiet?: boolean }. Kinds left out keep their setting. */
+            kinds?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    email?: "off" | "immediate" | "digest";
+                    neverQuiet?: boolean;
+                    push?: boolean;
+                };
+            };
+            /** @description Nothing by push or mail then (may wrap past midnight), except never-quiet kinds; null for none. */
+            quietHours: components["schemas"]["QuietHoursDto"] | null;
+            /** @description Opt in to the group’s name in push and mail. Never what anyone wrote or the condition. */
+            showDetails?: boolean;
+            /**
+             * @description An IANA time zone: quiet hours and the digest time are read in it.
+             * @example Europe/London
+             */
+            timezone: string;
+        };
+        NotificationPreferencesView: {
+            /** @description Every kind with its setting. */
+            kinds?: {
+                agreement: components["schemas"]["KindPreferenceView"];
+                application: components["schemas"]["KindPreferenceView"];
+                mention: components["schemas"]["KindPreferenceView"];
+                mentoring: components["schemas"]["KindPreferenceView"];
+                moderation: components["schemas"]["KindPreferenceView"];
+                reaction: components["schemas"]["KindPreferenceView"];
+                reply: components["schemas"]["KindPreferenceView"];
+                "report-outcome": components["schemas"]["KindPreferenceView"];
+                "review-overdue": components["schemas"]["KindPreferenceView"];
+                "review-urgent": components["schemas"]["KindPreferenceView"];
+                sanction: components["schemas"]["KindPreferenceView"];
+                signposting: components["schemas"]["KindPreferenceView"];
+            };
+            quietHours: components["schemas"]["QuietHoursView"] | null;
+            showDetails: boolean;
+            /** @example Europe/London */
+            timezone: string;
+        };
+        NotificationView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            groupId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "reply" | "mention" | "moderation" | "application" | "agreement" | "sanction" | "report-outcome" | "review-urgent" | "review-overdue" | "mentoring" | "reaction" | "signposting";
+            /** Format: date-time */
+            readAt: string | null;
+            /** Format: uuid */
+            subjectId: string | null;
+            /** @description What happened, in the app only (a decision may name its clause). */
+            title: string;
         };
         PageView: {
             /** @description This page, in the list’s order. */
@@ -1476,11 +1864,49 @@ export interface components {
         PublishAgreementDto: {
             clauses: components["schemas"]["ClauseDoc"][];
         };
+        PushSubscriptionDto: {
+            /** @example https://push.example/send/abc */
+            endpoint: string;
+            expirationTime?: number | null;
+            keys: components["schemas"]["PushSubscriptionKeysDto"];
+        };
+        PushSubscriptionKeysDto: {
+            /** @description The browser’s 16-byte auth secret, base64url. */
+            auth: string;
+            /** @description The browser’s P-256 public key, base64url. */
+            p256dh: string;
+        };
+        QuietHoursDto: {
+            /** @example 22:00 */
+            from: string;
+            /** @example 07:00 */
+            to: string;
+        };
+        QuietHoursView: {
+            /** @example 22:00 */
+            from: string;
+            /** @example 07:00 */
+            to: string;
+        };
         ReactionCountsView: {
             hug: number;
             "me-too": number;
             support: number;
             thanks: number;
+        };
+        ReadPositionDto: {
+            /**
+             * Format: date-time
+             * @description What the reader has seen: the topic’s `lastActivityAt` as they loaded it. Without it, the topic’s last activity now. Never moves a position back.
+             */
+            at?: string;
+        };
+        ReadPositionView: {
+            /**
+             * Format: date-time
+             * @description Where the caller has now read up to in the topic.
+             */
+            readAt: string;
         };
         RecoveryCodesView: {
             /** @description Ten single-use codes, shown this once: each signs in once instead of an authenticator code. */
@@ -1615,7 +2041,7 @@ export interface components {
              */
             field?: "body" | "title" | "contentWarning" | "note" | "appealText";
             /** @enum {string} */
-            source: "rule" | "crisis" | "personal-data" | "medical-advice" | "link" | "first-posts" | "out-of-coverage" | "pre-moderation" | "reports" | "appeal" | "escalation";
+            source: "rule" | "crisis" | "personal-data" | "medical-advice" | "link" | "first-posts" | "out-of-coverage" | "pre-moderation" | "reports" | "appeal" | "escalation" | "supporter";
         };
         ReviewSubjectView: {
             /** @description Appeal items only. */
@@ -1737,8 +2163,20 @@ export interface components {
             id: string;
             /** Format: date-time */
             lastActivityAt: string;
+            /**
+             * Format: date-time
+             * @description Where the caller has read up to in this topic; null when never opened.
+             */
+            readAt: string | null;
             replyCount: number;
+            /**
+             * @description In a list: `published`, or `screening` / `held` for the caller’s own topic waiting to be checked or read by a supporter.
+             * @enum {string}
+             */
+            status: "screening" | "published" | "held" | "rejected" | "hidden" | "removed" | "deleted";
             title: string;
+            /** @description Something in the topic is newer than the caller’s last visit, or they have never opened it. */
+            unread: boolean;
         };
         TopicView: {
             author: components["schemas"]["AuthorView"];
@@ -1751,10 +2189,20 @@ export interface components {
             id: string;
             /** Format: date-time */
             lastActivityAt: string;
+            /**
+             * Format: date-time
+             * @description Where the caller has read up to in this topic; null when never opened.
+             */
+            readAt: string | null;
             replyCount: number;
-            /** @enum {string} */
+            /**
+             * @description In a list: `published`, or `screening` / `held` for the caller’s own topic waiting to be checked or read by a supporter.
+             * @enum {string}
+             */
             status: "screening" | "published" | "held" | "rejected" | "hidden" | "removed" | "deleted";
             title: string;
+            /** @description Something in the topic is newer than the caller’s last visit, or they have never opened it. */
+            unread: boolean;
         };
         TotpEnrolmentView: {
             /**
@@ -1767,6 +2215,10 @@ export interface components {
              * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
              */
             secret: string;
+        };
+        UnsubscribedView: {
+            /** @enum {string} */
+            status: "unsubscribed";
         };
         UpdateGroupDto: {
             /** @description Days chat messages are kept (default 90). */
@@ -1798,6 +2250,10 @@ export interface components {
             displayName: string;
             /** Format: uuid */
             id: string;
+        };
+        VapidKeyView: {
+            /** @description The VAPID public key (base64url), for `pushManager.subscribe({ applicationServerKey })`. */
+            key: string;
         };
         VerifyEmailDto: {
             /** @description The `token` of the mailed link. */
@@ -3506,6 +3962,11 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
+                /** @description Part of a display name (any case). */
+                q?: string;
+                role?: "member" | "supporter";
+                /** @description `active`: taking part and not muted now. */
+                standing?: "active" | "muted" | "banned";
             };
             header?: never;
             path: {
@@ -3558,6 +4019,175 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    SupporterToolsController_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Past decisions and sanctions in this group only. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberHistoryView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
+    SupporterToolsController_mute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MuteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MutedView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -4761,7 +5391,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis does not answer. */
+            /** @description SERVICE_UNAVAILABLE: PostgreSQL or Redis does not answer, or this instance is shutting down (draining). */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5554,6 +6184,249 @@ export interface operations {
             };
         };
     };
+    NotificationsController_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_savePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationPreferencesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPageView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_markRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadDto"];
+            };
+        };
+        responses: {
+            /** @description Marked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
     MeController_changePassword: {
         parameters: {
             query?: never;
@@ -5660,6 +6533,133 @@ export interface operations {
             };
         };
     };
+    NotificationsController_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedIdView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_unsubscribeDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
     MeController_sessions: {
         parameters: {
             query?: never;
@@ -5731,6 +6731,128 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
+    SupporterToolsController_actOnMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                messageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentActionDto"];
+            };
+        };
+        responses: {
+            /** @description Hidden (the item waits in the queue) or removed (the item is decided). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewItemView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -6214,6 +7336,128 @@ export interface operations {
             };
         };
     };
+    SupporterToolsController_actOnPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                postId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentActionDto"];
+            };
+        };
+        responses: {
+            /** @description Hidden (the item waits in the queue) or removed (the item is decided). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewItemView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
     ForumController_react: {
         parameters: {
             query?: never;
@@ -6493,6 +7737,25 @@ export interface operations {
                         /** @enum {string} */
                         code?: "VALIDATION_FAILED";
                     };
+                };
+            };
+        };
+    };
+    NotificationsController_vapidPublicKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VapidKeyView"];
                 };
             };
         };
@@ -6943,6 +8206,162 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+        };
+    };
+    ForumController_markRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topicId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadPositionDto"];
+            };
+        };
+        responses: {
+            /** @description The caller’s read position in the topic, moved forward. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadPositionView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description NOT_A_MEMBER, AGREEMENT_REQUIRED, BANNED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_A_MEMBER" | "AGREEMENT_REQUIRED" | "BANNED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_unsubscribe: {
+        parameters: {
+            query: {
+                /** @description The token of a mail’s List-Unsubscribe link. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribedView"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };

@@ -1,16 +1,33 @@
-import { useEffect, useEffectEvent, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { ApiError, client, formatTime, ok, type Agreement, type ChatMessage, type Problem } from '../api';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useEffectEvent, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { ApiError, client, formatTime, ok, type Agreement, type ChatMessage, type Notice, type Problem } from '../api';
 import { chatSocket, emitWithAck } from '../chat-socket';
 import { BUNDLED_CRISIS_RESOURCES, isBundled } from '../crisis';
-import { useSession } from '../session';
+import { isSupporterOf, useSession } from '../session';
 import { ErrorMessage, PageTitle, Select, useAnnounce } from '../ui';
 import { useAgreementRedirect } from './forum';
 import { useAgreement, useResources } from '../queries';
 import { ResourceList } from './resources';
+import { SupporterTools } from './supporter-tools';
 
 interface Line extends ChatMessage {
   state: 'sending' | 'screening' | 'published' | 'held' | 'rejected' | 'removed';
-  note?: string;
+  /** Not sent: the clause it went against, when known. */
+  clauseKey?: string | null;
+}
+
+/** How close to the end of the log still counts as reading the latest messages. */
+const AT_BOTTOM_PX = 48;
+
+const HELD_NOTE = 'Held: only you can see this until a supporter has read it.';
+
+/** A line from history: the author's own unsent messages come back with their status. */
+function fromHistory(m: ChatMessage): Line {
+  return { ...m, state: m.status ?? 'published' };
+}
+
+function clauseTitle(agreement: Agreement | undefined, key: string | null | undefined): string | undefined {
+  return agreement?.clauses.find((c) => c.key === key)?.title;
 }
 
 const ANNOUNCE_EVERY_MS = 5000;
@@ -40,12 +57,61 @@ export function Chat({ groupId }: { groupId: string }) {
   const [reporting, setReporting] = useState<string>();
   const [ended, setEnded] = useState<string>();
   const [mutedUntil, setMutedUntil] = useState<string>();
+  // History has arrived: an empty log then means an empty room, not one still loading.
+  const [joined, setJoined] = useState(false);
+  // Following the conversation: while the reader is at the end of the log it moves with new messages; otherwise they are counted.
+  const log = useRef<HTMLOListElement>(null);
+  const atBottom = useRef(true);
+  const seenCount = useRef(0);
+  const [unseen, setUnseen] = useState(0);
   const lastTypingSent = useRef(0);
   const lastId = useRef<string | undefined>(undefined);
   const pendingAnnouncement = useRef<{ count: number; latest?: ChatMessage }>({ count: 0 });
   const lastAnnounced = useRef(0);
   const announceTimer = useRef<number | undefined>(undefined);
   useAgreementRedirect(error, groupId);
+  const titleOf = useEffectEvent((key: string | null | undefined) => clauseTitle(agreement.data, key));
+
+  // After a reload, the author's own held and refused messages come back from history: their notices say
+  // which clause a refusal cited, and whether a held message showed someone may need help now.
+  const ownUnsent = lines.filter((l) => l.author?.id === me?.id && (l.state === 'held' || (l.state === 'rejected' && l.clauseKey === undefined)));
+  const notices = useQuery({
+    queryKey: ['notices', 'chat', groupId],
+    queryFn: async (): Promise<Notice[]> => (await ok(client.GET('/me/notices'))).items,
+    enabled: ownUnsent.length > 0,
+  });
+  const aboutLine = (l: Line, kind: string) => notices.data?.find((n) => n.subjectId === l.id && n.kind === kind);
+  const signposted = lines.some((l) => l.state === 'held' && aboutLine(l, 'signposting'));
+  if (signposted && !crisis) setCrisis(true);
+
+  // Follow the conversation: to the end when the reader was there (or sent the message), otherwise count what came in below.
+  useLayoutEffect(() => {
+    const el = log.current;
+    const added = lines.length - seenCount.current;
+    seenCount.current = lines.length;
+    if (!el || added <= 0) return;
+    const last = lines[lines.length - 1];
+    if (atBottom.current || (last?.author?.id === me?.id && last.state === 'sending')) {
+      el.scrollTop = el.scrollHeight;
+      atBottom.current = true;
+      setUnseen(0);
+    } else setUnseen((n) => n + added);
+  }, [lines, me?.id]);
+  const onLogScroll = () => {
+    const el = log.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    if (atBottom.current) setUnseen(0);
+  };
+  const toLatest = () => {
+    const el = log.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    atBottom.current = true;
+    setUnseen(0);
+    // The button goes away: the reader, caught up, is where they would reply.
+    document.getElementById('chat-draft')?.focus();
+  };
 
   // Announce new messages politely: at most one announcement every few seconds, naming the latest.
   const queueAnnouncement = useEffectEvent((message: ChatMessage) => {
@@ -77,9 +143,12 @@ export function Chat({ groupId }: { groupId: string }) {
       const history = (ack.history as ChatMessage[] | undefined) ?? [];
       setLines((current) => {
         const known = new Set(current.map((l) => l.id));
-        return [...current, ...history.filter((m) => !known.has(m.id)).map((m) => ({ ...m, state: 'published' as const }))];
+        return [...current, ...history.filter((m) => !known.has(m.id)).map(fromHistory)];
       });
-      if (history.length) lastId.current = history[history.length - 1].id;
+      setJoined(true);
+      // Catching up goes on from the last message the room saw: the author's own unsent ones are not in its stream.
+      const published = history.filter((m) => !m.status);
+      if (published.length) lastId.current = published[published.length - 1].id;
     };
     const onConnect = () => {
       setConnected(true);
@@ -114,11 +183,7 @@ export function Chat({ groupId }: { groupId: string }) {
     const onHeld = (e: { id: string; groupId: string; clientMsgId: string; reasons?: Array<{ source: string }> }) => {
       if (e.groupId !== groupId) return;
       const isCrisis = Boolean(e.reasons?.some((r) => r.source === 'crisis'));
-      setLines((current) =>
-        current.map((l) =>
-          l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'held', note: 'Held for a supporter to read before others see it.' } : l,
-        ),
-      );
+      setLines((current) => current.map((l) => (l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'held' } : l)));
       if (isCrisis) {
         setCrisis(true);
         announce('Your message is waiting for a supporter. If you need help now, crisis contacts are shown below the chat.', true);
@@ -126,12 +191,9 @@ export function Chat({ groupId }: { groupId: string }) {
     };
     const onRejected = (e: { id: string; groupId: string; clientMsgId: string; clauseKey: string; message: string }) => {
       if (e.groupId !== groupId) return;
-      setLines((current) =>
-        current.map((l) =>
-          l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'rejected', note: `Not sent because of clause “${e.clauseKey}”. ${e.message ?? ''}` } : l,
-        ),
-      );
-      announce(`Your message was not sent because of clause ${e.clauseKey}.`, true);
+      setLines((current) => current.map((l) => (l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'rejected', clauseKey: e.clauseKey } : l)));
+      const title = titleOf(e.clauseKey);
+      announce(`Your message was not sent${title ? `: it goes against “${title}” in the group agreement` : ''}.`, true);
     };
     const onRemoved = (e: { id: string; groupId: string }) => {
       if (e.groupId !== groupId) return;
@@ -218,6 +280,13 @@ export function Chat({ groupId }: { groupId: string }) {
     if (!ack.ok) {
       setLines((current) => current.filter((l) => l.clientMsgId !== clientMsgId));
       setDraft(body);
+      // A mute is said next to the message box, where the person is looking, not at the top of the page.
+      const until = (ack.error as { until?: string } | undefined)?.until;
+      if (ack.error?.code === 'MUTED' && until) {
+        setMutedUntil(until);
+        announce(`You are muted in this group until ${formatTime(until)}. Your message was not sent.`, true);
+        return;
+      }
       setError(new ApiError({ status: 400, code: ack.error?.code as Problem['code'], detail: ack.error?.message ?? 'Your message was not sent.' }));
       return;
     }
@@ -255,11 +324,6 @@ export function Chat({ groupId }: { groupId: string }) {
           {ended}
         </p>
       ) : null}
-      {mutedUntil && !ended ? (
-        <p className="notice" role="status">
-          You are muted in this group until {formatTime(mutedUntil)}. You can still read.
-        </p>
-      ) : null}
       {crisis ? (
         <section className="crisis-box" aria-labelledby="chat-crisis">
           <h2 id="chat-crisis">You don’t have to deal with this alone</h2>
@@ -267,15 +331,18 @@ export function Chat({ groupId }: { groupId: string }) {
           <ResourceList resources={[...BUNDLED_CRISIS_RESOURCES, ...(groupResources.data ?? []).filter((r) => !isBundled(r))]} />
         </section>
       ) : null}
-      <ol className="chat-log" aria-label="Chat messages">
+      {joined && lines.length === 0 ? <p className="empty-room">No messages yet. You could say hello: everyone here knows what it is like.</p> : null}
+      <ol className="chat-log" aria-label="Chat messages" ref={log} onScroll={onLogScroll}>
         {lines.map((l) => (
           <li key={l.clientMsgId ?? l.id} className={`chat-line state-${l.state}`} data-state={l.state}>
             <p className="chat-meta">
               <span className="post-author">{l.author?.displayName ?? 'Former member'}</span> <time dateTime={l.createdAt}>{formatTime(l.createdAt)}</time>
             </p>
             {l.state === 'removed' ? <p className="hint">This message was removed by a supporter.</p> : <p className="preserve">{l.body}</p>}
-            {l.state === 'sending' || l.state === 'screening' ? <p className="hint">Checking…</p> : null}
-            {l.note ? <p className="hint">{l.note}</p> : null}
+            {l.state === 'sending' ? <p className="hint line-status">Sending…</p> : null}
+            {l.state === 'screening' ? <p className="hint line-status">Checking…</p> : null}
+            {l.state === 'held' ? <p className="hint line-status">{HELD_NOTE}</p> : null}
+            {l.state === 'rejected' ? <p className="line-status not-sent">{notSent(l, agreement.data, aboutLine(l, 'rejection')?.clauseKey)}</p> : null}
             {l.state === 'published' && l.author?.id !== me?.id ? (
               <button
                 type="button"
@@ -287,9 +354,25 @@ export function Chat({ groupId }: { groupId: string }) {
               </button>
             ) : null}
             {reporting === l.id ? <MessageReport messageId={l.id} agreement={agreement.data} onDone={() => setReporting(undefined)} /> : null}
+            {l.state === 'published' && l.author?.id !== me?.id && isSupporterOf(me, groupId) ? (
+              <SupporterTools
+                groupId={groupId}
+                subject={{ type: 'message', id: l.id }}
+                author={l.author ?? { id: null, displayName: 'Former member' }}
+                agreement={agreement.data}
+                onDone={() => undefined}
+              />
+            ) : null}
           </li>
         ))}
       </ol>
+      {unseen > 0 ? (
+        <p className="new-messages">
+          <button type="button" onClick={toLatest}>
+            {unseen === 1 ? '1 new message' : `${unseen} new messages`} <span aria-hidden="true">↓</span>
+          </button>
+        </p>
+      ) : null}
       <p className="typing" aria-live="off" data-testid="typing">
         {typists.length ? `${typists.join(', ')} ${typists.length === 1 ? 'is' : 'are'} typing…` : '\u00a0'}
       </p>
@@ -298,11 +381,31 @@ export function Chat({ groupId }: { groupId: string }) {
         <p id="chat-draft-hint" className="hint">
           Press Enter to send, Shift and Enter for a new line.
         </p>
-        <textarea id="chat-draft" rows={2} value={draft} onChange={(e) => onDraft(e.target.value)} onKeyDown={onKeyDown} aria-describedby="chat-draft-hint" />
+        {mutedUntil && !ended ? (
+          <p className="notice muted-notice" id="chat-muted" role="status">
+            You are muted in this group until {formatTime(mutedUntil)}. You can still read, but your messages will not be sent until then.
+          </p>
+        ) : null}
+        <textarea
+          id="chat-draft"
+          rows={2}
+          value={draft}
+          onChange={(e) => onDraft(e.target.value)}
+          onKeyDown={onKeyDown}
+          aria-describedby={mutedUntil && !ended ? 'chat-draft-hint chat-muted' : 'chat-draft-hint'}
+        />
         <button type="submit">Send</button>
       </form>
     </>
   );
+}
+
+/** Why a message was not sent, in the agreement's words. */
+function notSent(line: Line, agreement: Agreement | undefined, fromNotice: string | null | undefined): string {
+  const title = clauseTitle(agreement, line.clauseKey ?? fromNotice);
+  return title
+    ? `Not sent: it goes against “${title}” in the group agreement. Only you can see it.`
+    : 'Not sent: it goes against the group agreement. Only you can see it.';
 }
 
 function MessageReport({ messageId, agreement, onDone }: { messageId: string; agreement: Agreement | undefined; onDone: () => void }) {

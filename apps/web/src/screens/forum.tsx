@@ -1,11 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ApiError, client, formatDateTime, formatTime, ok, type Schema, type Agreement, type Notice, type Post } from '../api';
+import { followForum, type ForumChange } from '../chat-socket';
 import { useAgreement, usePaged, useTopic } from '../queries';
-import { useSession } from '../session';
+import { isSupporterOf, useSession } from '../session';
 import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, useAnnounce } from '../ui';
 import { ResourceList } from './resources';
+import { SupporterTools } from './supporter-tools';
 
 type ReactionKind = Post['myReactions'][number];
 
@@ -262,12 +264,15 @@ function PostView({
   onChange,
   onReply,
   repliesTo,
+  isNew,
 }: {
   post: Post;
   agreement: Agreement | undefined;
   onChange: () => void;
   onReply: (post: Post) => void;
   repliesTo?: Post;
+  /** Written since the reader's last visit. */
+  isNew?: boolean;
 }) {
   const { me } = useSession();
   const [reporting, setReporting] = useState(false);
@@ -315,9 +320,14 @@ function PostView({
   if (post.status === 'deleted') return <article className="post removed">This post was deleted by its author.</article>;
   if (post.status === 'removed' && !own) return <article className="post removed">This post was removed by a supporter.</article>;
   return (
-    <article className="post" aria-labelledby={`post-${post.id}-by`}>
+    <article className={`post${isNew ? ' unread' : ''}`} aria-labelledby={`post-${post.id}-by`} data-post-id={post.id} tabIndex={-1}>
       <header>
         <p id={`post-${post.id}-by`} className="post-author">
+          {isNew ? (
+            <>
+              <span className="badge new">New</span>{' '}
+            </>
+          ) : null}
           {post.author?.displayName ?? 'Former member'}
           {own ? ' (you)' : ''}
         </p>
@@ -384,11 +394,23 @@ function PostView({
       ) : null}
       <ErrorMessage error={error} />
       {reporting ? <ReportForm postId={post.id} agreement={agreement} onDone={() => setReporting(false)} /> : null}
+      {!own && post.status === 'published' && isSupporterOf(me, post.groupId) ? (
+        <SupporterTools
+          groupId={post.groupId}
+          subject={{ type: 'post', id: post.id }}
+          author={post.author ?? { id: null, displayName: 'Former member' }}
+          agreement={agreement}
+          onDone={onChange}
+        />
+      ) : null}
     </article>
   );
 }
 
 export function Thread({ topicId }: { topicId: string }) {
+  const { me } = useSession();
+  const announce = useAnnounce();
+  const cache = useQueryClient();
   const topic = useTopic(topicId);
   const groupId = topic.data?.groupId;
   const posts = usePaged(['posts', topicId], (cursor) =>
@@ -400,7 +422,61 @@ export function Thread({ topicId }: { topicId: string }) {
   const [sent, setSent] = useState<string[]>([]);
   const [error, setError] = useState<unknown>();
   const [showWarned, setShowWarned] = useState(false);
+  // Where the reader had read up to when they opened the thread: what is newer is marked "New" for this visit.
+  const [readBefore, setReadBefore] = useState<{ at: number } | undefined>();
+  // Replies published since the page was shown, waiting for the reader to ask for them (the page never moves by itself).
+  const [arrived, setArrived] = useState<string[]>([]);
+  const firstArrived = useRef<string | undefined>(undefined);
   useAgreementRedirect(topic.error ?? posts.error ?? error, groupId);
+
+  // A first visit marks nothing: everything on the page is as new as everything else. Replies that come in while it is open are.
+  // From a fresh read only: the cache may hold the topic as it was on an earlier visit, before that visit was recorded.
+  if (topic.data && topic.isFetchedAfterMount && !topic.isFetching && !readBefore)
+    setReadBefore({ at: Date.parse(topic.data.readAt ?? topic.data.lastActivityAt) });
+  const isNew = (p: Post) => readBefore !== undefined && p.author?.id !== me?.id && Date.parse(p.createdAt) > readBefore.at;
+
+  // Having shown the posts, the reader has read up to the topic's last activity as loaded.
+  const lastActivityAt = topic.data?.lastActivityAt;
+  const shownCount = posts.data?.length;
+  useEffect(() => {
+    if (!lastActivityAt || shownCount === undefined) return;
+    void client.PUT('/topics/{topicId}/read', { params: { path: { topicId } }, body: { at: lastActivityAt } });
+  }, [topicId, lastActivityAt, shownCount]);
+
+  // Live: replies published by others wait behind a bar; a removal takes the post out of sight at once.
+  const onPost = useEffectEvent((change: ForumChange) => {
+    if (change.topicId !== topicId || change.opening) return;
+    if (sent.includes(change.postId) || posts.data?.some((p) => p.id === change.postId)) return;
+    setArrived((a) => {
+      if (a.includes(change.postId)) return a;
+      if (a.length === 0) announce('There is a new reply in this topic.');
+      return [...a, change.postId];
+    });
+  });
+  const onChanged = useEffectEvent((change: ForumChange) => {
+    if (change.topicId === topicId) posts.reload();
+  });
+  useEffect(() => {
+    if (!groupId) return undefined;
+    return followForum(groupId, { onPost: (c) => onPost(c), onRemoved: (c) => onChanged(c), onMine: (c) => onChanged(c) });
+  }, [groupId]);
+
+  const showArrived = async () => {
+    firstArrived.current = arrived[0];
+    setArrived([]);
+    posts.reload();
+    await cache.invalidateQueries({ queryKey: ['topic', topicId] });
+  };
+  // Once the new replies are on the page, the first of them takes the focus (and the view), as a reader who asked for them expects.
+  useEffect(() => {
+    const id = firstArrived.current;
+    if (!id) return;
+    const target = document.querySelector<HTMLElement>(`[data-post-id="${id}"]`);
+    if (!target) return;
+    firstArrived.current = undefined;
+    target.focus();
+    target.scrollIntoView({ block: 'start' });
+  }, [posts.data]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -447,6 +523,7 @@ export function Thread({ topicId }: { topicId: string }) {
               post={p}
               agreement={agreement.data}
               onChange={posts.reload}
+              isNew={isNew(p)}
               repliesTo={p.replyToPostId ? posts.data?.find((q) => q.id === p.replyToPostId) : undefined}
               onReply={(target) => {
                 setReplyTo(target);
@@ -457,6 +534,16 @@ export function Thread({ topicId }: { topicId: string }) {
           ))}
           <MoreButton list={posts} what="posts" />
         </section>
+      ) : null}
+      {arrived.length > 0 ? (
+        <div className="new-replies" role="status">
+          <p>
+            {arrived.length === 1 ? 'There is a new reply.' : `There are ${arrived.length} new replies.`}{' '}
+            <button type="button" onClick={() => void showArrived()}>
+              Show {arrived.length === 1 ? 'it' : 'them'}
+            </button>
+          </p>
+        </div>
       ) : null}
       {sent
         .filter((id) => !posts.data?.some((p) => p.id === id))

@@ -1,6 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useEffectEvent, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, client, formatTime, ok, type Schema } from '../api';
+import { followForum } from '../chat-socket';
 import { useAgreement, useGroup, usePaged } from '../queries';
 import { membershipOf, useSession } from '../session';
 import { useAgreementRedirect } from './forum';
@@ -58,6 +59,12 @@ export function GroupHome({ groupId }: { groupId: string }) {
     canRead ? (cursor) => ok(client.GET('/groups/{groupId}/topics', { params: { path: { groupId }, query: { cursor } } })) : null,
   );
   const [shown, setShown] = useState<Set<string>>(new Set());
+  // Live: a new topic or reply anywhere in the group, or a change to one of the reader's own, refreshes the list in place.
+  const relist = useEffectEvent(() => topics.reload());
+  useEffect(() => {
+    if (!canRead) return undefined;
+    return followForum(groupId, { onPost: () => relist(), onRemoved: () => relist(), onMine: () => relist() });
+  }, [groupId, canRead]);
 
   useAgreementRedirect(topics.error, groupId);
   const g = group.data;
@@ -117,9 +124,19 @@ export function GroupHome({ groupId }: { groupId: string }) {
                   ) : null}
                   {hidden ? null : (
                     <>
+                      {t.unread ? (
+                        <>
+                          <span className="badge new">New</span>{' '}
+                        </>
+                      ) : null}
                       <Link to={`/thread/${t.id}`} className="topic-title">
                         {t.title}
+                        {t.unread ? <span className="visually-hidden"> (new since your last visit)</span> : null}
                       </Link>
+                      {t.status === 'held' ? (
+                        <p className="hint topic-status">Only you can see this topic: a supporter will read it before others see it.</p>
+                      ) : null}
+                      {t.status === 'screening' ? <p className="hint topic-status">Only you can see this topic while it is being checked.</p> : null}
                       <p className="hint">
                         Started by {t.author?.displayName ?? 'Former member'} · {t.replyCount} {t.replyCount === 1 ? 'reply' : 'replies'} · last activity{' '}
                         {formatTime(t.lastActivityAt)}

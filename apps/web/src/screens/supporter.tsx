@@ -18,6 +18,7 @@ const REASON_NAMES: Record<string, string> = {
   reports: 'Reported by members',
   appeal: 'Appeal',
   escalation: 'Escalated',
+  supporter: 'Taken out of sight by a supporter',
 };
 
 /** "Crisis language: suicidal intent", without repeating the name when the detail already starts with it. */
@@ -39,7 +40,8 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
   const appeal = item.kind === 'appeal';
   // The server says when the caller may not sanction this author (a fellow supporter, or an admin).
   const sanctions = !appeal && item.sanctionsAllowed !== false;
-  const [action, setAction] = useState('approve');
+  // Nothing is chosen for the supporter: each decision is made on purpose.
+  const [action, setAction] = useState('');
   const [clauseKey, setClauseKey] = useState('');
   const [note, setNote] = useState('');
   const [sanction, setSanction] = useState('none');
@@ -48,6 +50,10 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (!action) {
+      setError(new Error('Please choose a decision first.'));
+      return;
+    }
     if (action === 'remove' && !clauseKey) {
       setError(new Error('Please choose the clause this goes against. Every removal cites a clause.'));
       return;
@@ -93,11 +99,13 @@ function Decision({ item, agreement, onDone }: { item: ReviewItem; agreement: Ag
         options={
           appeal
             ? [
+                ['', 'Choose a decision'],
                 ['approve', 'Uphold the appeal: publish it and lift what the decision imposed'],
                 ['remove', 'Refuse the appeal, citing a clause'],
                 ['escalate', 'Escalate to the admins'],
               ]
             : [
+                ['', 'Choose a decision'],
                 ['approve', 'Approve: publish it'],
                 ['remove', 'Remove it, citing a clause'],
                 ['escalate', 'Escalate to the admins'],
@@ -199,6 +207,16 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
               <Countdown dueAt={item.dueAt} /> (by {formatTime(item.dueAt)}){item.overdue ? ' · overdue' : ''}
               {item.claimedBy ? ` · claimed by ${item.claimedBy === me?.id ? 'you' : 'another supporter'}` : ''}
             </p>
+            {item.subject?.title ? (
+              <p className="subject-title">
+                <strong>Topic title:</strong> {item.subject.title}
+              </p>
+            ) : null}
+            {item.subject?.contentWarning ? (
+              <p className="subject-warning">
+                <strong>Content warning:</strong> {item.subject.contentWarning}
+              </p>
+            ) : null}
             {item.subject ? <blockquote className="preserve subject-body">{item.subject.body}</blockquote> : <p>What this was about has been deleted.</p>}
             {item.subject?.appeal ? <p className="preserve">Appeal: {item.subject.appeal.text}</p> : null}
             <ul className="reasons">

@@ -17,6 +17,8 @@ import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-sub
 import { MemberStanding1763700052000 } from './1763700052000-member-standing';
 import { TopicCountersByTrigger1763700053000 } from './1763700053000-topic-counters-by-trigger';
 import { Notifications1763700060000 } from './1763700060000-notifications';
+import { TopicReads1763700070000 } from './1763700070000-topic-reads';
+import { MemberHistory1763700071000 } from './1763700071000-member-history';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -39,4 +41,6 @@ export const MIGRATIONS = [
   MemberStanding1763700052000,
   TopicCountersByTrigger1763700053000,
   Notifications1763700060000,
+  TopicReads1763700070000,
+  MemberHistory1763700071000,
 ];

@@ -30,6 +30,16 @@ export interface MemberView {
 }
 
 /** Who is in which group, in what role: supporters, mutes, bans. Every change publishes `membership.changed`. */
+/** A members list's search: part of a display name, a role, a standing. */
+export interface MemberSearch {
+  q?: string;
+  role?: 'member' | 'supporter';
+  standing?: 'active' | 'muted' | 'banned';
+}
+
+/** A name search looks among at most this many people with a matching name. */
+const NAME_SEARCH_MAX = 1000;
+
 @Injectable()
 export class MembershipService {
   constructor(
@@ -70,11 +80,19 @@ export class MembershipService {
   }
 
   /** GET /groups/:groupId/members — for the group's supporters and admins, in the order people joined. */
-  async list(user: AuthUser, groupId: string, page: PageQuery = {}): Promise<Page<MemberView>> {
+  async list(user: AuthUser, groupId: string, page: PageQuery = {}, filter: MemberSearch = {}): Promise<Page<MemberView>> {
     await this.participation.assertModerator(user, groupId);
     const limit = pageLimit(page);
     const cursor = decodeCursor(page.cursor, { at: 'time', id: 'uuid' });
-    const rows = await this.repository.page(groupId, limit + 1, cursor ? { at: String(cursor.at), id: String(cursor.id) } : null);
+    const text = filter.q?.trim();
+    // A name search asks identity who goes by that name, then narrows the group's list to them.
+    const userIds = text ? await this.identity.idsNamedLike(text, NAME_SEARCH_MAX) : undefined;
+    if (userIds && userIds.length === 0) return { items: [], nextCursor: null };
+    const rows = await this.repository.page(groupId, limit + 1, cursor ? { at: String(cursor.at), id: String(cursor.id) } : null, {
+      role: filter.role,
+      standing: filter.standing,
+      userIds,
+    });
     const names = await this.identity.displayNames(rows.map((r) => r.userId));
     return toPage(
       rows,

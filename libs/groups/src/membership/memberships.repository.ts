@@ -47,6 +47,13 @@ const BAN = `INSERT INTO memberships (user_id, group_id, role, status) VALUES ($
        ON CONFLICT (user_id, group_id) DO UPDATE SET status = 'banned', role = 'member'`;
 
 /** `memberships`, and a person's standing in a group (with the agreement versions it depends on). */
+/** How a members list is narrowed. */
+export interface MemberFilter {
+  role?: 'member' | 'supporter';
+  standing?: 'active' | 'muted' | 'banned';
+  userIds?: string[];
+}
+
 @Injectable()
 export class MembershipsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -83,19 +90,33 @@ export class MembershipsRepository {
     return rows.length > 0;
   }
 
-  /** A group's memberships in the order people joined, after the cursor's (joined_at, user_id). */
-  async page(groupId: string, limit: number, after: { at: string; id: string } | null): Promise<MembershipRecord[]> {
+  /**
+   * A group's memberships in the order people joined, after the cursor's (joined_at, user_id),
+   * narrowed by role, by standing (active, muted now, banned) and to some people when asked.
+   */
+  async page(groupId: string, limit: number, after: { at: string; id: string } | null, filter: MemberFilter = {}): Promise<MembershipRecord[]> {
     const params: unknown[] = [groupId, limit];
-    let where = '';
+    const where: string[] = [];
     if (after) {
       params.push(after.at, after.id);
-      where = `AND (m.joined_at, m.user_id) > (CAST($3 AS timestamptz), CAST($4 AS uuid))`;
+      where.push(`(m.joined_at, m.user_id) > (CAST($${params.length - 1} AS timestamptz), CAST($${params.length} AS uuid))`);
+    }
+    if (filter.role) {
+      params.push(filter.role);
+      where.push(`m.role = $${params.length}`);
+    }
+    if (filter.standing === 'banned') where.push(`m.status = 'banned'`);
+    if (filter.standing === 'active') where.push(`m.status = 'active' AND (m.muted_until IS NULL OR m.muted_until <= now())`);
+    if (filter.standing === 'muted') where.push(`m.status = 'active' AND m.muted_until > now()`);
+    if (filter.userIds) {
+      params.push(filter.userIds);
+      where.push(`m.user_id = ANY($${params.length}::uuid[])`);
     }
     const rows = (await this.dataSource.query(
       `SELECT m.user_id, m.group_id, m.role, m.status, m.joined_at, m.muted_until,
               ${ACCEPTED_VERSION}
          FROM memberships m
-        WHERE m.group_id = $1 ${where}
+        WHERE m.group_id = $1 ${where.map((w) => `AND ${w}`).join(' ')}
         ORDER BY m.joined_at, m.user_id
         LIMIT $2`,
       params,

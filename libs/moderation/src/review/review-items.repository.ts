@@ -128,6 +128,19 @@ export class ReviewItemsRepository {
     return qb.getMany();
   }
 
+  /** Decisions about what a member wrote in one group, newest first; items for admins only when `adminItems`. */
+  decidedAbout(authorId: string, groupId: string, options: { adminItems: boolean; limit: number }): Promise<ReviewItem[]> {
+    const qb = this.dataSource
+      .getRepository(ReviewItem)
+      .createQueryBuilder('r')
+      .where(`r.subject_author_id = :authorId AND r.group_id = :groupId AND r.status = 'decided'`, { authorId, groupId })
+      .orderBy('r.decided_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .limit(options.limit);
+    if (!options.adminItems) qb.andWhere(`r.audience = 'supporters'`);
+    return qb.getMany();
+  }
+
   /** Screening items (not urgent, not reports) about these subjects no longer describe them: superseded, in one statement. */
   async supersedeOpenMany(tx: Tx, subjectType: SubjectType, subjectIds: string[]): Promise<void> {
     if (subjectIds.length === 0) return;

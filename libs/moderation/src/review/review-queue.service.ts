@@ -410,7 +410,13 @@ function appealOutcomeNotice(userId: string, item: ReviewItem, decision: Decisio
   return { ...base, clauseKey: null, message: parts.join(' ') };
 }
 
-function sanctionNotice(userId: string, groupId: string, subjectId: string, clauseKey: string, sanction: { kind: SanctionKind; until: Date | null }) {
+export function sanctionNotice(
+  userId: string,
+  groupId: string,
+  subjectId: string | null,
+  clauseKey: string,
+  sanction: { kind: SanctionKind; until: Date | null },
+) {
   const base = { userId, groupId, subjectId, clauseKey, appealable: false };
   switch (sanction.kind) {
     case 'warn':

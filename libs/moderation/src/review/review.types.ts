@@ -12,7 +12,8 @@ export type ReviewReasonSource =
   | 'reports'
   | 'appeal'
   | 'escalation'
-  | 'author';
+  | 'author'
+  | 'supporter';
 
 /**
  * Which member-written field a reason was found in: a post's or message's `body`, an opening post's
