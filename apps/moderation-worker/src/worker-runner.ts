@@ -3,6 +3,7 @@ import type { Worker } from 'bullmq';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { IdentityService } from '@kindred/identity';
+import { MentoringService } from '@kindred/mentoring';
 import { RetentionService } from '@kindred/retention';
 import { JobHandlers, OutboxService, QueueProducer, startJobRunners } from '@kindred/queues';
 
@@ -23,6 +24,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
     private readonly sweeper: ScreeningSweeper,
     private readonly deadlines: DeadlinesService,
     private readonly retention: RetentionService,
+    private readonly mentoring: MentoringService,
   ) {}
 
   handlers(): JobHandlers<'moderation-worker'> {
@@ -39,6 +41,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
       },
       retention: {
         purge: () => this.retention.purgeAll(),
+      },
+      mentoring: {
+        'check-in-reminders': () => this.mentoring.remindDue(),
       },
     };
   }
@@ -70,6 +75,14 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
         await this.producer
           .queue('retention')
           .upsertJobScheduler('purge', { every: this.config.retention.intervalSeconds * 1000 }, { name: 'purge', data: {} });
+        // One job per tick whichever worker takes it; each due check-in is claimed once in SQL as well.
+        await this.producer
+          .queue('mentoring')
+          .upsertJobScheduler(
+            'check-in-reminders',
+            { every: this.config.mentoring.reminderIntervalSeconds * 1000 },
+            { name: 'check-in-reminders', data: {} },
+          );
       } catch (error) {
         this.logger.warn({ err: error }, 'job schedulers not registered yet');
       }
