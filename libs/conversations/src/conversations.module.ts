@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AuditModule } from '@kindred/audit';
+import { Transactions } from '@kindred/database';
 import { GroupsModule } from '@kindred/groups';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { ModerationModule, ScreeningSources } from '@kindred/moderation';
@@ -12,7 +13,7 @@ import { ConversationsService } from './conversations.service';
 
 @Module({
   imports: [GroupsModule, IdentityModule, ModerationModule, AuditModule, NotificationsModule],
-  providers: [ConversationsRepository, ConversationMessagesRepository, ConversationsService, ConversationMessageSource, ConversationsPersonalData],
+  providers: [ConversationsRepository, ConversationMessagesRepository, Transactions, ConversationsService, ConversationMessageSource, ConversationsPersonalData],
   exports: [ConversationsService],
 })
 export class ConversationsModule implements OnModuleInit {

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AuditModule } from '@kindred/audit';
+import { Transactions } from '@kindred/database';
 import { ConversationsModule } from '@kindred/conversations';
 import { GroupsModule } from '@kindred/groups';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
@@ -13,7 +14,7 @@ import { RequestsRepository } from './requests.repository';
 
 @Module({
   imports: [GroupsModule, IdentityModule, NotificationsModule, AuditModule, ConversationsModule],
-  providers: [ProgrammesRepository, RequestsRepository, RelationshipsRepository, MentoringService, MentoringClock, MentoringPersonalData],
+  providers: [ProgrammesRepository, RequestsRepository, RelationshipsRepository, Transactions, MentoringService, MentoringClock, MentoringPersonalData],
   exports: [MentoringService, MentoringClock],
 })
 export class MentoringModule implements OnModuleInit {
