@@ -143,6 +143,10 @@ describe('peer mentoring', () => {
       .send({ training: { ...TRAINING, completedOn: isoDay(-730), renewBy: isoDay(-365) }, answers: { ageBand: '40-59', treatment: 'Tablets', gender: 'Woman' } })
       .expect(200);
     expect(lapsed.body.trainingCurrent).toBe(false);
+    // Approved mentors join the group's supervision thread; other members do not reach it.
+    const thread = await api().get(`/groups/${groupId}/supervision`).set(bearer(mentor)).expect(200);
+    expect(thread.body.participants).toEqual(expect.arrayContaining([expect.objectContaining({ id: mentor.id, role: 'staff' })]));
+    await api().get(`/groups/${groupId}/supervision`).set(bearer(outsider)).expect(404);
   });
 
   it('takes a member’s request with answers to the matching questions, once', async () => {
@@ -214,6 +218,23 @@ describe('peer mentoring', () => {
     expect(refused.body.detail).toMatch(/most this programme allows/);
     const loads = await api().get(`/groups/${groupId}/mentoring/mentors`).set(bearer(coordinator)).expect(200);
     expect(loads.body.find((m: Json) => m.mentor.id === mentor.id)).toMatchObject({ load: 1, capacity: 1 });
+  });
+
+  it('gives a mentor with one place left to one of two requests matched at the same moment', async () => {
+    const code = await referralCode(forum, admin, groupId);
+    const [newMentor, first, second] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+    await api().put(`/groups/${groupId}/mentoring/mentors/${newMentor.id}`).set(bearer(admin)).send({ training: TRAINING }).expect(200);
+    const asks = await Promise.all(
+      [first, second].map((who) =>
+        api()
+          .post(`/groups/${groupId}/mentoring/requests`)
+          .set(bearer(who))
+          .send({ answers: { ageBand: '18-39', treatment: 'Insulin', preferredGender: 'No preference' } })
+          .expect(201),
+      ),
+    );
+    const answers = await Promise.all(asks.map((a) => api().post(`/mentoring/requests/${a.body.id}/match`).set(bearer(coordinator)).send({ mentorId: newMentor.id })));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
   });
 
   it('screens every message: ordinary words reach the other side, a phone number is held for review', async () => {
