@@ -17,6 +17,7 @@ import { Account, Notices } from './screens/me';
 import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
+import { ConversationScreen, Coordinate, MentoringHome, RelationshipScreen } from './screens/mentoring';
 import './styles.css';
 
 /** "Need help now?": always in the header, works without the API (bundled resources first). */
@@ -154,6 +155,7 @@ function GroupNav({ groupId }: { groupId: string }) {
     ? [
         [base, 'Topics'],
         [`${base}/chat`, 'Chat'],
+        [`${base}/mentoring`, 'Mentoring'],
         [`${base}/agreement`, 'Agreement'],
       ]
     : [
@@ -248,6 +250,8 @@ function App() {
         <Route path="my/account" element={<Account />} />
         <Route path="admin/new-group" element={<NewGroup />} />
         <Route path="thread/:topicId" element={<ThreadPage />} />
+        <Route path="mentoring/:relationshipId" element={<RelationshipScreen />} />
+        <Route path="conversations/:conversationId" element={<ConversationScreen />} />
         <Route path="community/:groupId">
           <Route index element={<InGroup screen={GroupHome} />} />
           <Route path="apply" element={<InGroup screen={Apply} />} />
@@ -258,6 +262,8 @@ function App() {
           <Route path="applications" element={<InGroup screen={Applications} />} />
           <Route path="metrics" element={<InGroup screen={Metrics} />} />
           <Route path="settings" element={<InGroup screen={GroupSettings} />} />
+          <Route path="mentoring" element={<InGroup screen={MentoringHome} />} />
+          <Route path="mentoring/coordinate" element={<InGroup screen={Coordinate} />} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

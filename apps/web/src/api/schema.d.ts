@@ -1299,7 +1299,9 @@ export interface components {
              *       "gender": "Woman"
              *     }
              */
-            answers?: Record<string, never>;
+            answers?: {
+                [key: string]: string;
+            };
             training: components["schemas"]["TrainingDto"];
         };
         AskDto: {
@@ -1310,7 +1312,9 @@ export interface components {
              *       "preferredGender": "No preference"
              *     }
              */
-            answers: Record<string, never>;
+            answers: {
+                [key: string]: string;
+            };
         };
         AuditEntryView: {
             /** @example review.decided */
