@@ -16,6 +16,7 @@ import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-rete
 import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
 import { MemberStanding1763700052000 } from './1763700052000-member-standing';
 import { ConversationsAndMentoring1763700080000 } from './1763700080000-conversations-and-mentoring';
+import { MentoringPublishedViews1763700081000 } from './1763700081000-mentoring-published-views';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   OpenReviewSubjects1763700051000,
   MemberStanding1763700052000,
   ConversationsAndMentoring1763700080000,
+  MentoringPublishedViews1763700081000,
 ];
