@@ -25,7 +25,7 @@ describe('conversation repositories on PostgreSQL', () => {
     return { id: c.id, groupId, member, supporter };
   }
 
-  const write = async (conversationId: string, authorId: string, clientMsgId = randomUUID()) => {
+  const write = async (conversationId: string, authorId: string, clientMsgId: string = randomUUID()) => {
     const statement = messages.insertStatement({ id: randomUUID(), conversationId, authorId, body: 'hello', clientMsgId });
     return (await dataSource.query(statement.sql, statement.params)) as unknown[];
   };
