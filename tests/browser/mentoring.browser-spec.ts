@@ -113,7 +113,11 @@ describe('the web app, peer mentoring', () => {
     await mentorSide.page.reload();
     await mentorSide.page.getByRole('group', { name: 'Walk for 20 minutes after dinner' }).getByLabel('Confidence now, from 0 to 10').selectOption('7');
     await mentorSide.page.getByRole('button', { name: 'Record check-in' }).click();
-    await mentorSide.page.getByTestId('goal').filter({ hasText: 'Confidence 7 out of 10' }).getByText(/Reviewed at 1 check-in/).waitFor();
+    await mentorSide.page
+      .getByTestId('goal')
+      .filter({ hasText: 'Confidence 7 out of 10' })
+      .getByText(/Reviewed at 1 check-in/)
+      .waitFor();
     await mentorSide.page.getByLabel('New note').fill('Evenings are the hard part; we agreed to try walking after dinner.');
     await mentorSide.page.getByRole('button', { name: 'Save note' }).click();
     await mentorSide.page.getByTestId('note').filter({ hasText: 'Evenings are the hard part' }).waitFor();

@@ -140,7 +140,11 @@ describe('supporter check-ins', () => {
     expect(declined.body).toMatchObject({ status: 'declined', canWrite: false, canDecline: false });
     await api().post(`/conversations/${conversation.id}/decline`).set(bearer(member)).expect(409);
     for (const writer of [member, supporter]) {
-      const refused = await api().post(`/conversations/${conversation.id}/messages`).set(bearer(writer)).send({ body: 'one more thing', clientMsgId: randomUUID() }).expect(409);
+      const refused = await api()
+        .post(`/conversations/${conversation.id}/messages`)
+        .set(bearer(writer))
+        .send({ body: 'one more thing', clientMsgId: randomUUID() })
+        .expect(409);
       expect(refused.body.code).toBe('CONFLICT');
     }
     expect((await auditActions()).find((e) => e.action === 'check-in.declined' && e.subjectId === conversation.id)).toMatchObject({ actor: member.id });
@@ -149,8 +153,16 @@ describe('supporter check-ins', () => {
   it('lets a supporter close one, and the same clientMsgId sent twice is stored once', async () => {
     const conversation = await openCheckIn();
     const clientMsgId = randomUUID();
-    const first = await api().post(`/conversations/${conversation.id}/messages`).set(bearer(member)).send({ body: 'Feeling a bit better now.', clientMsgId }).expect(202);
-    const again = await api().post(`/conversations/${conversation.id}/messages`).set(bearer(member)).send({ body: 'Feeling a bit better now.', clientMsgId }).expect(202);
+    const first = await api()
+      .post(`/conversations/${conversation.id}/messages`)
+      .set(bearer(member))
+      .send({ body: 'Feeling a bit better now.', clientMsgId })
+      .expect(202);
+    const again = await api()
+      .post(`/conversations/${conversation.id}/messages`)
+      .set(bearer(member))
+      .send({ body: 'Feeling a bit better now.', clientMsgId })
+      .expect(202);
     expect(again.body.id).toBe(first.body.id);
     await api().post(`/conversations/${conversation.id}/close`).set(bearer(member)).expect(403);
     await api().post(`/conversations/${conversation.id}/close`).set(bearer(supporter)).expect(200);

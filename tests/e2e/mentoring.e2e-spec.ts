@@ -140,7 +140,10 @@ describe('peer mentoring', () => {
     const lapsed = await api()
       .put(`/groups/${groupId}/mentoring/mentors/${lapsedMentor.id}`)
       .set(bearer(admin))
-      .send({ training: { ...TRAINING, completedOn: isoDay(-730), renewBy: isoDay(-365) }, answers: { ageBand: '40-59', treatment: 'Tablets', gender: 'Woman' } })
+      .send({
+        training: { ...TRAINING, completedOn: isoDay(-730), renewBy: isoDay(-365) },
+        answers: { ageBand: '40-59', treatment: 'Tablets', gender: 'Woman' },
+      })
       .expect(200);
     expect(lapsed.body.trainingCurrent).toBe(false);
     // Approved mentors join the group's supervision thread; other members do not reach it.
@@ -197,7 +200,11 @@ describe('peer mentoring', () => {
     await api().post(`/mentoring/relationships/${relationshipId}/agree`).set(bearer(outsider)).expect(404);
     const half = await api().post(`/mentoring/relationships/${relationshipId}/agree`).set(bearer(mentee)).expect(200);
     expect(half.body).toMatchObject({ status: 'proposed', conversationId: null, myRole: 'mentee' });
-    await api().post(`/mentoring/relationships/${relationshipId}/goals`).set(bearer(mentee)).send({ what: 'Too soon', byWhen: isoDay(30), confidence: 5 }).expect(409);
+    await api()
+      .post(`/mentoring/relationships/${relationshipId}/goals`)
+      .set(bearer(mentee))
+      .send({ what: 'Too soon', byWhen: isoDay(30), confidence: 5 })
+      .expect(409);
     const both = await api().post(`/mentoring/relationships/${relationshipId}/agree`).set(bearer(mentor)).expect(200);
     expect(both.body).toMatchObject({ status: 'active', myRole: 'mentor', conversationId: expect.any(String), nextCheckInDue: expect.any(String) });
     conversationId = both.body.conversationId;
@@ -222,7 +229,11 @@ describe('peer mentoring', () => {
 
   it('gives a mentor with one place left to one of two requests matched at the same moment', async () => {
     const code = await referralCode(forum, admin, groupId);
-    const [newMentor, first, second] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+    const [newMentor, first, second] = await Promise.all([
+      joinedMember(forum, groupId, code),
+      joinedMember(forum, groupId, code),
+      joinedMember(forum, groupId, code),
+    ]);
     await api().put(`/groups/${groupId}/mentoring/mentors/${newMentor.id}`).set(bearer(admin)).send({ training: TRAINING }).expect(200);
     const asks = await Promise.all(
       [first, second].map((who) =>
@@ -233,7 +244,9 @@ describe('peer mentoring', () => {
           .expect(201),
       ),
     );
-    const answers = await Promise.all(asks.map((a) => api().post(`/mentoring/requests/${a.body.id}/match`).set(bearer(coordinator)).send({ mentorId: newMentor.id })));
+    const answers = await Promise.all(
+      asks.map((a) => api().post(`/mentoring/requests/${a.body.id}/match`).set(bearer(coordinator)).send({ mentorId: newMentor.id })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
   });
 
@@ -252,7 +265,11 @@ describe('peer mentoring', () => {
     expect(since.body.map((m: Json) => m.id)).toEqual([after.id]);
     const items = (await api().get(`/groups/${groupId}/review-items?status=open`).set(bearer(coordinator)).expect(200)).body.items as Json[];
     const item = items.find((i) => i.subject?.id === phone.id);
-    expect(item).toMatchObject({ kind: 'conversation-message', priority: 'normal', reasons: expect.arrayContaining([expect.objectContaining({ source: 'personal-data' })]) });
+    expect(item).toMatchObject({
+      kind: 'conversation-message',
+      priority: 'normal',
+      reasons: expect.arrayContaining([expect.objectContaining({ source: 'personal-data' })]),
+    });
   });
 
   it('raises an urgent item for the coordinators on crisis words, and signposts the mentee', async () => {
@@ -262,7 +279,11 @@ describe('peer mentoring', () => {
     const signposting = (await noticesOf(mentee)).find((n) => n.kind === 'signposting' && n.subjectId === crisis.id);
     expect(JSON.stringify(signposting?.resources)).toContain('116 123');
     const items = (await api().get(`/groups/${groupId}/review-items?status=open`).set(bearer(coordinator)).expect(200)).body.items as Json[];
-    expect(items[0]).toMatchObject({ priority: 'urgent', kind: 'conversation-message', subject: expect.objectContaining({ id: crisis.id, body: CRISIS_BODY }) });
+    expect(items[0]).toMatchObject({
+      priority: 'urgent',
+      kind: 'conversation-message',
+      subject: expect.objectContaining({ id: crisis.id, body: CRISIS_BODY }),
+    });
   });
 
   it('keeps the conversation to its two people: a third member and a coordinator can neither read nor write', async () => {
@@ -288,7 +309,11 @@ describe('peer mentoring', () => {
       .set(bearer(mentee))
       .send({ what: 'x', byWhen: isoDay(28), confidence: 11 })
       .expect(422);
-    await api().post(`/mentoring/relationships/${relationshipId}/goals`).set(bearer(outsider)).send({ what: 'Mine', byWhen: isoDay(28), confidence: 4 }).expect(404);
+    await api()
+      .post(`/mentoring/relationships/${relationshipId}/goals`)
+      .set(bearer(outsider))
+      .send({ what: 'Mine', byWhen: isoDay(28), confidence: 4 })
+      .expect(404);
     const checkIn = await api()
       .post(`/mentoring/relationships/${relationshipId}/check-ins`)
       .set(bearer(mentor))
@@ -301,7 +326,9 @@ describe('peer mentoring', () => {
       .send({ reviews: [{ goalId: randomUUID(), confidence: 7, status: 'open' }] })
       .expect(422);
     const goals = await api().get(`/mentoring/relationships/${relationshipId}/goals`).set(bearer(mentee)).expect(200);
-    expect(goals.body).toEqual([expect.objectContaining({ id: goalId, confidence: 7, reviews: [expect.objectContaining({ checkInId: checkIn.body.id, confidence: 7 })] })]);
+    expect(goals.body).toEqual([
+      expect.objectContaining({ id: goalId, confidence: 7, reviews: [expect.objectContaining({ checkInId: checkIn.body.id, confidence: 7 })] }),
+    ]);
   });
 
   it('keeps session notes to the mentor and the coordinators, with contact details masked', async () => {
@@ -323,7 +350,8 @@ describe('peer mentoring', () => {
     const runs = workers.map((w) => jest.spyOn(w.context.get(MentoringService), 'remindDue'));
     for (const w of workers) jest.spyOn(w.context.get(MentoringClock), 'now').mockImplementation(ahead);
     jest.spyOn(forum.app.get(MentoringClock), 'now').mockImplementation(ahead);
-    const reminders = async (person: Person) => (await noticesOf(person)).filter((n) => n.kind === 'mentoring' && n.subjectId === relationshipId && /check-in is due/.test(n.message));
+    const reminders = async (person: Person) =>
+      (await noticesOf(person)).filter((n) => n.kind === 'mentoring' && n.subjectId === relationshipId && /check-in is due/.test(n.message));
 
     const deadline = Date.now() + 20_000;
     while ((await reminders(mentee)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -351,7 +379,11 @@ describe('peer mentoring', () => {
     expect(ended.body.status).toBe('ended');
     expect(ended.body.endReason).toBeUndefined();
     for (const side of [mentor, mentee]) {
-      const refused = await api().post(`/conversations/${conversationId}/messages`).set(bearer(side)).send({ body: 'Are you still there?', clientMsgId: randomUUID() }).expect(409);
+      const refused = await api()
+        .post(`/conversations/${conversationId}/messages`)
+        .set(bearer(side))
+        .send({ body: 'Are you still there?', clientMsgId: randomUUID() })
+        .expect(409);
       expect(refused.body.detail).toMatch(/closed/);
       const seen = await api().get(`/conversations/${conversationId}`).set(bearer(side)).expect(200);
       expect(seen.body).toMatchObject({ status: 'closed', canWrite: false });
@@ -366,7 +398,9 @@ describe('peer mentoring', () => {
 
   it('exports the mentee’s goals, answers and the notes about them, and the mentor’s notes to the mentor', async () => {
     const exported = (await api().get('/me/export').set(bearer(mentee)).expect(200)).body;
-    expect(exported.mentoring.requests).toEqual([expect.objectContaining({ id: requestId, answers: { ageBand: '40-59', treatment: 'Tablets', preferredGender: 'Woman' } })]);
+    expect(exported.mentoring.requests).toEqual([
+      expect.objectContaining({ id: requestId, answers: { ageBand: '40-59', treatment: 'Tablets', preferredGender: 'Woman' } }),
+    ]);
     expect(exported.mentoring.goals).toEqual([expect.objectContaining({ id: goalId, what: 'Walk for 20 minutes after dinner three times a week' })]);
     expect(exported.mentoring.checkIns).toHaveLength(1);
     expect(exported.mentoring.notesAboutMe).toEqual([expect.objectContaining({ body: expect.stringContaining('walking after meals') })]);
@@ -393,6 +427,9 @@ describe('peer mentoring', () => {
     expect(await count(`conversation_messages WHERE conversation_id = $1 AND body <> ''`, [conversationId])).toBe(0);
     // The crisis words stay only on the open urgent item, until a coordinator has read them (PRIVACY.md).
     const items = (await api().get(`/groups/${groupId}/review-items?status=open`).set(bearer(coordinator)).expect(200)).body.items as Json[];
-    expect(items.find((i) => i.priority === 'urgent' && i.kind === 'conversation-message')).toMatchObject({ subjectChange: 'erased', subject: expect.objectContaining({ body: CRISIS_BODY }) });
+    expect(items.find((i) => i.priority === 'urgent' && i.kind === 'conversation-message')).toMatchObject({
+      subjectChange: 'erased',
+      subject: expect.objectContaining({ body: CRISIS_BODY }),
+    });
   });
 });

@@ -78,11 +78,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
         // One job per tick whichever worker takes it; each due check-in is claimed once in SQL as well.
         await this.producer
           .queue('mentoring')
-          .upsertJobScheduler(
-            'check-in-reminders',
-            { every: this.config.mentoring.reminderIntervalSeconds * 1000 },
-            { name: 'check-in-reminders', data: {} },
-          );
+          .upsertJobScheduler('check-in-reminders', { every: this.config.mentoring.reminderIntervalSeconds * 1000 }, { name: 'check-in-reminders', data: {} });
       } catch (error) {
         this.logger.warn({ err: error }, 'job schedulers not registered yet');
       }

@@ -51,7 +51,8 @@ export const SETTING_PURPOSES: Record<string, string> = {
   SCREENING_CONCURRENCY: 'Screening jobs one worker runs at once.',
   SCREENING_LOCK_SECONDS: "How long a worker holds a job before another may take it over (a killed worker's jobs wait this long).",
   DEADLINES_INTERVAL_SECONDS: 'Safety-net interval of the deadlines check (a timer also wakes at each due moment).',
-  MENTORING_REMINDER_INTERVAL_SECONDS: 'How often the mentoring check-in reminder job runs; each run reminds every relationship whose check-in has fallen due, once.',
+  MENTORING_REMINDER_INTERVAL_SECONDS:
+    'How often the mentoring check-in reminder job runs; each run reminds every relationship whose check-in has fallen due, once.',
   RETENTION_NOTICE_DAYS: 'Notices are deleted this long after they were written.',
   RETENTION_CLOSED_REVIEW_ITEM_DAYS: 'Decided and superseded review items are deleted this long after they closed.',
   RETENTION_INTERVAL_SECONDS: 'How often the retention purge runs.',

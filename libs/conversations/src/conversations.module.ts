@@ -13,7 +13,14 @@ import { ConversationsService } from './conversations.service';
 
 @Module({
   imports: [GroupsModule, IdentityModule, ModerationModule, AuditModule, NotificationsModule],
-  providers: [ConversationsRepository, ConversationMessagesRepository, Transactions, ConversationsService, ConversationMessageSource, ConversationsPersonalData],
+  providers: [
+    ConversationsRepository,
+    ConversationMessagesRepository,
+    Transactions,
+    ConversationsService,
+    ConversationMessageSource,
+    ConversationsPersonalData,
+  ],
   exports: [ConversationsService],
 })
 export class ConversationsModule implements OnModuleInit {

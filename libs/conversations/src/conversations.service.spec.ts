@@ -39,7 +39,10 @@ class FakeConversations implements Partial<ConversationsRepository> {
     this.people.set(id, [...(this.people.get(id) ?? []).filter((x) => x.userId !== p.userId), p]);
   }
   async removeParticipant(_tx: Tx, id: string, userId: string) {
-    this.people.set(id, (this.people.get(id) ?? []).filter((x) => x.userId !== userId));
+    this.people.set(
+      id,
+      (this.people.get(id) ?? []).filter((x) => x.userId !== userId),
+    );
   }
   async supervisionOf(_tx: Tx, groupId: string) {
     let c = this.rows.find((r) => r.groupId === groupId && r.kind === 'supervision');
@@ -93,7 +96,9 @@ class FakeMessages implements Partial<ConversationMessagesRepository> {
     return this.rows.some((r) => r.id === id && r.conversationId === conversationId);
   }
   async page(conversationId: string, readerId: string, limit: number, after?: string) {
-    const all = this.rows.filter((r) => r.conversationId === conversationId && (r.status === 'published' || (r.authorId === readerId && r.status !== 'deleted')));
+    const all = this.rows.filter(
+      (r) => r.conversationId === conversationId && (r.status === 'published' || (r.authorId === readerId && r.status !== 'deleted')),
+    );
     const from = after ? all.findIndex((r) => r.id === after) + 1 : 0;
     return all.slice(from, from + limit);
   }
@@ -121,7 +126,8 @@ function context() {
     },
   } as unknown as ParticipationService;
   const outbox = {
-    stageWith: async (_tx: Tx | null, statement: { params: unknown[] }) => (messages.write(statement.params[0] as NewConversationMessage) ? randomUUID() : null),
+    stageWith: async (_tx: Tx | null, statement: { params: unknown[] }) =>
+      messages.write(statement.params[0] as NewConversationMessage) ? randomUUID() : null,
     dispatch: async () => undefined,
   } as unknown as OutboxService;
   const service = new ConversationsService(

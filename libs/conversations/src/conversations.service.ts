@@ -9,13 +9,7 @@ import { AuthUser, IdentityService } from '@kindred/identity';
 import { ReviewItemsService, screeningJobId } from '@kindred/moderation';
 import { NoticesService } from '@kindred/notifications';
 import { OutboxService } from '@kindred/queues';
-import {
-  ConversationMessageView,
-  ConversationView,
-  FORMER_MEMBER,
-  ParticipantRole,
-  SendConversationMessage,
-} from './conversation.types';
+import { ConversationMessageView, ConversationView, FORMER_MEMBER, ParticipantRole, SendConversationMessage } from './conversation.types';
 import { ConversationMessagesRepository, StoredConversationMessage, SUBJECT_TYPE } from './conversation-messages.repository';
 import { ConversationsRepository, StoredConversation, StoredParticipant } from './conversations.repository';
 

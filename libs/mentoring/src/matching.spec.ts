@@ -8,7 +8,13 @@ const QUESTIONS: MatchingQuestion[] = [
   { key: 'preferredGender', label: 'Mentor gender', options: ['Woman', 'Man', 'No preference'], mentorKey: 'gender', anyOption: 'No preference' },
 ];
 
-const mentor = (userId: string, answers: Record<string, string>, load = 0, renewBy = '2027-06-01') => ({ userId, answers, status: 'approved' as const, renewBy, load });
+const mentor = (userId: string, answers: Record<string, string>, load = 0, renewBy = '2027-06-01') => ({
+  userId,
+  answers,
+  status: 'approved' as const,
+  renewBy,
+  load,
+});
 
 describe('matching', () => {
   it('ranks by answers matched, then spare capacity, and compares a preference with the mentor’s own answer', () => {
@@ -35,7 +41,14 @@ describe('matching', () => {
   });
 
   it('counts "no preference" as a match with every mentor', () => {
-    const [only] = rankMentors(QUESTIONS, { ageBand: '18-39', language: 'Polish', preferredGender: 'No preference' }, [mentor('m', { gender: 'Man' })], 1, '2026-12-01', 'x');
+    const [only] = rankMentors(
+      QUESTIONS,
+      { ageBand: '18-39', language: 'Polish', preferredGender: 'No preference' },
+      [mentor('m', { gender: 'Man' })],
+      1,
+      '2026-12-01',
+      'x',
+    );
     expect(only!.matchedOn).toEqual(['preferredGender']);
   });
 

@@ -58,7 +58,8 @@ export function answerProblems(questions: MatchingQuestion[], answers: Record<st
   const problems: Array<{ field: string; message: string }> = [];
   for (const q of questions) {
     const given = answers[q.key];
-    if (typeof given !== 'string' || !q.options.includes(given)) problems.push({ field: `answers.${q.key}`, message: `must be one of: ${q.options.join(', ')}` });
+    if (typeof given !== 'string' || !q.options.includes(given))
+      problems.push({ field: `answers.${q.key}`, message: `must be one of: ${q.options.join(', ')}` });
   }
   for (const key of Object.keys(answers)) {
     if (!questions.some((q) => q.key === key)) problems.push({ field: `answers.${key}`, message: 'is not a question of this programme' });
@@ -74,7 +75,8 @@ export function questionProblems(questions: MatchingQuestion[]): Array<{ field: 
     if (keys.has(q.key)) problems.push({ field: `matchingQuestions.${i}.key`, message: 'must be unique' });
     keys.add(q.key);
     if (new Set(q.options).size !== q.options.length) problems.push({ field: `matchingQuestions.${i}.options`, message: 'must not repeat' });
-    if (q.anyOption !== undefined && !q.options.includes(q.anyOption)) problems.push({ field: `matchingQuestions.${i}.anyOption`, message: 'must be one of the options' });
+    if (q.anyOption !== undefined && !q.options.includes(q.anyOption))
+      problems.push({ field: `matchingQuestions.${i}.anyOption`, message: 'must be one of the options' });
   });
   return problems;
 }

@@ -32,7 +32,10 @@ export class MentoringStore {
 
 type Port<T> = { [K in keyof T]: T[K] };
 
-class FakeProgrammes implements Pick<Port<ProgrammesRepository>, 'upsert' | 'ofGroup' | 'find' | 'upsertMentor' | 'withdrawMentor' | 'lockMentor' | 'mentor' | 'mentorsWithLoad' | 'eraseMentor'> {
+class FakeProgrammes implements Pick<
+  Port<ProgrammesRepository>,
+  'upsert' | 'ofGroup' | 'find' | 'upsertMentor' | 'withdrawMentor' | 'lockMentor' | 'mentor' | 'mentorsWithLoad' | 'eraseMentor'
+> {
   constructor(private readonly s: MentoringStore) {}
   async upsert(groupId: string, settings: ProgrammeSettings) {
     let p = this.s.programmes.find((x) => x.groupId === groupId);
@@ -111,32 +114,29 @@ class FakeRequests implements Pick<Port<RequestsRepository>, 'insert' | 'find' |
   }
 }
 
-class FakeRelationships
-  implements
-    Pick<
-      Port<RelationshipsRepository>,
-      | 'insert'
-      | 'loadOf'
-      | 'find'
-      | 'lock'
-      | 'agree'
-      | 'start'
-      | 'end'
-      | 'setNextCheckIn'
-      | 'ofPerson'
-      | 'ofProgramme'
-      | 'claimDueReminders'
-      | 'pastTheirEnd'
-      | 'insertGoal'
-      | 'goals'
-      | 'reviewGoal'
-      | 'insertCheckIn'
-      | 'checkIns'
-      | 'insertNote'
-      | 'notes'
-      | 'erasePerson'
-    >
-{
+class FakeRelationships implements Pick<
+  Port<RelationshipsRepository>,
+  | 'insert'
+  | 'loadOf'
+  | 'find'
+  | 'lock'
+  | 'agree'
+  | 'start'
+  | 'end'
+  | 'setNextCheckIn'
+  | 'ofPerson'
+  | 'ofProgramme'
+  | 'claimDueReminders'
+  | 'pastTheirEnd'
+  | 'insertGoal'
+  | 'goals'
+  | 'reviewGoal'
+  | 'insertCheckIn'
+  | 'checkIns'
+  | 'insertNote'
+  | 'notes'
+  | 'erasePerson'
+> {
   constructor(private readonly s: MentoringStore) {}
   async insert(_tx: Tx, i: { programmeId: string; requestId: string; mentorId: string; menteeId: string; matchedBy: string }) {
     const id = randomUUID();
@@ -208,7 +208,16 @@ class FakeRelationships
     return this.s.relationships.filter((r) => r.status === 'active' && r.endsAt !== null && r.endsAt <= now).map((r) => r.id);
   }
   async insertGoal(_tx: Tx, g: { relationshipId: string; what: string; byWhen: string; confidence: number; createdBy: string }) {
-    const goal: StoredGoal = { id: randomUUID(), relationshipId: g.relationshipId, what: g.what, byWhen: g.byWhen, confidence: g.confidence, status: 'open', createdAt: new Date(), updatedAt: new Date() };
+    const goal: StoredGoal = {
+      id: randomUUID(),
+      relationshipId: g.relationshipId,
+      what: g.what,
+      byWhen: g.byWhen,
+      confidence: g.confidence,
+      status: 'open',
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
     this.s.goals.push(goal);
     return goal;
   }
@@ -216,7 +225,10 @@ class FakeRelationships
     return this.s.goals.filter((g) => g.relationshipId === relationshipId).map((g) => ({ ...g }));
   }
   async reviewGoal(_tx: Tx, goalId: string, confidence: number, status: StoredGoal['status']) {
-    Object.assign(this.s.goals.find((g) => g.id === goalId)!, { confidence, status, updatedAt: new Date() });
+    Object.assign(
+      this.s.goals.find((g) => g.id === goalId)!,
+      { confidence, status, updatedAt: new Date() },
+    );
   }
   async insertCheckIn(_tx: Tx, c: { relationshipId: string; recordedBy: string; heldAt: Date; reviews: StoredCheckIn['reviews'] }) {
     const saved: StoredCheckIn = { id: randomUUID(), ...c };
@@ -253,8 +265,17 @@ export function mentoringOverFakes() {
   const roles = new Map<string, Map<string, 'member' | 'supporter'>>();
   const noticesSent: Array<{ userId: string; kind: string; message: string; subjectId?: string | null }> = [];
   const audit: Array<{ action: string; subjectId: string; actorId: string | null }> = [];
-  const conversations = { opened: [] as Array<{ groupId: string; mentorId: string; menteeId: string }>, closed: [] as string[], supervision: [] as Array<{ userId: string; member: boolean }> };
-  const clock = { at: new Date('2026-12-01T09:00:00Z'), now() { return new Date(this.at); } };
+  const conversations = {
+    opened: [] as Array<{ groupId: string; mentorId: string; menteeId: string }>,
+    closed: [] as string[],
+    supervision: [] as Array<{ userId: string; member: boolean }>,
+  };
+  const clock = {
+    at: new Date('2026-12-01T09:00:00Z'),
+    now() {
+      return new Date(this.at);
+    },
+  };
 
   const role = (user: AuthUser, groupId: string) => roles.get(groupId)?.get(user.id) ?? null;
   const participation = {
@@ -290,7 +311,9 @@ export function mentoringOverFakes() {
     },
     announce: async () => undefined,
   } as unknown as NoticesService;
-  const auditLog = { record: async (_tx: Tx, entry: { action: string; subjectId: string; actorId: string | null }) => void audit.push(entry) } as unknown as AuditLogService;
+  const auditLog = {
+    record: async (_tx: Tx, entry: { action: string; subjectId: string; actorId: string | null }) => void audit.push(entry),
+  } as unknown as AuditLogService;
   const transactions = { run: <T>(work: (tx: Tx) => Promise<T>) => work({} as Tx), none: {} as Tx } as unknown as Transactions;
 
   const service = new MentoringService(

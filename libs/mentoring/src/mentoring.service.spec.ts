@@ -109,7 +109,9 @@ describe('MentoringService (in-memory repositories)', () => {
     r.clock.at = new Date(r.clock.at.getTime() + 3 * DAY_MS);
     const checkIn = await r.service.recordCheckIn(r.mentor, r.relationshipId, [{ goalId: goal.id, confidence: 6, status: 'open' }]);
     expect(checkIn.nextCheckInDue.getTime()).toBe(r.clock.at.getTime() + 7 * DAY_MS);
-    expect((await rejection(r.service.recordCheckIn(r.mentor, r.relationshipId, [{ goalId: 'other', confidence: 6, status: 'open' }])))?.code).toBe('VALIDATION_FAILED');
+    expect((await rejection(r.service.recordCheckIn(r.mentor, r.relationshipId, [{ goalId: 'other', confidence: 6, status: 'open' }])))?.code).toBe(
+      'VALIDATION_FAILED',
+    );
     const [reviewed] = await r.service.goals(r.coordinator, r.relationshipId);
     expect(reviewed).toMatchObject({ confidence: 6, reviews: [{ checkInId: checkIn.id, confidence: 6, status: 'open' }] });
   });

@@ -103,7 +103,8 @@ export class MentoringService {
     if (training.completedOn > today) problems.push({ field: 'training.completedOn', message: 'must not be in the future' });
     if (training.renewBy <= training.completedOn) problems.push({ field: 'training.renewBy', message: 'must be after completedOn' });
     for (const key of Object.keys(answers)) {
-      if (!programme.matchingQuestions.some((q) => (q.mentorKey ?? q.key) === key)) problems.push({ field: `answers.${key}`, message: 'is not asked of mentors in this programme' });
+      if (!programme.matchingQuestions.some((q) => (q.mentorKey ?? q.key) === key))
+        problems.push({ field: `answers.${key}`, message: 'is not asked of mentors in this programme' });
     }
     if (problems.length > 0) throw DomainError.validation(problems);
     const membership = (await this.memberships.membershipsOf(userId)).find((m) => m.groupId === groupId);
@@ -210,12 +211,17 @@ export class MentoringService {
     const today = isoDay(this.clock.now());
     const id = await this.transactions.run(async (tx) => {
       const request = await this.requests.lock(tx, requestId);
-      if (!request || request.status !== 'open') throw DomainError.conflict('That request has already been matched or withdrawn.', MentoringConflict.REQUEST_NOT_OPEN);
+      if (!request || request.status !== 'open')
+        throw DomainError.conflict('That request has already been matched or withdrawn.', MentoringConflict.REQUEST_NOT_OPEN);
       if (mentorId === request.menteeId) throw DomainError.conflict('Nobody can mentor themselves.', MentoringConflict.SELF_MATCH);
       const mentor = await this.programmes.lockMentor(tx, programme.id, mentorId);
-      if (!mentor || mentor.status !== 'approved') throw DomainError.conflict('That person is not an approved mentor of this programme.', MentoringConflict.NOT_A_MENTOR);
+      if (!mentor || mentor.status !== 'approved')
+        throw DomainError.conflict('That person is not an approved mentor of this programme.', MentoringConflict.NOT_A_MENTOR);
       if (mentor.training.renewBy < today) {
-        throw DomainError.conflict(`This mentor's training had to be renewed by ${mentor.training.renewBy}: they cannot take a new mentee until it is.`, MentoringConflict.TRAINING_LAPSED);
+        throw DomainError.conflict(
+          `This mentor's training had to be renewed by ${mentor.training.renewBy}: they cannot take a new mentee until it is.`,
+          MentoringConflict.TRAINING_LAPSED,
+        );
       }
       const load = await this.relationships.loadOf(tx, programme.id, mentorId);
       if (!canTakeNewMentee({ status: mentor.status, renewBy: mentor.training.renewBy, load }, programme.menteesPerMentor, today)) {
@@ -283,7 +289,12 @@ export class MentoringService {
       await this.endIn(tx, locked, user.id, text);
     });
     const others = [current.mentorId, current.menteeId].filter((x): x is string => Boolean(x) && x !== user.id);
-    await this.tell(others, current.groupId, relationshipId, 'Your peer mentoring relationship has ended. A coordinator can help if you would like another mentor.');
+    await this.tell(
+      others,
+      current.groupId,
+      relationshipId,
+      'Your peer mentoring relationship has ended. A coordinator can help if you would like another mentor.',
+    );
     return this.relationship(user, relationshipId);
   }
 
@@ -314,7 +325,9 @@ export class MentoringService {
     const r = await this.activeForParty(user, relationshipId);
     const what = maskPersonalData(input.what.trim());
     if (what.length === 0) throw DomainError.validation([{ field: 'what', message: 'must not be blank' }]);
-    const goal = await this.transactions.run((tx) => this.relationships.insertGoal(tx, { relationshipId: r.id, what, byWhen: input.byWhen, confidence: input.confidence, createdBy: user.id }));
+    const goal = await this.transactions.run((tx) =>
+      this.relationships.insertGoal(tx, { relationshipId: r.id, what, byWhen: input.byWhen, confidence: input.confidence, createdBy: user.id }),
+    );
     return { ...goal, reviews: [] };
   }
 
@@ -325,12 +338,18 @@ export class MentoringService {
     const [goals, checkIns] = await Promise.all([this.relationships.goals(r.id), this.relationships.checkIns(r.id)]);
     return goals.map((g) => ({
       ...g,
-      reviews: checkIns.flatMap((c) => c.reviews.filter((v) => v.goalId === g.id).map((v) => ({ checkInId: c.id, heldAt: c.heldAt, confidence: v.confidence, status: v.status }))),
+      reviews: checkIns.flatMap((c) =>
+        c.reviews.filter((v) => v.goalId === g.id).map((v) => ({ checkInId: c.id, heldAt: c.heldAt, confidence: v.confidence, status: v.status })),
+      ),
     }));
   }
 
   /** A check-in held: each goal reviewed (confidence now, still open, done or dropped); the next one falls due a period from now. */
-  async recordCheckIn(user: AuthUser, relationshipId: string, reviews: Array<{ goalId: string; confidence: number; status: GoalStatus }>): Promise<CheckInView> {
+  async recordCheckIn(
+    user: AuthUser,
+    relationshipId: string,
+    reviews: Array<{ goalId: string; confidence: number; status: GoalStatus }>,
+  ): Promise<CheckInView> {
     const r = await this.activeForParty(user, relationshipId);
     const ids = new Set<string>();
     for (const v of reviews) {
@@ -364,7 +383,14 @@ export class MentoringService {
     const text = maskPersonalData(body.trim());
     if (text.length === 0) throw DomainError.validation([{ field: 'body', message: 'must not be blank' }]);
     const note = await this.relationships.insertNote({ relationshipId: r.id, mentorId: user.id, menteeId: r.menteeId, body: text });
-    return { id: note.id, relationshipId: r.id, mentor: { id: user.id, displayName: user.displayName }, menteeId: note.menteeId, body: note.body, createdAt: note.createdAt };
+    return {
+      id: note.id,
+      relationshipId: r.id,
+      mentor: { id: user.id, displayName: user.displayName },
+      menteeId: note.menteeId,
+      body: note.body,
+      createdAt: note.createdAt,
+    };
   }
 
   async notes(user: AuthUser, relationshipId: string): Promise<SessionNoteView[]> {
@@ -491,7 +517,16 @@ export class MentoringService {
     };
   }
 
-  private async requestViews(requests: Array<{ id: string; groupId: string; menteeId: string; answers: Record<string, string>; status: MentoringRequestView['status']; createdAt: Date }>): Promise<MentoringRequestView[]> {
+  private async requestViews(
+    requests: Array<{
+      id: string;
+      groupId: string;
+      menteeId: string;
+      answers: Record<string, string>;
+      status: MentoringRequestView['status'];
+      createdAt: Date;
+    }>,
+  ): Promise<MentoringRequestView[]> {
     const names = await this.identity.displayNames(requests.map((r) => r.menteeId));
     return requests.map((r) => ({
       id: r.id,

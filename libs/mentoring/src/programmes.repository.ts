@@ -105,7 +105,14 @@ export class ProgrammesRepository {
     return row ? toProgramme(row) : null;
   }
 
-  async upsertMentor(tx: Tx, programmeId: string, userId: string, training: TrainingRecord, answers: Record<string, string>, by: string): Promise<StoredMentor> {
+  async upsertMentor(
+    tx: Tx,
+    programmeId: string,
+    userId: string,
+    training: TrainingRecord,
+    answers: Record<string, string>,
+    by: string,
+  ): Promise<StoredMentor> {
     const [row] = (await tx.query(
       `WITH m AS (
          INSERT INTO mentors (programme_id, user_id, answers, training_modules, trained_on, trainer, renew_by, status, approved_by)

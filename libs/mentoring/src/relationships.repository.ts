@@ -93,7 +93,16 @@ function toRelationship(r: RelRow): StoredRelationship {
   };
 }
 
-type GoalRow = { id: string; relationship_id: string; what: string; by_when: string; confidence: number; status: GoalStatus; created_at: Date; updated_at: Date };
+type GoalRow = {
+  id: string;
+  relationship_id: string;
+  what: string;
+  by_when: string;
+  confidence: number;
+  status: GoalStatus;
+  created_at: Date;
+  updated_at: Date;
+};
 const GOAL = `g.id, g.relationship_id, g.what, g.by_when::text AS by_when, g.confidence, g.status, g.created_at, g.updated_at`;
 function toGoal(r: GoalRow): StoredGoal {
   return {
@@ -200,10 +209,10 @@ export class RelationshipsRepository {
 
   /** Running relationships whose agreed length ran out by `now`. */
   async pastTheirEnd(now: Date, limit: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT id FROM mentoring_relationships WHERE status = 'active' AND ends_at <= $1 ORDER BY ends_at LIMIT $2`,
-      [now, limit],
-    )) as Array<{ id: string }>;
+    const rows = (await this.dataSource.query(`SELECT id FROM mentoring_relationships WHERE status = 'active' AND ends_at <= $1 ORDER BY ends_at LIMIT $2`, [
+      now,
+      limit,
+    ])) as Array<{ id: string }>;
     return rows.map((r) => r.id);
   }
 
@@ -219,7 +228,9 @@ export class RelationshipsRepository {
   }
 
   async goals(relationshipId: string, tx: Tx = this.dataSource.manager): Promise<StoredGoal[]> {
-    const rows = (await tx.query(`SELECT ${GOAL} FROM mentoring_goals g WHERE g.relationship_id = $1 ORDER BY g.created_at, g.id`, [relationshipId])) as GoalRow[];
+    const rows = (await tx.query(`SELECT ${GOAL} FROM mentoring_goals g WHERE g.relationship_id = $1 ORDER BY g.created_at, g.id`, [
+      relationshipId,
+    ])) as GoalRow[];
     return rows.map(toGoal);
   }
 
@@ -260,13 +271,22 @@ export class RelationshipsRepository {
       `SELECT id, relationship_id, mentor_id, mentee_id, body, created_at FROM mentoring_session_notes WHERE relationship_id = $1 ORDER BY created_at, id`,
       [relationshipId],
     )) as Array<{ id: string; relationship_id: string; mentor_id: string; mentee_id: string | null; body: string; created_at: Date }>;
-    return rows.map((r) => ({ id: r.id, relationshipId: r.relationship_id, mentorId: r.mentor_id, menteeId: r.mentee_id, body: r.body, createdAt: new Date(r.created_at) }));
+    return rows.map((r) => ({
+      id: r.id,
+      relationshipId: r.relationship_id,
+      mentorId: r.mentor_id,
+      menteeId: r.mentee_id,
+      body: r.body,
+      createdAt: new Date(r.created_at),
+    }));
   }
 
   // ── export and erasure ──
 
   /** What the person's export holds of mentoring relationships: their own side, never the end reason someone else gave. */
-  async exportFor(userId: string): Promise<{ relationships: unknown[]; goals: unknown[]; checkIns: unknown[]; notesAboutMe: unknown[]; notesIWrote: unknown[] }> {
+  async exportFor(
+    userId: string,
+  ): Promise<{ relationships: unknown[]; goals: unknown[]; checkIns: unknown[]; notesAboutMe: unknown[]; notesIWrote: unknown[] }> {
     const q = (sql: string) => this.dataSource.query(sql, [userId]) as Promise<unknown[]>;
     const [relationships, goals, checkIns, notesAboutMe, notesIWrote] = await Promise.all([
       q(`SELECT r.id, p.group_id AS "groupId", CASE WHEN r.mentee_id = $1 THEN 'mentee' ELSE 'mentor' END AS role, r.status,
@@ -277,8 +297,12 @@ export class RelationshipsRepository {
            FROM mentoring_goals g JOIN mentoring_relationships r ON r.id = g.relationship_id WHERE r.mentee_id = $1 ORDER BY g.created_at`),
       q(`SELECT c.id, c.relationship_id AS "relationshipId", c.held_at AS "heldAt", c.reviews
            FROM mentoring_check_ins c JOIN mentoring_relationships r ON r.id = c.relationship_id WHERE r.mentee_id = $1 ORDER BY c.held_at`),
-      q(`SELECT n.id, n.relationship_id AS "relationshipId", n.body, n.created_at AS "createdAt" FROM mentoring_session_notes n WHERE n.mentee_id = $1 ORDER BY n.created_at`),
-      q(`SELECT n.id, n.relationship_id AS "relationshipId", n.body, n.created_at AS "createdAt" FROM mentoring_session_notes n WHERE n.mentor_id = $1 ORDER BY n.created_at`),
+      q(
+        `SELECT n.id, n.relationship_id AS "relationshipId", n.body, n.created_at AS "createdAt" FROM mentoring_session_notes n WHERE n.mentee_id = $1 ORDER BY n.created_at`,
+      ),
+      q(
+        `SELECT n.id, n.relationship_id AS "relationshipId", n.body, n.created_at AS "createdAt" FROM mentoring_session_notes n WHERE n.mentor_id = $1 ORDER BY n.created_at`,
+      ),
     ]);
     return { relationships, goals, checkIns, notesAboutMe, notesIWrote };
   }
@@ -290,7 +314,10 @@ export class RelationshipsRepository {
   async erasePerson(tx: Tx, userId: string, at: Date): Promise<void> {
     await tx.query(`DELETE FROM mentoring_session_notes WHERE mentor_id = $1 OR mentee_id = $1`, [userId]);
     await tx.query(`DELETE FROM mentoring_relationships WHERE mentee_id = $1`, [userId]);
-    await tx.query(`UPDATE mentoring_relationships SET status = 'ended', ended_at = $2, end_reason = NULL WHERE mentor_id = $1 AND status <> 'ended'`, [userId, at]);
+    await tx.query(`UPDATE mentoring_relationships SET status = 'ended', ended_at = $2, end_reason = NULL WHERE mentor_id = $1 AND status <> 'ended'`, [
+      userId,
+      at,
+    ]);
     await tx.query(`UPDATE mentoring_relationships SET end_reason = NULL WHERE ended_by = $1`, [userId]);
   }
 }

@@ -20,7 +20,15 @@ describe('conversation repositories on PostgreSQL', () => {
     const groupId = await insertGroup(dataSource, { name: 'Check-in group' });
     const [member, supporter] = [await insertUser(dataSource), await insertUser(dataSource)];
     const c = await dataSource.transaction((tx) =>
-      conversations.insert(tx, { groupId, kind: 'check-in', openedBy: supporter, participants: [{ userId: member, role: 'member' }, { userId: supporter, role: 'supporter' }] }),
+      conversations.insert(tx, {
+        groupId,
+        kind: 'check-in',
+        openedBy: supporter,
+        participants: [
+          { userId: member, role: 'member' },
+          { userId: supporter, role: 'supporter' },
+        ],
+      }),
     );
     return { id: c.id, groupId, member, supporter };
   }

@@ -26,9 +26,13 @@ describe('mentoring repositories on PostgreSQL', () => {
     const programme = await programmes.upsert(groupId, { name: 'P', menteesPerMentor: 2, relationshipWeeks: 12, checkInEveryDays: 7, matchingQuestions: [] });
     const [mentorId, menteeId] = [await insertUser(dataSource), await insertUser(dataSource)];
     const requestId = (await requests.insert(programme.id, menteeId, {}))!;
-    const id = await dataSource.transaction((tx) => relationships.insert(tx, { programmeId: programme.id, requestId, mentorId, menteeId, matchedBy: mentorId }));
+    const id = await dataSource.transaction((tx) =>
+      relationships.insert(tx, { programmeId: programme.id, requestId, mentorId, menteeId, matchedBy: mentorId }),
+    );
     const now = Date.now();
-    await dataSource.transaction((tx) => relationships.start(tx, id, new Date(now - 8 * DAY_MS), new Date(now + 80 * DAY_MS), new Date(now - DAY_MS), '00000000-0000-4000-8000-000000000000'));
+    await dataSource.transaction((tx) =>
+      relationships.start(tx, id, new Date(now - 8 * DAY_MS), new Date(now + 80 * DAY_MS), new Date(now - DAY_MS), '00000000-0000-4000-8000-000000000000'),
+    );
     return { groupId, programmeId: programme.id, id, mentorId, menteeId };
   }
 
@@ -36,11 +40,17 @@ describe('mentoring repositories on PostgreSQL', () => {
     const r = await running();
     const now = new Date();
     const claims = await Promise.all(Array.from({ length: 4 }, () => dataSource.transaction((tx) => relationships.claimDueReminders(tx, now, 1000))));
-    expect(claims.flat().filter((c) => c.id === r.id)).toEqual([expect.objectContaining({ id: r.id, groupId: r.groupId, mentorId: r.mentorId, menteeId: r.menteeId })]);
-    await expect(dataSource.transaction((tx) => relationships.claimDueReminders(tx, now, 1000)).then((c) => c.filter((x) => x.id === r.id))).resolves.toEqual([]);
+    expect(claims.flat().filter((c) => c.id === r.id)).toEqual([
+      expect.objectContaining({ id: r.id, groupId: r.groupId, mentorId: r.mentorId, menteeId: r.menteeId }),
+    ]);
+    await expect(dataSource.transaction((tx) => relationships.claimDueReminders(tx, now, 1000)).then((c) => c.filter((x) => x.id === r.id))).resolves.toEqual(
+      [],
+    );
     // A check-in held moves the next one on; when that falls due it is claimed again.
     await dataSource.transaction((tx) => relationships.setNextCheckIn(tx, r.id, new Date(now.getTime() - 1000)));
-    await expect(dataSource.transaction((tx) => relationships.claimDueReminders(tx, now, 1000)).then((c) => c.filter((x) => x.id === r.id))).resolves.toHaveLength(1);
+    await expect(
+      dataSource.transaction((tx) => relationships.claimDueReminders(tx, now, 1000)).then((c) => c.filter((x) => x.id === r.id)),
+    ).resolves.toHaveLength(1);
   });
 
   it('counts a mentor’s load and overdue check-ins, and publishes spans and mentees without other columns', async () => {
@@ -55,7 +65,9 @@ describe('mentoring repositories on PostgreSQL', () => {
 
   it('erases a mentee’s relationships with their goals and check-ins, and ends a mentor’s', async () => {
     const r = await running();
-    await dataSource.transaction((tx) => relationships.insertGoal(tx, { relationshipId: r.id, what: 'Walk', byWhen: '2027-01-01', confidence: 5, createdBy: r.menteeId }));
+    await dataSource.transaction((tx) =>
+      relationships.insertGoal(tx, { relationshipId: r.id, what: 'Walk', byWhen: '2027-01-01', confidence: 5, createdBy: r.menteeId }),
+    );
     await relationships.insertNote({ relationshipId: r.id, mentorId: r.mentorId, menteeId: r.menteeId, body: 'note' });
     await dataSource.transaction((tx) => relationships.erasePerson(tx, r.mentorId, new Date()));
     await expect(relationships.find(r.id)).resolves.toMatchObject({ status: 'ended', endReason: null });

@@ -168,7 +168,11 @@ export class MentoringController {
   @ApiProblems(...JSON_BODY_PROBLEMS, 403, 409)
   @Post('mentoring/relationships/:relationshipId/check-ins')
   checkIn(@CurrentUser() user: AuthUser, @Param('relationshipId', id('That mentoring relationship')) relationshipId: string, @Body() body: CheckInDto) {
-    return this.mentoring.recordCheckIn(user, relationshipId, body.reviews.map((r) => ({ ...r })));
+    return this.mentoring.recordCheckIn(
+      user,
+      relationshipId,
+      body.reviews.map((r) => ({ ...r })),
+    );
   }
 
   @ApiOkResponse({ type: [SessionNoteView], description: 'The mentor and coordinators only.' })

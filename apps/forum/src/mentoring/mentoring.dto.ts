@@ -119,14 +119,24 @@ export class ApproveMentorDto {
   @Type(() => TrainingDto)
   training: TrainingDto;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { ageBand: '40-59', gender: 'Woman' }, description: 'The mentor’s own answers, matched against members’ answers.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { ageBand: '40-59', gender: 'Woman' },
+    description: 'The mentor’s own answers, matched against members’ answers.',
+  })
   @IsOptional()
   @IsObject()
   answers?: Record<string, string>;
 }
 
 export class AskDto {
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { ageBand: '40-59', preferredGender: 'No preference' }, description: 'Answers keyed by the programme’s question keys.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { ageBand: '40-59', preferredGender: 'No preference' },
+    description: 'Answers keyed by the programme’s question keys.',
+  })
   @IsObject()
   answers: Record<string, string>;
 }

@@ -57,7 +57,9 @@ export function ConversationPanel({ conversationId, title = 'Conversation' }: { 
     setBusy(true);
     setError(undefined);
     try {
-      await ok(client.POST('/conversations/{conversationId}/messages', { params: { path: { conversationId } }, body: { body, clientMsgId: crypto.randomUUID() } }));
+      await ok(
+        client.POST('/conversations/{conversationId}/messages', { params: { path: { conversationId } }, body: { body, clientMsgId: crypto.randomUUID() } }),
+      );
       setBody('');
       announce('Sent. It is checked before the other person sees it.');
       await queryClient.invalidateQueries({ queryKey: ['conversation-messages', conversationId] });
@@ -103,7 +105,14 @@ export function ConversationPanel({ conversationId, title = 'Conversation' }: { 
       <ErrorMessage error={error} />
       {c?.canWrite ? (
         <form onSubmit={send} noValidate aria-label="Write a message">
-          <Field label="Your message" hint="Please keep phone numbers and addresses out: messages with them are held." multiline rows={3} value={body} onChange={setBody} />
+          <Field
+            label="Your message"
+            hint="Please keep phone numbers and addresses out: messages with them are held."
+            multiline
+            rows={3}
+            value={body}
+            onChange={setBody}
+          />
           <button type="submit" disabled={busy}>
             Send
           </button>
@@ -229,7 +238,11 @@ export function MentoringHome({ groupId }: { groupId: string }) {
                       Agree to start<span className="visually-hidden"> with {other?.displayName}</span>
                     </button>
                   ) : null}
-                  {r.status !== 'proposed' ? <Link to={`/mentoring/${r.id}`}>Open<span className="visually-hidden"> mentoring with {other?.displayName}</span></Link> : null}
+                  {r.status !== 'proposed' ? (
+                    <Link to={`/mentoring/${r.id}`}>
+                      Open<span className="visually-hidden"> mentoring with {other?.displayName}</span>
+                    </Link>
+                  ) : null}
                 </li>
               );
             })}
@@ -438,9 +451,13 @@ export function RelationshipScreen() {
   const agreed = r.myRole === 'mentor' ? r.mentorAgreedAt : r.menteeAgreedAt;
   return (
     <>
-      <PageTitle>{r.myRole === 'mentor' ? `Mentoring ${other?.displayName ?? 'a former member'}` : `Mentoring with ${other?.displayName ?? 'a former member'}`}</PageTitle>
+      <PageTitle>
+        {r.myRole === 'mentor' ? `Mentoring ${other?.displayName ?? 'a former member'}` : `Mentoring with ${other?.displayName ?? 'a former member'}`}
+      </PageTitle>
       <p>
-        {r.status === 'active' ? `Running until ${formatTime(r.endsAt)}. Next check-in due ${formatTime(r.nextCheckInDue)}${r.overdue ? ' (overdue)' : ''}.` : null}
+        {r.status === 'active'
+          ? `Running until ${formatTime(r.endsAt)}. Next check-in due ${formatTime(r.nextCheckInDue)}${r.overdue ? ' (overdue)' : ''}.`
+          : null}
         {r.status === 'ended' ? 'This mentoring has ended.' : null}
         {r.status === 'proposed' ? 'Waiting for both of you to agree before it starts.' : null}
       </p>

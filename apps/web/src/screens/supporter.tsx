@@ -193,8 +193,14 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
           <li key={item.id} className={`card review-item ${item.priority}`} data-testid="review-item">
             <h2>
               {item.priority === 'urgent' ? <span className="badge urgent">Urgent</span> : null}{' '}
-              {item.kind === 'appeal' ? 'Appeal' : item.subject?.type === 'message' ? 'Chat message' : item.subject?.type === 'conversation-message' ? 'Private message' : 'Post'} by{' '}
-              {item.subject?.author?.displayName ?? 'Former member'}
+              {item.kind === 'appeal'
+                ? 'Appeal'
+                : item.subject?.type === 'message'
+                  ? 'Chat message'
+                  : item.subject?.type === 'conversation-message'
+                    ? 'Private message'
+                    : 'Post'}{' '}
+              by {item.subject?.author?.displayName ?? 'Former member'}
             </h2>
             <p>
               <Countdown dueAt={item.dueAt} /> (by {formatTime(item.dueAt)}){item.overdue ? ' · overdue' : ''}

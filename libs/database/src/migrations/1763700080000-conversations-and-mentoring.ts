@@ -49,7 +49,9 @@ export class ConversationsAndMentoring1763700080000 implements MigrationInterfac
         published_at timestamptz
       )`);
     await q.query(`CREATE INDEX conversation_messages_stream_idx ON conversation_messages (conversation_id, created_at, id)`);
-    await q.query(`CREATE UNIQUE INDEX conversation_messages_client_msg_key ON conversation_messages (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX conversation_messages_client_msg_key ON conversation_messages (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX conversation_messages_screening_idx ON conversation_messages (created_at) WHERE status = 'screening'`);
     await q.query(`CREATE INDEX conversation_messages_author_idx ON conversation_messages (author_id, group_id)`);
 
