@@ -270,6 +270,13 @@ describe('peer mentoring', () => {
       priority: 'normal',
       reasons: expect.arrayContaining([expect.objectContaining({ source: 'personal-data' })]),
     });
+    // A coordinator decides it like any held words: removed, citing the clause, and the mentee is told why.
+    await api().post(`/review-items/${item!.id}/decision`).set(bearer(coordinator)).send({ action: 'remove', clauseKey: 'stay-unidentifiable' }).expect(200);
+    const mine = (await api().get(`/conversations/${conversationId}/messages`).set(bearer(mentee)).expect(200)).body as Json[];
+    expect(mine.find((m) => m.id === phone.id)).toMatchObject({ status: 'removed' });
+    expect((await noticesOf(mentee)).find((n) => n.kind === 'removal' && n.subjectId === phone.id)).toMatchObject({ clauseKey: 'stay-unidentifiable' });
+    const theirs = (await api().get(`/conversations/${conversationId}/messages`).set(bearer(mentor)).expect(200)).body as Json[];
+    expect(theirs.map((m) => m.id)).not.toContain(phone.id);
   });
 
   it('raises an urgent item for the coordinators on crisis words, and signposts the mentee', async () => {
