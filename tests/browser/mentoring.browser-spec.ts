@@ -134,7 +134,8 @@ describe('the web app, peer mentoring', () => {
     await visited(mentorSide.page, 'mentoring, ended');
 
     for (const side of [menteeSide, coordinatorSide, mentorSide]) await side.context.close();
-  });
+    // Three people's whole journey, each step waiting on screening or a poll: longer than one page's test.
+  }, 300_000);
 
   it('a supporter checks in privately from a review item, and the member answers from their notice', async () => {
     const group = await groupWith(stack.forum, admin, { mode: 'post' });
