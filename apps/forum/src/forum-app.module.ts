@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ChatModule } from '@kindred/chat';
+import { ConversationsModule } from '@kindred/conversations';
 import { KindredConfig, KindredConfigModule } from '@kindred/config';
 import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
@@ -9,6 +10,7 @@ import { GroupsModule } from '@kindred/groups';
 import { createLoggerModule } from '@kindred/http';
 import { AuthGuard, IdentityModule } from '@kindred/identity';
 import { MailModule } from '@kindred/mail';
+import { MentoringModule } from '@kindred/mentoring';
 import { ModerationModule } from '@kindred/moderation';
 import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
@@ -28,6 +30,8 @@ import { RulesController } from './moderation/rules.controller';
 import { WebAppConfigController } from './web/app-config.controller';
 import { MailJobsRunner } from './mail/mail-jobs.runner';
 import { NotificationsController } from './notifications/notifications.controller';
+import { ConversationsController } from './mentoring/conversations.controller';
+import { MentoringController } from './mentoring/mentoring.controller';
 
 @Module({})
 export class ForumAppModule {
@@ -48,6 +52,8 @@ export class ForumAppModule {
         ModerationModule,
         ForumModule,
         ChatModule,
+        ConversationsModule,
+        MentoringModule,
         MailModule,
       ],
       controllers: [
@@ -62,6 +68,8 @@ export class ForumAppModule {
         RulesController,
         ReviewController,
         ...MODERATION_CONTROLLERS,
+        ConversationsController,
+        MentoringController,
         WebAppConfigController,
         NotificationsController,
       ],

@@ -5,7 +5,9 @@ import { DatabaseModule } from '@kindred/database';
 import { EventsModule } from '@kindred/events';
 import { ForumModule } from '@kindred/forum';
 import { createLoggerModule } from '@kindred/http';
+import { ConversationsModule } from '@kindred/conversations';
 import { IdentityModule } from '@kindred/identity';
+import { MentoringModule } from '@kindred/mentoring';
 import { ModerationModule } from '@kindred/moderation';
 import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
@@ -33,6 +35,9 @@ export class WorkerAppModule {
         ForumModule,
         // Registers the chat message screening source.
         ChatModule,
+        // Registers the conversation message screening source.
+        ConversationsModule,
+        MentoringModule,
         RetentionModule,
         // Runs the notifications queue: fan-out, push and mail delivery, digests.
         NotificationsModule,

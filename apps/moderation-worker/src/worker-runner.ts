@@ -6,6 +6,7 @@ import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { NotificationDelivery } from '@kindred/notifications';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { IdentityService } from '@kindred/identity';
+import { MentoringService } from '@kindred/mentoring';
 import { RetentionService } from '@kindred/retention';
 import { JobHandlers, OutboxService, QueueProducer, startJobRunners } from '@kindred/queues';
 
@@ -28,6 +29,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
     private readonly retention: RetentionService,
     private readonly metrics: MetricsRegistry,
     private readonly notifications: NotificationDelivery,
+    private readonly mentoring: MentoringService,
   ) {}
 
   handlers(): JobHandlers<'moderation-worker'> {
@@ -49,6 +51,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
         'fan-out': (job) => this.notifications.fanOut(job),
         deliver: (job, meta) => this.notifications.deliver(job.deliveryId, meta.attempt),
         tick: () => this.notifications.tick(),
+      },
+      mentoring: {
+        'check-in-reminders': () => this.mentoring.remindDue(),
       },
     };
   }
@@ -91,6 +96,10 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
         await this.producer
           .queue('notifications')
           .upsertJobScheduler('tick', { every: this.config.notifications.tickSeconds * 1000 }, { name: 'tick', data: {} });
+        // One job per tick whichever worker takes it; each due check-in is claimed once in SQL as well.
+        await this.producer
+          .queue('mentoring')
+          .upsertJobScheduler('check-in-reminders', { every: this.config.mentoring.reminderIntervalSeconds * 1000 }, { name: 'check-in-reminders', data: {} });
       } catch (error) {
         this.logger.warn({ err: error }, 'job schedulers not registered yet');
       }

@@ -20,6 +20,7 @@ import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
 import { MemberHistory, Members } from './screens/supporter-tools';
+import { ConversationScreen, Coordinate, MentoringHome, RelationshipScreen } from './screens/mentoring';
 import './styles.css';
 
 /** "Need help now?": always in the header, works without the API (bundled resources first). */
@@ -206,6 +207,7 @@ function GroupNav({ groupId }: { groupId: string }) {
     ? [
         [base, 'Topics'],
         [`${base}/chat`, 'Chat'],
+        [`${base}/mentoring`, 'Mentoring'],
         [`${base}/agreement`, 'Agreement'],
       ]
     : [
@@ -309,6 +311,8 @@ function App() {
         <Route path="my/account" element={<Account />} />
         <Route path="admin/new-group" element={<NewGroup />} />
         <Route path="thread/:topicId" element={<ThreadPage />} />
+        <Route path="mentoring/:relationshipId" element={<RelationshipScreen />} />
+        <Route path="conversations/:conversationId" element={<ConversationScreen />} />
         <Route path="community/:groupId">
           <Route index element={<InGroup screen={GroupHome} />} />
           <Route path="apply" element={<InGroup screen={Apply} />} />
@@ -321,6 +325,8 @@ function App() {
           <Route path="settings" element={<InGroup screen={GroupSettings} />} />
           <Route path="members" element={<InGroup screen={Members} />} />
           <Route path="members/:userId" element={<MemberHistoryPage />} />
+          <Route path="mentoring" element={<InGroup screen={MentoringHome} />} />
+          <Route path="mentoring/coordinate" element={<InGroup screen={Coordinate} />} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

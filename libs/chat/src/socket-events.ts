@@ -135,7 +135,7 @@ export const REVIEW_ITEM = {
   ],
   properties: {
     id,
-    kind: { type: 'string', enum: ['post', 'message', 'report', 'appeal'] },
+    kind: { type: 'string', enum: ['post', 'message', 'conversation-message', 'report', 'appeal'] },
     subject: {
       oneOf: [
         { type: 'null' },
@@ -143,7 +143,7 @@ export const REVIEW_ITEM = {
           type: 'object',
           required: ['type', 'id', 'body', 'author', 'groupId', 'status'],
           properties: {
-            type: { type: 'string', enum: ['post', 'message'] },
+            type: { type: 'string', enum: ['post', 'message', 'conversation-message'] },
             id,
             body: { type: 'string' },
             author: {
@@ -222,7 +222,7 @@ export const NOTICE = {
   required: ['id', 'kind', 'groupId', 'subjectId', 'clauseKey', 'message', 'createdAt', 'appealable'],
   properties: {
     id,
-    kind: { type: 'string', enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal'] },
+    kind: { type: 'string', enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal', 'mentoring', 'check-in'] },
     groupId: nullableId,
     subjectId: nullableId,
     clauseKey: { type: ['string', 'null'] },

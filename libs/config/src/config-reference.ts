@@ -15,11 +15,14 @@ export const SETTING_PURPOSES: Record<string, string> = {
   DATABASE_REPLICA_URLS:
     'Streaming replicas of DATABASE_URL, comma-separated: topic lists, thread pages, chat history and metrics are read there; everything that must see its own write stays on the primary.',
   DATABASE_REPLICA_MAX_LAG_SECONDS: 'A replica further behind than this (or not answering) is not read from; its reads go to the primary until it catches up.',
-  REDIS_SENTINELS: 'Redis Sentinels, comma-separated host:port: when set, every Redis connection asks them for the current primary and follows a failover (REDIS_URL then only gives the password and database).',
+  REDIS_SENTINELS:
+    'Redis Sentinels, comma-separated host:port: when set, every Redis connection asks them for the current primary and follows a failover (REDIS_URL then only gives the password and database).',
   REDIS_SENTINEL_NAME: 'The name the sentinels monitor the primary under.',
-  SHUTDOWN_DRAIN_SECONDS: 'After SIGTERM, /health answers 503 this long while requests are still served, so a load balancer takes the instance out before it closes.',
+  SHUTDOWN_DRAIN_SECONDS:
+    'After SIGTERM, /health answers 503 this long while requests are still served, so a load balancer takes the instance out before it closes.',
   REDIS_URL: 'Redis connection URL: queues, pub/sub, rate limits and the socket.io adapter.',
-  REDIS_PREFIX: 'Prefix of every Redis key and queue, so several installations can share one Redis. It is hash-tagged (`kindred` becomes `{kindred}`) so every key of an installation is in one Redis Cluster slot.',
+  REDIS_PREFIX:
+    'Prefix of every Redis key and queue, so several installations can share one Redis. It is hash-tagged (`kindred` becomes `{kindred}`) so every key of an installation is in one Redis Cluster slot.',
   HTTP_BODY_LIMIT_BYTES: 'Largest request body the forum accepts; larger ones get 413.',
   HTTP_TRUST_PROXY: 'Trust `X-Forwarded-For` from a load balancer in front (for per-address limits and logs).',
   HTTPS_ONLY: 'Browsers reach Kindred over HTTPS only: sends HSTS and `upgrade-insecure-requests`. True by default when PUBLIC_URL is https.',
@@ -63,6 +66,8 @@ export const SETTING_PURPOSES: Record<string, string> = {
   SCREENING_CONCURRENCY: 'Screening jobs one worker runs at once.',
   SCREENING_LOCK_SECONDS: "How long a worker holds a job before another may take it over (a killed worker's jobs wait this long).",
   DEADLINES_INTERVAL_SECONDS: 'Safety-net interval of the deadlines check (a timer also wakes at each due moment).',
+  MENTORING_REMINDER_INTERVAL_SECONDS:
+    'How often the mentoring check-in reminder job runs; each run reminds every relationship whose check-in has fallen due, once.',
   RETENTION_NOTICE_DAYS: 'Notices are deleted this long after they were written.',
   RETENTION_CLOSED_REVIEW_ITEM_DAYS: 'Decided and superseded review items are deleted this long after they closed.',
   RETENTION_INTERVAL_SECONDS: 'How often the retention purge runs.',

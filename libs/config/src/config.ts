@@ -75,6 +75,8 @@ export interface KindredConfig {
     lockSeconds: number;
   };
   deadlines: { intervalSeconds: number };
+  /** How often the check-in reminder job runs (one run per tick, whichever worker takes it). */
+  mentoring: { reminderIntervalSeconds: number };
   retention: { noticeDays: number; closedReviewItemDays: number; intervalSeconds: number };
   notifications: {
     /** How often the notifications tick runs: due digests, and deliveries whose job was lost or whose quiet hours ended. */
@@ -395,6 +397,7 @@ function read(r: Reader): KindredConfig {
       lockSeconds: r.int('SCREENING_LOCK_SECONDS', 15, 1, 600),
     },
     deadlines: { intervalSeconds: r.int('DEADLINES_INTERVAL_SECONDS', 5, 1, 30) },
+    mentoring: { reminderIntervalSeconds: r.int('MENTORING_REMINDER_INTERVAL_SECONDS', 300, 1, 24 * 3600) },
     retention: {
       noticeDays: r.int('RETENTION_NOTICE_DAYS', 365, 1, 3650),
       closedReviewItemDays: r.int('RETENTION_CLOSED_REVIEW_ITEM_DAYS', 365, 1, 3650),

@@ -4,7 +4,7 @@ function job<Payload>(): Payload {
 }
 
 export interface ScreenJob {
-  subject: 'post' | 'message';
+  subject: 'post' | 'message' | 'conversation-message';
   id: string;
   /** The revision being screened: an edit is a new revision and gets a job of its own. */
   revision: number;
@@ -60,6 +60,8 @@ export const QUEUE_CATALOGUE = {
   deadlines: { tick: job<TickJob>() },
   /** Repeatable: deletes chat messages past their group's retention period. */
   retention: { purge: job<TickJob>() },
+  /** Repeatable: reminds mentors and mentees whose check-in has fallen due (once per due check-in). */
+  mentoring: { 'check-in-reminders': job<TickJob>() },
   /** Mail to one address, retried with exponential backoff (libs/mail). */
   mail: { send: job<MailJob>() },
   /**
@@ -83,6 +85,7 @@ export const QUEUE_PROCESS = {
   housekeeping: 'moderation-worker',
   deadlines: 'moderation-worker',
   retention: 'moderation-worker',
+  mentoring: 'moderation-worker',
   mail: 'forum',
   notifications: 'moderation-worker',
 } as const satisfies { [Q in keyof typeof QUEUE_CATALOGUE]: JobProcess };

@@ -99,8 +99,8 @@ export class ReportNoteView implements Wire<ReportNote> {
 }
 
 export class ReviewSubjectView implements Wire<SubjectView> {
-  @ApiProperty({ enum: ['post', 'message'] })
-  type: 'post' | 'message';
+  @ApiProperty({ enum: ['post', 'message', 'conversation-message'] })
+  type: 'post' | 'message' | 'conversation-message';
 
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -148,8 +148,8 @@ export class ReviewItemView implements Wire<ReviewItem> {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['post', 'message', 'report', 'appeal'] })
-  kind: 'post' | 'message' | 'report' | 'appeal';
+  @ApiProperty({ enum: ['post', 'message', 'conversation-message', 'report', 'appeal'] })
+  kind: 'post' | 'message' | 'conversation-message' | 'report' | 'appeal';
 
   @ApiProperty({ type: ReviewSubjectView, nullable: true, description: 'null when the content no longer exists.' })
   subject: ReviewSubjectView | null;
@@ -324,8 +324,8 @@ export class NoticeView implements Wire<Notice> {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal'] })
-  kind: 'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application' | 'appeal';
+  @ApiProperty({ enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal', 'mentoring', 'check-in'] })
+  kind: 'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application' | 'appeal' | 'mentoring' | 'check-in';
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   groupId: string | null;

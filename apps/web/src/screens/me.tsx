@@ -18,6 +18,8 @@ const KIND_NAMES: Record<Notice['kind'], string> = {
   signposting: 'Support you can reach now',
   application: 'About your application',
   appeal: 'About your appeal',
+  mentoring: 'About your peer mentoring',
+  'check-in': 'A supporter would like to check in',
 };
 
 function SignInFirst() {
@@ -87,6 +89,8 @@ export function Notices() {
             {n.clauseKey ? <p>Agreement clause: {n.clauseKey}</p> : null}
             {n.resources && n.resources.length > 0 ? <ResourceList resources={n.resources} /> : null}
             {n.appealable ? <AppealForm notice={n} /> : null}
+            {n.kind === 'check-in' && n.subjectId ? <Link to={`/conversations/${n.subjectId}`}>Open the check-in</Link> : null}
+            {n.kind === 'mentoring' && n.subjectId ? <Link to={`/mentoring/${n.subjectId}`}>Open your mentoring</Link> : null}
           </li>
         ))}
       </ul>

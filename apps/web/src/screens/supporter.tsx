@@ -4,6 +4,7 @@ import { ApiError, client, formatTime, ok, type Schema, type Agreement, type Rev
 import { chatSocket } from '../chat-socket';
 import { useAgreement, useGroup, usePaged } from '../queries';
 import { isSupporterOf, useSession } from '../session';
+import { CheckInButton } from './mentoring';
 import { Countdown, ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, Status, useAnnounce } from '../ui';
 
 const REASON_NAMES: Record<string, string> = {
@@ -200,8 +201,14 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
           <li key={item.id} className={`card review-item ${item.priority}`} data-testid="review-item">
             <h2>
               {item.priority === 'urgent' ? <span className="badge urgent">Urgent</span> : null}{' '}
-              {item.kind === 'appeal' ? 'Appeal' : item.subject?.type === 'message' ? 'Chat message' : 'Post'} by{' '}
-              {item.subject?.author?.displayName ?? 'Former member'}
+              {item.kind === 'appeal'
+                ? 'Appeal'
+                : item.subject?.type === 'message'
+                  ? 'Chat message'
+                  : item.subject?.type === 'conversation-message'
+                    ? 'Private message'
+                    : 'Post'}{' '}
+              by {item.subject?.author?.displayName ?? 'Former member'}
             </h2>
             <p>
               <Countdown dueAt={item.dueAt} /> (by {formatTime(item.dueAt)}){item.overdue ? ' · overdue' : ''}
@@ -230,6 +237,7 @@ export function ReviewQueue({ groupId }: { groupId: string }) {
             <button type="button" className="secondary small" onClick={() => void claim(item)}>
               Claim<span className="visually-hidden"> this item</span>
             </button>
+            {item.subject?.author && item.subject.author.id !== me?.id ? <CheckInButton itemId={item.id} /> : null}
             <Decision
               item={item}
               agreement={agreement.data}

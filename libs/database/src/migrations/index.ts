@@ -19,6 +19,8 @@ import { TopicCountersByTrigger1763700053000 } from './1763700053000-topic-count
 import { Notifications1763700060000 } from './1763700060000-notifications';
 import { TopicReads1763700070000 } from './1763700070000-topic-reads';
 import { MemberHistory1763700071000 } from './1763700071000-member-history';
+import { ConversationsAndMentoring1763700080000 } from './1763700080000-conversations-and-mentoring';
+import { MentoringPublishedViews1763700081000 } from './1763700081000-mentoring-published-views';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -43,4 +45,6 @@ export const MIGRATIONS = [
   Notifications1763700060000,
   TopicReads1763700070000,
   MemberHistory1763700071000,
+  ConversationsAndMentoring1763700080000,
+  MentoringPublishedViews1763700081000,
 ];

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { SubjectType } from '../review/review.types';
 
 @Entity('content_reports')
 export class ContentReport {
@@ -9,7 +10,7 @@ export class ContentReport {
   groupId: string;
 
   @Column('text', { name: 'subject_type' })
-  subjectType: 'post' | 'message';
+  subjectType: SubjectType;
 
   @Column('uuid', { name: 'subject_id' })
   subjectId: string;

@@ -2,7 +2,7 @@ import type { ReviewReason, SubjectChange } from './review.types';
 
 /** The item as a decision sees it, under its row lock. */
 export interface ItemUnderDecision {
-  kind: 'post' | 'message' | 'report' | 'appeal';
+  kind: 'post' | 'message' | 'conversation-message' | 'report' | 'appeal';
   subjectRevision: number;
   subjectChange: SubjectChange | null;
 }

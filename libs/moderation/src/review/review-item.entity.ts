@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { AppealInfo, DecisionRecord, ReviewReason, SubjectChange } from './review.types';
+import type { AppealInfo, DecisionRecord, ReviewReason, SubjectChange, SubjectType } from './review.types';
 
 @Entity('review_items')
 export class ReviewItem {
@@ -10,10 +10,10 @@ export class ReviewItem {
   groupId: string;
 
   @Column('text')
-  kind: 'post' | 'message' | 'report' | 'appeal';
+  kind: SubjectType | 'report' | 'appeal';
 
   @Column('text', { name: 'subject_type' })
-  subjectType: 'post' | 'message';
+  subjectType: SubjectType;
 
   @Column('uuid', { name: 'subject_id' })
   subjectId: string;

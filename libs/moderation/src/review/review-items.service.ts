@@ -280,6 +280,15 @@ export class ReviewItemsService {
     return bySubject;
   }
 
+  /**
+   * Who a review item is about, for a supporter checking in on that person from it: its group, the
+   * subject's author (null once erased or for an item about no one) and its priority. Null when there is no such item.
+   */
+  async aboutWhom(itemId: string): Promise<{ groupId: string; authorId: string | null; priority: 'urgent' | 'normal' } | null> {
+    const item = await this.items.find(itemId);
+    return item ? { groupId: item.groupId, authorId: item.subjectAuthorId, priority: item.priority } : null;
+  }
+
   /** Whether the person is a supporter of the group or an admin: only admins sanction them. */
   async isStaff(userId: string, groupId: string): Promise<boolean> {
     const [supporters, admins] = await Promise.all([this.groups.supporterIds(groupId), this.groups.adminIds()]);

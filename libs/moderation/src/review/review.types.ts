@@ -29,7 +29,7 @@ export interface ReviewReason {
   field?: ScreenedField;
 }
 
-export type SubjectType = 'post' | 'message';
+export type SubjectType = 'post' | 'message' | 'conversation-message';
 
 /** What happened to the words of a kept urgent item after they raised it. */
 export type SubjectChange = 'edited' | 'deleted' | 'erased';

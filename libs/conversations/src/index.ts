@@ -1,0 +1,3 @@
+export * from './conversations.module';
+export * from './conversations.service';
+export * from './conversation.types';
