@@ -11,6 +11,7 @@ import { Post, PostStatus } from './post.entity';
 import type { NewPost, PostsRepository, PostWithReactions } from './posts.repository';
 import { Topic } from './topic.entity';
 import type { NewTopic, TopicsRepository } from './topics.repository';
+import type { NotificationEvent, NotificationsService } from '@kindred/notifications';
 
 const ALWAYS: ModerationSettings = {
   mode: 'post',
@@ -65,6 +66,7 @@ const withReactions = (p: Post): PostWithReactions => Object.assign(Object.assig
 function forum() {
   const store = new ForumStore();
   const staged: string[] = [];
+  const notified: NotificationEvent[] = [];
   const topics: Partial<TopicsRepository> = {
     insert: async (_tx: Tx, values: NewTopic) => {
       const topic = Object.assign(new Topic(), values, { id: randomUUID() });
@@ -109,6 +111,7 @@ function forum() {
       return times.length ? new Date(Math.max(...times)) : null;
     },
     react: async (postId: string, userId: string, kind: string) => void store.reactions.push({ postId, userId, kind }),
+    reactorCount: async (postId: string) => new Set(store.reactions.filter((r) => r.postId === postId).map((r) => r.userId)).size,
     moveTo: async (_tx: Tx, post: { id: string }, status: PostStatus, extra = {}) => void Object.assign(store.posts.get(post.id)!, extra, { status }),
   };
   const participation = new ParticipationService({
@@ -133,8 +136,9 @@ function forum() {
       openDueAt: async () => null,
     } as unknown as ReviewItemsService,
     {} as ReportsService,
+    { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
   );
-  return { store, service, staged };
+  return { store, service, staged, notified };
 }
 
 const person = (id: string, isAdmin = false): AuthUser => ({ id, displayName: id, isAdmin, sessionId: `s-${id}` });
@@ -222,11 +226,20 @@ describe('ForumService (in-memory repositories)', () => {
   });
 
   it('takes reactions of a known kind on posts in sight only', async () => {
-    const { service, store, openingId, topicId, groupId } = await withTopic();
+    const { service, store, openingId, topicId, groupId, notified } = await withTopic();
     store.join(groupId, 'b');
     await expect(code(service.setReaction(person('b'), openingId, 'angry', true))).resolves.toBe('VALIDATION_FAILED');
     await service.setReaction(person('b'), openingId, 'hug', true);
     expect(store.reactions).toEqual([{ postId: openingId, userId: 'b', kind: 'hug' }]);
+    // The author hears of it batched: one event per post and day, its count rising.
+    store.join(groupId, 'c');
+    await service.setReaction(person('c'), openingId, 'hug', true);
+    await service.setReaction(person('a'), openingId, 'hug', true);
+    expect(notified.map((n) => [n.kind, n.recipients, n.count])).toEqual([
+      ['reaction', ['a'], 1],
+      ['reaction', ['a'], 2],
+    ]);
+    expect(new Set(notified.map((n) => n.eventId)).size).toBe(1);
     const { id } = await service.reply(person('b'), topicId, { body: 'pending' });
     await expect(reason(service.setReaction(person('b'), id, 'hug', true))).resolves.toBe('POST_NOT_IN_SIGHT');
   });

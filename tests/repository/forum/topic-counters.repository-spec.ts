@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Tx } from '@kindred/database';
+import type { MembershipService } from '@kindred/groups';
 import type { NotificationsService } from '@kindred/notifications';
 import type { IdentityService } from '@kindred/identity';
 import { insertGroup, insertUser, repositoryDataSource } from '../../setup/repository-db';
@@ -43,6 +44,7 @@ describe('Topic counters on PostgreSQL, in every order', () => {
       {
         notify: async () => null,
       } as unknown as NotificationsService,
+      { find: async () => null } as unknown as MembershipService,
     );
   });
   afterAll(() => dataSource.destroy());
