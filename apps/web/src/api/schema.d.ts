@@ -631,6 +631,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notification settings
+         * @description The defaults where you changed nothing.
+         */
+        get: operations["NotificationsController_preferences"];
+        /**
+         * Change your notification settings
+         * @description Kinds left out keep their setting. Urgent review alerts cannot be made quiet.
+         */
+        put: operations["NotificationsController_savePreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your notifications
+         * @description Newest first, with how many are unread.
+         */
+        get: operations["NotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark notifications read
+         * @description `{ ids: [...] }` or `{ all: true }`; ids of someone else’s notifications are ignored.
+         */
+        post: operations["NotificationsController_markRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/password": {
         parameters: {
             query?: never;
@@ -646,6 +710,43 @@ export interface paths {
          */
         post: operations["MeController_changePassword"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/push-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive push on this device
+         * @description A browser `PushSubscription` as JSON. Registering the same endpoint again updates it.
+         */
+        post: operations["NotificationsController_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/push-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop push on a device */
+        delete: operations["NotificationsController_unsubscribeDevice"];
         options?: never;
         head?: never;
         patch?: never;
@@ -763,6 +864,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/push/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The web push public key
+         * @description The VAPID public key browsers subscribe with.
+         */
+        get: operations["NotificationsController_vapidPublicKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/review-items/{itemId}/claim": {
         parameters: {
             query?: never;
@@ -821,6 +942,26 @@ export interface paths {
         get: operations["ForumController_listPosts"];
         put?: never;
         post: operations["ForumController_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One-click unsubscribe from a mail
+         * @description The token of a mail’s `List-Unsubscribe` link (RFC 8058: mail clients POST `List-Unsubscribe=One-Click` as a form). No session needed. Turns off mail of that kind (every kind, from a digest); following the link again changes nothing more.
+         */
+        post: operations["NotificationsController_unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1128,6 +1269,10 @@ export interface components {
             contentWarning?: string;
             title: string;
         };
+        CreatedIdView: {
+            /** Format: uuid */
+            id: string;
+        };
         DecisionDto: {
             /** @enum {string} */
             action: "approve" | "remove" | "escalate";
@@ -1246,6 +1391,13 @@ export interface components {
             /** @description Offset of the first highlighted character, in UTF-16 code units. */
             start: number;
         };
+        KindPreferenceView: {
+            /** @enum {string} */
+            email: "off" | "immediate" | "digest";
+            /** @description Sent even in quiet hours. */
+            neverQuiet: boolean;
+            push: boolean;
+        };
         LoginDto: {
             email: string;
             password: string;
@@ -1265,6 +1417,15 @@ export interface components {
             /** @description Send as `Authorization: Bearer <token>`, and as `auth.token` to the chat service. */
             token: string;
             user: components["schemas"]["UserSummaryView"];
+        };
+        MarkReadDto: {
+            /**
+             * @description Mark every notification read.
+             * @enum {boolean}
+             */
+            all?: true;
+            /** @description The notifications to mark read (others’ ids are ignored). */
+            ids?: string[];
         };
         MeView: {
             displayName: string;
@@ -1361,6 +1522,69 @@ export interface components {
             resources?: components["schemas"]["ResourceView"][];
             /** Format: uuid */
             subjectId: string | null;
+        };
+        NotificationPageView: {
+            items: components["schemas"]["NotificationView"][];
+            nextCursor: string | null;
+            /** @description How many of the caller’s notifications are unread. */
+            unread: number;
+        };
+        NotificationPreferencesDto: {
+            /** @description Per kind (reply, mention, moderation, application, agreement, sanction, report-outcome, review-urgent, review-overdue, mentoring, reaction, signposting): { push: boolean, email: "off" | "immediate" | "digest", neverQuiet?: boolean }. Kinds left out keep their setting. */
+            kinds?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    email?: "off" | "immediate" | "digest";
+                    neverQuiet?: boolean;
+                    push?: boolean;
+                };
+            };
+            /** @description Nothing by push or mail then (may wrap past midnight), except never-quiet kinds; null for none. */
+            quietHours: components["schemas"]["QuietHoursDto"] | null;
+            /** @description Opt in to the group’s name in push and mail. Never what anyone wrote or the condition. */
+            showDetails?: boolean;
+            /**
+             * @description An IANA time zone: quiet hours and the digest time are read in it.
+             * @example Europe/London
+             */
+            timezone: string;
+        };
+        NotificationPreferencesView: {
+            /** @description Every kind with its setting. */
+            kinds?: {
+                agreement: components["schemas"]["KindPreferenceView"];
+                application: components["schemas"]["KindPreferenceView"];
+                mention: components["schemas"]["KindPreferenceView"];
+                mentoring: components["schemas"]["KindPreferenceView"];
+                moderation: components["schemas"]["KindPreferenceView"];
+                reaction: components["schemas"]["KindPreferenceView"];
+                reply: components["schemas"]["KindPreferenceView"];
+                "report-outcome": components["schemas"]["KindPreferenceView"];
+                "review-overdue": components["schemas"]["KindPreferenceView"];
+                "review-urgent": components["schemas"]["KindPreferenceView"];
+                sanction: components["schemas"]["KindPreferenceView"];
+                signposting: components["schemas"]["KindPreferenceView"];
+            };
+            quietHours: components["schemas"]["QuietHoursView"] | null;
+            showDetails: boolean;
+            /** @example Europe/London */
+            timezone: string;
+        };
+        NotificationView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            groupId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "reply" | "mention" | "moderation" | "application" | "agreement" | "sanction" | "report-outcome" | "review-urgent" | "review-overdue" | "mentoring" | "reaction" | "signposting";
+            /** Format: date-time */
+            readAt: string | null;
+            /** Format: uuid */
+            subjectId: string | null;
+            /** @description What happened, in the app only (a decision may name its clause). */
+            title: string;
         };
         PageView: {
             /** @description This page, in the list’s order. */
@@ -1475,6 +1699,30 @@ export interface components {
         };
         PublishAgreementDto: {
             clauses: components["schemas"]["ClauseDoc"][];
+        };
+        PushSubscriptionDto: {
+            /** @example https://push.example/send/abc */
+            endpoint: string;
+            expirationTime?: number | null;
+            keys: components["schemas"]["PushSubscriptionKeysDto"];
+        };
+        PushSubscriptionKeysDto: {
+            /** @description The browser’s 16-byte auth secret, base64url. */
+            auth: string;
+            /** @description The browser’s P-256 public key, base64url. */
+            p256dh: string;
+        };
+        QuietHoursDto: {
+            /** @example 22:00 */
+            from: string;
+            /** @example 07:00 */
+            to: string;
+        };
+        QuietHoursView: {
+            /** @example 22:00 */
+            from: string;
+            /** @example 07:00 */
+            to: string;
         };
         ReactionCountsView: {
             hug: number;
@@ -1768,6 +2016,10 @@ export interface components {
              */
             secret: string;
         };
+        UnsubscribedView: {
+            /** @enum {string} */
+            status: "unsubscribed";
+        };
         UpdateGroupDto: {
             /** @description Days chat messages are kept (default 90). */
             chatRetentionDays?: number;
@@ -1798,6 +2050,10 @@ export interface components {
             displayName: string;
             /** Format: uuid */
             id: string;
+        };
+        VapidKeyView: {
+            /** @description The VAPID public key (base64url), for `pushManager.subscribe({ applicationServerKey })`. */
+            key: string;
         };
         VerifyEmailDto: {
             /** @description The `token` of the mailed link. */
@@ -5554,6 +5810,249 @@ export interface operations {
             };
         };
     };
+    NotificationsController_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_savePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationPreferencesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPageView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_markRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadDto"];
+            };
+        };
+        responses: {
+            /** @description Marked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
     MeController_changePassword: {
         parameters: {
             query?: never;
@@ -5655,6 +6154,133 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedIdView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_unsubscribeDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
                     };
                 };
             };
@@ -6497,6 +7123,25 @@ export interface operations {
             };
         };
     };
+    NotificationsController_vapidPublicKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VapidKeyView"];
+                };
+            };
+        };
+    };
     ReviewController_claim: {
         parameters: {
             query?: never;
@@ -6943,6 +7588,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+        };
+    };
+    NotificationsController_unsubscribe: {
+        parameters: {
+            query: {
+                /** @description The token of a mail’s List-Unsubscribe link. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsubscribedView"];
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
