@@ -102,7 +102,8 @@ async function run({ repeats, size, log }) {
                     (SELECT count(*)::int FROM notification_deliveries WHERE event_id = $1) AS deliveries`,
             [eventId],
           );
-          if ((rows[0].inapp === count && rows[0].deliveries === count * 2) || Date.now() > until) break;
+          if (rows[0].inapp === count && rows[0].deliveries === count * 2) break;
+          if (Date.now() > until) throw new Error(`fan-out incomplete after 120 s: ${JSON.stringify(rows[0])}`);
           await lib.sleep(20);
         }
         const ms = performance.now() - start;
