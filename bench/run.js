@@ -6,7 +6,18 @@ const os = require('node:os');
 const path = require('node:path');
 const lib = require('./lib');
 
-const BENCHMARKS = ['screening', 'screening-linear', 'forum-read', 'forum-write', 'deadlines', 'chat-fanout', 'chat-memory', 'search', 'cluster'];
+const BENCHMARKS = [
+  'screening',
+  'screening-linear',
+  'forum-read',
+  'forum-write',
+  'deadlines',
+  'chat-fanout',
+  'chat-memory',
+  'search',
+  'notification-fanout',
+  'cluster',
+];
 const DOC = path.join(lib.ROOT, 'docs', 'PERFORMANCE.md');
 const NOTES_HEADING = '## What changed and what it bought';
 const RESULTS_MARKER = 'bench-results';

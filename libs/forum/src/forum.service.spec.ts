@@ -11,7 +11,8 @@ import { Post, PostStatus } from './post.entity';
 import type { NewPost, PostsRepository, PostWithReactions } from './posts.repository';
 import { Topic } from './topic.entity';
 import type { NewTopic, TopicsRepository } from './topics.repository';
-import type { ReadPositionsRepository } from './read-positions.repository';
+import { type ReadPositionsRepository } from './read-positions.repository';
+import { type NotificationEvent, type NotificationsService } from '@kindred/notifications';
 
 const ALWAYS: ModerationSettings = {
   mode: 'post',
@@ -66,6 +67,7 @@ const withReactions = (p: Post): PostWithReactions => Object.assign(Object.assig
 function forum() {
   const store = new ForumStore();
   const staged: string[] = [];
+  const notified: NotificationEvent[] = [];
   const topics: Partial<TopicsRepository> = {
     insert: async (_tx: Tx, values: NewTopic) => {
       const topic = Object.assign(new Topic(), values, { id: randomUUID() });
@@ -110,6 +112,7 @@ function forum() {
       return times.length ? new Date(Math.max(...times)) : null;
     },
     react: async (postId: string, userId: string, kind: string) => void store.reactions.push({ postId, userId, kind }),
+    reactorCount: async (postId: string) => new Set(store.reactions.filter((r) => r.postId === postId).map((r) => r.userId)).size,
     moveTo: async (_tx: Tx, post: { id: string }, status: PostStatus, extra = {}) => void Object.assign(store.posts.get(post.id)!, extra, { status }),
   };
   const reads = {
@@ -154,8 +157,9 @@ function forum() {
     } as unknown as ReviewItemsService,
     {} as ReportsService,
     reads as unknown as ReadPositionsRepository,
+    { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
   );
-  return { store, service, staged, reads };
+  return { store, service, staged, reads, notified };
 }
 
 /** A group of the read-position tests. */
@@ -245,11 +249,20 @@ describe('ForumService (in-memory repositories)', () => {
   });
 
   it('takes reactions of a known kind on posts in sight only', async () => {
-    const { service, store, openingId, topicId, groupId } = await withTopic();
+    const { service, store, openingId, topicId, groupId, notified } = await withTopic();
     store.join(groupId, 'b');
     await expect(code(service.setReaction(person('b'), openingId, 'angry', true))).resolves.toBe('VALIDATION_FAILED');
     await service.setReaction(person('b'), openingId, 'hug', true);
     expect(store.reactions).toEqual([{ postId: openingId, userId: 'b', kind: 'hug' }]);
+    // The author hears of it batched: one event per post and day, its count rising.
+    store.join(groupId, 'c');
+    await service.setReaction(person('c'), openingId, 'hug', true);
+    await service.setReaction(person('a'), openingId, 'hug', true);
+    expect(notified.map((n) => [n.kind, n.recipients, n.count])).toEqual([
+      ['reaction', ['a'], 1],
+      ['reaction', ['a'], 2],
+    ]);
+    expect(new Set(notified.map((n) => n.eventId)).size).toBe(1);
     const { id } = await service.reply(person('b'), topicId, { body: 'pending' });
     await expect(reason(service.setReaction(person('b'), id, 'hug', true))).resolves.toBe('POST_NOT_IN_SIGHT');
   });

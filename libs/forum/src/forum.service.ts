@@ -15,6 +15,7 @@ import {
 } from '@kindred/groups';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
+import { NotificationsService } from '@kindred/notifications';
 import { ReportsService, ReviewItemsService, screeningJobId } from '@kindred/moderation';
 import { OutboxService } from '@kindred/queues';
 import { Post } from './post.entity';
@@ -94,6 +95,7 @@ export class ForumService {
     private readonly reviewItems: ReviewItemsService,
     private readonly reports: ReportsService,
     private readonly readPositions: ReadPositionsRepository,
+    private readonly notifications: NotificationsService,
     @Optional() private readonly reads?: ReplicaReads,
   ) {}
 
@@ -289,8 +291,21 @@ export class ForumService {
     // visiblePost has checked membership, the agreement, and (acting) a mute or ban: a reaction reaches the author and the thread.
     const post = await this.visiblePost(user, postId, { acting: true });
     if (!inSight(post)) throw DomainError.conflict('You can only react to published posts.', ForumConflict.POST_NOT_IN_SIGHT);
-    if (on) await this.posts.react(postId, user.id, kind as ReactionKind);
-    else await this.posts.unreact(postId, user.id, kind as ReactionKind);
+    if (on) {
+      await this.posts.react(postId, user.id, kind as ReactionKind);
+      // Batched: one notification per post and day that grows ("3 people sent support"), never one per reaction.
+      if (post.authorId && post.authorId !== user.id) {
+        await this.notifications.notify({
+          eventId: `reaction:${postId}:${new Date().toISOString().slice(0, 10)}`,
+          kind: 'reaction',
+          recipients: [post.authorId],
+          groupId: post.groupId,
+          subjectId: post.topicId,
+          count: await this.posts.reactorCount(postId),
+          path: `/groups/${post.groupId}/topics/${post.topicId}`,
+        });
+      }
+    } else await this.posts.unreact(postId, user.id, kind as ReactionKind);
     await this.wrote(user);
   }
 

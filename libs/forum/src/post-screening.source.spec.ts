@@ -1,5 +1,6 @@
 import type { Tx } from '@kindred/database';
 import type { EventBus } from '@kindred/events';
+import type { MembershipService } from '@kindred/groups';
 import type { IdentityService } from '@kindred/identity';
 import type { NotificationEvent, NotificationsService } from '@kindred/notifications';
 import { Post, type PostStatus } from './post.entity';
@@ -53,57 +54,30 @@ class FakePosts {
 }
 
 function source() {
-  const posts = new FakePosts();
-  const events: Array<{ name: string; payload: unknown }> = [];
   const notified: NotificationEvent[] = [];
+  const events: Array<{ name: string; payload: unknown }> = [];
+  const posts = new FakePosts();
   const topics = new Map<string, Topic>([
     ['t1', Object.assign(new Topic(), { id: 't1', authorId: 'alex', title: 'Fatigue after infusions', contentWarning: 'needles' })],
   ]);
   const topicsRepository = { findMany: async (ids: string[]) => ids.flatMap((id) => (topics.has(id) ? [topics.get(id)!] : [])) };
-  const identity = { displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])) };
+  const identity = {
+    displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])),
+    mentionedIn: async (text: string) => ['robin', 'outsider', 'sam'].filter((id) => text.includes(`@${id}`)),
+  };
+  const memberships = { find: async (userId: string) => (userId === 'outsider' ? null : { status: 'active' }) };
   const service = new PostScreeningSource(
     posts as unknown as PostsRepository,
     topicsRepository as unknown as TopicsRepository,
     identity as unknown as IdentityService,
     { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
+    memberships as unknown as MembershipService,
     { publish: async (name: string, payload: unknown) => void events.push({ name, payload }) } as unknown as EventBus,
   );
-  return { posts, service, events, notified };
+  return { posts, service, notified, events };
 }
 
 describe('PostScreeningSource', () => {
-  describe('reply notifications', () => {
-    it("tells the topic's author of a reply published by screening or by review, with ids only, once per reply", async () => {
-      const { posts, service, notified } = source();
-      posts.add({ id: 'reply', body: 'me too' });
-      await service.afterVerdict({ id: 'reply' } as never, { status: 'published', body: 'me too', signposting: null });
-      await service.afterStatusChange('reply', GROUP, 'published');
-      expect(notified).toHaveLength(2);
-      expect(notified[0]).toEqual({
-        eventId: 'reply:reply',
-        kind: 'reply',
-        recipients: ['alex'],
-        groupId: GROUP,
-        subjectId: 't1',
-        path: `/groups/${GROUP}/topics/t1`,
-      });
-      expect(notified[1]!.eventId).toBe(notified[0]!.eventId);
-      expect(JSON.stringify(notified)).not.toContain('me too');
-    });
-
-    it('tells nobody of an opening post, a held or removed reply, or a reply to one’s own topic', async () => {
-      const { posts, service, notified } = source();
-      posts.add({ id: 'opening', isOpening: true });
-      posts.add({ id: 'held', status: 'held' });
-      posts.add({ id: 'own', authorId: 'alex' });
-      await service.afterVerdict({ id: 'opening' } as never, { status: 'published', body: '', signposting: null });
-      await service.afterVerdict({ id: 'held' } as never, { status: 'held', body: '', signposting: null });
-      await service.afterStatusChange('held', GROUP, 'removed');
-      await service.afterVerdict({ id: 'own' } as never, { status: 'published', body: '', signposting: null });
-      expect(notified).toEqual([]);
-    });
-  });
-
   describe('live announcements (forum.changed)', () => {
     const subject = (id: string, status = 'screening') => ({ type: 'post' as const, id, groupId: GROUP, authorId: 'sam', body: 'words', revision: 1, status });
     const verdict = (status: 'published' | 'held' | 'rejected') => ({ status, body: 'words', signposting: null });
@@ -154,6 +128,48 @@ describe('PostScreeningSource', () => {
         throw new Error('Redis is down');
       };
       await expect(service.afterVerdict(subject('reply'), verdict('published'))).resolves.toBeUndefined();
+    });
+  });
+
+  describe('reply notifications', () => {
+    it("tells the topic's author of a reply published by screening or by review, with ids only, once per reply", async () => {
+      const { posts, service, notified } = source();
+      posts.add({ id: 'reply', body: 'me too' });
+      await service.afterVerdict({ id: 'reply' } as never, { status: 'published', body: 'me too', signposting: null });
+      await service.afterStatusChange('reply', GROUP, 'published');
+      expect(notified.map((n) => n.kind)).toEqual(['reply', 'moderation', 'reply']);
+      expect(notified[1]).toMatchObject({ eventId: 'reviewed:reply:1', recipients: ['sam'] });
+      notified.splice(1, 1);
+      expect(notified[0]).toEqual({
+        eventId: 'reply:reply',
+        kind: 'reply',
+        recipients: ['alex'],
+        groupId: GROUP,
+        subjectId: 't1',
+        path: `/groups/${GROUP}/topics/t1`,
+      });
+      expect(notified[1]!.eventId).toBe(notified[0]!.eventId);
+      expect(JSON.stringify(notified)).not.toContain('me too');
+    });
+
+    it('tells members of the group a post @mentions, not its author nor anyone outside the group; a held post tells its author it waits', async () => {
+      const { posts, service, notified } = source();
+      posts.add({ id: 'hello', isOpening: true, authorId: 'alex', body: 'hi @robin and @outsider and @sam' });
+      await service.afterVerdict({ id: 'hello' } as never, { status: 'published', body: '', signposting: null });
+      expect(notified).toEqual([expect.objectContaining({ eventId: 'mention:hello', kind: 'mention', recipients: ['robin', 'sam'] })]);
+      await service.afterVerdict({ id: 'p2', revision: 2, authorId: 'sam', groupId: GROUP } as never, { status: 'held', body: '', signposting: null });
+      expect(notified[1]).toMatchObject({ eventId: 'held:p2:2', kind: 'moderation', recipients: ['sam'] });
+    });
+
+    it('tells nobody of an opening post, a held or removed reply, or a reply to one’s own topic', async () => {
+      const { posts, service, notified } = source();
+      posts.add({ id: 'opening', isOpening: true });
+      posts.add({ id: 'held', status: 'held' });
+      posts.add({ id: 'own', authorId: 'alex' });
+      await service.afterVerdict({ id: 'opening' } as never, { status: 'published', body: '', signposting: null });
+      await service.afterStatusChange('held', GROUP, 'removed');
+      await service.afterVerdict({ id: 'own' } as never, { status: 'published', body: '', signposting: null });
+      expect(notified).toEqual([]);
     });
   });
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
+import { MembershipService } from '@kindred/groups';
 import { IdentityService } from '@kindred/identity';
 import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { NotificationsService } from '@kindred/notifications';
@@ -18,25 +19,50 @@ export class PostScreeningSource implements ContentSource {
     private readonly topics: TopicsRepository,
     private readonly identity: IdentityService,
     private readonly notifications: NotificationsService,
+    private readonly memberships: MembershipService,
     private readonly events: EventBus,
   ) {}
 
   /**
-   * After the verdict committed: open threads and topic lists in the group (and the author's own
-   * screens) hear of it at once, and a reply just published for everyone tells the topic's author.
+   * After screening committed: open threads and topic lists in the group (and the author's own
+   * screens) hear of it at once; a published post tells the topic's author of a reply and the
+   * members it @mentions; a held one tells its author it waits for review. Ids only, never words.
    */
   async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
     // A post hidden by reports stays hidden when its new words pass: nothing others can see changed.
     const status = verdict.status === 'published' && subject.status === 'hidden' ? null : verdict.status;
     if (status) await this.announce(subject.id, subject.groupId, subject.authorId, status);
     if (verdict.status === 'published') await this.notifyPublished([subject.id]);
+    else if (verdict.status === 'held' && subject.authorId) {
+      await this.notifications.notify({
+        eventId: `held:${subject.id}:${subject.revision}`,
+        kind: 'moderation',
+        recipients: [subject.authorId],
+        groupId: subject.groupId,
+        subjectId: subject.id,
+        title: 'Something you posted is waiting for review',
+      });
+    }
   }
 
+  /** After a moderator's decision: the group hears of it live, and a post published after review tells its author too. */
   async afterStatusChange(id: string, groupId: string, status: 'published' | 'removed'): Promise<void> {
     const [post] = await this.posts.findMany([id]);
     if (!post || post.status === 'deleted' || (status === 'published' && post.status !== 'published')) return;
     await this.announce(id, groupId, post.authorId, status);
-    if (status === 'published') await this.notifyPublished([id]);
+    if (status !== 'published') return;
+    if (post?.status === 'published' && post.authorId) {
+      await this.notifications.notify({
+        eventId: `reviewed:${post.id}:${post.revision}`,
+        kind: 'moderation',
+        recipients: [post.authorId],
+        groupId: post.groupId,
+        subjectId: post.topicId,
+        title: 'Something you posted was published after review',
+        path: `/groups/${post.groupId}/topics/${post.topicId}`,
+      });
+    }
+    await this.notifyPublished([id]);
   }
 
   /** Ids only; never the words: a reader fetches the post over HTTP, where who may see what is checked. */
@@ -51,22 +77,41 @@ export class PostScreeningSource implements ContentSource {
     }
   }
 
-  /** One notification per reply (`reply:<postId>`) to the topic's author (not themselves), however often it is published again. */
+  /**
+   * One notification per reply (`reply:<postId>`) and per mention (`mention:<postId>`), however
+   * often the post is published again: to the topic's author (not themselves), and to members of
+   * the group the post @mentions (not its author, and not anyone outside the group).
+   */
   private async notifyPublished(ids: string[]): Promise<void> {
-    const posts = (await this.posts.findMany(ids)).filter((p) => p.status === 'published' && !p.isOpening && p.authorId);
+    const posts = (await this.posts.findMany(ids)).filter((p) => p.status === 'published' && p.authorId);
     if (posts.length === 0) return;
     const topics = new Map((await this.topics.findMany([...new Set(posts.map((p) => p.topicId))])).map((t) => [t.id, t]));
     for (const post of posts) {
+      const path = `/groups/${post.groupId}/topics/${post.topicId}`;
       const topicAuthor = topics.get(post.topicId)?.authorId;
-      if (!topicAuthor || topicAuthor === post.authorId) continue;
-      await this.notifications.notify({
-        eventId: `reply:${post.id}`,
-        kind: 'reply',
-        recipients: [topicAuthor],
-        groupId: post.groupId,
-        subjectId: post.topicId,
-        path: `/groups/${post.groupId}/topics/${post.topicId}`,
-      });
+      if (!post.isOpening && topicAuthor && topicAuthor !== post.authorId) {
+        await this.notifications.notify({
+          eventId: `reply:${post.id}`,
+          kind: 'reply',
+          recipients: [topicAuthor],
+          groupId: post.groupId,
+          subjectId: post.topicId,
+          path,
+        });
+      }
+      const mentioned = (await this.identity.mentionedIn(post.body)).filter((id) => id !== post.authorId);
+      const members: string[] = [];
+      for (const id of mentioned) if ((await this.memberships.find(id, post.groupId))?.status === 'active') members.push(id);
+      if (members.length > 0) {
+        await this.notifications.notify({
+          eventId: `mention:${post.id}`,
+          kind: 'mention',
+          recipients: members,
+          groupId: post.groupId,
+          subjectId: post.topicId,
+          path,
+        });
+      }
     }
   }
 

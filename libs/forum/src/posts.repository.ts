@@ -232,6 +232,14 @@ export class PostsRepository {
     await this.dataSource.query(`INSERT INTO post_reactions (post_id, user_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [postId, userId, kind]);
   }
 
+  /** How many people have reacted to the post (any kind). */
+  async reactorCount(postId: string): Promise<number> {
+    const [row] = (await this.dataSource.query(`SELECT count(DISTINCT user_id)::int AS n FROM post_reactions WHERE post_id = $1`, [postId])) as Array<{
+      n: number;
+    }>;
+    return row!.n;
+  }
+
   async unreact(postId: string, userId: string, kind: ReactionKind): Promise<void> {
     await this.dataSource.query(`DELETE FROM post_reactions WHERE post_id = $1 AND user_id = $2 AND kind = $3`, [postId, userId, kind]);
   }

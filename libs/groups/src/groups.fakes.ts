@@ -138,6 +138,9 @@ export class FakeMembershipsRepository implements Port<MembershipsRepository> {
     m.status = 'active';
     return true;
   }
+  async activeMemberIds(groupId: string) {
+    return this.store.memberships.filter((m) => m.groupId === groupId && m.status === 'active').map((m) => m.userId);
+  }
   async supporterIds(groupId: string) {
     return this.store.memberships.filter((m) => m.groupId === groupId && m.role === 'supporter' && m.status === 'active').map((m) => m.userId);
   }

@@ -1,6 +1,6 @@
 import type { EventBus } from '@kindred/events';
 import type { AuthUser, IdentityService } from '@kindred/identity';
-import type { NoticesService, NoticeView } from '@kindred/notifications';
+import type { NoticesService, NoticeView, NotificationEvent, NotificationsService } from '@kindred/notifications';
 import type { SignpostingService } from '@kindred/signposting';
 import { AgreementsService } from './agreements/agreements.service';
 import { DEFAULT_AGREEMENT } from './agreements/agreement-template';
@@ -31,6 +31,7 @@ export const person = (id: string, isAdmin = false): AuthUser => ({ id, displayN
 
 /** Every groups service wired to in-memory repositories, with what they published and noticed. */
 export function groupsContext() {
+  const notified: NotificationEvent[] = [];
   const store = new GroupsStore();
   const published: Array<{ name: string; payload: unknown }> = [];
   const notices: NoticeView[] = [];
@@ -60,6 +61,8 @@ export function groupsContext() {
     fakeTransactions,
     participation,
     events,
+    membershipsRepo,
+    { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
   );
   const memberships = new MembershipService(membershipsRepo, groupsRepo, participation, identity, events);
   const referralCodes = new ReferralCodesService(standIn<ReferralCodesRepository>(new FakeReferralCodesRepository(store)), groupsRepo);
@@ -98,7 +101,7 @@ export function groupsContext() {
     return row;
   }
 
-  return { store, published, notices, dateOfBirth, participation, agreements, memberships, referralCodes, applications, groups, group };
+  return { store, published, notices, notified, dateOfBirth, participation, agreements, memberships, referralCodes, applications, groups, group };
 }
 
 /** The error a promise rejects with (undefined when it resolves). */

@@ -149,6 +149,9 @@ export class FakeUsersRepository implements Port<UsersRepository> {
       return u && u.emailVerifiedAt ? [{ id, email: u.email }] : [];
     });
   }
+  async idsByNormalisedNames(names: string[]) {
+    return [...this.store.users.values()].filter((u) => names.includes(u.displayNameNormalised)).map((u) => ({ id: u.id, name: u.displayNameNormalised }));
+  }
   async existing(userIds: string[]) {
     return userIds.filter((id) => this.store.users.has(id));
   }

@@ -483,6 +483,20 @@ export class IdentityService {
     return new Map((await this.users.verifiedAddresses([...new Set(userIds)])).map((r) => [r.id, r.email]));
   }
 
+  /**
+   * The people an `@name` in some text names: each `@` followed by a display name (as far as the
+   * next space or punctuation that a name cannot end with). At most 20 names are looked up.
+   */
+  async mentionedIn(text: string): Promise<string[]> {
+    const names = new Set<string>();
+    for (const match of text.matchAll(/(?:^|[^\p{L}\p{N}_])@([\p{L}\p{N}][\p{L}\p{N}_.'-]{1,39})/gu)) {
+      names.add(normaliseDisplayName(match[1]!.replace(/[.'-]+$/u, '')));
+      if (names.size >= 20) break;
+    }
+    if (names.size === 0) return [];
+    return (await this.users.idsByNormalisedNames([...names])).map((r) => r.id);
+  }
+
   /** Those of the ids that are still accounts: a notification for an erased member is dropped. */
   async existingUserIds(userIds: string[]): Promise<string[]> {
     if (userIds.length === 0) return [];

@@ -188,6 +188,16 @@ export class UsersRepository {
     }>;
   }
 
+  /** Ids of the accounts with these normalised display names (for @mentions). */
+  async idsByNormalisedNames(names: string[]): Promise<Array<{ id: string; name: string }>> {
+    return (await this.dataSource.query(`SELECT id, display_name_normalised AS name FROM users WHERE display_name_normalised = ANY($1::text[])`, [
+      names,
+    ])) as Array<{
+      id: string;
+      name: string;
+    }>;
+  }
+
   /** Those of the ids that are still accounts (an erased member's id is gone). */
   async existing(userIds: string[]): Promise<string[]> {
     const rows = (await this.dataSource.query(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [userIds])) as Array<{ id: string }>;

@@ -4,6 +4,8 @@ import type { EventBus } from '@kindred/events';
 import type { Notice } from './notice.entity';
 import type { NewNoticeRow, NoticesRepository } from './notices.repository';
 import { NoticesService } from './notices.service';
+import type { NotificationEvent } from './notification-event';
+import type { NotificationsService } from './notifications.service';
 
 /** NoticesRepository kept in memory: rows in the order written, each with its id and time. */
 class FakeNoticesRepository implements Pick<NoticesRepository, 'insert' | 'find' | 'page' | 'purgeOlderThan'> {
@@ -38,6 +40,37 @@ function service() {
 const removal = { userId: 'u1', kind: 'removal' as const, groupId: 'g1', subjectId: 'p1', clauseKey: 'kindness', message: 'Removed.' };
 
 describe('NoticesService (in-memory repository)', () => {
+  it('makes each notice a notification too (its push and mail are queued), dispatched after commit when written in a transaction', async () => {
+    const repository = new FakeNoticesRepository();
+    const events = { publish: async () => undefined } as unknown as EventBus;
+    const notified: Array<{ event: NotificationEvent; tx: unknown }> = [];
+    const dispatched: Array<string | null> = [];
+    const notifications = {
+      notify: async (event: NotificationEvent, tx?: unknown) => (notified.push({ event, tx }), `row-${notified.length}`),
+      dispatch: async (ids: Array<string | null>) => void dispatched.push(...ids),
+    } as unknown as NotificationsService;
+    const notices = new NoticesService(repository as unknown as NoticesRepository, events, notifications);
+    const crisis = await notices.create(
+      { userId: 'u1', kind: 'signposting', groupId: 'g1', message: 'Help is here.', resources: [{ name: 'Line' }] },
+      {} as Tx,
+    );
+    expect(notified[0]!.event).toMatchObject({
+      eventId: `notice:${crisis.id}`,
+      kind: 'signposting',
+      recipients: ['u1'],
+      ignoreQuietHours: true,
+      path: '/help',
+    });
+    expect(JSON.stringify(notified[0]!.event)).not.toContain('Help is here.');
+    expect(dispatched).toEqual([]);
+    await notices.announce(crisis);
+    expect(dispatched).toEqual(['row-1']);
+    await notices.create({ ...removal, kind: 'ban' });
+    expect(notified[1]!.event.kind).toBe('sanction');
+    await notices.create({ ...removal, kind: 'application' });
+    expect(notified[2]!.event.kind).toBe('application');
+  });
+
   it('announces a notice written on its own at once, to its recipient', async () => {
     const { notices, published } = service();
     const view = await notices.create(removal);

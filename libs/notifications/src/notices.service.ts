@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { decodeCursor, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { Notice, NoticeKind } from './notice.entity';
 import { NoticesRepository } from './notices.repository';
+import type { NotificationKind } from './notification-kinds';
+import { NotificationsService } from './notifications.service';
 
 /** A notice as its recipient sees it (API.md, `GET /me/notices`). */
 export interface NoticeView {
@@ -17,6 +19,25 @@ export interface NoticeView {
   createdAt: Date;
   appealable: boolean;
 }
+
+/**
+ * Each notice is also a notification of this kind, so it reaches the person by push and mail per
+ * their preferences; the notice stays what the app shows (with its clause and resources).
+ */
+const NOTIFIED_AS: Record<NoticeKind, NotificationKind> = {
+  removal: 'moderation',
+  rejection: 'moderation',
+  appeal: 'moderation',
+  warning: 'sanction',
+  mute: 'sanction',
+  ban: 'sanction',
+  application: 'application',
+  // The crisis author: a push follows the signposting already on screen (never their words).
+  signposting: 'signposting',
+  // One-to-one support: a mentoring relationship's news, and a supporter's private check-in.
+  mentoring: 'mentoring',
+  'check-in': 'mentoring',
+};
 
 export interface NewNotice {
   userId: string;
@@ -33,10 +54,13 @@ export interface NewNotice {
 export class NoticesService {
   /** Who each notice created here is for, so announce() needs no query in the usual case. */
   private readonly recipients = new WeakMap<NoticeView, string>();
+  /** The notification's outbox row of each notice written in a transaction, dispatched on announce(). */
+  private readonly outboxRows = new WeakMap<NoticeView, string>();
 
   constructor(
     private readonly notices: NoticesRepository,
     private readonly events: EventBus,
+    @Optional() private readonly notifications?: NotificationsService,
   ) {}
 
   /**
@@ -60,6 +84,21 @@ export class NoticesService {
     );
     const view = toView(row);
     this.recipients.set(view, row.userId);
+    const outboxId = await this.notifications?.notify(
+      {
+        eventId: `notice:${row.id}`,
+        kind: NOTIFIED_AS[row.kind],
+        recipients: [row.userId],
+        groupId: row.groupId,
+        subjectId: row.subjectId,
+        // In the app only: the notice itself says what happened and cites the clause.
+        title: NOTICE_TITLES[row.kind],
+        path: row.kind === 'signposting' ? '/help' : '/notices',
+        ignoreQuietHours: row.kind === 'signposting',
+      },
+      tx,
+    );
+    if (outboxId && tx) this.outboxRows.set(view, outboxId);
     if (!tx) await this.announce(view);
     return view;
   }
@@ -70,8 +109,13 @@ export class NoticesService {
     return row ? { ...toView(row), userId: row.userId } : null;
   }
 
-  /** Tells the recipient's open sockets (through the chat service). */
+  /** Tells the recipient's open sockets (through the chat service), and queues its push and mail. */
   async announce(notice: NoticeView): Promise<void> {
+    const outboxId = this.outboxRows.get(notice);
+    if (outboxId) {
+      this.outboxRows.delete(notice);
+      await this.notifications?.dispatch([outboxId]);
+    }
     let userId = this.recipients.get(notice);
     if (!userId) {
       const row = await this.notices.find(notice.id);
@@ -94,6 +138,19 @@ export class NoticesService {
     return toPage(rows, limit, (n) => ({ at: n.createdAt.toISOString(), id: n.id }), toView);
   }
 }
+
+const NOTICE_TITLES: Record<NoticeKind, string> = {
+  removal: 'Something you posted was removed',
+  rejection: 'Something you wrote was not published',
+  appeal: 'Your appeal was decided',
+  warning: 'You have a warning',
+  mute: 'You are muted for a while',
+  ban: 'You can no longer take part in a group',
+  application: 'Your application was decided',
+  signposting: 'Support is there if you need it now',
+  mentoring: 'News about your mentoring',
+  'check-in': 'A supporter would like to check in with you',
+};
 
 function toView(n: Notice): NoticeView {
   return {

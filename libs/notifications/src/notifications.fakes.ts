@@ -69,7 +69,7 @@ export class FakeNotificationsRepository implements Pick<Port<NotificationsRepos
   }
 }
 
-export class FakePreferencesRepository implements Pick<Port<PreferencesRepository>, 'find' | 'findMany' | 'save' | 'useToken' | 'insertToken'> {
+export class FakePreferencesRepository implements Pick<Port<PreferencesRepository>, 'find' | 'findMany' | 'save' | 'useToken' | 'insertToken' | 'pruneTokens'> {
   constructor(private readonly store: NotificationsStore) {}
   async find(userId: string) {
     const p = this.store.preferences.get(userId);
@@ -86,6 +86,9 @@ export class FakePreferencesRepository implements Pick<Port<PreferencesRepositor
     if (!token) return null;
     token.used = true;
     return { userId: token.userId, kind: token.kind };
+  }
+  async pruneTokens() {
+    return 0;
   }
   async insertToken(tokenHash: string, userId: string, kind: string | null) {
     this.store.tokens.set(tokenHash, { userId, kind, used: false });
@@ -227,6 +230,9 @@ export class FakeDeliveriesRepository implements Pick<
   }
   async finishDigest(digestId: string, state: 'sent' | 'failed' | 'skipped', error: string | null = null) {
     for (const d of this.store.deliveries) if (d.digestId === digestId && d.state === 'sending') Object.assign(d, { state, lastError: error });
+  }
+  async pruneFinished() {
+    return 0;
   }
   async releaseDigest(digestId: string, error: string, maxAttempts: number) {
     for (const d of this.store.deliveries) {

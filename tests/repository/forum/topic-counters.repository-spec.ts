@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Tx } from '@kindred/database';
 import { type NotificationsService } from '@kindred/notifications';
 import { type EventBus } from '@kindred/events';
+import { type MembershipService } from '@kindred/groups';
 import type { IdentityService } from '@kindred/identity';
 import { insertGroup, insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { PostReaction } from '../../../libs/forum/src/post-reaction.entity';
@@ -42,6 +43,7 @@ describe('Topic counters on PostgreSQL, in every order', () => {
       topics,
       { displayNames: async () => new Map() } as unknown as IdentityService,
       { notify: async () => null } as unknown as NotificationsService,
+      { find: async () => null } as unknown as MembershipService,
       { publish: async () => undefined } as unknown as EventBus,
     );
   });

@@ -14,6 +14,19 @@ describe('AgreementsService (in-memory repositories)', () => {
     ]);
   });
 
+  it('tells everyone taking part, but the banned and the publisher, that there is a new agreement to accept', async () => {
+    const { agreements, group, store, notified } = groupsContext();
+    const g = group();
+    const joined = { groupId: g.id, role: 'member' as const, mutedUntil: null, joinedAt: new Date() };
+    store.memberships.push(
+      { ...joined, userId: 'm1', status: 'active' },
+      { ...joined, userId: 'm2', status: 'banned' },
+      { ...joined, userId: 'a', status: 'active' },
+    );
+    await agreements.publish(person('a', true), g.id, CLAUSES);
+    expect(notified).toEqual([{ eventId: `agreement:${g.id}:2`, kind: 'agreement', recipients: ['m1'], groupId: g.id, path: `/groups/${g.id}/agreement` }]);
+  });
+
   it('only admins publish, valid clauses, to a group that exists', async () => {
     const { agreements, group } = groupsContext();
     const g = group();

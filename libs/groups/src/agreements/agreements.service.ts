@@ -3,7 +3,9 @@ import { ReplicaReads, Transactions, Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
+import { NotificationsService } from '@kindred/notifications';
 import { isUuid } from '../ids';
+import { MembershipsRepository } from '../membership/memberships.repository';
 import { ParticipationService } from '../membership/participation.service';
 import { GroupsRepository } from '../group/groups.repository';
 import { DEFAULT_AGREEMENT } from './agreement-template';
@@ -32,6 +34,8 @@ export class AgreementsService {
     private readonly transactions: Transactions,
     private readonly participation: ParticipationService,
     private readonly events: EventBus,
+    private readonly memberships: MembershipsRepository,
+    private readonly notifications: NotificationsService,
     @Optional() private readonly reads?: ReplicaReads,
   ) {}
 
@@ -73,6 +77,15 @@ export class AgreementsService {
     });
     // After the commit: open chat sockets of everyone who has not accepted this version leave the room.
     await this.events.publish('agreement.published', { groupId, version: view.version });
+    // Everyone taking part is told there is a new agreement to accept, wherever they are.
+    const members = (await this.memberships.activeMemberIds(groupId)).filter((id) => id !== user.id);
+    await this.notifications.notify({
+      eventId: `agreement:${groupId}:${view.version}`,
+      kind: 'agreement',
+      recipients: members,
+      groupId,
+      path: `/groups/${groupId}/agreement`,
+    });
     return view;
   }
 

@@ -170,6 +170,14 @@ export class MembershipsRepository {
     return rows.length > 0;
   }
 
+  /** Everyone taking part in the group (not banned): who is told of a new agreement. */
+  async activeMemberIds(groupId: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT user_id FROM memberships WHERE group_id = $1 AND status = 'active'`, [groupId])) as Array<{
+      user_id: string;
+    }>;
+    return rows.map((r) => r.user_id);
+  }
+
   async supporterIds(groupId: string): Promise<string[]> {
     const rows = (await this.dataSource.query(`SELECT user_id FROM memberships WHERE group_id = $1 AND role = 'supporter' AND status = 'active'`, [
       groupId,

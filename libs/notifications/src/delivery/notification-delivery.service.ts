@@ -36,6 +36,7 @@ export function deliverJobId(deliveryId: string): string {
 @Injectable()
 export class NotificationDelivery {
   private readonly logger = new Logger(NotificationDelivery.name);
+  private prunedAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
@@ -235,7 +236,24 @@ export class NotificationDelivery {
       const items = await this.deliveries.reclaimDigest(digestId, this.config.notifications.claimSeconds);
       if (items.length > 0 && (await this.sendDigest(userId, digestId, items))) digests += 1;
     }
+    await this.pruneHourly();
     return { requeued, digests };
+  }
+
+  /**
+   * At most hourly per worker: notifications are kept as long as notices (RETENTION_NOTICE_DAYS),
+   * finished deliveries 30 days (for questions about what was sent), unsubscribe links a year.
+   */
+  private async pruneHourly(): Promise<void> {
+    if (Date.now() - this.prunedAt < 3600_000) return;
+    this.prunedAt = Date.now();
+    try {
+      await this.notifications.purgeOlderThan(this.config.retention.noticeDays);
+      await this.deliveries.pruneFinished(30);
+      await this.preferences.pruneTokens();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'notifications not pruned this time');
+    }
   }
 
   /**
