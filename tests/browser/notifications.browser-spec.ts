@@ -256,7 +256,6 @@ describe('push alerts in the web app', () => {
     const profile = mkdtempSync(join(tmpdir(), 'kindred-push-'));
     const context = await launchPersistentBrowser(profile);
     try {
-      await context.grantPermissions(['notifications'], { origin: stack.forum.url });
       await context.addInitScript(`(() => {
         const sub = ${JSON.stringify(subscription)};
         let current = null;
@@ -285,6 +284,9 @@ describe('push alerts in the web app', () => {
       const card = page.getByRole('region', { name: 'Alerts on this device' });
       await card.getByText(/Get a discreet alert when someone replies/).waitFor();
       await visited(page, 'the notifications page offering alerts');
+      // The person says yes at the browser's prompt.
+      await context.grantPermissions(['notifications'], { origin: stack.forum.url });
+      expect(await page.evaluate('Notification.permission')).toBe('granted');
       await card.getByRole('button', { name: 'Turn on alerts' }).click();
       await card
         .getByText('Alerts are on for this device.', { exact: false })
