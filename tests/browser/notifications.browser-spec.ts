@@ -16,7 +16,8 @@ const CRISIS = 'I can’t cope any more, I want to kill myself';
 
 /** The service worker is installed and controls the page (it claims the page once it activates). */
 async function controlledBy(page: Page, script: string): Promise<void> {
-  await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 15_000 });
+  // A function, not a string: the app's CSP forbids eval, which a string predicate needs.
+  await page.waitForFunction(() => (globalThis as any).navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
   expect(await page.evaluate('navigator.serviceWorker.controller.scriptURL')).toBe(script);
 }
 
@@ -255,7 +256,6 @@ describe('push alerts in the web app', () => {
     const profile = mkdtempSync(join(tmpdir(), 'kindred-push-'));
     const context = await launchPersistentBrowser(profile);
     try {
-      await context.grantPermissions(['notifications'], { origin: stack.forum.url });
       await context.addInitScript(`(() => {
         const sub = ${JSON.stringify(subscription)};
         let current = null;
@@ -266,6 +266,12 @@ describe('push alerts in the web app', () => {
           toJSON: () => ({ endpoint: sub.endpoint, expirationTime: null, keys: sub.keys }),
           unsubscribe: async () => { current = null; return true; },
         });
+        self.shownPushes = [];
+        if (self.navigator && navigator.serviceWorker) {
+          navigator.serviceWorker.addEventListener('message', (event) => {
+            if (event.data && event.data.type === 'kindred:push') self.shownPushes.push(event.data.shown);
+          });
+        }
         if (self.PushManager) {
           PushManager.prototype.subscribe = async function (options) { current = make(options); return current; };
           PushManager.prototype.getSubscription = async function () { return current; };
@@ -278,8 +284,16 @@ describe('push alerts in the web app', () => {
       const card = page.getByRole('region', { name: 'Alerts on this device' });
       await card.getByText(/Get a discreet alert when someone replies/).waitFor();
       await visited(page, 'the notifications page offering alerts');
+      // The person says yes at the browser's prompt.
+      await context.grantPermissions(['notifications'], { origin: stack.forum.url });
+      expect(await page.evaluate('Notification.permission')).toBe('granted');
       await card.getByRole('button', { name: 'Turn on alerts' }).click();
-      await card.getByText('Alerts are on for this device.', { exact: false }).waitFor();
+      await card
+        .getByText('Alerts are on for this device.', { exact: false })
+        .waitFor()
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}\nThe card said: ${await card.innerText()}`);
+        });
       const db = stack.forum.app.get(DataSource);
       const stored = await db.query(`SELECT id FROM push_subscriptions WHERE user_id = $1 AND endpoint = $2`, [member.id, subscription.endpoint]);
       expect(stored).toHaveLength(1);
@@ -305,15 +319,18 @@ describe('push alerts in the web app', () => {
       await cdp.send('ServiceWorker.deliverPushMessage', { origin: stack.forum.url, registrationId: registration.registrationId, data: received.text });
 
       // The worker showed it: discreet title and body, opening the app at the notification.
-      // Read as soon as it is there: headless Chromium may take a shown notification down again.
+      // The worker tells open pages what it showed once showNotification has resolved (headless
+      // Chromium may take a shown notification down again before getNotifications() is asked).
       type Shown = Array<{ title: string; body: string; url: string }>;
-      let shown: Shown = [];
-      for (const until = Date.now() + 10_000; shown.length === 0 && Date.now() < until;) {
-        shown = (await page.evaluate(`navigator.serviceWorker.ready
-          .then((r) => r.getNotifications())
-          .then((list) => list.map((n) => ({ title: n.title, body: n.body, url: n.data && n.data.url })))`)) as Shown;
-        if (shown.length === 0) await new Promise((r) => setTimeout(r, 50));
-      }
+      const handle = await page.waitForFunction(
+        () => {
+          const seen = (globalThis as any).shownPushes as Shown | undefined;
+          return seen && seen.length > 0 ? seen : false;
+        },
+        undefined,
+        { timeout: 10_000 },
+      );
+      const shown = (await handle.jsonValue()) as Shown;
       expect(shown).toEqual([{ title: 'Kindred: you have a new reply', body: 'Open Kindred to see it.', url: received.payload.url }]);
       // The open page counted it.
       await page.getByRole('link', { name: 'Notifications 1 unread' }).waitFor();

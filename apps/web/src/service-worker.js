@@ -68,8 +68,10 @@ self.addEventListener('push', (event) => {
   };
   event.waitUntil(
     self.registration.showNotification(title, options).then(() =>
-      // An open tab updates its unread count at once.
-      self.clients.matchAll({ type: 'window' }).then((windows) => windows.forEach((w) => w.postMessage({ type: 'kindred:push' }))),
+      // An open tab updates its unread count at once (and hears what was shown).
+      self.clients
+        .matchAll({ type: 'window' })
+        .then((windows) => windows.forEach((w) => w.postMessage({ type: 'kindred:push', shown: { title, body: options.body, url: options.data.url } }))),
     ),
   );
 });
