@@ -323,8 +323,8 @@ export class NoticeView implements Wire<Notice> {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal'] })
-  kind: 'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application' | 'appeal';
+  @ApiProperty({ enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal', 'questionnaire'] })
+  kind: 'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application' | 'appeal' | 'questionnaire';
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   groupId: string | null;

@@ -15,6 +15,12 @@ import { SecondFactors1763700030000 } from './1763700030000-second-factors';
 import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-retention';
 import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
 import { MemberStanding1763700052000 } from './1763700052000-member-standing';
+import { Outcomes1763700085000 } from './1763700085000-outcomes';
+import { GroupMembers1763700085100 } from './1763700085100-group-members';
+import { PostActivity1763700085200 } from './1763700085200-post-activity';
+import { MessageActivity1763700085300 } from './1763700085300-message-activity';
+import { ReviewTimeliness1763700085400 } from './1763700085400-review-timeliness';
+import { QuestionnaireNotices1763700085500 } from './1763700085500-questionnaire-notices';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -35,4 +41,10 @@ export const MIGRATIONS = [
   GroupChatRetention1763700050000,
   OpenReviewSubjects1763700051000,
   MemberStanding1763700052000,
+  Outcomes1763700085000,
+  GroupMembers1763700085100,
+  PostActivity1763700085200,
+  MessageActivity1763700085300,
+  ReviewTimeliness1763700085400,
+  QuestionnaireNotices1763700085500,
 ];
