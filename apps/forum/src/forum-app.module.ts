@@ -12,6 +12,7 @@ import { MailModule } from '@kindred/mail';
 import { ModerationModule } from '@kindred/moderation';
 import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
+import { OutcomesModule } from '@kindred/outcomes';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
 import { ChatController } from './chat/chat.controller';
@@ -25,6 +26,7 @@ import { SearchController } from './forum/search.controller';
 import { MODERATION_CONTROLLERS } from './moderation/moderation.controllers';
 import { ReviewController } from './moderation/review.controller';
 import { RulesController } from './moderation/rules.controller';
+import { OUTCOMES_CONTROLLERS } from './outcomes/outcomes.controller';
 import { WebAppConfigController } from './web/app-config.controller';
 import { MailJobsRunner } from './mail/mail-jobs.runner';
 
@@ -48,6 +50,7 @@ export class ForumAppModule {
         ForumModule,
         ChatModule,
         MailModule,
+        OutcomesModule,
       ],
       controllers: [
         AuthController,
@@ -61,6 +64,7 @@ export class ForumAppModule {
         RulesController,
         ReviewController,
         ...MODERATION_CONTROLLERS,
+        ...OUTCOMES_CONTROLLERS,
         WebAppConfigController,
       ],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }, MailJobsRunner],

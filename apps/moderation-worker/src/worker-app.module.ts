@@ -8,6 +8,7 @@ import { createLoggerModule } from '@kindred/http';
 import { IdentityModule } from '@kindred/identity';
 import { ModerationModule } from '@kindred/moderation';
 import { ObservabilityModule } from '@kindred/observability';
+import { OutcomesModule } from '@kindred/outcomes';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
 import { RetentionModule } from '@kindred/retention';
@@ -33,6 +34,8 @@ export class WorkerAppModule {
         // Registers the chat message screening source.
         ChatModule,
         RetentionModule,
+        // Sends outcome questionnaires when they fall due.
+        OutcomesModule,
       ],
       providers: [WorkerRunner],
     };

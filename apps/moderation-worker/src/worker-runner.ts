@@ -3,8 +3,12 @@ import type { Worker } from 'bullmq';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { IdentityService } from '@kindred/identity';
+import { QuestionnairesService } from '@kindred/outcomes';
 import { RetentionService } from '@kindred/retention';
 import { JobHandlers, OutboxService, QueueProducer, startJobRunners } from '@kindred/queues';
+
+/** How often the worker looks for outcome questionnaires that have fallen due. */
+export const QUESTIONNAIRE_TICK_MS = 5 * 60_000;
 
 /** Wires every job in the catalogue to the lib service that does it, and schedules repeatable jobs. */
 @Injectable()
@@ -23,6 +27,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
     private readonly sweeper: ScreeningSweeper,
     private readonly deadlines: DeadlinesService,
     private readonly retention: RetentionService,
+    private readonly questionnaires: QuestionnairesService,
   ) {}
 
   handlers(): JobHandlers<'moderation-worker'> {
@@ -39,6 +44,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
       },
       retention: {
         purge: () => this.retention.purgeAll(),
+      },
+      outcomes: {
+        tick: () => this.questionnaires.tick(),
       },
     };
   }
@@ -70,6 +78,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
         await this.producer
           .queue('retention')
           .upsertJobScheduler('purge', { every: this.config.retention.intervalSeconds * 1000 }, { name: 'purge', data: {} });
+        // Questionnaires fall due by the month: a check every few minutes is prompt enough.
+        await this.producer.queue('outcomes').upsertJobScheduler('tick', { every: QUESTIONNAIRE_TICK_MS }, { name: 'tick', data: {} });
       } catch (error) {
         this.logger.warn({ err: error }, 'job schedulers not registered yet');
       }

@@ -36,6 +36,8 @@ export const QUEUE_CATALOGUE = {
   deadlines: { tick: job<TickJob>() },
   /** Repeatable: deletes chat messages past their group's retention period. */
   retention: { purge: job<TickJob>() },
+  /** Repeatable: sends the outcome questionnaires that have fallen due (libs/outcomes). */
+  outcomes: { tick: job<TickJob>() },
   /** Mail to one address, retried with exponential backoff (libs/mail). */
   mail: { send: job<MailJob>() },
 };
@@ -53,6 +55,7 @@ export const QUEUE_PROCESS = {
   housekeeping: 'moderation-worker',
   deadlines: 'moderation-worker',
   retention: 'moderation-worker',
+  outcomes: 'moderation-worker',
   mail: 'forum',
 } as const satisfies { [Q in keyof typeof QUEUE_CATALOGUE]: JobProcess };
 

@@ -52,6 +52,28 @@ export class ImpactService {
     });
   }
 
+  /** The groups the caller may choose in the report (403 for anyone who may read none). */
+  async access(user: AuthUser): Promise<{ platform: boolean; groups: Array<{ id: string; name: string }> }> {
+    const access = await this.commissioners.accessOf(user);
+    if (!access.platform && access.groupIds.length === 0) throw DomainError.forbidden('Only admins and commissioners can read the impact report.');
+    const groups: Array<{ id: string; name: string }> = [];
+    if (access.platform) {
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 20; pages += 1) {
+        const page = await this.groups.directory({ limit: 100, cursor });
+        groups.push(...page.items.map((g) => ({ id: g.id, name: g.name })));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+    } else {
+      for (const id of access.groupIds) {
+        const group = await this.groups.get(undefined, id);
+        groups.push({ id: group.id, name: group.name });
+      }
+    }
+    return { platform: access.platform, groups };
+  }
+
   async csv(user: AuthUser, query: ReportQuery): Promise<string> {
     return reportCsv(await this.report(user, query));
   }

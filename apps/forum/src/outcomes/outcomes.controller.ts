@@ -1,0 +1,168 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser } from '@kindred/identity';
+import { CommissionersService, ImpactService, MeasuresService, QuestionnairesService } from '@kindred/outcomes';
+import { AdminOnly } from '../groups/admin-only.guard';
+import { groupIdParam, idParam } from '../groups/id-param.pipe';
+import { StaffEndpoint } from '../identity/staff-endpoint.guard';
+import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
+import { AnswerQuestionnaireDto, AttachMeasureDto, CreateMeasureDto, GrantCommissionerDto, ImpactQueryDto } from './outcomes.dto';
+import { AttachmentResponse, CommissionerGrantResponse, ImpactAccessView, ImpactReportView, MeasureResponse, QuestionnaireResponse } from './outcomes.views';
+
+/** Outcome measures and where they are asked: platform admins only. */
+@ApiTags('outcomes')
+@ApiBearerAuth()
+@ApiProblems(401)
+@Controller()
+export class MeasuresController {
+  constructor(private readonly measures: MeasuresService) {}
+
+  @AdminOnly()
+  @ApiOkResponse({ type: [MeasureResponse] })
+  @Get('outcome-measures')
+  list(@CurrentUser() user: AuthUser) {
+    return this.measures.list(user);
+  }
+
+  /** A measure of the service's own (or a licensed instrument's questions, entered by its licence holder: docs/OUTCOMES.md). */
+  @AdminOnly()
+  @ApiCreatedResponse({ type: MeasureResponse })
+  @ApiProblems(...JSON_BODY_PROBLEMS)
+  @Post('outcome-measures')
+  create(@CurrentUser() user: AuthUser, @Body() body: CreateMeasureDto) {
+    return this.measures.create(user, body);
+  }
+
+  @AdminOnly()
+  @ApiOkResponse({ type: [AttachmentResponse] })
+  @ApiProblems(404)
+  @Get('groups/:groupId/outcome-measures')
+  attachments(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string) {
+    return this.measures.attachmentsOf(user, groupId);
+  }
+
+  /** Asks the group's members: the baseline now (or when they join), then at each interval after it. */
+  @AdminOnly()
+  @ApiCreatedResponse({ type: AttachmentResponse })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 404, 409)
+  @Post('groups/:groupId/outcome-measures')
+  attach(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: AttachMeasureDto) {
+    return this.measures.attach(user, groupId, body);
+  }
+
+  @AdminOnly()
+  @ApiNoContentResponse({ description: 'No more questionnaires of this measure go out in the group.' })
+  @ApiProblems(404, 409)
+  @Delete('groups/:groupId/outcome-measures/:attachmentId')
+  @HttpCode(204)
+  async end(
+    @CurrentUser() user: AuthUser,
+    @Param('groupId', groupIdParam) groupId: string,
+    @Param('attachmentId', idParam('That attachment')) attachmentId: string,
+  ): Promise<void> {
+    await this.measures.end(user, groupId, attachmentId);
+  }
+}
+
+/** The questionnaires sent to the caller. Nobody else, admins included, reads a member's answers. */
+@ApiTags('outcomes')
+@ApiBearerAuth()
+@ApiProblems(401)
+@Controller()
+export class QuestionnairesController {
+  constructor(private readonly questionnaires: QuestionnairesService) {}
+
+  @ApiOkResponse({ type: [QuestionnaireResponse], description: 'Unanswered first, then newest.' })
+  @Get('me/questionnaires')
+  mine(@CurrentUser() user: AuthUser) {
+    return this.questionnaires.listFor(user.id);
+  }
+
+  @ApiOkResponse({ type: QuestionnaireResponse })
+  @ApiProblems(404)
+  @Get('questionnaires/:questionnaireId')
+  get(@CurrentUser() user: AuthUser, @Param('questionnaireId', idParam('That questionnaire')) id: string) {
+    return this.questionnaires.get(user.id, id);
+  }
+
+  /** Every question answered once, each with a whole number on its scale. */
+  @ApiOkResponse({ type: QuestionnaireResponse })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 404, 409)
+  @Post('questionnaires/:questionnaireId/answers')
+  @HttpCode(200)
+  answer(@CurrentUser() user: AuthUser, @Param('questionnaireId', idParam('That questionnaire')) id: string, @Body() body: AnswerQuestionnaireDto) {
+    return this.questionnaires.answer(user.id, id, body.answers);
+  }
+}
+
+/** The commissioner role: granted and ended by platform admins. */
+@ApiTags('outcomes')
+@ApiBearerAuth()
+@ApiProblems(401)
+@Controller('commissioners')
+export class CommissionersController {
+  constructor(private readonly commissioners: CommissionersService) {}
+
+  @AdminOnly()
+  @ApiOkResponse({ type: [CommissionerGrantResponse] })
+  @Get()
+  list(@CurrentUser() user: AuthUser) {
+    return this.commissioners.list(user);
+  }
+
+  @AdminOnly()
+  @ApiCreatedResponse({ type: CommissionerGrantResponse, description: 'The grant (the one already there, when the same person and scope were granted before).' })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 404)
+  @Post()
+  grant(@CurrentUser() user: AuthUser, @Body() body: GrantCommissionerDto) {
+    return this.commissioners.grant(user, body.userId, body.groupId ?? null);
+  }
+
+  @AdminOnly()
+  @ApiNoContentResponse({ description: 'The grant is ended.' })
+  @ApiProblems(404)
+  @Delete(':grantId')
+  @HttpCode(204)
+  async revoke(@CurrentUser() user: AuthUser, @Param('grantId', idParam('That grant')) grantId: string): Promise<void> {
+    await this.commissioners.revoke(user, grantId);
+  }
+}
+
+/**
+ * The impact report: aggregates only, every cell resting on fewer than 10 people withheld (null in
+ * JSON, "fewer than 10" in CSV). Platform admins and commissioners, with two-step sign-in.
+ */
+@ApiTags('outcomes')
+@ApiBearerAuth()
+@ApiProblems(401)
+@StaffEndpoint()
+@Controller('impact')
+export class ImpactController {
+  constructor(private readonly impact: ImpactService) {}
+
+  @ApiOkResponse({ type: ImpactAccessView })
+  @Get('access')
+  access(@CurrentUser() user: AuthUser) {
+    return this.impact.access(user);
+  }
+
+  @ApiOkResponse({ type: ImpactReportView })
+  @ApiProblems(404, 422)
+  @Get('report')
+  report(@CurrentUser() user: AuthUser, @Query() query: ImpactQueryDto) {
+    return this.impact.report(user, query);
+  }
+
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'The same report as CSV: section, period, figure, value; withheld cells read "fewer than 10".', schema: { type: 'string' } })
+  @ApiProblems(404, 422)
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="kindred-impact-report.csv"')
+  @Header('cache-control', 'no-store')
+  @Get('report.csv')
+  csv(@CurrentUser() user: AuthUser, @Query() query: ImpactQueryDto) {
+    return this.impact.csv(user, query);
+  }
+}
+
+export const OUTCOMES_CONTROLLERS = [MeasuresController, QuestionnairesController, CommissionersController, ImpactController];
