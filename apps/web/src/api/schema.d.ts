@@ -165,6 +165,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/commissioners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CommissionersController_list"];
+        put?: never;
+        post: operations["CommissionersController_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commissioners/{grantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["CommissionersController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/consent": {
         parameters: {
             query?: never;
@@ -320,6 +352,38 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{groupId}/outcome-measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MeasuresController_attachments"];
+        put?: never;
+        post: operations["MeasuresController_attach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{groupId}/outcome-measures/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["MeasuresController_end"];
         options?: never;
         head?: never;
         patch?: never;
@@ -481,6 +545,54 @@ export interface paths {
             cookie?: never;
         };
         get: operations["HealthController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/impact/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ImpactController_access"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/impact/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ImpactController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/impact/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ImpactController_csv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -651,6 +763,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["QuestionnairesController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/sessions": {
         parameters: {
             query?: never;
@@ -715,6 +843,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/outcome-measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MeasuresController_list"];
+        put?: never;
+        post: operations["MeasuresController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/posts/{postId}": {
         parameters: {
             query?: never;
@@ -757,6 +901,38 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["ForumController_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/questionnaires/{questionnaireId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["QuestionnairesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/questionnaires/{questionnaireId}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["QuestionnairesController_answer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -838,6 +1014,18 @@ export interface components {
              */
             version: number;
         };
+        ActivityRowView: {
+            /** @description Null when withheld: it rests on fewer than 10 people. */
+            messageAuthors: number | null;
+            /** @description Chat messages published, withheld when sent by fewer than 10 people. */
+            messages: number | null;
+            /** @example 2026-11 */
+            month: string;
+            /** @description Null when withheld: it rests on fewer than 10 people. */
+            postAuthors: number | null;
+            /** @description Posts published, withheld when written by fewer than 10 people. */
+            posts: number | null;
+        };
         AgreementAcceptanceView: {
             /** Format: date-time */
             acceptedAt: string;
@@ -851,6 +1039,18 @@ export interface components {
             publishedAt: string;
             /** @example 1 */
             version: number;
+        };
+        AnswerQuestionnaireDto: {
+            /**
+             * @example {
+             *       "confidence": 6,
+             *       "knowing-where-to-get-help": 4,
+             *       "less-alone": 7
+             *     }
+             */
+            answers: {
+                [key: string]: number;
+            };
         };
         AppealDto: {
             /** @description Why the decision should be looked at again. */
@@ -955,6 +1155,43 @@ export interface components {
              */
             referralCode?: string;
         };
+        AttachMeasureDto: {
+            /**
+             * @description Follow-ups, in months after each member’s baseline: 1 to 8 of them, rising, each 1 to 36.
+             * @example [
+             *       3,
+             *       6
+             *     ]
+             */
+            intervalsMonths: number[];
+            /** Format: uuid */
+            measureId: string;
+        };
+        AttachmentResponse: {
+            /** Format: date-time */
+            attachedAt: string;
+            /** Format: date-time */
+            endedAt: string | null;
+            /** Format: uuid */
+            groupId: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example [
+             *       3,
+             *       6
+             *     ]
+             */
+            intervalsMonths: number[];
+            /** Format: uuid */
+            measureId: string;
+            measureTitle: string;
+            /**
+             * Format: uuid
+             * @description A mentoring programme in the group, when the measure is asked of its mentees only.
+             */
+            programmeId: string | null;
+        };
         AuditEntryView: {
             /** @example review.decided */
             action: string;
@@ -1046,6 +1283,19 @@ export interface components {
             /** @example Respect, and no discrimination */
             title: string;
         };
+        CommissionerGrantResponse: {
+            /** Format: date-time */
+            grantedAt: string;
+            /**
+             * Format: uuid
+             * @description Null: every group.
+             */
+            groupId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            userId: string;
+        };
         ConfirmTotpDto: {
             /**
              * @description The 6-digit code the authenticator app shows now.
@@ -1091,6 +1341,13 @@ export interface components {
              * @example kidney-18-30
              */
             slug: string;
+        };
+        CreateMeasureDto: {
+            description?: string;
+            /** @description 1 to 30 questions, each on a scale of whole numbers (0 ≤ min < max ≤ 100) with both ends named. */
+            questions: components["schemas"]["QuestionView"][];
+            /** @example Living with my condition */
+            title: string;
         };
         CreatePostDto: {
             body: string;
@@ -1213,6 +1470,15 @@ export interface components {
             /** @example email must be a valid email address */
             message: string;
         };
+        GrantCommissionerDto: {
+            /**
+             * Format: uuid
+             * @description The group; absent or null for every group on the platform.
+             */
+            groupId?: string | null;
+            /** Format: uuid */
+            userId: string;
+        };
         GroupDirectoryEntryView: {
             condition: string;
             description: string;
@@ -1246,6 +1512,41 @@ export interface components {
             /** @description Offset of the first highlighted character, in UTF-16 code units. */
             start: number;
         };
+        ImpactAccessView: {
+            /** @description The groups the caller may choose (every group for platform access). */
+            groups: components["schemas"]["ImpactScopeGroupView"][];
+            /** @description May read every group and the platform as a whole. */
+            platform: boolean;
+        };
+        ImpactReportView: {
+            activity: components["schemas"]["ActivityRowView"][];
+            /** @example 2026-01 */
+            from: string;
+            /** Format: date-time */
+            generatedAt: string;
+            /**
+             * Format: uuid
+             * @description Null: every group.
+             */
+            groupId: string | null;
+            members: components["schemas"]["MembersRowView"][];
+            /**
+             * @description Every cell resting on fewer people than this is null.
+             * @example 10
+             */
+            minimumCell: number;
+            moderation: components["schemas"]["ModerationRowView"][];
+            outcomes: components["schemas"]["OutcomeSummaryView"][];
+            /** @description Mentoring relationships per month; null where they are not counted yet. */
+            relationships: components["schemas"]["RelationshipsRowView"][] | null;
+            /** @example 2026-12 */
+            to: string;
+        };
+        ImpactScopeGroupView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         LoginDto: {
             email: string;
             password: string;
@@ -1273,6 +1574,17 @@ export interface components {
             isAdmin: boolean;
             memberships: components["schemas"]["MyMembershipView"][];
         };
+        MeasureResponse: {
+            /** @description Kindred’s own measure, shipped with it. */
+            builtIn: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            questions: components["schemas"]["QuestionView"][];
+            title: string;
+        };
         MemberView: {
             acceptedAgreementVersion: number | null;
             displayName: string;
@@ -1286,6 +1598,14 @@ export interface components {
             status: "active" | "banned";
             /** Format: uuid */
             userId: string;
+        };
+        MembersRowView: {
+            /** @description Members who joined in the month. Null when withheld: it rests on fewer than 10 people. */
+            joined: number | null;
+            /** @description Members at the end of the month. Null when withheld: it rests on fewer than 10 people. */
+            members: number | null;
+            /** @example 2026-11 */
+            month: string;
         };
         ModerationAlertView: {
             /** Format: date-time */
@@ -1311,6 +1631,20 @@ export interface components {
             /** @description Over items decided in the last 7 days; null when there were none. */
             timeToDecisionSeconds: components["schemas"]["DecisionTimesView"];
             urgentOpen: number;
+        };
+        ModerationRowView: {
+            /** @description Decisions made after the item’s deadline (SLA breaches). */
+            breaches: number | null;
+            /** @description Review decisions made in the month; with fewer than 10, every figure of the month is withheld. */
+            decisions: number | null;
+            /** @description Null when withheld: it rests on fewer than 10 people. */
+            medianMinutesToDecision: number | null;
+            /** @example 2026-11 */
+            month: string;
+            /** @description Null when withheld: it rests on fewer than 10 people. */
+            urgentBreaches: number | null;
+            /** @description Null when withheld: it rests on fewer than 10 people. */
+            urgentDecisions: number | null;
         };
         ModerationSettingsView: {
             coverage: components["schemas"]["CoverageWindowView"][];
@@ -1355,12 +1689,37 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "removal" | "rejection" | "warning" | "mute" | "ban" | "signposting" | "application" | "appeal";
+            kind: "removal" | "rejection" | "warning" | "mute" | "ban" | "signposting" | "application" | "appeal" | "questionnaire";
             message: string;
             /** @description Support resources, with a signposting notice. */
             resources?: components["schemas"]["ResourceView"][];
             /** Format: uuid */
             subjectId: string | null;
+        };
+        OutcomeMeansView: {
+            /** @description Mean at baseline of the people who answered both. */
+            baseline: number | null;
+            /** @description Mean at this follow-up of the same people. */
+            followUp: number | null;
+            key: string;
+            max: number;
+            min: number;
+            text: string;
+        };
+        OutcomeSummaryView: {
+            /** @description Null when withheld: it rests on fewer than 10 people. */
+            baselineAnswered: number | null;
+            /** Format: uuid */
+            measureId: string;
+            title: string;
+            waves: components["schemas"]["OutcomeWaveView"][];
+        };
+        OutcomeWaveView: {
+            /** @description People who answered both the baseline and this follow-up. */
+            answeredBoth: number | null;
+            means: components["schemas"]["OutcomeMeansView"][];
+            /** @description Months after the baseline. */
+            wave: number;
         };
         PageView: {
             /** @description This page, in the list’s order. */
@@ -1476,6 +1835,33 @@ export interface components {
         PublishAgreementDto: {
             clauses: components["schemas"]["ClauseDoc"][];
         };
+        QuestionView: {
+            /** @example confidence */
+            key: string;
+            scale: components["schemas"]["ScaleView"];
+            /** @example How confident do you feel about managing your condition from day to day? */
+            text: string;
+        };
+        QuestionnaireResponse: {
+            /** Format: date-time */
+            answeredAt: string | null;
+            answers: {
+                [key: string]: number;
+            } | null;
+            description: string;
+            /** Format: uuid */
+            groupId: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            measureId: string;
+            questions: components["schemas"]["QuestionView"][];
+            /** Format: date-time */
+            sentAt: string;
+            title: string;
+            /** @description 0 for the baseline; otherwise months after it. */
+            wave: number;
+        };
         ReactionCountsView: {
             hug: number;
             "me-too": number;
@@ -1515,6 +1901,13 @@ export interface components {
             /** @example sam@example.org */
             email: string;
             password: string;
+        };
+        RelationshipsRowView: {
+            /** @description Null when withheld: it rests on fewer than 10 people. */
+            active: number | null;
+            month: string;
+            /** @description Null when withheld: it rests on fewer than 10 people. */
+            started: number | null;
         };
         ReportDto: {
             /** @description The key of the agreement clause this breaks. */
@@ -1670,6 +2063,16 @@ export interface components {
             hours?: number;
             /** @enum {string} */
             kind: "warn" | "mute" | "ban";
+        };
+        ScaleView: {
+            /** @example 10 */
+            max: number;
+            /** @example Completely confident */
+            maxLabel: string;
+            /** @example 0 */
+            min: number;
+            /** @example Not at all confident */
+            minLabel: string;
         };
         SearchAuthorView: {
             displayName: string;
@@ -2637,6 +3040,213 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    CommissionersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionerGrantResponse"][];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+        };
+    };
+    CommissionersController_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantCommissionerDto"];
+            };
+        };
+        responses: {
+            /** @description The grant (the one already there, when the same person and scope were granted before). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionerGrantResponse"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    CommissionersController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grant is ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
                     };
                 };
             };
@@ -3712,6 +4322,253 @@ export interface operations {
             };
         };
     };
+    MeasuresController_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"][];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
+    MeasuresController_attach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachMeasureDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    MeasuresController_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No more questionnaires of this measure go out in the group. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+        };
+    };
     ReferralCodesController_create: {
         parameters: {
             query?: never;
@@ -4772,6 +5629,198 @@ export interface operations {
             };
         };
     };
+    ImpactController_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImpactAccessView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+        };
+    };
+    ImpactController_report: {
+        parameters: {
+            query?: {
+                /** @description One group; absent for every group (platform admins and platform commissioners only). */
+                groupId?: string;
+                /** @description First month, YYYY-MM (default: eleven months before `to`). */
+                from?: string;
+                /** @description Last month, YYYY-MM (default: this month). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImpactReportView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    ImpactController_csv: {
+        parameters: {
+            query?: {
+                /** @description One group; absent for every group (platform admins and platform commissioners only). */
+                groupId?: string;
+                /** @description First month, YYYY-MM (default: eleven months before `to`). */
+                from?: string;
+                /** @description Last month, YYYY-MM (default: this month). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same report as CSV: section, period, figure, value; withheld cells read "fewer than 10". */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
     MeController_me: {
         parameters: {
             query?: never;
@@ -5660,6 +6709,38 @@ export interface operations {
             };
         };
     };
+    QuestionnairesController_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unanswered first, then newest. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireResponse"][];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+        };
+    };
     MeController_sessions: {
         parameters: {
             query?: never;
@@ -5926,6 +7007,144 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    MeasuresController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureResponse"][];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+        };
+    };
+    MeasuresController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMeasureDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasureResponse"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
                     };
                 };
             };
@@ -6432,6 +7651,160 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "NOT_A_MEMBER" | "AGREEMENT_REQUIRED" | "BANNED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    QuestionnairesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                questionnaireId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireResponse"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
+    QuestionnairesController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                questionnaireId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerQuestionnaireDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireResponse"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
                     };
                 };
             };
