@@ -17,6 +17,7 @@ import { Account, Notices } from './screens/me';
 import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
+import { ImpactPrintPage, ImpactReportPage, MyQuestionnaires, OutcomesAdmin, useImpactAccess } from './screens/outcomes';
 import './styles.css';
 
 /** "Need help now?": always in the header, works without the API (bundled resources first). */
@@ -81,6 +82,7 @@ function Header({ groupId }: { groupId?: string }) {
   const { me, signOut } = useSession();
   const navigate = useNavigate();
   const newNotices = useNewNotices();
+  const impact = useImpactAccess(Boolean(me));
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
@@ -108,10 +110,23 @@ function Header({ groupId }: { groupId?: string }) {
               <li>
                 <Link to="/my/account">Your account</Link>
               </li>
-              {me.isAdmin ? (
+              <li>
+                <Link to="/my/questionnaires">Questionnaires</Link>
+              </li>
+              {impact.data ? (
                 <li>
-                  <Link to="/admin/new-group">New group</Link>
+                  <Link to="/impact">Impact report</Link>
                 </li>
+              ) : null}
+              {me.isAdmin ? (
+                <>
+                  <li>
+                    <Link to="/admin/new-group">New group</Link>
+                  </li>
+                  <li>
+                    <Link to="/admin/outcomes">Outcome measures</Link>
+                  </li>
+                </>
               ) : null}
               <li>
                 <button
@@ -247,6 +262,10 @@ function App() {
         <Route path="my/notices" element={<Notices />} />
         <Route path="my/account" element={<Account />} />
         <Route path="admin/new-group" element={<NewGroup />} />
+        <Route path="admin/outcomes" element={<OutcomesAdmin />} />
+        <Route path="my/questionnaires" element={<MyQuestionnaires />} />
+        <Route path="impact" element={<ImpactReportPage />} />
+        <Route path="impact/print" element={<ImpactPrintPage />} />
         <Route path="thread/:topicId" element={<ThreadPage />} />
         <Route path="community/:groupId">
           <Route index element={<InGroup screen={GroupHome} />} />

@@ -18,6 +18,7 @@ const KIND_NAMES: Record<Notice['kind'], string> = {
   signposting: 'Support you can reach now',
   application: 'About your application',
   appeal: 'About your appeal',
+  questionnaire: 'Questions about how you are getting on',
 };
 
 function SignInFirst() {
@@ -87,6 +88,7 @@ export function Notices() {
             {n.clauseKey ? <p>Agreement clause: {n.clauseKey}</p> : null}
             {n.resources && n.resources.length > 0 ? <ResourceList resources={n.resources} /> : null}
             {n.appealable ? <AppealForm notice={n} /> : null}
+            {n.kind === 'questionnaire' ? <Link to="/my/questionnaires">Answer the questions</Link> : null}
           </li>
         ))}
       </ul>
