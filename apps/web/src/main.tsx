@@ -1,5 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode, useEffect, useRef, useState } from 'react';
+import { lazy, StrictMode, Suspense, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link, NavLink, Outlet, Route, Routes, useLocation, useMatch, useNavigate, useParams } from 'react-router';
 import { loadAppConfig } from './app-config';
@@ -17,8 +17,13 @@ import { Account, Notices } from './screens/me';
 import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
-import { ImpactPrintPage, ImpactReportPage, MyQuestionnaires, OutcomesAdmin, useImpactAccess } from './screens/outcomes';
+import { MyQuestionnaires, OutcomesAdmin } from './screens/outcomes';
+import { useImpactAccess } from './impact-access';
 import './styles.css';
+
+// The charts (recharts) load only with the impact report.
+const ImpactReportPage = lazy(() => import('./screens/impact'));
+const ImpactPrintPage = lazy(() => import('./screens/impact').then((m) => ({ default: m.ImpactPrintPage })));
 
 /** "Need help now?": always in the header, works without the API (bundled resources first). */
 function HelpNow({ groupId }: { groupId?: string }) {
@@ -264,8 +269,22 @@ function App() {
         <Route path="admin/new-group" element={<NewGroup />} />
         <Route path="admin/outcomes" element={<OutcomesAdmin />} />
         <Route path="my/questionnaires" element={<MyQuestionnaires />} />
-        <Route path="impact" element={<ImpactReportPage />} />
-        <Route path="impact/print" element={<ImpactPrintPage />} />
+        <Route
+          path="impact"
+          element={
+            <Suspense fallback={<Loading />}>
+              <ImpactReportPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="impact/print"
+          element={
+            <Suspense fallback={<Loading />}>
+              <ImpactPrintPage />
+            </Suspense>
+          }
+        />
         <Route path="thread/:topicId" element={<ThreadPage />} />
         <Route path="community/:groupId">
           <Route index element={<InGroup screen={GroupHome} />} />
