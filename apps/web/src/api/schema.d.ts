@@ -1762,6 +1762,10 @@ export interface components {
             notices: {
                 [key: string]: unknown;
             }[];
+            /** @description `{ questionnaires, commissionerGrants }`: outcome questionnaires sent to the caller with their questions and the caller’s answers. */
+            outcomes: {
+                [key: string]: unknown;
+            };
             sessions: components["schemas"]["ExportedSessionView"][];
         };
         PostAcceptedView: {
