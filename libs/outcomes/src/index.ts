@@ -9,3 +9,4 @@ export * from './impact/impact.service';
 export * from './impact/impact-report';
 export { MINIMUM_CELL } from './impact/suppression';
 export type { Cell } from './impact/suppression';
+export * from './voice/voice.service';

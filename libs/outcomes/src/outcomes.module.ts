@@ -12,9 +12,11 @@ import { MeasuresService } from './measures/measures.service';
 import { OutcomesPersonalData } from './outcomes-personal-data';
 import { QuestionnairesRepository } from './questionnaires/questionnaires.repository';
 import { QuestionnairesService } from './questionnaires/questionnaires.service';
+import { VoiceRepository } from './voice/voice.repository';
+import { VoiceService } from './voice/voice.service';
 
-const REPOSITORIES = [MeasuresRepository, QuestionnairesRepository, CommissionersRepository, ImpactRepository];
-const SERVICES = [MeasuresService, QuestionnairesService, CommissionersService, ImpactService];
+const REPOSITORIES = [MeasuresRepository, QuestionnairesRepository, CommissionersRepository, ImpactRepository, VoiceRepository];
+const SERVICES = [MeasuresService, QuestionnairesService, CommissionersService, ImpactService, VoiceService];
 
 @Module({
   imports: [IdentityModule, GroupsModule, NotificationsModule],

@@ -1,13 +1,24 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@kindred/identity';
-import { CommissionersService, ImpactService, MeasuresService, QuestionnairesService } from '@kindred/outcomes';
+import { CommissionersService, ImpactService, MeasuresService, QuestionnairesService, VoiceService } from '@kindred/outcomes';
 import { AdminOnly } from '../groups/admin-only.guard';
 import { groupIdParam, idParam } from '../groups/id-param.pipe';
 import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
-import { AnswerQuestionnaireDto, AttachMeasureDto, CreateMeasureDto, GrantCommissionerDto, ImpactQueryDto } from './outcomes.dto';
-import { AttachmentResponse, CommissionerGrantResponse, ImpactAccessView, ImpactReportView, MeasureResponse, QuestionnaireResponse } from './outcomes.views';
+import { AnswerQuestionnaireDto, AttachMeasureDto, CommentDto, CreateMeasureDto, FeedbackDto, GrantCommissionerDto, ImpactQueryDto, ProposeAgreementDto } from './outcomes.dto';
+import {
+  AttachmentResponse,
+  CommentResponse,
+  CommissionerGrantResponse,
+  FeedbackReceiptView,
+  FeedbackResponse,
+  ImpactAccessView,
+  ImpactReportView,
+  MeasureResponse,
+  ProposalResponse,
+  QuestionnaireResponse,
+} from './outcomes.views';
 
 /** Outcome measures and where they are asked: platform admins only. */
 @ApiTags('outcomes')
@@ -165,4 +176,70 @@ export class ImpactController {
   }
 }
 
-export const OUTCOMES_CONTROLLERS = [MeasuresController, QuestionnairesController, CommissionersController, ImpactController];
+/** Members' voice: feedback to a group, and comments on proposed agreement changes before they are published. */
+@ApiTags('outcomes')
+@ApiBearerAuth()
+@ApiProblems(401)
+@Controller()
+export class VoiceController {
+  constructor(private readonly voice: VoiceService) {}
+
+  /** Feedback to the group's supporters (who read it without your name) and admins. */
+  @ApiCreatedResponse({ type: FeedbackReceiptView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 403, 404)
+  @Post('groups/:groupId/feedback')
+  give(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: FeedbackDto) {
+    return this.voice.giveFeedback(user, groupId, body.body);
+  }
+
+  @StaffEndpoint()
+  @ApiOkResponse({ type: [FeedbackResponse], description: 'Newest first. Supporters: no author. Admins: the author.' })
+  @ApiProblems(404)
+  @Get('groups/:groupId/feedback')
+  feedback(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string) {
+    return this.voice.feedback(user, groupId);
+  }
+
+  @AdminOnly()
+  @ApiCreatedResponse({ type: ProposalResponse })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 404)
+  @Post('groups/:groupId/agreement-proposals')
+  propose(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: ProposeAgreementDto) {
+    return this.voice.propose(user, groupId, body);
+  }
+
+  @ApiOkResponse({ type: [ProposalResponse] })
+  @ApiProblems(403, 404)
+  @Get('groups/:groupId/agreement-proposals')
+  proposals(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string) {
+    return this.voice.proposals(user, groupId);
+  }
+
+  @ApiCreatedResponse({ type: CommentResponse })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 403, 404, 409)
+  @Post('agreement-proposals/:proposalId/comments')
+  comment(@CurrentUser() user: AuthUser, @Param('proposalId', idParam('That proposal')) proposalId: string, @Body() body: CommentDto) {
+    return this.voice.comment(user, proposalId, body.body);
+  }
+
+  /** Publishes the proposed clauses as the group's next agreement version; members accept it as any new version. */
+  @AdminOnly()
+  @ApiOkResponse({ type: ProposalResponse })
+  @ApiProblems(404, 409, 422)
+  @Post('agreement-proposals/:proposalId/publish')
+  @HttpCode(200)
+  publish(@CurrentUser() user: AuthUser, @Param('proposalId', idParam('That proposal')) proposalId: string) {
+    return this.voice.publish(user, proposalId);
+  }
+
+  @AdminOnly()
+  @ApiNoContentResponse({ description: 'Withdrawn: not published, no more comments.' })
+  @ApiProblems(404, 409)
+  @Delete('agreement-proposals/:proposalId')
+  @HttpCode(204)
+  async withdraw(@CurrentUser() user: AuthUser, @Param('proposalId', idParam('That proposal')) proposalId: string): Promise<void> {
+    await this.voice.withdraw(user, proposalId);
+  }
+}
+
+export const OUTCOMES_CONTROLLERS = [MeasuresController, QuestionnairesController, CommissionersController, ImpactController, VoiceController];

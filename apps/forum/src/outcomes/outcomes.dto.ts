@@ -64,3 +64,25 @@ export class ImpactQueryDto {
   @IsString()
   to?: string;
 }
+
+export class FeedbackDto {
+  @ApiProperty({ maxLength: 4000, example: 'The Tuesday evening chat has really helped me.' })
+  @IsString()
+  body: string;
+}
+
+export class ProposeAgreementDto {
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'The proposed clauses, as `PUT /groups/:groupId/agreement` takes them.' })
+  @IsArray()
+  clauses: unknown[];
+
+  @ApiProperty({ maxLength: 2000, example: 'We would like to add a clause about sharing photos.' })
+  @IsString()
+  summary: string;
+}
+
+export class CommentDto {
+  @ApiProperty({ maxLength: 4000 })
+  @IsString()
+  body: string;
+}

@@ -1,8 +1,10 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type {
   ActivityRow,
   AttachmentView,
+  CommentView,
   CommissionerGrant,
+  FeedbackView,
   ImpactReport,
   MeasureView,
   MembersRow,
@@ -10,12 +12,14 @@ import type {
   OutcomeMeans,
   OutcomeSummary,
   OutcomeWave,
+  ProposalView,
   Question,
   QuestionnaireView,
   RelationshipsRow,
   Scale,
 } from '@kindred/outcomes';
 import type { Wire } from '../openapi/wire';
+import { ClauseView } from '../groups/groups.views';
 
 const CELL = { type: 'number', nullable: true, description: 'Null when withheld: it rests on fewer than 10 people.' } as const;
 
@@ -286,4 +290,80 @@ export class ImpactAccessView {
 
   @ApiProperty({ type: [ImpactScopeGroupView], description: 'The groups the caller may choose (every group for platform access).' })
   groups: ImpactScopeGroupView[];
+}
+
+export class VoiceAuthorView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  displayName: string;
+}
+
+export class FeedbackReceiptView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class FeedbackResponse implements Wire<FeedbackView> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  groupId: string;
+
+  @ApiProperty()
+  body: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiPropertyOptional({ type: VoiceAuthorView, description: 'Admins only: supporters read feedback without names.' })
+  author?: VoiceAuthorView;
+}
+
+export class CommentResponse implements Wire<CommentView> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  body: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiPropertyOptional({ type: VoiceAuthorView })
+  author?: VoiceAuthorView;
+}
+
+export class ProposalResponse implements Wire<ProposalView> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  groupId: string;
+
+  @ApiProperty({ type: [ClauseView] })
+  clauses: ClauseView[];
+
+  @ApiProperty()
+  summary: string;
+
+  @ApiProperty({ enum: ['open', 'published', 'withdrawn'] })
+  status: 'open' | 'published' | 'withdrawn';
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  publishedVersion: number | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  closedAt: string | null;
+
+  @ApiProperty({ type: [CommentResponse], description: 'Admins: every comment, with names. Members: their own.' })
+  comments: CommentResponse[];
 }

@@ -21,6 +21,7 @@ import { PostActivity1763700085200 } from './1763700085200-post-activity';
 import { MessageActivity1763700085300 } from './1763700085300-message-activity';
 import { ReviewTimeliness1763700085400 } from './1763700085400-review-timeliness';
 import { QuestionnaireNotices1763700085500 } from './1763700085500-questionnaire-notices';
+import { MembersVoice1763700086000 } from './1763700086000-members-voice';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   MessageActivity1763700085300,
   ReviewTimeliness1763700085400,
   QuestionnaireNotices1763700085500,
+  MembersVoice1763700086000,
 ];
