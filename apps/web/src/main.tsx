@@ -18,6 +18,7 @@ import { useTwoStepRequiredRedirect } from './screens/two-step';
 import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
 import { MyQuestionnaires, OutcomesAdmin } from './screens/outcomes';
+import { Feedback, Proposals } from './screens/voice';
 import { useImpactAccess } from './impact-access';
 import './styles.css';
 
@@ -175,6 +176,8 @@ function GroupNav({ groupId }: { groupId: string }) {
         [base, 'Topics'],
         [`${base}/chat`, 'Chat'],
         [`${base}/agreement`, 'Agreement'],
+        [`${base}/proposals`, 'Proposals'],
+        [`${base}/feedback`, 'Feedback'],
       ]
     : [
         [base, 'About this group'],
@@ -296,6 +299,8 @@ function App() {
           <Route path="applications" element={<InGroup screen={Applications} />} />
           <Route path="metrics" element={<InGroup screen={Metrics} />} />
           <Route path="settings" element={<InGroup screen={GroupSettings} />} />
+          <Route path="feedback" element={<InGroup screen={Feedback} />} />
+          <Route path="proposals" element={<InGroup screen={Proposals} />} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -146,17 +146,19 @@ export class CommissionersController {
 @ApiTags('outcomes')
 @ApiBearerAuth()
 @ApiProblems(401)
-@StaffEndpoint()
 @Controller('impact')
 export class ImpactController {
   constructor(private readonly impact: ImpactService) {}
 
+  /** Which groups the caller may choose (403 for anyone who may read none). No figures, so no second factor needed to ask. */
   @ApiOkResponse({ type: ImpactAccessView })
+  @ApiProblems(403)
   @Get('access')
   access(@CurrentUser() user: AuthUser) {
     return this.impact.access(user);
   }
 
+  @StaffEndpoint()
   @ApiOkResponse({ type: ImpactReportView })
   @ApiProblems(404, 422)
   @Get('report')
@@ -164,6 +166,7 @@ export class ImpactController {
     return this.impact.report(user, query);
   }
 
+  @StaffEndpoint()
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The same report as CSV: section, period, figure, value; withheld cells read "fewer than 10".', schema: { type: 'string' } })
   @ApiProblems(404, 422)
