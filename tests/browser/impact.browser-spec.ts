@@ -87,6 +87,33 @@ describe('the impact report in the web app', () => {
     await context.close();
   });
 
+  it('lets a member send feedback and comment on a proposed agreement change', async () => {
+    const current = (await request(stack.forum.url).get(`/groups/${group.id}/agreement`).set(bearer(admin)).expect(200)).body;
+    const clauses = [...current.clauses, { key: 'photos', title: 'Photos', text: 'Ask before sharing a photo of anyone else.' }];
+    await request(stack.forum.url).post(`/groups/${group.id}/agreement-proposals`).set(bearer(admin)).send({ clauses, summary: 'A clause about photos' }).expect(201);
+    const member = members[0]!;
+    const { context, page } = await newPerson(stack.browser);
+    await signIn(page, stack.forum.url, member.email, member.password);
+    await page.goto(url(`/community/${group.id}`));
+    await page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name: 'Feedback' }).click();
+    await page.getByRole('heading', { name: 'Feedback' }).waitFor();
+    await page.getByLabel('Your feedback').fill('More evening cover in chat, please.');
+    await page.getByRole('button', { name: 'Send feedback' }).click();
+    await page.getByText('Thank you. Your feedback is sent.').waitFor();
+    await visited(page, 'feedback', 'feedback');
+
+    await page.getByRole('navigation', { name: 'Group' }).getByRole('link', { name: 'Proposals' }).click();
+    await page.getByRole('heading', { name: /A clause about photos/ }).waitFor();
+    await page.getByLabel('Your comment').fill('Yes, and screenshots too.');
+    await page.getByRole('button', { name: 'Send comment' }).click();
+    await page.getByText('Yes, and screenshots too.', { exact: false }).waitFor();
+    await visited(page, 'agreement proposals', 'agreement-proposal');
+    await context.close();
+
+    const forAdmin = (await request(stack.forum.url).get(`/groups/${group.id}/feedback`).set(bearer(admin)).expect(200)).body as Json[];
+    expect(forAdmin[0]).toMatchObject({ body: 'More evening cover in chat, please.', author: { id: member.id } });
+  });
+
   it('shows the commissioner totals as charts and tables, withheld below ten, with a CSV and a printable page', async () => {
     const { context, page } = await newPerson(stack.browser);
     await signIn(page, stack.forum.url, commissioner.email, commissioner.password);
