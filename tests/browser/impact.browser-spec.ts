@@ -29,7 +29,11 @@ describe('the impact report in the web app', () => {
     group = await groupWith(stack.forum, admin, { mode: 'post' });
     members = [];
     for (let i = 0; i < 12; i += 1) members.push(await memberOf(stack.forum, group.id, group.code));
-    await request(stack.forum.url).post(`/groups/${group.id}/outcome-measures`).set(bearer(admin)).send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3] }).expect(201);
+    await request(stack.forum.url)
+      .post(`/groups/${group.id}/outcome-measures`)
+      .set(bearer(admin))
+      .send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3] })
+      .expect(201);
     const questionnaires = stack.worker.context.get(QuestionnairesService);
     const sentAt = new Date();
     await questionnaires.tick(sentAt);
@@ -38,15 +42,21 @@ describe('the impact report in the web app', () => {
       await request(stack.forum.url).post(`/questionnaires/${q.id}/answers`).set(bearer(person)).send({ answers: values }).expect(200);
     };
     // The last member answers in the browser below.
-    for (const [i, person] of members.slice(0, 11).entries()) await answer(person, 0, { confidence: 3 + (i % 3), 'knowing-where-to-get-help': 4, 'less-alone': 5 });
+    for (const [i, person] of members.slice(0, 11).entries())
+      await answer(person, 0, { confidence: 3 + (i % 3), 'knowing-where-to-get-help': 4, 'less-alone': 5 });
     const later = new Date(sentAt);
     later.setUTCMonth(later.getUTCMonth() + 3);
     await questionnaires.tick(new Date(later.getTime() + 60_000));
-    for (const [i, person] of members.slice(0, 10).entries()) await answer(person, 3, { confidence: 6 + (i % 3), 'knowing-where-to-get-help': 7, 'less-alone': 8 });
+    for (const [i, person] of members.slice(0, 10).entries())
+      await answer(person, 3, { confidence: 6 + (i % 3), 'knowing-where-to-get-help': 7, 'less-alone': 8 });
 
     // Eleven of them post, so the activity figures show.
     for (const person of members.slice(0, 11)) {
-      const posted = await request(stack.forum.url).post(`/groups/${group.id}/topics`).set(bearer(person)).send({ title: 'My week', body: 'A better week than the last one.' }).expect(202);
+      const posted = await request(stack.forum.url)
+        .post(`/groups/${group.id}/topics`)
+        .set(bearer(person))
+        .send({ title: 'My week', body: 'A better week than the last one.' })
+        .expect(202);
       await screened(stack.forum, person, posted.body.id);
     }
 
@@ -90,7 +100,11 @@ describe('the impact report in the web app', () => {
   it('lets a member send feedback and comment on a proposed agreement change', async () => {
     const current = (await request(stack.forum.url).get(`/groups/${group.id}/agreement`).set(bearer(admin)).expect(200)).body;
     const clauses = [...current.clauses, { key: 'photos', title: 'Photos', text: 'Ask before sharing a photo of anyone else.' }];
-    await request(stack.forum.url).post(`/groups/${group.id}/agreement-proposals`).set(bearer(admin)).send({ clauses, summary: 'A clause about photos' }).expect(201);
+    await request(stack.forum.url)
+      .post(`/groups/${group.id}/agreement-proposals`)
+      .set(bearer(admin))
+      .send({ clauses, summary: 'A clause about photos' })
+      .expect(201);
     const member = members[0]!;
     const { context, page } = await newPerson(stack.browser);
     await signIn(page, stack.forum.url, member.email, member.password);
@@ -134,9 +148,19 @@ describe('the impact report in the web app', () => {
     // Outcomes: 12 answered the baseline, 10 both; confidence among those ten: 3 + (0,1,2,0,1,2,0,1,2,0)/10 = 3.9, then 6.9.
     await page.getByText('Living with my condition: 12 people answered the baseline.').waitFor();
     const outcome = page.getByRole('figure', { name: /baseline and 3 months.*10 people answered both/ });
-    expect(await outcome.getByRole('row', { name: /^confidence/ }).getByRole('cell').allTextContents()).toEqual(['3.9', '6.9']);
+    expect(
+      await outcome
+        .getByRole('row', { name: /^confidence/ })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['3.9', '6.9']);
     const activity = page.getByRole('figure', { name: /Posts and chat messages/ });
-    expect(await activity.getByRole('row', { name: new RegExp(`^${thisMonth}`) }).getByRole('cell').allTextContents()).toEqual(['11', 'fewer than 10']);
+    expect(
+      await activity
+        .getByRole('row', { name: new RegExp(`^${thisMonth}`) })
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['11', 'fewer than 10']);
     await page.getByText('Mentoring relationships are not counted in this report yet.').waitFor();
     await visited(page, 'impact report', 'impact-report');
 
@@ -160,7 +184,10 @@ describe('the impact report in the web app', () => {
     const { context, page } = await newPerson(stack.browser);
     await signIn(page, stack.forum.url, commissioner.email, commissioner.password);
     await page.goto(url(`/impact?groupId=${group.id}`));
-    await page.getByRole('figure', { name: /Members at the end of each month/ }).getByRole('table').waitFor();
+    await page
+      .getByRole('figure', { name: /Members at the end of each month/ })
+      .getByRole('table')
+      .waitFor();
     const text = await page.locator('main').innerText();
     for (const person of members) expect(text).not.toContain(person.displayName);
     await page.goto(url('/admin/outcomes'));

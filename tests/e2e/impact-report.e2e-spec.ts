@@ -59,7 +59,11 @@ describe('impact report', () => {
     for (let i = 0; i < count; i += 1) {
       const mine = (await request(forum.url).get('/me/questionnaires').set(bearer(people[i]!)).expect(200)).body as Json[];
       const q = mine.find((x) => x.wave === wave)!;
-      await request(forum.url).post(`/questionnaires/${q.id}/answers`).set(bearer(people[i]!)).send({ answers: answersOf(i) }).expect(200);
+      await request(forum.url)
+        .post(`/questionnaires/${q.id}/answers`)
+        .set(bearer(people[i]!))
+        .send({ answers: answersOf(i) })
+        .expect(200);
     }
   }
 
@@ -104,7 +108,11 @@ describe('impact report', () => {
 
     // The default measure in both groups; baselines now, follow-ups three months on.
     for (const groupId of [groupA, groupB]) {
-      await request(forum.url).post(`/groups/${groupId}/outcome-measures`).set(bearer(admin)).send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3] }).expect(201);
+      await request(forum.url)
+        .post(`/groups/${groupId}/outcome-measures`)
+        .set(bearer(admin))
+        .send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3] })
+        .expect(201);
     }
     const sentAt = new Date();
     await ticks(sentAt);
@@ -172,8 +180,15 @@ describe('impact report', () => {
     // Nothing in the answer is a count of 1 to 9 that slipped through.
     expect(figures(body)).toEqual([]);
 
-    const text = (await csv(admin, `groupId=${groupB}&from=${thisMonth}&to=${thisMonth}`).expect(200).expect('content-type', /text\/csv/)).text;
-    const rows = text.trim().split('\r\n').map((line) => line.split(','));
+    const text = (
+      await csv(admin, `groupId=${groupB}&from=${thisMonth}&to=${thisMonth}`)
+        .expect(200)
+        .expect('content-type', /text\/csv/)
+    ).text;
+    const rows = text
+      .trim()
+      .split('\r\n')
+      .map((line) => line.split(','));
     expect(rows[0]).toEqual(['section', 'period', 'figure', 'value']);
     expect(rows.length).toBeGreaterThan(10);
     for (const row of rows.slice(1)) expect(row[3]).toBe('fewer than 10');
@@ -215,7 +230,11 @@ describe('impact report', () => {
     await request(forum.url).get(`/groups/${groupA}/review-items`).set(bearer(commissioner)).expect(403);
     const answered = ((await request(forum.url).get('/me/questionnaires').set(bearer(a[0]!)).expect(200)).body as Json[])[0]!;
     await request(forum.url).get(`/questionnaires/${answered.id}`).set(bearer(commissioner)).expect(404);
-    await request(forum.url).post(`/questionnaires/${answered.id}/answers`).set(bearer(commissioner)).send({ answers: baselineOf(0) }).expect(404);
+    await request(forum.url)
+      .post(`/questionnaires/${answered.id}/answers`)
+      .set(bearer(commissioner))
+      .send({ answers: baselineOf(0) })
+      .expect(404);
     await request(forum.url).get('/outcome-measures').set(bearer(commissioner)).expect(403);
     await request(forum.url).get(`/groups/${groupA}/outcome-measures`).set(bearer(commissioner)).expect(403);
     await request(forum.url).get('/commissioners').set(bearer(commissioner)).expect(403);

@@ -63,7 +63,8 @@ describe("members' voice", () => {
       const other = (await request(forum.url).get(`/groups/${otherGroupId}/feedback`).set(bearer(admin)).expect(200)).body as Json[];
       expect(other.some((f) => f.body === words)).toBe(false);
       await request(forum.url).get(`/groups/${otherGroupId}/feedback`).set(bearer(supporter)).expect(403);
-      for (const body of ['', '   ', 'x'.repeat(4001)]) await request(forum.url).post(`/groups/${groupId}/feedback`).set(bearer(member)).send({ body }).expect(422);
+      for (const body of ['', '   ', 'x'.repeat(4001)])
+        await request(forum.url).post(`/groups/${groupId}/feedback`).set(bearer(member)).send({ body }).expect(422);
       await request(forum.url).post(`/groups/${groupId}/feedback`).set(bearer(member)).send({ body: 42 }).expect(422);
     });
 
@@ -106,15 +107,23 @@ describe("members' voice", () => {
     });
 
     it('collects members’ comments: each member sees their own, admins see all with names, other groups nothing', async () => {
-      await request(forum.url).post(`/agreement-proposals/${proposal.id}/comments`).set(bearer(member)).send({ body: 'Yes please, and for screenshots too.' }).expect(201);
+      await request(forum.url)
+        .post(`/agreement-proposals/${proposal.id}/comments`)
+        .set(bearer(member))
+        .send({ body: 'Yes please, and for screenshots too.' })
+        .expect(201);
       await request(forum.url).post(`/agreement-proposals/${proposal.id}/comments`).set(bearer(another)).send({ body: 'Agreed.' }).expect(201);
       await request(forum.url).post(`/agreement-proposals/${proposal.id}/comments`).set(bearer(outsider)).send({ body: 'Sneaking in.' }).expect(404);
       await request(forum.url).get(`/groups/${groupId}/agreement-proposals`).set(bearer(outsider)).expect(403);
       await request(forum.url).post(`/agreement-proposals/${proposal.id}/comments`).set(bearer(member)).send({ body: '' }).expect(422);
 
-      const forMember = ((await request(forum.url).get(`/groups/${groupId}/agreement-proposals`).set(bearer(member)).expect(200)).body as Json[]).find((p) => p.id === proposal.id)!;
+      const forMember = ((await request(forum.url).get(`/groups/${groupId}/agreement-proposals`).set(bearer(member)).expect(200)).body as Json[]).find(
+        (p) => p.id === proposal.id,
+      )!;
       expect(forMember.comments.map((c: Json) => c.body)).toEqual(['Yes please, and for screenshots too.']);
-      const forAdmin = ((await request(forum.url).get(`/groups/${groupId}/agreement-proposals`).set(bearer(admin)).expect(200)).body as Json[]).find((p) => p.id === proposal.id)!;
+      const forAdmin = ((await request(forum.url).get(`/groups/${groupId}/agreement-proposals`).set(bearer(admin)).expect(200)).body as Json[]).find(
+        (p) => p.id === proposal.id,
+      )!;
       expect(forAdmin.comments).toEqual([
         expect.objectContaining({ body: 'Yes please, and for screenshots too.', author: { id: member.id, displayName: member.displayName } }),
         expect.objectContaining({ body: 'Agreed.', author: { id: another.id, displayName: another.displayName } }),
@@ -142,7 +151,9 @@ describe("members' voice", () => {
     });
 
     it('withdraws a proposal without publishing it', async () => {
-      const other = (await request(forum.url).post(`/groups/${groupId}/agreement-proposals`).set(bearer(admin)).send({ clauses, summary: 'Second thoughts' }).expect(201)).body;
+      const other = (
+        await request(forum.url).post(`/groups/${groupId}/agreement-proposals`).set(bearer(admin)).send({ clauses, summary: 'Second thoughts' }).expect(201)
+      ).body;
       await request(forum.url).delete(`/agreement-proposals/${other.id}`).set(bearer(member)).expect(403);
       await request(forum.url).delete(`/agreement-proposals/${other.id}`).set(bearer(admin)).expect(204);
       await request(forum.url).post(`/agreement-proposals/${other.id}/publish`).set(bearer(admin)).expect(409);

@@ -54,9 +54,16 @@ describe('outcome questionnaires', () => {
   it('lets only platform admins attach measures, with valid intervals, to a group that exists', async () => {
     const member = members[0]!;
     await request(forum.url).get('/outcome-measures').set(bearer(member)).expect(403);
-    await request(forum.url).post(`/groups/${groupId}/outcome-measures`).set(bearer(member)).send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3, 6] }).expect(403);
+    await request(forum.url)
+      .post(`/groups/${groupId}/outcome-measures`)
+      .set(bearer(member))
+      .send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3, 6] })
+      .expect(403);
     for (const intervalsMonths of [[], [6, 3], [0], [3.5], [40], ['3']]) {
-      const refused = await request(forum.url).post(`/groups/${groupId}/outcome-measures`).set(bearer(admin)).send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths });
+      const refused = await request(forum.url)
+        .post(`/groups/${groupId}/outcome-measures`)
+        .set(bearer(admin))
+        .send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths });
       expect(refused.status).toBe(422);
     }
     await request(forum.url)
@@ -64,7 +71,11 @@ describe('outcome questionnaires', () => {
       .set(bearer(admin))
       .send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3] })
       .expect(404);
-    await request(forum.url).post(`/groups/${groupId}/outcome-measures`).set(bearer(admin)).send({ measureId: 'nope', intervalsMonths: [3] }).expect(404);
+    await request(forum.url)
+      .post(`/groups/${groupId}/outcome-measures`)
+      .set(bearer(admin))
+      .send({ measureId: 'nope', intervalsMonths: [3] })
+      .expect(404);
 
     const measures = (await request(forum.url).get('/outcome-measures').set(bearer(admin)).expect(200)).body as Json[];
     const builtIn = measures.find((m) => m.id === DEFAULT_MEASURE_ID)!;
@@ -92,7 +103,10 @@ describe('outcome questionnaires', () => {
     const made = await request(forum.url)
       .post('/outcome-measures')
       .set(bearer(admin))
-      .send({ title: 'Sleep', questions: [{ key: 'sleep', text: 'How well have you slept this week?', scale: { min: 1, max: 5, minLabel: 'Very badly', maxLabel: 'Very well' } }] })
+      .send({
+        title: 'Sleep',
+        questions: [{ key: 'sleep', text: 'How well have you slept this week?', scale: { min: 1, max: 5, minLabel: 'Very badly', maxLabel: 'Very well' } }],
+      })
       .expect(201);
     expect(made.body).toMatchObject({ builtIn: false, questions: [expect.objectContaining({ key: 'sleep' })] });
   });
@@ -100,8 +114,16 @@ describe('outcome questionnaires', () => {
   let baselineSentAt: number;
 
   it('sends the baseline once to each member, with a notice, however many workers tick together', async () => {
-    await request(forum.url).post(`/groups/${groupId}/outcome-measures`).set(bearer(admin)).send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3, 6] }).expect(201);
-    await request(forum.url).post(`/groups/${groupId}/outcome-measures`).set(bearer(admin)).send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3] }).expect(409);
+    await request(forum.url)
+      .post(`/groups/${groupId}/outcome-measures`)
+      .set(bearer(admin))
+      .send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3, 6] })
+      .expect(201);
+    await request(forum.url)
+      .post(`/groups/${groupId}/outcome-measures`)
+      .set(bearer(admin))
+      .send({ measureId: DEFAULT_MEASURE_ID, intervalsMonths: [3] })
+      .expect(409);
     const now = new Date();
     await ticks(now);
     await ticks(new Date(now.getTime() + 1000));
@@ -159,7 +181,8 @@ describe('outcome questionnaires', () => {
   it('takes answers on the scale only, once, and only from the member asked', async () => {
     const [member, other] = members as [Person, Person];
     const baseline = (await mine(member)).find((q) => q.wave === 0)!;
-    const answer = (who: Person, answers: unknown, id = baseline.id) => request(forum.url).post(`/questionnaires/${id}/answers`).set(bearer(who)).send({ answers });
+    const answer = (who: Person, answers: unknown, id = baseline.id) =>
+      request(forum.url).post(`/questionnaires/${id}/answers`).set(bearer(who)).send({ answers });
 
     const wrong: Array<[unknown, string]> = [
       [{ confidence: 11, 'knowing-where-to-get-help': 4, 'less-alone': 7 }, 'answers.confidence'],
@@ -208,7 +231,10 @@ describe('outcome questionnaires', () => {
     const exported = (await request(forum.url).get('/me/export').set(bearer(member)).expect(200)).body;
     const questionnaires = exported.outcomes.questionnaires as Json[];
     expect(questionnaires.map((q) => q.wave).sort()).toEqual([0, 3, 6]);
-    expect(questionnaires.find((q) => q.wave === 0)).toMatchObject({ answers: { confidence: 6, 'knowing-where-to-get-help': 4, 'less-alone': 7 }, measure: 'Living with my condition' });
+    expect(questionnaires.find((q) => q.wave === 0)).toMatchObject({
+      answers: { confidence: 6, 'knowing-where-to-get-help': 4, 'less-alone': 7 },
+      measure: 'Living with my condition',
+    });
     const other = (await request(forum.url).get('/me/export').set(bearer(members[1]!)).expect(200)).body;
     expect(other.outcomes.questionnaires.every((q: Json) => q.answers === null)).toBe(true);
 

@@ -100,7 +100,16 @@ export class FakeNotices implements Pick<NoticesService, 'create' | 'announce'> 
   async create(input: NewNotice, tx?: Tx): Promise<NoticeView> {
     const id = randomUUID();
     this.created.push({ ...input, id, inTx: !!tx });
-    return { id, kind: input.kind, groupId: input.groupId, subjectId: input.subjectId ?? null, clauseKey: null, message: input.message, createdAt: new Date(), appealable: false };
+    return {
+      id,
+      kind: input.kind,
+      groupId: input.groupId,
+      subjectId: input.subjectId ?? null,
+      clauseKey: null,
+      message: input.message,
+      createdAt: new Date(),
+      appealable: false,
+    };
   }
   async announce(notice: NoticeView) {
     this.announced.push(notice.id);

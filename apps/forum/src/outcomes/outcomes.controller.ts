@@ -6,7 +6,16 @@ import { AdminOnly } from '../groups/admin-only.guard';
 import { groupIdParam, idParam } from '../groups/id-param.pipe';
 import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
-import { AnswerQuestionnaireDto, AttachMeasureDto, CommentDto, CreateMeasureDto, FeedbackDto, GrantCommissionerDto, ImpactQueryDto, ProposeAgreementDto } from './outcomes.dto';
+import {
+  AnswerQuestionnaireDto,
+  AttachMeasureDto,
+  CommentDto,
+  CreateMeasureDto,
+  FeedbackDto,
+  GrantCommissionerDto,
+  ImpactQueryDto,
+  ProposeAgreementDto,
+} from './outcomes.dto';
 import {
   AttachmentResponse,
   CommentResponse,
@@ -122,7 +131,10 @@ export class CommissionersController {
   }
 
   @AdminOnly()
-  @ApiCreatedResponse({ type: CommissionerGrantResponse, description: 'The grant (the one already there, when the same person and scope were granted before).' })
+  @ApiCreatedResponse({
+    type: CommissionerGrantResponse,
+    description: 'The grant (the one already there, when the same person and scope were granted before).',
+  })
   @ApiProblems(...JSON_BODY_PROBLEMS, 404)
   @Post()
   grant(@CurrentUser() user: AuthUser, @Body() body: GrantCommissionerDto) {

@@ -72,7 +72,11 @@ export class FeedbackDto {
 }
 
 export class ProposeAgreementDto {
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'The proposed clauses, as `PUT /groups/:groupId/agreement` takes them.' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The proposed clauses, as `PUT /groups/:groupId/agreement` takes them.',
+  })
   @IsArray()
   clauses: unknown[];
 

@@ -81,7 +81,12 @@ export class AttachmentResponse implements Wire<AttachmentView> {
   @ApiProperty({ format: 'uuid' })
   groupId: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'A mentoring programme in the group, when the measure is asked of its mentees only.' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'A mentoring programme in the group, when the measure is asked of its mentees only.',
+  })
   programmeId: string | null;
 
   @ApiProperty({ type: [Number], example: [3, 6] })

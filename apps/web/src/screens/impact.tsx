@@ -32,7 +32,19 @@ function useReport(query: { groupId: string; from: string; to: string }, enabled
 }
 
 /** A chart with its figures as a table beside it, so every number can be read without the picture. */
-function ChartFigure({ title, points, kind, unit = '', children }: { title: string; points: ChartPoint[]; kind: 'bar' | 'line'; unit?: string; children?: ReactNode }) {
+function ChartFigure({
+  title,
+  points,
+  kind,
+  unit = '',
+  children,
+}: {
+  title: string;
+  points: ChartPoint[];
+  kind: 'bar' | 'line';
+  unit?: string;
+  children?: ReactNode;
+}) {
   const id = useId();
   const series = Object.keys(points[0] ?? {}).filter((k) => k !== 'label');
   const colours = ['#1d5e8c', '#b4561b', '#4b7b2c'];
@@ -125,8 +137,8 @@ function ReportBody({ report, charts }: { report: ImpactReport; charts: boolean 
   return (
     <>
       <p className="hint">
-        {report.from} to {report.to}. Made {formatDateTime(report.generatedAt)}. Any figure resting on fewer than {report.minimumCell} people reads “{WITHHELD}”, so
-        no one can be picked out.
+        {report.from} to {report.to}. Made {formatDateTime(report.generatedAt)}. Any figure resting on fewer than {report.minimumCell} people reads “{WITHHELD}
+        ”, so no one can be picked out.
       </p>
       <h2>Members</h2>
       <Section title="Members at the end of each month, and who joined" points={membersChart(report)} kind="bar" />
@@ -159,8 +171,21 @@ function ReportBody({ report, charts }: { report: ImpactReport; charts: boolean 
   );
 }
 
-function ScopePicker({ groups, platform, query, set }: { groups: Array<{ id: string; name: string }>; platform: boolean; query: { groupId: string; from: string; to: string }; set: (q: Partial<typeof query>) => void }) {
-  const options: Array<[string, string]> = [...(platform ? ([['', 'All groups']] as Array<[string, string]>) : []), ...groups.map((g) => [g.id, g.name] as [string, string])];
+function ScopePicker({
+  groups,
+  platform,
+  query,
+  set,
+}: {
+  groups: Array<{ id: string; name: string }>;
+  platform: boolean;
+  query: { groupId: string; from: string; to: string };
+  set: (q: Partial<typeof query>) => void;
+}) {
+  const options: Array<[string, string]> = [
+    ...(platform ? ([['', 'All groups']] as Array<[string, string]>) : []),
+    ...groups.map((g) => [g.id, g.name] as [string, string]),
+  ];
   return (
     <div className="impact-scope">
       <Select label="Group" value={query.groupId} onChange={(groupId) => set({ groupId })} options={options} />
@@ -244,4 +269,3 @@ export function ImpactPrintPage() {
     </div>
   );
 }
-

@@ -35,7 +35,13 @@ function QuestionnaireForm({ questionnaire, onDone }: { questionnaire: Questionn
           <div className="scale-options">
             {Array.from({ length: q.scale.max - q.scale.min + 1 }, (_, i) => q.scale.min + i).map((value) => (
               <label key={value}>
-                <input type="radio" name={`${questionnaire.id}-${q.key}`} value={value} checked={answers[q.key] === value} onChange={() => setAnswers({ ...answers, [q.key]: value })} />
+                <input
+                  type="radio"
+                  name={`${questionnaire.id}-${q.key}`}
+                  value={value}
+                  checked={answers[q.key] === value}
+                  onChange={() => setAnswers({ ...answers, [q.key]: value })}
+                />
                 {value}
               </label>
             ))}
@@ -58,8 +64,8 @@ export function MyQuestionnaires() {
     <>
       <PageTitle>How you are getting on</PageTitle>
       <p>
-        Your groups ask these questions when you join and again a few months later, to learn whether being here helps. Only you see your answers. Your group sees
-        only totals of ten people or more, never anyone’s own answers.
+        Your groups ask these questions when you join and again a few months later, to learn whether being here helps. Only you see your answers. Your group
+        sees only totals of ten people or more, never anyone’s own answers.
       </p>
       {thanks ? <Status>Thank you. Your answers are saved; only you can see them.</Status> : null}
       {list.isLoading ? <Loading /> : null}

@@ -35,7 +35,9 @@ export function Feedback({ groupId }: { groupId: string }) {
       <PageTitle>Feedback</PageTitle>
       {isMember ? (
         <form onSubmit={submit} noValidate>
-          <p>Tell the people who run this group what works for you and what could be better. Supporters read it without your name; admins can see who sent it.</p>
+          <p>
+            Tell the people who run this group what works for you and what could be better. Supporters read it without your name; admins can see who sent it.
+          </p>
           {sent ? <Status>Thank you. Your feedback is sent.</Status> : null}
           <ErrorMessage error={error} />
           <Field label="Your feedback" multiline rows={5} value={body} onChange={setBody} required />
@@ -106,7 +108,12 @@ function NewProposal({ groupId }: { groupId: string }) {
       return;
     }
     try {
-      await ok(client.POST('/groups/{groupId}/agreement-proposals', { params: { path: { groupId } }, body: { summary, clauses: parsed as Record<string, unknown>[] } }));
+      await ok(
+        client.POST('/groups/{groupId}/agreement-proposals', {
+          params: { path: { groupId } },
+          body: { summary, clauses: parsed as Record<string, unknown>[] },
+        }),
+      );
       setSummary('');
       setClauses(null);
       setError(undefined);
@@ -158,7 +165,10 @@ export function Proposals({ groupId }: { groupId: string }) {
       {list.data?.map((p) => (
         <section key={p.id} className="card">
           <h2>
-            {p.summary} <span className="hint">({p.status === 'open' ? 'open for comments' : p.status === 'published' ? `published as version ${p.publishedVersion}` : 'withdrawn'})</span>
+            {p.summary}{' '}
+            <span className="hint">
+              ({p.status === 'open' ? 'open for comments' : p.status === 'published' ? `published as version ${p.publishedVersion}` : 'withdrawn'})
+            </span>
           </h2>
           <ol>
             {p.clauses.map((c) => (
@@ -173,7 +183,10 @@ export function Proposals({ groupId }: { groupId: string }) {
               <ul>
                 {p.comments.map((c) => (
                   <li key={c.id}>
-                    {c.body} <span className="hint">({c.author?.displayName}, {formatDateTime(c.createdAt)})</span>
+                    {c.body}{' '}
+                    <span className="hint">
+                      ({c.author?.displayName}, {formatDateTime(c.createdAt)})
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -182,10 +195,17 @@ export function Proposals({ groupId }: { groupId: string }) {
           {p.status === 'open' ? <CommentForm proposalId={p.id} /> : null}
           {p.status === 'open' && me?.isAdmin ? (
             <p>
-              <button type="button" onClick={() => void act(ok(client.POST('/agreement-proposals/{proposalId}/publish', { params: { path: { proposalId: p.id } } })))}>
+              <button
+                type="button"
+                onClick={() => void act(ok(client.POST('/agreement-proposals/{proposalId}/publish', { params: { path: { proposalId: p.id } } })))}
+              >
                 Publish as the agreement
               </button>{' '}
-              <button type="button" className="secondary" onClick={() => void act(ok(client.DELETE('/agreement-proposals/{proposalId}', { params: { path: { proposalId: p.id } } })))}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => void act(ok(client.DELETE('/agreement-proposals/{proposalId}', { params: { path: { proposalId: p.id } } })))}
+              >
                 Withdraw
               </button>
             </p>

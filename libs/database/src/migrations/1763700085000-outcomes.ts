@@ -87,14 +87,14 @@ export class Outcomes1763700085000 implements MigrationInterface {
         granted_by uuid REFERENCES users(id) ON DELETE SET NULL,
         granted_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
-    await q.query(
-      `CREATE UNIQUE INDEX commissioner_grants_key ON commissioner_grants (user_id, coalesce(group_id, '00000000-0000-0000-0000-000000000000'))`,
-    );
+    await q.query(`CREATE UNIQUE INDEX commissioner_grants_key ON commissioner_grants (user_id, coalesce(group_id, '00000000-0000-0000-0000-000000000000'))`);
     // Kindred's own measure, written for Kindred (not a licensed instrument): three questions, 0 to 10.
-    await q.query(
-      `INSERT INTO outcome_measures (id, title, description, questions, built_in) VALUES ($1, $2, $3, $4::jsonb, true)`,
-      [DEFAULT_MEASURE_ID, 'Living with my condition', DEFAULT_MEASURE_DESCRIPTION, JSON.stringify(DEFAULT_MEASURE_QUESTIONS)],
-    );
+    await q.query(`INSERT INTO outcome_measures (id, title, description, questions, built_in) VALUES ($1, $2, $3, $4::jsonb, true)`, [
+      DEFAULT_MEASURE_ID,
+      'Living with my condition',
+      DEFAULT_MEASURE_DESCRIPTION,
+      JSON.stringify(DEFAULT_MEASURE_QUESTIONS),
+    ]);
   }
 
   async down(q: QueryRunner): Promise<void> {

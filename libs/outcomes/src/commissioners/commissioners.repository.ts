@@ -25,10 +25,10 @@ export class CommissionersRepository {
       [userId, groupId, grantedBy],
     )) as CommissionerGrant[];
     if (inserted) return inserted;
-    const [existing] = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM commissioner_grants WHERE user_id = $1 AND group_id IS NOT DISTINCT FROM $2`,
-      [userId, groupId],
-    )) as CommissionerGrant[];
+    const [existing] = (await this.dataSource.query(`SELECT ${COLUMNS} FROM commissioner_grants WHERE user_id = $1 AND group_id IS NOT DISTINCT FROM $2`, [
+      userId,
+      groupId,
+    ])) as CommissionerGrant[];
     return existing!;
   }
 
@@ -46,7 +46,9 @@ export class CommissionersRepository {
   }
 
   exportFor(userId: string): Promise<unknown[]> {
-    return this.dataSource.query(`SELECT group_id AS "groupId", granted_at AS "grantedAt" FROM commissioner_grants WHERE user_id = $1 ORDER BY granted_at`, [userId]);
+    return this.dataSource.query(`SELECT group_id AS "groupId", granted_at AS "grantedAt" FROM commissioner_grants WHERE user_id = $1 ORDER BY granted_at`, [
+      userId,
+    ]);
   }
 
   async eraseFor(tx: Tx, userId: string): Promise<void> {

@@ -58,8 +58,22 @@ describe('small-number suppression', () => {
     // 40 posts by 9 people is withheld; 300 messages by 12 people is not.
     expect(report.activity[0]).toEqual({ month: '2026-11', posts: null, postAuthors: null, messages: 300, messageAuthors: 12 });
     expect(report.activity[1]).toEqual({ month: '2026-12', posts: 12, postAuthors: 10, messages: null, messageAuthors: null });
-    expect(report.moderation[0]).toEqual({ month: '2026-11', decisions: null, medianMinutesToDecision: null, breaches: null, urgentDecisions: null, urgentBreaches: null });
-    expect(report.moderation[1]).toEqual({ month: '2026-12', decisions: 14, medianMinutesToDecision: 7.5, breaches: 2, urgentDecisions: null, urgentBreaches: null });
+    expect(report.moderation[0]).toEqual({
+      month: '2026-11',
+      decisions: null,
+      medianMinutesToDecision: null,
+      breaches: null,
+      urgentDecisions: null,
+      urgentBreaches: null,
+    });
+    expect(report.moderation[1]).toEqual({
+      month: '2026-12',
+      decisions: 14,
+      medianMinutesToDecision: 7.5,
+      breaches: 2,
+      urgentDecisions: null,
+      urgentBreaches: null,
+    });
     const [outcome] = report.outcomes;
     expect(outcome!.baselineAnswered).toBe(30);
     expect(outcome!.waves[0]).toEqual({

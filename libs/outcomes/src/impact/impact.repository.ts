@@ -106,7 +106,8 @@ export class ImpactRepository {
       this.params(scope),
     )) as ModerationCounts[];
     return monthsOf(scope).map(
-      (month) => rows.find((r) => r.month === month) ?? { month, decisions: 0, medianMinutesToDecision: null, breaches: 0, urgentDecisions: 0, urgentBreaches: 0 },
+      (month) =>
+        rows.find((r) => r.month === month) ?? { month, decisions: 0, medianMinutesToDecision: null, breaches: 0, urgentDecisions: 0, urgentBreaches: 0 },
     );
   }
 
@@ -160,10 +161,12 @@ export class ImpactRepository {
           return {
             wave,
             answeredBoth: Math.max(...rows.map((r) => r.people)),
-            means: m.questions.filter((q) => rows.some((r) => r.key === q.key)).map((q) => {
-              const r = rows.find((row) => row.key === q.key)!;
-              return { key: q.key, baseline: r.baseline, followUp: r.followUp };
-            }),
+            means: m.questions
+              .filter((q) => rows.some((r) => r.key === q.key))
+              .map((q) => {
+                const r = rows.find((row) => row.key === q.key)!;
+                return { key: q.key, baseline: r.baseline, followUp: r.followUp };
+              }),
           };
         }),
       };

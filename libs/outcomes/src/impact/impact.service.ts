@@ -109,7 +109,8 @@ export function months(query: ReportQuery, now: Date): { from: Date; to: Date } 
   const to = query.to ? parseMonth(query.to, 'to') : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const from = query.from ? parseMonth(query.from, 'from') : addMonths(to, -11);
   if (from > to) throw DomainError.validation([{ field: 'from', message: 'must not be after to' }]);
-  if (addMonths(from, MAX_REPORT_MONTHS - 1) < to) throw DomainError.validation([{ field: 'from', message: `the report covers at most ${MAX_REPORT_MONTHS} months` }]);
+  if (addMonths(from, MAX_REPORT_MONTHS - 1) < to)
+    throw DomainError.validation([{ field: 'from', message: `the report covers at most ${MAX_REPORT_MONTHS} months` }]);
   return { from, to };
 }
 

@@ -72,7 +72,9 @@ export class QuestionnairesRepository {
 
   /** The person's questionnaires, unanswered first, then newest. */
   listFor(userId: string): Promise<QuestionnaireRow[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE q.user_id = $1 ORDER BY (q.answers IS NULL) DESC, q.sent_at DESC, q.id LIMIT 200`, [userId]);
+    return this.dataSource.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE q.user_id = $1 ORDER BY (q.answers IS NULL) DESC, q.sent_at DESC, q.id LIMIT 200`, [
+      userId,
+    ]);
   }
 
   /** Records the answers once; false when the questionnaire is not the person's or was answered already. */

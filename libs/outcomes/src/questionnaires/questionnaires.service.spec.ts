@@ -54,7 +54,9 @@ describe('QuestionnairesService (in-memory repositories)', () => {
     const { service, notices, store, committed } = setUp();
     expect(await service.tick(T0)).toEqual({ sent: 1 });
     expect(committed()).toBe(1);
-    expect(notices.created).toEqual([expect.objectContaining({ userId: 'u1', kind: 'questionnaire', groupId: 'g1', subjectId: store.questionnaires[0]!.id, inTx: true })]);
+    expect(notices.created).toEqual([
+      expect.objectContaining({ userId: 'u1', kind: 'questionnaire', groupId: 'g1', subjectId: store.questionnaires[0]!.id, inTx: true }),
+    ]);
     expect(notices.announced).toEqual([notices.created[0]!.id]);
     // No group name or condition in the notice: the questionnaire screen says the rest.
     expect(notices.created[0]!.message).toMatch(/only you see your answers/i);

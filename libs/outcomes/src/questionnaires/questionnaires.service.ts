@@ -57,7 +57,10 @@ export class QuestionnairesService {
         const created: NoticeView[] = [];
         for (const q of due) {
           created.push(
-            await this.notices.create({ userId: q.userId, kind: 'questionnaire', groupId: attachment.groupId, subjectId: q.id, message: QUESTIONNAIRE_NOTICE(q.wave) }, tx),
+            await this.notices.create(
+              { userId: q.userId, kind: 'questionnaire', groupId: attachment.groupId, subjectId: q.id, message: QUESTIONNAIRE_NOTICE(q.wave) },
+              tx,
+            ),
           );
         }
         return created;

@@ -101,7 +101,9 @@ export class VoiceRepository {
 
   async exportFor(userId: string): Promise<{ feedback: unknown[]; proposalComments: unknown[] }> {
     const [feedback, proposalComments] = await Promise.all([
-      this.dataSource.query(`SELECT id, group_id AS "groupId", body, created_at AS "createdAt" FROM group_feedback WHERE author_id = $1 ORDER BY created_at`, [userId]),
+      this.dataSource.query(`SELECT id, group_id AS "groupId", body, created_at AS "createdAt" FROM group_feedback WHERE author_id = $1 ORDER BY created_at`, [
+        userId,
+      ]),
       this.dataSource.query(
         `SELECT id, proposal_id AS "proposalId", body, created_at AS "createdAt" FROM proposal_comments WHERE author_id = $1 ORDER BY created_at`,
         [userId],

@@ -157,7 +157,12 @@ export class VoiceService {
       publishedVersion: row.publishedVersion,
       createdAt: row.createdAt,
       closedAt: row.closedAt,
-      comments: shown.map((c) => ({ id: c.id, body: c.body, createdAt: c.createdAt, author: { id: c.authorId, displayName: names.get(c.authorId) ?? 'Former member' } })),
+      comments: shown.map((c) => ({
+        id: c.id,
+        body: c.body,
+        createdAt: c.createdAt,
+        author: { id: c.authorId, displayName: names.get(c.authorId) ?? 'Former member' },
+      })),
     };
   }
 }
