@@ -63,7 +63,7 @@ describe('the impact report in the web app', () => {
     commissioner = await registerAndLogin(stack.forum.url);
     await request(stack.forum.url).post('/commissioners').set(bearer(admin)).send({ userId: commissioner.id, groupId: group.id }).expect(201);
     await enrolTotp(stack.forum.url, commissioner);
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await stack?.close();

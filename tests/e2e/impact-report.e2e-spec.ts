@@ -127,7 +127,8 @@ describe('impact report', () => {
     commissioner = await registerAndLogin(forum.url);
     await request(forum.url).post('/commissioners').set(bearer(admin)).send({ userId: commissioner.id, groupId: groupA }).expect(201);
     await enrolTotp(forum.url, commissioner);
-  });
+    // Seeding goes through the API and the screening worker: generous on a busy machine.
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all([forum?.close(), ...(workers ?? []).map((w) => w.close())]);
