@@ -199,7 +199,7 @@ export const NOTICE = {
   required: ['id', 'kind', 'groupId', 'subjectId', 'clauseKey', 'message', 'createdAt', 'appealable'],
   properties: {
     id,
-    kind: { type: 'string', enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal'] },
+    kind: { type: 'string', enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal', 'questionnaire'] },
     groupId: nullableId,
     subjectId: nullableId,
     clauseKey: { type: ['string', 'null'] },
