@@ -22,6 +22,8 @@ const DATA_ACCESS = [
     message: DATA_ACCESS_MESSAGE,
   },
   { selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='query']", message: DATA_ACCESS_MESSAGE },
+  // A transaction (`Tx`) is opaque outside repositories: only they open it.
+  { selector: "ImportDeclaration[source.value='@kindred/database'] ImportSpecifier[imported.name=/^(manager|asTx)$/]", message: DATA_ACCESS_MESSAGE },
 ];
 
 export default tseslint.config(

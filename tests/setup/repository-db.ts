@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../libs/config/src';
 import { dataSourceOptions } from '../../libs/database/src/data-source-options';
+import { asTx, type Tx } from '../../libs/database/src/transactions';
 import { DEFAULT_MODERATION } from '../../libs/groups/src/group/moderation-settings';
 import { testEnv } from './test-env';
 
@@ -50,4 +51,14 @@ export async function insertGroup(
     ],
   )) as Array<{ id: string }>;
   return id;
+}
+
+/** Runs `work` in a transaction, handed over as the repositories take it. */
+export function inTransaction<T>(dataSource: DataSource, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return dataSource.transaction((entityManager) => work(asTx(entityManager)));
+}
+
+/** The repositories' "no transaction": each statement commits on its own. */
+export function noTransaction(dataSource: DataSource): Tx {
+  return asTx(dataSource.manager);
 }

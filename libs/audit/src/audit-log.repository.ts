@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { AuditEntry } from './audit-entry.entity';
 
 export type NewAuditRow = Omit<AuditEntry, 'id'>;
@@ -13,7 +13,7 @@ export class AuditLogRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async append(tx: Tx, entry: NewAuditRow): Promise<void> {
-    await tx.insert(AuditEntry, entry as QueryDeepPartialEntity<AuditEntry>);
+    await manager(tx).insert(AuditEntry, entry as QueryDeepPartialEntity<AuditEntry>);
   }
 
   /** A group's entries, newest first, before the cursor's (at, id). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { deleteInBatches, type Tx } from '@kindred/database';
+import { deleteInBatches, type Tx, manager } from '@kindred/database';
 import { subjectFromRow, type ScreeningSubject, type SubjectRow } from '@kindred/moderation';
 import { ChatMessage } from './message.entity';
 
@@ -141,9 +141,10 @@ export class MessagesRepository {
 
   /** Reads the message under FOR UPDATE in the verdict's transaction. */
   async lockForVerdict(tx: Tx, id: string): Promise<ScreenedMessage | null> {
-    const [row] = (await tx.query(`SELECT id, group_id, author_id, body, revision, status, client_msg_id, created_at FROM messages WHERE id = $1 FOR UPDATE`, [
-      id,
-    ])) as ScreeningRow[];
+    const [row] = (await manager(tx).query(
+      `SELECT id, group_id, author_id, body, revision, status, client_msg_id, created_at FROM messages WHERE id = $1 FOR UPDATE`,
+      [id],
+    )) as ScreeningRow[];
     return row ? toScreened(row) : null;
   }
 
@@ -175,7 +176,7 @@ export class MessagesRepository {
   async publish(tx: Tx, items: Array<{ id: string; revision: number; body: string }>, release: AuthorInGroup[] = []): Promise<ScreeningSubject[]> {
     const ids = items.map((i) => i.id);
     const found = ids.length
-      ? ((await tx.query(`SELECT DISTINCT group_id, author_id FROM messages WHERE id = ANY($1::uuid[]) AND status = 'screening'`, [ids])) as Array<{
+      ? ((await manager(tx).query(`SELECT DISTINCT group_id, author_id FROM messages WHERE id = ANY($1::uuid[]) AND status = 'screening'`, [ids])) as Array<{
           group_id: string;
           author_id: string | null;
         }>)
@@ -184,7 +185,7 @@ export class MessagesRepository {
     if (groups.length === 0) return [];
     // In a statement of its own, so the statement below reads what every earlier holder committed.
     await lockGroupsForPublication(tx, groups);
-    const rows = (await tx.query(
+    const rows = (await manager(tx).query(
       `WITH wanted AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
      ), fresh AS (
@@ -242,7 +243,7 @@ export class MessagesRepository {
       return;
     }
     await lockGroupsForPublication(tx, [message.groupId]);
-    await tx.query(`UPDATE messages SET status = $2, body = $3, screened_at = now() WHERE id = $1`, [message.id, verdict.status, verdict.body]);
+    await manager(tx).query(`UPDATE messages SET status = $2, body = $3, screened_at = now() WHERE id = $1`, [message.id, verdict.status, verdict.body]);
     if (message.authorId) await this.publish(tx, [], [{ authorId: message.authorId, groupId: message.groupId }]);
   }
 
@@ -264,20 +265,20 @@ export class MessagesRepository {
 
   /** Hides a published message pending review. */
   async hide(tx: Tx, id: string): Promise<void> {
-    await tx.query(`UPDATE messages SET status = 'hidden' WHERE id = $1 AND status = 'published'`, [id]);
+    await manager(tx).query(`UPDATE messages SET status = 'hidden' WHERE id = $1 AND status = 'published'`, [id]);
   }
 
   async remove(tx: Tx, id: string): Promise<void> {
-    await tx.query(`UPDATE messages SET status = 'removed' WHERE id = $1 AND status <> 'deleted'`, [id]);
+    await manager(tx).query(`UPDATE messages SET status = 'removed' WHERE id = $1 AND status <> 'deleted'`, [id]);
   }
 
   /** An approval publishes the message now: its place in the room is when the room first saw it. Nothing for a deleted one. */
   async approve(tx: Tx, id: string): Promise<void> {
-    const [row] = (await tx.query(`SELECT group_id FROM messages WHERE id = $1 AND status <> 'deleted'`, [id])) as Array<{ group_id: string }>;
+    const [row] = (await manager(tx).query(`SELECT group_id FROM messages WHERE id = $1 AND status <> 'deleted'`, [id])) as Array<{ group_id: string }>;
     if (!row) return;
     // One statement: the group's publication lock is taken (the CTE runs first, being joined) before
     // the row's place in the stream is read, and the group's other publishers wait one round trip less.
-    await tx.query(
+    await manager(tx).query(
       `WITH publish_lock AS (SELECT pg_advisory_xact_lock(hashtextextended('chat-publish:' || $3::text, 0)))
      UPDATE messages SET status = 'published', body = coalesce($2, body), screened_at = coalesce(screened_at, now()), published_at = ${NEXT_PUBLISHED_AT('$3::uuid')}
        FROM publish_lock WHERE id = $1`,
@@ -296,12 +297,12 @@ export class MessagesRepository {
 
   /** The words of these messages, locked until the erasure's transaction ends. */
   lockBodies(tx: Tx, ids: string[]): Promise<Array<{ id: string; body: string }>> {
-    return tx.query(`SELECT id, body FROM messages WHERE id = ANY($1::uuid[]) FOR UPDATE`, [ids]);
+    return manager(tx).query(`SELECT id, body FROM messages WHERE id = ANY($1::uuid[]) FOR UPDATE`, [ids]);
   }
 
   /** The words go; each row stays as an empty, author-less "deleted" message so history ids still resolve. */
   async eraseAuthor(tx: Tx, authorId: string): Promise<void> {
-    await tx.query(`UPDATE messages SET body = '', status = 'deleted', author_id = NULL, client_msg_id = NULL WHERE author_id = $1`, [authorId]);
+    await manager(tx).query(`UPDATE messages SET body = '', status = 'deleted', author_id = NULL, client_msg_id = NULL WHERE author_id = $1`, [authorId]);
   }
 
   /**
@@ -328,7 +329,7 @@ export class MessagesRepository {
 /** Takes the publication lock of each group, always in the same order, until the transaction ends. */
 async function lockGroupsForPublication(tx: Tx, groupIds: string[]): Promise<void> {
   for (const groupId of [...new Set(groupIds)].sort()) {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('chat-publish:' || $1::text, 0))`, [groupId]);
+    await manager(tx).query(`SELECT pg_advisory_xact_lock(hashtextextended('chat-publish:' || $1::text, 0))`, [groupId]);
   }
 }
 

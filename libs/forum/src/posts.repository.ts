@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import type { StandingColumns } from '@kindred/groups';
 import { subjectFromRow, type ScreeningSubject, type SubjectRow, type VerdictToApply } from '@kindred/moderation';
 import { Post, PostStatus } from './post.entity';
@@ -153,10 +153,10 @@ const SUBJECT_COLUMNS = `p.id, p.group_id, p.author_id, p.body, p.revision, p.st
 const OPENING_TOPIC_JOIN = `LEFT JOIN topics t ON p.is_opening AND t.id = p.topic_id`;
 
 /**
- * `posts` and `post_reactions`, and what posts do to their topics. A topic's `reply_count`,
- * `status` and `last_activity_at` follow its posts in and out of sight here and nowhere else:
- * `moveTo` for every change a person makes, and the screening path's two statements (`publish`,
- * `applyVerdict`), which apply the same rules set-wise, each in one round trip.
+ * `posts` and `post_reactions`. A topic's `reply_count`, `status` and `last_activity_at` follow its
+ * posts by one rule, which PostgreSQL applies after every statement that changes posts (the
+ * `topics_follow_posts` trigger, migration 1763700053000): the statements here change posts only,
+ * and keep `was_published` true exactly while a post is in sight.
  */
 @Injectable()
 export class PostsRepository {
@@ -173,7 +173,7 @@ export class PostsRepository {
 
   async insert(tx: Tx, input: NewPost): Promise<void> {
     const { sql, params } = this.insertStatement(input);
-    await tx.query(sql, params);
+    await manager(tx).query(sql, params);
   }
 
   findInTopic(id: string, topicId: string): Promise<Post | null> {
@@ -187,7 +187,7 @@ export class PostsRepository {
 
   /** Locks the post until the transaction ends; it must exist. */
   lock(tx: Tx, id: string): Promise<Post> {
-    return tx.getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id }).getOneOrFail();
+    return manager(tx).getRepository(Post).createQueryBuilder('p').setLock('pessimistic_write').where('p.id = :id', { id }).getOneOrFail();
   }
 
   /** The post with the caller's standing in its group (and, when asked, its reactions), in one query; null when there is no such post. */
@@ -226,41 +226,27 @@ export class PostsRepository {
   }
 
   /**
-   * Moves a post to `status` and keeps its topic's reply count, status and last activity right,
-   * with single atomic UPDATEs so concurrent writers cannot lose a count. A post is in sight when
+   * Moves a post to `status`; its topic follows (see the class comment). A post is in sight when
    * published, or while an edit of it waits for screening or review and others still see its
    * published words (`publishedBody`); those words are kept only in those two states.
    */
-  async moveTo(
-    tx: Tx,
-    post: Pick<Post, 'id' | 'topicId' | 'isOpening' | 'wasPublished'> & Partial<Pick<Post, 'publishedBody'>>,
-    status: PostStatus,
-    extra: Partial<Post> = {},
-  ): Promise<void> {
+  async moveTo(tx: Tx, post: Pick<Post, 'id'> & Partial<Pick<Post, 'publishedBody'>>, status: PostStatus, extra: Partial<Post> = {}): Promise<void> {
     const pending = status === 'screening' || status === 'held';
     const publishedBody = pending ? (extra.publishedBody !== undefined ? extra.publishedBody : (post.publishedBody ?? null)) : null;
     const visible = status === 'published' || publishedBody !== null;
-    await tx.update(Post, { id: post.id }, { status, ...extra, wasPublished: visible, publishedBody } as QueryDeepPartialEntity<Post>);
-    if (post.isOpening) {
-      await tx.query(
-        `UPDATE topics SET status = $2, last_activity_at = CASE WHEN $3::boolean THEN greatest(last_activity_at, now()) ELSE last_activity_at END WHERE id = $1`,
-        [post.topicId, visible ? 'published' : status, status === 'published'],
-      );
-    } else if (visible && !post.wasPublished) {
-      await tx.query(`UPDATE topics SET reply_count = reply_count + 1, last_activity_at = greatest(last_activity_at, now()) WHERE id = $1`, [post.topicId]);
-    } else if (!visible && post.wasPublished) {
-      await tx.query(`UPDATE topics SET reply_count = greatest(reply_count - 1, 0) WHERE id = $1`, [post.topicId]);
-    }
+    await manager(tx).update(Post, { id: post.id }, { status, ...extra, wasPublished: visible, publishedBody } as QueryDeepPartialEntity<Post>);
   }
 
   /** Ends a hiding by reports without changing what is in sight (a revision still in screening). */
   async clearHiddenByReports(tx: Tx, id: string): Promise<void> {
-    await tx.update(Post, { id }, { hiddenByReports: false });
+    await manager(tx).update(Post, { id }, { hiddenByReports: false });
   }
 
   /** Reads the post under FOR UPDATE OF p in the verdict's transaction. */
   async lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null> {
-    const [post] = (await tx.query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = $1 FOR UPDATE OF p`, [id])) as SubjectRow[];
+    const [post] = (await manager(tx).query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = $1 FOR UPDATE OF p`, [
+      id,
+    ])) as SubjectRow[];
     return post ? subjectFromRow('post', post) : null;
   }
 
@@ -274,78 +260,49 @@ export class PostsRepository {
   }
 
   /**
-   * Publishes every post still in `screening` at the given revision, in one statement, with the
-   * same effect on topics as `moveTo` one post at a time: an opening post publishes its topic; a
-   * reply published for the first time adds to the topic's reply count; either moves the topic's
-   * last activity on. Each topic row is updated once, whatever the batch holds. A post hidden by
-   * reports goes back to `hidden` instead, until a moderator decides.
+   * Publishes every post still in `screening` at the given revision, in one statement (each topic
+   * then moves once, whatever the batch holds). A post hidden by reports goes back to `hidden`
+   * instead, until a moderator decides.
    */
   async publish(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
     if (items.length === 0) return [];
-    const rows = (await tx.query(
-      `WITH wanted AS (
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
-     ), done AS (
-       UPDATE posts p SET status = CASE WHEN before.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT before.hidden_by_reports,
-                          published_body = NULL, body = wanted.body, signposting = NULL, screened_at = now()
-         FROM wanted, posts before
-        WHERE p.id = wanted.id AND before.id = p.id AND p.status = 'screening' AND p.revision = wanted.revision
-        RETURNING p.id, p.topic_id, p.group_id, p.author_id, p.body, p.revision, p.status, p.is_opening, before.was_published AS was_published
-     ), per_topic AS (
-       SELECT topic_id, bool_or(is_opening) AS opening, bool_or(is_opening AND status = 'published') AS opening_shown,
-              (count(*) FILTER (WHERE NOT is_opening AND status = 'published' AND NOT was_published))::int AS replies,
-              (count(*) FILTER (WHERE NOT is_opening AND status = 'hidden' AND was_published))::int AS unshown
-         FROM done GROUP BY topic_id
-     ), topics_touched AS (
-       UPDATE topics t SET status = CASE WHEN c.opening THEN (CASE WHEN c.opening_shown THEN 'published' ELSE 'hidden' END) ELSE t.status END,
-                           reply_count = greatest(t.reply_count + c.replies - c.unshown, 0),
-                           last_activity_at = CASE WHEN c.opening_shown OR c.replies > 0 THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END
-         FROM per_topic c
-        WHERE t.id = c.topic_id AND (c.opening OR c.replies > 0 OR c.unshown > 0)
-        RETURNING t.id
-     )
-     SELECT id, group_id, author_id, body, revision, status FROM done`,
+    const rows = (await manager(tx).query(
+      `UPDATE posts p SET status = CASE WHEN p.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT p.hidden_by_reports,
+                          published_body = NULL, body = w.body, signposting = NULL, screened_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
+        WHERE p.id = w.id AND p.status = 'screening' AND p.revision = w.revision
+        RETURNING p.id, p.group_id, p.author_id, p.body, p.revision, p.status`,
       [items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => i.body)],
     )) as SubjectRow[];
     return rows.map((r) => subjectFromRow('post', r));
   }
 
   /**
-   * The verdict and its effect on the topic in one statement (the row is already locked): the
-   * same rules as `moveTo`, reading the post's state before the change in the same snapshot. A
-   * post hidden by reports stays hidden when its new words are screened clean; a held edit of a
-   * published post leaves the published words in sight.
+   * The verdict in one statement (the row is already locked), reading the post's state before the
+   * change in the same snapshot. A post hidden by reports stays hidden when its new words are
+   * screened clean; a held edit of a published post leaves the published words in sight. A masked
+   * title or content warning of an opening post is stored masked, in place, in the same statement.
    */
   async applyVerdict(tx: Tx, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
-    await tx.query(
-      `WITH before AS (SELECT topic_id, is_opening, was_published, hidden_by_reports, published_body FROM posts WHERE id = $1),
+    await manager(tx).query(
+      `WITH before AS (SELECT hidden_by_reports, published_body FROM posts WHERE id = $1),
             next AS (
-              SELECT b.*, CASE WHEN $2 = 'published' AND b.hidden_by_reports THEN 'hidden' ELSE $2 END AS status,
+              SELECT CASE WHEN $2 = 'published' AND b.hidden_by_reports THEN 'hidden' ELSE $2 END AS status,
                      CASE WHEN $2 = 'held' THEN b.published_body END AS kept
                 FROM before b),
-            after AS (SELECT n.*, (n.status = 'published' OR n.kept IS NOT NULL) AS visible FROM next n),
             moved AS (
-              UPDATE posts p SET status = a.status, was_published = a.visible, published_body = a.kept, body = $3, signposting = $4, screened_at = $5
-                FROM after a WHERE p.id = $1 RETURNING p.id)
-       UPDATE topics t SET
-              status = CASE WHEN a.is_opening THEN (CASE WHEN a.visible THEN 'published' ELSE a.status END) ELSE t.status END,
-              reply_count = CASE
-                WHEN a.is_opening THEN t.reply_count
-                WHEN a.visible AND NOT a.was_published THEN t.reply_count + 1
-                WHEN NOT a.visible AND a.was_published THEN greatest(t.reply_count - 1, 0)
-                ELSE t.reply_count END,
-              last_activity_at = CASE WHEN a.status = 'published' AND (a.is_opening OR NOT a.was_published) THEN greatest(t.last_activity_at, now()) ELSE t.last_activity_at END,
-              title = CASE WHEN a.is_opening AND $6::text IS NOT NULL THEN $6 ELSE t.title END,
-              content_warning = CASE WHEN a.is_opening AND $7::text IS NOT NULL THEN $7 ELSE t.content_warning END
-         FROM after a
-        WHERE t.id = a.topic_id AND (a.is_opening OR a.was_published <> a.visible)`,
+              UPDATE posts p SET status = n.status, was_published = (n.status = 'published' OR n.kept IS NOT NULL), published_body = n.kept,
+                                 body = $3, signposting = $4, screened_at = $5
+                FROM next n WHERE p.id = $1 RETURNING p.topic_id, p.is_opening)
+       UPDATE topics t SET title = coalesce($6::text, t.title), content_warning = coalesce($7::text, t.content_warning)
+         FROM moved m
+        WHERE t.id = m.topic_id AND m.is_opening AND ($6::text IS NOT NULL OR $7::text IS NOT NULL)`,
       [
         subject.id,
         verdict.status,
         verdict.body,
         verdict.signposting === null ? null : JSON.stringify(verdict.signposting),
         new Date(),
-        // A masked title or content warning is stored masked, in place.
         verdict.fields?.title ?? null,
         verdict.fields?.contentWarning ?? null,
       ],
@@ -383,24 +340,18 @@ export class PostsRepository {
 
   /** The words of these posts, locked until the erasure's transaction ends. */
   lockBodies(tx: Tx, ids: string[]): Promise<Array<{ id: string; body: string }>> {
-    return tx.query(`SELECT id, body FROM posts WHERE id = ANY($1::uuid[]) FOR UPDATE`, [ids]);
+    return manager(tx).query(`SELECT id, body FROM posts WHERE id = ANY($1::uuid[]) FOR UPDATE`, [ids]);
   }
 
   /**
    * Erasure: the person's posts become "removed" placeholders without words or author (replies
-   * that counted towards a topic no longer do), and their reactions go.
+   * that counted towards a topic no longer do; the trigger takes them off), and their reactions go.
    */
   async eraseAuthor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(
-      `UPDATE topics t SET reply_count = greatest(t.reply_count - c.n, 0)
-       FROM (SELECT topic_id, count(*)::int AS n FROM posts WHERE author_id = $1 AND was_published AND NOT is_opening GROUP BY topic_id) c
-       WHERE t.id = c.topic_id`,
-      [userId],
-    );
-    await tx.query(
+    await manager(tx).query(
       `UPDATE posts SET body = '', published_body = NULL, status = 'removed', was_published = false, signposting = NULL, author_id = NULL WHERE author_id = $1`,
       [userId],
     );
-    await tx.query(`DELETE FROM post_reactions WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM post_reactions WHERE user_id = $1`, [userId]);
   }
 }

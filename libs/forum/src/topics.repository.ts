@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import type { StandingColumns } from '@kindred/groups';
 import { fromJson, PagedPostJson, pageJoin, PostWithReactions, standingColumns, standingOf } from './posts.repository';
 import { Topic } from './topic.entity';
@@ -54,13 +54,13 @@ export class TopicsRepository {
 
   /** Writes the topic; it comes back with its id. */
   async insert(tx: Tx, values: NewTopic): Promise<Topic> {
-    const topic = tx.create(Topic, values);
-    await tx.insert(Topic, topic);
+    const topic = manager(tx).create(Topic, values);
+    await manager(tx).insert(Topic, topic);
     return topic;
   }
 
   async setOpeningPost(tx: Tx, topicId: string, postId: string): Promise<void> {
-    await tx.update(Topic, { id: topicId }, { openingPostId: postId });
+    await manager(tx).update(Topic, { id: topicId }, { openingPostId: postId });
   }
 
   /** A group's published topics, most recently active first, before the cursor's (last_activity_at, id). */
@@ -116,6 +116,6 @@ export class TopicsRepository {
 
   /** Erasure: the person's topics stay for the threads under them, without title, warning or author. */
   async eraseAuthor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`UPDATE topics SET title = $2, content_warning = NULL, author_id = NULL WHERE author_id = $1`, [userId, ERASED_TOPIC_TITLE]);
+    await manager(tx).query(`UPDATE topics SET title = $2, content_warning = NULL, author_id = NULL WHERE author_id = $1`, [userId, ERASED_TOPIC_TITLE]);
   }
 }

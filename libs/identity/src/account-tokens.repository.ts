@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { asTx, manager, type Tx } from '@kindred/database';
 import type { AccountTokenPurpose } from './account-token.entity';
 
 export interface NewAccountToken {
@@ -27,8 +27,8 @@ export class AccountTokensRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Stores a new link's hash; its id. Inside the caller's transaction when given one. */
-  async insert(token: NewAccountToken, tx: Tx = this.dataSource.manager): Promise<string> {
-    const rows = (await tx.query(
+  async insert(token: NewAccountToken, tx: Tx = asTx(this.dataSource.manager)): Promise<string> {
+    const rows = (await manager(tx).query(
       `INSERT INTO account_tokens (user_id, purpose, token_hash, new_email, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING id`,
       [token.userId, token.purpose, token.tokenHash, token.newEmail, token.lifetimeSeconds],
@@ -38,7 +38,7 @@ export class AccountTokensRepository {
 
   /** Uses up a good verify-email or change-email link; what it was for, or null when there is none. */
   async useEmailLink(tx: Tx, tokenHash: string): Promise<{ userId: string; purpose: AccountTokenPurpose; newEmail: string | null } | null> {
-    const [rows] = (await tx.query(
+    const [rows] = (await manager(tx).query(
       `UPDATE account_tokens SET used_at = now()
        WHERE token_hash = $1 AND purpose IN ('verify-email', 'change-email') AND used_at IS NULL AND expires_at > now()
        RETURNING user_id, purpose, new_email`,
@@ -50,7 +50,7 @@ export class AccountTokensRepository {
 
   /** Uses up every other link of the user for the purpose, so an older mail no longer works. */
   async useAllOf(tx: Tx, userId: string, purpose: AccountTokenPurpose): Promise<void> {
-    await tx.query(`UPDATE account_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [userId, purpose]);
+    await manager(tx).query(`UPDATE account_tokens SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [userId, purpose]);
   }
 
   async findResetOwner(tokenHash: string): Promise<ResetOwner | null> {
@@ -66,7 +66,7 @@ export class AccountTokensRepository {
 
   /** Uses up one link while it is still good; false when it was used or ran out in between. */
   async use(tx: Tx, tokenId: string): Promise<boolean> {
-    const [rows] = (await tx.query(`UPDATE account_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id`, [
+    const [rows] = (await manager(tx).query(`UPDATE account_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING id`, [
       tokenId,
     ])) as [unknown[], number];
     return rows.length > 0;

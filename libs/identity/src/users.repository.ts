@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { User } from './user.entity';
 
 /** Which unique index of `users` refused a row written at the same moment as another. */
@@ -85,20 +85,27 @@ export class UsersRepository {
 
   /** Accounts that already have the address, the name or a look-alike of the name. */
   async clashes(tx: Tx, key: { emailNormalised: string; displayNameNormalised: string; skeleton: string }): Promise<UserClash[]> {
-    const rows = (await tx.query(
+    const rows = (await manager(tx).query(
       `SELECT id, email, email_verified_at IS NOT NULL AS verified,
               email_normalised = $1 AS email_taken, display_name_normalised = $2 AS name_taken, display_name_skeleton = $3 AS skeleton_taken
          FROM users
         WHERE email_normalised = $1 OR display_name_normalised = $2 OR display_name_skeleton = $3`,
       [key.emailNormalised, key.displayNameNormalised, key.skeleton],
     )) as Array<{ id: string; email: string; verified: boolean; email_taken: boolean; name_taken: boolean; skeleton_taken: boolean }>;
-    return rows.map((r) => ({ id: r.id, email: r.email, verified: r.verified, emailTaken: r.email_taken, nameTaken: r.name_taken, skeletonTaken: r.skeleton_taken }));
+    return rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      verified: r.verified,
+      emailTaken: r.email_taken,
+      nameTaken: r.name_taken,
+      skeletonTaken: r.skeleton_taken,
+    }));
   }
 
   /** A new account, not an admin. Throws UniqueViolation when the address or name was taken meanwhile. */
   async insert(tx: Tx, user: NewUser): Promise<{ id: string; email: string; displayName: string }> {
     const rows = (await unique(
-      tx.query(
+      manager(tx).query(
         `INSERT INTO users (email, email_normalised, password_hash, display_name, display_name_normalised, display_name_skeleton, date_of_birth, is_admin, email_verified_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8) RETURNING id, email, display_name`,
         [
@@ -158,7 +165,10 @@ export class UsersRepository {
   }
 
   async findByEmail(emailNormalised: string): Promise<{ id: string; email: string } | null> {
-    const rows = (await this.dataSource.query(`SELECT id, email FROM users WHERE email_normalised = $1`, [emailNormalised])) as Array<{ id: string; email: string }>;
+    const rows = (await this.dataSource.query(`SELECT id, email FROM users WHERE email_normalised = $1`, [emailNormalised])) as Array<{
+      id: string;
+      email: string;
+    }>;
     return rows[0] ?? null;
   }
 
@@ -181,12 +191,14 @@ export class UsersRepository {
   }
 
   async markVerified(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [userId]);
+    await manager(tx).query(`UPDATE users SET email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [userId]);
   }
 
   /** The account moves to a new, verified address. Throws UniqueViolation when another account has it. */
   async moveToEmail(tx: Tx, userId: string, email: string, emailNormalised: string): Promise<void> {
-    await unique(tx.query(`UPDATE users SET email = $2, email_normalised = $3, email_verified_at = now() WHERE id = $1`, [userId, email, emailNormalised]));
+    await unique(
+      manager(tx).query(`UPDATE users SET email = $2, email_normalised = $3, email_verified_at = now() WHERE id = $1`, [userId, email, emailNormalised]),
+    );
   }
 
   async setPassword(userId: string, passwordHash: string): Promise<void> {
@@ -195,12 +207,15 @@ export class UsersRepository {
 
   /** A password set through a mailed link, which also proves the address. */
   async resetPassword(tx: Tx, userId: string, passwordHash: string): Promise<void> {
-    await tx.query(`UPDATE users SET password_hash = $2, email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [userId, passwordHash]);
+    await manager(tx).query(`UPDATE users SET password_hash = $2, email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [
+      userId,
+      passwordHash,
+    ]);
   }
 
   /** The account goes; its sessions, consent records and mailed links go with it (ON DELETE CASCADE). */
   async delete(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM users WHERE id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM users WHERE id = $1`, [userId]);
   }
 }
 

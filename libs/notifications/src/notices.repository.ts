@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { deleteInBatches, type Tx } from '@kindred/database';
+import { asTx, deleteInBatches, manager, type Tx } from '@kindred/database';
 import { Notice, NoticeKind } from './notice.entity';
 
 export interface NewNoticeRow {
@@ -34,9 +34,9 @@ export class NoticesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Writes the notice in the caller's transaction, or on its own; the row comes back with its id and time. */
-  async insert(values: NewNoticeRow, tx: Tx = this.dataSource.manager): Promise<Notice> {
-    const row = tx.create(Notice, values);
-    await tx.insert(Notice, row);
+  async insert(values: NewNoticeRow, tx: Tx = asTx(this.dataSource.manager)): Promise<Notice> {
+    const row = manager(tx).create(Notice, values);
+    await manager(tx).insert(Notice, row);
     return row;
   }
 
@@ -76,6 +76,6 @@ export class NoticesRepository {
   }
 
   async eraseFor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM notices WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM notices WHERE user_id = $1`, [userId]);
   }
 }

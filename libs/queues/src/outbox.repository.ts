@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { OutboxEntry } from './outbox.entity';
 
 /** A job as written to the outbox and handed to BullMQ. */
@@ -15,7 +15,7 @@ export class OutboxRepository {
 
   /** Inside the transaction that writes the subject; returns the row's id. */
   async insert(tx: Tx, job: OutboxJob): Promise<string> {
-    const [row] = (await tx.query(`INSERT INTO outbox (queue, job_name, job_id, payload) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`, [
+    const [row] = (await manager(tx).query(`INSERT INTO outbox (queue, job_name, job_id, payload) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`, [
       job.queue,
       job.jobName,
       job.jobId,
@@ -31,7 +31,7 @@ export class OutboxRepository {
    */
   async insertWith(tx: Tx | null, subject: { sql: string; params: unknown[] }, job: OutboxJob): Promise<string[]> {
     const n = subject.params.length;
-    const rows = (await (tx ?? this.dataSource).query(
+    const rows = (await (tx ? manager(tx) : this.dataSource).query(
       `WITH subject AS (${subject.sql})
        INSERT INTO outbox (queue, job_name, job_id, payload)
        SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}::jsonb FROM subject

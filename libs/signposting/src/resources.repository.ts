@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { Resource, ResourceKind } from './resource.entity';
 
 export type NewResource = Pick<Resource, 'groupId' | 'kind' | 'title' | 'description' | 'phone' | 'sms' | 'url' | 'hours'>;
@@ -19,20 +19,20 @@ export class ResourcesRepository {
 
   /** Adds at the end of the group's directory; additions to one group are serialised so positions stay distinct. */
   append(values: NewResource): Promise<Resource> {
-    return this.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('resources:' || $1))`, [values.groupId]);
-      const [{ next }] = (await tx.query(`SELECT COALESCE(max(position) + 1, 0) AS next FROM resources WHERE group_id = $1`, [values.groupId])) as [
+    return this.dataSource.transaction(async (entityManager) => {
+      await entityManager.query(`SELECT pg_advisory_xact_lock(hashtext('resources:' || $1))`, [values.groupId]);
+      const [{ next }] = (await entityManager.query(`SELECT COALESCE(max(position) + 1, 0) AS next FROM resources WHERE group_id = $1`, [values.groupId])) as [
         { next: number },
       ];
-      const row = tx.create(Resource, { ...values, position: Number(next) });
-      await tx.insert(Resource, row);
+      const row = entityManager.create(Resource, { ...values, position: Number(next) });
+      await entityManager.insert(Resource, row);
       return row;
     });
   }
 
   /** Inserts entries in the given order, in the caller's transaction. */
   async insertAll(tx: Tx, entries: NewResource[]): Promise<void> {
-    await tx.insert(
+    await manager(tx).insert(
       Resource,
       entries.map((entry, position) => ({ ...entry, position })),
     );

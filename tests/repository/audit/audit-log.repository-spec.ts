@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { repositoryDataSource } from '../../setup/repository-db';
+import { inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { AuditEntry } from '../../../libs/audit/src/audit-entry.entity';
 import { AuditLogRepository } from '../../../libs/audit/src/audit-log.repository';
 
@@ -19,7 +19,7 @@ describe('AuditLogRepository on PostgreSQL', () => {
     const group = randomUUID();
     const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
     const subjectId = randomUUID();
-    await dataSource.transaction(async (tx) => {
+    await inTransaction(dataSource, async (tx) => {
       for (const minute of [1, 2, 3]) {
         await audit.append(tx, { actorId: null, action: `a${minute}`, groupId: group, subjectType: 'post', subjectId, at: at(minute), detail: { minute } });
       }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertGroup, insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { insertGroup, insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { ChatMessage } from '../../../libs/chat/src/message.entity';
 import { MessagesRepository } from '../../../libs/chat/src/messages.repository';
 
@@ -25,7 +25,7 @@ describe('MessagesRepository on PostgreSQL', () => {
     return id;
   }
 
-  const publish = (id: string, body: string) => dataSource.transaction((tx) => messages.publish(tx, [{ id, revision: 1, body }]));
+  const publish = (id: string, body: string) => inTransaction(dataSource, (tx) => messages.publish(tx, [{ id, revision: 1, body }]));
 
   it('writes a message once per clientMsgId and finds it by it', async () => {
     const [g, a] = [await group(), await insertUser(dataSource)];
@@ -43,7 +43,7 @@ describe('MessagesRepository on PostgreSQL', () => {
     const first = await write(g, a, 'first');
     const second = await write(g, a, 'second');
     await expect(publish(second, 'second (masked)')).resolves.toEqual([expect.objectContaining({ id: second, status: 'ready' })]);
-    await dataSource.transaction((tx) => messages.applyVerdict(tx, { id: first, groupId: g, authorId: a, revision: 1 }, { status: 'held', body: 'first' }));
+    await inTransaction(dataSource, (tx) => messages.applyVerdict(tx, { id: first, groupId: g, authorId: a, revision: 1 }, { status: 'held', body: 'first' }));
     await expect(messages.find(second)).resolves.toMatchObject({ status: 'published', body: 'second (masked)' });
     await expect(messages.peek([first])).resolves.toEqual([expect.objectContaining({ subject: expect.objectContaining({ status: 'held' }) })]);
   });
@@ -70,11 +70,11 @@ describe('MessagesRepository on PostgreSQL', () => {
   it('hides, removes and approves; counts published messages up to a bound', async () => {
     const [g, a] = [await group(), await insertUser(dataSource)];
     const id = await write(g, a, 'words');
-    await dataSource.transaction((tx) => messages.approve(tx, id));
+    await inTransaction(dataSource, (tx) => messages.approve(tx, id));
     await expect(messages.publishedCount(a, g, 5)).resolves.toBe(1);
-    await dataSource.transaction((tx) => messages.hide(tx, id));
+    await inTransaction(dataSource, (tx) => messages.hide(tx, id));
     await expect(messages.status(id)).resolves.toBe('hidden');
-    await dataSource.transaction((tx) => messages.remove(tx, id));
+    await inTransaction(dataSource, (tx) => messages.remove(tx, id));
     await expect(messages.status(id)).resolves.toBe('removed');
   });
 
@@ -82,7 +82,7 @@ describe('MessagesRepository on PostgreSQL', () => {
     const [g, a] = [await group(), await insertUser(dataSource)];
     const id = await write(g, a, 'private words');
     await expect(messages.exportFor(a)).resolves.toEqual([expect.objectContaining({ id, body: 'private words', groupId: g })]);
-    await dataSource.transaction(async (tx) => {
+    await inTransaction(dataSource, async (tx) => {
       await expect(messages.lockBodies(tx, [id])).resolves.toEqual([{ id, body: 'private words' }]);
       await messages.eraseAuthor(tx, a);
     });

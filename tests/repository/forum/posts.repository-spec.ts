@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertGroup, insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { insertGroup, insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { PostReaction } from '../../../libs/forum/src/post-reaction.entity';
 import { Post } from '../../../libs/forum/src/post.entity';
 import { PostsRepository } from '../../../libs/forum/src/posts.repository';
@@ -26,7 +26,7 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
     await dataSource.query(`INSERT INTO memberships (user_id, group_id, role, status) VALUES ($1, $2, 'member', 'active')`, [author, groupId]);
     await dataSource.query(`INSERT INTO agreement_acceptances (user_id, group_id, version, accepted_at) VALUES ($1, $2, 1, now())`, [author, groupId]);
     const opening = randomUUID();
-    const topicId = await dataSource.transaction(async (tx) => {
+    const topicId = await inTransaction(dataSource, async (tx) => {
       const now = new Date();
       const topic = await topics.insert(tx, {
         groupId,
@@ -61,8 +61,8 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
     await expect(posts.peek([opening])).resolves.toEqual([
       expect.objectContaining({ id: opening, status: 'screening', fields: { title: 'Words', contentWarning: 'cw' } }),
     ]);
-    await dataSource.transaction(async (tx) => expect(posts.lockForVerdict(tx, opening)).resolves.toMatchObject({ revision: 1, groupId }));
-    await dataSource.transaction((tx) => posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]));
+    await inTransaction(dataSource, async (tx) => expect(posts.lockForVerdict(tx, opening)).resolves.toMatchObject({ revision: 1, groupId }));
+    await inTransaction(dataSource, (tx) => posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]));
     await expect(topics.page(groupId, 10, null)).resolves.toEqual([expect.objectContaining({ id: topicId, status: 'published' })]);
     await expect(posts.publishedCount(author, groupId, 5)).resolves.toBe(1);
   });
@@ -70,7 +70,7 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
   it('reads a topic and a post with the reader’s standing through member_standing, and a page of posts', async () => {
     const [author, stranger] = [await insertUser(dataSource), await insertUser(dataSource)];
     const { groupId, topicId, opening } = await thread(author);
-    await dataSource.transaction((tx) => posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]));
+    await inTransaction(dataSource, (tx) => posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]));
     await posts.react(opening, stranger, 'hug');
     const read = await topics.withStanding(topicId, author, { page: { limit: 10, cursor: null }, writeRules: true });
     expect(read!.standing).toMatchObject({ standing_group_id: groupId, standing_role: 'member', standing_status: 'active', standing_slow_mode_seconds: 30 });
@@ -90,7 +90,7 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
     await posts.react(opening, author, 'hug');
     await expect(topics.exportFor(author)).resolves.toEqual([expect.objectContaining({ id: topicId, title: 'Words' })]);
     await expect(posts.exportFor(author)).resolves.toMatchObject({ posts: [{ id: opening }], reactions: [{ postId: opening, kind: 'hug' }] });
-    await dataSource.transaction(async (tx) => {
+    await inTransaction(dataSource, async (tx) => {
       await expect(posts.lockBodies(tx, [opening])).resolves.toEqual([{ id: opening, body: 'opening' }]);
       await posts.eraseAuthor(tx, author);
       await topics.eraseAuthor(tx, author);

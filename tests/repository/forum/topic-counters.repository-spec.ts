@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Tx } from '@kindred/database';
 import type { IdentityService } from '@kindred/identity';
-import { insertGroup, insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { insertGroup, insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { PostReaction } from '../../../libs/forum/src/post-reaction.entity';
 import { PostScreeningSource } from '../../../libs/forum/src/post-screening.source';
 import { Post } from '../../../libs/forum/src/post.entity';
@@ -41,7 +41,7 @@ describe('Topic counters on PostgreSQL, in every order', () => {
 
   async function topicWithOpening(authorId: string): Promise<{ topicId: string; groupId: string }> {
     const groupId = await insertGroup(dataSource, { name: 'Counted group' });
-    const topicId = await dataSource.transaction(async (tx) => {
+    const topicId = await inTransaction(dataSource, async (tx) => {
       const now = new Date();
       const topic = await topics.insert(tx, {
         groupId,
@@ -106,17 +106,17 @@ describe('Topic counters on PostgreSQL, in every order', () => {
     expect(orders).toHaveLength(120);
     for (const [n, order] of orders.entries()) {
       const id = randomUUID();
-      await dataSource.transaction((tx) =>
+      await inTransaction(dataSource, (tx) =>
         posts.insert(tx, { id, topicId, groupId, authorId: author, body: `reply ${n}`, isOpening: false, replyToPostId: null, createdAt: new Date() }),
       );
       for (const step of order) {
-        await dataSource.transaction((tx) => apply(tx, id, step, n % 2 === 0));
+        await inTransaction(dataSource, (tx) => apply(tx, id, step, n % 2 === 0));
         const { stored, recount } = await counts(topicId);
         if (stored !== recount) throw new Error(`after ${order.slice(0, order.indexOf(step) + 1).join(' → ')}: reply_count ${stored}, recount ${recount}`);
       }
     }
     expect((await counts(topicId)).topicStatus).toBe('published');
-    await dataSource.transaction((tx) => posts.eraseAuthor(tx, author));
+    await inTransaction(dataSource, (tx) => posts.eraseAuthor(tx, author));
     await expect(counts(topicId)).resolves.toMatchObject({ stored: 0, recount: 0 });
   });
 
@@ -133,8 +133,62 @@ describe('Topic counters on PostgreSQL, in every order', () => {
       ['restore', 'published'],
       ['delete', 'deleted'],
     ] as const) {
-      await dataSource.transaction((tx) => apply(tx, opening, step, true));
+      await inTransaction(dataSource, (tx) => apply(tx, opening, step, true));
       expect((await counts(topicId)).topicStatus).toBe(status);
     }
+  });
+
+  async function topicRow(topicId: string): Promise<{ reply_count: number; status: string; last_activity_at: Date }> {
+    const [row] = (await dataSource.query(`SELECT reply_count, status, last_activity_at FROM topics WHERE id = $1`, [topicId])) as Array<{
+      reply_count: number;
+      status: string;
+      last_activity_at: Date;
+    }>;
+    return row!;
+  }
+
+  async function newReplies(topicId: string, groupId: string, authorId: string, n: number): Promise<string[]> {
+    const ids = Array.from({ length: n }, () => randomUUID());
+    await inTransaction(dataSource, async (tx) => {
+      for (const id of ids)
+        await posts.insert(tx, { id, topicId, groupId, authorId, body: 'a reply', isOpening: false, replyToPostId: null, createdAt: new Date() });
+    });
+    return ids;
+  }
+
+  it('a topic follows any statement that changes its posts, a batch by the whole batch, and its last activity only moves on when something comes into sight', async () => {
+    const author = await insertUser(dataSource);
+    const { topicId, groupId } = await topicWithOpening(author);
+    // An old last activity, so that "moved on" and "left alone" can be told apart.
+    await dataSource.query(`UPDATE topics SET last_activity_at = now() - interval '1 day' WHERE id = $1`, [topicId]);
+    const dayAgo = (await topicRow(topicId)).last_activity_at.getTime();
+
+    const [a, b, c] = await newReplies(topicId, groupId, author, 3);
+    // Three replies published by one batch: the topic's count moves by three in one step.
+    await inTransaction(dataSource, (tx) =>
+      posts.publish(
+        tx,
+        [a, b, c].map((id) => ({ id: id!, revision: 1, body: 'a reply' })),
+      ),
+    );
+    let topic = await topicRow(topicId);
+    expect(topic.reply_count).toBe(3);
+    expect(topic.last_activity_at.getTime()).toBeGreaterThan(dayAgo);
+
+    // Not through the repository at all: the rule lives in the database, so it still holds.
+    await dataSource.query(`UPDATE topics SET last_activity_at = now() - interval '1 day' WHERE id = $1`, [topicId]);
+    await dataSource.query(`UPDATE posts SET status = 'removed', was_published = false WHERE id = $1`, [a]);
+    topic = await topicRow(topicId);
+    expect(topic.reply_count).toBe(2);
+    expect(topic.last_activity_at.getTime()).toBeLessThan(Date.now() - 3_600_000);
+
+    // A change that leaves everything in sight (clearing a report flag) leaves the topic alone.
+    await inTransaction(dataSource, (tx) => posts.clearHiddenByReports(tx, b!));
+    expect(await topicRow(topicId)).toEqual(topic);
+
+    // Erasure: the author's replies stop counting, but the thread stays for the people in it.
+    await inTransaction(dataSource, (tx) => posts.eraseAuthor(tx, author));
+    topic = await topicRow(topicId);
+    expect(topic).toMatchObject({ reply_count: 0, status: 'published' });
   });
 });

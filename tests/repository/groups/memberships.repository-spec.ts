@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { manager } from '@kindred/database';
+import { insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { AgreementAcceptance } from '../../../libs/groups/src/agreements/agreement-acceptance.entity';
 import { AgreementVersion } from '../../../libs/groups/src/agreements/agreement-version.entity';
 import { Group } from '../../../libs/groups/src/group/group.entity';
@@ -22,7 +23,7 @@ describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
   afterAll(() => dataSource.destroy());
 
   async function group(): Promise<Group> {
-    return dataSource.transaction(async (tx) => {
+    return inTransaction(dataSource, async (tx) => {
       const g = await groups.insert(tx, {
         slug: `g-${randomUUID()}`,
         name: 'Repository group',
@@ -33,7 +34,7 @@ describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
         slowModeSeconds: 0,
         chatRetentionDays: 90,
       });
-      await tx.insert(AgreementVersion, { groupId: g.id, version: 1, clauses: [], publishedAt: new Date(), publishedBy: null });
+      await manager(tx).insert(AgreementVersion, { groupId: g.id, version: 1, clauses: [], publishedAt: new Date(), publishedBy: null });
       return g;
     });
   }
@@ -43,7 +44,7 @@ describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
     const user = await insertUser(dataSource);
     await expect(memberships.standing(randomUUID(), user)).resolves.toBeNull();
     expect(await memberships.standing(g.id, user)).toMatchObject({ standing_group_id: g.id, standing_role: null, standing_accepted_version: null });
-    await dataSource.transaction((tx) => memberships.admit(tx, user, g.id));
+    await inTransaction(dataSource, (tx) => memberships.admit(tx, user, g.id));
     await dataSource.getRepository(AgreementAcceptance).insert({ userId: user, groupId: g.id, version: 1, acceptedAt: new Date() });
     const standing = await memberships.standing(g.id, user);
     expect(standing).toMatchObject({ standing_role: 'member', standing_status: 'active' });
@@ -55,30 +56,30 @@ describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
     const g = await group();
     const user = await insertUser(dataSource);
     await expect(memberships.appointSupporter(user, g.id)).resolves.toBe(true);
-    await dataSource.transaction((tx) => memberships.admit(tx, user, g.id));
+    await inTransaction(dataSource, (tx) => memberships.admit(tx, user, g.id));
     await expect(memberships.supporterIds(g.id)).resolves.toEqual([user]);
     await memberships.ban(user, g.id);
     await expect(memberships.find(user, g.id)).resolves.toMatchObject({ role: 'member', status: 'banned' });
     await expect(memberships.appointSupporter(user, g.id)).resolves.toBe(false);
-    await expect(dataSource.transaction((tx) => memberships.liftBan(tx, user, g.id))).resolves.toBe(true);
-    await expect(dataSource.transaction((tx) => memberships.liftBan(tx, user, g.id))).resolves.toBe(false);
+    await expect(inTransaction(dataSource, (tx) => memberships.liftBan(tx, user, g.id))).resolves.toBe(true);
+    await expect(inTransaction(dataSource, (tx) => memberships.liftBan(tx, user, g.id))).resolves.toBe(false);
   });
 
   it('lifts only the mute it was given, while it is in force', async () => {
     const g = await group();
     const user = await insertUser(dataSource);
     await expect(memberships.mute(user, g.id, new Date(Date.now() + 60_000))).resolves.toBe(false);
-    await dataSource.transaction((tx) => memberships.admit(tx, user, g.id));
+    await inTransaction(dataSource, (tx) => memberships.admit(tx, user, g.id));
     const until = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000);
     await expect(memberships.mute(user, g.id, until)).resolves.toBe(true);
-    await expect(dataSource.transaction((tx) => memberships.liftMute(tx, user, g.id, new Date(until.getTime() + 1000)))).resolves.toBe(false);
-    await expect(dataSource.transaction((tx) => memberships.liftMute(tx, user, g.id, until))).resolves.toBe(true);
+    await expect(inTransaction(dataSource, (tx) => memberships.liftMute(tx, user, g.id, new Date(until.getTime() + 1000)))).resolves.toBe(false);
+    await expect(inTransaction(dataSource, (tx) => memberships.liftMute(tx, user, g.id, until))).resolves.toBe(true);
   });
 
   it('pages a group’s members in the order they joined, with the version each accepted', async () => {
     const g = await group();
     const [a, b] = [await insertUser(dataSource), await insertUser(dataSource)];
-    for (const u of [a, b]) await dataSource.transaction((tx) => memberships.admit(tx, u, g.id));
+    for (const u of [a, b]) await inTransaction(dataSource, (tx) => memberships.admit(tx, u, g.id));
     const first = await memberships.page(g.id, 1, null);
     expect(first).toHaveLength(1);
     const rest = await memberships.page(g.id, 5, { at: first[0].joinedAt.toISOString(), id: first[0].userId });
@@ -90,9 +91,9 @@ describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
   it('exports a person’s memberships with the group’s name, and erases them', async () => {
     const g = await group();
     const user = await insertUser(dataSource);
-    await dataSource.transaction((tx) => memberships.admit(tx, user, g.id));
+    await inTransaction(dataSource, (tx) => memberships.admit(tx, user, g.id));
     await expect(memberships.exportFor(user)).resolves.toEqual([expect.objectContaining({ groupId: g.id, groupName: 'Repository group', role: 'member' })]);
-    await dataSource.transaction((tx) => memberships.eraseFor(tx, user));
+    await inTransaction(dataSource, (tx) => memberships.eraseFor(tx, user));
     await expect(memberships.exportFor(user)).resolves.toEqual([]);
   });
 });

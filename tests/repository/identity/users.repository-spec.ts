@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { AccountToken } from '../../../libs/identity/src/account-token.entity';
 import { AccountTokensRepository } from '../../../libs/identity/src/account-tokens.repository';
 import { ConsentRecord } from '../../../libs/identity/src/consent-record.entity';
@@ -42,7 +42,7 @@ describe('identity repositories on PostgreSQL', () => {
 
   it('inserts an account, finds it by address and id, and names what a later registration would clash with', async () => {
     const values = newUser();
-    const created = await dataSource.transaction((tx) => users.insert(tx, values));
+    const created = await inTransaction(dataSource, (tx) => users.insert(tx, values));
     expect(created).toEqual({ id: expect.any(String), email: values.email, displayName: values.displayName });
     await expect(users.find(created.id)).resolves.toMatchObject({ id: created.id, email: values.email, isAdmin: false, dateOfBirth: '1990-01-01' });
     await expect(users.credentialsByEmail(values.emailNormalised)).resolves.toEqual({
@@ -54,7 +54,7 @@ describe('identity repositories on PostgreSQL', () => {
       emailVerifiedAt: null,
     });
     await expect(users.findByEmail(values.emailNormalised)).resolves.toEqual({ id: created.id, email: values.email });
-    const clash = await dataSource.transaction((tx) =>
+    const clash = await inTransaction(dataSource, (tx) =>
       users.clashes(tx, { emailNormalised: values.emailNormalised, displayNameNormalised: 'someone else', skeleton: values.displayNameSkeleton }),
     );
     expect(clash).toEqual([{ id: created.id, email: values.email, verified: false, emailTaken: true, nameTaken: false, skeletonTaken: true }]);
@@ -63,30 +63,30 @@ describe('identity repositories on PostgreSQL', () => {
 
   it('turns a unique index’s refusal into a UniqueViolation naming the field', async () => {
     const first = newUser();
-    await dataSource.transaction((tx) => users.insert(tx, first));
+    await inTransaction(dataSource, (tx) => users.insert(tx, first));
     const again = { ...newUser(), emailNormalised: first.emailNormalised };
-    await expect(dataSource.transaction((tx) => users.insert(tx, again))).rejects.toEqual(new UniqueViolation('email'));
-    const other = await dataSource.transaction((tx) => users.insert(tx, newUser()));
+    await expect(inTransaction(dataSource, (tx) => users.insert(tx, again))).rejects.toEqual(new UniqueViolation('email'));
+    const other = await inTransaction(dataSource, (tx) => users.insert(tx, newUser()));
     await expect(
       users.rename(other.id, { displayName: 'x', displayNameNormalised: first.displayNameNormalised, skeleton: 'unique-skeleton' }),
     ).rejects.toMatchObject({
       field: 'display-name',
     });
-    await expect(dataSource.transaction((tx) => users.moveToEmail(tx, other.id, 'x', first.emailNormalised))).rejects.toMatchObject({ field: 'email' });
+    await expect(inTransaction(dataSource, (tx) => users.moveToEmail(tx, other.id, 'x', first.emailNormalised))).rejects.toMatchObject({ field: 'email' });
   });
 
   it('renames, changes passwords, verifies and promotes', async () => {
-    const { id } = await dataSource.transaction((tx) => users.insert(tx, newUser()));
+    const { id } = await inTransaction(dataSource, (tx) => users.insert(tx, newUser()));
     const name = `Renamed ${id.slice(0, 8)}`;
     await expect(users.nameClashes(id, name.toLowerCase(), name.toLowerCase())).resolves.toEqual([]);
     await users.rename(id, { displayName: name, displayNameNormalised: name.toLowerCase(), skeleton: name.toLowerCase() });
     await expect(users.displayNames([id, randomUUID()])).resolves.toEqual([{ id, displayName: name }]);
     await users.setPassword(id, 'second');
     expect((await users.credentialsById(id))!.passwordHash).toBe('second');
-    await dataSource.transaction((tx) => users.resetPassword(tx, id, 'third'));
+    await inTransaction(dataSource, (tx) => users.resetPassword(tx, id, 'third'));
     const reset = (await users.credentialsById(id))!;
     expect(reset).toMatchObject({ passwordHash: 'third', emailVerifiedAt: expect.any(Date) });
-    await dataSource.transaction((tx) => users.markVerified(tx, id));
+    await inTransaction(dataSource, (tx) => users.markVerified(tx, id));
     expect((await users.credentialsById(id))!.emailVerifiedAt).toEqual(reset.emailVerifiedAt);
     await users.makeAdmin(id);
     await expect(users.adminIds()).resolves.toContain(id);
@@ -128,14 +128,14 @@ describe('identity repositories on PostgreSQL', () => {
   });
 
   it('consent records, oldest first; the account’s deletion takes them and its sessions with it', async () => {
-    const { id } = await dataSource.transaction((tx) => users.insert(tx, newUser()));
-    await dataSource.transaction(async (tx) => {
+    const { id } = await inTransaction(dataSource, (tx) => users.insert(tx, newUser()));
+    await inTransaction(dataSource, async (tx) => {
       await consents.record(tx, id, '2', new Date('2025-02-01T00:00:00Z'));
       await consents.record(tx, id, '1', new Date('2025-01-01T00:00:00Z'));
     });
     expect((await consents.allOf(id)).map((c) => c.consentVersion)).toEqual(['1', '2']);
     await sessions.insert({ userId: id, tokenHash: `${id}-s`, userAgent: null, lastSeenAt: new Date(), expiresAt: new Date(Date.now() + 60_000) });
-    await dataSource.transaction((tx) => users.delete(tx, id));
+    await inTransaction(dataSource, (tx) => users.delete(tx, id));
     await expect(users.find(id)).resolves.toBeNull();
     await expect(consents.allOf(id)).resolves.toEqual([]);
     await expect(sessions.allOf(id)).resolves.toEqual([]);
@@ -144,25 +144,25 @@ describe('identity repositories on PostgreSQL', () => {
   it('account tokens: an email link is used once, with every other of its purpose; a reset link names its owner', async () => {
     const userId = await insertUser(dataSource);
     const first = await tokens.insert({ userId, purpose: 'verify-email', tokenHash: `${userId}-v1`, newEmail: null, lifetimeSeconds: 60 });
-    await dataSource.transaction((tx) =>
+    await inTransaction(dataSource, (tx) =>
       tokens.insert({ userId, purpose: 'change-email', tokenHash: `${userId}-c`, newEmail: 'n@example.test', lifetimeSeconds: 60 }, tx),
     );
     expect(first).toEqual(expect.any(String));
     await tokens.insert({ userId, purpose: 'verify-email', tokenHash: `${userId}-v2`, newEmail: null, lifetimeSeconds: 60 });
-    await expect(dataSource.transaction((tx) => tokens.useEmailLink(tx, `${userId}-c`))).resolves.toEqual({
+    await expect(inTransaction(dataSource, (tx) => tokens.useEmailLink(tx, `${userId}-c`))).resolves.toEqual({
       userId,
       purpose: 'change-email',
       newEmail: 'n@example.test',
     });
-    await expect(dataSource.transaction((tx) => tokens.useEmailLink(tx, `${userId}-c`))).resolves.toBeNull();
-    await dataSource.transaction((tx) => tokens.useAllOf(tx, userId, 'verify-email'));
-    await expect(dataSource.transaction((tx) => tokens.useEmailLink(tx, `${userId}-v2`))).resolves.toBeNull();
+    await expect(inTransaction(dataSource, (tx) => tokens.useEmailLink(tx, `${userId}-c`))).resolves.toBeNull();
+    await inTransaction(dataSource, (tx) => tokens.useAllOf(tx, userId, 'verify-email'));
+    await expect(inTransaction(dataSource, (tx) => tokens.useEmailLink(tx, `${userId}-v2`))).resolves.toBeNull();
 
     const reset = await tokens.insert({ userId, purpose: 'reset-password', tokenHash: `${userId}-r`, newEmail: null, lifetimeSeconds: 60 });
     await expect(tokens.findResetOwner(`${userId}-v1`)).resolves.toBeNull();
     await expect(tokens.findResetOwner(`${userId}-r`)).resolves.toMatchObject({ tokenId: reset, userId, email: `${userId}@example.test` });
-    await expect(dataSource.transaction((tx) => tokens.use(tx, reset))).resolves.toBe(true);
-    await expect(dataSource.transaction((tx) => tokens.use(tx, reset))).resolves.toBe(false);
+    await expect(inTransaction(dataSource, (tx) => tokens.use(tx, reset))).resolves.toBe(true);
+    await expect(inTransaction(dataSource, (tx) => tokens.use(tx, reset))).resolves.toBe(false);
     await expect(tokens.findResetOwner(`${userId}-r`)).resolves.toBeNull();
   });
 
@@ -170,7 +170,7 @@ describe('identity repositories on PostgreSQL', () => {
     const userId = await insertUser(dataSource);
     const gone = await tokens.insert({ userId, purpose: 'reset-password', tokenHash: `${userId}-gone`, newEmail: null, lifetimeSeconds: -8 * 86_400 });
     await expect(tokens.findResetOwner(`${userId}-gone`)).resolves.toBeNull();
-    await expect(dataSource.transaction((tx) => tokens.use(tx, gone))).resolves.toBe(false);
+    await expect(inTransaction(dataSource, (tx) => tokens.use(tx, gone))).resolves.toBe(false);
     await expect(tokens.pruneSpent()).resolves.toBeGreaterThanOrEqual(1);
     await expect(dataSource.query(`SELECT 1 FROM account_tokens WHERE id = $1`, [gone])).resolves.toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertGroup, insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { insertGroup, insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { AppealsRepository } from '../../../libs/moderation/src/appeals/appeals.repository';
 import { Appeal } from '../../../libs/moderation/src/appeals/appeal.entity';
 import { ModerationAlert } from '../../../libs/moderation/src/deadlines/moderation-alert.entity';
@@ -66,8 +66,8 @@ describe('Moderation repositories on PostgreSQL', () => {
 
   it('writes an item, finds the open one about a subject under lock, and updates it', async () => {
     const [g, author] = [await group(), await insertUser(dataSource)];
-    const written = await dataSource.transaction((tx) => items.insert(tx, item(g, author)));
-    await dataSource.transaction(async (tx) => {
+    const written = await inTransaction(dataSource, (tx) => items.insert(tx, item(g, author)));
+    await inTransaction(dataSource, async (tx) => {
       const locked = await items.lockOpenFor(tx, 'post', written.subjectId);
       expect(locked).toMatchObject({ id: written.id, reasons: [{ source: 'rule' }] });
       await items.update(tx, written.id, { priority: 'urgent' });
@@ -79,10 +79,10 @@ describe('Moderation repositories on PostgreSQL', () => {
 
   it('on an edit: keeps urgent words, and replaces a reported item by one about the new revision that carries its deadline', async () => {
     const [g, author] = [await group(), await insertUser(dataSource)];
-    const reported = await dataSource.transaction((tx) =>
+    const reported = await inTransaction(dataSource, (tx) =>
       items.insert(tx, item(g, author, { kind: 'report', reasons: [{ source: 'reports', detail: '2 members reported this', clauseKey: 'k' }] })),
     );
-    const opened = await dataSource.transaction(async (tx) => {
+    const opened = await inTransaction(dataSource, async (tx) => {
       await expect(items.openIds(tx, 'post', reported.subjectId)).resolves.toEqual([reported.id]);
       const carried = await items.supersedeReported(tx, 'post', reported.subjectId);
       expect(carried).toMatchObject({ groupId: g, subjectAuthorId: author, dueAt: reported.dueAt });
@@ -91,8 +91,8 @@ describe('Moderation repositories on PostgreSQL', () => {
     await expect(items.find(reported.id)).resolves.toMatchObject({ status: 'superseded' });
     await expect(items.find(opened!)).resolves.toMatchObject({ kind: 'report', subjectRevision: 2, status: 'open', dueAt: reported.dueAt });
 
-    const urgent = await dataSource.transaction((tx) => items.insert(tx, item(g, author, { priority: 'urgent' })));
-    await dataSource.transaction(async (tx) => {
+    const urgent = await inTransaction(dataSource, (tx) => items.insert(tx, item(g, author, { priority: 'urgent' })));
+    await inTransaction(dataSource, async (tx) => {
       await expect(items.openUrgentSubjectIds(tx, 'post', author)).resolves.toEqual([urgent.subjectId]);
       await items.keepUrgent(tx, 'post', [{ id: urgent.subjectId, body: 'first words' }], 'edited');
       await items.keepUrgent(tx, 'post', [{ id: urgent.subjectId, body: 'second words' }], 'edited');
@@ -108,21 +108,21 @@ describe('Moderation repositories on PostgreSQL', () => {
     // Long past, so no other test's items fall due at this "now".
     const base = Date.UTC(1990, 0, 1);
     const due = [2, 1].map((h) => new Date(base + h * 3600_000));
-    for (const dueAt of due) await dataSource.transaction((tx) => items.insert(tx, item(g, author, { createdAt: new Date(base), dueAt })));
+    for (const dueAt of due) await inTransaction(dataSource, (tx) => items.insert(tx, item(g, author, { createdAt: new Date(base), dueAt })));
     const now = new Date(base + 24 * 3600_000);
-    const overdue = await dataSource.transaction((tx) => items.claimOverdue(tx, now, 10));
+    const overdue = await inTransaction(dataSource, (tx) => items.claimOverdue(tx, now, 10));
     expect(overdue.map((i) => i.dueAt)).toEqual([due[1], due[0]]);
     expect(overdue[0]).toMatchObject({ groupId: g, subjectType: 'post', reasons: [{ source: 'rule' }] });
-    await expect(dataSource.transaction((tx) => items.claimOverdue(tx, now, 10))).resolves.toEqual([]);
-    const escalated = await dataSource.transaction((tx) => items.claimEscalations(tx, now, 10));
+    await expect(inTransaction(dataSource, (tx) => items.claimOverdue(tx, now, 10))).resolves.toEqual([]);
+    const escalated = await inTransaction(dataSource, (tx) => items.claimEscalations(tx, now, 10));
     expect(escalated.map((i) => i.audience)).toEqual(['admins', 'admins']);
-    await expect(dataSource.transaction((tx) => items.claimEscalations(tx, now, 10))).resolves.toEqual([]);
+    await expect(inTransaction(dataSource, (tx) => items.claimEscalations(tx, now, 10))).resolves.toEqual([]);
   });
 
   it('computes a group’s queue health, and purges closed items past the period but never open ones', async () => {
     const [g, author] = [await group(), await insertUser(dataSource)];
     const old = new Date(Date.now() - 400 * 86_400_000);
-    await dataSource.transaction(async (tx) => {
+    await inTransaction(dataSource, async (tx) => {
       await items.insert(tx, item(g, author, { priority: 'urgent', dueAt: new Date(Date.now() - 60_000) }));
       await items.insert(tx, item(g, author, { audience: 'admins' }));
       await items.insert(tx, item(g, author, { status: 'decided', createdAt: old, dueAt: old, decidedAt: old }));
@@ -137,35 +137,35 @@ describe('Moderation repositories on PostgreSQL', () => {
 
   it('keeps a member’s history, reports once per reporter, appeals once per notice, alerts once per person, and erases them', async () => {
     const [g, member, reporter] = [await group(), await insertUser(dataSource), await insertUser(dataSource)];
-    const decided = await dataSource.transaction((tx) => items.insert(tx, item(g, member, { status: 'decided' })));
-    await dataSource.transaction((tx) =>
+    const decided = await inTransaction(dataSource, (tx) => items.insert(tx, item(g, member, { status: 'decided' })));
+    await inTransaction(dataSource, (tx) =>
       history.record(tx, [
         { groupId: g, userId: member, clauseKey: 'k', action: 'removal', reviewItemId: decided.id },
         { groupId: g, userId: member, clauseKey: 'k', action: 'ban', reviewItemId: decided.id },
       ]),
     );
     await expect(history.imposedOver(member, g, 'ban', decided.subjectId)).resolves.toBe(true);
-    await expect(dataSource.transaction((tx) => history.hasBan(tx, g, member))).resolves.toBe(true);
+    await expect(inTransaction(dataSource, (tx) => history.hasBan(tx, g, member))).resolves.toBe(true);
     expect(await history.forMembers([member], [g])).toHaveLength(2);
 
     const report = { groupId: g, subjectType: 'post' as const, subjectId: decided.subjectId, reporterId: reporter, clauseKey: 'k', note: 'note' };
-    await expect(dataSource.transaction((tx) => reports.insert(tx, report))).resolves.toEqual(expect.any(String));
-    await expect(dataSource.transaction((tx) => reports.insert(tx, report))).resolves.toBeNull();
-    await expect(dataSource.transaction((tx) => reports.reporterCount(tx, 'post', decided.subjectId))).resolves.toBe(1);
+    await expect(inTransaction(dataSource, (tx) => reports.insert(tx, report))).resolves.toEqual(expect.any(String));
+    await expect(inTransaction(dataSource, (tx) => reports.insert(tx, report))).resolves.toBeNull();
+    await expect(inTransaction(dataSource, (tx) => reports.reporterCount(tx, 'post', decided.subjectId))).resolves.toBe(1);
     await expect(reports.onSubjects([decided.subjectId])).resolves.toEqual([expect.objectContaining({ reporterId: reporter, note: 'note' })]);
 
     const noticeId = randomUUID();
-    const appealId = await dataSource.transaction((tx) => appeals.insert(tx, noticeId, member));
-    await expect(dataSource.transaction((tx) => appeals.insert(tx, noticeId, member))).resolves.toBeNull();
-    await dataSource.transaction((tx) => appeals.linkReviewItem(tx, appealId!, decided.id));
-    await expect(dataSource.transaction((tx) => appeals.appellantIds(tx, decided.id))).resolves.toEqual([member]);
+    const appealId = await inTransaction(dataSource, (tx) => appeals.insert(tx, noticeId, member));
+    await expect(inTransaction(dataSource, (tx) => appeals.insert(tx, noticeId, member))).resolves.toBeNull();
+    await inTransaction(dataSource, (tx) => appeals.linkReviewItem(tx, appealId!, decided.id));
+    await expect(inTransaction(dataSource, (tx) => appeals.appellantIds(tx, decided.id))).resolves.toEqual([member]);
 
     await expect(alerts.insert([reporter], g, 'application', decided.id, 'overdue')).resolves.toBe(1);
     await expect(alerts.insert([reporter], g, 'application', decided.id, 'overdue')).resolves.toBe(0);
     await expect(alerts.sentForApplications([decided.id])).resolves.toEqual(new Set([`${decided.id}/overdue`]));
     expect(await alerts.page(reporter, 10, null)).toHaveLength(1);
 
-    await dataSource.transaction(async (tx) => {
+    await inTransaction(dataSource, async (tx) => {
       await appeals.eraseFor(tx, member);
       await history.eraseFor(tx, member);
       await reports.eraseFor(tx, reporter);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { insertUser, repositoryDataSource } from '../../setup/repository-db';
+import { insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { Notice } from '../../../libs/notifications/src/notice.entity';
 import { NoticesRepository } from '../../../libs/notifications/src/notices.repository';
 
@@ -29,7 +29,7 @@ describe('NoticesRepository on PostgreSQL', () => {
     const user = await insertUser(dataSource);
     const own = await notices.insert(row(user, 'own'));
     expect(own).toMatchObject({ id: expect.any(String), createdAt: expect.any(Date) });
-    const inTx = await dataSource.transaction((tx) => notices.insert(row(user, 'in tx'), tx));
+    const inTx = await inTransaction(dataSource, (tx) => notices.insert(row(user, 'in tx'), tx));
     await expect(notices.find(inTx.id)).resolves.toMatchObject({ userId: user, message: 'in tx', resources: [{ name: 'Line' }], appealable: true });
     await expect(notices.find(randomUUID())).resolves.toBeNull();
   });
@@ -46,7 +46,7 @@ describe('NoticesRepository on PostgreSQL', () => {
     const last = first[1]!;
     expect((await notices.page(user, 2, { at: last.createdAt.toISOString(), id: last.id })).map((n) => n.message)).toEqual(['a']);
     expect((await notices.exportFor(user)).map((n) => n.message)).toEqual(['a', 'b', 'c']);
-    await dataSource.transaction((tx) => notices.eraseFor(tx, user));
+    await inTransaction(dataSource, (tx) => notices.eraseFor(tx, user));
     await expect(notices.page(user, 5, null)).resolves.toEqual([]);
   });
 

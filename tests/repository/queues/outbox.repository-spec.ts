@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { repositoryDataSource } from '../../setup/repository-db';
+import { inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { OutboxEntry } from '../../../libs/queues/src/outbox.entity';
 import { OutboxRepository } from '../../../libs/queues/src/outbox.repository';
 
@@ -18,7 +18,7 @@ describe('OutboxRepository on PostgreSQL', () => {
 
   it('stages a row in a transaction, reads it back until it is marked sent', async () => {
     const staged = job();
-    const id = await dataSource.transaction((tx) => outbox.insert(tx, staged));
+    const id = await inTransaction(dataSource, (tx) => outbox.insert(tx, staged));
     await expect(outbox.undispatched([id])).resolves.toEqual([expect.objectContaining({ id, ...staged })]);
     await outbox.markDispatched([id]);
     await expect(outbox.undispatched([id])).resolves.toEqual([]);

@@ -15,6 +15,7 @@ import { SecondFactors1763700030000 } from './1763700030000-second-factors';
 import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-retention';
 import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
 import { MemberStanding1763700052000 } from './1763700052000-member-standing';
+import { TopicCountersByTrigger1763700053000 } from './1763700053000-topic-counters-by-trigger';
 import { Outcomes1763700085000 } from './1763700085000-outcomes';
 import { GroupMembers1763700085100 } from './1763700085100-group-members';
 import { PostActivity1763700085200 } from './1763700085200-post-activity';
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   GroupChatRetention1763700050000,
   OpenReviewSubjects1763700051000,
   MemberStanding1763700052000,
+  TopicCountersByTrigger1763700053000,
   Outcomes1763700085000,
   GroupMembers1763700085100,
   PostActivity1763700085200,

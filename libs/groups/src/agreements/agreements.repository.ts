@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { AgreementAcceptance } from './agreement-acceptance.entity';
 import { AgreementVersion } from './agreement-version.entity';
 
@@ -18,15 +18,15 @@ export class AgreementsRepository {
 
   /** The number the group's next version takes; call with the group locked. */
   async nextVersion(tx: Tx, groupId: string): Promise<number> {
-    const [{ version }] = (await tx.query(`SELECT COALESCE(max(version), 0) + 1 AS version FROM agreement_versions WHERE group_id = $1`, [groupId])) as [
-      { version: number },
-    ];
+    const [{ version }] = (await manager(tx).query(`SELECT COALESCE(max(version), 0) + 1 AS version FROM agreement_versions WHERE group_id = $1`, [
+      groupId,
+    ])) as [{ version: number }];
     return Number(version);
   }
 
   async insertVersion(tx: Tx, values: NewAgreementVersion): Promise<AgreementVersion> {
-    const row = tx.create(AgreementVersion, values);
-    await tx.insert(AgreementVersion, row);
+    const row = manager(tx).create(AgreementVersion, values);
+    await manager(tx).insert(AgreementVersion, row);
     return row;
   }
 
@@ -46,6 +46,6 @@ export class AgreementsRepository {
   }
 
   async eraseAcceptancesOf(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM agreement_acceptances WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM agreement_acceptances WHERE user_id = $1`, [userId]);
   }
 }

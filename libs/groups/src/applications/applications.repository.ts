@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { asTx, manager, type Tx } from '@kindred/database';
 import { Application, ApplicationStatus } from './application.entity';
 
 export type NewApplication = Omit<Application, 'id' | 'createdAt'>;
@@ -14,17 +14,19 @@ export class ApplicationsRepository {
 
   /** One application at a time per person and group, for the rest of the transaction. */
   async lockApplicant(tx: Tx, groupId: string, userId: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('application:' || $1 || ':' || $2))`, [groupId, userId]);
+    await manager(tx).query(`SELECT pg_advisory_xact_lock(hashtext('application:' || $1 || ':' || $2))`, [groupId, userId]);
   }
 
-  hasPending(groupId: string, userId: string, tx: Tx = this.dataSource.manager): Promise<boolean> {
-    return tx.getRepository(Application).exists({ where: { groupId, userId, status: 'pending' } });
+  hasPending(groupId: string, userId: string, tx: Tx = asTx(this.dataSource.manager)): Promise<boolean> {
+    return manager(tx)
+      .getRepository(Application)
+      .exists({ where: { groupId, userId, status: 'pending' } });
   }
 
   /** Inserts; a second pending application of the same person to the same group is a unique violation (23505). */
   async insert(tx: Tx, values: NewApplication): Promise<Application> {
-    const row = tx.create(Application, values);
-    await tx.insert(Application, row);
+    const row = manager(tx).create(Application, values);
+    await manager(tx).insert(Application, row);
     return row;
   }
 
@@ -33,11 +35,13 @@ export class ApplicationsRepository {
   }
 
   findForUpdate(tx: Tx, id: string): Promise<Application | null> {
-    return tx.getRepository(Application).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    return manager(tx)
+      .getRepository(Application)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
   async decide(tx: Tx, id: string, decision: ApplicationDecision): Promise<void> {
-    await tx.update(Application, { id }, decision);
+    await manager(tx).update(Application, { id }, decision);
   }
 
   /** A group's applications in one status, oldest first, after the cursor's (created_at, id). */
@@ -74,6 +78,6 @@ export class ApplicationsRepository {
   }
 
   async eraseFor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM applications WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM applications WHERE user_id = $1`, [userId]);
   }
 }

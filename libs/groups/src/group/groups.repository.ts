@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { Group } from './group.entity';
 
 export type NewGroup = Pick<Group, 'slug' | 'name' | 'description' | 'condition' | 'eligibility' | 'moderation' | 'slowModeSeconds' | 'chatRetentionDays'>;
@@ -31,8 +31,8 @@ export class GroupsRepository {
   }
 
   async insert(tx: Tx, values: NewGroup): Promise<Group> {
-    const row = tx.create(Group, values);
-    await tx.insert(Group, row);
+    const row = manager(tx).create(Group, values);
+    await manager(tx).insert(Group, row);
     return row;
   }
 
@@ -42,7 +42,7 @@ export class GroupsRepository {
 
   /** Locks the group's row for the transaction (serialises agreement publishers). False when there is no such group. */
   async lock(tx: Tx, id: string): Promise<boolean> {
-    const locked = (await tx.query(`SELECT id FROM groups WHERE id = $1 FOR UPDATE`, [id])) as unknown[];
+    const locked = (await manager(tx).query(`SELECT id FROM groups WHERE id = $1 FOR UPDATE`, [id])) as unknown[];
     return locked.length > 0;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { asTx, manager, type Tx } from '@kindred/database';
 import type { ModerationSettings } from '../group/moderation-settings';
 import { Membership, MembershipRole, MembershipStatus } from './membership.entity';
 
@@ -53,11 +53,14 @@ export class MembershipsRepository {
 
   /** A new active member; someone appointed supporter while their application waited keeps that role. */
   async admit(tx: Tx, userId: string, groupId: string): Promise<void> {
-    await tx.query(`INSERT INTO memberships (user_id, group_id, role, status) VALUES ($1, $2, 'member', 'active') ON CONFLICT DO NOTHING`, [userId, groupId]);
+    await manager(tx).query(`INSERT INTO memberships (user_id, group_id, role, status) VALUES ($1, $2, 'member', 'active') ON CONFLICT DO NOTHING`, [
+      userId,
+      groupId,
+    ]);
   }
 
-  find(userId: string, groupId: string, tx: Tx = this.dataSource.manager): Promise<Membership | null> {
-    return tx.getRepository(Membership).findOne({ where: { userId, groupId } });
+  find(userId: string, groupId: string, tx: Tx = asTx(this.dataSource.manager)): Promise<Membership | null> {
+    return manager(tx).getRepository(Membership).findOne({ where: { userId, groupId } });
   }
 
   /** Makes the person an active supporter, creating the membership if needed. False when they are banned. */
@@ -114,8 +117,8 @@ export class MembershipsRepository {
   }
 
   /** Mutes until `until` (a later mute replaces an earlier one). False when there is no membership. */
-  async mute(userId: string, groupId: string, until: Date, tx: Tx = this.dataSource.manager): Promise<boolean> {
-    const [rows] = (await tx.query(`UPDATE memberships SET muted_until = $3 WHERE user_id = $1 AND group_id = $2 RETURNING user_id`, [
+  async mute(userId: string, groupId: string, until: Date, tx: Tx = asTx(this.dataSource.manager)): Promise<boolean> {
+    const [rows] = (await manager(tx).query(`UPDATE memberships SET muted_until = $3 WHERE user_id = $1 AND group_id = $2 RETURNING user_id`, [
       userId,
       groupId,
       until,
@@ -124,13 +127,13 @@ export class MembershipsRepository {
   }
 
   /** Bans; the row stays (banned) so the person cannot apply again or be re-admitted by accident. */
-  async ban(userId: string, groupId: string, tx: Tx = this.dataSource.manager): Promise<void> {
-    await tx.query(BAN, [userId, groupId]);
+  async ban(userId: string, groupId: string, tx: Tx = asTx(this.dataSource.manager)): Promise<void> {
+    await manager(tx).query(BAN, [userId, groupId]);
   }
 
   /** Ends the mute given until `until` unless it has run out or a later mute replaced it. True when it ended. */
   async liftMute(tx: Tx, userId: string, groupId: string, until: Date): Promise<boolean> {
-    const [rows] = (await tx.query(
+    const [rows] = (await manager(tx).query(
       `UPDATE memberships SET muted_until = NULL WHERE user_id = $1 AND group_id = $2 AND muted_until = $3 AND muted_until > now() RETURNING user_id`,
       [userId, groupId, until],
     )) as [unknown[], number];
@@ -139,10 +142,10 @@ export class MembershipsRepository {
 
   /** A banned person back as a member. True when they were banned. */
   async liftBan(tx: Tx, userId: string, groupId: string): Promise<boolean> {
-    const [rows] = (await tx.query(`UPDATE memberships SET status = 'active' WHERE user_id = $1 AND group_id = $2 AND status = 'banned' RETURNING user_id`, [
-      userId,
-      groupId,
-    ])) as [unknown[], number];
+    const [rows] = (await manager(tx).query(
+      `UPDATE memberships SET status = 'active' WHERE user_id = $1 AND group_id = $2 AND status = 'banned' RETURNING user_id`,
+      [userId, groupId],
+    )) as [unknown[], number];
     return rows.length > 0;
   }
 
@@ -169,7 +172,7 @@ export class MembershipsRepository {
   }
 
   async eraseFor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM memberships WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM memberships WHERE user_id = $1`, [userId]);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { ReferralCode } from './referral-code.entity';
 
 export type NewReferralCode = Pick<ReferralCode, 'groupId' | 'code' | 'label' | 'maxUses' | 'uses' | 'expiresAt' | 'createdBy'>;
@@ -20,7 +20,7 @@ export class ReferralCodesRepository {
 
   /** One conditional UPDATE, so two claims racing for the last use cannot both get it. The code's id, or null. */
   async claim(tx: Tx, groupId: string, code: string): Promise<string | null> {
-    const [rows] = (await tx.query(
+    const [rows] = (await manager(tx).query(
       `UPDATE referral_codes SET uses = uses + 1
         WHERE group_id = $1 AND code = $2 AND uses < max_uses AND expires_at > now()
         RETURNING id`,

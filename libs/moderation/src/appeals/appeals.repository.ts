@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { Appeal } from './appeal.entity';
 
 /** `appeals`: one per notice and person, linked to the review item that weighs it. */
@@ -11,17 +11,17 @@ export class AppealsRepository {
 
   /** The appeal's id, or null when this person already appealed this notice. */
   async insert(tx: Tx, noticeId: string, userId: string): Promise<string | null> {
-    const inserted = await tx.createQueryBuilder().insert().into(Appeal).values({ noticeId, userId }).orIgnore().returning(['id']).execute();
+    const inserted = await manager(tx).createQueryBuilder().insert().into(Appeal).values({ noticeId, userId }).orIgnore().returning(['id']).execute();
     return (inserted.raw as Array<{ id: string }>)[0]?.id ?? null;
   }
 
   async linkReviewItem(tx: Tx, appealId: string, reviewItemId: string): Promise<void> {
-    await tx.update(Appeal, { id: appealId }, { reviewItemId });
+    await manager(tx).update(Appeal, { id: appealId }, { reviewItemId });
   }
 
   /** Who appealed through this review item. */
   async appellantIds(tx: Tx, reviewItemId: string): Promise<string[]> {
-    const appeals = await tx.find(Appeal, { where: { reviewItemId } });
+    const appeals = await manager(tx).find(Appeal, { where: { reviewItemId } });
     return [...new Set(appeals.map((a) => a.userId))];
   }
 
@@ -36,10 +36,10 @@ export class AppealsRepository {
 
   /** An appeal's words live on its review item too: they are blanked there, the ids kept, and the appeals deleted. */
   async eraseFor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(
+    await manager(tx).query(
       `UPDATE review_items SET appeal = jsonb_set(appeal, '{text}', '""'::jsonb) WHERE id IN (SELECT review_item_id FROM appeals WHERE user_id = $1) AND appeal IS NOT NULL`,
       [userId],
     );
-    await tx.query(`DELETE FROM appeals WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM appeals WHERE user_id = $1`, [userId]);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { ModerationAlert } from './moderation-alert.entity';
 
 /** One review item's alert, for each of these people. */
@@ -53,7 +53,7 @@ export class ModerationAlertsRepository {
   async insertForItems(tx: Tx, alerts: ItemAlerts[], kind: ModerationAlert['kind']): Promise<void> {
     const rows = alerts.flatMap((a) => a.userIds.map((userId) => [userId, a.groupId, a.subjectId] as const));
     if (rows.length === 0) return;
-    await tx.query(
+    await manager(tx).query(
       `INSERT INTO moderation_alerts (user_id, group_id, subject_type, subject_id, kind)
      SELECT u, g, 'review-item', s, $4 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS t(u, g, s)
      ON CONFLICT ON CONSTRAINT moderation_alerts_once_key DO NOTHING`,
@@ -79,6 +79,6 @@ export class ModerationAlertsRepository {
   }
 
   async eraseFor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM moderation_alerts WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM moderation_alerts WHERE user_id = $1`, [userId]);
   }
 }

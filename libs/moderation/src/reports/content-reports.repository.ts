@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import type { SubjectType } from '../review/review.types';
 import { ContentReport } from './content-report.entity';
 
@@ -15,15 +15,15 @@ export class ContentReportsRepository {
 
   /** The report's id, or null when this member already reported the subject. */
   async insert(tx: Tx, values: NewContentReport): Promise<string | null> {
-    const inserted = await tx.createQueryBuilder().insert().into(ContentReport).values(values).orIgnore().returning(['id']).execute();
+    const inserted = await manager(tx).createQueryBuilder().insert().into(ContentReport).values(values).orIgnore().returning(['id']).execute();
     return (inserted.raw as Array<{ id: string }>)[0]?.id ?? null;
   }
 
   async reporterCount(tx: Tx, subjectType: SubjectType, subjectId: string): Promise<number> {
-    const [{ count }] = (await tx.query(`SELECT count(DISTINCT reporter_id)::int AS count FROM content_reports WHERE subject_type = $1 AND subject_id = $2`, [
-      subjectType,
-      subjectId,
-    ])) as Array<{ count: number }>;
+    const [{ count }] = (await manager(tx).query(
+      `SELECT count(DISTINCT reporter_id)::int AS count FROM content_reports WHERE subject_type = $1 AND subject_id = $2`,
+      [subjectType, subjectId],
+    )) as Array<{ count: number }>;
     return count;
   }
 
@@ -46,6 +46,6 @@ export class ContentReportsRepository {
   }
 
   async eraseFor(tx: Tx, reporterId: string): Promise<void> {
-    await tx.query(`DELETE FROM content_reports WHERE reporter_id = $1`, [reporterId]);
+    await manager(tx).query(`DELETE FROM content_reports WHERE reporter_id = $1`, [reporterId]);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import { EnforcementHistoryEntry } from './enforcement-history.entity';
 
 export type NewEnforcement = Pick<EnforcementHistoryEntry, 'groupId' | 'userId' | 'clauseKey' | 'action' | 'reviewItemId'>;
@@ -12,16 +12,16 @@ export class EnforcementHistoryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async record(tx: Tx, entries: NewEnforcement[]): Promise<void> {
-    for (const entry of entries) await tx.insert(EnforcementHistoryEntry, entry);
+    for (const entry of entries) await manager(tx).insert(EnforcementHistoryEntry, entry);
   }
 
   /** An upheld appeal takes the decision's entries off the member's record. */
   async deleteForItem(tx: Tx, reviewItemId: string): Promise<void> {
-    await tx.delete(EnforcementHistoryEntry, { reviewItemId });
+    await manager(tx).delete(EnforcementHistoryEntry, { reviewItemId });
   }
 
   hasBan(tx: Tx, groupId: string, userId: string): Promise<boolean> {
-    return tx.existsBy(EnforcementHistoryEntry, { groupId, userId, action: 'ban' });
+    return manager(tx).existsBy(EnforcementHistoryEntry, { groupId, userId, action: 'ban' });
   }
 
   /** The entries of these members in these groups. */
@@ -52,6 +52,6 @@ export class EnforcementHistoryRepository {
   }
 
   async eraseFor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM enforcement_history WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM enforcement_history WHERE user_id = $1`, [userId]);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { deleteInBatches, type Tx } from '@kindred/database';
+import { asTx, deleteInBatches, manager, type Tx } from '@kindred/database';
 import { ReviewItem } from './review-item.entity';
 import type { ReviewReason, SubjectChange, SubjectType } from './review.types';
 
@@ -66,8 +66,8 @@ export class ReviewItemsRepository {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  find(id: string, tx: Tx = this.dataSource.manager): Promise<ReviewItem | null> {
-    return tx.findOne(ReviewItem, { where: { id } });
+  find(id: string, tx: Tx = asTx(this.dataSource.manager)): Promise<ReviewItem | null> {
+    return manager(tx).findOne(ReviewItem, { where: { id } });
   }
 
   findMany(ids: string[]): Promise<ReviewItem[]> {
@@ -76,12 +76,12 @@ export class ReviewItemsRepository {
 
   /** Locks the item until the transaction ends; it must exist. */
   lock(tx: Tx, id: string): Promise<ReviewItem> {
-    return tx.getRepository(ReviewItem).createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :id', { id }).getOneOrFail();
+    return manager(tx).getRepository(ReviewItem).createQueryBuilder('r').setLock('pessimistic_write').where('r.id = :id', { id }).getOneOrFail();
   }
 
   /** The open item describing the subject as it is now, locked; there is at most one. */
   lockOpenFor(tx: Tx, subjectType: SubjectType, subjectId: string): Promise<ReviewItem | null> {
-    return tx
+    return manager(tx)
       .getRepository(ReviewItem)
       .createQueryBuilder('r')
       .setLock('pessimistic_write')
@@ -95,13 +95,13 @@ export class ReviewItemsRepository {
 
   /** Writes the item; it comes back with its id. */
   async insert(tx: Tx, values: NewReviewItem): Promise<ReviewItem> {
-    const item = tx.create(ReviewItem, values);
-    await tx.insert(ReviewItem, item as QueryDeepPartialEntity<ReviewItem>);
+    const item = manager(tx).create(ReviewItem, values);
+    await manager(tx).insert(ReviewItem, item as QueryDeepPartialEntity<ReviewItem>);
     return item;
   }
 
   async update(tx: Tx, id: string, changes: Partial<NewReviewItem>): Promise<void> {
-    await tx.update(ReviewItem, { id }, changes as QueryDeepPartialEntity<ReviewItem>);
+    await manager(tx).update(ReviewItem, { id }, changes as QueryDeepPartialEntity<ReviewItem>);
   }
 
   /** A group's items in queue order (urgent first, then by deadline), without those by `hideAuthor`. */
@@ -122,7 +122,7 @@ export class ReviewItemsRepository {
   /** Screening items (not urgent, not reports) about these subjects no longer describe them: superseded, in one statement. */
   async supersedeOpenMany(tx: Tx, subjectType: SubjectType, subjectIds: string[]): Promise<void> {
     if (subjectIds.length === 0) return;
-    await tx.query(
+    await manager(tx).query(
       `UPDATE review_items SET status = 'superseded'
         WHERE subject_type = $1 AND subject_id = ANY($2::uuid[]) AND status = 'open' AND kind IN ('post', 'message')
           AND priority <> 'urgent' AND subject_change IS NULL`,
@@ -132,7 +132,7 @@ export class ReviewItemsRepository {
 
   /** Supersedes the open item carrying reports about the subject (not an appeal); returns what it carried. */
   async supersedeReported(tx: Tx, subjectType: SubjectType, subjectId: string): Promise<CarriedReport | null> {
-    const [rows] = (await tx.query(
+    const [rows] = (await manager(tx).query(
       `UPDATE review_items SET status = 'superseded'
         WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL AND kind <> 'appeal'
           AND reasons @> '[{"source": "reports"}]'::jsonb
@@ -171,7 +171,7 @@ export class ReviewItemsRepository {
 
   /** A report item about the new revision, carrying the old one's deadline, claim and alerts. Returns its id. */
   async insertCarriedReport(tx: Tx, subjectType: SubjectType, subjectId: string, revision: number, carried: CarriedReport): Promise<string | null> {
-    const [row] = (await tx.query(
+    const [row] = (await manager(tx).query(
       `INSERT INTO review_items (group_id, kind, subject_type, subject_id, subject_revision, subject_author_id, reasons, priority, audience, status, created_at, due_at,
                                    claimed_by, claimed_at, overdue_notified_at, escalated_at)
          VALUES ($1, 'report', $2, $3, $4, $5, $6::jsonb, $7, $8, 'open', now(), $9, $10, $11, $12, $13) RETURNING id`,
@@ -196,14 +196,14 @@ export class ReviewItemsRepository {
 
   /** Every open item about the subject that is not kept and not an appeal: superseded. */
   async supersedeAllOpen(tx: Tx, subjectType: SubjectType, subjectId: string): Promise<void> {
-    await tx.query(
+    await manager(tx).query(
       `UPDATE review_items SET status = 'superseded' WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL AND kind <> 'appeal'`,
       [subjectType, subjectId],
     );
   }
 
   async openIds(tx: Tx, subjectType: SubjectType, subjectId: string): Promise<string[]> {
-    const rows = (await tx.query(`SELECT id FROM review_items WHERE subject_type = $1 AND subject_id = $2 AND status = 'open'`, [
+    const rows = (await manager(tx).query(`SELECT id FROM review_items WHERE subject_type = $1 AND subject_id = $2 AND status = 'open'`, [
       subjectType,
       subjectId,
     ])) as Array<{ id: string }>;
@@ -211,7 +211,7 @@ export class ReviewItemsRepository {
   }
 
   async openUrgentSubjectIds(tx: Tx, subjectType: SubjectType, authorId: string): Promise<string[]> {
-    const rows = (await tx.query(
+    const rows = (await manager(tx).query(
       `SELECT DISTINCT subject_id FROM review_items WHERE subject_type = $1 AND subject_author_id = $2 AND status = 'open' AND priority = 'urgent'`,
       [subjectType, authorId],
     )) as Array<{ subject_id: string }>;
@@ -221,7 +221,7 @@ export class ReviewItemsRepository {
   /** Open urgent items about these subjects keep the words that raised them (the first kept words stay), marked with the change. */
   async keepUrgent(tx: Tx, subjectType: SubjectType, subjects: Array<{ id: string; body: string }>, change: SubjectChange): Promise<void> {
     if (subjects.length === 0) return;
-    await tx.query(
+    await manager(tx).query(
       `UPDATE review_items r SET subject_change = $4, subject_snapshot = coalesce(r.subject_snapshot, s.body)
          FROM unnest($2::uuid[], $3::text[]) AS s(id, body)
         WHERE r.subject_type = $1 AND r.subject_id = s.id AND r.status = 'open' AND r.priority = 'urgent'`,
@@ -230,7 +230,7 @@ export class ReviewItemsRepository {
   }
 
   async currentOpen(tx: Tx, subjectType: SubjectType, subjectId: string): Promise<{ id: string; audience: string } | null> {
-    const rows = (await tx.query(
+    const rows = (await manager(tx).query(
       `SELECT id, audience FROM review_items WHERE subject_type = $1 AND subject_id = $2 AND status = 'open' AND subject_change IS NULL`,
       [subjectType, subjectId],
     )) as Array<{ id: string; audience: string }>;
@@ -238,8 +238,12 @@ export class ReviewItemsRepository {
   }
 
   /** The latest decided removal of the content that was not an appeal's refusal. */
-  async lastRemoval(subjectType: SubjectType, subjectId: string, tx: Tx = this.dataSource.manager): Promise<{ id: string; decidedBy: string | null } | null> {
-    const rows = (await tx.query(
+  async lastRemoval(
+    subjectType: SubjectType,
+    subjectId: string,
+    tx: Tx = asTx(this.dataSource.manager),
+  ): Promise<{ id: string; decidedBy: string | null } | null> {
+    const rows = (await manager(tx).query(
       `SELECT id, decided_by FROM review_items
         WHERE subject_type = $1 AND subject_id = $2 AND status = 'decided' AND kind <> 'appeal' AND decision->>'action' = 'remove'
         ORDER BY decided_at DESC LIMIT 1`,
@@ -284,7 +288,7 @@ export class ReviewItemsRepository {
       .getMetadata(ReviewItem)
       .columns.map((c) => `${c.databaseName} AS "${c.propertyName}"`)
       .join(', ');
-    const [rows] = (await tx.query(`${sql} RETURNING ${this.returning}`, [now, limit])) as [ReviewItem[], number];
+    const [rows] = (await manager(tx).query(`${sql} RETURNING ${this.returning}`, [now, limit])) as [ReviewItem[], number];
     return rows.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 
 /** A person allowed to read the impact report's aggregates for one group, or (groupId null) every group. */
 export interface CommissionerGrant {
@@ -52,6 +52,6 @@ export class CommissionersRepository {
   }
 
   async eraseFor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM commissioner_grants WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM commissioner_grants WHERE user_id = $1`, [userId]);
   }
 }

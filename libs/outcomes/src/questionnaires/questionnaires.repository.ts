@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 import type { Question } from '../measures/measure';
 
 /** A questionnaire sent to one member, with the measure's questions and their answers once given. */
@@ -50,7 +50,7 @@ export class QuestionnairesRepository {
    * workers tick together: the others' rows conflict and are skipped, so only the sender gets them back.
    */
   async sendDue(tx: Tx, attachment: DueAttachment, now: Date): Promise<SentQuestionnaire[]> {
-    return (await tx.query(
+    return (await manager(tx).query(
       `INSERT INTO questionnaires (attachment_id, group_id, user_id, wave, sent_at)
        SELECT $1, $2, gm.user_id, w.wave, $4
          FROM group_members gm
@@ -95,6 +95,6 @@ export class QuestionnairesRepository {
   }
 
   async eraseFor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM questionnaires WHERE user_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM questionnaires WHERE user_id = $1`, [userId]);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Tx } from '@kindred/database';
+import { manager, type Tx } from '@kindred/database';
 
 export interface FeedbackRow {
   id: string;
@@ -71,7 +71,7 @@ export class VoiceRepository {
 
   /** Closes an open proposal; false when it was closed already (a second admin, a double click). */
   async close(tx: Tx, id: string, status: 'published' | 'withdrawn', version: number | null): Promise<boolean> {
-    const [rows] = (await tx.query(
+    const [rows] = (await manager(tx).query(
       `UPDATE agreement_proposals SET status = $2, published_version = $3, closed_at = now() WHERE id = $1 AND status = 'open' RETURNING id`,
       [id, status, version],
     )) as [unknown[], number];
@@ -80,7 +80,7 @@ export class VoiceRepository {
 
   /** Locks an open proposal for publishing, so two admins cannot publish it twice. */
   async lockOpen(tx: Tx, id: string): Promise<ProposalRow | null> {
-    const [row] = (await tx.query(`SELECT ${PROPOSAL} FROM agreement_proposals WHERE id = $1 AND status = 'open' FOR UPDATE`, [id])) as ProposalRow[];
+    const [row] = (await manager(tx).query(`SELECT ${PROPOSAL} FROM agreement_proposals WHERE id = $1 AND status = 'open' FOR UPDATE`, [id])) as ProposalRow[];
     return row ?? null;
   }
 
@@ -113,7 +113,7 @@ export class VoiceRepository {
   }
 
   async eraseFor(tx: Tx, userId: string): Promise<void> {
-    await tx.query(`DELETE FROM group_feedback WHERE author_id = $1`, [userId]);
-    await tx.query(`DELETE FROM proposal_comments WHERE author_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM group_feedback WHERE author_id = $1`, [userId]);
+    await manager(tx).query(`DELETE FROM proposal_comments WHERE author_id = $1`, [userId]);
   }
 }
