@@ -51,6 +51,25 @@ const STAFF_ENDPOINTS: Array<{ name: string; who: 'supporter' | 'admin'; call: (
   { name: 'DELETE /groups/{groupId}/supporters/{userId}', who: 'admin', call: (a, w) => a.delete(`/groups/${w.groupId}/supporters/${w.memberId}`) },
   { name: 'POST /groups/{groupId}/resources', who: 'admin', call: (a, w) => a.post(`/groups/${w.groupId}/resources`).send({}) },
   { name: 'DELETE /groups/{groupId}/resources/{resourceId}', who: 'admin', call: (a, w) => a.delete(`/groups/${w.groupId}/resources/${NO_ID}`) },
+  // Outcomes: the impact report reads members' health in aggregate; feedback is members' words.
+  { name: 'GET /impact/report', who: 'supporter', call: (a, w) => a.get(`/impact/report?groupId=${w.groupId}`) },
+  { name: 'GET /impact/report.csv', who: 'supporter', call: (a, w) => a.get(`/impact/report.csv?groupId=${w.groupId}`) },
+  { name: 'GET /groups/{groupId}/feedback', who: 'supporter', call: (a, w) => a.get(`/groups/${w.groupId}/feedback`) },
+  { name: 'GET /outcome-measures', who: 'admin', call: (a) => a.get('/outcome-measures') },
+  { name: 'POST /outcome-measures', who: 'admin', call: (a) => a.post('/outcome-measures').send({}) },
+  { name: 'GET /groups/{groupId}/outcome-measures', who: 'admin', call: (a, w) => a.get(`/groups/${w.groupId}/outcome-measures`) },
+  { name: 'POST /groups/{groupId}/outcome-measures', who: 'admin', call: (a, w) => a.post(`/groups/${w.groupId}/outcome-measures`).send({}) },
+  {
+    name: 'DELETE /groups/{groupId}/outcome-measures/{attachmentId}',
+    who: 'admin',
+    call: (a, w) => a.delete(`/groups/${w.groupId}/outcome-measures/${NO_ID}`),
+  },
+  { name: 'GET /commissioners', who: 'admin', call: (a) => a.get('/commissioners') },
+  { name: 'POST /commissioners', who: 'admin', call: (a) => a.post('/commissioners').send({}) },
+  { name: 'DELETE /commissioners/{grantId}', who: 'admin', call: (a) => a.delete(`/commissioners/${NO_ID}`) },
+  { name: 'POST /groups/{groupId}/agreement-proposals', who: 'admin', call: (a, w) => a.post(`/groups/${w.groupId}/agreement-proposals`).send({}) },
+  { name: 'POST /agreement-proposals/{proposalId}/publish', who: 'admin', call: (a) => a.post(`/agreement-proposals/${NO_ID}/publish`) },
+  { name: 'DELETE /agreement-proposals/{proposalId}', who: 'admin', call: (a) => a.delete(`/agreement-proposals/${NO_ID}`) },
 ];
 
 const withToken = (url: string, person: Person) => {

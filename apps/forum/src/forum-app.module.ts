@@ -14,6 +14,7 @@ import { MentoringModule } from '@kindred/mentoring';
 import { ModerationModule } from '@kindred/moderation';
 import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
+import { OutcomesModule } from '@kindred/outcomes';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
 import { ChatController } from './chat/chat.controller';
@@ -27,6 +28,7 @@ import { SearchController } from './forum/search.controller';
 import { MODERATION_CONTROLLERS } from './moderation/moderation.controllers';
 import { ReviewController } from './moderation/review.controller';
 import { RulesController } from './moderation/rules.controller';
+import { OUTCOMES_CONTROLLERS } from './outcomes/outcomes.controller';
 import { WebAppConfigController } from './web/app-config.controller';
 import { MailJobsRunner } from './mail/mail-jobs.runner';
 import { NotificationsController } from './notifications/notifications.controller';
@@ -55,6 +57,7 @@ export class ForumAppModule {
         ConversationsModule,
         MentoringModule,
         MailModule,
+        OutcomesModule,
       ],
       controllers: [
         AuthController,
@@ -70,6 +73,7 @@ export class ForumAppModule {
         ...MODERATION_CONTROLLERS,
         ConversationsController,
         MentoringController,
+        ...OUTCOMES_CONTROLLERS,
         WebAppConfigController,
         NotificationsController,
       ],

@@ -11,6 +11,7 @@ import { MentoringModule } from '@kindred/mentoring';
 import { ModerationModule } from '@kindred/moderation';
 import { NotificationsModule } from '@kindred/notifications';
 import { ObservabilityModule } from '@kindred/observability';
+import { OutcomesModule } from '@kindred/outcomes';
 import { QueuesModule } from '@kindred/queues';
 import { RedisModule } from '@kindred/redis';
 import { RetentionModule } from '@kindred/retention';
@@ -41,6 +42,8 @@ export class WorkerAppModule {
         RetentionModule,
         // Runs the notifications queue: fan-out, push and mail delivery, digests.
         NotificationsModule,
+        // Sends outcome questionnaires when they fall due.
+        OutcomesModule,
       ],
       providers: [WorkerRunner],
     };

@@ -7,8 +7,12 @@ import { NotificationDelivery } from '@kindred/notifications';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { IdentityService } from '@kindred/identity';
 import { MentoringService } from '@kindred/mentoring';
+import { QuestionnairesService } from '@kindred/outcomes';
 import { RetentionService } from '@kindred/retention';
 import { JobHandlers, OutboxService, QueueProducer, startJobRunners } from '@kindred/queues';
+
+/** How often the worker looks for outcome questionnaires that have fallen due. */
+export const QUESTIONNAIRE_TICK_MS = 5 * 60_000;
 
 /** Wires every job in the catalogue to the lib service that does it, and schedules repeatable jobs. */
 @Injectable()
@@ -30,6 +34,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
     private readonly metrics: MetricsRegistry,
     private readonly notifications: NotificationDelivery,
     private readonly mentoring: MentoringService,
+    private readonly questionnaires: QuestionnairesService,
   ) {}
 
   handlers(): JobHandlers<'moderation-worker'> {
@@ -54,6 +59,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
       },
       mentoring: {
         'check-in-reminders': () => this.mentoring.remindDue(),
+      },
+      outcomes: {
+        tick: () => this.questionnaires.tick(),
       },
     };
   }
@@ -100,6 +108,8 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
         await this.producer
           .queue('mentoring')
           .upsertJobScheduler('check-in-reminders', { every: this.config.mentoring.reminderIntervalSeconds * 1000 }, { name: 'check-in-reminders', data: {} });
+        // Questionnaires fall due by the month: a check every few minutes is prompt enough.
+        await this.producer.queue('outcomes').upsertJobScheduler('tick', { every: QUESTIONNAIRE_TICK_MS }, { name: 'tick', data: {} });
       } catch (error) {
         this.logger.warn({ err: error }, 'job schedulers not registered yet');
       }

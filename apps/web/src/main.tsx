@@ -1,5 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode, useEffect, useRef, useState } from 'react';
+import { lazy, StrictMode, Suspense, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Link, NavLink, Outlet, Route, Routes, useLocation, useMatch, useNavigate, useParams } from 'react-router';
 import { loadAppConfig } from './app-config';
@@ -21,7 +21,14 @@ import { Applications, Metrics, ReviewQueue } from './screens/supporter';
 import { GroupSettings, NewGroup } from './screens/admin';
 import { MemberHistory, Members } from './screens/supporter-tools';
 import { ConversationScreen, Coordinate, MentoringHome, RelationshipScreen } from './screens/mentoring';
+import { MyQuestionnaires, OutcomesAdmin } from './screens/outcomes';
+import { Feedback, Proposals } from './screens/voice';
+import { useImpactAccess } from './impact-access';
 import './styles.css';
+
+// The charts (recharts) load only with the impact report.
+const ImpactReportPage = lazy(() => import('./screens/impact'));
+const ImpactPrintPage = lazy(() => import('./screens/impact').then((m) => ({ default: m.ImpactPrintPage })));
 
 /** "Need help now?": always in the header, works without the API (bundled resources first). */
 function HelpNow({ groupId }: { groupId?: string }) {
@@ -118,6 +125,7 @@ function Header({ groupId }: { groupId?: string }) {
   const navigate = useNavigate();
   const newNotices = useNewNotices();
   const unread = useLiveNotifications();
+  const impact = useImpactAccess(Boolean(me));
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
@@ -157,10 +165,23 @@ function Header({ groupId }: { groupId?: string }) {
               <li>
                 <Link to="/my/account">Your account</Link>
               </li>
-              {me.isAdmin ? (
+              <li>
+                <Link to="/my/questionnaires">Questionnaires</Link>
+              </li>
+              {impact.data ? (
                 <li>
-                  <Link to="/admin/new-group">New group</Link>
+                  <Link to="/impact">Impact report</Link>
                 </li>
+              ) : null}
+              {me.isAdmin ? (
+                <>
+                  <li>
+                    <Link to="/admin/new-group">New group</Link>
+                  </li>
+                  <li>
+                    <Link to="/admin/outcomes">Outcome measures</Link>
+                  </li>
+                </>
               ) : null}
               <li>
                 <button
@@ -209,6 +230,8 @@ function GroupNav({ groupId }: { groupId: string }) {
         [`${base}/chat`, 'Chat'],
         [`${base}/mentoring`, 'Mentoring'],
         [`${base}/agreement`, 'Agreement'],
+        [`${base}/proposals`, 'Proposals'],
+        [`${base}/feedback`, 'Feedback'],
       ]
     : [
         [base, 'About this group'],
@@ -310,6 +333,24 @@ function App() {
         <Route path="unsubscribe" element={<Unsubscribe />} />
         <Route path="my/account" element={<Account />} />
         <Route path="admin/new-group" element={<NewGroup />} />
+        <Route path="admin/outcomes" element={<OutcomesAdmin />} />
+        <Route path="my/questionnaires" element={<MyQuestionnaires />} />
+        <Route
+          path="impact"
+          element={
+            <Suspense fallback={<Loading />}>
+              <ImpactReportPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="impact/print"
+          element={
+            <Suspense fallback={<Loading />}>
+              <ImpactPrintPage />
+            </Suspense>
+          }
+        />
         <Route path="thread/:topicId" element={<ThreadPage />} />
         <Route path="mentoring/:relationshipId" element={<RelationshipScreen />} />
         <Route path="conversations/:conversationId" element={<ConversationScreen />} />
@@ -327,6 +368,8 @@ function App() {
           <Route path="members/:userId" element={<MemberHistoryPage />} />
           <Route path="mentoring" element={<InGroup screen={MentoringHome} />} />
           <Route path="mentoring/coordinate" element={<InGroup screen={Coordinate} />} />
+          <Route path="feedback" element={<InGroup screen={Feedback} />} />
+          <Route path="proposals" element={<InGroup screen={Proposals} />} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

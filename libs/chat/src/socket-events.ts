@@ -222,7 +222,10 @@ export const NOTICE = {
   required: ['id', 'kind', 'groupId', 'subjectId', 'clauseKey', 'message', 'createdAt', 'appealable'],
   properties: {
     id,
-    kind: { type: 'string', enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal', 'mentoring', 'check-in'] },
+    kind: {
+      type: 'string',
+      enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal', 'mentoring', 'check-in', 'questionnaire'],
+    },
     groupId: nullableId,
     subjectId: nullableId,
     clauseKey: { type: ['string', 'null'] },

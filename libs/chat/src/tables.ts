@@ -2,7 +2,7 @@
  * What this context owns in PostgreSQL. Only its repositories name these in SQL; another context
  * asks this one's exported services, or reads what PUBLISHED lists (`npm run boundaries` checks).
  */
-export const TABLES = ['messages'] as const;
+export const TABLES = ['messages', 'message_activity'] as const;
 
 /** Views and SQL functions other contexts may read: this context's contract, kept stable. */
-export const PUBLISHED = [] as const;
+export const PUBLISHED = ['message_activity'] as const;

@@ -3,6 +3,7 @@ export * from './group/groups.service';
 export * from './group/moderation-settings';
 export * from './agreements/agreements.service';
 export type { Clause } from './agreements/clauses';
+export { normaliseClauses, validateClauses } from './agreements/clauses';
 export { DEFAULT_AGREEMENT } from './agreements/agreement-template';
 export * from './applications/applications.service';
 export type { ApplicationStatus } from './applications/application.entity';

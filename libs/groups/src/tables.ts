@@ -11,7 +11,8 @@ export const TABLES = [
   'referral_codes',
   'group_chat_retention',
   'member_standing',
+  'group_members',
 ] as const;
 
 /** Views and SQL functions other contexts may read: this context's contract, kept stable. */
-export const PUBLISHED = ['group_chat_retention', 'member_standing'] as const;
+export const PUBLISHED = ['group_chat_retention', 'member_standing', 'group_members'] as const;

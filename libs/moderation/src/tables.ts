@@ -13,7 +13,8 @@ export const TABLES = [
   'review_item_deadline_notify',
   'review_items_deadline_notify',
   'open_review_subjects',
+  'review_timeliness',
 ] as const;
 
 /** Views and SQL functions other contexts may read: this context's contract, kept stable. */
-export const PUBLISHED = ['open_review_subjects'] as const;
+export const PUBLISHED = ['open_review_subjects', 'review_timeliness'] as const;

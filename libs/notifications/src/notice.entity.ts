@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type NoticeKind = 'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application' | 'appeal' | 'mentoring' | 'check-in';
+export type NoticeKind =
+  'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application' | 'appeal' | 'mentoring' | 'check-in' | 'questionnaire';
 
 /** A message to one person about something that happened to them or their words. */
 @Entity('notices')

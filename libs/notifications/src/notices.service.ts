@@ -37,6 +37,8 @@ const NOTIFIED_AS: Record<NoticeKind, NotificationKind> = {
   // One-to-one support: a mentoring relationship's news, and a supporter's private check-in.
   mentoring: 'mentoring',
   'check-in': 'mentoring',
+  // An outcome questionnaire belongs with the service's support programmes.
+  questionnaire: 'mentoring',
 };
 
 export interface NewNotice {
@@ -150,6 +152,7 @@ const NOTICE_TITLES: Record<NoticeKind, string> = {
   signposting: 'Support is there if you need it now',
   mentoring: 'News about your mentoring',
   'check-in': 'A supporter would like to check in with you',
+  questionnaire: 'Some questions about how you are getting on',
 };
 
 function toView(n: Notice): NoticeView {

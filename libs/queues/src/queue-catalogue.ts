@@ -62,6 +62,8 @@ export const QUEUE_CATALOGUE = {
   retention: { purge: job<TickJob>() },
   /** Repeatable: reminds mentors and mentees whose check-in has fallen due (once per due check-in). */
   mentoring: { 'check-in-reminders': job<TickJob>() },
+  /** Repeatable: sends the outcome questionnaires that have fallen due (libs/outcomes). */
+  outcomes: { tick: job<TickJob>() },
   /** Mail to one address, retried with exponential backoff (libs/mail). */
   mail: { send: job<MailJob>() },
   /**
@@ -86,6 +88,7 @@ export const QUEUE_PROCESS = {
   deadlines: 'moderation-worker',
   retention: 'moderation-worker',
   mentoring: 'moderation-worker',
+  outcomes: 'moderation-worker',
   mail: 'forum',
   notifications: 'moderation-worker',
 } as const satisfies { [Q in keyof typeof QUEUE_CATALOGUE]: JobProcess };

@@ -196,7 +196,16 @@ describe('QueueProducer (BullMQ and Redis in memory)', () => {
     const producer = new QueueProducer(config);
     await producer.enqueue('mail', 'send', { messageId: 'm1', to: 'a@example.org', message: { template: 't', links: {} } });
     (producer.queue('deadlines') as unknown as MockQueue).failCount = true;
-    await expect(producer.depths()).resolves.toEqual({ screening: 0, housekeeping: 0, deadlines: -1, retention: 0, mentoring: 0, mail: 1, notifications: 0 });
+    await expect(producer.depths()).resolves.toEqual({
+      screening: 0,
+      housekeeping: 0,
+      deadlines: -1,
+      retention: 0,
+      mentoring: 0,
+      outcomes: 0,
+      mail: 1,
+      notifications: 0,
+    });
   });
 
   it('on shutdown closes every queue, even after one fails to close, and disconnects the connections BullMQ leaves open', async () => {

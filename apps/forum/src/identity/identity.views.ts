@@ -167,6 +167,13 @@ export class PersonalDataExportView {
 
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Every notice sent to the caller.' })
   notices: Record<string, unknown>[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: '`{ questionnaires, commissionerGrants }`: outcome questionnaires sent to the caller with their questions and the caller’s answers.',
+  })
+  outcomes: Record<string, unknown>;
 }
 
 export class SecondFactorChallengeView implements Wire<SecondFactorChallenge> {

@@ -20,6 +20,7 @@ const KIND_NAMES: Record<Notice['kind'], string> = {
   appeal: 'About your appeal',
   mentoring: 'About your peer mentoring',
   'check-in': 'A supporter would like to check in',
+  questionnaire: 'Questions about how you are getting on',
 };
 
 function SignInFirst() {
@@ -91,6 +92,7 @@ export function Notices() {
             {n.appealable ? <AppealForm notice={n} /> : null}
             {n.kind === 'check-in' && n.subjectId ? <Link to={`/conversations/${n.subjectId}`}>Open the check-in</Link> : null}
             {n.kind === 'mentoring' && n.subjectId ? <Link to={`/mentoring/${n.subjectId}`}>Open your mentoring</Link> : null}
+            {n.kind === 'questionnaire' ? <Link to="/my/questionnaires">Answer the questions</Link> : null}
           </li>
         ))}
       </ul>

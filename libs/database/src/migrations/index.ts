@@ -21,6 +21,13 @@ import { TopicReads1763700070000 } from './1763700070000-topic-reads';
 import { MemberHistory1763700071000 } from './1763700071000-member-history';
 import { ConversationsAndMentoring1763700080000 } from './1763700080000-conversations-and-mentoring';
 import { MentoringPublishedViews1763700081000 } from './1763700081000-mentoring-published-views';
+import { Outcomes1763700085000 } from './1763700085000-outcomes';
+import { GroupMembers1763700085100 } from './1763700085100-group-members';
+import { PostActivity1763700085200 } from './1763700085200-post-activity';
+import { MessageActivity1763700085300 } from './1763700085300-message-activity';
+import { ReviewTimeliness1763700085400 } from './1763700085400-review-timeliness';
+import { QuestionnaireNotices1763700085500 } from './1763700085500-questionnaire-notices';
+import { MembersVoice1763700086000 } from './1763700086000-members-voice';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -47,4 +54,11 @@ export const MIGRATIONS = [
   MemberHistory1763700071000,
   ConversationsAndMentoring1763700080000,
   MentoringPublishedViews1763700081000,
+  Outcomes1763700085000,
+  GroupMembers1763700085100,
+  PostActivity1763700085200,
+  MessageActivity1763700085300,
+  ReviewTimeliness1763700085400,
+  QuestionnaireNotices1763700085500,
+  MembersVoice1763700086000,
 ];

@@ -1,0 +1,12 @@
+export * from './outcomes.module';
+export * from './measures/measure';
+export * from './measures/measures.service';
+export type { AttachmentView } from './measures/measures.repository';
+export * from './questionnaires/questionnaires.service';
+export * from './commissioners/commissioners.service';
+export type { CommissionerGrant } from './commissioners/commissioners.repository';
+export * from './impact/impact.service';
+export * from './impact/impact-report';
+export { MINIMUM_CELL } from './impact/suppression';
+export type { Cell } from './impact/suppression';
+export * from './voice/voice.service';
