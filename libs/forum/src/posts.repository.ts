@@ -267,11 +267,14 @@ export class PostsRepository {
   async publish(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
     if (items.length === 0) return [];
     const rows = (await manager(tx).query(
-      `UPDATE posts p SET status = CASE WHEN p.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT p.hidden_by_reports,
-                          published_body = NULL, body = w.body, signposting = NULL, screened_at = now()
-         FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
-        WHERE p.id = w.id AND p.status = 'screening' AND p.revision = w.revision
-        RETURNING p.id, p.group_id, p.author_id, p.body, p.revision, p.status`,
+      // A data-modifying WITH and a SELECT, not a bare UPDATE … RETURNING: for an UPDATE, TypeORM's query() answers [rows, count].
+      `WITH done AS (
+         UPDATE posts p SET status = CASE WHEN p.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT p.hidden_by_reports,
+                            published_body = NULL, body = w.body, signposting = NULL, screened_at = now()
+           FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
+          WHERE p.id = w.id AND p.status = 'screening' AND p.revision = w.revision
+          RETURNING p.id, p.group_id, p.author_id, p.body, p.revision, p.status)
+       SELECT id, group_id, author_id, body, revision, status FROM done`,
       [items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => i.body)],
     )) as SubjectRow[];
     return rows.map((r) => subjectFromRow('post', r));

@@ -165,12 +165,14 @@ describe('Topic counters on PostgreSQL, in every order', () => {
 
     const [a, b, c] = await newReplies(topicId, groupId, author, 3);
     // Three replies published by one batch: the topic's count moves by three in one step.
-    await inTransaction(dataSource, (tx) =>
+    const published = await inTransaction(dataSource, (tx) =>
       posts.publish(
         tx,
         [a, b, c].map((id) => ({ id: id!, revision: 1, body: 'a reply' })),
       ),
     );
+    // What screening announces and notifies from: each published post, as a subject.
+    expect(published.map((subject) => [subject.id, subject.status]).sort()).toEqual([a, b, c].map((id) => [id, 'published']).sort());
     let topic = await topicRow(topicId);
     expect(topic.reply_count).toBe(3);
     expect(topic.last_activity_at.getTime()).toBeGreaterThan(dayAgo);
