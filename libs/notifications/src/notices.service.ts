@@ -16,6 +16,10 @@ export interface NoticeView {
   resources?: unknown[];
   createdAt: Date;
   appealable: boolean;
+  /** When a mute ends; null otherwise. */
+  until: Date | null;
+  /** The recipient's own words the notice is about, when it is about words they wrote. */
+  quote: string | null;
 }
 
 export interface NewNotice {
@@ -27,6 +31,8 @@ export interface NewNotice {
   message: string;
   resources?: unknown[] | null;
   appealable?: boolean;
+  until?: Date | null;
+  quote?: string | null;
 }
 
 @Injectable()
@@ -55,6 +61,8 @@ export class NoticesService {
         message: input.message,
         resources: input.resources && input.resources.length > 0 ? (input.resources as object[]) : null,
         appealable: input.appealable ?? false,
+        until: input.until ?? null,
+        quote: input.quote ?? null,
       },
       tx,
     );
@@ -78,7 +86,7 @@ export class NoticesService {
       if (!row) return;
       userId = row.userId;
     }
-    await this.events.publish('notice.created', { userId, notice: { ...notice, createdAt: notice.createdAt.toISOString() } });
+    await this.events.publish('notice.created', { userId, notice: { ...notice, createdAt: notice.createdAt.toISOString(), until: notice.until?.toISOString() ?? null } });
   }
 
   /** Retention: notices older than `days` are deleted in batches; counts per group. */
@@ -106,5 +114,7 @@ function toView(n: Notice): NoticeView {
     ...(n.resources ? { resources: n.resources } : {}),
     createdAt: n.createdAt,
     appealable: n.appealable,
+    until: n.until ?? null,
+    quote: n.quote ?? null,
   };
 }

@@ -35,7 +35,7 @@ export class AuthController {
   @HttpCode(202)
   register(@Body() body: RegisterDto, @Req() request: FastifyRequest) {
     const dob = new Date(`${body.dateOfBirth}T00:00:00Z`);
-    if (dob.getTime() > Date.now()) throw DomainError.validation([{ field: 'dateOfBirth', message: 'dateOfBirth cannot be in the future' }]);
+    if (dob.getTime() > Date.now()) throw DomainError.validation([{ field: 'dateOfBirth', message: 'Your date of birth cannot be in the future. Please check the year.' }]);
     return this.identity.register(body, request.ip);
   }
 

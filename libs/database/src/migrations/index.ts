@@ -15,6 +15,7 @@ import { SecondFactors1763700030000 } from './1763700030000-second-factors';
 import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-retention';
 import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
 import { MemberStanding1763700052000 } from './1763700052000-member-standing';
+import { NoticeDetails1763700075000 } from './1763700075000-notice-details';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   GroupChatRetention1763700050000,
   OpenReviewSubjects1763700051000,
   MemberStanding1763700052000,
+  NoticeDetails1763700075000,
 ];
