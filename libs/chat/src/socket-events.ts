@@ -196,7 +196,7 @@ export const SIGNPOST_RESOURCE = {
 export const NOTICE = {
   type: 'object',
   description: 'A notice to one member, as `GET /me/notices` lists it.',
-  required: ['id', 'kind', 'groupId', 'subjectId', 'clauseKey', 'message', 'createdAt', 'appealable'],
+  required: ['id', 'kind', 'groupId', 'subjectId', 'clauseKey', 'message', 'createdAt', 'appealable', 'until', 'quote'],
   properties: {
     id,
     kind: { type: 'string', enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal'] },
@@ -207,6 +207,8 @@ export const NOTICE = {
     resources: { type: 'array', items: SIGNPOST_RESOURCE },
     createdAt: dateTime,
     appealable: { type: 'boolean' },
+    until: { type: ['string', 'null'], format: 'date-time', description: 'When the mute the notice tells of ends.' },
+    quote: { type: ['string', 'null'], description: 'The recipient’s own words the notice is about.' },
   },
 } as const;
 

@@ -13,8 +13,8 @@ export interface NewNoticeRow {
   message: string;
   resources: object[] | null;
   appealable: boolean;
-  until: Date | null;
-  quote: string | null;
+  until?: Date | null;
+  quote?: string | null;
 }
 
 /** A notice as the person's data export lists it. */
@@ -39,7 +39,7 @@ export class NoticesRepository {
 
   /** Writes the notice in the caller's transaction, or on its own; the row comes back with its id and time. */
   async insert(values: NewNoticeRow, tx: Tx = this.dataSource.manager): Promise<Notice> {
-    const row = tx.create(Notice, values);
+    const row = tx.create(Notice, { until: null, quote: null, ...values });
     await tx.insert(Notice, row);
     return row;
   }

@@ -1348,6 +1348,8 @@ export interface components {
             /** @description Whether `POST /notices/:noticeId/appeal` may be used. */
             appealable: boolean;
             clauseKey: string | null;
+            /** @description The cited clause’s title in the group’s current agreement, to show instead of its key. */
+            clauseTitle: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
@@ -1357,10 +1359,17 @@ export interface components {
             /** @enum {string} */
             kind: "removal" | "rejection" | "warning" | "mute" | "ban" | "signposting" | "application" | "appeal";
             message: string;
+            /** @description The recipient’s own words the notice is about (removed or not published). */
+            quote: string | null;
             /** @description Support resources, with a signposting notice. */
             resources?: components["schemas"]["ResourceView"][];
             /** Format: uuid */
             subjectId: string | null;
+            /**
+             * Format: date-time
+             * @description When the mute the notice tells of ends.
+             */
+            until: string | null;
         };
         PageView: {
             /** @description This page, in the list’s order. */
@@ -4880,6 +4889,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
                     };
                 };
             };

@@ -11,6 +11,8 @@ import { ResourceList } from './resources';
 interface Line extends ChatMessage {
   state: 'sending' | 'screening' | 'published' | 'held' | 'rejected' | 'removed';
   note?: string;
+  /** The clause a message was not sent for; shown by its title. */
+  rejectedFor?: string | null;
 }
 
 const ANNOUNCE_EVERY_MS = 5000;
@@ -22,8 +24,16 @@ const ACCESS_ENDED: Record<string, string> = {
   'account-erased': 'This account has been deleted.',
   'membership-ended': 'You are no longer a member of this group, so the chat has stopped.',
   banned: 'You have been banned from this group, so the chat has stopped.',
-  'agreement-required': 'The group agreement has changed. Please read and accept it to keep chatting.',
+  'agreement-required': 'Please read the group agreement and accept it to chat here.',
 };
+
+/** Why a message was not sent, by the clause's title (never its key), said once. */
+export function rejectionNote(agreement: Agreement | undefined, clauseKey: string | null | undefined): string {
+  const title = agreement?.clauses.find((c) => c.key === clauseKey)?.title;
+  return title
+    ? `Not sent: it goes against “${title}” in the group agreement.`
+    : 'Not sent: it goes against the group agreement.';
+}
 
 export function Chat({ groupId }: { groupId: string }) {
   const { me } = useSession();
@@ -128,10 +138,10 @@ export function Chat({ groupId }: { groupId: string }) {
       if (e.groupId !== groupId) return;
       setLines((current) =>
         current.map((l) =>
-          l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'rejected', note: `Not sent because of clause “${e.clauseKey}”. ${e.message ?? ''}` } : l,
+          l.clientMsgId === e.clientMsgId ? { ...l, id: e.id, state: 'rejected', rejectedFor: e.clauseKey ?? null } : l,
         ),
       );
-      announce(`Your message was not sent because of clause ${e.clauseKey}.`, true);
+      announce('Your message was not sent. The reason is shown under it.', true);
     };
     const onRemoved = (e: { id: string; groupId: string }) => {
       if (e.groupId !== groupId) return;
@@ -276,6 +286,7 @@ export function Chat({ groupId }: { groupId: string }) {
             {l.state === 'removed' ? <p className="hint">This message was removed by a supporter.</p> : <p className="preserve">{l.body}</p>}
             {l.state === 'sending' || l.state === 'screening' ? <p className="hint">Checking…</p> : null}
             {l.note ? <p className="hint">{l.note}</p> : null}
+            {l.state === 'rejected' && l.rejectedFor !== undefined ? <p className="hint">{rejectionNote(agreement.data, l.rejectedFor)}</p> : null}
             {l.state === 'published' && l.author?.id !== me?.id ? (
               <button
                 type="button"

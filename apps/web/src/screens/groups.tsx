@@ -243,7 +243,9 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
   const membership = membershipOf(me, groupId);
   const a = agreement.data;
   const accepted = Boolean(a && membership && membership.acceptedAgreementVersion === a.version);
-  const changed = search.get('changed') === '1' || Boolean(a && membership?.acceptedAgreementVersion && membership.acceptedAgreementVersion !== a.version);
+  // "Has changed" only for someone who accepted an earlier version; a new member has nothing that changed.
+  const firstTime = Boolean(membership && membership.acceptedAgreementVersion === null);
+  const changed = !firstTime && (search.get('changed') === '1' || Boolean(a && membership?.acceptedAgreementVersion && membership.acceptedAgreementVersion !== a.version));
 
   const accept = async (event: FormEvent) => {
     event.preventDefault();
@@ -273,6 +275,11 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
       <PageTitle>Group agreement</PageTitle>
       {agreement.isPending ? <Loading /> : null}
       {agreement.error ? <LoadError error={agreement.error} what="this group’s agreement" /> : null}
+      {firstTime && !accepted ? (
+        <Status>
+          <p className="notice-first-read">Welcome. Please read the group agreement, then accept it at the bottom of the page to start taking part.</p>
+        </Status>
+      ) : null}
       {changed && !accepted && membership ? (
         <Status>
           <p className="notice-changed">
@@ -283,7 +290,7 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
       {a ? (
         <>
           <p>
-            Version {a.version}, published {new Date(a.publishedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}. Every
+            Version {a.version}, published {new Date(a.publishedAt).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' })}. Every
             decision a supporter makes points to one of these clauses.
           </p>
           <ol className="clauses">

@@ -7,18 +7,8 @@ import { usePaged } from '../queries';
 import { useSession } from '../session';
 import { ErrorMessage, Field, fieldError, Loading, MoreButton, PageTitle, Status } from '../ui';
 import { ResourceList } from './resources';
+import { noticeWords } from '../notice-words';
 import { TwoStepSection } from './two-step';
-
-const KIND_NAMES: Record<Notice['kind'], string> = {
-  removal: 'Something you wrote was removed',
-  rejection: 'Something you wrote was not published',
-  warning: 'A warning',
-  mute: 'You are muted for a while',
-  ban: 'You are banned from a group',
-  signposting: 'Support you can reach now',
-  application: 'About your application',
-  appeal: 'About your appeal',
-};
 
 function SignInFirst() {
   return (
@@ -68,6 +58,32 @@ function AppealForm({ notice }: { notice: Notice }) {
   );
 }
 
+function NoticeCard({ notice: n }: { notice: Notice }) {
+  const words = noticeWords(n);
+  return (
+    <li className={`card notice notice-${n.kind}`}>
+      <h2>{words.heading}</h2>
+      <p className="hint">
+        <time dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
+      </p>
+      {words.sentences.map((sentence) => (
+        <p key={sentence} className="preserve">
+          {sentence}
+        </p>
+      ))}
+      {words.clause ? <p>{words.clause}</p> : null}
+      {words.quote ? (
+        <figure className="quote">
+          <figcaption>What you wrote:</figcaption>
+          <blockquote className="preserve">{words.quote}</blockquote>
+        </figure>
+      ) : null}
+      {n.resources && n.resources.length > 0 ? <ResourceList resources={n.resources} /> : null}
+      {n.appealable ? <AppealForm notice={n} /> : null}
+    </li>
+  );
+}
+
 export function Notices() {
   const { me } = useSession();
   const notices = usePaged(['notices'], me ? (cursor) => ok(client.GET('/me/notices', { params: { query: { cursor } } })) : null);
@@ -80,14 +96,7 @@ export function Notices() {
       {me && notices.data?.length === 0 ? <p>You have no notices.</p> : null}
       <ul className="notices">
         {notices.data?.map((n) => (
-          <li key={n.id} className="card">
-            <h2>{KIND_NAMES[n.kind] ?? 'Notice'}</h2>
-            <p className="hint">{formatDateTime(n.createdAt)}</p>
-            <p className="preserve">{n.message}</p>
-            {n.clauseKey ? <p>Agreement clause: {n.clauseKey}</p> : null}
-            {n.resources && n.resources.length > 0 ? <ResourceList resources={n.resources} /> : null}
-            {n.appealable ? <AppealForm notice={n} /> : null}
-          </li>
+          <NoticeCard key={n.id} notice={n} />
         ))}
       </ul>
       <MoreButton list={notices} what="notices" />
@@ -150,7 +159,8 @@ export function Account() {
       forget();
       navigate('/');
     } catch (e) {
-      setDeleteError(e instanceof ApiError && e.status === 401 ? new Error('That password is not right.') : e);
+      // A wrong password is a field error: the person stays signed in and can try again.
+      setDeleteError(e);
     }
   };
 
@@ -195,8 +205,16 @@ export function Account() {
         <h2 id="delete-title">Delete your account</h2>
         <p>This deletes your account and your answers. Your posts and messages are deleted and shown as from a “Former member”. It cannot be undone.</p>
         <form onSubmit={erase} noValidate>
-          <ErrorMessage error={deleteError} />
-          <Field label="Your password" type="password" autoComplete="current-password" value={password} onChange={setPassword} required />
+          <ErrorMessage error={deleteError} fields={['password']} />
+          <Field
+            label="Your password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+            required
+            error={fieldError(deleteError, 'password')}
+          />
           <div className="checkbox">
             <input id="confirm-delete" type="checkbox" checked={confirm} onChange={(e) => setConfirm(e.target.checked)} />
             <label htmlFor="confirm-delete">I understand that deleting my account cannot be undone.</label>
@@ -232,7 +250,7 @@ function ChangePassword() {
       <h2 id="password-title">Change password</h2>
       <p>Changing it signs you out everywhere else. We will send a mail to say it changed.</p>
       <form onSubmit={submit} noValidate>
-        <ErrorMessage error={state.error} />
+        <ErrorMessage error={state.error} fields={['currentPassword', 'newPassword']} />
         {state.done ? <Status>Your password is changed. Other browsers have been signed out.</Status> : null}
         <Field
           label="Current password"
@@ -282,7 +300,7 @@ function ChangeEmail() {
       <h2 id="email-title">Change email address</h2>
       <p>We will send a link to the new address. Your account moves to it only when you follow that link. We will also tell your current address.</p>
       <form onSubmit={submit} noValidate>
-        <ErrorMessage error={state.error} />
+        <ErrorMessage error={state.error} fields={['newEmail', 'password']} />
         {state.sentTo ? (
           <Status>
             Check your email: we have sent a link to <strong>{state.sentTo}</strong>.

@@ -163,7 +163,7 @@ describe('checkApplication', () => {
       {
         ok: false,
         code: 'VALIDATION_FAILED',
-        errors: [{ field: 'dateOfBirth', message: 'Enter your date of birth as YYYY-MM-DD, for example 1998-04-21.' }],
+        errors: [{ field: 'dateOfBirth', message: 'Please enter your date of birth: day, month and year.' }],
       },
     ],
     [

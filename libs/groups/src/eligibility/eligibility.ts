@@ -108,7 +108,7 @@ export function checkApplication(eligibility: Eligibility, dateOfBirth: string, 
   const birth = parseCalendarDate(dateOfBirth);
   const todayDate = utcCalendarDate(today);
   if (!birth) {
-    return validationFailed([{ field: 'dateOfBirth', message: 'Enter your date of birth as YYYY-MM-DD, for example 1998-04-21.' }]);
+    return validationFailed([{ field: 'dateOfBirth', message: 'Please enter your date of birth: day, month and year.' }]);
   }
   const age = ageFrom(birth, todayDate);
   if (age < 0) {
