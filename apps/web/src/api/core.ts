@@ -1,4 +1,4 @@
-/** Errors from the REST API (problem+json), the session's token, and how times are shown. */
+/** Errors from the REST API (problem+json), the session's CSRF token, and how times are shown. */
 import type { Problem } from './types';
 import { formatClock, formatWait, formatWhen, humaneFieldMessage, humaneText } from './humane';
 
@@ -46,11 +46,20 @@ export function plainMessage(problem: Problem): string {
   return humaneText(problem.detail ?? 'Something went wrong. Please try again.');
 }
 
-const TOKEN_KEY = 'kindred.token';
-export const tokenStore = {
-  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
-  set: (token: string | null) => (token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY)),
-};
+/**
+ * The session lives in an HttpOnly cookie the page cannot read (so it survives a new tab, and
+ * script cannot steal it). Beside it the API sets `kindred_csrf`, which the page can read: its
+ * presence says a session was started in this browser, and every unsafe request sends its value
+ * back in `X-CSRF-Token` to show it comes from Kindred's own page.
+ */
+export const CSRF_COOKIE = 'kindred_csrf';
+export function csrfToken(): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === CSRF_COOKIE && value.join('=')) return value.join('=');
+  }
+  return null;
+}
 
 type Listener = (error: ApiError) => void;
 const listeners = new Set<Listener>();

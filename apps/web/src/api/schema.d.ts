@@ -2216,7 +2216,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Signed out: the token stops working everywhere, open sockets included. */
+            /** @description Signed out: the token stops working everywhere, open sockets included, and the web app’s session cookies are cleared. */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2232,6 +2232,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
                     };
                 };
             };
