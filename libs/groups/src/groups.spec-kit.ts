@@ -11,6 +11,7 @@ import type { Group } from './group/group.entity';
 import {
   FakeAgreementsRepository,
   FakeApplicationsRepository,
+  FakeConfigurationTrail,
   FakeGroupsRepository,
   FakeMembershipsRepository,
   FakeReferralCodesRepository,
@@ -26,6 +27,7 @@ import type { ReferralCodesRepository } from './referral-codes/referral-codes.re
 import { MembershipService } from './membership/membership.service';
 import { ParticipationService } from './membership/participation.service';
 import { ReferralCodesService } from './referral-codes/referral-codes.service';
+import type { ConfigurationTrail } from './configuration-trail';
 
 export const person = (id: string, isAdmin = false): AuthUser => ({ id, displayName: id, isAdmin, sessionId: `s-${id}` });
 
@@ -51,6 +53,8 @@ export function groupsContext() {
   } as unknown as NoticesService;
   const signposting = { seedDefaults: async () => undefined } as unknown as SignpostingService;
 
+  const trailFake = new FakeConfigurationTrail();
+  const trail = trailFake as unknown as ConfigurationTrail;
   const groupsRepo = standIn<GroupsRepository>(new FakeGroupsRepository(store));
   const membershipsRepo = standIn<MembershipsRepository>(new FakeMembershipsRepository(store));
   const participation = new ParticipationService(membershipsRepo);
@@ -60,9 +64,10 @@ export function groupsContext() {
     fakeTransactions,
     participation,
     events,
+    trail,
   );
-  const memberships = new MembershipService(membershipsRepo, groupsRepo, participation, identity, events);
-  const referralCodes = new ReferralCodesService(standIn<ReferralCodesRepository>(new FakeReferralCodesRepository(store)), groupsRepo);
+  const memberships = new MembershipService(membershipsRepo, groupsRepo, participation, identity, events, fakeTransactions, trail);
+  const referralCodes = new ReferralCodesService(standIn<ReferralCodesRepository>(new FakeReferralCodesRepository(store)), groupsRepo, fakeTransactions, trail);
   const applications = new ApplicationsService(
     standIn<ApplicationsRepository>(new FakeApplicationsRepository(store)),
     groupsRepo,
@@ -74,7 +79,7 @@ export function groupsContext() {
     noticesService,
     events,
   );
-  const groups = new GroupsService(groupsRepo, membershipsRepo, fakeTransactions, agreements, participation, signposting, identity);
+  const groups = new GroupsService(groupsRepo, membershipsRepo, fakeTransactions, agreements, participation, signposting, identity, trail);
 
   /** A group with version 1 of the template agreement. */
   function group(overrides: Partial<Group> = {}): Group {
@@ -89,6 +94,7 @@ export function groupsContext() {
       moderation: { ...DEFAULT_MODERATION },
       slowModeSeconds: 0,
       chatRetentionDays: 90,
+      openedAt: new Date(),
       createdAt: new Date(),
       updatedAt: new Date(),
       ...overrides,
@@ -98,7 +104,7 @@ export function groupsContext() {
     return row;
   }
 
-  return { store, published, notices, dateOfBirth, participation, agreements, memberships, referralCodes, applications, groups, group };
+  return { store, published, notices, dateOfBirth, participation, agreements, memberships, referralCodes, applications, groups, group, trail: trailFake };
 }
 
 /** The error a promise rejects with (undefined when it resolves). */

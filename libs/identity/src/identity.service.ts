@@ -438,6 +438,11 @@ export class IdentityService {
     await this.events.publish('session.revoked', { userId: user.id, sessionIds, reason: 'ended' });
   }
 
+  /** The id of the verified account with this address, for an admin appointing a supporter by email; null when there is none. */
+  async verifiedUserIdByEmail(email: string): Promise<string | null> {
+    return this.users.verifiedIdByEmail(normaliseEmail(email));
+  }
+
   async findUser(userId: string): Promise<User | null> {
     return this.users.find(userId);
   }

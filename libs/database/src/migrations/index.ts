@@ -16,6 +16,7 @@ import { GroupChatRetention1763700050000 } from './1763700050000-group-chat-rete
 import { OpenReviewSubjects1763700051000 } from './1763700051000-open-review-subjects';
 import { MemberStanding1763700052000 } from './1763700052000-member-standing';
 import { NoticeDetails1763700075000 } from './1763700075000-notice-details';
+import { GroupDraftsAndRevokedCodes1763700076000 } from './1763700076000-group-drafts-and-revoked-codes';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   OpenReviewSubjects1763700051000,
   MemberStanding1763700052000,
   NoticeDetails1763700075000,
+  GroupDraftsAndRevokedCodes1763700076000,
 ];

@@ -12,8 +12,8 @@ export type NewAgreementVersion = Pick<AgreementVersion, 'groupId' | 'version' |
 export class AgreementsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  current(groupId: string): Promise<AgreementVersion | null> {
-    return this.dataSource.getRepository(AgreementVersion).findOne({ where: { groupId }, order: { version: 'DESC' } });
+  current(groupId: string, tx: Tx = this.dataSource.manager): Promise<AgreementVersion | null> {
+    return tx.getRepository(AgreementVersion).findOne({ where: { groupId }, order: { version: 'DESC' } });
   }
 
   /** The number the group's next version takes; call with the group locked. */

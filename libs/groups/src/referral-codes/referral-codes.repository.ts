@@ -12,17 +12,30 @@ export class ReferralCodesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Inserts the code; a clash of codes throws the driver's unique violation (23505). */
-  async insert(values: NewReferralCode): Promise<ReferralCode> {
-    const row = this.dataSource.getRepository(ReferralCode).create(values);
-    await this.dataSource.getRepository(ReferralCode).insert(row);
+  async insert(values: NewReferralCode, tx: Tx = this.dataSource.manager): Promise<ReferralCode> {
+    const row = tx.getRepository(ReferralCode).create(values);
+    await tx.getRepository(ReferralCode).insert(row);
     return row;
+  }
+
+  /** The group's codes, newest first. */
+  list(groupId: string): Promise<ReferralCode[]> {
+    return this.dataSource.getRepository(ReferralCode).find({ where: { groupId }, order: { createdAt: 'DESC', id: 'DESC' }, take: 200 });
+  }
+
+  /** Revokes the code in the caller's transaction; the code as it was before, or null when the group has no such code. */
+  async revoke(tx: Tx, groupId: string, id: string): Promise<ReferralCode | null> {
+    const before = await tx.getRepository(ReferralCode).findOne({ where: { id, groupId }, lock: { mode: 'pessimistic_write' } });
+    if (!before) return null;
+    if (!before.revokedAt) await tx.getRepository(ReferralCode).update({ id }, { revokedAt: new Date() });
+    return before;
   }
 
   /** One conditional UPDATE, so two claims racing for the last use cannot both get it. The code's id, or null. */
   async claim(tx: Tx, groupId: string, code: string): Promise<string | null> {
     const [rows] = (await tx.query(
       `UPDATE referral_codes SET uses = uses + 1
-        WHERE group_id = $1 AND code = $2 AND uses < max_uses AND expires_at > now()
+        WHERE group_id = $1 AND code = $2 AND uses < max_uses AND expires_at > now() AND revoked_at IS NULL
         RETURNING id`,
       [groupId, code],
     )) as [Array<{ id: string }>, number];

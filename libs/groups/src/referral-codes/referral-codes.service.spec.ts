@@ -1,6 +1,7 @@
 import type { Tx } from '@kindred/database';
 import type { GroupsRepository } from '../group/groups.repository';
-import { FakeGroupsRepository, FakeReferralCodesRepository, standIn } from '../groups.fakes';
+import { FakeConfigurationTrail, FakeGroupsRepository, FakeReferralCodesRepository, fakeTransactions, standIn } from '../groups.fakes';
+import type { ConfigurationTrail } from '../configuration-trail';
 import { groupsContext, person, rejection } from '../groups.spec-kit';
 import { REFERRAL_CODE_ALPHABET, REFERRAL_CODE_LENGTH } from './referral-code';
 import type { ReferralCodesRepository } from './referral-codes.repository';
@@ -76,7 +77,12 @@ describe('ReferralCodesService', () => {
         }
         return insert(values);
       };
-      const service = new ReferralCodesService(standIn<ReferralCodesRepository>(repository), standIn<GroupsRepository>(new FakeGroupsRepository(ctx.store)));
+      const service = new ReferralCodesService(
+        standIn<ReferralCodesRepository>(repository),
+        standIn<GroupsRepository>(new FakeGroupsRepository(ctx.store)),
+        fakeTransactions,
+        new FakeConfigurationTrail() as unknown as ConfigurationTrail,
+      );
       clashes = 4;
       expect((await service.create(ADMIN, group.id, { label: 'x', maxUses: 1, expiresAt: inADay() })).uses).toBe(0);
       clashes = 5;
@@ -98,6 +104,8 @@ describe('ReferralCodesService', () => {
       const service = new ReferralCodesService(
         repository as unknown as ReferralCodesRepository,
         standIn<GroupsRepository>(new FakeGroupsRepository(ctx.store)),
+        fakeTransactions,
+        new FakeConfigurationTrail() as unknown as ConfigurationTrail,
       );
       expect(await rejection(service.create(ADMIN, group.id, { label: 'x', maxUses: 1, expiresAt: inADay() }))).toMatchObject({ code: '40P01' });
       expect(calls).toBe(1);
@@ -128,7 +136,7 @@ describe('ReferralCodesService', () => {
     it('does not look up text that could never be a code', async () => {
       const lookedUp: string[] = [];
       const repository = { claim: async (_tx: Tx, _groupId: string, code: string) => (lookedUp.push(code), 'id') };
-      const service = new ReferralCodesService(repository as unknown as ReferralCodesRepository, {} as GroupsRepository);
+      const service = new ReferralCodesService(repository as unknown as ReferralCodesRepository, {} as GroupsRepository, fakeTransactions, {} as ConfigurationTrail);
       expect(await service.claim(tx, 'g', 'too short')).toBeNull();
       expect(await service.claim(tx, 'g', 'O0I1L-UVOIL')).toBeNull();
       expect(await service.claim(tx, 'g', 'abcde-fghjk')).toBe('id');
