@@ -258,6 +258,7 @@ function App() {
           <Route path="applications" element={<InGroup screen={Applications} />} />
           <Route path="metrics" element={<InGroup screen={Metrics} />} />
           <Route path="settings" element={<InGroup screen={GroupSettings} />} />
+          <Route path="settings/:section" element={<InGroup screen={GroupSettings} />} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -31,6 +31,7 @@ describe('ReferralCodesService', () => {
         uses: 0,
         expiresAt: new Date(expiresAt),
         createdAt: expect.any(Date),
+        revokedAt: null,
       });
       expect(store.codes).toHaveLength(1);
       expect(store.codes[0]).toMatchObject({ groupId: group.id, createdBy: 'admin' });
@@ -109,6 +110,28 @@ describe('ReferralCodesService', () => {
       );
       expect(await rejection(service.create(ADMIN, group.id, { label: 'x', maxUses: 1, expiresAt: inADay() }))).toMatchObject({ code: '40P01' });
       expect(calls).toBe(1);
+    });
+  });
+
+  describe('list and revoke', () => {
+    it('lists the group’s codes with their uses; a revoked code admits nobody, and the trail has it once, without the code', async () => {
+      const ctx = groupsContext();
+      const group = ctx.group();
+      const { id, code } = await ctx.referralCodes.create(ADMIN, group.id, { label: 'Leeds', maxUses: 3, expiresAt: inADay() });
+      expect(await ctx.referralCodes.claim(tx, group.id, code)).toBe(id);
+      expect(await ctx.referralCodes.list(ADMIN, group.id)).toEqual([expect.objectContaining({ id, uses: 1, revokedAt: null })]);
+      expect((await rejection(ctx.referralCodes.list(person('member'), group.id)))?.code).toBe('FORBIDDEN');
+
+      await ctx.referralCodes.revoke(ADMIN, group.id, id);
+      await ctx.referralCodes.revoke(ADMIN, group.id, id);
+      expect(await ctx.referralCodes.claim(tx, group.id, code)).toBeNull();
+      expect((await ctx.referralCodes.list(ADMIN, group.id))[0]!.revokedAt).toEqual(expect.any(Date));
+      expect((await rejection(ctx.referralCodes.revoke(ADMIN, group.id, '00000000-0000-4000-8000-000000000999')))?.code).toBe('NOT_FOUND');
+      expect((await rejection(ctx.referralCodes.revoke(person('member'), group.id, id)))?.code).toBe('FORBIDDEN');
+
+      const revokes = ctx.trail.changes.filter((c) => c.action === 'referral-code.revoke');
+      expect(revokes).toEqual([expect.objectContaining({ actorId: ADMIN.id, subjectId: id, before: expect.objectContaining({ revoked: false, uses: 1 }), after: expect.objectContaining({ revoked: true }) })]);
+      expect(JSON.stringify(ctx.trail.changes)).not.toContain(code);
     });
   });
 
