@@ -47,7 +47,7 @@ describe('a community people come back to, in the web app', () => {
       await signIn(page, stack.forum.url, member.email, member.password);
       const cookies = await context.cookies(stack.forum.url);
       expect(cookies.find((c) => c.name === 'kindred_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
-      expect(await page.evaluate(() => document.cookie)).not.toContain('kindred_session');
+      expect(await page.evaluate<string>('document.cookie')).not.toContain('kindred_session');
 
       const tab = await context.newPage();
       await tab.goto(`${stack.forum.url}/my/account`);

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, client, formatTime, ok, type Schema } from '../api';
-import { useAgreement, useGroup, usePaged } from '../queries';
+import { useAgreement, useGroup, usePaged, useResources } from '../queries';
+import { ResourceList } from './resources';
 import { membershipOf, useSession } from '../session';
 import { useAgreementRedirect } from './forum';
 import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Status } from '../ui';
@@ -137,6 +138,42 @@ export function GroupHome({ groupId }: { groupId: string }) {
   );
 }
 
+/** Someone this group is not for still leaves with help: the group's own resources and the crisis lines. */
+function NotEligible({ groupId }: { groupId: string }) {
+  const resources = useResources(groupId);
+  return (
+    <section aria-labelledby="other-support" className="card">
+      <h2 id="other-support">Support you can still reach</h2>
+      <p>
+        This group cannot take you, but you do not have to manage alone. These are the contacts this group recommends; the{' '}
+        <Link to={`/community/${groupId}/resources`}>support page</Link> keeps them, and “Need help now?” at the top of every page has the crisis lines.
+      </p>
+      {resources.data ? <ResourceList resources={resources.data} /> : <Loading what="Loading support contacts" />}
+      <p>
+        <Link to="/">Look at the other groups</Link>
+      </p>
+    </section>
+  );
+}
+
+/** `/community/:groupId/resources`: the group's signposting directory, for anyone, outside the crisis dialog. */
+export function GroupResources({ groupId }: { groupId: string }) {
+  const resources = useResources(groupId);
+  const group = useGroup(groupId);
+  return (
+    <>
+      <PageTitle>Support and resources</PageTitle>
+      <p>
+        Contacts {group.data ? `${group.data.name} recommends` : 'this group recommends'}: helplines, clinical teams and information. If you are in danger
+        now, call 999.
+      </p>
+      {resources.isPending ? <Loading /> : null}
+      {resources.error ? <LoadError error={resources.error} what="this group’s support contacts" /> : null}
+      {resources.data ? <ResourceList resources={resources.data} /> : null}
+    </>
+  );
+}
+
 export function Apply({ groupId }: { groupId: string }) {
   const { me, refresh } = useSession();
   const group = useGroup(groupId);
@@ -172,7 +209,7 @@ export function Apply({ groupId }: { groupId: string }) {
       setResult(answer);
       await refresh();
     } catch (e) {
-      setError(e instanceof ApiError && e.code === 'NOT_ELIGIBLE' ? new Error(`${e.message} This group is for a particular age range or situation.`) : e);
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -184,6 +221,7 @@ export function Apply({ groupId }: { groupId: string }) {
       <PageTitle>{g ? `Apply to join ${g.name}` : 'Apply to join'}</PageTitle>
       {group.isPending ? <Loading /> : null}
       {group.error ? <LoadError error={group.error} what="this group" /> : null}
+      {error instanceof ApiError && error.code === 'NOT_ELIGIBLE' ? <NotEligible groupId={groupId} /> : null}
       {result ? (
         <Status>
           {result.status === 'approved' ? (

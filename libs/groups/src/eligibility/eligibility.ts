@@ -120,7 +120,7 @@ export function checkApplication(eligibility: Eligibility, dateOfBirth: string, 
     return {
       ok: false,
       code: 'NOT_ELIGIBLE',
-      message: `This group is for people ${ageRangeText(minAge, maxAge)}. You can't join it, but the group's directory entry lists other support.`,
+      message: `This group is for people ${ageRangeText(minAge, maxAge)}. You can't join it, but the group's support page lists other help you can reach.`,
     };
   }
 
