@@ -54,8 +54,8 @@ describe('a community people come back to, in the web app', () => {
       await tab.getByText(`Signed in as ${member.displayName}`, { exact: true }).waitFor();
       await checkedAtBothSizes(tab, 'the account page in a new tab');
 
-      await tab.getByRole('button', { name: 'Sign out' }).click();
-      await tab.getByRole('link', { name: 'Sign in' }).waitFor();
+      await tab.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await tab.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
       await page.goto(`${stack.forum.url}/my/account`);
       await page.getByText('Please sign in first.').or(page.getByRole('link', { name: 'sign in' })).first().waitFor();
       expect((await context.cookies(stack.forum.url)).some((c) => c.name === 'kindred_session')).toBe(false);
@@ -64,12 +64,27 @@ describe('a community people come back to, in the web app', () => {
     }
   });
 
-  it('says a wrong password on "Delete my account" at the field, once, and keeps the person signed in', async () => {
+  it('screens a change of display name at its field, then says a wrong password on "Delete my account" at the field, once, and keeps the person signed in', async () => {
     const member = await registerAndLogin(stack.forum.url);
     const { context, page } = await newPerson(stack.browser);
     try {
       await signIn(page, stack.forum.url, member.email, member.password);
       await page.goto(`${stack.forum.url}/my/account`);
+
+      // A new display name is screened: a phone number is refused at the field; a bracketed role of one's own is fine.
+      const naming = page.locator('section', { has: page.getByRole('heading', { name: 'Your display name' }) });
+      await naming.getByLabel('New display name').fill('Sam 07700 900123');
+      await naming.getByRole('button', { name: 'Change my display name' }).click();
+      await naming.locator('input[aria-invalid="true"]').waitFor();
+      expect(await naming.locator('.field-error').count()).toBe(1);
+      await expectHumaneWords(page, 'a display name refused');
+      const newName = `Sam (volunteer) ${member.displayName.split(' ').pop()}`;
+      await naming.getByLabel('New display name').fill(newName);
+      await naming.getByRole('button', { name: 'Change my display name' }).click();
+      await naming.getByText(`Your display name is now ${newName}.`).waitFor();
+      await page.getByText(`Signed in as ${newName}`, { exact: true }).waitFor();
+      member.displayName = newName;
+
       const section = page.locator('section', { has: page.getByRole('heading', { name: 'Delete your account' }) });
       await section.getByLabel('Your password').fill('not my password at all');
       await section.getByLabel('I understand that deleting my account cannot be undone.').check();
@@ -83,11 +98,11 @@ describe('a community people come back to, in the web app', () => {
       expect(await section.getByText(/not right, so nothing was deleted/).count()).toBe(1);
       await section.getByText('Please check the answer marked below.').waitFor();
       await expect(page.getByText(`Signed in as ${member.displayName}`, { exact: true }).isVisible()).resolves.toBe(true);
-      await checkedAtBothSizes(page, 'a wrong password on deleting the account');
+      await checkedAtBothSizes(page, 'a wrong password on deleting the account', 'account-humane');
     } finally {
       await context.close();
     }
-  });
+  }, 240_000);
 
   it('takes "Sam (volunteer)" as a name, and says at the field, in words, why a role in brackets is refused', async () => {
     const { context, page } = await newPerson(stack.browser);
@@ -198,5 +213,6 @@ describe('a community people come back to, in the web app', () => {
     } finally {
       await context.close();
     }
-  });
+    // Seven pages, each checked with axe at two sizes.
+  }, 300_000);
 });

@@ -169,6 +169,8 @@ export function Account() {
       <PageTitle>Your account</PageTitle>
       <p>You are signed in as {me.displayName}. Other members only see this name.</p>
 
+      <ChangeDisplayName />
+
       <TwoStepSection />
 
       <section aria-labelledby="sessions-title">
@@ -225,6 +227,54 @@ export function Account() {
         </form>
       </section>
     </>
+  );
+}
+
+/** The name other members see: screened like everything else written here, and never a look-alike of someone else's. */
+function ChangeDisplayName() {
+  const { me, refresh } = useSession();
+  const [displayName, setDisplayName] = useState('');
+  const [state, setState] = useState<{ busy?: boolean; done?: string; error?: unknown }>({});
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setState({ busy: true });
+    try {
+      const answer = await ok(client.PATCH('/me', { body: { displayName } }));
+      await refresh();
+      setDisplayName('');
+      setState({ done: answer.displayName });
+    } catch (e) {
+      setState({
+        error:
+          e instanceof ApiError && e.status === 409
+            ? new ApiError({ ...e.problem, errors: [{ field: 'displayName', message: 'Someone already uses that name, or one that looks like it. Please choose another.' }] })
+            : e,
+      });
+    }
+  };
+  return (
+    <section aria-labelledby="name-title">
+      <h2 id="name-title">Your display name</h2>
+      <p>Other members see you as {me?.displayName}. A new name is checked like everything written here.</p>
+      <form onSubmit={submit} noValidate>
+        <Field
+          label="New display name"
+          hint="You can add what you are in brackets, like “Sam (carer)”."
+          autoComplete="nickname"
+          value={displayName}
+          onChange={setDisplayName}
+          required
+          error={fieldError(state.error, 'displayName')}
+        />
+        <div className="form-end">
+          <ErrorMessage error={state.error} fields={['displayName']} />
+          {state.done ? <Status>Your display name is now {state.done}.</Status> : null}
+          <button type="submit" disabled={state.busy}>
+            {state.busy ? 'Changing…' : 'Change my display name'}
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
 
