@@ -116,6 +116,7 @@ describe('a community people come back to, in the web app', () => {
       await page.getByLabel(/I agree that Kindred may keep/).check();
       await page.getByRole('button', { name: 'Create account' }).click();
       const name = page.getByLabel('Display name');
+      await page.locator('input[aria-invalid="true"]').waitFor();
       await expect(name.getAttribute('aria-invalid')).resolves.toBe('true');
       expect(await page.getByText(/does not say you are an admin, supporter/).count()).toBe(1);
       await checkedAtBothSizes(page, 'a display name claiming a role');

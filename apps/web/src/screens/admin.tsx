@@ -559,7 +559,7 @@ function ReferralCodes({ groupId }: { groupId: string }) {
       {codes.error ? <LoadError error={codes.error} what="the referral codes" /> : null}
       {codes.data && codes.data.length === 0 ? <p>No codes yet.</p> : null}
       {codes.data && codes.data.length > 0 ? (
-        <table className="codes">
+        <table className="codes" tabIndex={0} aria-labelledby="codes-title">
           <caption className="visually-hidden">Referral codes</caption>
           <thead>
             <tr>
@@ -768,7 +768,8 @@ function AuditLog({ groupId }: { groupId: string }) {
       {log.error ? <LoadError error={log.error} what="this group’s audit log" /> : null}
       {log.data && log.data.length === 0 ? <p>Nothing recorded yet.</p> : null}
       {log.data && log.data.length > 0 ? (
-        <table>
+        // On a narrow screen the table scrolls sideways: focusable, so a keyboard can scroll it too.
+        <table className="audit" tabIndex={0} aria-labelledby="audit-title">
           <caption className="visually-hidden">Latest audit entries</caption>
           <thead>
             <tr>
