@@ -388,7 +388,7 @@ describe('the web app', () => {
     await page.getByLabel('Oldest age').fill('99');
     await page.getByLabel('Moderation mode').selectOption('pre');
     await visited(page, 'new group', 'new-group');
-    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.getByRole('button', { name: 'Create the group as a draft' }).click();
     await page.waitForURL(/\/community\/[0-9a-f-]+\/settings$/);
     await page.getByLabel('Group name').waitFor();
     expect(await page.getByLabel('Moderation mode').inputValue()).toBe('pre');
@@ -396,8 +396,8 @@ describe('the web app', () => {
     await page.getByLabel('Slow mode, seconds between messages').fill('30');
     await page.getByLabel('Review deadline, in minutes', { exact: true }).fill('45');
     await page.getByLabel('Time zone').fill('Europe/London');
-    await page.getByRole('button', { name: 'Save group' }).click();
-    await page.getByText('Saved.').waitFor();
+    await page.getByRole('button', { name: 'Save details and moderation' }).click();
+    await page.getByText(/^Saved\./).waitFor();
     const groupId = /\/community\/([0-9a-f-]+)\/settings/.exec(page.url())![1];
     const saved = await request(stack.forum.url).get(`/groups/${groupId}`).set(bearer(admin)).expect(200);
     expect(saved.body.slowModeSeconds).toBe(30);
@@ -412,7 +412,7 @@ describe('the web app', () => {
 
     const adminView = await person();
     await signIn(adminView.page, stack.forum.url, admin.email, admin.password);
-    await adminView.page.goto(url(`/community/${group.id}/settings`));
+    await adminView.page.goto(url(`/community/${group.id}/settings/agreement`));
     const editor = adminView.page.locator('section', { has: adminView.page.locator('#agreement-editor') });
     await editor.getByText(/The current version is 1\./).waitFor();
     await visited(adminView.page, 'group settings', 'group-settings');
@@ -481,7 +481,7 @@ describe('the web app', () => {
     await signIn(writer.page, stack.forum.url, author.email, author.password);
     await writer.page.getByRole('link', { name: 'Notices' }).click();
     const notice = writer.page.locator('.notices li').filter({ hasText: 'Something you wrote was removed' });
-    await notice.getByText(`Agreement clause: ${clause.key}`).waitFor();
+    await notice.getByText(`The part of the group agreement: “${clause.title}”`).waitFor();
     await notice.getByRole('button', { name: 'Appeal this decision' }).click();
     await notice.getByLabel('Why should this decision change?').fill('I was frustrated, not calling anyone in the group names. I have edited how I say it.');
     await visited(writer.page, 'appeal form', 'appeal');
@@ -506,7 +506,7 @@ describe('the web app', () => {
     // The admin reads the decision in the group's audit log.
     const adminView = await person();
     await signIn(adminView.page, stack.forum.url, admin.email, admin.password);
-    await adminView.page.goto(url(`/community/${group.id}/settings`));
+    await adminView.page.goto(url(`/community/${group.id}/settings/audit-log`));
     const audit = adminView.page.locator('section', { has: adminView.page.locator('#audit-title') });
     await audit.locator('tbody tr').first().waitFor();
     await audit.getByText(supporter.displayName).first().waitFor();
@@ -525,14 +525,16 @@ describe('the web app', () => {
 
     const adminView = await person();
     await signIn(adminView.page, stack.forum.url, admin.email, admin.password);
-    await adminView.page.goto(url(`/community/${group.id}/settings`));
+    await adminView.page.goto(url(`/community/${group.id}/settings/watched-words`));
     const rules = adminView.page.locator('section', { has: adminView.page.locator('#rules-title') });
     await rules.getByLabel('Word, phrase or pattern').fill('miracle cure');
     await rules.getByLabel('Match as').selectOption('phrase');
     await rules.getByLabel('What happens').selectOption('block');
-    await rules.getByLabel('Agreement clause key').fill(clause.key);
+    await rules.getByLabel('The part of the agreement it protects').selectOption(clause.key);
     await rules.getByRole('button', { name: 'Add rule' }).click();
-    await rules.getByText('“miracle cure” (phrase) → block').waitFor();
+    await rules.getByText(`“miracle cure” (phrase) → block, citing “${clause.title}”`).waitFor();
+    // The next rule starts afresh: no clause carried over.
+    expect(await rules.getByLabel('The part of the agreement it protects').inputValue()).toBe('');
     await adminView.context.close();
 
     const member = await person();

@@ -93,10 +93,11 @@ describe('data rights: consent, export and erasure', () => {
     expect(JSON.stringify(exported)).not.toContain(admin.email);
   });
 
-  it('refuses erasure with a wrong password', async () => {
+  it('refuses erasure with a wrong password as a mistake in the form, and the session carries on', async () => {
     const member = await joinedMember(forum, groupId, code);
-    const response = await request(forum.url).delete('/me').set(bearer(member)).send({ password: 'not my password at all' }).expect(401);
-    expect(response.body.code).toBe('UNAUTHENTICATED');
+    const response = await request(forum.url).delete('/me').set(bearer(member)).send({ password: 'not my password at all' }).expect(422);
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+    expect(response.body.errors).toEqual([{ field: 'password', message: expect.stringMatching(/not right, so nothing was deleted/) }]);
     await request(forum.url).get('/me').set(bearer(member)).expect(200);
   });
 

@@ -4,13 +4,21 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type IORedis from 'ioredis';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { KindredConfig } from '@kindred/config';
-import { bearerToken, IdentityService } from '@kindred/identity';
+import { bearerToken, cookieToken, IdentityService } from '@kindred/identity';
 import { openRedis } from '@kindred/redis';
 
-/** The session token a socket connected with: `auth.token`, or a Bearer header from native clients. */
+/**
+ * The session token a socket connected with: `auth.token`, or a Bearer header from native clients,
+ * or the web app's session cookie. The cookie counts only from a browser page (an `Origin` header,
+ * which the server has already checked against the allowed origins), so no other site can open a
+ * socket in someone's name.
+ */
 export function handshakeToken(socket: Pick<Socket, 'handshake'>): string | undefined {
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
-  return typeof auth?.token === 'string' ? auth.token : bearerToken(socket.handshake.headers.authorization);
+  if (typeof auth?.token === 'string') return auth.token;
+  const bearer = bearerToken(socket.handshake.headers.authorization);
+  if (bearer) return bearer;
+  return socket.handshake.headers.origin ? cookieToken(socket.handshake.headers.cookie) : undefined;
 }
 
 /**
@@ -38,7 +46,8 @@ export class KindredIoAdapter extends IoAdapter {
       maxHttpBufferSize: this.config.chat.maxHttpBufferBytes,
       pingInterval: 20000,
       pingTimeout: 20000,
-      cors: { origin: [...allowed], credentials: false },
+      // Credentials so the web app's session cookie reaches the long-polling transport; the origins stay the allowed ones.
+      cors: { origin: [...allowed], credentials: true },
       // Browsers always send Origin; refuse any page not on the allow-list. Native clients send none.
       allowRequest: (request, callback) => {
         const origin = request.headers.origin;

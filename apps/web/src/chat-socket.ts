@@ -1,13 +1,17 @@
 import { io, type Socket } from 'socket.io-client';
-import { tokenStore } from './api';
+import { csrfToken } from './api';
 import { appConfig } from './app-config';
 
 let socket: Socket | null = null;
 let socketToken: string | null = null;
 
-/** One shared connection per signed-in session; a new token gets a new connection. */
+/**
+ * One shared connection per signed-in session; a new session gets a new connection. The socket
+ * authenticates with the session cookie (sent with the handshake, the page's origin checked by the
+ * chat service); the CSRF value only tells sessions apart here.
+ */
 export function chatSocket(): Socket | null {
-  const token = tokenStore.get();
+  const token = csrfToken();
   // The chat service's address comes from the forum at start (app-config.json); without it there is no chat.
   const url = appConfig()?.chatUrl;
   if (!token || !url) {
@@ -17,7 +21,7 @@ export function chatSocket(): Socket | null {
   if (socket && socketToken === token) return socket;
   closeChatSocket();
   socketToken = token;
-  socket = io(url, { auth: { token }, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
+  socket = io(url, { withCredentials: true, transports: ['websocket', 'polling'], reconnectionDelayMax: 10_000 });
   return socket;
 }
 

@@ -10,7 +10,7 @@ import { SessionProvider, isSupporterOf, useSession } from './session';
 import { AnnouncerProvider, Loading, PageTitle, useAnnounce } from './ui';
 import { ResourceList } from './screens/resources';
 import { ForgotPassword, Register, ResetPassword, SignIn, VerifyEmail } from './screens/auth';
-import { AgreementScreen, Apply, Directory, GroupHome } from './screens/groups';
+import { AgreementScreen, Apply, Directory, GroupHome, GroupResources } from './screens/groups';
 import { NewTopic, Thread } from './screens/forum';
 import { Chat } from './screens/chat';
 import { Account, Notices } from './screens/me';
@@ -232,10 +232,12 @@ function GroupNav({ groupId }: { groupId: string }) {
         [`${base}/agreement`, 'Agreement'],
         [`${base}/proposals`, 'Proposals'],
         [`${base}/feedback`, 'Feedback'],
+        [`${base}/resources`, 'Support'],
       ]
     : [
         [base, 'About this group'],
         [`${base}/agreement`, 'Agreement'],
+        [`${base}/resources`, 'Support'],
       ];
   if (isSupporterOf(me, groupId))
     tabs.push([`${base}/review`, 'Review queue'], [`${base}/members`, 'Members'], [`${base}/applications`, 'Applications'], [`${base}/metrics`, 'Metrics']);
@@ -358,6 +360,7 @@ function App() {
           <Route index element={<InGroup screen={GroupHome} />} />
           <Route path="apply" element={<InGroup screen={Apply} />} />
           <Route path="agreement" element={<InGroup screen={AgreementScreen} />} />
+          <Route path="resources" element={<InGroup screen={GroupResources} />} />
           <Route path="new-topic" element={<InGroup screen={NewTopic} />} />
           <Route path="chat" element={<InGroup screen={Chat} />} />
           <Route path="review" element={<InGroup screen={ReviewQueue} />} />
@@ -370,6 +373,7 @@ function App() {
           <Route path="mentoring/coordinate" element={<InGroup screen={Coordinate} />} />
           <Route path="feedback" element={<InGroup screen={Feedback} />} />
           <Route path="proposals" element={<InGroup screen={Proposals} />} />
+          <Route path="settings/:section" element={<InGroup screen={GroupSettings} />} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { client, ok, onApiError, tokenStore, type Me } from './api';
+import { client, csrfToken, ok, onApiError, type Me } from './api';
 
 /** The password was right; a code from the authenticator app (or a recovery code) finishes signing in. */
 export interface SecondStep {
@@ -24,7 +24,8 @@ const SessionContext = createContext<SessionValue | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const [token, setToken] = useState(tokenStore.get);
+  // The session is an HttpOnly cookie; its readable CSRF companion says one was started in this browser (any tab).
+  const [token, setToken] = useState(csrfToken);
   const me = useQuery({
     queryKey: ['me', token],
     queryFn: () => ok(client.GET('/me')),
@@ -33,7 +34,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   // Someone else's answers must never be shown to the next person: signing out empties the cache.
   const forget = useCallback(() => {
-    tokenStore.set(null);
     setToken(null);
     queryClient.clear();
   }, [queryClient]);
@@ -41,7 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       onApiError((error) => {
-        if (error.code === 'UNAUTHENTICATED' && tokenStore.get()) forget();
+        if (error.code === 'UNAUTHENTICATED') forget();
       }),
     [forget],
   );
@@ -50,21 +50,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     await queryClient.invalidateQueries({ queryKey: ['me'] });
   }, [queryClient]);
 
-  const start = useCallback(
-    async (sessionToken: string) => {
-      queryClient.clear();
-      tokenStore.set(sessionToken);
-      setToken(sessionToken);
-      await queryClient.fetchQuery({ queryKey: ['me', sessionToken], queryFn: () => ok(client.GET('/me')) });
-    },
-    [queryClient],
-  );
+  // Signing in set the cookies; the token in the answer is for API clients and is not kept.
+  const start = useCallback(async () => {
+    queryClient.clear();
+    const session = csrfToken();
+    setToken(session);
+    await queryClient.fetchQuery({ queryKey: ['me', session], queryFn: () => ok(client.GET('/me')) });
+  }, [queryClient]);
 
   const signIn = useCallback(
     async (email: string, password: string) => {
       const answer = await ok(client.POST('/auth/login', { body: { email, password } }));
       if ('mfaRequired' in answer) return { mfaToken: answer.mfaToken };
-      await start(answer.token);
+      await start();
       return null;
     },
     [start],
@@ -72,8 +70,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const completeSignIn = useCallback(
     async (mfaToken: string, code: string) => {
-      const answer = await ok(client.POST('/auth/login/mfa', { body: { mfaToken, code } }));
-      await start(answer.token);
+      await ok(client.POST('/auth/login/mfa', { body: { mfaToken, code } }));
+      await start();
     },
     [start],
   );

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { ApiError } from './api';
+import { ApiError, humaneFieldMessage } from './api';
 import type { PagedList } from './queries';
 
 /** One polite and one assertive live region for the whole app, so announcements never pile up. */
@@ -53,19 +53,29 @@ export function PageTitle({ children }: { children: ReactNode }) {
   );
 }
 
-/** An error message in a live region; renders nothing when there is no error. */
-export function ErrorMessage({ error }: { error: unknown }) {
+/**
+ * An error message in a live region; renders nothing when there is no error. A form that shows
+ * field errors by their fields names them in `fields`: each message is then said once, at its
+ * field, and the summary only points there.
+ */
+export function ErrorMessage({ error, fields = [] }: { error: unknown; fields?: string[] }) {
   if (!error) return <div role="alert" className="error-slot" />;
-  const message = error instanceof Error ? error.message : String(error);
-  const fields = error instanceof ApiError ? error.problem.errors : undefined;
+  const problems = error instanceof ApiError ? (error.problem.errors ?? []) : [];
+  const elsewhere = problems.filter((f) => !fields.includes(f.field));
+  const atFields = problems.length - elsewhere.length;
+  let message = error instanceof Error ? error.message : String(error);
+  if (problems.length > 0) {
+    const pointer = atFields === 0 ? '' : atFields === 1 ? 'Please check the answer marked below.' : `Please check the ${atFields} answers marked below.`;
+    message = [pointer, ...(elsewhere.length === 1 ? [humaneFieldMessage(elsewhere[0]!.field, elsewhere[0]!.message)] : [])].filter(Boolean).join(' ');
+  }
   return (
     <div role="alert" className="error-slot">
       <div className="message error">
-        <p>{message}</p>
-        {fields && fields.length > 1 ? (
+        {message ? <p>{message}</p> : null}
+        {elsewhere.length > 1 ? (
           <ul>
-            {fields.map((f) => (
-              <li key={f.field + f.message}>{f.message}</li>
+            {elsewhere.map((f) => (
+              <li key={f.field + f.message}>{humaneFieldMessage(f.field, f.message)}</li>
             ))}
           </ul>
         ) : null}
@@ -102,7 +112,8 @@ interface FieldProps {
 
 /** The message the API gave for one field (a 422's `errors`), if any. */
 export function fieldError(error: unknown, field: string): string | undefined {
-  return error instanceof ApiError ? error.problem.errors?.find((e) => e.field === field)?.message : undefined;
+  const found = error instanceof ApiError ? error.problem.errors?.find((e) => e.field === field) : undefined;
+  return found ? humaneFieldMessage(found.field, found.message) : undefined;
 }
 
 /** A labelled text field with an optional hint and error, tied together with aria-describedby. */

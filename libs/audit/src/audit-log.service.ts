@@ -5,14 +5,17 @@ import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@
 import type { AuthUser } from '@kindred/identity';
 import { AuditLogRepository } from './audit-log.repository';
 
+/** A value in an entry's detail (JSON). */
+export type AuditValue = string | number | boolean | null | AuditValue[] | { [key: string]: AuditValue };
+
 export interface NewAuditEntry {
   actorId: string | null;
   action: string;
   groupId: string | null;
   subjectType: string;
   subjectId: string;
-  /** Ids, clause keys, kinds and numbers. Never a content body, a note or a name. */
-  detail: Record<string, string | number | boolean | null | Record<string, string | number | boolean | null>>;
+  /** Ids, clause keys, kinds, numbers and, for configuration changes, the settings before and after. Never a content body, a note or a member's name. */
+  detail: Record<string, AuditValue>;
 }
 
 /** An entry as admins read it (API.md, `GET /groups/:groupId/audit-log`). */

@@ -113,7 +113,7 @@ describe('MessageScreeningSource', () => {
       ]);
       await service.afterVerdict((await service.lockForVerdict(tx, 'm2'))!, verdict('rejected'), [{ source: 'rules', detail: 'blocked' }]);
       expect(published.map((p) => p.payload.rejection)).toEqual([
-        { clauseKey: 'no-selling', message: 'Your message was not sent to the group because it goes against the group agreement (clause "no-selling").' },
+        { clauseKey: 'no-selling', message: 'Your message was not sent to the group because it goes against the group agreement.' },
         { clauseKey: null, message: 'Your message was not sent to the group because it goes against the group agreement.' },
       ]);
       expect(JSON.stringify(published)).not.toContain('hello all');

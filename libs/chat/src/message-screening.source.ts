@@ -75,7 +75,8 @@ export class MessageScreeningSource implements ContentSource {
         status: 'rejected',
         rejection: {
           clauseKey,
-          message: `Your message was not sent to the group because it goes against the group agreement${clauseKey ? ` (clause "${clauseKey}")` : ''}.`,
+          // The key travels beside the words for the app to show the clause's title; the words never repeat it.
+          message: 'Your message was not sent to the group because it goes against the group agreement.',
         },
       });
     }

@@ -219,7 +219,7 @@ export const NOTIFICATION = {
 export const NOTICE = {
   type: 'object',
   description: 'A notice to one member, as `GET /me/notices` lists it.',
-  required: ['id', 'kind', 'groupId', 'subjectId', 'clauseKey', 'message', 'createdAt', 'appealable'],
+  required: ['id', 'kind', 'groupId', 'subjectId', 'clauseKey', 'message', 'createdAt', 'appealable', 'until', 'quote'],
   properties: {
     id,
     kind: {
@@ -233,6 +233,8 @@ export const NOTICE = {
     resources: { type: 'array', items: SIGNPOST_RESOURCE },
     createdAt: dateTime,
     appealable: { type: 'boolean' },
+    until: { type: ['string', 'null'], format: 'date-time', description: 'When the mute the notice tells of ends.' },
+    quote: { type: ['string', 'null'], description: 'The recipient’s own words the notice is about.' },
   },
 } as const;
 

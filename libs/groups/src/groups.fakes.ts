@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ConfigurationChange } from './configuration-trail';
 import type { Transactions, Tx } from '@kindred/database';
 import type { AgreementsRepository, NewAgreementVersion } from './agreements/agreements.repository';
 import type { AgreementVersion } from './agreements/agreement-version.entity';
@@ -61,6 +62,7 @@ export class FakeGroupsRepository implements Port<GroupsRepository> {
   }
   async page(limit: number, after: { name: string; id: string } | null) {
     return [...this.store.groups.values()]
+      .filter((g) => g.openedAt !== null)
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
       .filter((g) => !after || g.name > after.name || (g.name === after.name && g.id > after.id))
       .slice(0, limit);
@@ -73,6 +75,10 @@ export class FakeGroupsRepository implements Port<GroupsRepository> {
   async update(id: string, changes: Partial<NewGroup>) {
     const group = this.store.groups.get(id);
     if (group) Object.assign(group, changes, { updatedAt: new Date() });
+  }
+  async findForUpdate(_tx: Tx, id: string) {
+    const group = this.store.groups.get(id);
+    return group ? { ...group } : null;
   }
   async lock(_tx: Tx, id: string) {
     return this.store.groups.has(id);
@@ -196,15 +202,36 @@ export class FakeAgreementsRepository implements Port<AgreementsRepository> {
   }
 }
 
+/** The configuration changes recorded, as the audit log would get them. */
+export class FakeConfigurationTrail {
+  readonly changes: ConfigurationChange[] = [];
+  use(): void {}
+  async record(_tx: Tx, change: ConfigurationChange): Promise<void> {
+    this.changes.push(change);
+  }
+}
+
 export class FakeReferralCodesRepository implements Port<ReferralCodesRepository> {
   constructor(private readonly store: GroupsStore) {}
   async insert(values: NewReferralCode) {
-    const row = { ...values, id: randomUUID(), createdAt: new Date() } as ReferralCode;
+    const row = { ...values, id: randomUUID(), createdAt: new Date(), revokedAt: null } as ReferralCode;
     this.store.codes.push(row);
     return row;
   }
+  async list(groupId: string) {
+    return this.store.codes.filter((c) => c.groupId === groupId).reverse();
+  }
+  async revoke(_tx: Tx, groupId: string, id: string) {
+    const row = this.store.codes.find((c) => c.groupId === groupId && c.id === id);
+    if (!row) return null;
+    const before = { ...row };
+    row.revokedAt ??= new Date();
+    return before;
+  }
   async claim(_tx: Tx, groupId: string, code: string) {
-    const row = this.store.codes.find((c) => c.groupId === groupId && c.code === code && c.uses < c.maxUses && c.expiresAt.getTime() > Date.now());
+    const row = this.store.codes.find(
+      (c) => c.groupId === groupId && c.code === code && c.uses < c.maxUses && c.expiresAt.getTime() > Date.now() && !c.revokedAt,
+    );
     if (!row) return null;
     row.uses += 1;
     return row.id;

@@ -23,6 +23,7 @@ import { ReferralCode } from './referral-codes/referral-code.entity';
 import { ReferralCodesRepository } from './referral-codes/referral-codes.repository';
 import { ReferralCodesService } from './referral-codes/referral-codes.service';
 import { GroupResourcesService } from './resources/group-resources.service';
+import { ConfigurationTrail } from './configuration-trail';
 
 const REPOSITORIES = [GroupsRepository, AgreementsRepository, MembershipsRepository, ApplicationsRepository, ReferralCodesRepository];
 const SERVICES = [GroupsService, AgreementsService, ParticipationService, MembershipService, ApplicationsService, ReferralCodesService, GroupResourcesService];
@@ -34,8 +35,8 @@ const SERVICES = [GroupsService, AgreementsService, ParticipationService, Member
     NotificationsModule,
     SignpostingModule,
   ],
-  providers: [...REPOSITORIES, ...SERVICES, Transactions, GroupsPersonalData],
-  exports: SERVICES,
+  providers: [...REPOSITORIES, ...SERVICES, Transactions, GroupsPersonalData, ConfigurationTrail],
+  exports: [...SERVICES, ConfigurationTrail],
 })
 export class GroupsModule implements OnModuleInit {
   constructor(

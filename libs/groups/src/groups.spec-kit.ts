@@ -11,6 +11,7 @@ import type { Group } from './group/group.entity';
 import {
   FakeAgreementsRepository,
   FakeApplicationsRepository,
+  FakeConfigurationTrail,
   FakeGroupsRepository,
   FakeMembershipsRepository,
   FakeReferralCodesRepository,
@@ -26,6 +27,7 @@ import type { ReferralCodesRepository } from './referral-codes/referral-codes.re
 import { MembershipService } from './membership/membership.service';
 import { ParticipationService } from './membership/participation.service';
 import { ReferralCodesService } from './referral-codes/referral-codes.service';
+import type { ConfigurationTrail } from './configuration-trail';
 
 export const person = (id: string, isAdmin = false): AuthUser => ({ id, displayName: id, isAdmin, sessionId: `s-${id}` });
 
@@ -52,6 +54,8 @@ export function groupsContext() {
   } as unknown as NoticesService;
   const signposting = { seedDefaults: async () => undefined } as unknown as SignpostingService;
 
+  const trailFake = new FakeConfigurationTrail();
+  const trail = trailFake as unknown as ConfigurationTrail;
   const groupsRepo = standIn<GroupsRepository>(new FakeGroupsRepository(store));
   const membershipsRepo = standIn<MembershipsRepository>(new FakeMembershipsRepository(store));
   const participation = new ParticipationService(membershipsRepo);
@@ -63,9 +67,10 @@ export function groupsContext() {
     events,
     membershipsRepo,
     { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
+    trail,
   );
-  const memberships = new MembershipService(membershipsRepo, groupsRepo, participation, identity, events);
-  const referralCodes = new ReferralCodesService(standIn<ReferralCodesRepository>(new FakeReferralCodesRepository(store)), groupsRepo);
+  const memberships = new MembershipService(membershipsRepo, groupsRepo, participation, identity, events, fakeTransactions, trail);
+  const referralCodes = new ReferralCodesService(standIn<ReferralCodesRepository>(new FakeReferralCodesRepository(store)), groupsRepo, fakeTransactions, trail);
   const applications = new ApplicationsService(
     standIn<ApplicationsRepository>(new FakeApplicationsRepository(store)),
     groupsRepo,
@@ -77,7 +82,7 @@ export function groupsContext() {
     noticesService,
     events,
   );
-  const groups = new GroupsService(groupsRepo, membershipsRepo, fakeTransactions, agreements, participation, signposting, identity);
+  const groups = new GroupsService(groupsRepo, membershipsRepo, fakeTransactions, agreements, participation, signposting, identity, trail);
 
   /** A group with version 1 of the template agreement. */
   function group(overrides: Partial<Group> = {}): Group {
@@ -92,6 +97,7 @@ export function groupsContext() {
       moderation: { ...DEFAULT_MODERATION },
       slowModeSeconds: 0,
       chatRetentionDays: 90,
+      openedAt: new Date(),
       createdAt: new Date(),
       updatedAt: new Date(),
       ...overrides,
@@ -101,7 +107,21 @@ export function groupsContext() {
     return row;
   }
 
-  return { store, published, notices, notified, dateOfBirth, participation, agreements, memberships, referralCodes, applications, groups, group };
+  return {
+    store,
+    published,
+    notices,
+    notified,
+    dateOfBirth,
+    participation,
+    agreements,
+    memberships,
+    referralCodes,
+    applications,
+    groups,
+    group,
+    trail: trailFake,
+  };
 }
 
 /** The error a promise rejects with (undefined when it resolves). */

@@ -16,3 +16,4 @@ export * from './resources/group-resources.service';
 export * from './eligibility/eligibility';
 export * from './coverage/coverage';
 export { GroupsConflict } from './groups-errors';
+export * from './configuration-trail';

@@ -1,4 +1,4 @@
-import { displayNameSkeleton } from './display-name';
+import { displayNameSkeleton, roleClaim } from './display-name';
 
 describe('displayNameSkeleton', () => {
   it.each([
@@ -40,6 +40,18 @@ describe('displayNameSkeleton', () => {
     for (const name of ['ѕupA', 'A1ice', 'Sarn', 'Kidney Warrior']) {
       const once = displayNameSkeleton(name);
       expect(displayNameSkeleton(once)).toBe(once);
+    }
+  });
+});
+
+describe('roleClaim', () => {
+  it('lets a member say what they are in brackets', () => {
+    for (const name of ['Sam (volunteer)', 'Jo (carer)', 'Kim (dialysis since 2019)', 'Modest Mo', 'Teamwork Tess']) expect(roleClaim(name)).toBeNull();
+  });
+
+  it('refuses a name that claims a role Kindred gives, in any spelling the look-alike check folds together', () => {
+    for (const name of ['Sam (supporter)', 'Sam (Supp0rter)', 'ѕam (ADMIN)', 'Kindred Team', 'Jo (moderator)', 'Official Sam', 'Sam_staff', 'Sam (mod)']) {
+      expect(roleClaim(name)).toMatch(/does not say you are an admin, supporter/);
     }
   });
 });

@@ -34,6 +34,29 @@ export function displayNameSkeleton(name: string): string {
   return mapped.replace(/i/g, 'l').normalize('NFKC');
 }
 
+/**
+ * Brackets let a member say what they are ("Sam (volunteer)", "Jo (carer)"), so a bracketed word
+ * must not claim a role Kindred gives: a name that says admin, moderator, supporter, staff, team,
+ * official or Kindred, in any spelling the skeleton folds together ("Sam (Supp0rter)", "Ѕam
+ * (ADMIN)"), is refused, bracketed or not. The roles members see are shown by the app itself,
+ * never by a name.
+ */
+const CLAIMED_ROLES = ['admin', 'moderator', 'mod', 'supporter', 'staff', 'team', 'official', 'kindred'];
+const CLAIMED_ROLE_SKELETONS = CLAIMED_ROLES.map((role) => displayNameSkeleton(role));
+
+/** Plain-English reason a name claims a role Kindred gives, or null. */
+export function roleClaim(displayName: string): string | null {
+  // Word by word, each folded the way look-alike names are: "(Supp0rter)" and "ѕupporter" both claim.
+  const words = displayName
+    .normalize('NFKC')
+    .split(/[\s()_.'-]+/u)
+    .filter(Boolean);
+  const claims = words.some((word) => CLAIMED_ROLE_SKELETONS.includes(displayNameSkeleton(word)));
+  return claims
+    ? 'Please choose a name that does not say you are an admin, supporter, moderator or part of the Kindred team: the site shows who has those roles.'
+    : null;
+}
+
 /** A reason a display name may not be used, in plain English, or null when it may. */
 export type DisplayNameCheck = (displayName: string) => string | null;
 

@@ -137,6 +137,10 @@ export class FakeUsersRepository implements Port<UsersRepository> {
     const u = this.store.userByEmail(emailNormalised);
     return u ? { id: u.id, email: u.email } : null;
   }
+  async verifiedIdByEmail(emailNormalised: string) {
+    const u = this.store.userByEmail(emailNormalised);
+    return u && u.emailVerifiedAt ? u.id : null;
+  }
   async displayNames(userIds: string[]) {
     return userIds.flatMap((id) => {
       const u = this.store.users.get(id);

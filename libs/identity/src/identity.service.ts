@@ -9,7 +9,7 @@ import { AccountTokens } from './account-tokens';
 import { AuthUser } from './auth-user';
 import { CURRENT_CONSENT } from './consent';
 import { ConsentRecordsRepository } from './consent-records.repository';
-import { displayNameSkeleton, DisplayNameScreen } from './display-name';
+import { displayNameSkeleton, DisplayNameScreen, roleClaim } from './display-name';
 import { PasswordAttempts } from './password-attempts';
 import { passwordProblem } from './passwords/password-policy';
 import { SecondFactorChallenge, SecondFactorService } from './second-factor/second-factor.service';
@@ -121,6 +121,7 @@ export class IdentityService {
    */
   async register(input: Registration, address: string): Promise<RegistrationAccepted> {
     this.assertAcceptableRegistration(input);
+    this.assertClaimsNoRole(input.displayName);
     const emailNormalised = normaliseEmail(input.email);
     await this.attempts.mailRequest(emailNormalised, address);
     const passwordHash = await argon2.hash(input.password, ARGON2);
@@ -205,6 +206,7 @@ export class IdentityService {
    */
   async changeDisplayName(user: AuthUser, displayName: string): Promise<{ id: string; displayName: string }> {
     this.assertAcceptableName(displayName);
+    this.assertClaimsNoRole(displayName);
     const name = displayName.trim();
     const displayNameNormalised = normaliseDisplayName(name);
     const skeleton = displayNameSkeleton(name);
@@ -220,6 +222,12 @@ export class IdentityService {
     for (const cached of this.sessions.values()) if (cached.user.id === user.id) cached.user.displayName = name;
     this.logger.log({ userId: user.id, event: 'display-name-changed' }, 'display name changed');
     return { id: user.id, displayName: name };
+  }
+
+  /** 422 when a member's name claims a role Kindred gives (admins made by the operator command may say so). */
+  private assertClaimsNoRole(displayName: string): void {
+    const problem = roleClaim(displayName.trim());
+    if (problem) throw DomainError.validation([{ field: 'displayName', message: problem }]);
   }
 
   /** 422 when the platform's screeners refuse the name (personal identifiers, crisis or abusive words, links). */
@@ -428,6 +436,11 @@ export class IdentityService {
     if (sessionIds.length === 0) return;
     this.forgetSessions(user.id, sessionIds);
     await this.events.publish('session.revoked', { userId: user.id, sessionIds, reason: 'ended' });
+  }
+
+  /** The id of the verified account with this address, for an admin appointing a supporter by email; null when there is none. */
+  async verifiedUserIdByEmail(email: string): Promise<string | null> {
+    return this.users.verifiedIdByEmail(normaliseEmail(email));
   }
 
   async findUser(userId: string): Promise<User | null> {

@@ -11,3 +11,4 @@ export * from './data-rights/personal-data.registry';
 export * from './data-rights/data-rights.service';
 export * from './display-name';
 export * from './second-factor/second-factor.service';
+export * from './session-cookie';

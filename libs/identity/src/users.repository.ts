@@ -172,6 +172,14 @@ export class UsersRepository {
     return rows[0] ?? null;
   }
 
+  /** The verified account with this address, if any. */
+  async verifiedIdByEmail(emailNormalised: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT id FROM users WHERE email_normalised = $1 AND email_verified_at IS NOT NULL`, [
+      emailNormalised,
+    ])) as Array<{ id: string }>;
+    return rows[0]?.id ?? null;
+  }
+
   async displayNames(userIds: string[]): Promise<Array<{ id: string; displayName: string }>> {
     const rows = (await this.dataSource.query(`SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])`, [userIds])) as Array<{
       id: string;

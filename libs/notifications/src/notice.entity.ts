@@ -36,6 +36,14 @@ export class Notice {
   @Column('boolean')
   appealable: boolean;
 
+  /** When the sanction the notice tells of ends (a mute); shown in the reader's time zone. */
+  @Column('timestamptz', { nullable: true })
+  until: Date | null;
+
+  /** The author's own words the notice is about (removed or not published); only they receive it. */
+  @Column('text', { nullable: true })
+  quote: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -13,6 +13,8 @@ export interface NewNoticeRow {
   message: string;
   resources: object[] | null;
   appealable: boolean;
+  until?: Date | null;
+  quote?: string | null;
 }
 
 /** A notice as the person's data export lists it. */
@@ -25,6 +27,8 @@ export interface ExportedNotice {
   message: string;
   resources: unknown[] | null;
   appealable: boolean;
+  until: Date | null;
+  quote: string | null;
   createdAt: Date;
 }
 
@@ -35,7 +39,7 @@ export class NoticesRepository {
 
   /** Writes the notice in the caller's transaction, or on its own; the row comes back with its id and time. */
   async insert(values: NewNoticeRow, tx: Tx = asTx(this.dataSource.manager)): Promise<Notice> {
-    const row = manager(tx).create(Notice, values);
+    const row = manager(tx).create(Notice, { until: null, quote: null, ...values });
     await manager(tx).insert(Notice, row);
     return row;
   }
@@ -69,7 +73,7 @@ export class NoticesRepository {
 
   exportFor(userId: string): Promise<ExportedNotice[]> {
     return this.dataSource.query(
-      `SELECT id, kind, group_id AS "groupId", subject_id AS "subjectId", clause_key AS "clauseKey", message, resources, appealable, created_at AS "createdAt"
+      `SELECT id, kind, group_id AS "groupId", subject_id AS "subjectId", clause_key AS "clauseKey", message, resources, appealable, until, quote, created_at AS "createdAt"
        FROM notices WHERE user_id = $1 ORDER BY created_at`,
       [userId],
     ) as Promise<ExportedNotice[]>;

@@ -18,6 +18,10 @@ export interface NoticeView {
   resources?: unknown[];
   createdAt: Date;
   appealable: boolean;
+  /** When a mute ends; null otherwise. */
+  until: Date | null;
+  /** The recipient's own words the notice is about, when it is about words they wrote. */
+  quote: string | null;
 }
 
 /**
@@ -50,6 +54,8 @@ export interface NewNotice {
   message: string;
   resources?: unknown[] | null;
   appealable?: boolean;
+  until?: Date | null;
+  quote?: string | null;
 }
 
 @Injectable()
@@ -81,6 +87,8 @@ export class NoticesService {
         message: input.message,
         resources: input.resources && input.resources.length > 0 ? (input.resources as object[]) : null,
         appealable: input.appealable ?? false,
+        until: input.until ?? null,
+        quote: input.quote ?? null,
       },
       tx,
     );
@@ -124,7 +132,10 @@ export class NoticesService {
       if (!row) return;
       userId = row.userId;
     }
-    await this.events.publish('notice.created', { userId, notice: { ...notice, createdAt: notice.createdAt.toISOString() } });
+    await this.events.publish('notice.created', {
+      userId,
+      notice: { ...notice, createdAt: notice.createdAt.toISOString(), until: notice.until?.toISOString() ?? null },
+    });
   }
 
   /** Retention: notices older than `days` are deleted in batches; counts per group. */
@@ -166,5 +177,7 @@ function toView(n: Notice): NoticeView {
     ...(n.resources ? { resources: n.resources } : {}),
     createdAt: n.createdAt,
     appealable: n.appealable,
+    until: n.until ?? null,
+    quote: n.quote ?? null,
   };
 }

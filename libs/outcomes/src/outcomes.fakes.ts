@@ -106,6 +106,8 @@ export class FakeNotices implements Pick<NoticesService, 'create' | 'announce'> 
       groupId: input.groupId,
       subjectId: input.subjectId ?? null,
       clauseKey: null,
+      until: null,
+      quote: null,
       message: input.message,
       createdAt: new Date(),
       appealable: false,

@@ -29,6 +29,7 @@ describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
         name: 'Repository group',
         description: 'd',
         condition: 'c',
+        openedAt: new Date(),
         eligibility: { minAge: 18, questions: [] },
         moderation: { ...DEFAULT_MODERATION },
         slowModeSeconds: 0,

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { GroupsService } from '@kindred/groups';
 import { PageQuery, Public } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
@@ -50,5 +50,16 @@ export class GroupsController {
   @Patch(':groupId')
   update(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: UpdateGroupDto) {
     return this.groups.update(user, groupId, body);
+  }
+
+  @ApiBearerAuth()
+  @AdminOnly()
+  @ApiOperation({ summary: 'Open a draft group', description: 'It joins the directory and takes applications. Opening an open group changes nothing.' })
+  @ApiOkResponse({ type: GroupView })
+  @ApiProblems(401, 403, 404)
+  @Post(':groupId/open')
+  @HttpCode(200)
+  open(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string) {
+    return this.groups.open(user, groupId);
   }
 }

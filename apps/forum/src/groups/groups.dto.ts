@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const NOT_BLANK = /\S/;
 
@@ -58,6 +58,19 @@ export class CreateGroupDto {
   @Min(1)
   @Max(3650)
   chatRetentionDays?: number;
+
+  @ApiPropertyOptional({ description: 'Create the group as a draft: not in the directory, no applications, until `POST /groups/:groupId/open`.' })
+  @IsOptional()
+  @IsBoolean()
+  draft?: boolean;
 }
 
-export class UpdateGroupDto extends PartialType(CreateGroupDto) {}
+/** Opening a draft has its own endpoint, so the audit log says so. */
+export class UpdateGroupDto extends PartialType(OmitType(CreateGroupDto, ['draft'] as const)) {}
+
+export class AppointSupporterByEmailDto {
+  @ApiProperty({ example: 'sam@example.org', description: 'The address of a verified Kindred account.' })
+  @IsEmail({}, { message: 'Please enter the email address in full, like name@example.org.' })
+  @MaxLength(254)
+  email: string;
+}

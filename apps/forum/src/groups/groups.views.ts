@@ -104,6 +104,12 @@ export class GroupDirectoryEntryView implements Wire<GroupDirectoryEntry> {
 
 /** A group with its settings, as admins and the group's supporters see it. */
 export class GroupView extends GroupDirectoryEntryView implements Wire<Group> {
+  @ApiProperty({ description: 'A draft is not in the directory and takes no applications until it is opened.' })
+  draft: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the group opened; null while it is a draft.' })
+  openedAt: string | null;
+
   @ApiProperty({ type: ModerationSettingsView })
   moderation: ModerationSettingsView;
 
@@ -240,6 +246,14 @@ export class ReferralCodeView implements Wire<ReferralCode> {
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When an admin revoked it; a revoked code admits nobody.' })
+  revokedAt: string | null;
+}
+
+export class AppointedView {
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
 }
 
 export class MemberView implements Wire<Member> {

@@ -1,13 +1,14 @@
-import { Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { MembershipService } from '@kindred/groups';
 import { PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { AdminOnly } from './admin-only.guard';
 import { groupIdParam, idParam } from './id-param.pipe';
-import { ApiPageResponse, ApiProblems } from '../openapi';
-import { MemberView } from './groups.views';
+import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
+import { AppointSupporterByEmailDto } from './groups.dto';
+import { AppointedView, MemberView } from './groups.views';
 import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 const userIdParam = idParam('That person');
@@ -45,6 +46,20 @@ export class MembershipsController {
   @HttpCode(204)
   async appoint(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Param('userId', userIdParam) userId: string): Promise<void> {
     await this.memberships.appointSupporter(user, groupId, userId);
+  }
+
+  @AdminOnly()
+  @ApiOperation({
+    summary: 'Appoint a supporter by email address',
+    description:
+      'The verified account with that address becomes a supporter, member of the group or not (no application). 404 when no verified account has it.',
+  })
+  @ApiOkResponse({ type: AppointedView })
+  @ApiProblems(...JSON_BODY_PROBLEMS, 409)
+  @Post('supporters')
+  @HttpCode(200)
+  appointByEmail(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: AppointSupporterByEmailDto) {
+    return this.memberships.appointSupporterByEmail(user, groupId, body.email);
   }
 
   @AdminOnly()

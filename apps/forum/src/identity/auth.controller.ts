@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { AccountService, AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, KindredConfig } from '@kindred/config';
+import { AccountService, AuthUser, clearedSessionCookies, CurrentUser, IdentityService, secureCookies, sessionCookies } from '@kindred/identity';
 import { DomainError, Public } from '@kindred/http';
 import { LoginDto, LoginSecondFactorDto, PasswordResetConfirmDto, PasswordResetDto, RegisterDto, VerifyEmailDto } from './auth.dto';
 import { ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
@@ -13,7 +14,14 @@ export class AuthController {
   constructor(
     private readonly identity: IdentityService,
     private readonly account: AccountService,
+    @Inject(APP_CONFIG) private readonly config: KindredConfig,
   ) {}
+
+  /** A signed-in answer also sets the web app's session cookies (docs/SECURITY.md, V3); API clients use the token. */
+  private withCookies<T extends object>(reply: FastifyReply, answer: T): T {
+    if ('token' in answer && typeof answer.token === 'string') reply.header('set-cookie', sessionCookies(answer.token, secureCookies(this.config.publicUrl)));
+    return answer;
+  }
 
   @Public()
   @ApiOkResponse({ type: ConsentView })
@@ -35,7 +43,8 @@ export class AuthController {
   @HttpCode(202)
   register(@Body() body: RegisterDto, @Req() request: FastifyRequest) {
     const dob = new Date(`${body.dateOfBirth}T00:00:00Z`);
-    if (dob.getTime() > Date.now()) throw DomainError.validation([{ field: 'dateOfBirth', message: 'dateOfBirth cannot be in the future' }]);
+    if (dob.getTime() > Date.now())
+      throw DomainError.validation([{ field: 'dateOfBirth', message: 'Your date of birth cannot be in the future. Please check the year.' }]);
     return this.identity.register(body, request.ip);
   }
 
@@ -84,9 +93,9 @@ export class AuthController {
   @ApiProblems(...JSON_BODY_PROBLEMS, 401, 'EMAIL_NOT_VERIFIED', 429, 503)
   @Post('auth/login')
   @HttpCode(200)
-  login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
+  async login(@Body() body: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const userAgent = request.headers['user-agent'];
-    return this.identity.login(body.email, body.password, request.ip, typeof userAgent === 'string' ? userAgent : null);
+    return this.withCookies(reply, await this.identity.login(body.email, body.password, request.ip, typeof userAgent === 'string' ? userAgent : null));
   }
 
   @Public()
@@ -95,17 +104,23 @@ export class AuthController {
   @ApiProblems(...JSON_BODY_PROBLEMS, 401, 429, 503)
   @Post('auth/login/mfa')
   @HttpCode(200)
-  loginWithSecondFactor(@Body() body: LoginSecondFactorDto, @Req() request: FastifyRequest) {
+  async loginWithSecondFactor(@Body() body: LoginSecondFactorDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const userAgent = request.headers['user-agent'];
-    return this.identity.loginWithSecondFactor(body.mfaToken, body.code, request.ip, typeof userAgent === 'string' ? userAgent : null);
+    return this.withCookies(
+      reply,
+      await this.identity.loginWithSecondFactor(body.mfaToken, body.code, request.ip, typeof userAgent === 'string' ? userAgent : null),
+    );
   }
 
   @ApiBearerAuth()
-  @ApiNoContentResponse({ description: 'Signed out: the token stops working everywhere, open sockets included.' })
-  @ApiProblems(401)
+  @ApiNoContentResponse({
+    description: 'Signed out: the token stops working everywhere, open sockets included, and the web app’s session cookies are cleared.',
+  })
+  @ApiProblems(401, 403)
   @Post('auth/logout')
   @HttpCode(204)
-  async logout(@CurrentUser() user: AuthUser): Promise<void> {
+  async logout(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.identity.logout(user);
+    reply.header('set-cookie', clearedSessionCookies(secureCookies(this.config.publicUrl)));
   }
 }

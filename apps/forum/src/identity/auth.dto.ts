@@ -15,15 +15,18 @@ function DisplayNameField(): PropertyDecorator {
         'crisis or offensive words, or a web address; refused (409) when it is, or looks like, a name already in use.',
     }),
     IsString(),
-    Length(2, 40, { message: 'displayName must be 2 to 40 characters' }),
-    Matches(/^[\p{L}\p{N}][\p{L}\p{N} _.'-]*$/u, { message: "displayName may use letters, numbers, spaces and . _ ' - only" }),
+    Length(2, 40, { message: 'Your display name needs 2 to 40 characters.' }),
+    // Brackets for what someone is ("Sam (volunteer)"); a name still starts with a letter or digit.
+    Matches(/^[\p{L}\p{N}][\p{L}\p{N} _.'()-]*$/u, {
+      message: "Your display name can use letters, numbers, spaces, brackets and the marks . _ ' - only, and must start with a letter or number.",
+    }),
   );
 }
 
 export class RegisterDto {
   @ApiProperty({ example: 'sam@example.org' })
-  @IsEmail({}, { message: 'email must be a valid email address' })
-  @MaxLength(254)
+  @IsEmail({}, { message: 'Please enter your email address in full, like name@example.org.' })
+  @MaxLength(254, { message: 'That email address is too long.' })
   email: string;
 
   @ApiProperty({ minLength: 12, maxLength: 128 })
@@ -35,8 +38,8 @@ export class RegisterDto {
   displayName: string;
 
   @ApiProperty({ example: '2001-04-23' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must look like YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'dateOfBirth must be a real date' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'Please enter your date of birth: day, month and year.' })
+  @IsISO8601({ strict: true }, { message: 'That date of birth is not a real date. Please check the day, month and year.' })
   dateOfBirth: string;
 
   @ApiProperty({ description: 'Explicit consent to processing health data; must be true.' })
@@ -74,7 +77,7 @@ function TokenField(): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ description: 'The `token` of the mailed link.' }),
     IsString(),
-    Length(1, 200, { message: 'token must be 1 to 200 characters' }),
+    Length(1, 200, { message: 'This link is not complete. Please open the link from the mail again.' }),
   );
 }
 
@@ -119,14 +122,18 @@ export class ChangeEmailDto {
   password: string;
 
   @ApiProperty({ example: 'sam.new@example.org' })
-  @IsEmail({}, { message: 'newEmail must be a valid email address' })
+  @IsEmail({}, { message: 'Please enter the new email address in full, like name@example.org.' })
   @MaxLength(254)
   newEmail: string;
 }
 
 /** A code from an authenticator app (6 digits) or a recovery code; spaces and dashes are ignored. */
 function CodeField(description: string): PropertyDecorator {
-  return applyDecorators(ApiProperty({ example: '492039', description }), IsString(), Length(1, 64, { message: 'code must be 1 to 64 characters' }));
+  return applyDecorators(
+    ApiProperty({ example: '492039', description }),
+    IsString(),
+    Length(1, 64, { message: 'Please enter the code from your authenticator app, or a recovery code.' }),
+  );
 }
 
 export class LoginSecondFactorDto {

@@ -22,7 +22,7 @@ export class DataRightsController {
 
   /** Erases the account; the password confirms it is really the member asking. */
   @ApiNoContentResponse({ description: 'The account is erased.' })
-  @ApiProblems(...JSON_BODY_PROBLEMS, 401)
+  @ApiProblems(...JSON_BODY_PROBLEMS, 429, 503)
   @Delete()
   @HttpCode(204)
   async erase(@CurrentUser() user: AuthUser, @Body() body: DeleteAccountDto, @Req() request: FastifyRequest): Promise<void> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { MembershipService } from '@kindred/groups';
+import { AgreementsService, MembershipService } from '@kindred/groups';
 import { AccountService, AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
 import { idParam, PageQuery } from '@kindred/http';
 import { NoticesService } from '@kindred/notifications';
@@ -22,6 +22,7 @@ export class MeController {
     private readonly memberships: MembershipService,
     private readonly notices: NoticesService,
     private readonly account: AccountService,
+    private readonly agreements: AgreementsService,
   ) {}
 
   @ApiOkResponse({ type: MeView })
@@ -46,8 +47,18 @@ export class MeController {
   @ApiPageResponse(NoticeView, 'Notices to the caller, newest first.')
   @ApiProblems(422)
   @Get('notices')
-  myNotices(@CurrentUser() user: AuthUser, @Query() query: PageQuery) {
-    return this.notices.listFor(user.id, query);
+  async myNotices(@CurrentUser() user: AuthUser, @Query() query: PageQuery) {
+    const page = await this.notices.listFor(user.id, query);
+    // A clause is shown by its title, never its key: the titles come from each group's current agreement.
+    const titles = new Map<string, Map<string, string>>();
+    for (const groupId of new Set(page.items.filter((n) => n.clauseKey && n.groupId).map((n) => n.groupId!))) {
+      const agreement = await this.agreements.current(groupId);
+      titles.set(groupId, new Map((agreement?.clauses ?? []).map((c) => [c.key, c.title])));
+    }
+    return {
+      ...page,
+      items: page.items.map((n) => ({ ...n, clauseTitle: (n.clauseKey && n.groupId && titles.get(n.groupId)?.get(n.clauseKey)) || null })),
+    };
   }
 
   @ApiOkResponse({ type: [SessionView], description: 'The caller’s live sessions, newest first.' })

@@ -336,8 +336,17 @@ export class NoticeView implements Wire<Notice> {
   @ApiProperty({ type: String, nullable: true })
   clauseKey: string | null;
 
+  @ApiProperty({ type: String, nullable: true, description: 'The cited clause’s title in the group’s current agreement, to show instead of its key.' })
+  clauseTitle: string | null;
+
   @ApiProperty()
   message: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the mute the notice tells of ends.' })
+  until: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The recipient’s own words the notice is about (removed or not published).' })
+  quote: string | null;
 
   @ApiPropertyOptional({ type: [ResourceView], description: 'Support resources, with a signposting notice.' })
   resources?: ResourceView[];

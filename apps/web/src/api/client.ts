@@ -1,13 +1,15 @@
 import createClient, { type Middleware } from 'openapi-fetch';
-import { ApiError, reportApiError, tokenStore } from './core';
+import { ApiError, csrfToken, reportApiError } from './core';
 import type { paths } from './schema';
 import type { Problem } from './types';
 
-/** Every request carries the session's token, and asks for JSON. */
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The session cookie goes by itself (same origin); every unsafe request also carries the CSRF token, and each asks for JSON. */
 const auth: Middleware = {
   onRequest({ request }) {
-    const token = tokenStore.get();
-    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    const csrf = csrfToken();
+    if (csrf && !SAFE.has(request.method.toUpperCase())) request.headers.set('X-CSRF-Token', csrf);
     request.headers.set('Accept', 'application/json');
     return request;
   },
@@ -17,7 +19,7 @@ const auth: Middleware = {
  * The REST API's client, generated from its OpenAPI document (docs/openapi.json, turned into
  * ./schema.d.ts by `npm run api:types`): paths, parameters and bodies are checked against it.
  */
-export const client = createClient<paths>({ baseUrl: window.location.origin });
+export const client = createClient<paths>({ baseUrl: window.location.origin, credentials: 'same-origin' });
 client.use(auth);
 
 /**

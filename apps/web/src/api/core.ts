@@ -1,5 +1,8 @@
-/** Errors from the REST API (problem+json), the session's token, and how times are shown. */
+/** Errors from the REST API (problem+json), the session's CSRF token, and how times are shown. */
 import type { Problem } from './types';
+import { formatClock, formatWait, formatWhen, humaneFieldMessage, humaneText } from './humane';
+
+export { formatClock, formatWait, formatWhen, humaneFieldMessage, humaneText, rawWords } from './humane';
 
 /** An error answer from the API, carrying the problem+json body and a plain-language message. */
 export class ApiError extends Error {
@@ -14,30 +17,49 @@ export class ApiError extends Error {
   }
 }
 
-function plainMessage(problem: Problem): string {
+/** What an error answer means, in plain words: never a code, a field's API name or an ISO time. */
+export function plainMessage(problem: Problem): string {
   switch (problem.code) {
     case 'UNAUTHENTICATED':
-      return problem.detail ?? 'Please sign in again.';
+      return humaneText(problem.detail ?? 'Please sign in again.');
     case 'AGREEMENT_REQUIRED':
-      return 'The group agreement has changed. Please read it and accept it to carry on.';
+      return 'Please read the group agreement and accept it to take part.';
     case 'MUTED':
-      return `You are muted in this group${problem.until ? ` until ${formatDateTime(problem.until)}` : ''}.`;
+      return `You are muted in this group${problem.until ? ` until ${formatWhen(problem.until)}` : ' for a while'}. You can still read.`;
     case 'MFA_REQUIRED':
       return 'Supporters and admins need two-step sign-in before they can moderate or change settings, because this work shows what members have shared. Please set it up on your account page.';
-    case 'RATE_LIMITED':
-      return 'You are doing that too quickly. Please wait a moment and try again.';
+    case 'RATE_LIMITED': {
+      const wait = typeof problem.retryAfter === 'number' ? formatWait(problem.retryAfter) : null;
+      // Long waits are the lockout after wrong passwords or codes: say how long, and the way out.
+      if (wait && (problem.retryAfter as number) >= 60)
+        return `There have been too many tries, so to keep the account safe please wait ${wait} before trying again. If you have forgotten your password, you can choose a new one.`;
+      return `You are doing that too quickly. Please wait ${wait ?? 'a moment'} and try again.`;
+    }
+    case 'SERVICE_UNAVAILABLE':
+      return 'Kindred cannot do that just now. Please try again in a minute.';
     case 'VALIDATION_FAILED':
-      return problem.errors?.length ? problem.errors.map((e) => e.message).join(' ') : (problem.detail ?? 'Please check what you entered.');
+      return problem.errors?.length
+        ? problem.errors.map((e) => humaneFieldMessage(e.field, e.message)).join(' ')
+        : humaneText(problem.detail ?? 'Please check what you entered.');
   }
   if (problem.status === 0) return 'We could not reach Kindred. Check your connection and try again.';
-  return problem.detail ?? problem.title ?? 'Something went wrong. Please try again.';
+  return humaneText(problem.detail ?? 'Something went wrong. Please try again.');
 }
 
-const TOKEN_KEY = 'kindred.token';
-export const tokenStore = {
-  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
-  set: (token: string | null) => (token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY)),
-};
+/**
+ * The session lives in an HttpOnly cookie the page cannot read (so it survives a new tab, and
+ * script cannot steal it). Beside it the API sets `kindred_csrf`, which the page can read: its
+ * presence says a session was started in this browser, and every unsafe request sends its value
+ * back in `X-CSRF-Token` to show it comes from Kindred's own page.
+ */
+export const CSRF_COOKIE = 'kindred_csrf';
+export function csrfToken(): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === CSRF_COOKIE && value.join('=')) return value.join('=');
+  }
+  return null;
+}
 
 type Listener = (error: ApiError) => void;
 const listeners = new Set<Listener>();
@@ -52,12 +74,12 @@ export function reportApiError(error: ApiError): void {
   listeners.forEach((listener) => listener(error));
 }
 
+/** A time of day in the reader's locale and time zone ("10:18 pm"). */
 export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  return formatClock(iso);
 }
 
+/** A moment in the reader's words, locale and time zone ("tomorrow, 10:18 pm"). */
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  return new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return formatWhen(iso);
 }

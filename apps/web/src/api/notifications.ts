@@ -3,7 +3,7 @@
  * through the same fetch, token and problem+json handling as the generated client (`ok`).
  */
 import { ok } from './client';
-import { tokenStore } from './core';
+import { csrfToken } from './core';
 
 export type NotificationKind =
   | 'reply'
@@ -53,10 +53,16 @@ export interface NotificationPreferences {
 
 async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ data?: T; error?: unknown; response: Response }> {
   const headers = new Headers({ Accept: 'application/json' });
-  const token = tokenStore.get();
-  if (token) headers.set('Authorization', `Bearer ${token}`);
+  // The session travels in its HttpOnly cookie; an unsafe request proves it came from this page.
+  const csrf = method === 'GET' ? null : csrfToken();
+  if (csrf) headers.set('X-CSRF-Token', csrf);
   if (body !== undefined) headers.set('Content-Type', 'application/json');
-  const response = await fetch(new URL(path, window.location.origin), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(new URL(path, window.location.origin), {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = response.status === 204 ? '' : await response.text();
   let parsed: unknown;
   try {

@@ -613,6 +613,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{groupId}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a draft group
+         * @description It joins the directory and takes applications. Opening an open group changes nothing.
+         */
+        post: operations["GroupsController_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{groupId}/outcome-measures": {
         parameters: {
             query?: never;
@@ -652,10 +672,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["ReferralCodesController_list"];
         put?: never;
         post: operations["ReferralCodesController_create"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{groupId}/referral-codes/{codeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["ReferralCodesController_revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -771,6 +807,26 @@ export interface paths {
         get: operations["ConversationsController_supervision"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{groupId}/supporters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Appoint a supporter by email address
+         * @description The verified account with that address becomes a supporter, member of the group or not (no application). 404 when no verified account has it.
+         */
+        post: operations["MembershipsController_appointByEmail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1792,6 +1848,17 @@ export interface components {
              */
             referralCode?: string;
         };
+        AppointSupporterByEmailDto: {
+            /**
+             * @description The address of a verified Kindred account.
+             * @example sam@example.org
+             */
+            email: string;
+        };
+        AppointedView: {
+            /** Format: uuid */
+            userId: string;
+        };
         ApproveMentorDto: {
             /**
              * @description The mentor’s own answers, matched against members’ answers.
@@ -2089,6 +2156,8 @@ export interface components {
             condition: string;
             /** @example Peer support for 18 to 30 year olds living with kidney disease. */
             description: string;
+            /** @description Create the group as a draft: not in the directory, no applications, until `POST /groups/:groupId/open`. */
+            draft?: boolean;
             /** @description `{ minAge?, maxAge?, questions: [{ key, prompt, required, expected? }] }`. Defaults to 18+ with no questions. */
             eligibility?: {
                 [key: string]: unknown;
@@ -2330,11 +2399,18 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             description: string;
+            /** @description A draft is not in the directory and takes no applications until it is opened. */
+            draft: boolean;
             eligibility: components["schemas"]["EligibilityView"];
             /** Format: uuid */
             id: string;
             moderation: components["schemas"]["ModerationSettingsView"];
             name: string;
+            /**
+             * Format: date-time
+             * @description When the group opened; null while it is a draft.
+             */
+            openedAt: string | null;
             slowModeSeconds: number;
             /** @example kidney-18-30 */
             slug: string;
@@ -2686,6 +2762,8 @@ export interface components {
             /** @description Whether `POST /notices/:noticeId/appeal` may be used. */
             appealable: boolean;
             clauseKey: string | null;
+            /** @description The cited clause’s title in the group’s current agreement, to show instead of its key. */
+            clauseTitle: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
@@ -2695,10 +2773,17 @@ export interface components {
             /** @enum {string} */
             kind: "removal" | "rejection" | "warning" | "mute" | "ban" | "signposting" | "application" | "appeal" | "mentoring" | "check-in" | "questionnaire";
             message: string;
+            /** @description The recipient’s own words the notice is about (removed or not published). */
+            quote: string | null;
             /** @description Support resources, with a signposting notice. */
             resources?: components["schemas"]["ResourceView"][];
             /** Format: uuid */
             subjectId: string | null;
+            /**
+             * Format: date-time
+             * @description When the mute the notice tells of ends.
+             */
+            until: string | null;
         };
         NotificationPageView: {
             items: components["schemas"]["NotificationView"][];
@@ -3051,6 +3136,11 @@ export interface components {
             id: string;
             label: string;
             maxUses: number;
+            /**
+             * Format: date-time
+             * @description When an admin revoked it; a revoked code admits nobody.
+             */
+            revokedAt: string | null;
             uses: number;
         };
         RegisterDto: {
@@ -4160,7 +4250,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Signed out: the token stops working everywhere, open sockets included. */
+            /** @description Signed out: the token stops working everywhere, open sockets included, and the web app’s session cookies are cleared. */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -4176,6 +4266,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
                     };
                 };
             };
@@ -7398,6 +7500,67 @@ export interface operations {
             };
         };
     };
+    GroupsController_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /**
+             * @description FORBIDDEN
+             *
+             *     FORBIDDEN, MFA_REQUIRED
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
     MeasuresController_attachments: {
         parameters: {
             query?: never;
@@ -7645,6 +7808,68 @@ export interface operations {
             };
         };
     };
+    ReferralCodesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group’s codes with their uses, newest first (revoked ones too). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralCodeView"][];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /**
+             * @description FORBIDDEN
+             *
+             *     FORBIDDEN, MFA_REQUIRED
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
     ReferralCodesController_create: {
         parameters: {
             query?: never;
@@ -7749,6 +7974,67 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    ReferralCodesController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+                codeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code admits nobody from now on. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /**
+             * @description FORBIDDEN
+             *
+             *     FORBIDDEN, MFA_REQUIRED
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
                     };
                 };
             };
@@ -8377,6 +8663,127 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
+    MembershipsController_appointByEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppointSupporterByEmailDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointedView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -9063,6 +9470,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
                     };
                 };
             };

@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { NavLink, useNavigate, useParams } from 'react-router';
 import {
+  ApiError,
   client,
   formatDateTime,
   ok,
@@ -16,7 +17,7 @@ import {
   type Question,
 } from '../api';
 import { useSession } from '../session';
-import { ErrorMessage, Field, LoadError, Loading, PageTitle, Select, Status, useAnnounce } from '../ui';
+import { ErrorMessage, Field, fieldError, LoadError, Loading, PageTitle, Select, Status, useAnnounce } from '../ui';
 import { useAgreement, useGroup, useResources } from '../queries';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -117,7 +118,7 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
     try {
       const answer = group
         ? await ok(client.PATCH('/groups/{groupId}', { params: { path: { groupId: group.id } }, body }))
-        : await ok(client.POST('/groups', { body: { ...body, slug: d.slug, name: d.name, description: d.description, condition: d.condition } }));
+        : await ok(client.POST('/groups', { body: { ...body, slug: d.slug, name: d.name, description: d.description, condition: d.condition, draft: true } }));
       setSaved(true);
       onSaved(answer);
     } catch (e) {
@@ -127,8 +128,6 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
 
   return (
     <form onSubmit={submit} noValidate>
-      <ErrorMessage error={error} />
-      {saved ? <Status>Saved.</Status> : null}
       {!group ? (
         <Field
           label="Short web name"
@@ -283,7 +282,12 @@ function GroupForm({ group, onSaved }: { group?: Group; onSaved: (g: Group) => v
           ]}
         />
       </fieldset>
-      <button type="submit">{group ? 'Save group' : 'Create group'}</button>
+      {/* The answer to saving is said where the button is, not a screen away. */}
+      <div className="form-end">
+        <ErrorMessage error={error} />
+        {saved ? <Status>Saved. The group’s details and moderation are updated.</Status> : null}
+        <button type="submit">{group ? 'Save details and moderation' : 'Create the group as a draft'}</button>
+      </div>
     </form>
   );
 }
@@ -294,6 +298,11 @@ export function NewGroup() {
   return (
     <>
       <PageTitle>Create a group</PageTitle>
+      {me?.isAdmin ? (
+        <p>
+          A new group starts as a draft: nobody can find it or apply until you open it. Set up its agreement, signposting, supporters and referral codes first.
+        </p>
+      ) : null}
       {me?.isAdmin ? <GroupForm onSaved={(g) => navigate(`/community/${g.id}/settings`)} /> : <AdminsOnly />}
     </>
   );
@@ -328,9 +337,7 @@ function AgreementEditor({ groupId }: { groupId: string }) {
     <section aria-labelledby="agreement-editor">
       <h2 id="agreement-editor">Group agreement</h2>
       {current.data ? <p>The current version is {current.data.version}. Publishing a new version asks everyone in the group to accept it again.</p> : null}
-      {published ? <Status>Version {published} is published. Members will be asked to accept it.</Status> : null}
       <form onSubmit={publish} noValidate>
-        <ErrorMessage error={error ?? current.error} />
         {clauses.map((c, i) => (
           <fieldset key={i} className="nested">
             <legend>Clause {i + 1}</legend>
@@ -344,8 +351,12 @@ function AgreementEditor({ groupId }: { groupId: string }) {
         ))}
         <button type="button" className="secondary" onClick={() => setClauses((cs) => [...cs, { key: '', title: '', text: '' }])}>
           Add a clause
-        </button>{' '}
-        <button type="submit">Publish new version</button>
+        </button>
+        <div className="form-end">
+          <ErrorMessage error={error ?? current.error} />
+          {published ? <Status>Version {published} is published. Members will be asked to accept it.</Status> : null}
+          <button type="submit">Publish new version</button>
+        </div>
       </form>
     </section>
   );
@@ -359,16 +370,23 @@ function Rules({ groupId }: { groupId: string }) {
   const [pattern, setPattern] = useState('');
   const [matchKind, setMatchKind] = useState('word');
   const [action, setAction] = useState('hold');
+  const agreement = useAgreement(groupId);
   const [clauseKey, setClauseKey] = useState('');
   const [error, setError] = useState<unknown>();
+  const [added, setAdded] = useState<string>();
+  const titleOf = (key: string | null | undefined) => agreement.data?.clauses.find((c) => c.key === key)?.title;
   const add = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
+    setAdded(undefined);
     try {
       const body: Schema<'RuleDto'> = { pattern, match: matchKind as Schema<'RuleDto'>['match'], action: action as Schema<'RuleDto'>['action'] };
-      if (clauseKey.trim()) body.clauseKey = clauseKey.trim();
+      if (clauseKey) body.clauseKey = clauseKey;
       await ok(client.POST('/groups/{groupId}/rules', { params: { path: { groupId } }, body }));
+      // Each rule starts afresh: the next one must not inherit this one's clause.
+      setAdded(pattern);
       setPattern('');
+      setClauseKey('');
       void rules.refetch();
     } catch (e) {
       setError(e);
@@ -381,12 +399,12 @@ function Rules({ groupId }: { groupId: string }) {
   return (
     <section aria-labelledby="rules-title">
       <h2 id="rules-title">Watched words</h2>
-      <ErrorMessage error={error ?? rules.error} />
+      {rules.error ? <LoadError error={rules.error} what="the watched words" /> : null}
       <ul className="plain">
         {rules.data?.map((r) => (
           <li key={r.id}>
             “{r.pattern}” ({r.match}) → {r.action}
-            {r.clauseKey ? `, clause ${r.clauseKey}` : ''}{' '}
+            {r.clauseKey ? `, citing “${titleOf(r.clauseKey) ?? 'a clause no longer in the agreement'}”` : ''}{' '}
             <button type="button" className="secondary small" onClick={() => void remove(r.id)}>
               Delete<span className="visually-hidden"> rule {r.pattern}</span>
             </button>
@@ -416,8 +434,18 @@ function Rules({ groupId }: { groupId: string }) {
             ['mask', 'Hide the word, then publish'],
           ]}
         />
-        <Field label="Agreement clause key" value={clauseKey} onChange={setClauseKey} />
-        <button type="submit">Add rule</button>
+        <Select
+          label="The part of the agreement it protects"
+          hint="Cited to the member when the rule holds or blocks what they wrote."
+          value={clauseKey}
+          onChange={setClauseKey}
+          options={[['', 'None'], ...(agreement.data?.clauses ?? []).map((c): [string, string] => [c.key, c.title])]}
+        />
+        <div className="form-end">
+          <ErrorMessage error={error} />
+          {added ? <Status>The rule for “{added}” is added.</Status> : null}
+          <button type="submit">Add rule</button>
+        </div>
       </form>
     </section>
   );
@@ -489,11 +517,16 @@ function ReferralCodes({ groupId }: { groupId: string }) {
   const [label, setLabel] = useState('');
   const [maxUses, setMaxUses] = useState('20');
   const [expires, setExpires] = useState(() => new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
-  const [issued, setIssued] = useState<Array<{ code: string; label: string; maxUses: number; expiresAt: string }>>([]);
   const [error, setError] = useState<unknown>();
+  const [said, setSaid] = useState<string>();
+  const codes = useQuery({
+    queryKey: ['referral-codes', groupId],
+    queryFn: () => ok(client.GET('/groups/{groupId}/referral-codes', { params: { path: { groupId } } })),
+  });
   const issue = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
+    setSaid(undefined);
     try {
       const code = await ok(
         client.POST('/groups/{groupId}/referral-codes', {
@@ -501,7 +534,20 @@ function ReferralCodes({ groupId }: { groupId: string }) {
           body: { label, maxUses: Number(maxUses), expiresAt: new Date(`${expires}T23:59:59Z`).toISOString() },
         }),
       );
-      setIssued((list) => [code, ...list]);
+      setSaid(`Code ${code.code} is ready for ${code.label}.`);
+      setLabel('');
+      void codes.refetch();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const revoke = async (id: string, forWhom: string) => {
+    setError(undefined);
+    setSaid(undefined);
+    try {
+      await ok(client.DELETE('/groups/{groupId}/referral-codes/{codeId}', { params: { path: { groupId, codeId: id } } }));
+      setSaid(`The code for ${forWhom} is revoked: it lets nobody in from now on.`);
+      void codes.refetch();
     } catch (e) {
       setError(e);
     }
@@ -510,20 +556,64 @@ function ReferralCodes({ groupId }: { groupId: string }) {
     <section aria-labelledby="codes-title">
       <h2 id="codes-title">Referral codes</h2>
       <p>Give a code to a clinical team: people who apply with it are let in at once.</p>
+      {codes.error ? <LoadError error={codes.error} what="the referral codes" /> : null}
+      {codes.data && codes.data.length === 0 ? <p>No codes yet.</p> : null}
+      {codes.data && codes.data.length > 0 ? (
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a sideways-scrolling table must be reachable by keyboard
+        <table className="codes" tabIndex={0} aria-labelledby="codes-title">
+          <caption className="visually-hidden">Referral codes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Code</th>
+              <th scope="col">For</th>
+              <th scope="col">Used</th>
+              <th scope="col">Valid until</th>
+              <th scope="col">
+                <span className="visually-hidden">Revoke</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {codes.data.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <code>{c.code}</code>
+                </td>
+                <td>{c.label}</td>
+                <td>
+                  {c.uses} of {c.maxUses}
+                </td>
+                <td>{c.revokedAt ? `Revoked ${formatDateTime(c.revokedAt)}` : formatDateTime(c.expiresAt)}</td>
+                <td>
+                  {c.revokedAt ? null : (
+                    <button type="button" className="secondary small" onClick={() => void revoke(c.id, c.label)}>
+                      Revoke<span className="visually-hidden"> the code for {c.label}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       <form onSubmit={issue} noValidate>
-        <ErrorMessage error={error} />
-        <Field label="Who it is for" hint="For example, Leeds renal unit." value={label} onChange={setLabel} required />
-        <Field label="How many people can use it" type="number" inputMode="numeric" value={maxUses} onChange={setMaxUses} required />
-        <Field label="Valid until" type="date" value={expires} onChange={setExpires} required />
-        <button type="submit">Create code</button>
+        <Field label="Who it is for" hint="For example, Leeds renal unit." value={label} onChange={setLabel} required error={fieldError(error, 'label')} />
+        <Field
+          label="How many people can use it"
+          type="number"
+          inputMode="numeric"
+          value={maxUses}
+          onChange={setMaxUses}
+          required
+          error={fieldError(error, 'maxUses')}
+        />
+        <Field label="Valid until" type="date" value={expires} onChange={setExpires} required error={fieldError(error, 'expiresAt')} />
+        <div className="form-end">
+          <ErrorMessage error={error} fields={['label', 'maxUses', 'expiresAt']} />
+          {said ? <Status>{said}</Status> : null}
+          <button type="submit">Create code</button>
+        </div>
       </form>
-      <ul className="plain">
-        {issued.map((c) => (
-          <li key={c.code}>
-            <code>{c.code}</code> — {c.label}, up to {c.maxUses} people, until {formatDateTime(c.expiresAt)}
-          </li>
-        ))}
-      </ul>
     </section>
   );
 }
@@ -537,22 +627,57 @@ const useMembers = (groupId: string) =>
 function Supporters({ groupId }: { groupId: string }) {
   const members = useMembers(groupId);
   const [error, setError] = useState<unknown>();
+  const [said, setSaid] = useState<string>();
+  const [email, setEmail] = useState('');
+  const [emailState, setEmailState] = useState<{ error?: unknown; done?: string }>({});
   const toggle = async (m: Member) => {
     setError(undefined);
+    setSaid(undefined);
     try {
       const where = { params: { path: { groupId, userId: m.userId } } };
       await ok(
         m.role === 'supporter' ? client.DELETE('/groups/{groupId}/supporters/{userId}', where) : client.PUT('/groups/{groupId}/supporters/{userId}', where),
       );
+      setSaid(m.role === 'supporter' ? `${m.displayName} is a member again.` : `${m.displayName} is now a supporter.`);
       void members.refetch();
     } catch (e) {
       setError(e);
     }
   };
+  const appoint = async (event: FormEvent) => {
+    event.preventDefault();
+    setEmailState({});
+    try {
+      await ok(client.POST('/groups/{groupId}/supporters', { params: { path: { groupId } }, body: { email } }));
+      setEmailState({ done: `The account with ${email} is now a supporter of this group.` });
+      setEmail('');
+      void members.refetch();
+    } catch (e) {
+      setEmailState({
+        error:
+          e instanceof ApiError && e.status === 404
+            ? new Error('No confirmed Kindred account uses that address. Ask them to register first, then try again.')
+            : e,
+      });
+    }
+  };
   return (
     <section aria-labelledby="supporters-title">
       <h2 id="supporters-title">Members and supporters</h2>
-      <ErrorMessage error={error ?? members.error} />
+      <h3>Appoint a supporter by email</h3>
+      <p>Anyone with a Kindred account can be appointed, whether or not they are a member. They do not need to apply.</p>
+      <form onSubmit={appoint} noValidate>
+        <Field label="Their email address" type="email" value={email} onChange={setEmail} required error={fieldError(emailState.error, 'email')} />
+        <div className="form-end">
+          <ErrorMessage error={emailState.error} fields={['email']} />
+          {emailState.done ? <Status>{emailState.done}</Status> : null}
+          <button type="submit">Appoint as supporter</button>
+        </div>
+      </form>
+      <h3>Members</h3>
+      {members.error ? <LoadError error={members.error} what="the members" /> : null}
+      <ErrorMessage error={error} />
+      {said ? <Status>{said}</Status> : null}
       <table>
         <caption className="visually-hidden">Members of this group</caption>
         <thead>
@@ -585,10 +710,43 @@ function Supporters({ groupId }: { groupId: string }) {
   );
 }
 
-/** Audit details as plain "key: value" text (ids only, as the log keeps them). */
+/** What an audit entry's action means. */
+const ACTIONS: Record<string, string> = {
+  'group.create': 'Created the group',
+  'group.open': 'Opened the group',
+  'group.settings': 'Changed the group’s settings',
+  'agreement.publish': 'Published a new agreement',
+  'supporter.appoint': 'Appointed a supporter',
+  'supporter.remove': 'Made a supporter a member again',
+  'referral-code.create': 'Created a referral code',
+  'referral-code.revoke': 'Revoked a referral code',
+};
+export const actionText = (action: string) => ACTIONS[action] ?? action.replace(/[.-]/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/** A setting's value, shortly. */
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return 'none';
+  if (typeof value === 'object') {
+    if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v.clauses)) return `version ${String(v.version)}, ${v.clauses.length} clauses`;
+    return 'changed';
+  }
+  return String(value);
+}
+
+/** "slowModeSeconds: 0 → 30" for each setting that changed; plain "key: value" for the other details. */
 function detailText(detail: unknown): string {
   if (!detail || typeof detail !== 'object') return '';
-  return Object.entries(detail as Record<string, unknown>)
+  const d = detail as Record<string, unknown>;
+  if ('before' in d || 'after' in d) {
+    const before = (d.before ?? {}) as Record<string, unknown>;
+    const after = (d.after ?? {}) as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    if (d.before === null) return `now: ${keys.map((k) => `${k} ${valueText(after[k])}`).join(', ')}`;
+    return keys.map((k) => `${k}: ${valueText(before[k])} → ${valueText(after[k])}`).join(', ');
+  }
+  return Object.entries(d)
     .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
     .map(([k, v]) => `${k}: ${String(v)}`)
     .join(', ');
@@ -614,7 +772,9 @@ function AuditLog({ groupId }: { groupId: string }) {
       {log.error ? <LoadError error={log.error} what="this group’s audit log" /> : null}
       {log.data && log.data.length === 0 ? <p>Nothing recorded yet.</p> : null}
       {log.data && log.data.length > 0 ? (
-        <table>
+        // On a narrow screen the table scrolls sideways: focusable, so a keyboard can scroll it too (WCAG 2.1.1).
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+        <table className="audit" tabIndex={0} aria-labelledby="audit-title">
           <caption className="visually-hidden">Latest audit entries</caption>
           <thead>
             <tr>
@@ -629,7 +789,7 @@ function AuditLog({ groupId }: { groupId: string }) {
               <tr key={e.id}>
                 <td>{formatDateTime(e.at)}</td>
                 <td>{who(e.actor)}</td>
-                <td>{e.action}</td>
+                <td>{actionText(e.action)}</td>
                 <td>
                   {e.subjectType} {e.subjectId.slice(0, 8)}
                   {detailText(e.detail) ? ` (${detailText(e.detail)})` : ''}
@@ -643,10 +803,50 @@ function AuditLog({ groupId }: { groupId: string }) {
   );
 }
 
+/** The settings, one section per page: each fits a screen and is saved on its own. */
+export const SETTINGS_SECTIONS: Array<[string, string]> = [
+  ['details', 'Details and moderation'],
+  ['agreement', 'Agreement'],
+  ['watched-words', 'Watched words'],
+  ['signposting', 'Signposting'],
+  ['referral-codes', 'Referral codes'],
+  ['supporters', 'Supporters'],
+  ['audit-log', 'Audit log'],
+];
+
+/** A draft says so, with the button that opens it. */
+function DraftStatus({ group, onOpened }: { group: Group; onOpened: (g: Group) => void }) {
+  const [error, setError] = useState<unknown>();
+  const [opened, setOpened] = useState(false);
+  if (!group.draft) return opened ? <Status>The group is open: it is in the directory and people can apply.</Status> : null;
+  const open = async () => {
+    setError(undefined);
+    try {
+      onOpened(await ok(client.POST('/groups/{groupId}/open', { params: { path: { groupId: group.id } } })));
+      setOpened(true);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <div className="message info draft-status">
+      <p>
+        <strong>This group is a draft.</strong> Nobody can find it or apply yet. Open it when its agreement, signposting and supporters are ready.
+      </p>
+      <ErrorMessage error={error} />
+      <button type="button" onClick={() => void open()}>
+        Open the group
+      </button>
+    </div>
+  );
+}
+
 export function GroupSettings({ groupId }: { groupId: string }) {
   const { me } = useSession();
+  const { section = 'details' } = useParams();
   const queryClient = useQueryClient();
   const group = useGroup(groupId);
+  const title = SETTINGS_SECTIONS.find(([key]) => key === section)?.[1];
   if (!me?.isAdmin)
     return (
       <>
@@ -654,46 +854,38 @@ export function GroupSettings({ groupId }: { groupId: string }) {
         <AdminsOnly />
       </>
     );
+  const base = `/community/${groupId}/settings`;
+  const saved = (g: Group) => queryClient.setQueryData(['group', groupId], g);
   return (
     <>
-      <PageTitle>Group settings</PageTitle>
-      <nav aria-label="Settings sections" className="toc">
+      <PageTitle>{title ? `Group settings: ${title}` : 'Group settings'}</PageTitle>
+      <nav aria-label="Settings sections" className="settings-tabs">
         <ul>
-          <li>
-            <a href="#group-details">Details and moderation</a>
-          </li>
-          <li>
-            <a href="#agreement-editor">Agreement</a>
-          </li>
-          <li>
-            <a href="#rules-title">Watched words</a>
-          </li>
-          <li>
-            <a href="#resources-title">Signposting</a>
-          </li>
-          <li>
-            <a href="#codes-title">Referral codes</a>
-          </li>
-          <li>
-            <a href="#supporters-title">Supporters</a>
-          </li>
-          <li>
-            <a href="#audit-title">Audit log</a>
-          </li>
+          {SETTINGS_SECTIONS.map(([key, label]) => (
+            <li key={key}>
+              <NavLink to={key === 'details' ? base : `${base}/${key}`} end>
+                {label}
+              </NavLink>
+            </li>
+          ))}
         </ul>
       </nav>
-      <section aria-labelledby="group-details">
-        <h2 id="group-details">Details and moderation</h2>
-        {group.isPending ? <Loading /> : null}
-        {group.error ? <LoadError error={group.error} what="this group" /> : null}
-        {group.data && 'moderation' in group.data ? <GroupForm group={group.data} onSaved={(g) => queryClient.setQueryData(['group', groupId], g)} /> : null}
-      </section>
-      <AgreementEditor groupId={groupId} />
-      <Rules groupId={groupId} />
-      <Resources groupId={groupId} />
-      <ReferralCodes groupId={groupId} />
-      <Supporters groupId={groupId} />
-      <AuditLog groupId={groupId} />
+      {group.data && 'moderation' in group.data ? <DraftStatus group={group.data} onOpened={saved} /> : null}
+      {!title ? <p>There is no such section. Choose one above.</p> : null}
+      {section === 'details' ? (
+        <section aria-labelledby="group-details">
+          <h2 id="group-details">Details and moderation</h2>
+          {group.isPending ? <Loading /> : null}
+          {group.error ? <LoadError error={group.error} what="this group" /> : null}
+          {group.data && 'moderation' in group.data ? <GroupForm group={group.data} onSaved={saved} /> : null}
+        </section>
+      ) : null}
+      {section === 'agreement' ? <AgreementEditor groupId={groupId} /> : null}
+      {section === 'watched-words' ? <Rules groupId={groupId} /> : null}
+      {section === 'signposting' ? <Resources groupId={groupId} /> : null}
+      {section === 'referral-codes' ? <ReferralCodes groupId={groupId} /> : null}
+      {section === 'supporters' ? <Supporters groupId={groupId} /> : null}
+      {section === 'audit-log' ? <AuditLog groupId={groupId} /> : null}
     </>
   );
 }

@@ -62,7 +62,7 @@ export function Register() {
       <PageTitle>Create your account</PageTitle>
       <p>Kindred groups are for people living with a long-term condition. Other members only ever see the name you choose below.</p>
       <form onSubmit={submit} noValidate>
-        <ErrorMessage error={error} />
+        <ErrorMessage error={error} fields={['email', 'password', 'displayName', 'dateOfBirth']} />
         <Field
           label="Email address"
           hint="We never show it to anyone. We use it to sign you in."
@@ -85,7 +85,7 @@ export function Register() {
         />
         <Field
           label="Display name"
-          hint="The only name other members will see. Don’t use your real name if you’d rather not."
+          hint="The only name other members will see. Don’t use your real name if you’d rather not. You can add what you are in brackets, like “Sam (carer)”."
           autoComplete="nickname"
           value={displayName}
           onChange={setDisplayName}
@@ -267,7 +267,7 @@ export function ForgotPassword() {
       <PageTitle>Forgot your password?</PageTitle>
       <p>Tell us the email address you signed up with, and we will send you a link to choose a new password.</p>
       <form onSubmit={submit} noValidate>
-        <ErrorMessage error={state.error} />
+        <ErrorMessage error={state.error} fields={['email']} />
         <Field label="Email address" type="email" autoComplete="email" value={email} onChange={setEmail} required error={fieldError(state.error, 'email')} />
         <button type="submit" disabled={state.busy}>
           {state.busy ? 'Sending…' : 'Send me a link'}
@@ -313,7 +313,7 @@ export function ResetPassword() {
       <PageTitle>Choose a new password</PageTitle>
       {token ? null : <p>This page needs the link from the mail we sent you. Please open the link in that mail.</p>}
       <form onSubmit={submit} noValidate>
-        <ErrorMessage error={state.error} />
+        <ErrorMessage error={state.error} fields={['password']} />
         {gone ? (
           <p>
             <Link to="/forgot-password">Ask for a new link</Link>

@@ -39,8 +39,14 @@ const ACCESS_ENDED: Record<string, string> = {
   'account-erased': 'This account has been deleted.',
   'membership-ended': 'You are no longer a member of this group, so the chat has stopped.',
   banned: 'You have been banned from this group, so the chat has stopped.',
-  'agreement-required': 'The group agreement has changed. Please read and accept it to keep chatting.',
+  'agreement-required': 'Please read the group agreement and accept it to chat here.',
 };
+
+/** Why a message was not sent, by the clause's title (never its key), said once. */
+export function rejectionNote(agreement: Agreement | undefined, clauseKey: string | null | undefined): string {
+  const title = agreement?.clauses.find((c) => c.key === clauseKey)?.title;
+  return title ? `Not sent: it goes against “${title}” in the group agreement.` : 'Not sent: it goes against the group agreement.';
+}
 
 export function Chat({ groupId }: { groupId: string }) {
   const { me } = useSession();

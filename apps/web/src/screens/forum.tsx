@@ -28,7 +28,7 @@ export function useAgreementRedirect(error: unknown, groupId: string | undefined
 
 const clauseName = (agreement: Agreement | undefined, key: string | null | undefined) => {
   const clause = agreement?.clauses.find((c) => c.key === key);
-  return clause ? `“${clause.title}”` : `“${key ?? 'unknown'}”`;
+  return clause ? `“${clause.title}”` : 'in the group agreement';
 };
 
 /**

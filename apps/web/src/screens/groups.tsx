@@ -2,7 +2,8 @@ import { useEffect, useEffectEvent, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, client, formatTime, ok, type Schema } from '../api';
 import { followForum } from '../chat-socket';
-import { useAgreement, useGroup, usePaged } from '../queries';
+import { useAgreement, useGroup, usePaged, useResources } from '../queries';
+import { ResourceList } from './resources';
 import { membershipOf, useSession } from '../session';
 import { useAgreementRedirect } from './forum';
 import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Status } from '../ui';
@@ -154,6 +155,42 @@ export function GroupHome({ groupId }: { groupId: string }) {
   );
 }
 
+/** Someone this group is not for still leaves with help: the group's own resources and the crisis lines. */
+function NotEligible({ groupId }: { groupId: string }) {
+  const resources = useResources(groupId);
+  return (
+    <section aria-labelledby="other-support" className="card">
+      <h2 id="other-support">Support you can still reach</h2>
+      <p>
+        This group cannot take you, but you do not have to manage alone. These are the contacts this group recommends; the{' '}
+        <Link to={`/community/${groupId}/resources`}>support page</Link> keeps them, and “Need help now?” at the top of every page has the crisis lines.
+      </p>
+      {resources.data ? <ResourceList resources={resources.data} /> : <Loading what="Loading support contacts" />}
+      <p>
+        <Link to="/">Look at the other groups</Link>
+      </p>
+    </section>
+  );
+}
+
+/** `/community/:groupId/resources`: the group's signposting directory, for anyone, outside the crisis dialog. */
+export function GroupResources({ groupId }: { groupId: string }) {
+  const resources = useResources(groupId);
+  const group = useGroup(groupId);
+  return (
+    <>
+      <PageTitle>Support and resources</PageTitle>
+      <p>
+        Contacts {group.data ? `${group.data.name} recommends` : 'this group recommends'}: helplines, clinical teams and information. If you are in danger now,
+        call 999.
+      </p>
+      {resources.isPending ? <Loading /> : null}
+      {resources.error ? <LoadError error={resources.error} what="this group’s support contacts" /> : null}
+      {resources.data ? <ResourceList resources={resources.data} /> : null}
+    </>
+  );
+}
+
 export function Apply({ groupId }: { groupId: string }) {
   const { me, refresh } = useSession();
   const group = useGroup(groupId);
@@ -189,7 +226,7 @@ export function Apply({ groupId }: { groupId: string }) {
       setResult(answer);
       await refresh();
     } catch (e) {
-      setError(e instanceof ApiError && e.code === 'NOT_ELIGIBLE' ? new Error(`${e.message} This group is for a particular age range or situation.`) : e);
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -201,6 +238,7 @@ export function Apply({ groupId }: { groupId: string }) {
       <PageTitle>{g ? `Apply to join ${g.name}` : 'Apply to join'}</PageTitle>
       {group.isPending ? <Loading /> : null}
       {group.error ? <LoadError error={group.error} what="this group" /> : null}
+      {error instanceof ApiError && error.code === 'NOT_ELIGIBLE' ? <NotEligible groupId={groupId} /> : null}
       {result ? (
         <Status>
           {result.status === 'approved' ? (
@@ -260,7 +298,10 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
   const membership = membershipOf(me, groupId);
   const a = agreement.data;
   const accepted = Boolean(a && membership && membership.acceptedAgreementVersion === a.version);
-  const changed = search.get('changed') === '1' || Boolean(a && membership?.acceptedAgreementVersion && membership.acceptedAgreementVersion !== a.version);
+  // "Has changed" only for someone who accepted an earlier version; a new member has nothing that changed.
+  const firstTime = Boolean(membership && membership.acceptedAgreementVersion === null);
+  const changed =
+    !firstTime && (search.get('changed') === '1' || Boolean(a && membership?.acceptedAgreementVersion && membership.acceptedAgreementVersion !== a.version));
 
   const accept = async (event: FormEvent) => {
     event.preventDefault();
@@ -290,6 +331,11 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
       <PageTitle>Group agreement</PageTitle>
       {agreement.isPending ? <Loading /> : null}
       {agreement.error ? <LoadError error={agreement.error} what="this group’s agreement" /> : null}
+      {firstTime && !accepted ? (
+        <Status>
+          <p className="notice-first-read">Welcome. Please read the group agreement, then accept it at the bottom of the page to start taking part.</p>
+        </Status>
+      ) : null}
       {changed && !accepted && membership ? (
         <Status>
           <p className="notice-changed">
@@ -300,7 +346,7 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
       {a ? (
         <>
           <p>
-            Version {a.version}, published {new Date(a.publishedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}. Every
+            Version {a.version}, published {new Date(a.publishedAt).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' })}. Every
             decision a supporter makes points to one of these clauses.
           </p>
           <ol className="clauses">

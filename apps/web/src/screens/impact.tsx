@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { ApiError, client, formatDateTime, ok, tokenStore } from '../api';
+import { ApiError, client, formatDateTime, ok } from '../api';
 import { useImpactAccess } from '../impact-access';
 import { activityChart, allWithheld, figure, membersChart, moderationChart, outcomeCharts, WITHHELD, type ChartPoint, type ImpactReport } from '../impact-data';
 import { useSession } from '../session';
@@ -197,7 +197,7 @@ function ScopePicker({
 
 async function downloadCsv(query: { groupId: string; from: string; to: string }): Promise<void> {
   const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v));
-  const response = await fetch(`/impact/report.csv?${params}`, { headers: { Authorization: `Bearer ${tokenStore.get() ?? ''}` } });
+  const response = await fetch(`/impact/report.csv?${params}`, { credentials: 'same-origin' });
   if (!response.ok) throw new ApiError({ status: response.status, ...(await response.json().catch(() => ({}))) });
   const url = URL.createObjectURL(await response.blob());
   const a = document.createElement('a');

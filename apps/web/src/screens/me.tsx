@@ -7,21 +7,8 @@ import { usePaged } from '../queries';
 import { useSession } from '../session';
 import { ErrorMessage, Field, fieldError, Loading, MoreButton, PageTitle, Status } from '../ui';
 import { ResourceList } from './resources';
+import { noticeWords } from '../notice-words';
 import { TwoStepSection } from './two-step';
-
-const KIND_NAMES: Record<Notice['kind'], string> = {
-  removal: 'Something you wrote was removed',
-  rejection: 'Something you wrote was not published',
-  warning: 'A warning',
-  mute: 'You are muted for a while',
-  ban: 'You are banned from a group',
-  signposting: 'Support you can reach now',
-  application: 'About your application',
-  appeal: 'About your appeal',
-  mentoring: 'About your peer mentoring',
-  'check-in': 'A supporter would like to check in',
-  questionnaire: 'Questions about how you are getting on',
-};
 
 function SignInFirst() {
   return (
@@ -71,6 +58,35 @@ function AppealForm({ notice }: { notice: Notice }) {
   );
 }
 
+function NoticeCard({ notice: n }: { notice: Notice }) {
+  const words = noticeWords(n);
+  return (
+    <li className={`card notice notice-${n.kind}`}>
+      <h2>{words.heading}</h2>
+      <p className="hint">
+        <time dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
+      </p>
+      {words.sentences.map((sentence) => (
+        <p key={sentence} className="preserve">
+          {sentence}
+        </p>
+      ))}
+      {words.clause ? <p>{words.clause}</p> : null}
+      {words.quote ? (
+        <figure className="quote">
+          <figcaption>What you wrote:</figcaption>
+          <blockquote className="preserve">{words.quote}</blockquote>
+        </figure>
+      ) : null}
+      {n.resources && n.resources.length > 0 ? <ResourceList resources={n.resources} /> : null}
+      {n.appealable ? <AppealForm notice={n} /> : null}
+      {n.kind === 'check-in' && n.subjectId ? <Link to={`/conversations/${n.subjectId}`}>Open the check-in</Link> : null}
+      {n.kind === 'mentoring' && n.subjectId ? <Link to={`/mentoring/${n.subjectId}`}>Open your mentoring</Link> : null}
+      {n.kind === 'questionnaire' ? <Link to="/my/questionnaires">Answer the questions</Link> : null}
+    </li>
+  );
+}
+
 export function Notices() {
   const { me } = useSession();
   const notices = usePaged(['notices'], me ? (cursor) => ok(client.GET('/me/notices', { params: { query: { cursor } } })) : null);
@@ -83,17 +99,7 @@ export function Notices() {
       {me && notices.data?.length === 0 ? <p>You have no notices.</p> : null}
       <ul className="notices">
         {notices.data?.map((n) => (
-          <li key={n.id} className="card">
-            <h2>{KIND_NAMES[n.kind] ?? 'Notice'}</h2>
-            <p className="hint">{formatDateTime(n.createdAt)}</p>
-            <p className="preserve">{n.message}</p>
-            {n.clauseKey ? <p>Agreement clause: {n.clauseKey}</p> : null}
-            {n.resources && n.resources.length > 0 ? <ResourceList resources={n.resources} /> : null}
-            {n.appealable ? <AppealForm notice={n} /> : null}
-            {n.kind === 'check-in' && n.subjectId ? <Link to={`/conversations/${n.subjectId}`}>Open the check-in</Link> : null}
-            {n.kind === 'mentoring' && n.subjectId ? <Link to={`/mentoring/${n.subjectId}`}>Open your mentoring</Link> : null}
-            {n.kind === 'questionnaire' ? <Link to="/my/questionnaires">Answer the questions</Link> : null}
-          </li>
+          <NoticeCard key={n.id} notice={n} />
         ))}
       </ul>
       <MoreButton list={notices} what="notices" />
@@ -156,7 +162,8 @@ export function Account() {
       forget();
       navigate('/');
     } catch (e) {
-      setDeleteError(e instanceof ApiError && e.status === 401 ? new Error('That password is not right.') : e);
+      // A wrong password is a field error: the person stays signed in and can try again.
+      setDeleteError(e);
     }
   };
 
@@ -164,6 +171,8 @@ export function Account() {
     <>
       <PageTitle>Your account</PageTitle>
       <p>You are signed in as {me.displayName}. Other members only see this name.</p>
+
+      <ChangeDisplayName />
 
       <TwoStepSection />
 
@@ -201,8 +210,16 @@ export function Account() {
         <h2 id="delete-title">Delete your account</h2>
         <p>This deletes your account and your answers. Your posts and messages are deleted and shown as from a “Former member”. It cannot be undone.</p>
         <form onSubmit={erase} noValidate>
-          <ErrorMessage error={deleteError} />
-          <Field label="Your password" type="password" autoComplete="current-password" value={password} onChange={setPassword} required />
+          <ErrorMessage error={deleteError} fields={['password']} />
+          <Field
+            label="Your password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+            required
+            error={fieldError(deleteError, 'password')}
+          />
           <div className="checkbox">
             <input id="confirm-delete" type="checkbox" checked={confirm} onChange={(e) => setConfirm(e.target.checked)} />
             <label htmlFor="confirm-delete">I understand that deleting my account cannot be undone.</label>
@@ -213,6 +230,57 @@ export function Account() {
         </form>
       </section>
     </>
+  );
+}
+
+/** The name other members see: screened like everything else written here, and never a look-alike of someone else's. */
+function ChangeDisplayName() {
+  const { me, refresh } = useSession();
+  const [displayName, setDisplayName] = useState('');
+  const [state, setState] = useState<{ busy?: boolean; done?: string; error?: unknown }>({});
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setState({ busy: true });
+    try {
+      const answer = await ok(client.PATCH('/me', { body: { displayName } }));
+      await refresh();
+      setDisplayName('');
+      setState({ done: answer.displayName });
+    } catch (e) {
+      setState({
+        error:
+          e instanceof ApiError && e.status === 409
+            ? new ApiError({
+                ...e.problem,
+                errors: [{ field: 'displayName', message: 'Someone already uses that name, or one that looks like it. Please choose another.' }],
+              })
+            : e,
+      });
+    }
+  };
+  return (
+    <section aria-labelledby="name-title">
+      <h2 id="name-title">Your display name</h2>
+      <p>Other members see you as {me?.displayName}. A new name is checked like everything written here.</p>
+      <form onSubmit={submit} noValidate>
+        <Field
+          label="New display name"
+          hint="You can add what you are in brackets, like “Sam (carer)”."
+          autoComplete="nickname"
+          value={displayName}
+          onChange={setDisplayName}
+          required
+          error={fieldError(state.error, 'displayName')}
+        />
+        <div className="form-end">
+          <ErrorMessage error={state.error} fields={['displayName']} />
+          {state.done ? <Status>Your display name is now {state.done}.</Status> : null}
+          <button type="submit" disabled={state.busy}>
+            {state.busy ? 'Changing…' : 'Change my display name'}
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
 
@@ -238,7 +306,7 @@ function ChangePassword() {
       <h2 id="password-title">Change password</h2>
       <p>Changing it signs you out everywhere else. We will send a mail to say it changed.</p>
       <form onSubmit={submit} noValidate>
-        <ErrorMessage error={state.error} />
+        <ErrorMessage error={state.error} fields={['currentPassword', 'newPassword']} />
         {state.done ? <Status>Your password is changed. Other browsers have been signed out.</Status> : null}
         <Field
           label="Current password"
@@ -288,7 +356,7 @@ function ChangeEmail() {
       <h2 id="email-title">Change email address</h2>
       <p>We will send a link to the new address. Your account moves to it only when you follow that link. We will also tell your current address.</p>
       <form onSubmit={submit} noValidate>
-        <ErrorMessage error={state.error} />
+        <ErrorMessage error={state.error} fields={['newEmail', 'password']} />
         {state.sentTo ? (
           <Status>
             Check your email: we have sent a link to <strong>{state.sentTo}</strong>.

@@ -19,6 +19,8 @@ import { TopicCountersByTrigger1763700053000 } from './1763700053000-topic-count
 import { Notifications1763700060000 } from './1763700060000-notifications';
 import { TopicReads1763700070000 } from './1763700070000-topic-reads';
 import { MemberHistory1763700071000 } from './1763700071000-member-history';
+import { NoticeDetails1763700075000 } from './1763700075000-notice-details';
+import { GroupDraftsAndRevokedCodes1763700076000 } from './1763700076000-group-drafts-and-revoked-codes';
 import { ConversationsAndMentoring1763700080000 } from './1763700080000-conversations-and-mentoring';
 import { MentoringPublishedViews1763700081000 } from './1763700081000-mentoring-published-views';
 import { Outcomes1763700085000 } from './1763700085000-outcomes';
@@ -52,6 +54,8 @@ export const MIGRATIONS = [
   Notifications1763700060000,
   TopicReads1763700070000,
   MemberHistory1763700071000,
+  NoticeDetails1763700075000,
+  GroupDraftsAndRevokedCodes1763700076000,
   ConversationsAndMentoring1763700080000,
   MentoringPublishedViews1763700081000,
   Outcomes1763700085000,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { manager, type Tx } from '@kindred/database';
+import { asTx, manager, type Tx } from '@kindred/database';
 import { AgreementAcceptance } from './agreement-acceptance.entity';
 import { AgreementVersion } from './agreement-version.entity';
 
@@ -12,8 +12,10 @@ export type NewAgreementVersion = Pick<AgreementVersion, 'groupId' | 'version' |
 export class AgreementsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  current(groupId: string): Promise<AgreementVersion | null> {
-    return this.dataSource.getRepository(AgreementVersion).findOne({ where: { groupId }, order: { version: 'DESC' } });
+  current(groupId: string, tx: Tx = asTx(this.dataSource.manager)): Promise<AgreementVersion | null> {
+    return manager(tx)
+      .getRepository(AgreementVersion)
+      .findOne({ where: { groupId }, order: { version: 'DESC' } });
   }
 
   /** The number the group's next version takes; call with the group locked. */

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ReplicaReads, Transactions, Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
+import { ConfigurationTrail } from '../configuration-trail';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { NotificationsService } from '@kindred/notifications';
@@ -36,6 +37,7 @@ export class AgreementsService {
     private readonly events: EventBus,
     private readonly memberships: MembershipsRepository,
     private readonly notifications: NotificationsService,
+    private readonly trail: ConfigurationTrail,
     @Optional() private readonly reads?: ReplicaReads,
   ) {}
 
@@ -66,12 +68,23 @@ export class AgreementsService {
     const view = await this.transactions.run(async (tx) => {
       // Locking the group serialises publishers, so two admins cannot both take the same number.
       if (!(await this.groups.lock(tx, groupId))) throw DomainError.notFound('That group');
+      const before = await this.repository.current(groupId, tx);
       const row = await this.repository.insertVersion(tx, {
         groupId,
         version: await this.repository.nextVersion(tx, groupId),
         clauses: normaliseClauses(clauses as Clause[]),
         publishedAt: new Date(),
         publishedBy: user.id,
+      });
+      const outline = (version: number, clauses: Clause[]) => ({ version, clauses: clauses.map((c) => ({ key: c.key, title: c.title, text: c.text })) });
+      await this.trail.record(tx, {
+        actorId: user.id,
+        groupId,
+        action: 'agreement.publish',
+        subjectType: 'agreement',
+        subjectId: groupId,
+        before: before ? outline(before.version, before.clauses) : null,
+        after: outline(row.version, row.clauses),
       });
       return toView(row);
     });

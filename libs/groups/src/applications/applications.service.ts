@@ -213,7 +213,8 @@ export class ApplicationsService {
   private async findGroup(groupId: string): Promise<Group> {
     assertUuid(groupId, 'That group');
     const group = await this.groups.find(groupId);
-    if (!group) throw DomainError.notFound('That group');
+    // A draft takes no applications: to the public it does not exist yet.
+    if (!group || !group.openedAt) throw DomainError.notFound('That group');
     return group;
   }
 }

@@ -39,7 +39,7 @@ describe('checkApplication', () => {
     ],
   };
   const goodAnswers = { diagnosis: 'Yes', 'renal-unit': 'Leeds' };
-  const rangeMessage = "This group is for people aged 18 to 30. You can't join it, but the group's directory entry lists other support.";
+  const rangeMessage = "This group is for people aged 18 to 30. You can't join it, but the group's support page lists other help you can reach.";
 
   test.each<[string, Eligibility, string, Record<string, string>, EligibilityResult]>([
     ['eligible, no mismatches', youngAdults, '2000-01-01', goodAnswers, { ok: true, mismatches: [] }],
@@ -57,7 +57,7 @@ describe('checkApplication', () => {
       {
         ok: false,
         code: 'NOT_ELIGIBLE',
-        message: "This group is for people aged 18 and over. You can't join it, but the group's directory entry lists other support.",
+        message: "This group is for people aged 18 and over. You can't join it, but the group's support page lists other help you can reach.",
       },
     ],
     ['minimum age only, no upper limit', { minAge: 18, questions: [] }, '1930-01-01', {}, { ok: true, mismatches: [] }],
@@ -69,7 +69,7 @@ describe('checkApplication', () => {
       {
         ok: false,
         code: 'NOT_ELIGIBLE',
-        message: "This group is for people aged 25 and under. You can't join it, but the group's directory entry lists other support.",
+        message: "This group is for people aged 25 and under. You can't join it, but the group's support page lists other help you can reach.",
       },
     ],
     ['maximum age only, no lower limit', { maxAge: 25, questions: [] }, '2015-01-01', {}, { ok: true, mismatches: [] }],
@@ -163,7 +163,7 @@ describe('checkApplication', () => {
       {
         ok: false,
         code: 'VALIDATION_FAILED',
-        errors: [{ field: 'dateOfBirth', message: 'Enter your date of birth as YYYY-MM-DD, for example 1998-04-21.' }],
+        errors: [{ field: 'dateOfBirth', message: 'Please enter your date of birth: day, month and year.' }],
       },
     ],
     [

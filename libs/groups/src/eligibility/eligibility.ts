@@ -108,7 +108,7 @@ export function checkApplication(eligibility: Eligibility, dateOfBirth: string, 
   const birth = parseCalendarDate(dateOfBirth);
   const todayDate = utcCalendarDate(today);
   if (!birth) {
-    return validationFailed([{ field: 'dateOfBirth', message: 'Enter your date of birth as YYYY-MM-DD, for example 1998-04-21.' }]);
+    return validationFailed([{ field: 'dateOfBirth', message: 'Please enter your date of birth: day, month and year.' }]);
   }
   const age = ageFrom(birth, todayDate);
   if (age < 0) {
@@ -120,7 +120,7 @@ export function checkApplication(eligibility: Eligibility, dateOfBirth: string, 
     return {
       ok: false,
       code: 'NOT_ELIGIBLE',
-      message: `This group is for people ${ageRangeText(minAge, maxAge)}. You can't join it, but the group's directory entry lists other support.`,
+      message: `This group is for people ${ageRangeText(minAge, maxAge)}. You can't join it, but the group's support page lists other help you can reach.`,
     };
   }
 

@@ -32,6 +32,10 @@ export class Group {
   @Column('integer', { name: 'chat_retention_days', default: 90 })
   chatRetentionDays: number;
 
+  /** When the group opened to the public; null while it is a draft (never in the directory). */
+  @Column('timestamptz', { name: 'opened_at', nullable: true })
+  openedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { manager, type Tx } from '@kindred/database';
+import { asTx, manager, type Tx } from '@kindred/database';
 import { Group } from './group.entity';
 
-export type NewGroup = Pick<Group, 'slug' | 'name' | 'description' | 'condition' | 'eligibility' | 'moderation' | 'slowModeSeconds' | 'chatRetentionDays'>;
+export type NewGroup = Pick<
+  Group,
+  'slug' | 'name' | 'description' | 'condition' | 'eligibility' | 'moderation' | 'slowModeSeconds' | 'chatRetentionDays' | 'openedAt'
+>;
 
 /** The `groups` table: every query of a group row. */
 @Injectable()
@@ -25,8 +28,15 @@ export class GroupsRepository {
 
   /** The directory by name, after the cursor's (name, id). */
   page(limit: number, after: { name: string; id: string } | null): Promise<Group[]> {
-    const query = this.dataSource.getRepository(Group).createQueryBuilder('g').orderBy('g.name', 'ASC').addOrderBy('g.id', 'ASC').limit(limit);
-    if (after) query.where('(g.name, g.id) > (:name, CAST(:id AS uuid))', { name: after.name, id: after.id });
+    // Drafts are never in the public directory.
+    const query = this.dataSource
+      .getRepository(Group)
+      .createQueryBuilder('g')
+      .where('g.opened_at IS NOT NULL')
+      .orderBy('g.name', 'ASC')
+      .addOrderBy('g.id', 'ASC')
+      .limit(limit);
+    if (after) query.andWhere('(g.name, g.id) > (:name, CAST(:id AS uuid))', { name: after.name, id: after.id });
     return query.getMany();
   }
 
@@ -36,8 +46,15 @@ export class GroupsRepository {
     return row;
   }
 
-  async update(id: string, changes: Partial<NewGroup>): Promise<void> {
-    await this.dataSource.getRepository(Group).update({ id }, changes);
+  async update(id: string, changes: Partial<NewGroup>, tx: Tx = asTx(this.dataSource.manager)): Promise<void> {
+    await manager(tx).getRepository(Group).update({ id }, changes);
+  }
+
+  /** The row under FOR UPDATE, so a change and its audit entry see the same "before". */
+  findForUpdate(tx: Tx, id: string): Promise<Group | null> {
+    return manager(tx)
+      .getRepository(Group)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
   /** Locks the group's row for the transaction (serialises agreement publishers). False when there is no such group. */

@@ -12,6 +12,7 @@ import { Group } from './group.entity';
 import { GroupsRepository, NewGroup } from './groups.repository';
 import { ModerationSettings, resolveModerationSettings } from './moderation-settings';
 import { GroupsConflict } from '../groups-errors';
+import { changedKeys, ConfigurationTrail, TrailValue } from '../configuration-trail';
 
 /** What the moderation pipeline needs to know about a group. */
 export interface GroupSettings {
@@ -35,6 +36,9 @@ export interface GroupDirectoryEntry {
 
 /** What admins and the group's supporters see. */
 export interface GroupView extends GroupDirectoryEntry {
+  /** A draft is not in the directory and takes no applications until an admin opens it. */
+  draft: boolean;
+  openedAt: Date | null;
   moderation: ModerationSettings;
   slowModeSeconds: number;
   chatRetentionDays: number;
@@ -51,6 +55,8 @@ export interface GroupInput {
   moderation?: unknown;
   slowModeSeconds?: number;
   chatRetentionDays?: number;
+  /** Create it as a draft, opened later with `open` (admins set it up first). */
+  draft?: boolean;
 }
 
 /** Groups are 18+ unless an admin decides otherwise (DESIGN.md, privacy: the ICO children's code). */
@@ -66,6 +72,7 @@ export class GroupsService {
     private readonly participation: ParticipationService,
     private readonly signposting: SignpostingService,
     private readonly identity: IdentityService,
+    private readonly trail: ConfigurationTrail,
   ) {}
 
   /** The directory, by name. */
@@ -79,7 +86,32 @@ export class GroupsService {
   /** Anyone may read the directory entry; the group's supporters and admins also see how it is moderated. */
   async get(user: AuthUser | undefined, groupId: string): Promise<GroupDirectoryEntry | GroupView> {
     const group = await this.findOrNotFound(groupId);
-    return (await this.participation.isModerator(user, groupId)) ? toView(group) : toDirectoryEntry(group);
+    const moderator = await this.participation.isModerator(user, groupId);
+    // A draft does not exist for anyone but the admins and supporters setting it up.
+    if (!group.openedAt && !moderator) throw DomainError.notFound('That group');
+    return moderator ? toView(group) : toDirectoryEntry(group);
+  }
+
+  /** POST /groups/:groupId/open — a draft goes into the directory and takes applications. Opening an open group changes nothing. */
+  async open(user: AuthUser, groupId: string): Promise<GroupView> {
+    this.assertAdmin(user);
+    await this.findOrNotFound(groupId);
+    await this.transactions.run(async (tx) => {
+      const before = await this.repository.findForUpdate(tx, groupId);
+      if (!before || before.openedAt) return;
+      const openedAt = new Date();
+      await this.repository.update(groupId, { openedAt }, tx);
+      await this.trail.record(tx, {
+        actorId: user.id,
+        groupId,
+        action: 'group.open',
+        subjectType: 'group',
+        subjectId: groupId,
+        before: { draft: true },
+        after: { draft: false, openedAt: openedAt.toISOString() },
+      });
+    });
+    return toView(await this.findOrNotFound(groupId));
   }
 
   async create(user: AuthUser, input: GroupInput): Promise<GroupView> {
@@ -97,10 +129,20 @@ export class GroupsService {
         moderation: moderation!,
         slowModeSeconds: input.slowModeSeconds ?? 0,
         chatRetentionDays: input.chatRetentionDays ?? 90,
+        openedAt: input.draft ? null : new Date(),
       });
       // A new group starts with the template agreement and the UK crisis lines (DESIGN.md, "Defaults").
       await this.agreements.publishTemplate(tx, row.id, user.id);
       await this.signposting.seedDefaults(row.id, tx);
+      await this.trail.record(tx, {
+        actorId: user.id,
+        groupId: row.id,
+        action: 'group.create',
+        subjectType: 'group',
+        subjectId: row.id,
+        before: null,
+        after: settingsOf(row),
+      });
       return row;
     });
     return toView(group);
@@ -122,7 +164,19 @@ export class GroupsService {
       ...(input.slowModeSeconds !== undefined ? { slowModeSeconds: input.slowModeSeconds } : {}),
       ...(input.chatRetentionDays !== undefined ? { chatRetentionDays: input.chatRetentionDays } : {}),
     };
-    if (Object.keys(changes).length > 0) await this.repository.update(groupId, changes);
+    if (Object.keys(changes).length > 0) {
+      await this.transactions.run(async (tx) => {
+        const before = await this.repository.findForUpdate(tx, groupId);
+        if (!before) throw DomainError.notFound('That group');
+        const was = settingsOf(before);
+        await this.repository.update(groupId, changes, tx);
+        // Only what changed, before and after: the audit log shows an admin's edit as it was made.
+        const diff = changedKeys(was, settingsOf({ ...before, ...changes } as Group));
+        if (Object.keys(diff.after).length > 0) {
+          await this.trail.record(tx, { actorId: user.id, groupId, action: 'group.settings', subjectType: 'group', subjectId: groupId, ...diff });
+        }
+      });
+    }
     return toView(await this.findOrNotFound(groupId));
   }
 
@@ -231,6 +285,21 @@ function publicEligibility(e: Eligibility): Eligibility {
   return { ...e, questions: e.questions.map(({ key, prompt, required }) => ({ key, prompt, required })) };
 }
 
+/** A group's configuration as the audit log keeps it. */
+function settingsOf(g: Group): Record<string, TrailValue> {
+  return {
+    slug: g.slug,
+    name: g.name,
+    description: g.description,
+    condition: g.condition,
+    eligibility: JSON.parse(JSON.stringify(g.eligibility)) as TrailValue,
+    moderation: JSON.parse(JSON.stringify(g.moderation)) as TrailValue,
+    slowModeSeconds: g.slowModeSeconds,
+    chatRetentionDays: g.chatRetentionDays,
+    draft: !g.openedAt,
+  };
+}
+
 function toDirectoryEntry(g: Group): GroupDirectoryEntry {
   return { id: g.id, slug: g.slug, name: g.name, description: g.description, condition: g.condition, eligibility: publicEligibility(g.eligibility) };
 }
@@ -239,6 +308,8 @@ function toDirectoryEntry(g: Group): GroupDirectoryEntry {
 function toView(g: Group): GroupView {
   return {
     ...toDirectoryEntry(g),
+    draft: !g.openedAt,
+    openedAt: g.openedAt ?? null,
     eligibility: g.eligibility,
     moderation: g.moderation,
     slowModeSeconds: g.slowModeSeconds,

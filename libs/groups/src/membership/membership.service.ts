@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { ReplicaReads, type Tx } from '@kindred/database';
+import { ReplicaReads, Transactions, type Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
@@ -9,6 +9,7 @@ import { Membership, MembershipRole, MembershipStatus } from './membership.entit
 import { MembershipsRepository } from './memberships.repository';
 import { ParticipationService } from './participation.service';
 import { GroupsConflict } from '../groups-errors';
+import { ConfigurationTrail } from '../configuration-trail';
 
 /** One of the caller's own memberships (GET /me). */
 export interface MyMembership {
@@ -48,6 +49,8 @@ export class MembershipService {
     private readonly participation: ParticipationService,
     private readonly identity: IdentityService,
     private readonly events: EventBus,
+    private readonly transactions: Transactions,
+    private readonly trail: ConfigurationTrail,
     @Optional() private readonly reads?: ReplicaReads,
   ) {}
 
@@ -65,17 +68,50 @@ export class MembershipService {
   async appointSupporter(admin: AuthUser, groupId: string, userId: string): Promise<void> {
     await this.assertAdminOfExistingGroup(admin, groupId);
     await this.assertUserExists(userId);
-    if (!(await this.repository.appointSupporter(userId, groupId))) {
-      throw DomainError.conflict('That person is banned from this group, so they cannot be one of its supporters.', GroupsConflict.SUPPORTER_BANNED);
-    }
+    // Anyone with an account, member of the group or not: no application is needed to be appointed.
+    await this.transactions.run(async (tx) => {
+      const before = await this.repository.find(userId, groupId, tx);
+      if (!(await this.repository.appointSupporter(userId, groupId, tx))) {
+        throw DomainError.conflict('That person is banned from this group, so they cannot be one of its supporters.', GroupsConflict.SUPPORTER_BANNED);
+      }
+      await this.trail.record(tx, {
+        actorId: admin.id,
+        groupId,
+        action: 'supporter.appoint',
+        subjectType: 'user',
+        subjectId: userId,
+        before: { role: before?.status === 'active' ? before.role : null },
+        after: { role: 'supporter' },
+      });
+    });
     await this.changed(userId, groupId);
+  }
+
+  /** POST /groups/:groupId/supporters — appoints the verified account with this address; 404 when there is none. */
+  async appointSupporterByEmail(admin: AuthUser, groupId: string, email: string): Promise<{ userId: string }> {
+    await this.assertAdminOfExistingGroup(admin, groupId);
+    const userId = await this.identity.verifiedUserIdByEmail(email);
+    if (!userId) throw DomainError.notFound('An account with that address');
+    await this.appointSupporter(admin, groupId, userId);
+    return { userId };
   }
 
   /** DELETE /groups/:groupId/supporters/:userId — the person stays in the group as a member. */
   async removeSupporter(admin: AuthUser, groupId: string, userId: string): Promise<void> {
     await this.assertAdminOfExistingGroup(admin, groupId);
     assertUuid(userId, 'That supporter');
-    if (!(await this.repository.removeSupporter(userId, groupId))) throw DomainError.notFound('That supporter');
+    await this.transactions.run(async (tx) => {
+      if (!(await this.repository.removeSupporter(userId, groupId, tx))) throw DomainError.notFound('That supporter');
+      await this.trail.record(tx, {
+        actorId: admin.id,
+        groupId,
+        action: 'supporter.remove',
+        subjectType: 'user',
+        subjectId: userId,
+        before: { role: 'supporter' },
+        after: { role: 'member' },
+      });
+    });
     await this.changed(userId, groupId);
   }
 

@@ -71,8 +71,8 @@ export class MembershipsRepository {
   }
 
   /** Makes the person an active supporter, creating the membership if needed. False when they are banned. */
-  async appointSupporter(userId: string, groupId: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(
+  async appointSupporter(userId: string, groupId: string, tx: Tx = asTx(this.dataSource.manager)): Promise<boolean> {
+    const rows = (await manager(tx).query(
       `INSERT INTO memberships (user_id, group_id, role, status) VALUES ($1, $2, 'supporter', 'active')
        ON CONFLICT (user_id, group_id) DO UPDATE SET role = 'supporter' WHERE memberships.status = 'active'
        RETURNING user_id`,
@@ -82,8 +82,8 @@ export class MembershipsRepository {
   }
 
   /** A supporter back to member. False when they were not a supporter. */
-  async removeSupporter(userId: string, groupId: string): Promise<boolean> {
-    const [rows] = (await this.dataSource.query(
+  async removeSupporter(userId: string, groupId: string, tx: Tx = asTx(this.dataSource.manager)): Promise<boolean> {
+    const [rows] = (await manager(tx).query(
       `UPDATE memberships SET role = 'member' WHERE user_id = $1 AND group_id = $2 AND role = 'supporter' RETURNING user_id`,
       [userId, groupId],
     )) as [unknown[], number];

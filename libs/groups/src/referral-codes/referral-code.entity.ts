@@ -28,6 +28,10 @@ export class ReferralCode {
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;
 
+  /** When an admin revoked it; a revoked code admits nobody. */
+  @Column('timestamptz', { name: 'revoked_at', nullable: true })
+  revokedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -1,6 +1,7 @@
 import type { Tx } from '@kindred/database';
 import type { GroupsRepository } from '../group/groups.repository';
-import { FakeGroupsRepository, FakeReferralCodesRepository, standIn } from '../groups.fakes';
+import { FakeConfigurationTrail, FakeGroupsRepository, FakeReferralCodesRepository, fakeTransactions, standIn } from '../groups.fakes';
+import type { ConfigurationTrail } from '../configuration-trail';
 import { groupsContext, person, rejection } from '../groups.spec-kit';
 import { REFERRAL_CODE_ALPHABET, REFERRAL_CODE_LENGTH } from './referral-code';
 import type { ReferralCodesRepository } from './referral-codes.repository';
@@ -30,6 +31,7 @@ describe('ReferralCodesService', () => {
         uses: 0,
         expiresAt: new Date(expiresAt),
         createdAt: expect.any(Date),
+        revokedAt: null,
       });
       expect(store.codes).toHaveLength(1);
       expect(store.codes[0]).toMatchObject({ groupId: group.id, createdBy: 'admin' });
@@ -76,7 +78,12 @@ describe('ReferralCodesService', () => {
         }
         return insert(values);
       };
-      const service = new ReferralCodesService(standIn<ReferralCodesRepository>(repository), standIn<GroupsRepository>(new FakeGroupsRepository(ctx.store)));
+      const service = new ReferralCodesService(
+        standIn<ReferralCodesRepository>(repository),
+        standIn<GroupsRepository>(new FakeGroupsRepository(ctx.store)),
+        fakeTransactions,
+        new FakeConfigurationTrail() as unknown as ConfigurationTrail,
+      );
       clashes = 4;
       expect((await service.create(ADMIN, group.id, { label: 'x', maxUses: 1, expiresAt: inADay() })).uses).toBe(0);
       clashes = 5;
@@ -98,9 +105,40 @@ describe('ReferralCodesService', () => {
       const service = new ReferralCodesService(
         repository as unknown as ReferralCodesRepository,
         standIn<GroupsRepository>(new FakeGroupsRepository(ctx.store)),
+        fakeTransactions,
+        new FakeConfigurationTrail() as unknown as ConfigurationTrail,
       );
       expect(await rejection(service.create(ADMIN, group.id, { label: 'x', maxUses: 1, expiresAt: inADay() }))).toMatchObject({ code: '40P01' });
       expect(calls).toBe(1);
+    });
+  });
+
+  describe('list and revoke', () => {
+    it('lists the group’s codes with their uses; a revoked code admits nobody, and the trail has it once, without the code', async () => {
+      const ctx = groupsContext();
+      const group = ctx.group();
+      const { id, code } = await ctx.referralCodes.create(ADMIN, group.id, { label: 'Leeds', maxUses: 3, expiresAt: inADay() });
+      expect(await ctx.referralCodes.claim(tx, group.id, code)).toBe(id);
+      expect(await ctx.referralCodes.list(ADMIN, group.id)).toEqual([expect.objectContaining({ id, uses: 1, revokedAt: null })]);
+      expect((await rejection(ctx.referralCodes.list(person('member'), group.id)))?.code).toBe('FORBIDDEN');
+
+      await ctx.referralCodes.revoke(ADMIN, group.id, id);
+      await ctx.referralCodes.revoke(ADMIN, group.id, id);
+      expect(await ctx.referralCodes.claim(tx, group.id, code)).toBeNull();
+      expect((await ctx.referralCodes.list(ADMIN, group.id))[0]!.revokedAt).toEqual(expect.any(Date));
+      expect((await rejection(ctx.referralCodes.revoke(ADMIN, group.id, '00000000-0000-4000-8000-000000000999')))?.code).toBe('NOT_FOUND');
+      expect((await rejection(ctx.referralCodes.revoke(person('member'), group.id, id)))?.code).toBe('FORBIDDEN');
+
+      const revokes = ctx.trail.changes.filter((c) => c.action === 'referral-code.revoke');
+      expect(revokes).toEqual([
+        expect.objectContaining({
+          actorId: ADMIN.id,
+          subjectId: id,
+          before: expect.objectContaining({ revoked: false, uses: 1 }),
+          after: expect.objectContaining({ revoked: true }),
+        }),
+      ]);
+      expect(JSON.stringify(ctx.trail.changes)).not.toContain(code);
     });
   });
 
@@ -128,7 +166,12 @@ describe('ReferralCodesService', () => {
     it('does not look up text that could never be a code', async () => {
       const lookedUp: string[] = [];
       const repository = { claim: async (_tx: Tx, _groupId: string, code: string) => (lookedUp.push(code), 'id') };
-      const service = new ReferralCodesService(repository as unknown as ReferralCodesRepository, {} as GroupsRepository);
+      const service = new ReferralCodesService(
+        repository as unknown as ReferralCodesRepository,
+        {} as GroupsRepository,
+        fakeTransactions,
+        {} as ConfigurationTrail,
+      );
       expect(await service.claim(tx, 'g', 'too short')).toBeNull();
       expect(await service.claim(tx, 'g', 'O0I1L-UVOIL')).toBeNull();
       expect(await service.claim(tx, 'g', 'abcde-fghjk')).toBe('id');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '@kindred/database';
+import { Transactions, type Tx } from '@kindred/database';
 import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { assertUuid } from '../ids';
@@ -7,6 +7,7 @@ import { generateReferralCode, normaliseReferralCode } from './referral-code';
 import { GroupsRepository } from '../group/groups.repository';
 import { ReferralCode } from './referral-code.entity';
 import { ReferralCodesRepository } from './referral-codes.repository';
+import { ConfigurationTrail } from '../configuration-trail';
 
 export interface ReferralCodeInput {
   label: string;
@@ -22,6 +23,7 @@ export interface ReferralCodeView {
   uses: number;
   expiresAt: Date;
   createdAt: Date;
+  revokedAt: Date | null;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -31,7 +33,38 @@ export class ReferralCodesService {
   constructor(
     private readonly repository: ReferralCodesRepository,
     private readonly groups: GroupsRepository,
+    private readonly transactions: Transactions,
+    private readonly trail: ConfigurationTrail,
   ) {}
+
+  /** GET /groups/:groupId/referral-codes — every code of the group with its uses, newest first. */
+  async list(admin: AuthUser, groupId: string): Promise<ReferralCodeView[]> {
+    assertUuid(groupId, 'That group');
+    if (!admin.isAdmin) throw DomainError.forbidden('Only admins can see referral codes.');
+    if (!(await this.groups.exists(groupId))) throw DomainError.notFound('That group');
+    return (await this.repository.list(groupId)).map(toView);
+  }
+
+  /** DELETE /groups/:groupId/referral-codes/:codeId — the code admits nobody from now on; revoking it again changes nothing. */
+  async revoke(admin: AuthUser, groupId: string, codeId: string): Promise<void> {
+    assertUuid(groupId, 'That group');
+    assertUuid(codeId, 'That referral code');
+    if (!admin.isAdmin) throw DomainError.forbidden('Only admins can revoke referral codes.');
+    await this.transactions.run(async (tx) => {
+      const before = await this.repository.revoke(tx, groupId, codeId);
+      if (!before) throw DomainError.notFound('That referral code');
+      if (before.revokedAt) return;
+      await this.trail.record(tx, {
+        actorId: admin.id,
+        groupId,
+        action: 'referral-code.revoke',
+        subjectType: 'referral-code',
+        subjectId: codeId,
+        before: { label: before.label, uses: before.uses, maxUses: before.maxUses, revoked: false },
+        after: { label: before.label, uses: before.uses, maxUses: before.maxUses, revoked: true },
+      });
+    });
+  }
 
   /** POST /groups/:groupId/referral-codes — a new code for clinicians to hand to patients. */
   async create(admin: AuthUser, groupId: string, input: ReferralCodeInput): Promise<ReferralCodeView> {
@@ -53,7 +86,22 @@ export class ReferralCodesService {
         createdBy: admin.id,
       };
       try {
-        return toView(await this.repository.insert(values));
+        return toView(
+          await this.transactions.run(async (tx) => {
+            const row = await this.repository.insert(values, tx);
+            // The code itself is a credential: the log names it by its label and limits, never the code.
+            await this.trail.record(tx, {
+              actorId: admin.id,
+              groupId,
+              action: 'referral-code.create',
+              subjectType: 'referral-code',
+              subjectId: row.id,
+              before: null,
+              after: { label: row.label, maxUses: row.maxUses, expiresAt: row.expiresAt.toISOString() },
+            });
+            return row;
+          }),
+        );
       } catch (error) {
         // A clash of random codes is astronomically rare; try a fresh one rather than fail.
         const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
@@ -75,5 +123,14 @@ export class ReferralCodesService {
 }
 
 function toView(r: ReferralCode): ReferralCodeView {
-  return { id: r.id, code: r.code, label: r.label, maxUses: r.maxUses, uses: r.uses, expiresAt: r.expiresAt, createdAt: r.createdAt };
+  return {
+    id: r.id,
+    code: r.code,
+    label: r.label,
+    maxUses: r.maxUses,
+    uses: r.uses,
+    expiresAt: r.expiresAt,
+    createdAt: r.createdAt,
+    revokedAt: r.revokedAt ?? null,
+  };
 }

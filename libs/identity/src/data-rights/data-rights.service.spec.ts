@@ -132,7 +132,10 @@ describe('DataRightsService', () => {
     it('with a wrong password deletes nothing, and the try counts against the password budget', async () => {
       const { service, signedIn, sam, store, posts, transactions, attempts } = await dataRights();
       const refused = await rejection(service.erase(signedIn.user, 'not my password', ADDRESS));
-      expect(refused).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/nothing was deleted/) });
+      expect(refused).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        extra: { errors: [{ field: 'password', message: expect.stringMatching(/nothing was deleted/) }] },
+      });
       expect(store.users.has(sam)).toBe(true);
       expect(posts.rows.has(sam)).toBe(true);
       expect(transactions.opened).toEqual([]);

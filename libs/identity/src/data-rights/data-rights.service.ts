@@ -12,6 +12,12 @@ import { UsersRepository } from '../users.repository';
 import { PersonalDataRegistry } from './personal-data.registry';
 
 /** UK GDPR rights of access and erasure, over every context that registered its data. */
+/**
+ * A wrong password is a mistake in the form, not an ended session: 422 on `password`, as for a
+ * change of password, so the person stays signed in and is told what to fix.
+ */
+const WRONG_PASSWORD = () => DomainError.validation([{ field: 'password', message: 'That password is not right, so nothing was deleted. Please try again.' }]);
+
 @Injectable()
 export class DataRightsService {
   private readonly logger = new Logger(DataRightsService.name);
@@ -62,10 +68,10 @@ export class DataRightsService {
    */
   async erase(user: AuthUser, password: string, address: string): Promise<void> {
     const row = await this.users.credentialsById(user.id);
-    if (!row) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
+    if (!row) throw WRONG_PASSWORD();
     // The same budget of wrong passwords as signing in: a stolen session cannot be used to guess it.
     const ok = await this.attempts.check(row.emailNormalised, address, () => argon2.verify(row.passwordHash, password).catch(() => false));
-    if (!ok) throw new DomainError('UNAUTHENTICATED', 'That password is not right, so nothing was deleted.');
+    if (!ok) throw WRONG_PASSWORD();
     const eraseAll = () =>
       this.transactions.run(async (tx) => {
         for (const contributor of this.registry.all()) await contributor.erase(tx, user.id);

@@ -56,6 +56,8 @@ function appeals(options: { supporters?: string[]; sanction?: Sanction; imposedB
         message: 'm',
         appealable: true,
         createdAt: new Date(),
+        until: null,
+        quote: null,
       },
     ],
     [
@@ -70,11 +72,25 @@ function appeals(options: { supporters?: string[]; sanction?: Sanction; imposedB
         message: 'm',
         appealable: false,
         createdAt: new Date(),
+        until: null,
+        quote: null,
       },
     ],
     [
       'n3',
-      { id: 'n3', userId: 'author', kind: 'rejection', groupId: 'g1', subjectId: 'p1', clauseKey: null, message: 'm', appealable: true, createdAt: new Date() },
+      {
+        id: 'n3',
+        userId: 'author',
+        kind: 'rejection',
+        groupId: 'g1',
+        subjectId: 'p1',
+        clauseKey: null,
+        message: 'm',
+        appealable: true,
+        createdAt: new Date(),
+        until: null,
+        quote: null,
+      },
     ],
   ]);
   const created: NewNotice[] = [];

@@ -8,6 +8,7 @@ import { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
 import { AppealsRepository } from '../appeals/appeals.repository';
 import { ReviewMetrics } from '../metrics/review-metrics';
 import { ModerationConflict } from '../moderation-errors';
+import { quoteOf } from '../screening-pipeline/notice-quote';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { EnforcementHistoryRepository } from './enforcement-history.repository';
 import { ReviewItem } from './review-item.entity';
@@ -148,7 +149,7 @@ export class ReviewQueueService {
         }
         if (decision.action === 'escalate') return this.escalate(tx, user, item, decision);
         const effect = contentEffect(item, subject, decision.action);
-        return this.settle(tx, user, item, effect, { ...decision, action: decision.action });
+        return this.settle(tx, user, item, effect, { ...decision, action: decision.action }, subject ? quoteOf(subject) : null);
       }),
     );
 
@@ -239,6 +240,7 @@ export class ReviewQueueService {
     item: ReviewItem,
     contentStatus: 'published' | 'removed' | null,
     decision: Decision & { action: 'approve' | 'remove' },
+    quote: string | null = null,
   ): Promise<Committed> {
     const now = new Date();
     const isAppeal = item.kind === 'appeal';
@@ -280,9 +282,11 @@ export class ReviewQueueService {
             subjectId: item.subjectId,
             clauseKey,
             message: removed
-              ? `A supporter removed something you wrote because it goes against the group agreement (clause "${clauseKey}"). You can appeal if you think this is wrong.`
-              : `A supporter decided that something you wrote, which you have since changed or deleted, went against the group agreement (clause "${clauseKey}").`,
+              ? 'A supporter removed something you wrote because it goes against the group agreement. You can appeal if you think this is wrong.'
+              : 'A supporter decided that something you wrote, which you have since changed or deleted, went against the group agreement.',
             appealable: removed,
+            // Only the words the decision is about, and only while they are the ones that were removed.
+            quote: removed ? quote : null,
           },
           tx,
         ),
@@ -391,7 +395,7 @@ function appealOutcomeNotice(userId: string, item: ReviewItem, decision: Decisio
     return {
       ...base,
       clauseKey: decision.clauseKey ?? null,
-      message: `Your appeal was not upheld. A different supporter looked at it again, and the decision stands (clause "${decision.clauseKey}").`,
+      message: 'Your appeal was not upheld. A different supporter looked at it again, and the decision stands.',
     };
   }
   const parts = ['Your appeal was upheld. A different supporter looked at it again and agreed with you, so what you wrote is published in the group.'];
@@ -405,9 +409,9 @@ function appealOutcomeNotice(userId: string, item: ReviewItem, decision: Decisio
           : 'The ban that came with that decision is lifted: you are a member of the group again.',
     );
   }
-  if (stillInForce?.kind === 'mute') parts.push(`A separate decision still keeps you muted in this group until ${stillInForce.until.toISOString()}.`);
+  if (stillInForce?.kind === 'mute') parts.push('A separate decision still keeps you muted in this group for a while.');
   if (stillInForce?.kind === 'ban') parts.push('A separate decision still keeps you banned from this group.');
-  return { ...base, clauseKey: null, message: parts.join(' ') };
+  return { ...base, clauseKey: null, message: parts.join(' '), until: stillInForce?.kind === 'mute' ? stillInForce.until : null };
 }
 
 export function sanctionNotice(
@@ -423,16 +427,17 @@ export function sanctionNotice(
       return {
         ...base,
         kind: 'warning' as const,
-        message: `This is a warning: please keep to the group agreement (clause "${clauseKey}"). Repeated problems can lead to a mute or a ban.`,
+        message: 'This is a warning: please keep to the group agreement. Repeated problems can lead to a mute or a ban.',
       };
     case 'mute':
       return {
         ...base,
         kind: 'mute' as const,
-        message: `You are muted in this group until ${sanction.until!.toISOString()} for going against the group agreement (clause "${clauseKey}"). You can still read.`,
+        message: 'You are muted in this group for a while for going against the group agreement. You can still read.',
+        until: sanction.until,
       };
     case 'ban':
-      return { ...base, kind: 'ban' as const, message: `You have been banned from this group for going against the group agreement (clause "${clauseKey}").` };
+      return { ...base, kind: 'ban' as const, message: 'You have been banned from this group for going against the group agreement.' };
   }
 }
 

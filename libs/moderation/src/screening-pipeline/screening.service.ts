@@ -16,6 +16,7 @@ import type { SubjectType } from '../review/review.types';
 import { FieldsOutcome, FieldText, screenFields } from './field-screening';
 import { ScreeningSource, ScreeningSources, ScreeningSubject, SubjectFields, VerdictToApply } from './screening-source';
 import { signpostingNotice } from './signposting-notice';
+import { quoteOf } from './notice-quote';
 
 interface GroupContext {
   settings: GroupSettings;
@@ -152,8 +153,9 @@ export class ScreeningService {
               groupId: subject.groupId,
               subjectId: subject.id,
               clauseKey,
-              message: `What you wrote was not published because it goes against the group agreement${clauseKey ? ` (clause "${clauseKey}")` : ''}. You can appeal if you think this is wrong.`,
+              message: 'What you wrote was not published because it goes against the group agreement. You can appeal if you think this is wrong.',
               appealable: true,
+              quote: quoteOf(subject),
             },
             tx,
           ),

@@ -12,7 +12,8 @@ export function signpostingNotice(input: { userId: string; groupId: string; subj
     kind: 'signposting',
     groupId: input.groupId,
     subjectId: input.subjectId,
-    clauseKey: 'look-out-for-each-other',
+    // Support, not a finding: no clause is cited, so nothing about it reads like a breach.
+    clauseKey: null,
     message: SIGNPOSTING_MESSAGE,
     resources: input.resources,
     appealable: false,
