@@ -50,7 +50,7 @@ export class PrivateSentinel {
 
   async stop(): Promise<void> {
     const child = this.child;
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGKILL');
       await exited;
@@ -108,7 +108,7 @@ export class PrivateHaproxy {
 
   async stop(): Promise<void> {
     const child = this.child;
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGKILL');
       await exited;
