@@ -25,6 +25,7 @@ function haproxyConfig({ bind, stats, forums, chats }) {
     if (/^\s*bind :8404/.test(line)) out.push(`    bind ${stats}`);
     else if (/^\s*bind :80$/.test(line)) out.push(`    bind ${bind}`);
     else if (/^\s*server forum-1 /.test(line)) out.push(...forums.map((port, i) => `    server forum-${i + 1} 127.0.0.1:${port} check`));
+    else if (/^\s*server forum-1-open /.test(line)) out.push(...forums.map((port, i) => `    server forum-${i + 1}-open 127.0.0.1:${port} backup`));
     else if (/^\s*server chat-1 /.test(line)) out.push(...chats.map((port, i) => `    server chat-${i + 1} 127.0.0.1:${port} check cookie chat-${i + 1}`));
     else if (/^\s*server (forum|chat)-\d/.test(line)) continue;
     else if (/^\s*maxconn \d+$/.test(line)) out.push('    maxconn 4000');

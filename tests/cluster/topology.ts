@@ -84,7 +84,8 @@ export class PrivateHaproxy {
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       const states = await this.servers().catch(() => null);
-      if (states && [...states.values()].every((s) => s.status.startsWith('UP'))) return;
+      // Backup (fail-open) servers are not checked: their status is "no check".
+      if (states && [...states.values()].every((s) => s.status.startsWith('UP') || s.status === 'no check')) return;
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`haproxy did not see every server up:\n${this.output.join('')}`);
