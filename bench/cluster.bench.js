@@ -113,8 +113,9 @@ async function run({ repeats, size, log }) {
     const worker = new lib.Proc('moderation-worker', lib.ENTRY.worker, env({ WORKER_PORT: String(await lib.freePort()), SCREENING_CONCURRENCY: '10' }));
     procs.push(worker);
     await Promise.all([
-      ...ports.forums.map((p, i) => procs[i].healthy(`http://127.0.0.1:${p}`)),
-      ...ports.chats.map((p, i) => procs[2 + i].healthy(`http://127.0.0.1:${p}`)),
+      // Five processes booting on one core: give them time.
+      ...ports.forums.map((p, i) => procs[i].healthy(`http://127.0.0.1:${p}`, 180_000)),
+      ...ports.chats.map((p, i) => procs[2 + i].healthy(`http://127.0.0.1:${p}`, 180_000)),
     ]);
     haproxy = startHaproxy(haproxyConfig({ bind: `127.0.0.1:${haproxyPort}`, stats: `127.0.0.1:${await lib.freePort()}`, ...ports }));
     for (let i = 0; ; i++) {
