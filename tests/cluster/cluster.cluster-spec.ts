@@ -299,14 +299,26 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
 
     // Chat between two members, each pinned by HAProxy to a different chat instance.
     const a = new ChatClient(url, member, groupId);
-    const b = new ChatClient(url, other, groupId);
-    clients.push(a, b);
+    clients.push(a);
     await a.connect();
-    await b.connect();
-    await until('both upgraded to WebSocket', () => a.transport() === 'websocket' && b.transport() === 'websocket', 10_000);
-    const servers = await cluster.haproxy.servers();
-    expect(servers.get('chat/chat-1')!.sessions).toBeGreaterThanOrEqual(1);
-    expect(servers.get('chat/chat-2')!.sessions).toBeGreaterThanOrEqual(1);
+    await until('upgraded to WebSocket', () => a.transport() === 'websocket', 10_000);
+    // Round robin sends the next new session to the other instance, unless something else connected
+    // in between: connect again until HAProxy's stats show one session on each.
+    let b = new ChatClient(url, other, groupId);
+    for (let attempt = 0; ; attempt += 1) {
+      clients.push(b);
+      await b.connect();
+      await until('upgraded to WebSocket', () => b.transport() === 'websocket', 10_000);
+      const servers = await cluster.haproxy.servers();
+      if (servers.get('chat/chat-1')!.sessions >= 1 && servers.get('chat/chat-2')!.sessions >= 1) break;
+      if (attempt === 5) throw new Error(`both members stayed on one chat instance: ${JSON.stringify([...servers])}`);
+      b.close();
+      await until('the session is gone', async () => {
+        const now = await cluster.haproxy.servers();
+        return now.get('chat/chat-1')!.sessions + now.get('chat/chat-2')!.sessions === 1;
+      });
+      b = new ChatClient(url, other, groupId);
+    }
     const fromA = await a.send('Hello from the first instance');
     const fromB = await b.send('Hello back from the second');
     await until('each hears the other', () => b.seen.includes(fromA!) && a.seen.includes(fromB!));
