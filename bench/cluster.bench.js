@@ -56,8 +56,14 @@ function startHaproxy(config) {
 
 /** A private redis-server for this benchmark, so its command counts are Kindred's alone. */
 async function startRedis(port) {
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', os.tmpdir()], { stdio: 'ignore' });
-  const client = new (require('ioredis'))(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 50 ? null : 100) });
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', os.tmpdir()], {
+    stdio: 'ignore',
+  });
+  const client = new (require('ioredis'))(`redis://127.0.0.1:${port}`, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (n) => (n > 50 ? null : 100),
+  });
   client.on('error', () => undefined);
   await client.connect();
   return {
@@ -188,7 +194,9 @@ async function run({ repeats, size, log }) {
       const cpu0 = cpuOf(servers);
       const started = Date.now();
       for (let m = 0; m < burst; m++) {
-        const ack = await from.timeout(20_000).emitWithAck('chat:send', { groupId: room.groupId, body: `Fan-out ${m} ${randomUUID().slice(0, 6)}`, clientMsgId: randomUUID() });
+        const ack = await from
+          .timeout(20_000)
+          .emitWithAck('chat:send', { groupId: room.groupId, body: `Fan-out ${m} ${randomUUID().slice(0, 6)}`, clientMsgId: randomUUID() });
         if (!ack.ok) throw new Error(`send refused: ${JSON.stringify(ack)}`);
         ids.add(ack.id);
       }
@@ -208,7 +216,12 @@ async function run({ repeats, size, log }) {
         kbPerSocket: ((rssWithSockets - rssBefore) * 1024) / (SOCKETS + 1),
       };
     };
-    const fan = await lib.alternate(repeats, { log, warmup: true, baseline: fanOut(chatAUrl, [chatA, worker]), ours: fanOut(haproxyUrl, [chatA, chatB, worker]) });
+    const fan = await lib.alternate(repeats, {
+      log,
+      warmup: true,
+      baseline: fanOut(chatAUrl, [chatA, worker]),
+      ours: fanOut(haproxyUrl, [chatA, chatB, worker]),
+    });
 
     const setting = 'every server process (2 forums, 2 chats, the worker, HAProxy) pinned to the one server core: same CPU on both sides';
     return [

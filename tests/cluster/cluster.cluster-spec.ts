@@ -49,7 +49,13 @@ class ChatClient {
 
   async connect(): Promise<void> {
     // withCredentials keeps HAProxy's stickiness cookie between polling requests, as a browser does.
-    this.socket = io(this.url, { auth: { token: this.person.token }, withCredentials: true, reconnectionDelay: 200, reconnectionDelayMax: 1000, timeout: 5000 });
+    this.socket = io(this.url, {
+      auth: { token: this.person.token },
+      withCredentials: true,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1000,
+      timeout: 5000,
+    });
     this.socket.on('chat:message', (m: Message) => this.seen.push(m.id));
     let first = true;
     const joined = new Promise<void>((resolve) => {
@@ -138,7 +144,9 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
       return { status: response.status, body: text ? JSON.parse(text) : null };
     } catch (error) {
       load.failures += 1;
-      load.failureDetails.push(`${new Date(started).toISOString()} ${method} ${path}: ${String((error as Error).cause ?? error)} after ${Date.now() - started} ms`);
+      load.failureDetails.push(
+        `${new Date(started).toISOString()} ${method} ${path}: ${String((error as Error).cause ?? error)} after ${Date.now() - started} ms`,
+      );
       return { status: 0, body: null };
     }
   }
@@ -190,7 +198,11 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     if (read.status !== 200) throw new Error(`read ${read.status}`);
     const post = await http('POST', `/topics/${topicId}/posts`, reader, { body: 'Checking in after the clinic.' });
     if (post.status !== 202) throw new Error(`post ${post.status}`);
-    await until('probe post screened', async () => (await db.query(`SELECT 1 FROM posts WHERE id = $1 AND status <> 'screening'`, [post.body.id])).rowCount, 10_000);
+    await until(
+      'probe post screened',
+      async () => (await db.query(`SELECT 1 FROM posts WHERE id = $1 AND status <> 'screening'`, [post.body.id])).rowCount,
+      10_000,
+    );
     const id = await writer.send('Probe: is everyone still here?', 10_000);
     if (!id) throw new Error('probe message not acknowledged');
     await until('probe message delivered', () => readers.every((r) => r.seen.includes(id)), 10_000, 50);
@@ -227,9 +239,13 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     await until('every acknowledged item screened', settle, 60_000, 250).catch(() => undefined);
     const { rows: unscreened } = await db.query(`SELECT count(*)::int AS n FROM posts WHERE id = ANY($1::uuid[]) AND status <> 'screening'`, [posts]);
     const { rows: published } = await db.query(`SELECT id FROM messages WHERE id = ANY($1::uuid[]) AND status = 'published'`, [messages]);
-    const { rows: screenedMessages } = await db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status <> 'screening'`, [messages]);
+    const { rows: screenedMessages } = await db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status <> 'screening'`, [
+      messages,
+    ]);
     const publishedIds = published.map((r) => r.id as string);
-    await until('published messages delivered', () => readers.every((r) => publishedIds.every((id) => r.seen.includes(id))), 20_000, 100).catch(() => undefined);
+    await until('published messages delivered', () => readers.every((r) => publishedIds.every((id) => r.seen.includes(id))), 20_000, 100).catch(
+      () => undefined,
+    );
     const undelivered = publishedIds.filter((id) => readers.some((r) => !r.seen.includes(id))).length;
     const duplicates = readers.reduce((sum, r) => sum + publishedIds.filter((id) => r.seen.indexOf(id) !== r.seen.lastIndexOf(id)).length, 0);
     const lost = posts.length - unscreened[0].n + (messages.length - screenedMessages[0].n) + undelivered;
@@ -249,9 +265,14 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     for (const client of clients) client.close();
     await db?.end();
     // What HAProxy logged as errors (5xx, broken connections) and the end of each service's output, to explain a failure.
-    const errors = cluster?.haproxy.output.join('').split('\n').filter((line) => / 5\d\d |SD|SH|SC|Server .* is DOWN/.test(line)) ?? [];
+    const errors =
+      cluster?.haproxy.output
+        .join('')
+        .split('\n')
+        .filter((line) => / 5\d\d |SD|SH|SC|Server .* is DOWN/.test(line)) ?? [];
     if (errors.length > 0) process.stdout.write(`\nHAProxy errors:\n${errors.slice(-40).join('\n')}\n`);
-    if (!writer && cluster) for (const p of [...cluster.forums, ...cluster.chats]) process.stdout.write(`\n${p.entry}:${p.port}\n${p.output.join('').slice(-2000)}\n`);
+    if (!writer && cluster)
+      for (const p of [...cluster.forums, ...cluster.chats]) process.stdout.write(`\n${p.entry}:${p.port}\n${p.output.join('').slice(-2000)}\n`);
     await cluster?.stop();
     if (rows.length > 0) {
       const table = [
@@ -266,7 +287,14 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
   it('carries a member journey through HAProxy only: register, apply, approve, post, screen, read, chat across instances, review, decide', async () => {
     // An admin made with the operator's command, then everything over HAProxy.
     const email = `admin-${randomUUID().slice(0, 8).replace(/\d/g, 'x')}@example.org`;
-    const command = new ServiceProcess(ENTRY.adminCreate, cluster.env, undefined, ['--email', email, '--password', 'an admin pass phrase', '--name', 'Cluster Admin']).start();
+    const command = new ServiceProcess(ENTRY.adminCreate, cluster.env, undefined, [
+      '--email',
+      email,
+      '--password',
+      'an admin pass phrase',
+      '--name',
+      'Cluster Admin',
+    ]).start();
     expect(await command.finished()).toBe(0);
     const login = await request(url).post('/auth/login').send({ email, password: 'an admin pass phrase' }).expect(200);
     admin = { id: login.body.user.id, email, password: 'an admin pass phrase', displayName: login.body.user.displayName, token: login.body.token };
@@ -278,13 +306,25 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
 
     // Register and apply without a code: a supporter approves.
     const member = await registerAndLogin(url);
-    const applied = await request(url).post(`/groups/${groupId}/applications`).set(bearer(member)).send({ answers: { diagnosis: 'yes' }, declaration: true }).expect(201);
+    const applied = await request(url)
+      .post(`/groups/${groupId}/applications`)
+      .set(bearer(member))
+      .send({ answers: { diagnosis: 'yes' }, declaration: true })
+      .expect(201);
     expect(applied.body.status).toBe('pending');
-    await request(url).post(`/applications/${applied.body.id}/decision`).set(bearer(supporter)).send({ decision: 'approve', reason: 'Known to the unit.' }).expect(200);
+    await request(url)
+      .post(`/applications/${applied.body.id}/decision`)
+      .set(bearer(supporter))
+      .send({ decision: 'approve', reason: 'Known to the unit.' })
+      .expect(200);
     await acceptCurrentAgreement(forum, member, groupId);
 
     // Post, screened; the author reads it at once (the primary serves someone who has just written), another member reads it too.
-    const topic = await request(url).post(`/groups/${groupId}/topics`).set(bearer(member)).send({ title: 'Evening clinic', body: 'Who else is on the evening clinic?' }).expect(202);
+    const topic = await request(url)
+      .post(`/groups/${groupId}/topics`)
+      .set(bearer(member))
+      .send({ title: 'Evening clinic', body: 'Who else is on the evening clinic?' })
+      .expect(202);
     topicId = topic.body.topicId ?? topic.body.id;
     const own = await request(url).get(`/topics/${topicId}/posts`).set(bearer(member)).expect(200);
     expect(own.body.items.map((p: { id: string }) => p.id)).toContain(topic.body.id);
@@ -358,7 +398,11 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     expect(purges).toBeGreaterThanOrEqual(Math.floor(seconds / 2) - 2);
     expect(purges).toBeLessThanOrEqual(Math.ceil(seconds / 2) + 1);
     // Both workers take their share of the ticks: neither is idle, neither doubles.
-    const perWorker = after.map((t, i) => metric(t, 'kindred_jobs_completed_total', { queue: 'deadlines', job: 'tick' }) - metric(before[i]!, 'kindred_jobs_completed_total', { queue: 'deadlines', job: 'tick' }));
+    const perWorker = after.map(
+      (t, i) =>
+        metric(t, 'kindred_jobs_completed_total', { queue: 'deadlines', job: 'tick' }) -
+        metric(before[i]!, 'kindred_jobs_completed_total', { queue: 'deadlines', job: 'tick' }),
+    );
     expect(perWorker.reduce((a, b) => a + b, 0)).toBe(ticks);
   });
 
@@ -368,7 +412,8 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     const texts = await Promise.all(cluster.forumMetrics.map(async (m) => (await fetch(m)).text()));
     const replicaLines = texts.flatMap((t) => t.split('\n').filter((line) => line.startsWith('kindred_db_replica')));
     const onReplica = texts.reduce((sum, t) => sum + metric(t, 'kindred_db_replica_reads_total', { to: 'replica' }), 0);
-    if (onReplica === 0) throw new Error(`no read went to the replica:\n${replicaLines.join('\n')}\n${cluster.forums.map((f) => f.output.join('').slice(-1500)).join('\n')}`);
+    if (onReplica === 0)
+      throw new Error(`no read went to the replica:\n${replicaLines.join('\n')}\n${cluster.forums.map((f) => f.output.join('').slice(-1500)).join('\n')}`);
     for (const text of texts) {
       const lag = metric(text, 'kindred_db_replica_lag_seconds');
       expect(lag).toBeGreaterThanOrEqual(0);
@@ -389,7 +434,11 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     {
       const from = Date.now();
       await cluster.forums[0]!.kill('SIGKILL');
-      const down = await until('HAProxy marks forum-1 down', async () => (await cluster.haproxy.servers()).get('forum/forum-1')!.status.startsWith('DOWN') && Date.now(), 10_000);
+      const down = await until(
+        'HAProxy marks forum-1 down',
+        async () => (await cluster.haproxy.servers()).get('forum/forum-1')!.status.startsWith('DOWN') && Date.now(),
+        10_000,
+      );
       const seconds = await secondsToFullService(from);
       await sleep(3000);
       const to = Date.now();
@@ -405,7 +454,11 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
       const from = Date.now();
       const reconnectsBefore = readers.reduce((sum, r) => sum + r.reconnects, 0);
       await cluster.chats[0]!.kill('SIGKILL');
-      const down = await until('HAProxy marks chat-1 down', async () => (await cluster.haproxy.servers()).get('chat/chat-1')!.status.startsWith('DOWN') && Date.now(), 10_000);
+      const down = await until(
+        'HAProxy marks chat-1 down',
+        async () => (await cluster.haproxy.servers()).get('chat/chat-1')!.status.startsWith('DOWN') && Date.now(),
+        10_000,
+      );
       const seconds = await secondsToFullService(from);
       await sleep(3000);
       const to = Date.now();
@@ -427,7 +480,12 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
       const seconds = await secondsToFullService(from);
       await sleep(4000);
       const to = Date.now();
-      rows.push({ fault: 'worker killed (SIGKILL)', secondsToFullService: seconds, ...(await losses(from, to)), fiveHundreds: load.serverErrors.filter((e) => e.at > from).length });
+      rows.push({
+        fault: 'worker killed (SIGKILL)',
+        secondsToFullService: seconds,
+        ...(await losses(from, to)),
+        fiveHundreds: load.serverErrors.filter((e) => e.at > from).length,
+      });
       workerBack = cluster.newWorker().then((w) => {
         cluster.workers[0] = w;
       });
@@ -456,14 +514,22 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     // 5. The PostgreSQL replica stops: heavy reads fall back to the primary.
     {
       const scrape = async (to: string) =>
-        (await Promise.all(cluster.forumMetrics.map(async (m) => (await fetch(m)).text()))).reduce((sum, t) => sum + metric(t, 'kindred_db_replica_reads_total', { to }), 0);
+        (await Promise.all(cluster.forumMetrics.map(async (m) => (await fetch(m)).text()))).reduce(
+          (sum, t) => sum + metric(t, 'kindred_db_replica_reads_total', { to }),
+          0,
+        );
       const fallbacksBefore = await scrape('primary-replica-down');
       const from = Date.now();
       cluster.pgReplica.stop();
       const seconds = await secondsToFullService(from);
       await sleep(3000);
       const to = Date.now();
-      rows.push({ fault: 'PostgreSQL replica stopped', secondsToFullService: seconds, ...(await losses(from, to)), fiveHundreds: load.serverErrors.filter((e) => e.at > from).length });
+      rows.push({
+        fault: 'PostgreSQL replica stopped',
+        secondsToFullService: seconds,
+        ...(await losses(from, to)),
+        fiveHundreds: load.serverErrors.filter((e) => e.at > from).length,
+      });
       expect(await scrape('primary-replica-down')).toBeGreaterThan(fallbacksBefore);
     }
 
@@ -479,7 +545,12 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
       await stopped;
       await sleep(2000);
       const to = Date.now();
-      rows.push({ fault: 'forum instance drained (SIGTERM)', secondsToFullService: seconds, ...(await losses(from, to)), fiveHundreds: load.serverErrors.length - errorsBefore });
+      rows.push({
+        fault: 'forum instance drained (SIGTERM)',
+        secondsToFullService: seconds,
+        ...(await losses(from, to)),
+        fiveHundreds: load.serverErrors.length - errorsBefore,
+      });
       expect(load.failureDetails.slice(failuresBefore)).toEqual([]);
       cluster.forums[1] = cluster.forums[1]!.start();
     }
@@ -488,9 +559,15 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
 
     // Exactly once across everything: one review item and one notice per crisis post, never two.
     const ids = load.posts.map((p) => p.id);
-    const { rows: items } = await db.query(`SELECT subject_id, count(*)::int AS n FROM review_items WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id HAVING count(*) > 1`, [ids]);
+    const { rows: items } = await db.query(
+      `SELECT subject_id, count(*)::int AS n FROM review_items WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id HAVING count(*) > 1`,
+      [ids],
+    );
     expect(items).toEqual([]);
-    const { rows: notices } = await db.query(`SELECT subject_id, count(*)::int AS n FROM notices WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id HAVING count(*) > 1`, [ids]);
+    const { rows: notices } = await db.query(
+      `SELECT subject_id, count(*)::int AS n FROM notices WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id HAVING count(*) > 1`,
+      [ids],
+    );
     expect(notices).toEqual([]);
     const { rows: held } = await db.query(`SELECT count(*)::int AS n FROM posts WHERE id = ANY($1::uuid[]) AND status = 'held'`, [ids]);
     const { rows: withItems } = await db.query(`SELECT count(DISTINCT subject_id)::int AS n FROM review_items WHERE subject_id = ANY($1::uuid[])`, [ids]);

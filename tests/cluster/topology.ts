@@ -159,7 +159,15 @@ export async function startCluster(): Promise<Cluster> {
     const redisPrimary = new PrivateRedis(await freePort(), ['--dir', os.tmpdir(), '--repl-diskless-load', 'on-empty-db']);
     await redisPrimary.start();
     cleanups.push(() => redisPrimary.stop());
-    const redisReplica = new PrivateRedis(await freePort(), ['--replicaof', '127.0.0.1', String(redisPrimary.port), '--dir', os.tmpdir(), '--repl-diskless-load', 'on-empty-db']);
+    const redisReplica = new PrivateRedis(await freePort(), [
+      '--replicaof',
+      '127.0.0.1',
+      String(redisPrimary.port),
+      '--dir',
+      os.tmpdir(),
+      '--repl-diskless-load',
+      'on-empty-db',
+    ]);
     await redisReplica.start();
     cleanups.push(() => redisReplica.stop());
     const sentinels: PrivateSentinel[] = [];
