@@ -49,7 +49,13 @@ class ChatClient {
 
   async connect(): Promise<void> {
     // withCredentials keeps HAProxy's stickiness cookie between polling requests, as a browser does.
-    this.socket = io(this.url, { auth: { token: this.person.token }, withCredentials: true, reconnectionDelay: 200, reconnectionDelayMax: 1000, timeout: 5000 });
+    this.socket = io(this.url, {
+      auth: { token: this.person.token },
+      withCredentials: true,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1000,
+      timeout: 5000,
+    });
     this.socket.on('chat:message', (m: Message) => this.seen.push(m.id));
     let first = true;
     const joined = new Promise<void>((resolve) => {
@@ -116,6 +122,7 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     messages: [] as Array<{ id: string; at: number }>,
     serverErrors: [] as Array<{ at: number; status: number; path: string }>,
     failures: 0,
+    failureDetails: [] as string[],
     loops: [] as Promise<void>[],
   };
   let posters: Person[] = [];
@@ -129,13 +136,17 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
         method,
         headers: { authorization: `Bearer ${who.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(10_000),
+        // Generous: on a busy shared machine an answer can be slow without anything being wrong.
+        signal: AbortSignal.timeout(30_000),
       });
       const text = await response.text();
       if (response.status >= 500) load.serverErrors.push({ at: started, status: response.status, path });
       return { status: response.status, body: text ? JSON.parse(text) : null };
-    } catch {
+    } catch (error) {
       load.failures += 1;
+      load.failureDetails.push(
+        `${new Date(started).toISOString()} ${method} ${path}: ${String((error as Error).cause ?? error)} after ${Date.now() - started} ms`,
+      );
       return { status: 0, body: null };
     }
   }
@@ -187,7 +198,11 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     if (read.status !== 200) throw new Error(`read ${read.status}`);
     const post = await http('POST', `/topics/${topicId}/posts`, reader, { body: 'Checking in after the clinic.' });
     if (post.status !== 202) throw new Error(`post ${post.status}`);
-    await until('probe post screened', async () => (await db.query(`SELECT 1 FROM posts WHERE id = $1 AND status <> 'screening'`, [post.body.id])).rowCount, 10_000);
+    await until(
+      'probe post screened',
+      async () => (await db.query(`SELECT 1 FROM posts WHERE id = $1 AND status <> 'screening'`, [post.body.id])).rowCount,
+      10_000,
+    );
     const id = await writer.send('Probe: is everyone still here?', 10_000);
     if (!id) throw new Error('probe message not acknowledged');
     await until('probe message delivered', () => readers.every((r) => r.seen.includes(id)), 10_000, 50);
@@ -224,9 +239,13 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     await until('every acknowledged item screened', settle, 60_000, 250).catch(() => undefined);
     const { rows: unscreened } = await db.query(`SELECT count(*)::int AS n FROM posts WHERE id = ANY($1::uuid[]) AND status <> 'screening'`, [posts]);
     const { rows: published } = await db.query(`SELECT id FROM messages WHERE id = ANY($1::uuid[]) AND status = 'published'`, [messages]);
-    const { rows: screenedMessages } = await db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status <> 'screening'`, [messages]);
+    const { rows: screenedMessages } = await db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status <> 'screening'`, [
+      messages,
+    ]);
     const publishedIds = published.map((r) => r.id as string);
-    await until('published messages delivered', () => readers.every((r) => publishedIds.every((id) => r.seen.includes(id))), 20_000, 100).catch(() => undefined);
+    await until('published messages delivered', () => readers.every((r) => publishedIds.every((id) => r.seen.includes(id))), 20_000, 100).catch(
+      () => undefined,
+    );
     const undelivered = publishedIds.filter((id) => readers.some((r) => !r.seen.includes(id))).length;
     const duplicates = readers.reduce((sum, r) => sum + publishedIds.filter((id) => r.seen.indexOf(id) !== r.seen.lastIndexOf(id)).length, 0);
     const lost = posts.length - unscreened[0].n + (messages.length - screenedMessages[0].n) + undelivered;
@@ -245,6 +264,15 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     await Promise.all(load.loops).catch(() => undefined);
     for (const client of clients) client.close();
     await db?.end();
+    // What HAProxy logged as errors (5xx, broken connections) and the end of each service's output, to explain a failure.
+    const errors =
+      cluster?.haproxy.output
+        .join('')
+        .split('\n')
+        .filter((line) => / 5\d\d |SD|SH|SC|Server .* is DOWN/.test(line)) ?? [];
+    if (errors.length > 0) process.stdout.write(`\nHAProxy errors:\n${errors.slice(-40).join('\n')}\n`);
+    if (!writer && cluster)
+      for (const p of [...cluster.forums, ...cluster.chats]) process.stdout.write(`\n${p.entry}:${p.port}\n${p.output.join('').slice(-2000)}\n`);
     await cluster?.stop();
     if (rows.length > 0) {
       const table = [
@@ -259,7 +287,14 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
   it('carries a member journey through HAProxy only: register, apply, approve, post, screen, read, chat across instances, review, decide', async () => {
     // An admin made with the operator's command, then everything over HAProxy.
     const email = `admin-${randomUUID().slice(0, 8).replace(/\d/g, 'x')}@example.org`;
-    const command = new ServiceProcess(ENTRY.adminCreate, cluster.env, undefined, ['--email', email, '--password', 'an admin pass phrase', '--name', 'Cluster Admin']).start();
+    const command = new ServiceProcess(ENTRY.adminCreate, cluster.env, undefined, [
+      '--email',
+      email,
+      '--password',
+      'an admin pass phrase',
+      '--name',
+      'Cluster Admin',
+    ]).start();
     expect(await command.finished()).toBe(0);
     const login = await request(url).post('/auth/login').send({ email, password: 'an admin pass phrase' }).expect(200);
     admin = { id: login.body.user.id, email, password: 'an admin pass phrase', displayName: login.body.user.displayName, token: login.body.token };
@@ -271,13 +306,25 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
 
     // Register and apply without a code: a supporter approves.
     const member = await registerAndLogin(url);
-    const applied = await request(url).post(`/groups/${groupId}/applications`).set(bearer(member)).send({ answers: { diagnosis: 'yes' }, declaration: true }).expect(201);
+    const applied = await request(url)
+      .post(`/groups/${groupId}/applications`)
+      .set(bearer(member))
+      .send({ answers: { diagnosis: 'yes' }, declaration: true })
+      .expect(201);
     expect(applied.body.status).toBe('pending');
-    await request(url).post(`/applications/${applied.body.id}/decision`).set(bearer(supporter)).send({ decision: 'approve', reason: 'Known to the unit.' }).expect(200);
+    await request(url)
+      .post(`/applications/${applied.body.id}/decision`)
+      .set(bearer(supporter))
+      .send({ decision: 'approve', reason: 'Known to the unit.' })
+      .expect(200);
     await acceptCurrentAgreement(forum, member, groupId);
 
     // Post, screened; the author reads it at once (the primary serves someone who has just written), another member reads it too.
-    const topic = await request(url).post(`/groups/${groupId}/topics`).set(bearer(member)).send({ title: 'Evening clinic', body: 'Who else is on the evening clinic?' }).expect(202);
+    const topic = await request(url)
+      .post(`/groups/${groupId}/topics`)
+      .set(bearer(member))
+      .send({ title: 'Evening clinic', body: 'Who else is on the evening clinic?' })
+      .expect(202);
     topicId = topic.body.topicId ?? topic.body.id;
     const own = await request(url).get(`/topics/${topicId}/posts`).set(bearer(member)).expect(200);
     expect(own.body.items.map((p: { id: string }) => p.id)).toContain(topic.body.id);
@@ -292,14 +339,26 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
 
     // Chat between two members, each pinned by HAProxy to a different chat instance.
     const a = new ChatClient(url, member, groupId);
-    const b = new ChatClient(url, other, groupId);
-    clients.push(a, b);
+    clients.push(a);
     await a.connect();
-    await b.connect();
-    await until('both upgraded to WebSocket', () => a.transport() === 'websocket' && b.transport() === 'websocket', 10_000);
-    const servers = await cluster.haproxy.servers();
-    expect(servers.get('chat/chat-1')!.sessions).toBeGreaterThanOrEqual(1);
-    expect(servers.get('chat/chat-2')!.sessions).toBeGreaterThanOrEqual(1);
+    await until('upgraded to WebSocket', () => a.transport() === 'websocket', 10_000);
+    // Round robin sends the next new session to the other instance, unless something else connected
+    // in between: connect again until HAProxy's stats show one session on each.
+    let b = new ChatClient(url, other, groupId);
+    for (let attempt = 0; ; attempt += 1) {
+      clients.push(b);
+      await b.connect();
+      await until('upgraded to WebSocket', () => b.transport() === 'websocket', 10_000);
+      const servers = await cluster.haproxy.servers();
+      if (servers.get('chat/chat-1')!.sessions >= 1 && servers.get('chat/chat-2')!.sessions >= 1) break;
+      if (attempt === 5) throw new Error(`both members stayed on one chat instance: ${JSON.stringify([...servers])}`);
+      b.close();
+      await until('the session is gone', async () => {
+        const now = await cluster.haproxy.servers();
+        return now.get('chat/chat-1')!.sessions + now.get('chat/chat-2')!.sessions === 1;
+      });
+      b = new ChatClient(url, other, groupId);
+    }
     const fromA = await a.send('Hello from the first instance');
     const fromB = await b.send('Hello back from the second');
     await until('each hears the other', () => b.seen.includes(fromA!) && a.seen.includes(fromB!));
@@ -339,14 +398,22 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     expect(purges).toBeGreaterThanOrEqual(Math.floor(seconds / 2) - 2);
     expect(purges).toBeLessThanOrEqual(Math.ceil(seconds / 2) + 1);
     // Both workers take their share of the ticks: neither is idle, neither doubles.
-    const perWorker = after.map((t, i) => metric(t, 'kindred_jobs_completed_total', { queue: 'deadlines', job: 'tick' }) - metric(before[i]!, 'kindred_jobs_completed_total', { queue: 'deadlines', job: 'tick' }));
+    const perWorker = after.map(
+      (t, i) =>
+        metric(t, 'kindred_jobs_completed_total', { queue: 'deadlines', job: 'tick' }) -
+        metric(before[i]!, 'kindred_jobs_completed_total', { queue: 'deadlines', job: 'tick' }),
+    );
     expect(perWorker.reduce((a, b) => a + b, 0)).toBe(ticks);
   });
 
   it('reads heavy pages from the replica while it is within its lag bound', async () => {
     if (!writer) throw new Error('the journey did not finish: nothing to measure');
+    // The journey's topic lists were read by members who had not just written.
     const texts = await Promise.all(cluster.forumMetrics.map(async (m) => (await fetch(m)).text()));
-    expect(texts.reduce((sum, t) => sum + metric(t, 'kindred_db_replica_reads_total', { to: 'replica' }), 0)).toBeGreaterThan(0);
+    const replicaLines = texts.flatMap((t) => t.split('\n').filter((line) => line.startsWith('kindred_db_replica')));
+    const onReplica = texts.reduce((sum, t) => sum + metric(t, 'kindred_db_replica_reads_total', { to: 'replica' }), 0);
+    if (onReplica === 0)
+      throw new Error(`no read went to the replica:\n${replicaLines.join('\n')}\n${cluster.forums.map((f) => f.output.join('').slice(-1500)).join('\n')}`);
     for (const text of texts) {
       const lag = metric(text, 'kindred_db_replica_lag_seconds');
       expect(lag).toBeGreaterThanOrEqual(0);
@@ -359,44 +426,39 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
     startLoad();
     await sleep(3000);
 
+    // Instances killed are started again in the background (as an orchestrator would), not waited for.
+    let forumBack: Promise<void> = Promise.resolve();
+    let chatBack: Promise<void> = Promise.resolve();
+    let workerBack: Promise<void> = Promise.resolve();
     // 1. A forum instance crashes: HAProxy routes around it.
     {
       const from = Date.now();
       await cluster.forums[0]!.kill('SIGKILL');
-      const down = await until('HAProxy marks forum-1 down', async () => (await cluster.haproxy.servers()).get('forum/forum-1')!.status.startsWith('DOWN') && Date.now(), 10_000);
+      const down = await until(
+        'HAProxy marks forum-1 down',
+        async () => (await cluster.haproxy.servers()).get('forum/forum-1')!.status.startsWith('DOWN') && Date.now(),
+        10_000,
+      );
       const seconds = await secondsToFullService(from);
       await sleep(3000);
       const to = Date.now();
       const fiveHundreds = load.serverErrors.filter((e) => e.at > down).length;
       rows.push({ fault: 'forum instance killed (SIGKILL)', secondsToFullService: seconds, ...(await losses(from, to)), fiveHundreds });
+      // Back in the background, as an orchestrator would restart it; the drain fault below waits for it.
       cluster.forums[0] = cluster.forums[0]!.start();
-      await cluster.forums[0].healthy(cluster.bootMs);
-      await until('HAProxy marks forum-1 up', async () => (await cluster.haproxy.servers()).get('forum/forum-1')!.status.startsWith('UP'), 15_000);
+      forumBack = cluster.forums[0].healthy(cluster.bootMs);
     }
 
-    // 2. A forum instance is shut down (SIGTERM): it drains, /health 503, and not one request fails.
-    {
-      const from = Date.now();
-      const errorsBefore = load.serverErrors.length;
-      const failuresBefore = load.failures;
-      const stopped = cluster.forums[1]!.kill('SIGTERM');
-      const seconds = await secondsToFullService(from);
-      await stopped;
-      await sleep(2000);
-      const to = Date.now();
-      rows.push({ fault: 'forum instance drained (SIGTERM)', secondsToFullService: seconds, ...(await losses(from, to)), fiveHundreds: load.serverErrors.length - errorsBefore });
-      expect(load.failures - failuresBefore).toBe(0);
-      cluster.forums[1] = cluster.forums[1]!.start();
-      await cluster.forums[1].healthy(cluster.bootMs);
-      await until('HAProxy marks forum-2 up', async () => (await cluster.haproxy.servers()).get('forum/forum-2')!.status.startsWith('UP'), 15_000);
-    }
-
-    // 3. A chat instance crashes: its clients reconnect through HAProxy and catch up with `after`.
+    // 2. A chat instance crashes: its clients reconnect through HAProxy and catch up with `after`.
     {
       const from = Date.now();
       const reconnectsBefore = readers.reduce((sum, r) => sum + r.reconnects, 0);
       await cluster.chats[0]!.kill('SIGKILL');
-      const down = await until('HAProxy marks chat-1 down', async () => (await cluster.haproxy.servers()).get('chat/chat-1')!.status.startsWith('DOWN') && Date.now(), 10_000);
+      const down = await until(
+        'HAProxy marks chat-1 down',
+        async () => (await cluster.haproxy.servers()).get('chat/chat-1')!.status.startsWith('DOWN') && Date.now(),
+        10_000,
+      );
       const seconds = await secondsToFullService(from);
       await sleep(3000);
       const to = Date.now();
@@ -408,23 +470,30 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
       });
       expect(readers.reduce((sum, r) => sum + r.reconnects, 0)).toBeGreaterThan(reconnectsBefore);
       cluster.chats[0] = cluster.chats[0]!.start();
-      await cluster.chats[0].healthy(cluster.bootMs);
-      await until('HAProxy marks chat-1 up', async () => (await cluster.haproxy.servers()).get('chat/chat-1')!.status.startsWith('UP'), 15_000);
+      chatBack = cluster.chats[0].healthy(cluster.bootMs);
     }
 
-    // 4. A worker crashes mid-screening: the other takes over its jobs; every item is screened exactly once.
+    // 3. A worker crashes mid-screening: the other takes over its jobs; every item is screened exactly once.
     {
       const from = Date.now();
       await cluster.workers[0]!.kill('SIGKILL');
       const seconds = await secondsToFullService(from);
       await sleep(4000);
       const to = Date.now();
-      rows.push({ fault: 'worker killed (SIGKILL)', secondsToFullService: seconds, ...(await losses(from, to)), fiveHundreds: load.serverErrors.filter((e) => e.at > from).length });
-      cluster.workers[0] = await cluster.newWorker();
+      rows.push({
+        fault: 'worker killed (SIGKILL)',
+        secondsToFullService: seconds,
+        ...(await losses(from, to)),
+        fiveHundreds: load.serverErrors.filter((e) => e.at > from).length,
+      });
+      workerBack = cluster.newWorker().then((w) => {
+        cluster.workers[0] = w;
+      });
     }
 
-    // 5. The Redis primary dies: the sentinels promote the replica and every process follows it, without a restart.
+    // 4. The Redis primary dies: the sentinels promote the replica and every process follows it, without a restart.
     {
+      await Promise.all([chatBack, workerBack]);
       const processes = [...cluster.forums, ...cluster.chats, ...cluster.workers];
       const from = Date.now();
       await cluster.redisPrimary.stop();
@@ -442,27 +511,63 @@ describe('Kindred replicated behind HAProxy, with Redis Sentinel and a PostgreSQ
       for (const p of processes) expect(p.running).toBe(true);
     }
 
-    // 6. The PostgreSQL replica stops: heavy reads fall back to the primary.
+    // 5. The PostgreSQL replica stops: heavy reads fall back to the primary.
     {
       const scrape = async (to: string) =>
-        (await Promise.all(cluster.forumMetrics.map(async (m) => (await fetch(m)).text()))).reduce((sum, t) => sum + metric(t, 'kindred_db_replica_reads_total', { to }), 0);
+        (await Promise.all(cluster.forumMetrics.map(async (m) => (await fetch(m)).text()))).reduce(
+          (sum, t) => sum + metric(t, 'kindred_db_replica_reads_total', { to }),
+          0,
+        );
       const fallbacksBefore = await scrape('primary-replica-down');
       const from = Date.now();
       cluster.pgReplica.stop();
       const seconds = await secondsToFullService(from);
       await sleep(3000);
       const to = Date.now();
-      rows.push({ fault: 'PostgreSQL replica stopped', secondsToFullService: seconds, ...(await losses(from, to)), fiveHundreds: load.serverErrors.filter((e) => e.at > from).length });
+      rows.push({
+        fault: 'PostgreSQL replica stopped',
+        secondsToFullService: seconds,
+        ...(await losses(from, to)),
+        fiveHundreds: load.serverErrors.filter((e) => e.at > from).length,
+      });
       expect(await scrape('primary-replica-down')).toBeGreaterThan(fallbacksBefore);
+    }
+
+    // 6. A forum instance is shut down (SIGTERM): it drains, /health 503, and not one request fails.
+    {
+      await forumBack;
+      await until('HAProxy marks forum-1 up', async () => (await cluster.haproxy.servers()).get('forum/forum-1')!.status.startsWith('UP'), 30_000);
+      const from = Date.now();
+      const errorsBefore = load.serverErrors.length;
+      const failuresBefore = load.failureDetails.length;
+      const stopped = cluster.forums[1]!.kill('SIGTERM');
+      const seconds = await secondsToFullService(from);
+      await stopped;
+      await sleep(2000);
+      const to = Date.now();
+      rows.push({
+        fault: 'forum instance drained (SIGTERM)',
+        secondsToFullService: seconds,
+        ...(await losses(from, to)),
+        fiveHundreds: load.serverErrors.length - errorsBefore,
+      });
+      expect(load.failureDetails.slice(failuresBefore)).toEqual([]);
+      cluster.forums[1] = cluster.forums[1]!.start();
     }
 
     await stopLoad();
 
     // Exactly once across everything: one review item and one notice per crisis post, never two.
     const ids = load.posts.map((p) => p.id);
-    const { rows: items } = await db.query(`SELECT subject_id, count(*)::int AS n FROM review_items WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id HAVING count(*) > 1`, [ids]);
+    const { rows: items } = await db.query(
+      `SELECT subject_id, count(*)::int AS n FROM review_items WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id HAVING count(*) > 1`,
+      [ids],
+    );
     expect(items).toEqual([]);
-    const { rows: notices } = await db.query(`SELECT subject_id, count(*)::int AS n FROM notices WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id HAVING count(*) > 1`, [ids]);
+    const { rows: notices } = await db.query(
+      `SELECT subject_id, count(*)::int AS n FROM notices WHERE subject_id = ANY($1::uuid[]) GROUP BY subject_id HAVING count(*) > 1`,
+      [ids],
+    );
     expect(notices).toEqual([]);
     const { rows: held } = await db.query(`SELECT count(*)::int AS n FROM posts WHERE id = ANY($1::uuid[]) AND status = 'held'`, [ids]);
     const { rows: withItems } = await db.query(`SELECT count(DISTINCT subject_id)::int AS n FROM review_items WHERE subject_id = ANY($1::uuid[])`, [ids]);

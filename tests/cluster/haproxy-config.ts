@@ -19,7 +19,9 @@ export function haproxyConfig(options: { bind: string; stats: string; forums: nu
     if (/^\s*bind :8404/.test(line)) out.push(`    bind ${options.stats}`);
     else if (/^\s*bind :80$/.test(line)) out.push(`    bind ${options.bind}`);
     else if (/^\s*server forum-1 /.test(line)) out.push(...options.forums.map((port, i) => `    server forum-${i + 1} 127.0.0.1:${port} check`));
-    else if (/^\s*server chat-1 /.test(line)) out.push(...options.chats.map((port, i) => `    server chat-${i + 1} 127.0.0.1:${port} check cookie chat-${i + 1}`));
+    else if (/^\s*server forum-1-open /.test(line)) out.push(...options.forums.map((port, i) => `    server forum-${i + 1}-open 127.0.0.1:${port} backup`));
+    else if (/^\s*server chat-1 /.test(line))
+      out.push(...options.chats.map((port, i) => `    server chat-${i + 1} 127.0.0.1:${port} check cookie chat-${i + 1}`));
     else if (/^\s*server (forum|chat)-\d/.test(line)) continue;
     // A test process may not raise its file limit for the shipped maxconn.
     else if (/^\s*maxconn \d+$/.test(line)) out.push('    maxconn 2000');

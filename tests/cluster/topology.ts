@@ -50,7 +50,7 @@ export class PrivateSentinel {
 
   async stop(): Promise<void> {
     const child = this.child;
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGKILL');
       await exited;
@@ -84,7 +84,8 @@ export class PrivateHaproxy {
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       const states = await this.servers().catch(() => null);
-      if (states && [...states.values()].every((s) => s.status.startsWith('UP'))) return;
+      // Backup (fail-open) servers are not checked: their status is "no check".
+      if (states && [...states.values()].every((s) => s.status.startsWith('UP') || s.status === 'no check')) return;
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`haproxy did not see every server up:\n${this.output.join('')}`);
@@ -108,7 +109,7 @@ export class PrivateHaproxy {
 
   async stop(): Promise<void> {
     const child = this.child;
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGKILL');
       await exited;
@@ -158,7 +159,15 @@ export async function startCluster(): Promise<Cluster> {
     const redisPrimary = new PrivateRedis(await freePort(), ['--dir', os.tmpdir(), '--repl-diskless-load', 'on-empty-db']);
     await redisPrimary.start();
     cleanups.push(() => redisPrimary.stop());
-    const redisReplica = new PrivateRedis(await freePort(), ['--replicaof', '127.0.0.1', String(redisPrimary.port), '--dir', os.tmpdir(), '--repl-diskless-load', 'on-empty-db']);
+    const redisReplica = new PrivateRedis(await freePort(), [
+      '--replicaof',
+      '127.0.0.1',
+      String(redisPrimary.port),
+      '--dir',
+      os.tmpdir(),
+      '--repl-diskless-load',
+      'on-empty-db',
+    ]);
     await redisReplica.start();
     cleanups.push(() => redisReplica.stop());
     const sentinels: PrivateSentinel[] = [];

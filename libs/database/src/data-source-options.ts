@@ -36,15 +36,19 @@ export function dataSourceOptions(config: KindredConfig, applicationName: string
 export async function answeringReplicas(urls: string[]): Promise<string[]> {
   const answers = await Promise.all(
     urls.map(async (url) => {
-      const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
-      try {
-        await client.connect();
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await client.end().catch(() => undefined);
+      // A few tries: a busy replica is not a down one.
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+        try {
+          await client.connect();
+          return true;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        } finally {
+          await client.end().catch(() => undefined);
+        }
       }
+      return false;
     }),
   );
   return urls.filter((_, i) => answers[i]);

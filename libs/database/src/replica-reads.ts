@@ -109,7 +109,10 @@ export class ReplicaReads implements OnApplicationBootstrap, OnApplicationShutdo
     // Every replica seen down or behind a moment ago: do not wait for a connection attempt.
     const now = Date.now();
     const known = [...this.lag.values()];
-    if (known.length > 0 && known.every((seen) => (seen.seconds === null || seen.seconds > this.config.database.replicaMaxLagSeconds) && now - seen.at < 3000)) {
+    if (
+      known.length > 0 &&
+      known.every((seen) => (seen.seconds === null || seen.seconds > this.config.database.replicaMaxLagSeconds) && now - seen.at < 3000)
+    ) {
       this.routed.inc({ to: known.some((seen) => seen.seconds !== null) ? 'primary-replica-behind' : 'primary-replica-down' });
       return null;
     }
