@@ -23,6 +23,27 @@ interface World {
 
 /** Every moderation and admin endpoint; `who` says which unenrolled staff member reaches its guard (admin-only ones refuse supporters first). */
 const STAFF_ENDPOINTS: Array<{ name: string; who: 'supporter' | 'admin'; call: (agent: request.Agent, w: World) => request.Test }> = [
+  // Mentoring coordination, supervision, check-ins and member history (admins reach every guard; supporters some).
+  { name: 'PUT /groups/{groupId}/mentoring/programme', who: 'admin', call: (a, w) => a.put(`/groups/${w.groupId}/mentoring/programme`).send({}) },
+  { name: 'GET /groups/{groupId}/mentoring/mentors', who: 'admin', call: (a, w) => a.get(`/groups/${w.groupId}/mentoring/mentors`) },
+  {
+    name: 'PUT /groups/{groupId}/mentoring/mentors/{userId}',
+    who: 'admin',
+    call: (a, w) => a.put(`/groups/${w.groupId}/mentoring/mentors/${w.memberId}`).send({}),
+  },
+  {
+    name: 'DELETE /groups/{groupId}/mentoring/mentors/{userId}',
+    who: 'admin',
+    call: (a, w) => a.delete(`/groups/${w.groupId}/mentoring/mentors/${w.memberId}`),
+  },
+  { name: 'GET /groups/{groupId}/mentoring/requests', who: 'admin', call: (a, w) => a.get(`/groups/${w.groupId}/mentoring/requests`) },
+  { name: 'GET /groups/{groupId}/mentoring/relationships', who: 'admin', call: (a, w) => a.get(`/groups/${w.groupId}/mentoring/relationships`) },
+  { name: 'GET /mentoring/requests/{requestId}/suggestions', who: 'admin', call: (a) => a.get(`/mentoring/requests/${NO_ID}/suggestions`) },
+  { name: 'POST /mentoring/requests/{requestId}/match', who: 'admin', call: (a) => a.post(`/mentoring/requests/${NO_ID}/match`).send({ mentorId: NO_ID }) },
+  { name: 'GET /groups/{groupId}/supervision', who: 'admin', call: (a, w) => a.get(`/groups/${w.groupId}/supervision`) },
+  { name: 'POST /conversations/{conversationId}/close', who: 'admin', call: (a) => a.post(`/conversations/${NO_ID}/close`).send({}) },
+  { name: 'POST /review-items/{itemId}/check-ins', who: 'admin', call: (a) => a.post(`/review-items/${NO_ID}/check-ins`).send({}) },
+  { name: 'GET /groups/{groupId}/members/{userId}/history', who: 'admin', call: (a, w) => a.get(`/groups/${w.groupId}/members/${w.memberId}/history`) },
   { name: 'GET /groups/{groupId}/review-items', who: 'supporter', call: (a, w) => a.get(`/groups/${w.groupId}/review-items?status=open`) },
   { name: 'POST /review-items/{itemId}/claim', who: 'supporter', call: (a) => a.post(`/review-items/${NO_ID}/claim`).send({}) },
   { name: 'POST /review-items/{itemId}/decision', who: 'supporter', call: (a) => a.post(`/review-items/${NO_ID}/decision`).send({ action: 'approve' }) },
