@@ -138,7 +138,10 @@ describe('impact report', () => {
 
   it('matches the hand count for a group of twelve', async () => {
     const body = (await report(admin, `groupId=${groupA}&from=${lastMonth}&to=${thisMonth}`).expect(200)).body;
-    expect(body).toMatchObject({ groupId: groupA, from: lastMonth, to: thisMonth, minimumCell: 10, relationships: null });
+    expect(body).toMatchObject({ groupId: groupA, from: lastMonth, to: thisMonth, minimumCell: 10 });
+    // No mentoring relationship in this group yet: every month counts none, and none is a cell of fewer than 10.
+    expect(body.relationships.map((r: any) => r.month)).toEqual([lastMonth, thisMonth]);
+    for (const r of body.relationships) expect(r).toEqual({ month: r.month, active: null, started: null });
     expect(body.members).toEqual([
       { month: lastMonth, members: null, joined: null },
       { month: thisMonth, members: 12, joined: 10 },

@@ -112,14 +112,21 @@ export class ImpactRepository {
   }
 
   /**
-   * Mentoring relationships per month (active at the month's end, started in it): the hook for the
-   * mentoring context. Until it publishes its relationships (a view such as
-   * `mentoring_relationship_spans (group_id, started_at, ended_at)`, listed in its PUBLISHED), there
-   * is nothing to count and the report says so (`relationships: null`); docs/OUTCOMES.md has the
-   * query to put here then, in the same shape as members().
+   * Mentoring relationships per month: running at the month's end, and started in it. Read from
+   * what the mentoring context publishes (`mentoring_relationship_spans`: group, programme, when it
+   * ran; no person), so a relationship counts once whoever is in it.
    */
-  async relationships(_scope: ReportScope): Promise<Array<{ month: string; active: number; started: number }> | null> {
-    return null;
+  relationships(scope: ReportScope): Promise<Array<{ month: string; active: number; started: number }>> {
+    const monthEnd = `((s.month + interval '1 month') AT TIME ZONE 'UTC')`;
+    return this.dataSource.query(
+      `SELECT to_char(s.month, 'YYYY-MM') AS month,
+              (SELECT count(*) FROM mentoring_relationship_spans r
+                WHERE ${IN_SCOPE('r.group_id')} AND r.started_at < ${monthEnd} AND (r.ended_at IS NULL OR r.ended_at >= ${monthEnd}))::int AS active,
+              (SELECT count(*) FROM mentoring_relationship_spans r
+                WHERE ${IN_SCOPE('r.group_id')} AND r.started_at >= (s.month AT TIME ZONE 'UTC') AND r.started_at < ${monthEnd})::int AS started
+         FROM ${MONTHS} ORDER BY s.month`,
+      this.params(scope),
+    );
   }
 
   /**
