@@ -195,7 +195,7 @@ describe('the web app', () => {
     await visited(page, 'new topic', 'new-topic');
     await page.getByRole('button', { name: 'Post topic' }).click();
     const progress = page.getByTestId('post-progress');
-    await progress.getByText(/^Held — a supporter will look by \d\d:\d\d\.$/).waitFor();
+    await progress.getByText(/^Held — a supporter will look by \d{1,2}:\d\d(\s?[AaPp]\.?[Mm]\.?)?\.$/).waitFor();
     await visited(page, 'post held', 'post-held');
 
     // The supporter approves it in the review queue.
