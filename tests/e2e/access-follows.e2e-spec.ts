@@ -110,7 +110,8 @@ describe('access follows the person', () => {
   async function provesSilence(groupId: string, sender: Socket, witness: Socket, removedSaw: Array<{ id: string }>): Promise<void> {
     const ack = await send(sender, groupId, `Anyone around this evening? ${randomUUID().slice(0, 6)}`);
     expect(ack).toMatchObject({ ok: true });
-    await next(witness, 'chat:message', (m: { id: string }) => m.id === ack.id);
+    // A positive signal, so its wait may be long: screening a chat message takes seconds on a loaded machine.
+    await next(witness, 'chat:message', (m: { id: string }) => m.id === ack.id, 30_000);
     expect(removedSaw.map((m) => m.id)).not.toContain(ack.id);
   }
 
