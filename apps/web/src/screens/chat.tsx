@@ -338,7 +338,8 @@ export function Chat({ groupId }: { groupId: string }) {
         </section>
       ) : null}
       {joined && lines.length === 0 ? <p className="empty-room">No messages yet. You could say hello: everyone here knows what it is like.</p> : null}
-      <ol className="chat-log" aria-label="Chat messages" ref={log} onScroll={onLogScroll}>
+      {/* The log scrolls on its own: once it holds messages it takes the keyboard focus too, so it can be scrolled without a mouse. */}
+      <ol className="chat-log" aria-label="Chat messages" ref={log} onScroll={onLogScroll} tabIndex={lines.length > 0 ? 0 : undefined}>
         {lines.map((l) => (
           <li key={l.clientMsgId ?? l.id} className={`chat-line state-${l.state}`} data-state={l.state}>
             <p className="chat-meta">
