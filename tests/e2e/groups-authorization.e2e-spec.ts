@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import request from 'supertest';
@@ -43,6 +44,19 @@ const adminOnly = (status: number): Expected => ({ ...signedIn(403), admin: stat
 const moderators = (status: number, refused = 403): Expected => ({ ...signedIn(refused), supporter: status, admin: status });
 
 const ENDPOINTS: Endpoint[] = [
+  // Opening a draft, listing and revoking referral codes, and appointing a supporter by address are the admin's alone.
+  { name: 'POST /groups/:groupId/open', mutates: true, call: (w, a) => a.post(`/groups/${w.groupId}/open`).send({}), expected: adminOnly(200) },
+  { name: 'GET /groups/:groupId/referral-codes', call: (w, a) => a.get(`/groups/${w.groupId}/referral-codes`), expected: adminOnly(200) },
+  {
+    name: 'DELETE /groups/:groupId/referral-codes/:codeId',
+    call: (w, a) => a.delete(`/groups/${w.groupId}/referral-codes/${randomUUID()}`),
+    expected: adminOnly(404),
+  },
+  {
+    name: 'POST /groups/:groupId/supporters',
+    call: (w, a) => a.post(`/groups/${w.groupId}/supporters`).send({ email: `nobody-${randomUUID()}@example.test` }),
+    expected: adminOnly(404),
+  },
   { name: 'GET /groups', call: (_w, a) => a.get('/groups'), expected: everyone(200) },
   { name: 'POST /groups', call: (_w, a) => a.post('/groups').send(groupBody()), expected: adminOnly(201) },
   {

@@ -32,11 +32,11 @@ export class MarkReadDto {
 
 export class QuietHoursDto {
   @ApiProperty({ example: '22:00', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' })
-  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'quietHours.from must be HH:MM' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Quiet hours start at a time like 22:00.' })
   from: string;
 
   @ApiProperty({ example: '07:00', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' })
-  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'quietHours.to must be HH:MM' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Quiet hours end at a time like 07:00.' })
   to: string;
 }
 
