@@ -161,7 +161,7 @@ describe('the impact report in the web app', () => {
         .getByRole('cell')
         .allTextContents(),
     ).toEqual(['11', 'fewer than 10']);
-    await page.getByText('Mentoring relationships are not counted in this report yet.').waitFor();
+    await page.getByText('Mentoring relationships, active and started').first().waitFor();
     await visited(page, 'impact report', 'impact-report');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);

@@ -61,8 +61,9 @@ describe('conversation repositories on PostgreSQL', () => {
     // A second connection of its own for the close: the write holds this pool's.
     const elsewhere = await repositoryDataSource([]);
     const closing = inTransaction(elsewhere, (tx) => new ConversationsRepository(elsewhere).setStatus(tx, d.id, 'closed', d.supporter));
-    // Positive signal that the close is waiting: its UPDATE shows in pg_stat_activity as waiting on a lock.
-    const deadline = Date.now() + 10_000;
+    // Positive signal that the close is waiting: its UPDATE shows in pg_stat_activity as waiting on a lock
+    // (a generous bound: on a loaded machine the second connection's statement can take seconds to start).
+    const deadline = Date.now() + 30_000;
     let waited = false;
     for (;;) {
       const waiting = (await runner.query(
