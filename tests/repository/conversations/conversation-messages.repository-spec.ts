@@ -61,11 +61,13 @@ describe('conversation repositories on PostgreSQL', () => {
     // A second connection of its own for the close: the write holds this pool's.
     const elsewhere = await repositoryDataSource([]);
     const closing = inTransaction(elsewhere, (tx) => new ConversationsRepository(elsewhere).setStatus(tx, d.id, 'closed', d.supporter));
-    // Positive signal that the close is waiting: its UPDATE shows in pg_stat_activity as waiting on a lock
-    // (a generous bound: on a loaded machine the second connection's statement can take seconds to start).
-    const deadline = Date.now() + 30_000;
+    // Positive signal that the close is waiting: its UPDATE shows in pg_stat_activity as waiting on a lock.
+    const deadline = Date.now() + 10_000;
     let waited = false;
     for (;;) {
+      // Polled inside the write's transaction, where PostgreSQL keeps the first snapshot of pg_stat_activity
+      // until told otherwise: without clearing it, a first look taken before the close began would be read forever.
+      await runner.query(`SELECT pg_stat_clear_snapshot()`);
       const waiting = (await runner.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE conversations SET status%'`,
       )) as Array<{ n: number }>;
