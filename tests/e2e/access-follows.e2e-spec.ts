@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { MembershipService } from '@kindred/groups';
 import { ScreeningService } from '@kindred/moderation';
@@ -8,8 +8,7 @@ import { bearer, Person } from '../support/people';
 import { acceptCurrentAgreement, createAdmin, createGroup, joinedMember, referralCode } from '../support/community';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
 import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
-
-type Ack = { ok: boolean; error?: { code: string; message: string; [k: string]: unknown }; [k: string]: any };
+import { Ack, emit, next, record, SocketClients, waitFor } from '../support/sockets';
 
 /** Idle and absolute limits of the sessions made through `shortForum` (seconds). */
 const SHORT_IDLE_SECONDS = 3;
@@ -30,7 +29,7 @@ describe('access follows the person', () => {
   let shortChat: RunningHttpApp;
   let worker: WorkerApp;
   let admin: Person;
-  const sockets: Socket[] = [];
+  const clients = new SocketClients();
   const generous = { CHAT_MESSAGES_PER_WINDOW: '1000' };
   const short = { SESSION_IDLE_SECONDS: String(SHORT_IDLE_SECONDS), SESSION_ABSOLUTE_SECONDS: String(SHORT_ABSOLUTE_SECONDS) };
 
@@ -46,45 +45,11 @@ describe('access follows the person', () => {
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    clients.closeAll();
     await Promise.all([forum?.close(), chat?.close(), shortForum?.close(), shortChat?.close(), worker?.close()]);
   });
 
-  function connect(person: { token: string }, url = chat.url): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = io(url, { auth: { token: person.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000 });
-      sockets.push(socket);
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', (error) => reject(error));
-    });
-  }
-
-  function emit(socket: Socket, event: string, payload: unknown): Promise<Ack> {
-    return socket.timeout(5000).emitWithAck(event, payload);
-  }
-
-  /** The first `event` matching `match`, or a rejection after `timeoutMs`. */
-  function next<T = any>(socket: Socket, event: string, match: (payload: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.off(event, listener);
-        reject(new Error(`no ${event} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (payload: T) => {
-        if (!match(payload)) return;
-        clearTimeout(timer);
-        socket.off(event, listener);
-        resolve(payload);
-      };
-      socket.on(event, listener);
-    });
-  }
-
-  function record<T = any>(socket: Socket, event: string): T[] {
-    const seen: T[] = [];
-    socket.on(event, (payload: T) => seen.push(payload));
-    return seen;
-  }
+  const connect = (person: { token: string }, url = chat.url): Promise<Socket> => clients.connect(url, person);
 
   async function joined(person: { token: string }, groupId: string, url = chat.url): Promise<Socket> {
     const socket = await connect(person, url);
@@ -426,10 +391,3 @@ describe('access follows the person', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { SLOW_MODE_CACHE_MS } from '@kindred/chat';
 import { MembershipService } from '@kindred/groups';
@@ -8,8 +8,7 @@ import { bearer, Person, registerAndLogin } from '../support/people';
 import { appointedSupporter, createAdmin, createGroup, joinedMember, referralCode } from '../support/community';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
 import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
-
-type Ack = { ok: boolean; error?: { code: string; message: string; [k: string]: unknown }; [k: string]: any };
+import { Ack, emit, next, record, SocketClients, waitFor } from '../support/sockets';
 
 const CRISIS = "I can't cope any more. I want to end my life tonight.";
 
@@ -21,44 +20,9 @@ describe('group chat', () => {
   let groupId: string;
   let code: string;
   let supporter: Person;
-  const sockets: Socket[] = [];
+  const clients = new SocketClients();
 
-  function connect(person: Person, url = chat.url): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = io(url, { auth: { token: person.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000 });
-      sockets.push(socket);
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', (error) => reject(error));
-    });
-  }
-
-  function emit(socket: Socket, event: string, payload: unknown, timeoutMs = 5000): Promise<Ack> {
-    return socket.timeout(timeoutMs).emitWithAck(event, payload);
-  }
-
-  /** Resolves with the first `event` matching `match`, or rejects after `timeoutMs`. */
-  function next<T = any>(socket: Socket, event: string, match: (payload: T) => boolean = () => true, timeoutMs = 15_000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.off(event, listener);
-        reject(new Error(`no ${event} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (payload: T) => {
-        if (!match(payload)) return;
-        clearTimeout(timer);
-        socket.off(event, listener);
-        resolve(payload);
-      };
-      socket.on(event, listener);
-    });
-  }
-
-  /** Collects every `event` the socket receives from now on. */
-  function record<T = any>(socket: Socket, event: string): T[] {
-    const seen: T[] = [];
-    socket.on(event, (payload: T) => seen.push(payload));
-    return seen;
-  }
+  const connect = (person: Person, url = chat.url): Promise<Socket> => clients.connect(url, person);
 
   async function joined(person: Person, group = groupId): Promise<Socket> {
     const socket = await connect(person);
@@ -84,7 +48,7 @@ describe('group chat', () => {
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    clients.closeAll();
     await Promise.all([forum?.close(), chat?.close(), worker?.close()]);
   });
 
@@ -300,15 +264,16 @@ describe('group chat', () => {
       expect(ack).toMatchObject({ ok: false, error: { code: 'MUTED', until: until.toISOString() } });
     });
 
-    it('drops a banned member from the room within a second', async () => {
+    it('drops a banned member from the room, saying so, and they hear nothing more', async () => {
       const [member, other] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
       const [memberSocket, otherSocket] = await Promise.all([joined(member), joined(other)]);
       const memberSaw = record(memberSocket, 'chat:message');
+      const ended = next(memberSocket, 'chat:access-ended');
       await forum.app.get(MembershipService).ban(member.id, groupId);
-      await sleep(1000);
+      expect(await ended).toEqual({ groupId, reason: 'banned' });
+      // A message sent now reaches a member still in the room first; by then the banned socket has heard nothing of it.
       const ack = await send(otherSocket, 'Did everyone see the new parking rules?');
-      await next(otherSocket, 'chat:message', (m) => m.id === ack.id);
-      await sleep(300);
+      await next(otherSocket, 'chat:message', (m) => m.id === ack.id, 30_000);
       expect(memberSaw.map((m) => m.id)).not.toContain(ack.id);
       expect(await send(memberSocket, 'still here?')).toMatchObject({ ok: false, error: { code: 'BANNED' } });
     });
@@ -479,10 +444,3 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { MembershipService } from '@kindred/groups';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { appointedSupporter, createAdmin, createGroup, joinedMember, referralCode, screened } from '../support/community';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
 import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
+import { emit, next, SocketClients } from '../support/sockets';
 
-type Ack = { ok: boolean; error?: { code: string; message: string; [k: string]: unknown }; [k: string]: any };
 type Change = { groupId: string; topicId: string; postId: string; opening: boolean; status?: string };
 
 const CRISIS = "I can't cope any more. I want to end my life tonight.";
@@ -27,36 +27,9 @@ describe('live forum and the author’s own view', () => {
   let otherGroupId: string;
   let otherCode: string;
   let supporter: Person;
-  const sockets: Socket[] = [];
+  const clients = new SocketClients();
 
-  function connect(person: Person): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = io(chat.url, { auth: { token: person.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000 });
-      sockets.push(socket);
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', (error) => reject(error));
-    });
-  }
-
-  function emit(socket: Socket, event: string, payload: unknown, timeoutMs = 5000): Promise<Ack> {
-    return socket.timeout(timeoutMs).emitWithAck(event, payload);
-  }
-
-  function next<T = any>(socket: Socket, event: string, match: (payload: T) => boolean = () => true, timeoutMs = 15_000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.off(event, listener);
-        reject(new Error(`no ${event} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (payload: T) => {
-        if (!match(payload)) return;
-        clearTimeout(timer);
-        socket.off(event, listener);
-        resolve(payload);
-      };
-      socket.on(event, listener);
-    });
-  }
+  const connect = (person: Person): Promise<Socket> => clients.connect(chat.url, person);
 
   function record<T = any>(socket: Socket, ...events: string[]): Array<T & { event: string }> {
     const seen: Array<T & { event: string }> = [];
@@ -99,7 +72,7 @@ describe('live forum and the author’s own view', () => {
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    clients.closeAll();
     await Promise.all([forum?.close(), chat?.close(), worker?.close()]);
   });
 
