@@ -101,11 +101,21 @@ function minutesOf(hhmm: string): number {
   return Number(h) * 60 + Number(m);
 }
 
+/** One formatter per zone: making an Intl.DateTimeFormat costs far more than using one, and a fan-out asks for every recipient. */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+function clockFormat(timezone: string): Intl.DateTimeFormat {
+  let format = clockFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    clockFormats.set(timezone, format);
+  }
+  return format;
+}
+
 /** Minutes since local midnight, and seconds into the minute, at `at` in `timezone`. */
 function localClock(at: Date, timezone: string): { minutes: number; seconds: number; ms: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(
-    at,
-  );
+  const parts = clockFormat(timezone).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return { minutes: get('hour') * 60 + get('minute'), seconds: get('second'), ms: at.getUTCMilliseconds() };
 }
