@@ -264,6 +264,51 @@ describe('impact report', () => {
     await report(platform, '').expect(403);
   });
 
+  it('counts mentoring relationships by hand: ten started and running, then one ended and the running cell withheld', async () => {
+    const api = () => request(forum.url);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await api()
+      .put(`/groups/${groupA}/mentoring/programme`)
+      .set(bearer(admin))
+      .send({ name: 'Peer mentoring', menteesPerMentor: 5, relationshipWeeks: 12, checkInEveryDays: 14, matchingQuestions: [] })
+      .expect(200);
+    const training = { modules: ['mentoring', 'safeguarding'], completedOn: day(-30), trainer: 'Peer support trainers', renewBy: day(335) };
+    const mentors = [a[0]!, a[1]!];
+    for (const mentor of mentors) await api().put(`/groups/${groupA}/mentoring/mentors/${mentor.id}`).set(bearer(admin)).send({ training }).expect(200);
+    // Ten mentees, five with each mentor; each relationship starts once both sides agree.
+    const relationships: string[] = [];
+    for (let i = 2; i < 12; i += 1) {
+      const mentee = a[i]!;
+      const mentor = mentors[i % 2]!;
+      const asked = await api().post(`/groups/${groupA}/mentoring/requests`).set(bearer(mentee)).send({ answers: {} }).expect(201);
+      const matched = await api().post(`/mentoring/requests/${asked.body.id}/match`).set(bearer(admin)).send({ mentorId: mentor.id }).expect(201);
+      await api().post(`/mentoring/relationships/${matched.body.id}/agree`).set(bearer(mentee)).expect(200);
+      const started = await api().post(`/mentoring/relationships/${matched.body.id}/agree`).set(bearer(mentor)).expect(200);
+      expect(started.body.status).toBe('active');
+      relationships.push(matched.body.id);
+    }
+
+    const counted = (await report(admin, `groupId=${groupA}&from=${lastMonth}&to=${thisMonth}`).expect(200)).body;
+    expect(counted.relationships).toEqual([
+      { month: lastMonth, active: null, started: null },
+      { month: thisMonth, active: 10, started: 10 },
+    ]);
+    const rows = (await csv(admin, `groupId=${groupA}&from=${thisMonth}&to=${thisMonth}`).expect(200)).text.split('\r\n');
+    expect(rows).toContain(`mentoring,${thisMonth},active relationships,10`);
+    expect(rows).toContain(`mentoring,${thisMonth},relationships started,10`);
+    // The other group has no programme: its relationships stay out of A's figures and it counts none.
+    const other = (await report(admin, `groupId=${groupB}&from=${thisMonth}&to=${thisMonth}`).expect(200)).body;
+    expect(other.relationships).toEqual([{ month: thisMonth, active: null, started: null }]);
+
+    await api().post(`/mentoring/relationships/${relationships[0]}/end`).set(bearer(a[2]!)).send({ reason: 'Moving on, thank you.' }).expect(200);
+    const after = (await report(admin, `groupId=${groupA}&from=${thisMonth}&to=${thisMonth}`).expect(200)).body;
+    // Nine running at the month's end is a cell of fewer than ten: withheld. Ten started this month still.
+    expect(after.relationships).toEqual([{ month: thisMonth, active: null, started: 10 }]);
+    const afterRows = (await csv(admin, `groupId=${groupA}&from=${thisMonth}&to=${thisMonth}`).expect(200)).text.split('\r\n');
+    expect(afterRows).toContain(`mentoring,${thisMonth},relationships started,10`);
+    expect(afterRows).toContain(`mentoring,${thisMonth},active relationships,fewer than 10`);
+  });
+
   it('refuses a malformed query with 4xx, never 5xx', async () => {
     await report(admin, 'from=2026-13').expect(422);
     await report(admin, 'from=2026-6').expect(422);
