@@ -30,8 +30,6 @@ export interface SendAccepted {
   status: 'screening';
 }
 
-export const FORMER_MEMBER = 'Former member';
-
 /** The most a reconnecting client gets back in one catch-up, and the size of a fresh join's history. */
 export const CATCH_UP_LIMIT = 500;
 export const JOIN_HISTORY_SIZE = 50;

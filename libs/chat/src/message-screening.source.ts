@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
-import { IdentityService } from '@kindred/identity';
+import { FORMER_MEMBER, IdentityService } from '@kindred/identity';
+import { messageSubjects } from '@kindred/moderation';
 import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
-import { ChatMessageView, FORMER_MEMBER } from './chat.types';
+import { ChatMessageView } from './chat.types';
 import { MessagesRepository, StoredMessage } from './messages.repository';
 
 type Reason = { source: string; detail: string; clauseKey?: string };
@@ -94,20 +95,7 @@ export class MessageScreeningSource implements ContentSource {
   async describe(ids: string[]): Promise<Map<string, SubjectView>> {
     if (ids.length === 0) return new Map();
     const messages = await this.messages.findMany(ids);
-    const names = await this.identity.displayNames(messages.flatMap((m) => (m.authorId ? [m.authorId] : [])));
-    return new Map(
-      messages.map((m) => [
-        m.id,
-        {
-          type: 'message' as const,
-          id: m.id,
-          body: m.body,
-          author: m.authorId ? { id: m.authorId, displayName: names.get(m.authorId) ?? FORMER_MEMBER } : null,
-          groupId: m.groupId,
-          status: m.status,
-        },
-      ]),
-    );
+    return messageSubjects(this.type, messages, await this.identity.displayNames(messages.flatMap((m) => (m.authorId ? [m.authorId] : []))));
   }
 
   hide(tx: Tx, id: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
 import { IdentityService } from '@kindred/identity';
+import { messageSubjects } from '@kindred/moderation';
 import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
-import { FORMER_MEMBER } from './conversation.types';
 import { ConversationMessagesRepository, SUBJECT_TYPE } from './conversation-messages.repository';
 
 /**
@@ -39,20 +39,7 @@ export class ConversationMessageSource implements ContentSource {
   async describe(ids: string[]): Promise<Map<string, SubjectView>> {
     if (ids.length === 0) return new Map();
     const found = await this.messages.findMany(ids);
-    const names = await this.identity.displayNames(found.flatMap((m) => (m.authorId ? [m.authorId] : [])));
-    return new Map(
-      found.map((m) => [
-        m.id,
-        {
-          type: SUBJECT_TYPE,
-          id: m.id,
-          body: m.body,
-          author: m.authorId ? { id: m.authorId, displayName: names.get(m.authorId) ?? FORMER_MEMBER } : null,
-          groupId: m.groupId,
-          status: m.status,
-        },
-      ]),
-    );
+    return messageSubjects(this.type, found, await this.identity.displayNames(found.flatMap((m) => (m.authorId ? [m.authorId] : []))));
   }
 
   hide(tx: Tx, id: string): Promise<void> {

@@ -8,8 +8,6 @@ export type ConversationStatus = 'open' | 'closed' | 'declined';
 export type ParticipantRole = 'member' | 'supporter' | 'mentor' | 'mentee' | 'staff';
 export type ConversationMessageStatus = 'screening' | 'published' | 'held' | 'rejected' | 'hidden' | 'removed' | 'deleted';
 
-export const FORMER_MEMBER = 'Former member';
-
 export interface ConversationParticipantView {
   id: string;
   displayName: string;

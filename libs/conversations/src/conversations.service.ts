@@ -5,11 +5,11 @@ import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { Transactions, type Tx } from '@kindred/database';
 import { ParticipationService } from '@kindred/groups';
 import { DomainError, hasVisibleText } from '@kindred/http';
-import { AuthUser, IdentityService } from '@kindred/identity';
+import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { ReviewItemsService, screeningJobId } from '@kindred/moderation';
 import { NoticesService } from '@kindred/notifications';
 import { OutboxService } from '@kindred/queues';
-import { ConversationMessageView, ConversationView, FORMER_MEMBER, ParticipantRole, SendConversationMessage } from './conversation.types';
+import { ConversationMessageView, ConversationView, ParticipantRole, SendConversationMessage } from './conversation.types';
 import { ConversationMessagesRepository, StoredConversationMessage, SUBJECT_TYPE } from './conversation-messages.repository';
 import { ConversationsRepository, StoredConversation, StoredParticipant } from './conversations.repository';
 

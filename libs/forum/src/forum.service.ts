@@ -14,7 +14,7 @@ import {
   writeRulesFrom,
 } from '@kindred/groups';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
-import { AuthUser, IdentityService } from '@kindred/identity';
+import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { NotificationsService } from '@kindred/notifications';
 import { ReportsService, ReviewItemsService, screeningJobId } from '@kindred/moderation';
 import { OutboxService } from '@kindred/queues';
@@ -76,7 +76,6 @@ interface PageRequest {
   cursor: { at: string; id: string } | null;
 }
 
-const FORMER_MEMBER = 'Former member';
 /** A post removed by a moderator shows neither its words nor who wrote them. */
 const REMOVED_AUTHOR = 'Removed';
 

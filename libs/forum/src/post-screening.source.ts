@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { MembershipService } from '@kindred/groups';
-import { IdentityService } from '@kindred/identity';
+import { FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { NotificationsService } from '@kindred/notifications';
 import { PostsRepository } from './posts.repository';
@@ -156,7 +156,7 @@ export class PostScreeningSource implements ContentSource {
           id: p.id,
           body: p.body,
           ...(p.isOpening && topics.has(p.topicId) ? { title: topics.get(p.topicId)!.title, contentWarning: topics.get(p.topicId)!.contentWarning } : {}),
-          author: p.authorId ? { id: p.authorId, displayName: names.get(p.authorId) ?? 'Former member' } : null,
+          author: p.authorId ? { id: p.authorId, displayName: names.get(p.authorId) ?? FORMER_MEMBER } : null,
           groupId: p.groupId,
           topicId: p.topicId,
           status: p.status,

@@ -78,3 +78,11 @@ export class DisplayNameScreen {
     return this.check(displayName);
   }
 }
+
+/** What others see in place of a name once its account is gone. */
+export const FORMER_MEMBER = 'Former member';
+
+/** A person as others see them: their display name from `names`, or "Former member" once the account is gone. */
+export function personSeen(userId: string, names: ReadonlyMap<string, string>): { id: string; displayName: string } {
+  return { id: userId, displayName: names.get(userId) ?? FORMER_MEMBER };
+}

@@ -4,7 +4,7 @@ import { ConversationsService } from '@kindred/conversations';
 import { Transactions, type Tx } from '@kindred/database';
 import { GroupsService, MembershipService, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
-import { AuthUser, IdentityService } from '@kindred/identity';
+import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { answerProblems, canTakeNewMentee, isoDay, questionProblems, rankMentors } from './matching';
 import { MentoringClock } from './mentoring-clock';
@@ -28,7 +28,6 @@ import { RelationshipsRepository, StoredRelationship } from './relationships.rep
 import { RequestsRepository } from './requests.repository';
 
 const DAY_MS = 24 * 3600_000;
-const FORMER_MEMBER = 'Former member';
 /** Reminders claimed per run, at most; the next run takes the rest. */
 const REMINDER_BATCH = 200;
 

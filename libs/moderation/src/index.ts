@@ -21,6 +21,7 @@ export type { RuleView, NewRule } from './rules/rules.service';
 export { ReportsService } from './reports/reports.service';
 export type { ReportedSubject } from './reports/reports.service';
 export * from './screening-pipeline/screening-source';
+export * from './screening-pipeline/message-subjects';
 export { ScreeningService, screeningJobId } from './screening-pipeline/screening.service';
 export { ScreeningSweeper } from './screening-pipeline/screening-sweeper';
 export { displayNameProblem, DISPLAY_NAME_PROBLEM } from './screening-pipeline/display-name-check';

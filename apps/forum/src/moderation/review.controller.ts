@@ -38,11 +38,8 @@ export class ClaimDto {
   takeOver?: boolean;
 }
 
-export class DecisionDto {
-  @ApiProperty({ enum: ['approve', 'remove', 'escalate'] })
-  @IsIn(['approve', 'remove', 'escalate'])
-  action: 'approve' | 'remove' | 'escalate';
-
+/** What goes with a removal, whether decided in the queue or where the content is. */
+export class RemovalDetailsDto {
   @ApiPropertyOptional({ description: 'Required for remove: a clause of the current agreement.' })
   @IsOptional()
   @IsString()
@@ -55,11 +52,17 @@ export class DecisionDto {
   @MaxLength(2000)
   note?: string;
 
-  @ApiPropertyOptional({ type: SanctionDto, description: 'Goes with a removal: warn, mute for N hours, or ban from the group.' })
+  @ApiPropertyOptional({ type: SanctionDto, description: 'With a removal only: warn, mute for N hours, or ban from the group.' })
   @IsOptional()
   @ValidateNested()
   @Type(() => SanctionDto)
   sanction?: SanctionDto;
+}
+
+export class DecisionDto extends RemovalDetailsDto {
+  @ApiProperty({ enum: ['approve', 'remove', 'escalate'] })
+  @IsIn(['approve', 'remove', 'escalate'])
+  action: 'approve' | 'remove' | 'escalate';
 }
 
 @ApiTags('moderation')

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import type { MemberHistoryView as MemberHistory } from '@kindred/moderation';
@@ -9,32 +8,14 @@ import { SupporterToolsService } from '@kindred/moderation';
 import { ApiProblems, JSON_BODY_PROBLEMS, Wire } from '../openapi';
 import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 import { ReviewItemView } from './moderation.views';
-import { SanctionDto } from './review.controller';
+import { RemovalDetailsDto } from './review.controller';
 
 const id = idParam;
 
-export class ContentActionDto {
+export class ContentActionDto extends RemovalDetailsDto {
   @ApiProperty({ enum: ['hide', 'remove'], description: '`hide`: out of sight now, into the queue for a decision. `remove`: decided now, citing a clause.' })
   @IsIn(['hide', 'remove'])
   action: 'hide' | 'remove';
-
-  @ApiPropertyOptional({ description: 'Required for remove: a clause of the current agreement.' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 60)
-  clauseKey?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  note?: string;
-
-  @ApiPropertyOptional({ type: SanctionDto, description: 'With a removal only: warn, mute for N hours, or ban from the group.' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => SanctionDto)
-  sanction?: SanctionDto;
 }
 
 export class MuteDto {

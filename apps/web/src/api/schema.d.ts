@@ -2229,7 +2229,7 @@ export interface components {
             /** @description Required for remove: a clause of the current agreement. */
             clauseKey?: string;
             note?: string;
-            /** @description Goes with a removal: warn, mute for N hours, or ban from the group. */
+            /** @description With a removal only: warn, mute for N hours, or ban from the group. */
             sanction?: components["schemas"]["SanctionDto"];
         };
         DecisionTimesView: {

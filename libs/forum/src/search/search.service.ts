@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ParticipationService } from '@kindred/groups';
 import { DomainError, encodeCursor, Page, pageLimit } from '@kindred/http';
-import { AuthUser, IdentityService } from '@kindred/identity';
+import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { fromHeadline, HighlightRange } from './highlights';
 import { SearchRepository, SearchRow } from './search.repository';
 
@@ -34,7 +34,6 @@ interface SearchCursor {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/g;
-const FORMER_MEMBER = 'Former member';
 
 /** Search within one group's published posts and topic titles, for the group's participants. */
 @Injectable()

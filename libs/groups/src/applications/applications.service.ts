@@ -3,7 +3,7 @@ import { Transactions } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { GroupsConflict } from '../groups-errors';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
-import { AuthUser, IdentityService } from '@kindred/identity';
+import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { checkApplication } from '../eligibility/eligibility';
 import { Group } from '../group/group.entity';
@@ -230,7 +230,7 @@ function toView(a: Application, displayName: string | undefined): ApplicationVie
   return {
     id: a.id,
     groupId: a.groupId,
-    applicant: { id: a.userId, displayName: displayName ?? 'Former member' },
+    applicant: { id: a.userId, displayName: displayName ?? FORMER_MEMBER },
     answers: a.answers,
     mismatches: a.mismatches,
     declaration: a.declaration,

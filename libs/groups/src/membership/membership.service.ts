@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { ReplicaReads, Transactions, type Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
-import { AuthUser, IdentityService } from '@kindred/identity';
+import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { GroupsRepository } from '../group/groups.repository';
 import { assertUuid } from '../ids';
 import { Membership, MembershipRole, MembershipStatus } from './membership.entity';
@@ -136,7 +136,7 @@ export class MembershipService {
       (r) => ({ at: r.joinedAt.toISOString(), id: r.userId }),
       (r) => ({
         userId: r.userId,
-        displayName: names.get(r.userId) ?? 'Former member',
+        displayName: names.get(r.userId) ?? FORMER_MEMBER,
         role: r.role,
         status: r.status,
         joinedAt: r.joinedAt,

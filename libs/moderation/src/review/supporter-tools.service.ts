@@ -3,7 +3,7 @@ import { AuditLogService } from '@kindred/audit';
 import { Transactions } from '@kindred/database';
 import { GroupsService, MembershipService, ParticipationService } from '@kindred/groups';
 import { DomainError } from '@kindred/http';
-import { AuthUser, IdentityService } from '@kindred/identity';
+import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
 import { ScreeningSources } from '../screening-pipeline/screening-source';
 import { EnforcementHistoryRepository } from './enforcement-history.repository';
@@ -188,7 +188,7 @@ export class SupporterToolsService {
     return {
       member: {
         id: memberId,
-        displayName: names.get(memberId) ?? 'Former member',
+        displayName: names.get(memberId) ?? FORMER_MEMBER,
         role: membership?.role ?? null,
         status: membership?.status ?? null,
         mutedUntil: membership?.mutedUntil && membership.mutedUntil.getTime() > Date.now() ? membership.mutedUntil : null,

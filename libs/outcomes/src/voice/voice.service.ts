@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transactions } from '@kindred/database';
 import { DomainError } from '@kindred/domain';
 import { AgreementsService, normaliseClauses, ParticipationService, validateClauses, type Clause } from '@kindred/groups';
-import { AuthUser, IdentityService } from '@kindred/identity';
+import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { assertUuid } from '../ids';
 import { CommentRow, ProposalRow, VoiceRepository } from './voice.repository';
 
@@ -79,7 +79,7 @@ export class VoiceService {
       groupId: r.groupId,
       body: r.body,
       createdAt: r.createdAt,
-      ...(role === 'admin' ? { author: { id: r.authorId, displayName: names.get(r.authorId) ?? 'Former member' } } : {}),
+      ...(role === 'admin' ? { author: { id: r.authorId, displayName: names.get(r.authorId) ?? FORMER_MEMBER } } : {}),
     }));
   }
 
@@ -161,7 +161,7 @@ export class VoiceService {
         id: c.id,
         body: c.body,
         createdAt: c.createdAt,
-        author: { id: c.authorId, displayName: names.get(c.authorId) ?? 'Former member' },
+        author: { id: c.authorId, displayName: names.get(c.authorId) ?? FORMER_MEMBER },
       })),
     };
   }
