@@ -23,6 +23,6 @@ export type { ReportedSubject } from './reports/reports.service';
 export * from './screening-pipeline/screening-source';
 export { ScreeningService, screeningJobId } from './screening-pipeline/screening.service';
 export { ScreeningSweeper } from './screening-pipeline/screening-sweeper';
-export { displayNameProblem, DISPLAY_NAME_PROBLEM } from './screening-pipeline/display-name-check';
+export { aboutMeProblem, ABOUT_ME_PROBLEM, displayNameProblem, DISPLAY_NAME_PROBLEM } from './screening-pipeline/display-name-check';
 export * from './moderation.module';
 export { ModerationConflict } from './moderation-errors';
