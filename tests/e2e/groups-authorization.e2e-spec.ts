@@ -26,6 +26,8 @@ interface World {
   resourceId: string;
   /** A supporter of the group the admin can appoint again or remove. */
   targetId: string;
+  /** In the shared world only: a member of this group and of no other, whose profile only the group's people may read. */
+  lonerId?: string;
 }
 
 interface Endpoint {
@@ -129,9 +131,9 @@ const ENDPOINTS: Endpoint[] = [
     expected: { ...signedIn(404), 'approved, not accepted': 204, member: 204, supporter: 204 },
   },
   {
-    // A supporter of the group: members who share it read their profile; nobody else learns that they exist.
+    // A member of this group only (callers are people of other groups too): those who share it read their profile; nobody else learns that they exist.
     name: 'GET /users/:userId/profile',
-    call: (w, a) => a.get(`/users/${w.targetId}/profile`),
+    call: (w, a) => a.get(`/users/${w.lonerId}/profile`),
     expected: { ...signedIn(404), 'approved, not accepted': 200, member: 200, supporter: 200, admin: 200 },
     check: (_caller, body) => expect(Object.keys(body).sort()).toEqual(['aboutMe', 'displayName', 'id']),
   },
@@ -200,6 +202,9 @@ describe('authorization matrix: groups, agreements, membership, signposting', ()
     await request(forum.url).put(`/groups/${otherGroup.id}/supporters/${people['supporter of another group'].id}`).set(bearer(people.admin)).expect(204);
     await acceptAgreement(forum, people['supporter of another group'], otherGroup.id);
     shared = await newWorld();
+    const loner = await registerAndLogin(forum.url);
+    await apply(forum, loner, shared.groupId, { referralCode: await issueReferralCode(forum, people.admin, shared.groupId) }).expect(201);
+    shared.lonerId = loner.id;
   });
 
   afterAll(async () => {
