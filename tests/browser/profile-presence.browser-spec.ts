@@ -10,9 +10,14 @@ import { startWebStack, WebStack } from './support/web-stack';
 
 const PHONE = { width: 390, height: 844 };
 
-/** Every notice, alert, status, hint and field error on the page, read for keys, codes, field names and ISO times. */
+/**
+ * Every notice, alert, status, hint and field error the app writes on the page, and each post's status
+ * in words, read for keys, codes, field names and ISO times (group names and members' words are theirs).
+ */
 async function expectHumaneWords(page: Page, where: string): Promise<void> {
-  const texts = await page.locator('[role=alert], [role=status], .field-error, .hint, .my-post').allTextContents();
+  const texts = await page
+    .locator('[role=alert], [role=status], .field-error, .hint:not(.my-post .hint), .my-post .status-word, .my-post .status-note, .my-post time')
+    .allTextContents();
   for (const text of texts) {
     const raw = rawWords(text);
     if (raw) throw new Error(`${where}: "${raw}" is shown to a person in: ${text}`);

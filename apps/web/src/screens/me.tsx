@@ -339,14 +339,18 @@ function AboutMe() {
 function ShowOnline() {
   const { me, refresh } = useSession();
   const [state, setState] = useState<{ busy?: boolean; done?: string; error?: unknown }>({});
-  const showOnline = me?.showOnline ?? true;
+  // The box follows the click at once; if saving fails it goes back to what is saved.
+  const [chosen, setChosen] = useState<boolean>();
+  const showOnline = chosen ?? me?.showOnline ?? true;
   const change = async (next: boolean) => {
+    setChosen(next);
     setState({ busy: true });
     try {
       await ok(client.PUT('/me/presence', { body: { showOnline: next } }));
       await refresh();
       setState({ done: next ? 'Others can now see when you are in a group chat.' : 'Nobody sees when you are in a group chat now.' });
     } catch (e) {
+      setChosen(undefined);
       setState({ error: e });
     }
   };
@@ -397,7 +401,7 @@ export function MyPosts() {
                 {p.groupName ?? 'A group that has closed'} · <time dateTime={p.createdAt}>{formatDateTime(p.createdAt)}</time>
               </p>
               <p>
-                <span className="badge status-word">{status.word}</span> {status.note}
+                <span className="badge status-word">{status.word}</span> <span className="status-note">{status.note}</span>
               </p>
               {p.body ? <p className="preserve">{p.body.length > 280 ? `${p.body.slice(0, 280)}…` : p.body}</p> : null}
             </li>
