@@ -26,6 +26,8 @@ interface World {
   resourceId: string;
   /** A supporter of the group the admin can appoint again or remove. */
   targetId: string;
+  /** In the shared world only: a member of this group and of no other, whose profile only the group's people may read. */
+  lonerId?: string;
 }
 
 interface Endpoint {
@@ -36,6 +38,8 @@ interface Endpoint {
   expected: Expected;
   /** Further checks on a successful answer, by caller. */
   check?: (caller: Caller, body: Record<string, unknown>) => void;
+  /** The problem code of a refusal where it is not the status's usual one. */
+  codes?: Partial<Record<Caller, string>>;
 }
 
 const everyone = (status: number): Expected => Object.fromEntries(CALLERS.map((c) => [c, status])) as Expected;
@@ -119,7 +123,37 @@ const ENDPOINTS: Endpoint[] = [
     call: (w, a) => a.delete(`/groups/${w.groupId}/resources/${w.resourceId}`),
     expected: adminOnly(204),
   },
+  {
+    // Leaving is the member's own act: anyone without an active membership (an admin who is not one included) has nothing to leave.
+    name: 'DELETE /groups/:groupId/membership',
+    mutates: true,
+    call: (w, a) => a.delete(`/groups/${w.groupId}/membership`),
+    expected: { ...signedIn(404), 'approved, not accepted': 204, member: 204, supporter: 204 },
+  },
+  {
+    // A member of this group only (callers are people of other groups too): those who share it read their profile; nobody else learns that they exist.
+    name: 'GET /users/:userId/profile',
+    call: (w, a) => a.get(`/users/${w.lonerId}/profile`),
+    expected: { ...signedIn(404), 'approved, not accepted': 200, member: 200, supporter: 200, admin: 200 },
+    check: (_caller, body) => expect(Object.keys(body).sort()).toEqual(['aboutMe', 'displayName', 'id']),
+  },
+  {
+    // Who is in the chat room: for those who may be in it (a member who has accepted the agreement), as its history is.
+    name: 'GET /groups/:groupId/online',
+    call: (w, a) => a.get(`/groups/${w.groupId}/online`),
+    expected: { ...signedIn(403), member: 200 },
+    codes: {
+      outsider: 'NOT_A_MEMBER',
+      'pending applicant': 'NOT_A_MEMBER',
+      'supporter of another group': 'NOT_A_MEMBER',
+      'approved, not accepted': 'AGREEMENT_REQUIRED',
+      supporter: 'AGREEMENT_REQUIRED',
+      admin: 'AGREEMENT_REQUIRED',
+    },
+    check: (_caller, body) => expect(Array.isArray(body)).toBe(true),
+  },
   { name: 'GET /me', call: (_w, a) => a.get('/me'), expected: signedIn(200) },
+  { name: 'GET /me/posts', call: (_w, a) => a.get('/me/posts'), expected: signedIn(200) },
   { name: 'GET /me/notices', call: (_w, a) => a.get('/me/notices'), expected: signedIn(200) },
 ];
 
@@ -168,6 +202,9 @@ describe('authorization matrix: groups, agreements, membership, signposting', ()
     await request(forum.url).put(`/groups/${otherGroup.id}/supporters/${people['supporter of another group'].id}`).set(bearer(people.admin)).expect(204);
     await acceptAgreement(forum, people['supporter of another group'], otherGroup.id);
     shared = await newWorld();
+    const loner = await registerAndLogin(forum.url);
+    await apply(forum, loner, shared.groupId, { referralCode: await issueReferralCode(forum, people.admin, shared.groupId) }).expect(201);
+    shared.lonerId = loner.id;
   });
 
   afterAll(async () => {
@@ -183,7 +220,7 @@ describe('authorization matrix: groups, agreements, membership, signposting', ()
     if (caller !== 'anonymous') call = call.set(bearer(people[caller]));
     const response = await call;
     expect({ caller, status: response.status, body: response.status === status ? undefined : response.body }).toEqual({ caller, status, body: undefined });
-    const code = expectedCode(endpoint, status);
+    const code = (status >= 400 && endpoint.codes?.[caller]) || expectedCode(endpoint, status);
     if (code) {
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(response.body.code).toBe(code);

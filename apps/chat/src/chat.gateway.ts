@@ -9,7 +9,18 @@ import {
   WebSocketServer,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { ChatPosition, ChatService, ClientEventName, ClientToServerEvents, ErrorAck, ServerPayload, ServerToClientEvents, SocketAck } from '@kindred/chat';
+import {
+  ChatPosition,
+  ChatPresence,
+  ChatService,
+  ClientEventName,
+  ClientToServerEvents,
+  ErrorAck,
+  PRESENCE_RENEW_MS,
+  ServerPayload,
+  ServerToClientEvents,
+  SocketAck,
+} from '@kindred/chat';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { EventBus } from '@kindred/events';
 import { mutedError } from '@kindred/groups';
@@ -60,7 +71,12 @@ interface SocketState {
   sessionTimer?: NodeJS.Timeout;
   /** Groups where the user is muted, until when: typing is refused from this without a query. */
   mutedIn: Map<string, number>;
+  /** Groups whose room this socket is counted present in (the "online now" list). */
+  presentIn: Set<string>;
 }
+
+/** Comings and goings within this long reach a room as one "online now" list. */
+const PRESENCE_SETTLE_MS = 150;
 
 /**
  * The chat service's socket events. Every event is checked on its own — session, membership,
@@ -82,12 +98,18 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   @WebSocketServer() server: Server<ClientToServerEvents, ServerToClientEvents>;
   private readonly streams = new Map<string, RoomStream>();
   private sweep?: NodeJS.Timeout;
+  private presenceRenewal?: NodeJS.Timeout;
+  /** Rooms about to be sent their "online now" list. */
+  private readonly presenceDue = new Map<string, NodeJS.Timeout>();
+  /** Per room, the list being read and sent now. */
+  private readonly presenceSends = new Map<string, Promise<void>>();
 
   constructor(
     private readonly events: EventBus,
     private readonly identity: IdentityService,
     private readonly secondFactors: SecondFactorService,
     private readonly chat: ChatService,
+    private readonly presence: ChatPresence,
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
   ) {}
 
@@ -98,6 +120,14 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       for (const socket of this.localSockets(rooms)) this.endSession(socket, reason === 'erased' ? 'account-erased' : 'session-ended');
     });
     await this.events.subscribe('membership.changed', ({ userId, groupId }) => this.recheck(userId, groupId));
+    await this.events.subscribe('presence.changed', ({ groupId }) => this.presenceChanged(groupId));
+    // Turning "show me as online" on or off: the rooms the person is in hear the new list (it is filtered when read).
+    await this.events.subscribe('profile.changed', async ({ userId }) => {
+      const groups = new Set(this.localSockets([userRoom(userId)]).flatMap((socket) => [...(socket.data.state as SocketState).presentIn]));
+      for (const groupId of groups) await this.announcePresence(groupId);
+    });
+    this.presenceRenewal = setInterval(() => void this.renewPresence(), PRESENCE_RENEW_MS);
+    this.presenceRenewal.unref();
     await this.events.subscribe('agreement.published', ({ groupId }) => this.recheckRoom(groupId));
     await this.events.subscribe('second-factor.changed', ({ userId }) =>
       this.secondFactorChanged(userId).catch((error: Error) => this.logger.warn({ userId, err: error.message }, 'review alert rooms not updated')),
@@ -152,13 +182,15 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
 
   onModuleDestroy(): void {
     clearInterval(this.sweep);
+    clearInterval(this.presenceRenewal);
+    for (const timer of this.presenceDue.values()) clearTimeout(timer);
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
     const user = socket.data.user as AuthUser;
     socket.data.sessionCheckedAt = Date.now();
     socket.data.typedAt = new Map<string, number>();
-    socket.data.state = { mutedIn: new Map() } satisfies SocketState;
+    socket.data.state = { mutedIn: new Map(), presentIn: new Set() } satisfies SocketState;
     const rooms = [userRoom(user.id), sessionRoom(user.sessionId)];
     try {
       rooms.push(...(await this.staffRooms(user)));
@@ -175,6 +207,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   handleDisconnect(socket: ChatSocket): void {
     const state = socket.data.state as SocketState | undefined;
     clearTimeout(state?.sessionTimer);
+    for (const groupId of state?.presentIn ?? []) void this.leavePresence(socket, groupId);
   }
 
   @SubscribeMessage('chat:join')
@@ -187,6 +220,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       try {
         const history = await this.chat.joinHistory(user, groupId, after);
         if (participant.mutedUntil && participant.mutedUntil.getTime() > Date.now()) this.tellMuted(socket, groupId, participant.mutedUntil);
+        await this.enterPresence(socket, groupId);
         return { ok: true, history };
       } catch (error) {
         await socket.leave(groupRoom(groupId));
@@ -199,6 +233,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   leave(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<SocketAck<'chat:leave'>> {
     return this.handle('chat:leave', socket, parseGroup(payload), { fresh: false }, async (_user, { groupId }) => {
       await socket.leave(groupRoom(groupId));
+      await this.leavePresence(socket, groupId);
       return { ok: true };
     });
   }
@@ -248,6 +283,70 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
       }
       return { ok: true };
     });
+  }
+
+  /** The socket counts as present in the group's room, and every instance sends the room the new list. */
+  private async enterPresence(socket: ChatSocket, groupId: string): Promise<void> {
+    const state = socket.data.state as SocketState;
+    try {
+      await this.presence.enter(groupId, (socket.data.user as AuthUser).id, socket.id);
+      state.presentIn.add(groupId);
+      // Closed or put out of the room while this was written: take it back out.
+      if (socket.disconnected || !socket.rooms.has(groupRoom(groupId))) return await this.leavePresence(socket, groupId);
+      await this.announcePresence(groupId);
+    } catch (error) {
+      // Presence is a courtesy: the member still chats when Redis cannot count them.
+      this.logger.warn({ groupId, err: error }, 'presence not recorded');
+    }
+  }
+
+  /** The socket no longer counts in the group's room (it left, lost access or closed). */
+  private async leavePresence(socket: ChatSocket, groupId: string): Promise<void> {
+    const state = socket.data.state as SocketState | undefined;
+    if (!state?.presentIn.delete(groupId)) return;
+    try {
+      await this.presence.leave(groupId, (socket.data.user as AuthUser).id, socket.id);
+      await this.announcePresence(groupId);
+    } catch (error) {
+      this.logger.warn({ groupId, err: error }, 'presence not cleared; it runs out by itself');
+    }
+  }
+
+  private async announcePresence(groupId: string): Promise<void> {
+    await this.events.publish('presence.changed', { groupId });
+  }
+
+  /** Sends this instance's sockets in the room the list as it is now, once comings and goings settle. */
+  private presenceChanged(groupId: string): void {
+    if (this.presenceDue.has(groupId) || !this.server.sockets.adapter.rooms.get(groupRoom(groupId))?.size) return;
+    const timer = setTimeout(() => {
+      this.presenceDue.delete(groupId);
+      // One read at a time per room, each after the last was sent: a list never overtakes a newer one.
+      const send = (this.presenceSends.get(groupId) ?? Promise.resolve()).then(async () => {
+        const online = await this.presence.onlineOrNobody(groupId);
+        this.server.local.to(groupRoom(groupId)).emit('chat:presence', { groupId, online });
+      });
+      this.presenceSends.set(groupId, send);
+      void send.finally(() => {
+        if (this.presenceSends.get(groupId) === send) this.presenceSends.delete(groupId);
+      });
+    }, PRESENCE_SETTLE_MS);
+    timer.unref();
+    this.presenceDue.set(groupId, timer);
+  }
+
+  /** Renews this instance's sockets in the presence lists; rooms where someone's entry ran out (an instance stopped) hear the new list. */
+  private async renewPresence(): Promise<void> {
+    const present = [...this.server.sockets.sockets.values()].flatMap((socket) => {
+      const state = socket.data.state as SocketState | undefined;
+      const user = socket.data.user as AuthUser | undefined;
+      return state && user ? [...state.presentIn].map((groupId) => ({ groupId, userId: user.id, socketId: socket.id })) : [];
+    });
+    try {
+      for (const groupId of await this.presence.renew(present)) await this.announcePresence(groupId);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'presence not renewed');
+    }
   }
 
   /** The room's delivery position on this instance, starting from now the first time anyone here joins. */
@@ -354,6 +453,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
           void socket.leave(groupRoom(groupId));
           socket.emit('chat:access-ended', { groupId, reason: accessEndedReason(standing.refusal?.code), ...versionOf(standing.refusal) });
         }
+        void this.leavePresence(socket, groupId);
       } else if (standing.mutedUntil) {
         if (state.mutedIn.get(groupId) !== standing.mutedUntil.getTime()) this.tellMuted(socket, groupId, standing.mutedUntil);
       } else if (state.mutedIn.delete(groupId)) {
@@ -397,6 +497,7 @@ export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect, On
   private leaveIfOut(socket: ChatSocket, groupId: string | undefined, error: DomainError): void {
     if (!groupId || !OUT_OF_GROUP.has(error.code)) return;
     void socket.leave(forumRoom(groupId));
+    void this.leavePresence(socket, groupId);
     if (!socket.rooms.has(groupRoom(groupId))) return;
     void socket.leave(groupRoom(groupId));
     socket.emit('chat:access-ended', { groupId, reason: accessEndedReason(error.code), ...versionOf(error.extra as { version?: number }) });

@@ -13,7 +13,7 @@ import { ForgotPassword, Register, ResetPassword, SignIn, VerifyEmail } from './
 import { AgreementScreen, Apply, Directory, GroupHome, GroupResources } from './screens/groups';
 import { NewTopic, Thread } from './screens/forum';
 import { Chat } from './screens/chat';
-import { Account, Notices } from './screens/me';
+import { Account, MyPosts, Notices } from './screens/me';
 import { Notifications, NotificationSettings, Unsubscribe, useUnreadCount } from './screens/notifications';
 import { disablePush, onPushShown, registerServiceWorker } from './push';
 import { useTwoStepRequiredRedirect } from './screens/two-step';
@@ -164,6 +164,9 @@ function Header({ groupId }: { groupId?: string }) {
               </li>
               <li>
                 <Link to="/my/account">Your account</Link>
+              </li>
+              <li>
+                <Link to="/my/posts">Your posts</Link>
               </li>
               <li>
                 <Link to="/my/questionnaires">Questionnaires</Link>
@@ -334,6 +337,7 @@ function App() {
         <Route path="settings/notifications" element={<NotificationSettings />} />
         <Route path="unsubscribe" element={<Unsubscribe />} />
         <Route path="my/account" element={<Account />} />
+        <Route path="my/posts" element={<MyPosts />} />
         <Route path="admin/new-group" element={<NewGroup />} />
         <Route path="admin/outcomes" element={<OutcomesAdmin />} />
         <Route path="my/questionnaires" element={<MyQuestionnaires />} />

@@ -4,6 +4,7 @@ import { GroupsModule } from '@kindred/groups';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { ModerationModule, ScreeningSources } from '@kindred/moderation';
 import { ChatPersonalData } from './chat-personal-data';
+import { ChatPresence } from './chat-presence';
 import { ChatRateLimiter } from './chat-rate-limiter';
 import { ChatRetentionService } from './chat-retention.service';
 import { ChatService } from './chat.service';
@@ -13,8 +14,8 @@ import { MessagesRepository } from './messages.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ChatMessage]), GroupsModule, IdentityModule, ModerationModule],
-  providers: [MessagesRepository, ChatService, ChatRateLimiter, ChatRetentionService, MessageScreeningSource, ChatPersonalData],
-  exports: [ChatService, ChatRetentionService],
+  providers: [MessagesRepository, ChatService, ChatPresence, ChatRateLimiter, ChatRetentionService, MessageScreeningSource, ChatPersonalData],
+  exports: [ChatService, ChatPresence, ChatRetentionService],
 })
 export class ChatModule implements OnModuleInit {
   constructor(

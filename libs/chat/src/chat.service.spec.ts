@@ -5,6 +5,7 @@ import type { AuthUser, IdentityService } from '@kindred/identity';
 import type { ReportsService } from '@kindred/moderation';
 import type { OutboxService } from '@kindred/queues';
 import type { ChatRateLimiter } from './chat-rate-limiter';
+import type { ChatPresence } from './chat-presence';
 import { ChatService } from './chat.service';
 import type { ChatMessage } from './message.entity';
 import type { ChatPosition, MessagesRepository, NewMessage, StoredMessage } from './messages.repository';
@@ -117,6 +118,7 @@ function chat(options: { role?: Participant['role']; mutedUntil?: Date | null; s
       giveBack: async () => void limiter.given++,
     } as unknown as ChatRateLimiter,
     { publish: async (name: string, payload: unknown) => void events.push({ name, payload }) } as unknown as EventBus,
+    { online: async () => [] } as unknown as ChatPresence,
   );
   return { service, messages, events, limiter, hideOnReport: () => (hiddenByReport = true) };
 }

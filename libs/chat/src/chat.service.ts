@@ -7,6 +7,7 @@ import { DomainError, hasVisibleText, Page } from '@kindred/http';
 import { AuthUser, IdentityService } from '@kindred/identity';
 import { ReportsService, screeningJobId } from '@kindred/moderation';
 import { OutboxService } from '@kindred/queues';
+import { ChatPresence, OnlineMember } from './chat-presence';
 import { ChatRateLimiter } from './chat-rate-limiter';
 import { CATCH_UP_LIMIT, ChatMessageView, JOIN_HISTORY_SIZE, OWN_UNPUBLISHED_LIMIT, OwnMessageStatus, SendAccepted, SendInput } from './chat.types';
 import { toMessageView } from './message-screening.source';
@@ -60,11 +61,21 @@ export class ChatService {
     private readonly reports: ReportsService,
     private readonly limiter: ChatRateLimiter,
     private readonly events: EventBus,
+    private readonly presence: ChatPresence,
   ) {}
 
   /** Membership, agreement, ban: NOT_A_MEMBER / AGREEMENT_REQUIRED / BANNED / NOT_FOUND. The mute is the caller's to judge. */
   authorise(user: AuthUser, groupId: string): Promise<Participant> {
     return this.participation.assertParticipant(user, groupId);
+  }
+
+  /**
+   * GET /groups/:groupId/online: who is in the group's chat room now, for someone who may be in it
+   * (a member who has accepted the agreement, not banned). Nobody who turned "show me as online" off.
+   */
+  async online(user: AuthUser, groupId: string): Promise<OnlineMember[]> {
+    await this.authorise(user, groupId);
+    return this.presence.online(groupId);
   }
 
   /**

@@ -397,6 +397,19 @@ export const SERVER_EVENTS = {
       properties: { groupId, user: { type: 'object', required: ['id', 'displayName'], properties: { id, displayName: { type: 'string' } } } },
     },
   },
+  'chat:presence': {
+    summary:
+      'Who is in the group’s chat room now (the whole list, each time someone comes or goes). Members who turned “show me as online” off are never in it.',
+    to: 'The group’s room.',
+    payload: {
+      type: 'object',
+      required: ['groupId', 'online'],
+      properties: {
+        groupId,
+        online: { type: 'array', items: { type: 'object', required: ['id', 'displayName'], properties: { id, displayName: { type: 'string' } } } },
+      },
+    },
+  },
   'chat:access-ended': {
     summary: 'This socket left the group’s room because the member may no longer read it; the reason says why.',
     to: 'One socket.',

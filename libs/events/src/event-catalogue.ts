@@ -10,6 +10,10 @@ export interface EventCatalogue {
   'session.revoked': { userId: string; sessionIds?: string[]; reason?: 'ended' | 'erased' };
   /** A person confirmed or turned off their second factor: staff get review alerts only with one. */
   'second-factor.changed': { userId: string; enrolled: boolean };
+  /** A person changed a profile setting others see live (whether they are shown as online in chat). */
+  'profile.changed': { userId: string };
+  /** Someone came into or left a group's chat room: every chat instance sends the room the new "online now" list. */
+  'presence.changed': { groupId: string };
   /** A user's standing in a group changed (approval, agreement, mute, ban, supporter role). */
   'membership.changed': { userId: string; groupId: string };
   /** A group published a new agreement version: everyone who has not accepted it stops taking part until they do. */

@@ -18,7 +18,7 @@ import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { NotificationsService } from '@kindred/notifications';
 import { ReportsService, ReviewItemsService, screeningJobId } from '@kindred/moderation';
 import { OutboxService } from '@kindred/queues';
-import { Post } from './post.entity';
+import { Post, PostStatus } from './post.entity';
 import { ForumConflict } from './forum-errors';
 import { REACTION_KINDS, ReactionKind } from './post-reaction.entity';
 import { PostsRepository, PostWithReactions } from './posts.repository';
@@ -63,6 +63,23 @@ export interface PostView {
   editPending: boolean;
   reviewDueAt?: Date | null;
   signposting?: Array<Record<string, unknown>>;
+}
+
+/** One of the caller's own posts, in "my posts": where it is and what became of it. */
+export interface MyPostView {
+  id: string;
+  topicId: string;
+  groupId: string;
+  /** null when the group no longer exists. */
+  groupName: string | null;
+  /** null when the topic is someone else's and out of sight (held, removed, deleted). */
+  topicTitle: string | null;
+  /** Whether the post opens its topic (it is the caller's topic). */
+  opening: boolean;
+  body: string;
+  status: PostStatus;
+  createdAt: Date;
+  editedAt: Date | null;
 }
 
 export interface Accepted {
@@ -167,6 +184,37 @@ export class ForumService {
     this.dispatch(outboxId);
     await this.wrote(user);
     return { id, topicId, status: 'screening' };
+  }
+
+  /**
+   * GET /me/posts: the caller's own posts and topics in every group, newest first, each with its
+   * status as it is (still being checked, published, held for a supporter, not published, hidden
+   * by reports, removed, deleted) and where it is. Only ever the caller's own: the author is the
+   * query's key. Another member's topic the caller replied in shows its title only while others
+   * can see it.
+   */
+  async myPosts(user: AuthUser, query: PageQuery): Promise<Page<MyPostView>> {
+    const limit = pageLimit(query);
+    const cursor = decodeCursor(query.cursor, { at: 'time', id: 'uuid' });
+    const rows = await this.posts.byAuthor(user.id, limit + 1, cursor);
+    const groupNames = await this.groups.names(rows.map((r) => r.groupId));
+    return toPage(
+      rows,
+      limit,
+      (r) => ({ at: r.createdAt.toISOString(), id: r.id }),
+      (r) => ({
+        id: r.id,
+        topicId: r.topicId,
+        groupId: r.groupId,
+        groupName: groupNames.get(r.groupId) ?? null,
+        topicTitle: r.topic.authorId === user.id || r.topic.status === 'published' ? r.topic.title : null,
+        opening: r.opening,
+        body: r.status === 'deleted' ? '' : r.body,
+        status: r.status,
+        createdAt: r.createdAt,
+        editedAt: r.editedAt,
+      }),
+    );
   }
 
   async listTopics(user: AuthUser, groupId: string, query: PageQuery): Promise<Page<TopicListItem>> {

@@ -133,6 +133,19 @@ function withReactions(row: PostRow & ReactionColumns): PostWithReactions {
   return Object.assign(toPost(row), { reactionCounts: row.reaction_counts ?? {}, mine: row.my_reactions ?? [] });
 }
 
+/** One of a person's own posts, with what its topic is (for "my posts"). */
+export interface AuthoredPost {
+  id: string;
+  topicId: string;
+  groupId: string;
+  body: string;
+  status: PostStatus;
+  opening: boolean;
+  createdAt: Date;
+  editedAt: Date | null;
+  topic: { title: string; status: string; authorId: string | null };
+}
+
 export interface NewPost {
   id: string;
   topicId: string;
@@ -215,6 +228,47 @@ export class PostsRepository {
       [id, userId],
     )) as Array<PostRow & StandingColumns & ReactionColumns>;
     return row ? { post: withReactions(row), standing: row } : null;
+  }
+
+  /**
+   * A person's own posts in every group, newest first, before the cursor's (created_at, id), each
+   * with its topic's title, status and author (the caller decides what of the topic to show).
+   */
+  async byAuthor(authorId: string, limit: number, before: { at: string; id: string } | null): Promise<AuthoredPost[]> {
+    const params: unknown[] = [authorId, limit];
+    if (before) params.push(before.at, before.id);
+    const rows = (await this.dataSource.query(
+      `SELECT p.id, p.topic_id, p.group_id, p.body, p.status, p.is_opening, p.created_at, p.edited_at,
+              t.title AS topic_title, t.status AS topic_status, t.author_id AS topic_author_id
+         FROM posts p JOIN topics t ON t.id = p.topic_id
+        WHERE p.author_id = $1 ${before ? 'AND (p.created_at, p.id) < ($3, $4)' : ''}
+        ORDER BY p.created_at DESC, p.id DESC
+        LIMIT $2`,
+      params,
+    )) as Array<{
+      id: string;
+      topic_id: string;
+      group_id: string;
+      body: string;
+      status: PostStatus;
+      is_opening: boolean;
+      created_at: Date;
+      edited_at: Date | null;
+      topic_title: string;
+      topic_status: string;
+      topic_author_id: string | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.id,
+      topicId: r.topic_id,
+      groupId: r.group_id,
+      body: r.body,
+      status: r.status,
+      opening: r.is_opening,
+      createdAt: new Date(r.created_at),
+      editedAt: r.edited_at ? new Date(r.edited_at) : null,
+      topic: { title: r.topic_title, status: r.topic_status, authorId: r.topic_author_id },
+    }));
   }
 
   /** When the author last wrote in the group (slow mode). */

@@ -6,4 +6,6 @@ export const GroupsConflict = {
   ALREADY_MEMBER: 'ALREADY_MEMBER',
   APPLICATION_PENDING: 'APPLICATION_PENDING',
   APPLICATION_DECIDED: 'APPLICATION_DECIDED',
+  /** The group's only supporter asked to leave it. */
+  LAST_SUPPORTER: 'LAST_SUPPORTER',
 } as const;

@@ -60,6 +60,9 @@ export class FakeGroupsRepository implements Port<GroupsRepository> {
   async slugTaken(slug: string) {
     return [...this.store.groups.values()].some((g) => g.slug === slug);
   }
+  async names(ids: string[]) {
+    return new Map(ids.flatMap((id) => (this.store.groups.has(id) ? [[id, this.store.groups.get(id)!.name] as [string, string]] : [])));
+  }
   async page(limit: number, after: { name: string; id: string } | null) {
     return [...this.store.groups.values()]
       .filter((g) => g.openedAt !== null)
@@ -95,6 +98,18 @@ export class FakeMembershipsRepository implements Port<MembershipsRepository> {
   }
   async admit(_tx: Tx, userId: string, groupId: string) {
     if (!this.store.membership(userId, groupId)) this.put(userId, groupId, 'member', 'active');
+  }
+  async lockSupporters(_tx: Tx, groupId: string) {
+    return this.store.memberships.filter((m) => m.groupId === groupId && m.role === 'supporter' && m.status === 'active').map((m) => m.userId);
+  }
+  async leave(_tx: Tx, userId: string, groupId: string) {
+    const before = this.store.memberships.length;
+    this.store.memberships = this.store.memberships.filter((m) => !(m.userId === userId && m.groupId === groupId && m.status === 'active'));
+    return this.store.memberships.length < before;
+  }
+  async shareAGroup(userId: string, otherId: string) {
+    const mine = new Set(this.store.memberships.filter((m) => m.userId === userId && m.status === 'active').map((m) => m.groupId));
+    return this.store.memberships.some((m) => m.userId === otherId && m.status === 'active' && mine.has(m.groupId));
   }
   async find(userId: string, groupId: string) {
     return this.store.membership(userId, groupId) ?? null;

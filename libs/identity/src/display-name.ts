@@ -68,9 +68,20 @@ export type DisplayNameCheck = (displayName: string) => string | null;
 @Injectable()
 export class DisplayNameScreen {
   private check: DisplayNameCheck | null = null;
+  private aboutCheck: DisplayNameCheck | null = null;
 
   use(check: DisplayNameCheck): void {
     this.check = check;
+  }
+
+  /** The check for a member's "about me", which is held to a display name's standard (with words of its own). */
+  useForAboutMe(check: DisplayNameCheck): void {
+    this.aboutCheck = check;
+  }
+
+  aboutMeProblem(aboutMe: string): string | null {
+    if (!this.aboutCheck) throw new Error('No about-me screen is registered: import the moderation module, or register one with DisplayNameScreen.useForAboutMe()');
+    return this.aboutCheck(aboutMe);
   }
 
   problem(displayName: string): string | null {

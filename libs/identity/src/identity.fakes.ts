@@ -13,6 +13,8 @@ import { Credentials, NewUser, UniqueViolation, UsersRepository } from './users.
 /** A `users` row as the fakes keep it. */
 export interface StoredUser extends NewUser {
   id: string;
+  aboutMe?: string | null;
+  showOnline?: boolean;
   isAdmin: boolean;
   createdAt: Date;
 }
@@ -189,6 +191,24 @@ export class FakeUsersRepository implements Port<UsersRepository> {
   async resetPassword(_tx: Tx, userId: string, passwordHash: string) {
     const u = this.store.users.get(userId);
     if (u) Object.assign(u, { passwordHash, emailVerifiedAt: u.emailVerifiedAt ?? new Date() });
+  }
+  async profile(userId: string) {
+    const u = this.store.users.get(userId);
+    return u ? { aboutMe: u.aboutMe ?? null, showOnline: u.showOnline ?? true } : null;
+  }
+  async setAboutMe(userId: string, aboutMe: string | null) {
+    const u = this.store.users.get(userId);
+    if (u) u.aboutMe = aboutMe;
+  }
+  async setShowOnline(userId: string, showOnline: boolean) {
+    const u = this.store.users.get(userId);
+    if (u) u.showOnline = showOnline;
+  }
+  async shownOnline(userIds: string[]) {
+    return userIds.filter((id) => {
+      const u = this.store.users.get(id);
+      return u !== undefined && (u.showOnline ?? true);
+    });
   }
   async delete(_tx: Tx, userId: string) {
     this.store.users.delete(userId);

@@ -215,6 +215,28 @@ describe('IdentityService (in-memory repositories)', () => {
       await expect(identity.changeDisplayName(user, 'robin hood')).resolves.toMatchObject({ displayName: 'robin hood' });
     });
 
+    it('keeps an about me the screen accepts, refuses (422 at its field) one it does not and saves nothing, and clears an empty one', async () => {
+      const { identity, member, signIn } = identityContext();
+      await member('Robin', { email: 'robin@example.test' });
+      const { user } = await signIn('robin@example.test');
+      await expect(identity.profile(user.id)).resolves.toEqual({ aboutMe: null, showOnline: true });
+      await expect(identity.changeAboutMe(user, '  Transplant in 2021.  ')).resolves.toEqual({ aboutMe: 'Transplant in 2021.', showOnline: true });
+      const refused = await rejection(identity.changeAboutMe(user, 'Ring 07700 900123'));
+      expect(refused).toMatchObject({ code: 'VALIDATION_FAILED', extra: { errors: [{ field: 'aboutMe', message: 'No phone numbers, please.' }] } });
+      expect((await rejection(identity.changeAboutMe(user, 'a'.repeat(281))))?.code).toBe('VALIDATION_FAILED');
+      await expect(identity.profile(user.id)).resolves.toMatchObject({ aboutMe: 'Transplant in 2021.' });
+      await expect(identity.changeAboutMe(user, '   ')).resolves.toEqual({ aboutMe: null, showOnline: true });
+    });
+
+    it('turning "show me online" off is kept and announced to the chat service', async () => {
+      const { identity, member, signIn, published } = identityContext();
+      await member('Robin', { email: 'robin@example.test' });
+      const { user } = await signIn('robin@example.test');
+      await expect(identity.setShowOnline(user, false)).resolves.toEqual({ aboutMe: null, showOnline: false });
+      await expect(identity.shownOnline([user.id, 'nobody'])).resolves.toEqual([]);
+      expect(published).toContainEqual({ name: 'profile.changed', payload: { userId: user.id } });
+    });
+
     it('a name taken at the same moment is the same 409', async () => {
       const { identity, users, member, signIn } = identityContext();
       await member('Robin', { email: 'robin@example.test' });

@@ -16,7 +16,7 @@ import { SecondFactorChallenge, SecondFactorService } from './second-factor/seco
 import { SessionsRepository } from './sessions.repository';
 import { hashToken, newSessionToken, normaliseDisplayName, normaliseEmail } from './tokens';
 import { User } from './user.entity';
-import { Credentials, UniqueViolation, UsersRepository } from './users.repository';
+import { Credentials, Profile, UniqueViolation, UsersRepository } from './users.repository';
 
 export interface Registration {
   email: string;
@@ -49,6 +49,8 @@ const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallel
 /** Only write last-seen this often, so reading a page is not a write per request. */
 const TOUCH_EVERY_MS = 60_000;
 const NAME_CACHE_MS = 60_000;
+/** The longest "about me", in characters (the column's check says the same). */
+export const ABOUT_ME_MAX = 280;
 const NAME_CACHE_MAX = 50_000;
 /**
  * How long a request may rely on a session checked by an earlier request in this process. Logout,
@@ -222,6 +224,50 @@ export class IdentityService {
     for (const cached of this.sessions.values()) if (cached.user.id === user.id) cached.user.displayName = name;
     this.logger.log({ userId: user.id, event: 'display-name-changed' }, 'display name changed');
     return { id: user.id, displayName: name };
+  }
+
+  /** The caller's own profile settings, for GET /me. */
+  async profile(userId: string): Promise<Profile> {
+    return (await this.users.profile(userId)) ?? { aboutMe: null, showOnline: true };
+  }
+
+  /**
+   * PUT /me/about: a short "about me" (an empty one clears it), held to a display name's standard:
+   * members of every group the person is in read it and nobody reviews it first, so anything a
+   * screener would hold (a phone number or other contact detail, crisis words, offensive words, a
+   * link) is refused with the reason, and the saved words stay as they were.
+   */
+  async changeAboutMe(user: AuthUser, aboutMe: string): Promise<Profile> {
+    const text = aboutMe.trim();
+    if (text.length > ABOUT_ME_MAX) {
+      throw DomainError.validation([{ field: 'aboutMe', message: `Please keep what you say about yourself to ${ABOUT_ME_MAX} characters or fewer.` }]);
+    }
+    if (text) {
+      const problem = this.nameScreen.aboutMeProblem(text);
+      if (problem) throw DomainError.validation([{ field: 'aboutMe', message: problem }]);
+    }
+    await this.users.setAboutMe(user.id, text || null);
+    this.logger.log({ userId: user.id, event: 'about-me-changed' }, 'about me changed');
+    return this.profile(user.id);
+  }
+
+  /** PUT /me/presence: whether others in a chat room see the person as online. Open chat rooms follow at once (`profile.changed`). */
+  async setShowOnline(user: AuthUser, showOnline: boolean): Promise<Profile> {
+    await this.users.setShowOnline(user.id, showOnline);
+    await this.events.publish('profile.changed', { userId: user.id });
+    return this.profile(user.id);
+  }
+
+  /** Of these people, those who may be shown as online (they have not turned it off). */
+  shownOnline(userIds: string[]): Promise<string[]> {
+    return this.users.shownOnline(userIds);
+  }
+
+  /** What another member may read about a person: their name and "about me". Whether they may read it is the caller's to decide. */
+  async publicProfile(userId: string): Promise<{ id: string; displayName: string; aboutMe: string | null } | null> {
+    const [user, profile] = await Promise.all([this.users.find(userId), this.users.profile(userId)]);
+    if (!user || !profile) return null;
+    return { id: user.id, displayName: user.displayName, aboutMe: profile.aboutMe };
   }
 
   /** 422 when a member's name claims a role Kindred gives (admins made by the operator command may say so). */

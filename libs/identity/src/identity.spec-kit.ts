@@ -95,6 +95,7 @@ export function identityContext(options: { idleSeconds?: number; absoluteSeconds
   } as unknown as MailService;
   const nameScreen = new DisplayNameScreen();
   nameScreen.use((name) => (name.includes('http') ? 'Links cannot be display names.' : null));
+  nameScreen.useForAboutMe((text) => (/\d{5}/.test(text) ? 'No phone numbers, please.' : null));
   /** Accounts with a second factor: signing in asks for it. */
   const withSecondFactor = new Set<string>();
   const secondFactors = {

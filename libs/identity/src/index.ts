@@ -7,6 +7,7 @@ export * from './account.service';
 export * from './password-attempts';
 export * from './passwords/password-policy';
 export { User } from './user.entity';
+export type { Profile } from './users.repository';
 export * from './data-rights/personal-data.registry';
 export * from './data-rights/data-rights.service';
 export * from './display-name';

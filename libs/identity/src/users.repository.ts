@@ -45,6 +45,12 @@ export interface NewUser {
   emailVerifiedAt: Date | null;
 }
 
+/** What a member says about themselves, and whether others see them online in chat. */
+export interface Profile {
+  aboutMe: string | null;
+  showOnline: boolean;
+}
+
 /** What signing in, or re-checking a password, needs of an account. */
 export interface Credentials {
   id: string;
@@ -142,6 +148,31 @@ export class UsersRepository {
         name.skeleton,
       ]),
     );
+  }
+
+  /** The member's own profile settings: the short "about me" and whether they appear as online in chat. */
+  async profile(userId: string): Promise<Profile | null> {
+    const rows = (await this.dataSource.query(`SELECT about_me, show_online FROM users WHERE id = $1`, [userId])) as Array<{
+      about_me: string | null;
+      show_online: boolean;
+    }>;
+    const row = rows[0];
+    return row ? { aboutMe: row.about_me, showOnline: row.show_online } : null;
+  }
+
+  async setAboutMe(userId: string, aboutMe: string | null): Promise<void> {
+    await this.dataSource.query(`UPDATE users SET about_me = $2 WHERE id = $1`, [userId, aboutMe]);
+  }
+
+  async setShowOnline(userId: string, showOnline: boolean): Promise<void> {
+    await this.dataSource.query(`UPDATE users SET show_online = $2 WHERE id = $1`, [userId, showOnline]);
+  }
+
+  /** Of these people, those with an account who have not turned off being shown as online. */
+  async shownOnline(userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = (await this.dataSource.query(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND show_online`, [userIds])) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
   }
 
   /** The account's public and profile columns (no hashes, no normalised keys). */

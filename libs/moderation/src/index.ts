@@ -24,6 +24,6 @@ export * from './screening-pipeline/screening-source';
 export * from './screening-pipeline/message-subjects';
 export { ScreeningService, screeningJobId } from './screening-pipeline/screening.service';
 export { ScreeningSweeper } from './screening-pipeline/screening-sweeper';
-export { displayNameProblem, DISPLAY_NAME_PROBLEM } from './screening-pipeline/display-name-check';
+export { aboutMeProblem, ABOUT_ME_PROBLEM, displayNameProblem, DISPLAY_NAME_PROBLEM } from './screening-pipeline/display-name-check';
 export * from './moderation.module';
 export { ModerationConflict } from './moderation-errors';

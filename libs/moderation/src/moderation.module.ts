@@ -30,7 +30,7 @@ import { SupporterToolsService } from './review/supporter-tools.service';
 import { RulesService } from './rules/rules.service';
 import { WatchedWordRuleEntity } from './rules/watched-word-rule.entity';
 import { WatchedWordRulesRepository } from './rules/watched-word-rules.repository';
-import { displayNameProblem } from './screening-pipeline/display-name-check';
+import { aboutMeProblem, displayNameProblem } from './screening-pipeline/display-name-check';
 import { ScreeningSources } from './screening-pipeline/screening-source';
 import { ScreeningSweeper } from './screening-pipeline/screening-sweeper';
 import { ScreeningService } from './screening-pipeline/screening.service';
@@ -85,5 +85,6 @@ export class ModerationModule implements OnModuleInit {
   onModuleInit(): void {
     this.personalData.register(this.moderationData);
     this.displayNames.use(displayNameProblem);
+    this.displayNames.useForAboutMe(aboutMeProblem);
   }
 }

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChatService } from '@kindred/chat';
 import { DomainError, idParam } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
 import { MessageHistoryQuery, MessageReportDto } from './chat.dto';
 import { ReportReceiptView } from '../forum/forum.views';
 import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS, PARTICIPATION_PROBLEMS } from '../openapi';
-import { ChatMessageView } from './chat.views';
+import { ChatMessageView, OnlineMemberView } from './chat.views';
 
 const id = idParam;
 
@@ -26,6 +26,18 @@ export class ChatController {
     const { cursor, ...rest } = query;
     if (cursor && rest.before) throw DomainError.validation([{ field: 'cursor', message: 'use either cursor or before, not both' }]);
     return this.chat.history(user, groupId, cursor ? { ...rest, before: cursor } : rest);
+  }
+
+  @ApiOperation({
+    summary: 'Who is in the group’s chat room now',
+    description:
+      'For the group’s members (as for its history). Members who turned “show me as online” off (`PUT /me/presence`) are never listed. ' +
+      'The chat service sends the same list live as `chat:presence`.',
+  })
+  @ApiOkResponse({ type: [OnlineMemberView] })
+  @Get('groups/:groupId/online')
+  online(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string) {
+    return this.chat.online(user, groupId);
   }
 
   @ApiCreatedResponse({ type: ReportReceiptView })

@@ -31,3 +31,12 @@ export class ChatMessageView implements Wire<ChatMessage> {
   })
   status?: 'screening' | 'held' | 'rejected';
 }
+
+/** Someone in a group's chat room now (`GET /groups/:groupId/online`, `chat:presence`). */
+export class OnlineMemberView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  displayName: string;
+}

@@ -2,6 +2,7 @@ import { AgreementsController } from './agreements.controller';
 import { ApplicationsController } from './applications.controller';
 import { GroupsController } from './groups.controller';
 import { MembershipsController } from './memberships.controller';
+import { ProfilesController } from './profiles.controller';
 import { ReferralCodesController } from './referral-codes.controller';
 import { ResourcesController } from './resources.controller';
 
@@ -12,5 +13,6 @@ export const GROUPS_CONTROLLERS = [
   ApplicationsController,
   ReferralCodesController,
   MembershipsController,
+  ProfilesController,
   ResourcesController,
 ];

@@ -70,6 +70,21 @@ export class MembershipsController {
     await this.memberships.removeSupporter(user, groupId, userId);
   }
 
+  @ApiOperation({
+    summary: 'Leave the group',
+    description:
+      'Your membership ends at once: the group’s forum and chat are closed to you, and open chat sockets leave its room (`chat:access-ended`, reason ' +
+      '`membership-ended`). What you wrote stays, under your name. 404 when you are not a member; 409 when you are the group’s only supporter ' +
+      '(an admin appoints another first). To come back, apply again.',
+  })
+  @ApiNoContentResponse({ description: 'You have left the group.' })
+  @ApiProblems(409)
+  @Delete('membership')
+  @HttpCode(204)
+  async leave(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string): Promise<void> {
+    await this.memberships.leave(user, groupId);
+  }
+
   @ApiPageResponse(MemberView)
   @StaffEndpoint()
   @ApiProblems(422)

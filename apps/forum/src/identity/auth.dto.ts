@@ -53,6 +53,25 @@ export class ChangeDisplayNameDto {
   displayName: string;
 }
 
+export class ChangeAboutMeDto {
+  @ApiProperty({
+    example: 'Diagnosed in 2019, on dialysis three times a week. I like crosswords and long walks.',
+    maxLength: 280,
+    description:
+      'A few words about yourself, shown to members of the groups you are in; an empty text clears it. Refused (422, field `aboutMe`) when it includes ' +
+      'personal identifiers (phone, email, NHS number, postcode, address), crisis or offensive words, or a web address, as a display name is.',
+  })
+  @IsString({ message: 'Please write what you would like to say about yourself.' })
+  @MaxLength(280, { message: 'Please keep what you say about yourself to 280 characters or fewer.' })
+  aboutMe: string;
+}
+
+export class ShowOnlineDto {
+  @ApiProperty({ description: 'Whether other members see you in a chat room’s “online now” list.' })
+  @IsBoolean({ message: 'Please choose whether others see you online: yes or no.' })
+  showOnline: boolean;
+}
+
 export class LoginDto {
   @ApiProperty()
   @IsString()

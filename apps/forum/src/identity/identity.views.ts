@@ -9,6 +9,7 @@ import type {
   TotpEnrolment,
 } from '@kindred/identity';
 import type { MyMembership } from '@kindred/groups';
+import type { MyPostView as MyPost } from '@kindred/forum';
 import { Wire } from '../openapi';
 
 // Response bodies, for the OpenAPI document only: each `implements` the service's own type.
@@ -60,12 +61,76 @@ export class MyMembershipView implements Wire<MyMembership> {
   mutedUntil: string | null;
 }
 
+/** The caller's own profile settings. */
+export class ProfileView {
+  @ApiProperty({ type: String, nullable: true, maxLength: 280, description: 'What the member says about themselves; null when they have said nothing.' })
+  aboutMe: string | null;
+
+  @ApiProperty({ description: 'Whether other members see them in a chat room’s “online now” list (on unless they turn it off).' })
+  showOnline: boolean;
+}
+
+/** Another member's profile, as members of a group they share see it. */
+export class MemberProfileView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  displayName: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  aboutMe: string | null;
+}
+
+/** One of the caller's own posts or topics, with what became of it. */
+export class MyPostView implements Wire<MyPost> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  topicId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  groupId: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'null when the group no longer exists.' })
+  groupName: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'null when the topic is someone else’s and no longer shown (held, removed or deleted).' })
+  topicTitle: string | null;
+
+  @ApiProperty({ description: 'Whether the post opens its topic (the topic is yours).' })
+  opening: boolean;
+
+  @ApiProperty({ description: 'Your words (empty once deleted).' })
+  body: string;
+
+  @ApiProperty({
+    enum: ['screening', 'published', 'held', 'rejected', 'hidden', 'removed', 'deleted'],
+    description:
+      '`screening`: being checked; `held`: waiting for a supporter; `rejected`: not published; `hidden`: hidden after reports until a supporter looks; `removed`: taken down by a supporter; `deleted`: you deleted it.',
+  })
+  status: 'screening' | 'published' | 'held' | 'rejected' | 'hidden' | 'removed' | 'deleted';
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  editedAt: string | null;
+}
+
 export class MeView {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
   @ApiProperty()
   displayName: string;
+
+  @ApiProperty({ type: String, nullable: true, maxLength: 280, description: 'What the member says about themselves; null when they have said nothing.' })
+  aboutMe: string | null;
+
+  @ApiProperty({ description: 'Whether other members see them in a chat room’s “online now” list.' })
+  showOnline: boolean;
 
   @ApiProperty()
   isAdmin: boolean;
@@ -109,6 +174,12 @@ class ExportedAccountView {
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  aboutMe: string | null;
+
+  @ApiProperty()
+  showOnline: boolean;
 }
 
 class ExportedConsentView {

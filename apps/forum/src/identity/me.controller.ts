@@ -1,14 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { ForumService } from '@kindred/forum';
 import { AgreementsService, MembershipService } from '@kindred/groups';
 import { AccountService, AuthUser, CurrentUser, IdentityService } from '@kindred/identity';
 import { idParam, PageQuery } from '@kindred/http';
 import { NoticesService } from '@kindred/notifications';
 import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
 import { NoticeView } from '../moderation/moderation.views';
-import { ChangeDisplayNameDto, ChangeEmailDto, ChangePasswordDto } from './auth.dto';
-import { CheckEmailView, MeView, SessionView, UserSummaryView } from './identity.views';
+import { ChangeAboutMeDto, ChangeDisplayNameDto, ChangeEmailDto, ChangePasswordDto, ShowOnlineDto } from './auth.dto';
+import { CheckEmailView, MeView, MyPostView, ProfileView, SessionView, UserSummaryView } from './identity.views';
 
 const uuid = idParam('That session');
 
@@ -23,12 +24,45 @@ export class MeController {
     private readonly notices: NoticesService,
     private readonly account: AccountService,
     private readonly agreements: AgreementsService,
+    private readonly forum: ForumService,
   ) {}
 
   @ApiOkResponse({ type: MeView })
   @Get()
   async me(@CurrentUser() user: AuthUser) {
-    return { id: user.id, displayName: user.displayName, isAdmin: user.isAdmin, memberships: await this.memberships.membershipsOf(user.id) };
+    const [profile, memberships] = await Promise.all([this.identity.profile(user.id), this.memberships.membershipsOf(user.id)]);
+    return { id: user.id, displayName: user.displayName, ...profile, isAdmin: user.isAdmin, memberships };
+  }
+
+  @Put('about')
+  @ApiOperation({
+    summary: 'Say a few words about yourself',
+    description:
+      'Shown to members of the groups you are in (`GET /users/:userId/profile`). Held to a display name’s standard: 422 VALIDATION_FAILED (field `aboutMe`) ' +
+      'when it includes personal identifiers such as a phone number, crisis or offensive words, or a web address, and nothing is saved. An empty text clears it.',
+  })
+  @ApiOkResponse({ type: ProfileView, description: 'Saved.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS)
+  changeAboutMe(@CurrentUser() user: AuthUser, @Body() body: ChangeAboutMeDto) {
+    return this.identity.changeAboutMe(user, body.aboutMe);
+  }
+
+  @Put('presence')
+  @ApiOperation({
+    summary: 'Choose whether others see you online in chat',
+    description: 'With `showOnline: false` you are never in a chat room’s “online now” list; rooms you are in hear the change at once.',
+  })
+  @ApiOkResponse({ type: ProfileView, description: 'Saved.' })
+  @ApiProblems(...JSON_BODY_PROBLEMS)
+  setShowOnline(@CurrentUser() user: AuthUser, @Body() body: ShowOnlineDto) {
+    return this.identity.setShowOnline(user, body.showOnline);
+  }
+
+  @ApiPageResponse(MyPostView, 'Your own posts and topics in every group, newest first, each with its status. Nobody else can read this list.')
+  @ApiProblems(422)
+  @Get('posts')
+  myPosts(@CurrentUser() user: AuthUser, @Query() query: PageQuery) {
+    return this.forum.myPosts(user, query);
   }
 
   @Patch()

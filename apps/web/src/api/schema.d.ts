@@ -501,6 +501,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{groupId}/membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Leave the group
+         * @description Your membership ends at once: the group’s forum and chat are closed to you, and open chat sockets leave its room (`chat:access-ended`, reason `membership-ended`). What you wrote stays, under your name. 404 when you are not a member; 409 when you are the group’s only supporter (an admin appoints another first). To come back, apply again.
+         */
+        delete: operations["MembershipsController_leave"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{groupId}/mentoring/mentors": {
         parameters: {
             query?: never;
@@ -605,6 +625,26 @@ export interface paths {
             cookie?: never;
         };
         get: operations["ModerationMetricsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/groups/{groupId}/online": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is in the group’s chat room now
+         * @description For the group’s members (as for its history). Members who turned “show me as online” off (`PUT /me/presence`) are never listed. The chat service sends the same list live as `chat:presence`.
+         */
+        get: operations["ChatController_online"];
         put?: never;
         post?: never;
         delete?: never;
@@ -949,6 +989,26 @@ export interface paths {
         patch: operations["MeController_changeDisplayName"];
         trace?: never;
     };
+    "/me/about": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Say a few words about yourself
+         * @description Shown to members of the groups you are in (`GET /users/:userId/profile`). Held to a display name’s standard: 422 VALIDATION_FAILED (field `aboutMe`) when it includes personal identifiers such as a phone number, crisis or offensive words, or a web address, and nothing is saved. An empty text clears it.
+         */
+        put: operations["MeController_changeAboutMe"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/alerts": {
         parameters: {
             query?: never;
@@ -1181,6 +1241,42 @@ export interface paths {
          * @description The current password is checked under the sign-in attempt limits; a wrong one is 422 (field `currentPassword`). The new one follows the registration policy (field `newPassword`). Every other session ends; this one stays.
          */
         post: operations["MeController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MeController_myPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Choose whether others see you online in chat
+         * @description With `showOnline: false` you are never in a chat room’s “online now” list; rooms you are in hear the change at once.
+         */
+        put: operations["MeController_setShowOnline"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1696,6 +1792,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{userId}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member’s profile
+         * @description Their display name and “about me”, for someone who shares a group with them. 404 for anyone else, as for nobody.
+         */
+        get: operations["ProfilesController_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1950,6 +2066,13 @@ export interface components {
              * @description null once the author has erased their account.
              */
             id: string | null;
+        };
+        ChangeAboutMeDto: {
+            /**
+             * @description A few words about yourself, shown to members of the groups you are in; an empty text clears it. Refused (422, field `aboutMe`) when it includes personal identifiers (phone, email, NHS number, postcode, address), crisis or offensive words, or a web address, as a display name is.
+             * @example Diagnosed in 2019, on dialysis three times a week. I like crosswords and long walks.
+             */
+            aboutMe: string;
         };
         ChangeDisplayNameDto: {
             /**
@@ -2274,6 +2397,7 @@ export interface components {
          */
         ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_A_MEMBER" | "AGREEMENT_REQUIRED" | "MUTED" | "BANNED" | "EMAIL_NOT_VERIFIED" | "MFA_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "ITEM_SUPERSEDED" | "TOKEN_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "NOT_ELIGIBLE" | "RATE_LIMITED" | "INTERNAL" | "SERVICE_UNAVAILABLE";
         ExportedAccountView: {
+            aboutMe: string | null;
             /** Format: date-time */
             createdAt: string;
             /**
@@ -2287,6 +2411,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             isAdmin: boolean;
+            showOnline: boolean;
         };
         ExportedConsentView: {
             /** Format: date-time */
@@ -2588,11 +2713,15 @@ export interface components {
             options: string[];
         };
         MeView: {
+            /** @description What the member says about themselves; null when they have said nothing. */
+            aboutMe: string | null;
             displayName: string;
             /** Format: uuid */
             id: string;
             isAdmin: boolean;
             memberships: components["schemas"]["MyMembershipView"][];
+            /** @description Whether other members see them in a chat room’s “online now” list. */
+            showOnline: boolean;
         };
         MeasureResponse: {
             /** @description Kindred’s own measure, shipped with it. */
@@ -2611,6 +2740,12 @@ export interface components {
             member: components["schemas"]["HistoryMemberView"];
             /** @description Removals and sanctions in this group, newest first. */
             sanctions: components["schemas"]["HistorySanctionView"][];
+        };
+        MemberProfileView: {
+            aboutMe: string | null;
+            displayName: string;
+            /** Format: uuid */
+            id: string;
         };
         MemberView: {
             acceptedAgreementVersion: number | null;
@@ -2755,6 +2890,31 @@ export interface components {
             relationships: components["schemas"]["RelationshipView"][];
             requests: components["schemas"]["MentoringRequestView"][];
         };
+        MyPostView: {
+            /** @description Your words (empty once deleted). */
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            editedAt: string | null;
+            /** Format: uuid */
+            groupId: string;
+            /** @description null when the group no longer exists. */
+            groupName: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Whether the post opens its topic (the topic is yours). */
+            opening: boolean;
+            /**
+             * @description `screening`: being checked; `held`: waiting for a supporter; `rejected`: not published; `hidden`: hidden after reports until a supporter looks; `removed`: taken down by a supporter; `deleted`: you deleted it.
+             * @enum {string}
+             */
+            status: "screening" | "published" | "held" | "rejected" | "hidden" | "removed" | "deleted";
+            /** Format: uuid */
+            topicId: string;
+            /** @description null when the topic is someone else’s and no longer shown (held, removed or deleted). */
+            topicTitle: string | null;
+        };
         NoteDto: {
             body: string;
         };
@@ -2847,6 +3007,11 @@ export interface components {
             subjectId: string | null;
             /** @description What happened, in the app only (a decision may name its clause). */
             title: string;
+        };
+        OnlineMemberView: {
+            displayName: string;
+            /** Format: uuid */
+            id: string;
         };
         OutcomeMeansView: {
             /** @description Mean at baseline of the people who answered both. */
@@ -2992,6 +3157,12 @@ export interface components {
             until?: string;
             /** @description AGREEMENT_REQUIRED: the agreement version to accept. */
             version?: number;
+        };
+        ProfileView: {
+            /** @description What the member says about themselves; null when they have said nothing. */
+            aboutMe: string | null;
+            /** @description Whether other members see them in a chat room’s “online now” list (on unless they turn it off). */
+            showOnline: boolean;
         };
         ProgrammeDto: {
             /** @description How often check-ins are expected. */
@@ -3433,6 +3604,10 @@ export interface components {
             /** Format: date-time */
             lastSeenAt: string;
             userAgent: string | null;
+        };
+        ShowOnlineDto: {
+            /** @description Whether other members see you in a chat room’s “online now” list. */
+            showOnline: boolean;
         };
         TopicListItemView: {
             author: components["schemas"]["AuthorView"];
@@ -6711,6 +6886,74 @@ export interface operations {
             };
         };
     };
+    MembershipsController_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description You have left the group. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+        };
+    };
     MentoringController_mentors: {
         parameters: {
             query?: never;
@@ -7483,6 +7726,63 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
+    ChatController_online: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnlineMemberView"][];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description NOT_A_MEMBER, AGREEMENT_REQUIRED, BANNED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_A_MEMBER" | "AGREEMENT_REQUIRED" | "BANNED";
                     };
                 };
             };
@@ -9595,6 +9895,90 @@ export interface operations {
             };
         };
     };
+    MeController_changeAboutMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeAboutMeDto"];
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
     AlertsController_list: {
         parameters: {
             query?: {
@@ -10599,6 +10983,140 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    MeController_myPosts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your own posts and topics in every group, newest first, each with its status. Nobody else can read this list. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageView"] & {
+                        items: components["schemas"]["MyPostView"][];
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    MeController_setShowOnline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShowOnlineDto"];
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };
@@ -13774,6 +14292,51 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
+    ProfilesController_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberProfileView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
                     };
                 };
             };

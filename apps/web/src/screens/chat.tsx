@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { ApiError, client, formatTime, ok, type Agreement, type ChatMessage, type Notice, type Problem } from '../api';
+import { Link } from 'react-router';
+import { ApiError, client, formatTime, ok, type Agreement, type ChatMessage, type Notice, type OnlineMember, type Problem } from '../api';
 import { chatSocket, emitWithAck } from '../chat-socket';
 import { BUNDLED_CRISIS_RESOURCES, isBundled } from '../crisis';
 import { isSupporterOf, useSession } from '../session';
@@ -65,6 +66,8 @@ export function Chat({ groupId }: { groupId: string }) {
   const [mutedUntil, setMutedUntil] = useState<string>();
   // History has arrived: an empty log then means an empty room, not one still loading.
   const [joined, setJoined] = useState(false);
+  // Who else is in the room now (members who turned that off are never listed).
+  const [online, setOnline] = useState<OnlineMember[]>();
   // Following the conversation: while the reader is at the end of the log it moves with new messages; otherwise they are counted.
   const log = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
@@ -152,6 +155,12 @@ export function Chat({ groupId }: { groupId: string }) {
         return [...current, ...history.filter((m) => !known.has(m.id)).map(fromHistory)];
       });
       setJoined(true);
+      // The room's list as it is now; `chat:presence` keeps it current from here.
+      void ok(client.GET('/groups/{groupId}/online', { params: { path: { groupId } } }))
+        .then((list) => {
+          if (live) setOnline((current) => current ?? list);
+        })
+        .catch(() => undefined);
       // Catching up goes on from the last message the room saw: the author's own unsent ones are not in its stream.
       const published = history.filter((m) => !m.status);
       if (published.length) lastId.current = published[published.length - 1].id;
@@ -205,9 +214,13 @@ export function Chat({ groupId }: { groupId: string }) {
       if (e.groupId !== groupId) return;
       setLines((current) => current.map((l) => (l.id === e.id ? { ...l, body: '', state: 'removed' } : l)));
     };
+    const onPresence = (e: { groupId: string; online: OnlineMember[] }) => {
+      if (e.groupId === groupId) setOnline(e.online);
+    };
     const onAccessEnded = (e: { groupId: string; reason: string; version?: number }) => {
       if (e.groupId !== groupId) return;
       setConnected(false);
+      setOnline(undefined);
       setEnded(ACCESS_ENDED[e.reason] ?? 'The chat has stopped for you.');
       // A new agreement: the usual redirect to the agreement page follows the same code as REST.
       if (e.reason === 'agreement-required') setError(new ApiError({ status: 403, code: 'AGREEMENT_REQUIRED', detail: ACCESS_ENDED[e.reason] }));
@@ -231,6 +244,7 @@ export function Chat({ groupId }: { groupId: string }) {
     socket.on('chat:rejected', onRejected);
     socket.on('chat:removed', onRemoved);
     socket.on('chat:typing', onTyping);
+    socket.on('chat:presence', onPresence);
     socket.on('chat:access-ended', onAccessEnded);
     socket.on('auth:session-ended', onSessionEnded);
     socket.on('chat:muted', onMuted);
@@ -247,6 +261,7 @@ export function Chat({ groupId }: { groupId: string }) {
       socket.off('chat:rejected', onRejected);
       socket.off('chat:removed', onRemoved);
       socket.off('chat:typing', onTyping);
+      socket.off('chat:presence', onPresence);
       socket.off('chat:access-ended', onAccessEnded);
       socket.off('auth:session-ended', onSessionEnded);
       socket.off('chat:muted', onMuted);
@@ -324,6 +339,23 @@ export function Chat({ groupId }: { groupId: string }) {
       <p className="hint" role="status">
         {connected ? 'Connected.' : 'Connecting…'} Messages are checked before others see them.
       </p>
+      {online && !ended ? (
+        <section className="online-now" aria-labelledby="online-title">
+          <h2 id="online-title">Online now</h2>
+          {online.filter((m) => m.id !== me?.id).length === 0 ? (
+            <p className="hint">Nobody else is shown as online just now.</p>
+          ) : (
+            <ul aria-label="Members in the chat now">
+              {online.map((m) => (
+                <li key={m.id}>{m.id === me?.id ? `${m.displayName} (you)` : m.displayName}</li>
+              ))}
+            </ul>
+          )}
+          <p className="hint">
+            Whether others see you here is up to you: <Link to="/my/account#online-title">change it in your account</Link>.
+          </p>
+        </section>
+      ) : null}
       <ErrorMessage error={error} />
       {ended ? (
         <p className="notice" role="alert">

@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useState, type FormEvent } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, client, formatTime, ok, type Schema } from '../api';
 import { followForum } from '../chat-socket';
@@ -67,12 +67,16 @@ export function GroupHome({ groupId }: { groupId: string }) {
     return followForum(groupId, { onPost: () => relist(), onRemoved: () => relist(), onMine: () => relist() });
   }, [groupId, canRead]);
 
+  // The group just left (this screen stays mounted when the reader moves to another group).
+  const [left, setLeft] = useState<string>();
+
   useAgreementRedirect(topics.error, groupId);
   const g = group.data;
   return (
     <>
       <PageTitle>{g ? g.name : 'Group'}</PageTitle>
       {group.error ? <LoadError error={group.error} what="this group" /> : null}
+      {left === groupId ? <Status>You have left this group. What you wrote here stays. You can apply to join again at any time.</Status> : null}
       {g ? <p>{g.description}</p> : null}
       {!me ? (
         <p>
@@ -151,7 +155,54 @@ export function GroupHome({ groupId }: { groupId: string }) {
           <MoreButton list={topics} what="topics" />
         </section>
       ) : null}
+      {membership ? <LeaveGroup groupId={groupId} groupName={g?.name ?? 'this group'} onLeft={() => setLeft(groupId)} /> : null}
     </>
+  );
+}
+
+/**
+ * Leaving is always the member's to choose: asked once more in a dialog, then the group's forum and
+ * chat close to them at once. What they wrote stays, under their name.
+ */
+function LeaveGroup({ groupId, groupName, onLeft }: { groupId: string; groupName: string; onLeft: () => void }) {
+  const { refresh } = useSession();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [state, setState] = useState<{ busy?: boolean; error?: unknown }>({});
+  const leave = async () => {
+    setState({ busy: true });
+    try {
+      await ok(client.DELETE('/groups/{groupId}/membership', { params: { path: { groupId } } }));
+      dialog.current?.close();
+      onLeft();
+      await refresh();
+    } catch (e) {
+      setState({ error: e });
+    }
+  };
+  return (
+    <section aria-labelledby="leave-title" className="leave-group">
+      <h2 id="leave-title">Leave this group</h2>
+      <p>You can leave whenever you want. What you have written stays, under your name.</p>
+      <button type="button" className="secondary" aria-haspopup="dialog" onClick={() => dialog.current?.showModal()}>
+        Leave this group
+      </button>
+      <dialog ref={dialog} className="help-dialog" aria-labelledby="leave-confirm-title" aria-describedby="leave-confirm-text">
+        <h2 id="leave-confirm-title">Leave {groupName}?</h2>
+        <p id="leave-confirm-text">
+          You will no longer see its topics or chat, and you will leave its chat room straight away. Your posts stay, under your name. To come back you
+          would need to apply again.
+        </p>
+        <ErrorMessage error={state.error} />
+        <div className="dialog-actions">
+          <button type="button" className="danger" onClick={() => void leave()} disabled={state.busy}>
+            {state.busy ? 'Leaving…' : 'Yes, leave this group'}
+          </button>
+          <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
+            Stay in the group
+          </button>
+        </div>
+      </dialog>
+    </section>
   );
 }
 

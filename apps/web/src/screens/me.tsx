@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError, client, formatDateTime, ok, type Notice } from '../api';
+import { ApiError, client, formatDateTime, ok, type MyPost, type Notice } from '../api';
 import { closeChatSocket } from '../chat-socket';
 import { usePaged } from '../queries';
 import { useSession } from '../session';
@@ -171,8 +171,15 @@ export function Account() {
     <>
       <PageTitle>Your account</PageTitle>
       <p>You are signed in as {me.displayName}. Other members only see this name.</p>
+      <p>
+        <Link to="/my/posts">Your posts</Link>: everything you have written, in every group, and what happened to it.
+      </p>
 
       <ChangeDisplayName />
+
+      <AboutMe />
+
+      <ShowOnline />
 
       <TwoStepSection />
 
@@ -281,6 +288,128 @@ function ChangeDisplayName() {
         </div>
       </form>
     </section>
+  );
+}
+
+/** A few words about yourself for the members of your groups: checked like a display name, so no phone numbers or other ways to reach you. */
+function AboutMe() {
+  const { me, refresh } = useSession();
+  const [text, setText] = useState<string>();
+  const [state, setState] = useState<{ busy?: boolean; done?: string; error?: unknown }>({});
+  const value = text ?? me?.aboutMe ?? '';
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setState({ busy: true });
+    try {
+      const answer = await ok(client.PUT('/me/about', { body: { aboutMe: value } }));
+      await refresh();
+      setText(undefined);
+      setState({ done: answer.aboutMe ? 'Saved. Members of your groups can read it.' : 'Cleared. Members of your groups see nothing about you.' });
+    } catch (e) {
+      setState({ error: e });
+    }
+  };
+  return (
+    <section aria-labelledby="about-title">
+      <h2 id="about-title">About you</h2>
+      <p>A few words members of your groups can read, if you want to share any. Please leave out anything that could identify or reach you.</p>
+      <form onSubmit={submit} noValidate>
+        <Field
+          label="About me"
+          hint={`Up to 280 characters (${value.length} so far). No phone numbers, addresses or links: they are refused, to keep you safe.`}
+          multiline
+          rows={3}
+          value={value}
+          onChange={setText}
+          error={fieldError(state.error, 'aboutMe')}
+        />
+        <div className="form-end">
+          <ErrorMessage error={state.error} fields={['aboutMe']} />
+          {state.done ? <Status>{state.done}</Status> : null}
+          <button type="submit" disabled={state.busy}>
+            {state.busy ? 'Saving…' : 'Save about me'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Whether others see you in a chat room's "online now" list: on unless you turn it off, and saved as soon as it changes. */
+function ShowOnline() {
+  const { me, refresh } = useSession();
+  const [state, setState] = useState<{ busy?: boolean; done?: string; error?: unknown }>({});
+  // The box follows the click at once; if saving fails it goes back to what is saved.
+  const [chosen, setChosen] = useState<boolean>();
+  const showOnline = chosen ?? me?.showOnline ?? true;
+  const change = async (next: boolean) => {
+    setChosen(next);
+    setState({ busy: true });
+    try {
+      await ok(client.PUT('/me/presence', { body: { showOnline: next } }));
+      await refresh();
+      setState({ done: next ? 'Others can now see when you are in a group chat.' : 'Nobody sees when you are in a group chat now.' });
+    } catch (e) {
+      setChosen(undefined);
+      setState({ error: e });
+    }
+  };
+  return (
+    <section aria-labelledby="online-title">
+      <h2 id="online-title">Online in chat</h2>
+      <p>A group chat shows who is in it now. You can stay out of that list and still read and write as usual.</p>
+      <div className="checkbox">
+        <input id="show-online" type="checkbox" checked={showOnline} disabled={state.busy} onChange={(e) => void change(e.target.checked)} />
+        <label htmlFor="show-online">Show me in “Online now” when I am in a group chat</label>
+      </div>
+      <ErrorMessage error={state.error} />
+      {state.done ? <Status>{state.done}</Status> : null}
+    </section>
+  );
+}
+
+/** What a post's status means, in the author's words. */
+export const MY_POST_STATUS: Record<MyPost['status'], { word: string; note: string }> = {
+  screening: { word: 'Being checked', note: 'Others will see it once it has been checked, usually within seconds.' },
+  published: { word: 'Published', note: 'Members of the group can read it.' },
+  held: { word: 'Waiting for a supporter', note: 'Only you can see it until a supporter has read it.' },
+  rejected: { word: 'Not published', note: 'It went against the group agreement. Your notices say why.' },
+  hidden: { word: 'Hidden for now', note: 'Members reported it, so it is hidden until a supporter looks.' },
+  removed: { word: 'Removed', note: 'A supporter removed it. Your notices say why, and how to appeal.' },
+  deleted: { word: 'Deleted', note: 'You deleted it.' },
+};
+
+/** "Your posts": everything the person wrote, in every group, newest first, with an honest status. Nobody else sees this list. */
+export function MyPosts() {
+  const { me } = useSession();
+  const posts = usePaged(['my-posts', me?.id], me ? (cursor) => ok(client.GET('/me/posts', { params: { query: { cursor } } })) : null);
+  return (
+    <>
+      <PageTitle>Your posts</PageTitle>
+      {!me ? <SignInFirst /> : <p>Everything you have written in the forums of your groups, newest first. Only you can see this list.</p>}
+      {posts.loading ? <Loading what="Loading your posts" /> : null}
+      <ErrorMessage error={posts.error} />
+      {me && posts.data?.length === 0 ? <p>You have not written anything yet.</p> : null}
+      <ul className="cards my-posts">
+        {posts.data?.map((p) => {
+          const status = MY_POST_STATUS[p.status];
+          const where = p.topicTitle ? (p.opening ? p.topicTitle : `Reply in “${p.topicTitle}”`) : 'Reply in a topic that is no longer shown';
+          return (
+            <li key={p.id} className={`card my-post status-${p.status}`}>
+              <h2>{p.topicTitle && p.status !== 'deleted' ? <Link to={`/thread/${p.topicId}`}>{where}</Link> : where}</h2>
+              <p className="hint">
+                {p.groupName ?? 'A group that has closed'} · <time dateTime={p.createdAt}>{formatDateTime(p.createdAt)}</time>
+              </p>
+              <p>
+                <span className="badge status-word">{status.word}</span> <span className="status-note">{status.note}</span>
+              </p>
+              {p.body ? <p className="preserve">{p.body.length > 280 ? `${p.body.slice(0, 280)}…` : p.body}</p> : null}
+            </li>
+          );
+        })}
+      </ul>
+      <MoreButton list={posts} what="posts" />
+    </>
   );
 }
 

@@ -22,6 +22,13 @@ export class GroupsRepository {
     return this.dataSource.getRepository(Group).exists({ where: { id } });
   }
 
+  /** The names of these groups, by id (a group that does not exist is left out). */
+  async names(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.dataSource.query(`SELECT id, name FROM groups WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ id: string; name: string }>;
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   slugTaken(slug: string): Promise<boolean> {
     return this.dataSource.getRepository(Group).exists({ where: { slug } });
   }

@@ -211,6 +211,12 @@ export class GroupsService {
     return this.agreements.assertClause(groupId, clauseKey);
   }
 
+  /** Group names by id, for lists that span groups (a person's own posts). */
+  names(groupIds: string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(groupIds)].filter(isUuid);
+    return this.repository.names(ids);
+  }
+
   /** The group's active supporters. */
   async supporterIds(groupId: string): Promise<string[]> {
     if (!isUuid(groupId)) return [];

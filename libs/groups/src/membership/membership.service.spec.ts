@@ -37,4 +37,46 @@ describe('MembershipService (in-memory repositories)', () => {
     store.acceptances.push({ userId: USER, groupId: g.id, version: 1, acceptedAt: new Date() });
     await expect(memberships.membershipsOf(USER)).resolves.toEqual([{ groupId: g.id, role: 'member', acceptedAgreementVersion: 1, mutedUntil: null }]);
   });
+
+  describe('leaving a group', () => {
+    const OTHER = '00000000-0000-4000-8000-0000000000a2';
+    const member = (userId: string, groupId: string, role: 'member' | 'supporter' = 'member', status: 'active' | 'banned' = 'active') => ({
+      userId,
+      groupId,
+      role,
+      status,
+      mutedUntil: null,
+      joinedAt: new Date(),
+    });
+
+    it('ends the membership and tells the chat service at once', async () => {
+      const { memberships, group, store, published } = groupsContext();
+      const g = group();
+      store.memberships.push(member(USER, g.id));
+      await memberships.leave(person(USER, false), g.id);
+      await expect(memberships.find(USER, g.id)).resolves.toBeNull();
+      expect(published).toEqual([{ name: 'membership.changed', payload: { userId: USER, groupId: g.id } }]);
+    });
+
+    it('404s someone with nothing to leave, a ban included (a ban is not a membership and stays)', async () => {
+      const { memberships, group, store, published } = groupsContext();
+      const g = group();
+      expect((await rejection(memberships.leave(person(USER, false), g.id)))?.code).toBe('NOT_FOUND');
+      store.memberships.push(member(USER, g.id, 'member', 'banned'));
+      expect((await rejection(memberships.leave(person(USER, false), g.id)))?.code).toBe('NOT_FOUND');
+      await expect(memberships.find(USER, g.id)).resolves.toMatchObject({ status: 'banned' });
+      expect(published).toEqual([]);
+    });
+
+    it("refuses the group's only supporter, and lets one go while another stays", async () => {
+      const { memberships, group, store } = groupsContext();
+      const g = group();
+      store.memberships.push(member(USER, g.id, 'supporter'));
+      expect(await rejection(memberships.leave(person(USER, false), g.id))).toMatchObject({ code: 'CONFLICT', reason: 'LAST_SUPPORTER' });
+      await expect(memberships.find(USER, g.id)).resolves.toMatchObject({ role: 'supporter', status: 'active' });
+      store.memberships.push(member(OTHER, g.id, 'supporter'));
+      await memberships.leave(person(USER, false), g.id);
+      await expect(memberships.find(USER, g.id)).resolves.toBeNull();
+    });
+  });
 });

@@ -146,6 +146,44 @@ export class MembershipService {
     );
   }
 
+  /**
+   * DELETE /groups/:groupId/membership: the caller leaves the group. Their membership ends at once
+   * (open chat sockets leave the room, `membership.changed`); what they wrote stays, under their
+   * name, as it was. A ban is not a membership to leave (404). The group's last supporter cannot
+   * leave (409) until an admin appoints another or takes the role away: the group would be left
+   * without anyone to review what is held.
+   */
+  async leave(user: AuthUser, groupId: string): Promise<void> {
+    assertUuid(groupId, 'That group');
+    await this.transactions.run(async (tx) => {
+      const membership = await this.repository.find(user.id, groupId, tx);
+      if (!membership || membership.status !== 'active') throw new DomainError('NOT_FOUND', 'You are not a member of that group.');
+      if (membership.role === 'supporter') {
+        const supporters = await this.repository.lockSupporters(tx, groupId);
+        if (supporters.length <= 1 && supporters.includes(user.id)) {
+          throw DomainError.conflict(
+            'You are this group’s only supporter, so leaving would leave nobody to look after it. Please ask an admin to appoint another supporter first.',
+            GroupsConflict.LAST_SUPPORTER,
+          );
+        }
+      }
+      if (!(await this.repository.leave(tx, user.id, groupId))) throw new DomainError('NOT_FOUND', 'You are not a member of that group.');
+    });
+    await this.changed(user.id, groupId);
+  }
+
+  /**
+   * GET /users/:userId/profile: a person's name and "about me", for someone who shares a group with
+   * them (or the person themselves, or an admin). Anyone else gets 404, as for no such person.
+   */
+  async profileOf(viewer: AuthUser, userId: string): Promise<{ id: string; displayName: string; aboutMe: string | null }> {
+    assertUuid(userId, 'That person');
+    const allowed = viewer.id === userId || viewer.isAdmin || (await this.repository.shareAGroup(viewer.id, userId));
+    const profile = allowed ? await this.identity.publicProfile(userId) : null;
+    if (!profile) throw DomainError.notFound('That person');
+    return profile;
+  }
+
   /** The caller's active memberships, for GET /me. */
   async membershipsOf(userId: string): Promise<MyMembership[]> {
     const rows = await this.repository.activeOf(userId);

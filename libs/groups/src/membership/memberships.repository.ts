@@ -91,6 +91,37 @@ export class MembershipsRepository {
   }
 
   /**
+   * The group's active supporters, locked until the transaction ends: two supporters leaving at once
+   * are decided one after the other, so the group is never left without one by a race.
+   */
+  async lockSupporters(tx: Tx, groupId: string): Promise<string[]> {
+    const rows = (await manager(tx).query(
+      `SELECT user_id FROM memberships WHERE group_id = $1 AND role = 'supporter' AND status = 'active' ORDER BY user_id FOR UPDATE`,
+      [groupId],
+    )) as Array<{ user_id: string }>;
+    return rows.map((r) => r.user_id);
+  }
+
+  /** The person leaves the group: their active membership goes (a ban stays). False when they had none. */
+  async leave(tx: Tx, userId: string, groupId: string): Promise<boolean> {
+    const [rows] = (await manager(tx).query(
+      `DELETE FROM memberships WHERE user_id = $1 AND group_id = $2 AND status = 'active' RETURNING user_id`,
+      [userId, groupId],
+    )) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  /** Whether the two people both take part (not banned) in at least one group. */
+  async shareAGroup(userId: string, otherId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM memberships a JOIN memberships b ON b.group_id = a.group_id AND b.user_id = $2 AND b.status = 'active'
+        WHERE a.user_id = $1 AND a.status = 'active' LIMIT 1`,
+      [userId, otherId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /**
    * A group's memberships in the order people joined, after the cursor's (joined_at, user_id),
    * narrowed by role, by standing (active, muted now, banned) and to some people when asked.
    */

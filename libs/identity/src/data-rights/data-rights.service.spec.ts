@@ -77,7 +77,16 @@ describe('DataRightsService', () => {
       const document = await service.export(signedIn.user);
       expect(document).toEqual({
         exportedAt: expect.any(String),
-        account: { id: sam, email: 'sam@example.test', displayName: 'Sam', dateOfBirth: '1990-01-01', isAdmin: false, createdAt: expect.any(Date) },
+        account: {
+          id: sam,
+          email: 'sam@example.test',
+          displayName: 'Sam',
+          dateOfBirth: '1990-01-01',
+          isAdmin: false,
+          createdAt: expect.any(Date),
+          aboutMe: null,
+          showOnline: true,
+        },
         consents: [{ version: '2025-01', givenAt: new Date('2025-01-02T00:00:00Z') }],
         sessions: [
           {

@@ -36,7 +36,7 @@ export class DataRightsService {
   /** Everything held about the caller, as one JSON document. Other people appear by display name only. */
   async export(user: AuthUser): Promise<Record<string, unknown>> {
     const account = await this.users.findOrFail(user.id);
-    const [sessions, consents] = await Promise.all([this.sessions.allOf(user.id), this.consents.allOf(user.id)]);
+    const [sessions, consents, profile] = await Promise.all([this.sessions.allOf(user.id), this.consents.allOf(user.id), this.users.profile(user.id)]);
     const document: Record<string, unknown> = {
       exportedAt: new Date().toISOString(),
       account: {
@@ -46,6 +46,8 @@ export class DataRightsService {
         dateOfBirth: account.dateOfBirth,
         isAdmin: account.isAdmin,
         createdAt: account.createdAt,
+        aboutMe: profile?.aboutMe ?? null,
+        showOnline: profile?.showOnline ?? true,
       },
       consents: consents.map((c) => ({ version: c.consentVersion, givenAt: c.givenAt })),
       sessions: sessions.map((s) => ({

@@ -1,4 +1,4 @@
-import { DISPLAY_NAME_PROBLEM, displayNameProblem } from './display-name-check';
+import { ABOUT_ME_PROBLEM, aboutMeProblem, DISPLAY_NAME_PROBLEM, displayNameProblem } from './display-name-check';
 
 describe('displayNameProblem', () => {
   it.each([
@@ -17,5 +17,29 @@ describe('displayNameProblem', () => {
 
   it.each([['KidneyWarrior'], ['Sam'], ['Mary-Ann 2'], ['Stage 4 and counting'], ['Dialysis Dave'], ['Scunthorpe Sue'], ['Zoë']])('accepts %s', (name) => {
     expect(displayNameProblem(name)).toBeNull();
+  });
+});
+
+describe('aboutMeProblem', () => {
+  it.each([
+    ['a mobile number', 'Text me on 07700 900123 any time', ABOUT_ME_PROBLEM.personalData],
+    ['a number spelled out', 'call me on oh seven seven oh oh nine oh oh one two three', ABOUT_ME_PROBLEM.personalData],
+    ['an email address', 'Write to sam@example.org', ABOUT_ME_PROBLEM.personalData],
+    ['crisis words', 'Some days I want to end my life', ABOUT_ME_PROBLEM.crisis],
+    ['an offensive word', 'Kidneys are shit', ABOUT_ME_PROBLEM.abusive],
+    ['a web address', 'My blog is at www.example.org', ABOUT_ME_PROBLEM.link],
+  ])('refuses %s, with the reason in its own words', (_what, text, problem) => {
+    expect(aboutMeProblem(text)).toBe(problem);
+  });
+
+  it.each([
+    ['Diagnosed in 2019, on dialysis three times a week. I like crosswords and long walks.'],
+    ['Stage 4 and counting, mum of two, Scunthorpe born.'],
+  ])('accepts %s', (text) => {
+    expect(aboutMeProblem(text)).toBeNull();
+  });
+
+  it('never speaks of a display name', () => {
+    for (const message of Object.values(ABOUT_ME_PROBLEM)) expect(message).not.toMatch(/display name|aboutMe/);
   });
 });

@@ -53,10 +53,32 @@ export const DISPLAY_NAME_PROBLEM = {
  * and nobody reviews it first, so anything a screener would hold is refused outright.
  */
 export function displayNameProblem(displayName: string): string | null {
-  const n = normalise(displayName);
-  if (screenPersonalData(n).length > 0) return DISPLAY_NAME_PROBLEM.personalData;
-  if (screenCrisis(n).length > 0) return DISPLAY_NAME_PROBLEM.crisis;
-  if (screenWatchedWords(ABUSE, n).length > 0) return DISPLAY_NAME_PROBLEM.abusive;
-  if (screenLinks(n, { authorTrusted: false }).length > 0) return DISPLAY_NAME_PROBLEM.link;
+  return profileTextProblem(displayName, DISPLAY_NAME_PROBLEM);
+}
+
+export const ABOUT_ME_PROBLEM = {
+  personalData:
+    'What you say about yourself cannot include anything that could identify you or reach you, such as a phone number, email address, NHS number, postcode or street address. Please take it out.',
+  crisis:
+    'What you say about yourself cannot include words about harming yourself or ending your life. If you are struggling right now, you can call Samaritans free on 116 123, any time, or use “Need help now?”.',
+  abusive: 'What you say about yourself cannot include offensive words. Please take them out.',
+  link: 'What you say about yourself cannot include a web address. Please take it out.',
+} as const;
+
+/**
+ * Whether a member's "about me" may be shown, by the same rule as a display name: members of every
+ * group they share read it and nobody reviews it first, so whatever a screener would hold is refused
+ * outright, with the reason in plain English.
+ */
+export function aboutMeProblem(aboutMe: string): string | null {
+  return profileTextProblem(aboutMe, ABOUT_ME_PROBLEM);
+}
+
+function profileTextProblem(text: string, problems: Record<'personalData' | 'crisis' | 'abusive' | 'link', string>): string | null {
+  const n = normalise(text);
+  if (screenPersonalData(n).length > 0) return problems.personalData;
+  if (screenCrisis(n).length > 0) return problems.crisis;
+  if (screenWatchedWords(ABUSE, n).length > 0) return problems.abusive;
+  if (screenLinks(n, { authorTrusted: false }).length > 0) return problems.link;
   return null;
 }
