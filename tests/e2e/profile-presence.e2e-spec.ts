@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { ABOUT_ME_PROBLEM } from '@kindred/moderation';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { acceptCurrentAgreement, createAdmin, createGroup, joinedMember, referralCode } from '../support/community';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
 import type { WorkerApp } from '../../apps/moderation-worker/src/worker-app';
+import { emit, next, record, SocketClients } from '../support/sockets';
 
 type Json = Record<string, any>;
-type Ack = { ok: boolean; error?: { code: string; message: string; [k: string]: unknown }; [k: string]: any };
 type Online = { groupId: string; online: Array<{ id: string; displayName: string }> };
 
 /**
@@ -22,7 +22,7 @@ describe('profiles, my posts, leaving and presence', () => {
   let otherChat: RunningHttpApp;
   let worker: WorkerApp;
   let admin: Person;
-  const sockets: Socket[] = [];
+  const clients = new SocketClients();
 
   beforeAll(async () => {
     [forum, chat, otherChat, worker] = await Promise.all([
@@ -35,45 +35,11 @@ describe('profiles, my posts, leaving and presence', () => {
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    clients.closeAll();
     await Promise.all([forum?.close(), chat?.close(), otherChat?.close(), worker?.close()]);
   });
 
-  function connect(person: { token: string }, url = chat.url): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = io(url, { auth: { token: person.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 5000 });
-      sockets.push(socket);
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', (error) => reject(error));
-    });
-  }
-
-  function emit(socket: Socket, event: string, payload: unknown): Promise<Ack> {
-    return socket.timeout(5000).emitWithAck(event, payload);
-  }
-
-  /** The first `event` matching `match`, or a rejection after `timeoutMs`. */
-  function next<T = any>(socket: Socket, event: string, match: (payload: T) => boolean = () => true, timeoutMs = 15_000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.off(event, listener);
-        reject(new Error(`no matching ${event} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = (payload: T) => {
-        if (!match(payload)) return;
-        clearTimeout(timer);
-        socket.off(event, listener);
-        resolve(payload);
-      };
-      socket.on(event, listener);
-    });
-  }
-
-  function record<T = any>(socket: Socket, event: string): T[] {
-    const seen: T[] = [];
-    socket.on(event, (payload: T) => seen.push(payload));
-    return seen;
-  }
+  const connect = (person: { token: string }, url = chat.url): Promise<Socket> => clients.connect(url, person);
 
   async function joined(person: { token: string }, groupId: string, url = chat.url): Promise<Socket> {
     const socket = await connect(person, url);
