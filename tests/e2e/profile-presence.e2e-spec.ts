@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Socket } from 'socket.io-client';
+import { MembershipService } from '@kindred/groups';
 import { ABOUT_ME_PROBLEM } from '@kindred/moderation';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { acceptCurrentAgreement, createAdmin, createGroup, joinedMember, referralCode } from '../support/community';
@@ -251,6 +252,21 @@ describe('profiles, my posts, leaving and presence', () => {
         .send({ answers: { diagnosis: 'yes' }, declaration: true, referralCode: code })
         .expect(201);
       expect(again.body.status).toBe('approved');
+    });
+
+    it('refuses a muted member until the mute ends, so leaving and applying again with the code cannot shed it', async () => {
+      const { groupId, code } = await group();
+      const member = await joinedMember(forum, groupId, code);
+      const until = new Date(Date.now() + 3_600_000);
+      await forum.app.get(MembershipService).mute(member.id, groupId, until);
+      const refused = await request(forum.url).delete(`/groups/${groupId}/membership`).set(bearer(member)).expect(403);
+      expect(refused.body).toMatchObject({ code: 'MUTED', until: until.toISOString() });
+      expect((await request(forum.url).get('/me').set(bearer(member)).expect(200)).body.memberships).toEqual([
+        expect.objectContaining({ groupId, mutedUntil: until.toISOString() }),
+      ]);
+      // Once it ends, the way out is open.
+      await forum.app.get(MembershipService).mute(member.id, groupId, new Date(Date.now() - 1000));
+      await request(forum.url).delete(`/groups/${groupId}/membership`).set(bearer(member)).expect(204);
     });
 
     it("refuses the group's only supporter, and lets a supporter go once there is another", async () => {

@@ -158,6 +158,13 @@ export class MembershipService {
     await this.transactions.run(async (tx) => {
       const membership = await this.repository.find(user.id, groupId, tx);
       if (!membership || membership.status !== 'active') throw new DomainError('NOT_FOUND', 'You are not a member of that group.');
+      // A way back in (an application with the group's code) must not be a way out of a mute.
+      const mute = activeMute(membership.mutedUntil);
+      if (mute) {
+        throw new DomainError('MUTED', 'You can leave this group once your mute ends. Until then you can still read, and you can turn off its notifications.', {
+          until: mute.toISOString(),
+        });
+      }
       if (membership.role === 'supporter') {
         const supporters = await this.repository.lockSupporters(tx, groupId);
         if (supporters.length <= 1 && supporters.includes(user.id)) {
