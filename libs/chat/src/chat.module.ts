@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GroupsModule } from '@kindred/groups';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { ModerationModule, ScreeningSources } from '@kindred/moderation';
+import { NotificationsModule } from '@kindred/notifications';
 import { ChatPersonalData } from './chat-personal-data';
 import { ChatRateLimiter } from './chat-rate-limiter';
 import { ChatRetentionService } from './chat-retention.service';
@@ -12,7 +13,7 @@ import { MessageScreeningSource } from './message-screening.source';
 import { MessagesRepository } from './messages.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ChatMessage]), GroupsModule, IdentityModule, ModerationModule],
+  imports: [TypeOrmModule.forFeature([ChatMessage]), GroupsModule, IdentityModule, ModerationModule, NotificationsModule],
   providers: [MessagesRepository, ChatService, ChatRateLimiter, ChatRetentionService, MessageScreeningSource, ChatPersonalData],
   exports: [ChatService, ChatRetentionService],
 })

@@ -8,7 +8,7 @@ import { AdminOnly } from './admin-only.guard';
 import { groupIdParam, idParam } from './id-param.pipe';
 import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
 import { AppointSupporterByEmailDto } from './groups.dto';
-import { AppointedView, MemberView } from './groups.views';
+import { AppointedView, MemberView, MentionableListView } from './groups.views';
 import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 const userIdParam = idParam('That person');
@@ -30,6 +30,15 @@ export class MembersQuery extends PageQuery {
   @IsOptional()
   @IsIn(['active', 'muted', 'banned'])
   standing?: 'active' | 'muted' | 'banned';
+}
+
+/** What someone has typed after an `@`. */
+export class MentionableQuery {
+  @ApiPropertyOptional({ description: 'The start of a display name (any case). Empty: the first names by alphabet.', maxLength: 40 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40, { message: 'A name is at most 40 characters, so there is nobody to suggest for that.' })
+  prefix?: string;
 }
 
 @ApiTags('groups')
@@ -68,6 +77,18 @@ export class MembershipsController {
   @HttpCode(204)
   async remove(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Param('userId', userIdParam) userId: string): Promise<void> {
     await this.memberships.removeSupporter(user, groupId, userId);
+  }
+
+  @ApiOperation({
+    summary: 'Members to suggest after an @',
+    description:
+      'For the composer: up to 8 people taking part in this group (members and supporters, not banned) whose display name starts with `prefix`, in any case, by name; never the caller, never anyone outside the group. Only the group’s participants may ask.',
+  })
+  @ApiOkResponse({ type: MentionableListView })
+  @ApiProblems(422, 'NOT_A_MEMBER', 'AGREEMENT_REQUIRED', 'BANNED')
+  @Get('members/mentionable')
+  mentionable(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Query() query: MentionableQuery) {
+    return this.memberships.mentionable(user, groupId, query.prefix);
   }
 
   @ApiPageResponse(MemberView)
