@@ -37,8 +37,8 @@ interface Endpoint {
   call: (world: World, agent: request.SuperTest<request.Test>) => request.Test;
   expected: Expected;
   /** Further checks on a successful answer, by caller. */
-  check?: (caller: Caller, body: Record<string, unknown>) => void;
-  /** The problem code of a refusal where it is not the status's usual one. */
+  check?: (caller: Caller, body: Record<string, unknown>, people: Record<Exclude<Caller, 'anonymous'>, Person>) => void;
+  /** Refusal codes other than the usual one for their status, by caller. */
   codes?: Partial<Record<Caller, string>>;
 }
 
@@ -111,6 +111,22 @@ const ENDPOINTS: Endpoint[] = [
     expected: adminOnly(204),
   },
   { name: 'GET /groups/:groupId/members', call: (w, a) => a.get(`/groups/${w.groupId}/members`), expected: moderators(200) },
+  {
+    // The composer's @ suggestions: only those taking part in the group (the agreement accepted) may ask, and hear only its own members.
+    name: 'GET /groups/:groupId/members/mentionable',
+    call: (w, a) => a.get(`/groups/${w.groupId}/members/mentionable?prefix=`),
+    // Here the supporter and the admin have not accepted the agreement (the member has): they are asked to first.
+    expected: { ...signedIn(403), member: 200 },
+    codes: { 'approved, not accepted': 'AGREEMENT_REQUIRED', supporter: 'AGREEMENT_REQUIRED', admin: 'AGREEMENT_REQUIRED' },
+    check: (caller, body, people) => {
+      const names = (body.items as Array<{ displayName: string }>).map((i) => i.displayName);
+      // The group's supporter (never the caller), never the other group's supporter, the pending applicant or the outsider.
+      expect(names).toEqual(expect.arrayContaining([people.supporter.displayName]));
+      for (const other of ['outsider', 'pending applicant', 'supporter of another group', caller] as const) {
+        if (other !== 'anonymous') expect(names).not.toContain(people[other].displayName);
+      }
+    },
+  },
   { name: 'GET /groups/:groupId/resources', call: (w, a) => a.get(`/groups/${w.groupId}/resources`), expected: everyone(200) },
   {
     name: 'POST /groups/:groupId/resources',
@@ -158,11 +174,12 @@ const ENDPOINTS: Endpoint[] = [
 ];
 
 /** The problem code each refusal must carry. */
-function expectedCode(endpoint: Endpoint, status: number): string | undefined {
+function expectedCode(endpoint: Endpoint, status: number, caller: Caller): string | undefined {
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 404) return 'NOT_FOUND';
   if (status === 409) return 'CONFLICT';
-  if (status === 403) return endpoint.name.includes('acceptances') ? 'NOT_A_MEMBER' : 'FORBIDDEN';
+  if (status === 403 && endpoint.codes?.[caller]) return endpoint.codes[caller];
+  if (status === 403) return endpoint.name.includes('acceptances') || endpoint.name.includes('mentionable') ? 'NOT_A_MEMBER' : 'FORBIDDEN';
   return undefined;
 }
 
@@ -220,12 +237,12 @@ describe('authorization matrix: groups, agreements, membership, signposting', ()
     if (caller !== 'anonymous') call = call.set(bearer(people[caller]));
     const response = await call;
     expect({ caller, status: response.status, body: response.status === status ? undefined : response.body }).toEqual({ caller, status, body: undefined });
-    const code = (status >= 400 && endpoint.codes?.[caller]) || expectedCode(endpoint, status);
+    const code = (status >= 400 && endpoint.codes?.[caller]) || expectedCode(endpoint, status, caller);
     if (code) {
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(response.body.code).toBe(code);
     } else {
-      endpoint.check?.(caller, response.body);
+      endpoint.check?.(caller, response.body, people);
     }
   });
 

@@ -63,6 +63,7 @@ const STAFF_ENDPOINTS: Array<{ name: string; who: 'supporter' | 'admin'; call: (
     call: (a) => a.post(`/applications/${NO_ID}/decision`).send({ decision: 'approve', reason: 'ok' }),
   },
   { name: 'GET /groups/{groupId}/members', who: 'supporter', call: (a, w) => a.get(`/groups/${w.groupId}/members`) },
+  { name: 'PUT /topics/{topicId}/pin', who: 'supporter', call: (a) => a.put(`/topics/${NO_ID}/pin`).send({ pinned: true }) },
   { name: 'GET /me/alerts', who: 'supporter', call: (a) => a.get('/me/alerts') },
   { name: 'POST /groups', who: 'admin', call: (a) => a.post('/groups').send({}) },
   { name: 'PATCH /groups/{groupId}', who: 'admin', call: (a, w) => a.patch(`/groups/${w.groupId}`).send({ description: 'Changed.' }) },

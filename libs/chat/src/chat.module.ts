@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GroupsModule } from '@kindred/groups';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { ModerationModule, ScreeningSources } from '@kindred/moderation';
+import { NotificationsModule } from '@kindred/notifications';
 import { ChatPersonalData } from './chat-personal-data';
 import { ChatPresence } from './chat-presence';
 import { ChatRateLimiter } from './chat-rate-limiter';
@@ -13,7 +14,7 @@ import { MessageScreeningSource } from './message-screening.source';
 import { MessagesRepository } from './messages.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ChatMessage]), GroupsModule, IdentityModule, ModerationModule],
+  imports: [TypeOrmModule.forFeature([ChatMessage]), GroupsModule, IdentityModule, ModerationModule, NotificationsModule],
   providers: [MessagesRepository, ChatService, ChatPresence, ChatRateLimiter, ChatRetentionService, MessageScreeningSource, ChatPersonalData],
   exports: [ChatService, ChatPresence, ChatRetentionService],
 })

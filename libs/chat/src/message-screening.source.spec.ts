@@ -1,6 +1,8 @@
 import type { Tx } from '@kindred/database';
 import type { EventBus } from '@kindred/events';
+import type { MembershipService } from '@kindred/groups';
 import type { IdentityService } from '@kindred/identity';
+import type { NotificationEvent, NotificationsService } from '@kindred/notifications';
 import type { ScreeningSubject, VerdictToApply } from '@kindred/moderation';
 import { ChatMessage, type MessageStatus } from './message.entity';
 import { MessageScreeningSource } from './message-screening.source';
@@ -56,9 +58,20 @@ function source() {
   const messages = new FakeMessages();
   const published: Array<{ name: string; payload: Record<string, unknown> }> = [];
   const events = { publish: async (name: string, payload: Record<string, unknown>) => void published.push({ name, payload }) };
-  const identity = { displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])) };
-  const service = new MessageScreeningSource(messages as unknown as MessagesRepository, identity as unknown as IdentityService, events as unknown as EventBus);
-  return { messages, published, service };
+  const identity = {
+    displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])),
+    mentionedIn: async (text: string, among: (ids: string[]) => Promise<string[]>) =>
+      among(['robin', 'outsider', 'sam'].filter((id) => text.includes(`@${id}`))),
+  };
+  const notified: NotificationEvent[] = [];
+  const service = new MessageScreeningSource(
+    messages as unknown as MessagesRepository,
+    identity as unknown as IdentityService,
+    events as unknown as EventBus,
+    { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
+    { activeAmong: async (_groupId: string, ids: string[]) => ids.filter((id) => id !== 'outsider') } as unknown as MembershipService,
+  );
+  return { messages, published, service, notified };
 }
 
 const verdict = (status: VerdictToApply['status'], body = 'hello all'): VerdictToApply => ({ status, body, signposting: null });
@@ -177,5 +190,31 @@ describe('MessageScreeningSource', () => {
       status: 'held',
     });
     expect(views.get('m2')!.author).toEqual({ id: 'alex', displayName: 'Former member' });
+  });
+
+  describe('@mentions', () => {
+    it('tells the members of the group a published message mentions, not its author nor anyone outside the group, ids only', async () => {
+      const { messages, service, notified } = source();
+      messages.add({ id: 'm1', body: 'thanks @robin, @outsider and @sam' });
+      await service.lockForVerdict(tx, 'm1');
+      await service.afterVerdict(messages.subject('m1'), verdict('published', 'thanks @robin, @outsider and @sam'), []);
+      expect(notified).toEqual([
+        expect.objectContaining({ eventId: 'mention:m1', kind: 'mention', recipients: ['robin'], groupId: 'g1', path: '/community/g1/chat' }),
+      ]);
+      expect(JSON.stringify(notified)).not.toContain('thanks');
+    });
+
+    it('tells nobody of a held or rejected message, nor of one waiting for an earlier one; an approval tells them then', async () => {
+      const { messages, service, notified } = source();
+      messages.add({ id: 'held', body: 'hi @robin' });
+      await service.afterVerdict(messages.subject('held'), verdict('held', 'hi @robin'), []);
+      await service.afterVerdict(messages.subject('held'), verdict('rejected', 'hi @robin'), []);
+      messages.add({ id: 'waiting', body: 'hi @robin', status: 'ready' });
+      await service.afterVerdict(messages.subject('waiting'), verdict('published', 'hi @robin'), []);
+      expect(notified).toEqual([]);
+      messages.rows.get('held')!.status = 'published';
+      await service.afterStatusChange('held', 'g1', 'published');
+      expect(notified).toEqual([expect.objectContaining({ eventId: 'mention:held', recipients: ['robin'] })]);
+    });
   });
 });

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
+import { MembershipService } from '@kindred/groups';
 import { FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { messageSubjects } from '@kindred/moderation';
+import { NotificationsService } from '@kindred/notifications';
 import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { ChatMessageView } from './chat.types';
 import { MessagesRepository, StoredMessage } from './messages.repository';
@@ -27,6 +29,8 @@ export class MessageScreeningSource implements ContentSource {
     private readonly messages: MessagesRepository,
     private readonly identity: IdentityService,
     private readonly events: EventBus,
+    private readonly notifications: NotificationsService,
+    private readonly memberships: MembershipService,
   ) {}
 
   async lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null> {
@@ -66,6 +70,7 @@ export class MessageScreeningSource implements ContentSource {
     const base = { id: message.id, groupId: message.groupId, authorId: subject.authorId, clientMsgId: message.clientMsgId };
     if (verdict.status === 'published') {
       await this.events.publish('message.screened', { ...base, status: 'published', message: { ...(await this.view(message)) } });
+      await this.notifyMentions({ ...message, body: verdict.body });
     } else if (verdict.status === 'held') {
       await this.events.publish('message.screened', { ...base, status: 'held', reasons });
     } else {
@@ -120,6 +125,26 @@ export class MessageScreeningSource implements ContentSource {
       clientMsgId: message.clientMsgId,
       status: 'published',
       message: { ...(await this.view(message)) },
+    });
+    await this.notifyMentions(message);
+  }
+
+  /**
+   * A published message tells the members of its group it @mentions (not its author, never anyone
+   * outside the group), once per message (`mention:<messageId>`): ids only, never the words.
+   */
+  private async notifyMentions(message: Pick<StoredMessage, 'id' | 'groupId' | 'authorId' | 'body'>): Promise<void> {
+    const mentioned = await this.identity.mentionedIn(message.body, (ids) => this.memberships.activeAmong(message.groupId, ids));
+    const recipients = mentioned.filter((id) => id !== message.authorId);
+    if (recipients.length === 0) return;
+    await this.notifications.notify({
+      eventId: `mention:${message.id}`,
+      kind: 'mention',
+      recipients,
+      groupId: message.groupId,
+      subjectId: null,
+      title: 'Someone mentioned you in the group chat',
+      path: `/community/${message.groupId}/chat`,
     });
   }
 

@@ -6,4 +6,6 @@ export const ForumConflict = {
   POST_NOT_IN_SIGHT: 'POST_NOT_IN_SIGHT',
   /** Editing a post that was deleted, removed or rejected. */
   POST_FINAL: 'POST_FINAL',
+  /** Pinning a topic others cannot see (held, removed, still being checked). */
+  TOPIC_NOT_PUBLISHED: 'TOPIC_NOT_PUBLISHED',
 } as const;

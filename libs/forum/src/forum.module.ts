@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@kindred/audit';
 import { Transactions } from '@kindred/database';
 import { GroupsModule } from '@kindred/groups';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
@@ -18,7 +19,7 @@ import { SearchRepository } from './search/search.repository';
 import { SearchService } from './search/search.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule, NotificationsModule],
+  imports: [TypeOrmModule.forFeature([Topic, Post, PostReaction]), GroupsModule, IdentityModule, ModerationModule, NotificationsModule, AuditModule],
   providers: [
     TopicsRepository,
     PostsRepository,

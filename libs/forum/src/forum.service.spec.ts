@@ -13,6 +13,7 @@ import { Topic } from './topic.entity';
 import type { NewTopic, TopicsRepository } from './topics.repository';
 import { type ReadPositionsRepository } from './read-positions.repository';
 import { type NotificationEvent, type NotificationsService } from '@kindred/notifications';
+import type { AuditLogService } from '@kindred/audit';
 
 const ALWAYS: ModerationSettings = {
   mode: 'post',
@@ -68,6 +69,7 @@ function forum() {
   const store = new ForumStore();
   const staged: string[] = [];
   const notified: NotificationEvent[] = [];
+  const audited: Array<{ action: string; subjectId: string; detail: unknown }> = [];
   const topics: Partial<TopicsRepository> = {
     insert: async (_tx: Tx, values: NewTopic) => {
       const topic = Object.assign(new Topic(), values, { id: randomUUID() });
@@ -127,13 +129,34 @@ function forum() {
       return now;
     },
   };
-  // As the repository's page: published topics, plus the reader's own still pending, most active first, with the reader's position.
+  const withRead = (t: Topic, readerId: string) => Object.assign(Object.assign(new Topic(), t), { readAt: reads.at.get(`${readerId}/${t.id}`) ?? null });
+  // As the repository's pinned: published pinned topics, the welcome first.
+  topics.pinned = async (groupId: string, readerId: string) =>
+    [...store.topics.values()]
+      .filter((t) => t.groupId === groupId && t.status === 'published' && t.pinnedAt !== null)
+      .sort((a, b) => Number(b.pinRole === 'welcome') - Number(a.pinRole === 'welcome'))
+      .map((t) => withRead(t, readerId));
+  topics.lockPin = async (_tx: Tx, topicId: string) => {
+    const t = store.topics.get(topicId);
+    return t ? { status: t.status, pinnedAt: t.pinnedAt, pinRole: t.pinRole } : null;
+  };
+  topics.takeRole = async (_tx: Tx, groupId: string, role: string, except: string) => {
+    const holder = [...store.topics.values()].find((t) => t.groupId === groupId && t.pinRole === role && t.id !== except);
+    if (holder) holder.pinRole = null;
+    return holder?.id ?? null;
+  };
+  topics.setPin = async (_tx: Tx, topicId: string, pinned: boolean, role: Topic['pinRole']) =>
+    void Object.assign(store.topics.get(topicId)!, { pinnedAt: pinned ? (store.topics.get(topicId)!.pinnedAt ?? new Date()) : null, pinRole: role });
+  // As the repository's page: published topics not pinned, plus the reader's own still pending, most active first, with the reader's position.
   topics.page = async (groupId: string, readerId: string, limit: number) =>
     [...store.topics.values()]
-      .filter((t) => t.groupId === groupId && (t.status === 'published' || (t.authorId === readerId && ['screening', 'held'].includes(t.status))))
+      .filter(
+        (t) =>
+          t.groupId === groupId && ((t.status === 'published' && t.pinnedAt === null) || (t.authorId === readerId && ['screening', 'held'].includes(t.status))),
+      )
       .sort((a, b) => b.lastActivityAt.getTime() - a.lastActivityAt.getTime())
       .slice(0, limit)
-      .map((t) => Object.assign(Object.assign(new Topic(), t), { readAt: reads.at.get(`${readerId}/${t.id}`) ?? null }));
+      .map((t) => withRead(t, readerId));
   const participation = new ParticipationService({
     standing: async (groupId: string, userId: string) => store.standing(groupId, userId),
   } as unknown as ConstructorParameters<typeof ParticipationService>[0]);
@@ -158,8 +181,9 @@ function forum() {
     {} as ReportsService,
     reads as unknown as ReadPositionsRepository,
     { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
+    { record: async (_tx: Tx, entry: { action: string; subjectId: string; detail: unknown }) => void audited.push(entry) } as unknown as AuditLogService,
   );
-  return { store, service, staged, reads, notified };
+  return { store, service, staged, reads, notified, audited };
 }
 
 /** A group of the read-position tests. */
@@ -322,5 +346,64 @@ describe('ForumService (in-memory repositories)', () => {
     store.join(G, 'banned', { standing_status: 'banned' });
     await expect(code(service.markRead(person('banned'), topicId))).resolves.toBe('NOT_FOUND');
     expect(reads.at.size).toBe(0);
+  });
+
+  describe('pinned topics', () => {
+    async function published(context: ReturnType<typeof forum>, title: string): Promise<string> {
+      const { topicId } = await context.service.createTopic(person('a'), G, { title, body: 'words' });
+      context.store.topics.get(topicId)!.status = 'published';
+      return topicId;
+    }
+
+    it('lets a supporter pin a published topic as the welcome, lists it first, and records it in the audit log', async () => {
+      const context = forum();
+      context.store.join(G, 'a');
+      context.store.join(G, 'sup', { standing_role: 'supporter' });
+      const welcome = await published(context, 'Welcome');
+      const later = await published(context, 'Later');
+      context.store.topics.get(later)!.lastActivityAt = new Date(Date.now() + 60_000);
+      await expect(context.service.pinTopic(person('sup'), welcome, { pinned: true, role: 'welcome' })).resolves.toEqual({
+        topicId: welcome,
+        pinned: true,
+        role: 'welcome',
+      });
+      const items = (await context.service.listTopics(person('a'), G, {})).items;
+      expect(items.map((t) => [t.id, t.pinned, t.pinRole])).toEqual([
+        [welcome, true, 'welcome'],
+        [later, false, null],
+      ]);
+      expect(context.audited).toEqual([
+        expect.objectContaining({
+          action: 'topic.pin',
+          subjectId: welcome,
+          detail: { before: { pinned: false, role: null }, after: { pinned: true, role: 'welcome' } },
+        }),
+      ]);
+    });
+
+    it('keeps one welcome topic per group: naming another takes the role from the first, which stays pinned', async () => {
+      const context = forum();
+      context.store.join(G, 'a');
+      context.store.join(G, 'sup', { standing_role: 'supporter' });
+      const first = await published(context, 'First');
+      const second = await published(context, 'Second');
+      await context.service.pinTopic(person('sup'), first, { pinned: true, role: 'welcome' });
+      await context.service.pinTopic(person('sup'), second, { pinned: true, role: 'welcome' });
+      expect([context.store.topics.get(first)!.pinRole, context.store.topics.get(second)!.pinRole]).toEqual([null, 'welcome']);
+      expect(context.store.topics.get(first)!.pinnedAt).not.toBeNull();
+    });
+
+    it('refuses a member (403), an outsider (404), a held topic (409) and a role without a pin (422)', async () => {
+      const context = forum();
+      context.store.join(G, 'a');
+      context.store.join(G, 'sup', { standing_role: 'supporter' });
+      const topicId = await published(context, 'Hello');
+      await expect(code(context.service.pinTopic(person('a'), topicId, { pinned: true }))).resolves.toBe('FORBIDDEN');
+      await expect(code(context.service.pinTopic(person('outsider'), topicId, { pinned: true }))).resolves.toBe('NOT_FOUND');
+      context.store.topics.get(topicId)!.status = 'held';
+      await expect(reason(context.service.pinTopic(person('sup'), topicId, { pinned: true }))).resolves.toBe('TOPIC_NOT_PUBLISHED');
+      await expect(code(context.service.pinTopic(person('sup'), topicId, { pinned: false, role: 'welcome' }))).resolves.toBe('VALIDATION_FAILED');
+      expect(context.audited).toEqual([]);
+    });
   });
 });

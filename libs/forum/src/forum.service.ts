@@ -14,6 +14,7 @@ import {
   writeRulesFrom,
 } from '@kindred/groups';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
+import { AuditLogService } from '@kindred/audit';
 import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { NotificationsService } from '@kindred/notifications';
 import { ReportsService, ReviewItemsService, screeningJobId } from '@kindred/moderation';
@@ -23,7 +24,7 @@ import { ForumConflict } from './forum-errors';
 import { REACTION_KINDS, ReactionKind } from './post-reaction.entity';
 import { PostsRepository, PostWithReactions } from './posts.repository';
 import { ReadPositionsRepository } from './read-positions.repository';
-import { Topic } from './topic.entity';
+import { PinRole, Topic } from './topic.entity';
 import { TopicsRepository } from './topics.repository';
 
 export interface Author {
@@ -45,6 +46,17 @@ export interface TopicListItem {
   readAt: Date | null;
   /** Something in the topic is newer than the reader's last visit (or they have never opened it). */
   unread: boolean;
+  /** Kept at the top of the list by the group's supporters. */
+  pinned: boolean;
+  /** A pinned topic may be the group's welcome topic or its introductions thread. */
+  pinRole: PinRole | null;
+}
+
+/** A topic's pin after a change. */
+export interface TopicPin {
+  topicId: string;
+  pinned: boolean;
+  role: PinRole | null;
 }
 
 export interface PostView {
@@ -112,6 +124,7 @@ export class ForumService {
     private readonly reports: ReportsService,
     private readonly readPositions: ReadPositionsRepository,
     private readonly notifications: NotificationsService,
+    private readonly audit: AuditLogService,
     @Optional() private readonly reads?: ReplicaReads,
   ) {}
 
@@ -129,6 +142,8 @@ export class ForumService {
         replyCount: 0,
         lastActivityAt: now,
         createdAt: now,
+        pinnedAt: null,
+        pinRole: null,
       });
       const post = { id: randomUUID() };
       await this.posts.insert(tx, {
@@ -217,29 +232,75 @@ export class ForumService {
     );
   }
 
+  /** The pinned topics first (on the first page), then the others by latest activity. */
   async listTopics(user: AuthUser, groupId: string, query: PageQuery): Promise<Page<TopicListItem>> {
     await this.participation.assertParticipant(user, groupId);
     const limit = pageLimit(query);
     const cursor = decodeCursor(query.cursor, { at: 'time', id: 'uuid' });
-    const rows = await this.topics.page(groupId, user.id, limit + 1, cursor);
-    const names = await this.names(rows.map((t) => t.authorId));
-    return toPage(
-      rows,
-      limit,
-      (t) => ({ at: t.lastActivityAt.toISOString(), id: t.id }),
-      (t) => ({
-        id: t.id,
-        title: t.title,
-        author: this.author(t.authorId, names),
-        contentWarning: t.contentWarning,
-        replyCount: t.replyCount,
-        lastActivityAt: t.lastActivityAt,
-        createdAt: t.createdAt,
-        status: t.status,
-        readAt: t.readAt,
-        unread: isUnread(t, t.readAt, user.id),
-      }),
-    );
+    const [pinned, rows] = await Promise.all([cursor ? [] : this.topics.pinned(groupId, user.id), this.topics.page(groupId, user.id, limit + 1, cursor)]);
+    const names = await this.names([...pinned, ...rows].map((t) => t.authorId));
+    const item = (t: Topic & { readAt: Date | null }): TopicListItem => ({
+      id: t.id,
+      title: t.title,
+      author: this.author(t.authorId, names),
+      contentWarning: t.contentWarning,
+      replyCount: t.replyCount,
+      lastActivityAt: t.lastActivityAt,
+      createdAt: t.createdAt,
+      status: t.status,
+      readAt: t.readAt,
+      unread: isUnread(t, t.readAt, user.id),
+      pinned: t.pinnedAt !== null,
+      pinRole: t.pinRole,
+    });
+    const page = toPage(rows, limit, (t) => ({ at: t.lastActivityAt.toISOString(), id: t.id }), item);
+    return { ...page, items: [...pinned.map(item), ...page.items] };
+  }
+
+  /**
+   * PUT /topics/:topicId/pin — the group's supporters and admins pin a published topic (optionally
+   * as the group's welcome topic or introductions thread, taking that role from another topic,
+   * which stays pinned) or unpin one; recorded in the audit log. A member hears 403; someone who
+   * may not see the topic, 404.
+   */
+  async pinTopic(user: AuthUser, topicId: string, input: { pinned: boolean; role?: PinRole | null }): Promise<TopicPin> {
+    if (!input.pinned && input.role) {
+      throw DomainError.validation([{ field: 'role', message: 'Only a pinned topic can be the welcome topic or the introductions thread.' }]);
+    }
+    const read = await this.topics.withStanding(topicId, user.id);
+    if (!read) throw DomainError.notFound('That topic');
+    const { topic, standing } = read;
+    if (!(await this.participation.isModerator(user, topic.groupId))) {
+      this.participantOrNotFound(user, topic.groupId, standing, 'That topic');
+      if (topic.status !== 'published' && topic.authorId !== user.id) throw DomainError.notFound('That topic');
+      throw DomainError.forbidden("Only this group's supporters and admins can pin topics.");
+    }
+    const role = input.pinned ? (input.role ?? null) : null;
+    const notPublished = () =>
+      DomainError.conflict(
+        'Only a published topic can be pinned: this one is waiting for review, or others can no longer see it.',
+        ForumConflict.TOPIC_NOT_PUBLISHED,
+      );
+    if (input.pinned && topic.status !== 'published') throw notPublished();
+    await this.transactions.run(async (tx) => {
+      const before = await this.topics.lockPin(tx, topicId, topic.groupId);
+      if (!before) throw DomainError.notFound('That topic');
+      // Checked again under the lock: a supporter may have removed it a moment ago.
+      if (input.pinned && before.status !== 'published') throw notPublished();
+      const displaced = role ? await this.topics.takeRole(tx, topic.groupId, role, topicId) : null;
+      await this.topics.setPin(tx, topicId, input.pinned, role);
+      const was = { pinned: before.pinnedAt !== null, role: before.pinRole };
+      await this.audit.record(tx, {
+        actorId: user.id,
+        action: input.pinned ? 'topic.pin' : 'topic.unpin',
+        groupId: topic.groupId,
+        subjectType: 'topic',
+        subjectId: topicId,
+        detail: { before: was, after: { pinned: input.pinned, role }, ...(displaced ? { roleTakenFrom: displaced } : {}) },
+      });
+    });
+    await this.wrote(user);
+    return { topicId, pinned: input.pinned, role };
   }
 
   /**
@@ -268,6 +329,8 @@ export class ForumService {
       createdAt: topic.createdAt,
       readAt,
       unread: isUnread(topic, readAt, user.id),
+      pinned: topic.pinnedAt !== null,
+      pinRole: topic.pinRole,
     };
   }
 

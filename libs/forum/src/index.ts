@@ -7,3 +7,5 @@ export { SearchService } from './search/search.service';
 export type { SearchRequest, SearchResult } from './search/search.service';
 export { SEARCH_QUERY_MAX_LENGTH } from './search/search.service';
 export type { HighlightRange } from './search/highlights';
+export { PIN_ROLES } from './topic.entity';
+export type { PinRole } from './topic.entity';

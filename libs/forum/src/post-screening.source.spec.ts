@@ -63,9 +63,10 @@ function source() {
   const topicsRepository = { findMany: async (ids: string[]) => ids.flatMap((id) => (topics.has(id) ? [topics.get(id)!] : [])) };
   const identity = {
     displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])),
-    mentionedIn: async (text: string) => ['robin', 'outsider', 'sam'].filter((id) => text.includes(`@${id}`)),
+    mentionedIn: async (text: string, among: (ids: string[]) => Promise<string[]>) =>
+      among(['robin', 'outsider', 'sam'].filter((id) => text.includes(`@${id}`))),
   };
-  const memberships = { find: async (userId: string) => (userId === 'outsider' ? null : { status: 'active' }) };
+  const memberships = { activeAmong: async (_groupId: string, ids: string[]) => ids.filter((id) => id !== 'outsider') };
   const service = new PostScreeningSource(
     posts as unknown as PostsRepository,
     topicsRepository as unknown as TopicsRepository,

@@ -99,9 +99,10 @@ export class PostScreeningSource implements ContentSource {
           path,
         });
       }
-      const mentioned = (await this.identity.mentionedIn(post.body)).filter((id) => id !== post.authorId);
-      const members: string[] = [];
-      for (const id of mentioned) if ((await this.memberships.find(id, post.groupId))?.status === 'active') members.push(id);
+      // Names are matched among the group's own members only: "@Sam" never reaches a Sam elsewhere.
+      const members = (await this.identity.mentionedIn(post.body, (ids) => this.memberships.activeAmong(post.groupId, ids))).filter(
+        (id) => id !== post.authorId,
+      );
       if (members.length > 0) {
         await this.notifications.notify({
           eventId: `mention:${post.id}`,

@@ -32,4 +32,15 @@ export class Topic {
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt: Date;
+
+  /** Set while the group's supporters keep the topic at the top of the list. */
+  @Column('timestamptz', { name: 'pinned_at', nullable: true })
+  pinnedAt: Date | null;
+
+  /** A pinned topic may be the group's welcome topic or its introductions thread (one of each per group). */
+  @Column('text', { name: 'pin_role', nullable: true })
+  pinRole: PinRole | null;
 }
+
+export const PIN_ROLES = ['welcome', 'introductions'] as const;
+export type PinRole = (typeof PIN_ROLES)[number];

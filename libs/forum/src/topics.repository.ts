@@ -4,11 +4,12 @@ import { DataSource } from 'typeorm';
 import { manager, ReplicaReads, type Tx } from '@kindred/database';
 import type { StandingColumns } from '@kindred/groups';
 import { fromJson, PagedPostJson, pageJoin, PostWithReactions, standingColumns, standingOf } from './posts.repository';
-import { Topic } from './topic.entity';
+import { PinRole, Topic } from './topic.entity';
 
-export type NewTopic = Omit<Topic, 'id'>;
+/** A new topic is not pinned unless it says so. */
+export type NewTopic = Omit<Topic, 'id' | 'pinnedAt' | 'pinRole'> & Partial<Pick<Topic, 'pinnedAt' | 'pinRole'>>;
 
-const TOPIC_COLUMNS = `t.id, t.group_id, t.author_id, t.title, t.content_warning, t.opening_post_id, t.status, t.reply_count, t.last_activity_at, t.created_at`;
+const TOPIC_COLUMNS = `t.id, t.group_id, t.author_id, t.title, t.content_warning, t.opening_post_id, t.status, t.reply_count, t.last_activity_at, t.created_at, t.pinned_at, t.pin_role`;
 
 interface TopicRow {
   id: string;
@@ -21,6 +22,8 @@ interface TopicRow {
   reply_count: number;
   last_activity_at: Date;
   created_at: Date;
+  pinned_at: Date | null;
+  pin_role: PinRole | null;
 }
 
 function toTopic(row: TopicRow): Topic {
@@ -35,6 +38,8 @@ function toTopic(row: TopicRow): Topic {
     replyCount: row.reply_count,
     lastActivityAt: row.last_activity_at,
     createdAt: row.created_at,
+    pinnedAt: row.pinned_at ? new Date(row.pinned_at) : null,
+    pinRole: row.pin_role,
   });
 }
 
@@ -73,9 +78,10 @@ export class TopicsRepository {
   }
 
   /**
-   * A group's published topics, plus the reader's own still being checked or held (they stay in
-   * their author's list, with their status), most recently active first, before the cursor's
-   * (last_activity_at, id); each with where the reader has read up to.
+   * A group's published topics that are not pinned, plus the reader's own still being checked or
+   * held (they stay in their author's list, with their status), most recently active first, before
+   * the cursor's (last_activity_at, id); each with where the reader has read up to. Pinned topics
+   * are listed apart (`pinned`), above these.
    */
   async page(groupId: string, readerId: string, limit: number, before: { at: string; id: string } | null): Promise<Array<Topic & { readAt: Date | null }>> {
     const params: unknown[] = [groupId, readerId, limit];
@@ -84,7 +90,7 @@ export class TopicsRepository {
     const after = before ? 'AND (t.last_activity_at, t.id) < ($4, $5)' : '';
     const rows = (await this.read(
       `SELECT t.*, r.read_at FROM (
-         (SELECT ${TOPIC_COLUMNS} FROM topics t WHERE t.group_id = $1 AND t.status = 'published' ${after}
+         (SELECT ${TOPIC_COLUMNS} FROM topics t WHERE t.group_id = $1 AND t.status = 'published' AND t.pinned_at IS NULL ${after}
            ORDER BY t.last_activity_at DESC, t.id DESC LIMIT $3)
          UNION ALL
          (SELECT ${TOPIC_COLUMNS} FROM topics t WHERE t.author_id = $2 AND t.group_id = $1 AND t.status IN ('screening', 'held') ${after})
@@ -95,6 +101,56 @@ export class TopicsRepository {
       params,
     )) as Array<TopicRow & { read_at: Date | null }>;
     return rows.map((r) => Object.assign(toTopic(r), { readAt: r.read_at ? new Date(r.read_at) : null }));
+  }
+
+  /**
+   * The group's pinned topics that others can see (published), with where the reader has read up
+   * to: the welcome topic first, then the introductions thread, then the latest pinned.
+   */
+  async pinned(groupId: string, readerId: string): Promise<Array<Topic & { readAt: Date | null }>> {
+    const rows = (await this.read(
+      `SELECT ${TOPIC_COLUMNS}, r.read_at FROM topics t
+         LEFT JOIN topic_reads r ON r.topic_id = t.id AND r.user_id = $2
+        WHERE t.group_id = $1 AND t.pinned_at IS NOT NULL AND t.status = 'published'
+        ORDER BY CASE t.pin_role WHEN 'welcome' THEN 0 WHEN 'introductions' THEN 1 ELSE 2 END, t.pinned_at DESC, t.id DESC
+        LIMIT 50`,
+      [groupId, readerId],
+      readerId,
+    )) as Array<TopicRow & { read_at: Date | null }>;
+    return rows.map((r) => Object.assign(toTopic(r), { readAt: r.read_at ? new Date(r.read_at) : null }));
+  }
+
+  /**
+   * The topic's pin, locked for a change; every change to a group's pins waits for the group's pin
+   * lock first, so two supporters naming two welcome topics at once take turns. Null: no such topic.
+   */
+  async lockPin(tx: Tx, topicId: string, groupId: string): Promise<{ status: string; pinnedAt: Date | null; pinRole: PinRole | null } | null> {
+    await manager(tx).query(`SELECT pg_advisory_xact_lock(hashtextextended('topic-pins:' || $1::text, 0))`, [groupId]);
+    const [row] = (await manager(tx).query(`SELECT status, pinned_at, pin_role FROM topics WHERE id = $1 AND group_id = $2 FOR UPDATE`, [
+      topicId,
+      groupId,
+    ])) as Array<{ status: string; pinned_at: Date | null; pin_role: PinRole | null }>;
+    return row ? { status: row.status, pinnedAt: row.pinned_at ? new Date(row.pinned_at) : null, pinRole: row.pin_role } : null;
+  }
+
+  /** The topic that has `role` in the group now, other than `exceptTopicId`, loses it (it stays pinned); its id, if there was one. Under the group's pin lock. */
+  async takeRole(tx: Tx, groupId: string, role: PinRole, exceptTopicId: string): Promise<string | null> {
+    const [rows] = (await manager(tx).query(`UPDATE topics SET pin_role = NULL WHERE group_id = $1 AND pin_role = $2 AND id <> $3 RETURNING id`, [
+      groupId,
+      role,
+      exceptTopicId,
+    ])) as [Array<{ id: string }>, number];
+    return rows[0]?.id ?? null;
+  }
+
+  /** Pins (keeping when it was first pinned) or unpins the topic. Under the group's pin lock. */
+  async setPin(tx: Tx, topicId: string, pinned: boolean, role: PinRole | null): Promise<void> {
+    await manager(tx).query(
+      pinned
+        ? `UPDATE topics SET pinned_at = coalesce(pinned_at, now()), pin_role = $2 WHERE id = $1`
+        : `UPDATE topics SET pinned_at = NULL, pin_role = NULL WHERE id = $1`,
+      pinned ? [topicId, role] : [topicId],
+    );
   }
 
   findMany(ids: string[]): Promise<Topic[]> {

@@ -162,6 +162,17 @@ export class FakeMembershipsRepository implements Port<MembershipsRepository> {
   async activeMemberIds(groupId: string) {
     return this.store.memberships.filter((m) => m.groupId === groupId && m.status === 'active').map((m) => m.userId);
   }
+  async activeAmong(groupId: string, userIds: string[]) {
+    return this.store.memberships.filter((m) => m.groupId === groupId && m.status === 'active' && userIds.includes(m.userId)).map((m) => m.userId);
+  }
+  /** The store keeps no names: the user id stands in for one. */
+  async namedStartingWith(groupId: string, prefix: string, exceptUserId: string, limit: number) {
+    return this.store.memberships
+      .filter((m) => m.groupId === groupId && m.status === 'active' && m.userId !== exceptUserId && m.userId.toLowerCase().startsWith(prefix))
+      .map((m) => ({ userId: m.userId, displayName: m.userId }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName))
+      .slice(0, limit);
+  }
   async supporterIds(groupId: string) {
     return this.store.memberships.filter((m) => m.groupId === groupId && m.role === 'supporter' && m.status === 'active').map((m) => m.userId);
   }

@@ -14,6 +14,7 @@ import { PasswordAttempts } from './password-attempts';
 import { passwordProblem } from './passwords/password-policy';
 import { SecondFactorChallenge, SecondFactorService } from './second-factor/second-factor.service';
 import { SessionsRepository } from './sessions.repository';
+import { mentionCandidates } from './mentions';
 import { hashToken, newSessionToken, normaliseDisplayName, normaliseEmail } from './tokens';
 import { User } from './user.entity';
 import { Credentials, Profile, UniqueViolation, UsersRepository } from './users.repository';
@@ -543,17 +544,23 @@ export class IdentityService {
   }
 
   /**
-   * The people an `@name` in some text names: each `@` followed by a display name (as far as the
-   * next space or punctuation that a name cannot end with). At most 20 names are looked up.
+   * The people an `@name` in some text names, among those `among` accepts (the members of one
+   * group): each `@` stands for the longest display name after it that is one of them, so
+   * "@Sam Jones" names Sam Jones, or Sam when only Sam is there. At most 20 `@`s are read.
    */
-  async mentionedIn(text: string): Promise<string[]> {
-    const names = new Set<string>();
-    for (const match of text.matchAll(/(?:^|[^\p{L}\p{N}_])@([\p{L}\p{N}][\p{L}\p{N}_.'-]{1,39})/gu)) {
-      names.add(normaliseDisplayName(match[1]!.replace(/[.'-]+$/u, '')));
-      if (names.size >= 20) break;
+  async mentionedIn(text: string, among?: (userIds: string[]) => Promise<string[]>): Promise<string[]> {
+    const mentions = mentionCandidates(text);
+    if (mentions.length === 0) return [];
+    const found = await this.users.idsByNormalisedNames([...new Set(mentions.flat())]);
+    if (found.length === 0) return [];
+    const eligible = new Set(among ? await among([...new Set(found.map((r) => r.id))]) : found.map((r) => r.id));
+    const byName = new Map(found.filter((r) => eligible.has(r.id)).map((r) => [r.name, r.id]));
+    const named = new Set<string>();
+    for (const names of mentions) {
+      const name = names.find((n) => byName.has(n));
+      if (name) named.add(byName.get(name)!);
     }
-    if (names.size === 0) return [];
-    return (await this.users.idsByNormalisedNames([...names])).map((r) => r.id);
+    return [...named];
   }
 
   /** Those of the ids that are still accounts: a notification for an erased member is dropped. */

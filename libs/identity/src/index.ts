@@ -13,3 +13,4 @@ export * from './data-rights/data-rights.service';
 export * from './display-name';
 export * from './second-factor/second-factor.service';
 export * from './session-cookie';
+export { mentionCandidates, normaliseDisplayName } from './mentions';

@@ -97,4 +97,43 @@ describe('MembershipsRepository and GroupsRepository on PostgreSQL', () => {
     await inTransaction(dataSource, (tx) => memberships.eraseFor(tx, user));
     await expect(memberships.exportFor(user)).resolves.toEqual([]);
   });
+
+  it('suggests active members of one group by the start of their names, in any case, by name: never the asker, a banned member or another group', async () => {
+    const [g, other] = [await group(), await group()];
+    const tag = `q${randomUUID()
+      .replace(/[^a-z]/g, '')
+      .slice(0, 6)}`;
+    const named = async (name: string) => {
+      const id = await insertUser(dataSource);
+      await dataSource.query(`UPDATE users SET display_name = $2, display_name_normalised = $3, display_name_skeleton = $3 WHERE id = $1`, [
+        id,
+        name,
+        name.toLowerCase(),
+      ]);
+      return id;
+    };
+    const [asker, robin, rowan, banned, elsewhere] = [
+      await named(`${tag} Asker`),
+      await named(`${tag} Robin`),
+      await named(`${tag} rowan`),
+      await named(`${tag} Robbie`),
+      await named(`${tag} Roberta`),
+    ];
+    await inTransaction(dataSource, async (tx) => {
+      for (const id of [asker, robin, rowan, banned]) await memberships.admit(tx, id, g.id);
+      await memberships.admit(tx, elsewhere, other.id);
+    });
+    await memberships.ban(banned, g.id);
+    await expect(memberships.namedStartingWith(g.id, `${tag} ro`, asker, 8)).resolves.toEqual([
+      { userId: robin, displayName: `${tag} Robin` },
+      { userId: rowan, displayName: `${tag} rowan` },
+    ]);
+    await expect(memberships.namedStartingWith(g.id, `${tag} ro`, asker, 1)).resolves.toHaveLength(1);
+    await expect(memberships.namedStartingWith(g.id, `${tag} rob`, robin, 8)).resolves.toEqual([]);
+    // LIKE's own characters are matched as themselves.
+    await expect(memberships.namedStartingWith(g.id, `${tag}%`, asker, 8)).resolves.toEqual([]);
+    await expect(memberships.namedStartingWith(g.id, `${tag}_ro`, asker, 8)).resolves.toEqual([]);
+    expect((await memberships.activeAmong(g.id, [asker, robin, banned, elsewhere])).sort()).toEqual([asker, robin].sort());
+    await expect(memberships.activeAmong(g.id, [])).resolves.toEqual([]);
+  });
 });

@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ForumService, REACTION_KINDS } from '@kindred/forum';
 import { idParam, PageQuery } from '@kindred/http';
 import { AuthUser, CurrentUser } from '@kindred/identity';
-import { CreatePostDto, CreateTopicDto, EditPostDto, ReadPositionDto, ReportDto } from './forum.dto';
+import { CreatePostDto, CreateTopicDto, EditPostDto, PinTopicDto, ReadPositionDto, ReportDto } from './forum.dto';
+import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS, PARTICIPATION_PROBLEMS } from '../openapi';
-import { PostAcceptedView, PostView, ReadPositionView, ReportReceiptView, TopicListItemView, TopicView } from './forum.views';
+import { PostAcceptedView, PostView, ReadPositionView, ReportReceiptView, TopicListItemView, TopicPinView, TopicView } from './forum.views';
 
 const id = idParam;
 
@@ -24,7 +25,10 @@ export class ForumController {
     return this.forum.createTopic(user, groupId, body);
   }
 
-  @ApiPageResponse(TopicListItemView, 'Published topics, newest activity first.')
+  @ApiPageResponse(
+    TopicListItemView,
+    'On the first page the pinned topics (the welcome topic, then the introductions thread, then the latest pinned), then the other published topics, newest activity first.',
+  )
   @ApiProblems(422)
   @Get('groups/:groupId/topics')
   listTopics(@CurrentUser() user: AuthUser, @Param('groupId', id('That group')) groupId: string, @Query() query: PageQuery) {
@@ -35,6 +39,20 @@ export class ForumController {
   @Get('topics/:topicId')
   getTopic(@CurrentUser() user: AuthUser, @Param('topicId', id('That topic')) topicId: string) {
     return this.forum.getTopic(user, topicId);
+  }
+
+  @ApiOperation({
+    summary: 'Pin or unpin a topic',
+    description:
+      'The group’s supporters and admins keep a published topic at the top of the list, optionally as the group’s welcome topic or introductions thread; recorded in the audit log. A member is refused (403); a topic that is not published cannot be pinned (409 CONFLICT).',
+  })
+  @ApiOkResponse({ type: TopicPinView })
+  @StaffEndpoint()
+  @ApiProblems(...JSON_BODY_PROBLEMS, 409)
+  @Put('topics/:topicId/pin')
+  @HttpCode(200)
+  pin(@CurrentUser() user: AuthUser, @Param('topicId', id('That topic')) topicId: string, @Body() body: PinTopicDto) {
+    return this.forum.pinTopic(user, topicId, body);
   }
 
   @ApiOkResponse({ type: ReadPositionView, description: 'The caller’s read position in the topic, moved forward.' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { PIN_ROLES, type PinRole } from '@kindred/forum';
 import { VISIBLE_CHARACTER } from '@kindred/http';
 
 /** Not blank once normalised: whitespace or zero-width characters alone are refused. */
@@ -89,4 +90,20 @@ export class ReadPositionDto {
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'at must be a date and time' })
   at?: string;
+}
+
+export class PinTopicDto {
+  @ApiProperty({ description: 'true pins the topic at the top of the group’s list; false unpins it.' })
+  @IsBoolean({ message: 'Say whether the topic should be pinned (true or false).' })
+  pinned: boolean;
+
+  @ApiPropertyOptional({
+    enum: PIN_ROLES,
+    nullable: true,
+    description:
+      'With `pinned: true`: the group’s welcome topic (new members land on it) or its introductions thread. One of each per group: naming another topic takes the role from the one that had it, which stays pinned.',
+  })
+  @IsOptional()
+  @IsIn(PIN_ROLES, { message: 'A pinned topic can be the welcome topic or the introductions thread.' })
+  role?: PinRole | null;
 }

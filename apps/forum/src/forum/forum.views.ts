@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Accepted, Author, ForumService, PostView as Post, TopicListItem } from '@kindred/forum';
+import {
+  PIN_ROLES,
+  type Accepted,
+  type Author,
+  type ForumService,
+  type PinRole,
+  type PostView as Post,
+  type TopicListItem,
+  type TopicPin,
+} from '@kindred/forum';
 import { ResourceView } from '../groups/groups.views';
 import { Wire } from '../openapi';
 
@@ -58,6 +67,23 @@ export class TopicListItemView implements Wire<TopicListItem> {
 
   @ApiProperty({ description: 'Something in the topic is newer than the caller’s last visit, or they have never opened it.' })
   unread: boolean;
+
+  @ApiProperty({ description: 'Kept at the top of the list by the group’s supporters: pinned topics come first on the first page.' })
+  pinned: boolean;
+
+  @ApiProperty({ enum: PIN_ROLES, nullable: true, description: 'The group’s welcome topic or its introductions thread (one of each per group).' })
+  pinRole: PinRole | null;
+}
+
+export class TopicPinView implements Wire<TopicPin> {
+  @ApiProperty({ format: 'uuid' })
+  topicId: string;
+
+  @ApiProperty()
+  pinned: boolean;
+
+  @ApiProperty({ enum: PIN_ROLES, nullable: true })
+  role: PinRole | null;
 }
 
 export class TopicView extends TopicListItemView implements Wire<Awaited<ReturnType<ForumService['getTopic']>>> {

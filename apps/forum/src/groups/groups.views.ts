@@ -11,6 +11,7 @@ import type {
   GroupDirectoryEntry,
   GroupView as Group,
   MemberView as Member,
+  Mentionable,
   ModerationSettings,
   ReferralCodeView as ReferralCode,
 } from '@kindred/groups';
@@ -277,6 +278,20 @@ export class MemberView implements Wire<Member> {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   mutedUntil: string | null;
+}
+
+/** Someone the composer may suggest after an `@`: a name and an id, nothing more. */
+export class MentionableView implements Wire<Mentionable> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'KidneyWarrior' })
+  displayName: string;
+}
+
+export class MentionableListView {
+  @ApiProperty({ type: [MentionableView], description: 'At most 8, by name.' })
+  items: MentionableView[];
 }
 
 export class ResourceView implements Wire<Resource> {

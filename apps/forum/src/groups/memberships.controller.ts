@@ -8,7 +8,7 @@ import { AdminOnly } from './admin-only.guard';
 import { groupIdParam, idParam } from './id-param.pipe';
 import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
 import { AppointSupporterByEmailDto } from './groups.dto';
-import { AppointedView, MemberView } from './groups.views';
+import { AppointedView, MemberView, MentionableListView } from './groups.views';
 import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 const userIdParam = idParam('That person');
@@ -30,6 +30,15 @@ export class MembersQuery extends PageQuery {
   @IsOptional()
   @IsIn(['active', 'muted', 'banned'])
   standing?: 'active' | 'muted' | 'banned';
+}
+
+/** What someone has typed after an `@`. */
+export class MentionableQuery {
+  @ApiPropertyOptional({ description: 'The start of a display name (any case). Empty: the first names by alphabet.', maxLength: 40 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40, { message: 'A name is at most 40 characters, so there is nobody to suggest for that.' })
+  prefix?: string;
 }
 
 @ApiTags('groups')
@@ -71,18 +80,15 @@ export class MembershipsController {
   }
 
   @ApiOperation({
-    summary: 'Leave the group',
+    summary: 'Members to suggest after an @',
     description:
-      'Your membership ends at once: the group’s forum and chat are closed to you, and open chat sockets leave its room (`chat:access-ended`, reason ' +
-      '`membership-ended`). What you wrote stays, under your name. 404 when you are not a member; 409 when you are the group’s only supporter ' +
-      '(an admin appoints another first). To come back, apply again.',
+      'For the composer: up to 8 people taking part in this group (members and supporters, not banned) whose display name starts with `prefix`, in any case, by name; never the caller, never anyone outside the group. Only the group’s participants may ask.',
   })
-  @ApiNoContentResponse({ description: 'You have left the group.' })
-  @ApiProblems(409)
-  @Delete('membership')
-  @HttpCode(204)
-  async leave(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string): Promise<void> {
-    await this.memberships.leave(user, groupId);
+  @ApiOkResponse({ type: MentionableListView })
+  @ApiProblems(422, 'NOT_A_MEMBER', 'AGREEMENT_REQUIRED', 'BANNED')
+  @Get('members/mentionable')
+  mentionable(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Query() query: MentionableQuery) {
+    return this.memberships.mentionable(user, groupId, query.prefix);
   }
 
   @ApiPageResponse(MemberView)
@@ -92,5 +98,20 @@ export class MembershipsController {
   members(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Query() query: MembersQuery) {
     const { q, role, standing, ...page } = query;
     return this.memberships.list(user, groupId, page, { q, role, standing });
+  }
+
+  @ApiOperation({
+    summary: 'Leave the group',
+    description:
+      'Your membership ends at once: the group’s forum and chat are closed to you, and open chat sockets leave its room (`chat:access-ended`, reason ' +
+      '`membership-ended`). What you wrote stays, under your name. 404 when you are not a member; 409 when you are the group’s only supporter ' +
+      '(an admin appoints another first); 403 MUTED, with `until`, while a mute lasts (applying again must not shed it). To come back, apply again.',
+  })
+  @ApiNoContentResponse({ description: 'You have left the group.' })
+  @ApiProblems(409, 'MUTED')
+  @Delete('membership')
+  @HttpCode(204)
+  async leave(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string): Promise<void> {
+    await this.memberships.leave(user, groupId);
   }
 }

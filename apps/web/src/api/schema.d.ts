@@ -469,6 +469,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/groups/{groupId}/members/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Members to suggest after an @
+         * @description For the composer: up to 8 people taking part in this group (members and supporters, not banned) whose display name starts with `prefix`, in any case, by name; never the caller, never anyone outside the group. Only the group’s participants may ask.
+         */
+        get: operations["MembershipsController_mentionable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/groups/{groupId}/members/{userId}/history": {
         parameters: {
             query?: never;
@@ -513,7 +533,7 @@ export interface paths {
         post?: never;
         /**
          * Leave the group
-         * @description Your membership ends at once: the group’s forum and chat are closed to you, and open chat sockets leave its room (`chat:access-ended`, reason `membership-ended`). What you wrote stays, under your name. 404 when you are not a member; 409 when you are the group’s only supporter (an admin appoints another first). To come back, apply again.
+         * @description Your membership ends at once: the group’s forum and chat are closed to you, and open chat sockets leave its room (`chat:access-ended`, reason `membership-ended`). What you wrote stays, under your name. 404 when you are not a member; 409 when you are the group’s only supporter (an admin appoints another first); 403 MUTED, with `until`, while a mute lasts (applying again must not shed it). To come back, apply again.
          */
         delete: operations["MembershipsController_leave"];
         options?: never;
@@ -1740,6 +1760,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/topics/{topicId}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Pin or unpin a topic
+         * @description The group’s supporters and admins keep a published topic at the top of the list, optionally as the group’s welcome topic or introductions thread; recorded in the audit log. A member is refused (403); a topic that is not published cannot be pinned (409 CONFLICT).
+         */
+        put: operations["ForumController_pin"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/topics/{topicId}/posts": {
         parameters: {
             query?: never;
@@ -2769,6 +2809,16 @@ export interface components {
             /** @example 2026-11 */
             month: string;
         };
+        MentionableListView: {
+            /** @description At most 8, by name. */
+            items: components["schemas"]["MentionableView"][];
+        };
+        MentionableView: {
+            /** @example KidneyWarrior */
+            displayName: string;
+            /** Format: uuid */
+            id: string;
+        };
         MentorView: {
             answers: {
                 [key: string]: string;
@@ -3089,6 +3139,15 @@ export interface components {
                 [key: string]: unknown;
             };
             sessions: components["schemas"]["ExportedSessionView"][];
+        };
+        PinTopicDto: {
+            /** @description true pins the topic at the top of the group’s list; false unpins it. */
+            pinned: boolean;
+            /**
+             * @description With `pinned: true`: the group’s welcome topic (new members land on it) or its introductions thread. One of each per group: naming another topic takes the role from the one that had it, which stays pinned.
+             * @enum {string|null}
+             */
+            role?: "welcome" | "introductions" | null;
         };
         PostAcceptedView: {
             /**
@@ -3619,6 +3678,13 @@ export interface components {
             /** Format: date-time */
             lastActivityAt: string;
             /**
+             * @description The group’s welcome topic or its introductions thread (one of each per group).
+             * @enum {string|null}
+             */
+            pinRole: "welcome" | "introductions" | null;
+            /** @description Kept at the top of the list by the group’s supporters: pinned topics come first on the first page. */
+            pinned: boolean;
+            /**
              * Format: date-time
              * @description Where the caller has read up to in this topic; null when never opened.
              */
@@ -3633,6 +3699,13 @@ export interface components {
             /** @description Something in the topic is newer than the caller’s last visit, or they have never opened it. */
             unread: boolean;
         };
+        TopicPinView: {
+            pinned: boolean;
+            /** @enum {string|null} */
+            role: "welcome" | "introductions" | null;
+            /** Format: uuid */
+            topicId: string;
+        };
         TopicView: {
             author: components["schemas"]["AuthorView"];
             contentWarning: string | null;
@@ -3644,6 +3717,13 @@ export interface components {
             id: string;
             /** Format: date-time */
             lastActivityAt: string;
+            /**
+             * @description The group’s welcome topic or its introductions thread (one of each per group).
+             * @enum {string|null}
+             */
+            pinRole: "welcome" | "introductions" | null;
+            /** @description Kept at the top of the list by the group’s supporters: pinned topics come first on the first page. */
+            pinned: boolean;
             /**
              * Format: date-time
              * @description Where the caller has read up to in this topic; null when never opened.
@@ -6717,6 +6797,78 @@ export interface operations {
             };
         };
     };
+    MembershipsController_mentionable: {
+        parameters: {
+            query?: {
+                /** @description The start of a display name (any case). Empty: the first names by alphabet. */
+                prefix?: string;
+            };
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentionableListView"];
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description NOT_A_MEMBER, AGREEMENT_REQUIRED, BANNED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_A_MEMBER" | "AGREEMENT_REQUIRED" | "BANNED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+        };
+    };
     SupporterToolsController_history: {
         parameters: {
             query?: never;
@@ -6916,7 +7068,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description FORBIDDEN */
+            /** @description MUTED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6924,7 +7076,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
-                        code?: "FORBIDDEN";
+                        code?: "MUTED";
                     };
                 };
             };
@@ -9230,7 +9382,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Published topics, newest activity first. */
+            /** @description On the first page the pinned topics (the welcome topic, then the introductions thread, then the latest pinned), then the other published topics, newest activity first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -13938,6 +14090,127 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"] & {
                         /** @enum {string} */
                         code?: "NOT_FOUND";
+                    };
+                };
+            };
+        };
+    };
+    ForumController_pin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topicId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinTopicDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicPinView"];
+                };
+            };
+            /** @description BAD_REQUEST */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description UNAUTHENTICATED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description FORBIDDEN, MFA_REQUIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN" | "MFA_REQUIRED";
+                    };
+                };
+            };
+            /** @description NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "CONFLICT";
+                    };
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
                     };
                 };
             };

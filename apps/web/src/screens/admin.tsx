@@ -720,6 +720,8 @@ const ACTIONS: Record<string, string> = {
   'supporter.remove': 'Made a supporter a member again',
   'referral-code.create': 'Created a referral code',
   'referral-code.revoke': 'Revoked a referral code',
+  'topic.pin': 'Pinned a topic',
+  'topic.unpin': 'Unpinned a topic',
 };
 export const actionText = (action: string) => ACTIONS[action] ?? action.replace(/[.-]/g, ' ').replace(/^./, (c) => c.toUpperCase());
 

@@ -8,6 +8,7 @@ import { isSupporterOf, useSession } from '../session';
 import { ErrorMessage, PageTitle, Select, useAnnounce } from '../ui';
 import { useAgreementRedirect } from './forum';
 import { useAgreement, useResources } from '../queries';
+import { useMentions } from '../mentions';
 import { ResourceList } from './resources';
 import { SupporterTools } from './supporter-tools';
 
@@ -70,6 +71,7 @@ export function Chat({ groupId }: { groupId: string }) {
   const [online, setOnline] = useState<OnlineMember[]>();
   // Following the conversation: while the reader is at the end of the log it moves with new messages; otherwise they are counted.
   const log = useRef<HTMLOListElement>(null);
+  const draftField = useRef<HTMLTextAreaElement>(null);
   const atBottom = useRef(true);
   const seenCount = useRef(0);
   const [unseen, setUnseen] = useState(0);
@@ -317,18 +319,21 @@ export function Chat({ groupId }: { groupId: string }) {
     );
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && !event.shiftKey) {
-      event.preventDefault();
-      void send();
-    }
-  };
-
   const onDraft = (value: string) => {
     setDraft(value);
     if (Date.now() - lastTypingSent.current > 3000 && value) {
       lastTypingSent.current = Date.now();
       void emitWithAck('chat:typing', { groupId }, 3000);
+    }
+  };
+
+  const mentions = useMentions(groupId, draft, onDraft, draftField);
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    // With suggestions open, Enter picks a name rather than sending.
+    if (mentions.onKeyDown(event)) return;
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      void send();
     }
   };
 
@@ -418,7 +423,7 @@ export function Chat({ groupId }: { groupId: string }) {
       <form onSubmit={send} className="chat-form" noValidate>
         <label htmlFor="chat-draft">Your message</label>
         <p id="chat-draft-hint" className="hint">
-          Press Enter to send, Shift and Enter for a new line.
+          Press Enter to send, Shift and Enter for a new line. Type @ and the start of a name to mention someone.
         </p>
         {mutedUntil && !ended ? (
           <p className="notice muted-notice" id="chat-muted" role="status">
@@ -427,12 +432,18 @@ export function Chat({ groupId }: { groupId: string }) {
         ) : null}
         <textarea
           id="chat-draft"
+          ref={draftField}
           rows={2}
           value={draft}
-          onChange={(e) => onDraft(e.target.value)}
+          {...mentions.textareaProps}
+          onChange={(e) => {
+            onDraft(e.target.value);
+            mentions.look(e.target.value, e.target.selectionStart ?? e.target.value.length);
+          }}
           onKeyDown={onKeyDown}
           aria-describedby={mutedUntil && !ended ? 'chat-draft-hint chat-muted' : 'chat-draft-hint'}
         />
+        {mentions.listbox}
         <button type="submit">Send</button>
       </form>
     </>

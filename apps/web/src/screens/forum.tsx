@@ -1,11 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
-import { ApiError, client, formatDateTime, formatTime, ok, type Schema, type Agreement, type Notice, type Post } from '../api';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ApiError, client, formatDateTime, formatTime, ok, type Schema, type Agreement, type Notice, type Post, type Topic } from '../api';
 import { followForum, type ForumChange } from '../chat-socket';
 import { useAgreement, usePaged, useTopic } from '../queries';
 import { isSupporterOf, useSession } from '../session';
-import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, useAnnounce } from '../ui';
+import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Select, Status, useAnnounce } from '../ui';
+import { MentionField } from '../mentions';
 import { ResourceList } from './resources';
 import { SupporterTools } from './supporter-tools';
 
@@ -163,7 +164,7 @@ export function NewTopic({ groupId }: { groupId: string }) {
           <p>Everything is checked before others see it. Share your own experience; treatment decisions belong with your own clinical team.</p>
           <ErrorMessage error={error} />
           <Field label="Title" value={title} onChange={setTitle} required />
-          <Field label="Your post" multiline rows={8} value={body} onChange={setBody} required />
+          <MentionField groupId={groupId} label="Your post" rows={8} value={body} onChange={setBody} required />
           <Field
             label="Content warning"
             hint="If your post talks about something others may find upsetting, say what in a few words. It will be hidden until someone chooses to read it."
@@ -247,7 +248,14 @@ function EditForm({ post, onSaved, onCancel }: { post: Post; onSaved: () => void
   return (
     <form onSubmit={submit} className="edit-form" ref={form} noValidate>
       <ErrorMessage error={error} />
-      <Field label="Your post" hint="Your changes are checked again before others see them." multiline rows={5} value={body} onChange={setBody} required />
+      <MentionField
+        groupId={post.groupId}
+        label="Your post"
+        hint="Your changes are checked again before others see them."
+        value={body}
+        onChange={setBody}
+        required
+      />
       <button type="submit" disabled={busy}>
         {busy ? 'Saving…' : 'Save changes'}
       </button>{' '}
@@ -407,8 +415,70 @@ function PostView({
   );
 }
 
+/** "Pinned", "Pinned: welcome", "Pinned: introductions". */
+export function pinLabel(role: Topic['pinRole'] | undefined): string {
+  if (role === 'welcome') return 'Pinned: welcome';
+  if (role === 'introductions') return 'Pinned: introductions';
+  return 'Pinned';
+}
+
+/** For the group's supporters and admins: keep the topic at the top of the list, or as the welcome topic or introductions thread. */
+function PinTools({ topic }: { topic: Topic }) {
+  const cache = useQueryClient();
+  const announce = useAnnounce();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const set = async (pinned: boolean, role?: 'welcome' | 'introductions') => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await ok(client.PUT('/topics/{topicId}/pin', { params: { path: { topicId: topic.id } }, body: role ? { pinned, role } : { pinned } }));
+      await cache.invalidateQueries({ queryKey: ['topic', topic.id] });
+      await cache.invalidateQueries({ queryKey: ['topics', topic.groupId] });
+      announce(
+        !pinned
+          ? 'Unpinned.'
+          : role === 'welcome'
+            ? 'Pinned as the welcome topic.'
+            : role === 'introductions'
+              ? 'Pinned as the introductions thread.'
+              : 'Pinned.',
+      );
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="pin-tools" aria-label="Pin this topic">
+      <ErrorMessage error={error} />
+      {topic.pinned ? (
+        <button type="button" className="secondary small" disabled={busy} onClick={() => void set(false)}>
+          Unpin
+        </button>
+      ) : (
+        <button type="button" className="secondary small" disabled={busy} onClick={() => void set(true)}>
+          Pin to the top
+        </button>
+      )}{' '}
+      {topic.pinRole !== 'welcome' ? (
+        <button type="button" className="secondary small" disabled={busy} onClick={() => void set(true, 'welcome')}>
+          Pin as the welcome topic
+        </button>
+      ) : null}{' '}
+      {topic.pinRole !== 'introductions' ? (
+        <button type="button" className="secondary small" disabled={busy} onClick={() => void set(true, 'introductions')}>
+          Pin as the introductions thread
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
 export function Thread({ topicId }: { topicId: string }) {
   const { me } = useSession();
+  const [welcomeParam] = useSearchParams();
   const announce = useAnnounce();
   const cache = useQueryClient();
   const topic = useTopic(topicId);
@@ -496,6 +566,7 @@ export function Thread({ topicId }: { topicId: string }) {
 
   const t = topic.data;
   const warned = Boolean(t?.contentWarning) && !showWarned;
+  const landed = welcomeParam.get('welcome') === '1' && t?.pinRole === 'welcome';
   return (
     <>
       <PageTitle>{t ? t.title : 'Topic'}</PageTitle>
@@ -506,6 +577,20 @@ export function Thread({ topicId }: { topicId: string }) {
           <Link to={`/community/${t.groupId}`}>Back to topics</Link>
         </p>
       ) : null}
+      {t && landed ? (
+        <Status>
+          <p className="welcome-landing">
+            Welcome to the group. This is where its supporters start new members; the other topics are a click away when you are ready:{' '}
+            <Link to={`/community/${t.groupId}`}>all topics</Link>.
+          </p>
+        </Status>
+      ) : null}
+      {t?.pinned ? (
+        <p>
+          <span className="badge pinned">{pinLabel(t.pinRole)}</span>
+        </p>
+      ) : null}
+      {t && t.status === 'published' && isSupporterOf(me, t.groupId) ? <PinTools topic={t} /> : null}
       {t?.contentWarning ? (
         <p className="content-warning">
           Content warning: {t.contentWarning}{' '}
@@ -560,7 +645,7 @@ export function Thread({ topicId }: { topicId: string }) {
             </p>
           ) : null}
           <ErrorMessage error={error} />
-          <Field label="Your reply" multiline rows={5} value={reply} onChange={setReply} required />
+          <MentionField groupId={groupId} label="Your reply" value={reply} onChange={setReply} required />
           <button type="submit">Send reply</button>
         </form>
       ) : null}

@@ -5,7 +5,7 @@ import { followForum } from '../chat-socket';
 import { useAgreement, useGroup, usePaged, useResources } from '../queries';
 import { ResourceList } from './resources';
 import { membershipOf, useSession } from '../session';
-import { useAgreementRedirect } from './forum';
+import { pinLabel, useAgreementRedirect } from './forum';
 import { ErrorMessage, Field, LoadError, Loading, MoreButton, PageTitle, Status } from '../ui';
 import { GroupSearch } from './search';
 
@@ -71,6 +71,17 @@ export function GroupHome({ groupId }: { groupId: string }) {
   const [left, setLeft] = useState<string>();
 
   useAgreementRedirect(topics.error, groupId);
+  // A member's first visit lands on the group's welcome topic, until they have read it (once a visit to this page at most).
+  const navigate = useNavigate();
+  const welcome = topics.data?.find((t) => t.pinRole === 'welcome');
+  const unreadWelcome = membership?.role === 'member' && welcome && welcome.readAt === null ? welcome.id : undefined;
+  useEffect(() => {
+    if (!unreadWelcome) return;
+    const key = `kindred-welcomed-${unreadWelcome}`;
+    if (window.sessionStorage.getItem(key)) return;
+    window.sessionStorage.setItem(key, '1');
+    navigate(`/thread/${unreadWelcome}?welcome=1`, { replace: true });
+  }, [unreadWelcome, navigate]);
   const g = group.data;
   return (
     <>
@@ -106,7 +117,7 @@ export function GroupHome({ groupId }: { groupId: string }) {
             {topics.data?.map((t) => {
               const hidden = Boolean(t.contentWarning) && !shown.has(t.id);
               return (
-                <li key={t.id} className="topic">
+                <li key={t.id} className={t.pinned ? 'topic pinned' : 'topic'}>
                   {t.contentWarning ? (
                     <p className="content-warning">
                       <span>Content warning: {t.contentWarning}</span>{' '}
@@ -129,6 +140,11 @@ export function GroupHome({ groupId }: { groupId: string }) {
                   ) : null}
                   {hidden ? null : (
                     <>
+                      {t.pinned ? (
+                        <>
+                          <span className="badge pinned">{pinLabel(t.pinRole)}</span>{' '}
+                        </>
+                      ) : null}
                       {t.unread ? (
                         <>
                           <span className="badge new">New</span>{' '}

@@ -39,8 +39,10 @@ const byKnownOrder = (a: string, b: string) => (KIND_ORDER.indexOf(a) + 1 || 99)
 export function notificationLink(n: Pick<AppNotification, 'kind' | 'groupId' | 'subjectId'>): string {
   switch (n.kind) {
     case 'reply':
-    case 'mention':
       return n.subjectId ? `/thread/${n.subjectId}` : n.groupId ? `/community/${n.groupId}` : '/notifications';
+    case 'mention':
+      // A mention in a post names its topic; one in the group chat names no subject.
+      return n.subjectId ? `/thread/${n.subjectId}` : n.groupId ? `/community/${n.groupId}/chat` : '/notifications';
     case 'review-urgent':
     case 'review-overdue':
       return n.groupId ? `/community/${n.groupId}/review` : '/notifications';

@@ -30,6 +30,7 @@ import { MessageActivity1763700085300 } from './1763700085300-message-activity';
 import { ReviewTimeliness1763700085400 } from './1763700085400-review-timeliness';
 import { QuestionnaireNotices1763700085500 } from './1763700085500-questionnaire-notices';
 import { MembersVoice1763700086000 } from './1763700086000-members-voice';
+import { PinsAndMentions1763700090000 } from './1763700090000-pins-and-mentions';
 import { ProfilesAndMyPosts1763700091000 } from './1763700091000-profiles-and-my-posts';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
@@ -66,5 +67,6 @@ export const MIGRATIONS = [
   ReviewTimeliness1763700085400,
   QuestionnaireNotices1763700085500,
   MembersVoice1763700086000,
+  PinsAndMentions1763700090000,
   ProfilesAndMyPosts1763700091000,
 ];

@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { ReplicaReads, Transactions, type Tx } from '@kindred/database';
 import { EventBus } from '@kindred/events';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
-import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
+import { AuthUser, FORMER_MEMBER, IdentityService, normaliseDisplayName } from '@kindred/identity';
 import { GroupsRepository } from '../group/groups.repository';
 import { assertUuid } from '../ids';
 import { Membership, MembershipRole, MembershipStatus } from './membership.entity';
@@ -37,6 +37,15 @@ export interface MemberSearch {
   role?: 'member' | 'supporter';
   standing?: 'active' | 'muted' | 'banned';
 }
+
+/** Someone the composer suggests after an `@`. */
+export interface Mentionable {
+  id: string;
+  displayName: string;
+}
+
+/** How many people the composer suggests at once. */
+export const MENTIONABLE_MAX = 8;
 
 /** A name search looks among at most this many people with a matching name. */
 const NAME_SEARCH_MAX = 1000;
@@ -189,6 +198,23 @@ export class MembershipService {
     const profile = allowed ? await this.identity.publicProfile(userId) : null;
     if (!profile) throw DomainError.notFound('That person');
     return profile;
+  }
+
+  /**
+   * GET /groups/:groupId/members/mentionable — for the composer's @ suggestions: up to
+   * MENTIONABLE_MAX people taking part in this group (members and supporters, not banned), whose
+   * display name starts with `prefix` in any case, by name, never the caller. Only the group's
+   * participants may ask, and only its own members are ever suggested.
+   */
+  async mentionable(user: AuthUser, groupId: string, prefix = ''): Promise<{ items: Mentionable[] }> {
+    await this.participation.assertParticipant(user, groupId);
+    const rows = await this.repository.namedStartingWith(groupId, normaliseDisplayName(prefix), user.id, MENTIONABLE_MAX);
+    return { items: rows.map((r) => ({ id: r.userId, displayName: r.displayName })) };
+  }
+
+  /** Those of the people who take part in the group (members and supporters, not banned): who an @mention there may reach. */
+  activeAmong(groupId: string, userIds: string[]): Promise<string[]> {
+    return this.repository.activeAmong(groupId, userIds);
   }
 
   /** The caller's active memberships, for GET /me. */

@@ -201,6 +201,35 @@ export class MembershipsRepository {
     return rows.length > 0;
   }
 
+  /** Those of the people who take part in the group now (active: members and supporters, not banned). */
+  async activeAmong(groupId: string, userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = (await this.dataSource.query(`SELECT user_id FROM memberships WHERE group_id = $1 AND status = 'active' AND user_id = ANY($2::uuid[])`, [
+      groupId,
+      userIds,
+    ])) as Array<{ user_id: string }>;
+    return rows.map((r) => r.user_id);
+  }
+
+  /**
+   * Active members of the group (supporters too) whose display name starts with `prefix` (already
+   * normalised: any case), by name, at most `limit`, leaving out `exceptUserId`. Names come from
+   * identity's published `display_names`.
+   */
+  async namedStartingWith(groupId: string, prefix: string, exceptUserId: string, limit: number): Promise<Array<{ userId: string; displayName: string }>> {
+    const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = (await this.dataSource.query(
+      `SELECT m.user_id, n.display_name
+         FROM memberships m JOIN display_names n ON n.id = m.user_id
+        WHERE m.group_id = $1 AND m.status = 'active' AND m.user_id <> $2
+          AND n.display_name_normalised LIKE $3 ESCAPE '\\'
+        ORDER BY n.display_name_normalised, m.user_id
+        LIMIT $4`,
+      [groupId, exceptUserId, pattern, limit],
+    )) as Array<{ user_id: string; display_name: string }>;
+    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name }));
+  }
+
   /** Everyone taking part in the group (not banned): who is told of a new agreement. */
   async activeMemberIds(groupId: string): Promise<string[]> {
     const rows = (await this.dataSource.query(`SELECT user_id FROM memberships WHERE group_id = $1 AND status = 'active'`, [groupId])) as Array<{
