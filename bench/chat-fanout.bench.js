@@ -9,18 +9,16 @@
 //   acks do); send→deliver p99 of every delivery, against the sum of the bare socket.io p99 at the
 //   same pace and a bare BullMQ add→complete p99 at the same pace
 //   (bench/baselines/bullmq-noop-worker.js with REPORT_LATENCY=1). Target: ours ≤ that sum + 5 ms.
-const { createHash, randomUUID } = require('node:crypto');
 const { Queue } = require('bullmq');
-const { io } = require('socket.io-client');
 const lib = require('./lib');
 const { community } = require('./community');
+const { seedReceivers, room, burst, paced } = require('./chat-clients');
 
 /** `rate` msgs/s for `pacedSeconds` in the latency run (the issue's 200 msgs/s into 500 members at full size). */
 const SIZES = {
   small: { receivers: 200, senders: 4, messages: 100, rate: 50, pacedSeconds: 4 },
   full: { receivers: 500, senders: 8, messages: 400, rate: 200, pacedSeconds: 5 },
 };
-const DELIVERY_TIMEOUT_MS = 180_000;
 /**
  * The chat benchmarks run the worker at screening concurrency 10, as every run recorded in
  * docs/PERFORMANCE.md did, so their figures compare. (10 was once needed: a verdict transaction
@@ -28,150 +26,6 @@ const DELIVERY_TIMEOUT_MS = 180_000;
  * before any transaction opens.) Override with CHAT_BENCH_SCREENING_CONCURRENCY.
  */
 const SCREENING_CONCURRENCY = Number(process.env.CHAT_BENCH_SCREENING_CONCURRENCY ?? 10);
-
-/** Receivers are seeded in SQL (an API sign-up per socket would make set-up take minutes); their sessions are real. */
-async function seedReceivers(client, groupId, count) {
-  const { rows: version } = await client.query('SELECT max(version) AS v FROM agreement_versions WHERE group_id = $1', [groupId]);
-  const tag = randomUUID().slice(0, 8);
-  const people = Array.from({ length: count }, (_, i) => ({ token: randomUUID() + randomUUID(), name: `Bench reader ${tag} ${i}` }));
-  const { rows: users } = await client.query(
-    `INSERT INTO users (email, email_normalised, password_hash, display_name, display_name_normalised, display_name_skeleton, date_of_birth, email_verified_at)
-     SELECT 'reader-' || $1 || '-' || g || '@example.org', 'reader-' || $1 || '-' || g || '@example.org', 'seeded: cannot sign in',
-            'Bench reader ' || $1 || ' ' || g, 'bench reader ' || $1 || ' ' || g, 'bench reader ' || $1 || ' ' || g, '2000-05-17', now()
-     FROM generate_series(0, $2 - 1) AS g RETURNING id, display_name`,
-    [tag, count],
-  );
-  const byName = new Map(users.map((u) => [u.display_name, u.id]));
-  for (const person of people) person.id = byName.get(person.name);
-  const ids = people.map((p) => p.id);
-  await client.query(`INSERT INTO memberships (user_id, group_id) SELECT unnest($1::uuid[]), $2`, [ids, groupId]);
-  await client.query(`INSERT INTO agreement_acceptances (user_id, group_id, version) SELECT unnest($1::uuid[]), $2, $3`, [ids, groupId, version[0].v]);
-  await client.query(`INSERT INTO sessions (user_id, token_hash, expires_at) SELECT unnest($1::uuid[]), unnest($2::text[]), now() + interval '1 day'`, [
-    ids,
-    people.map((p) => createHash('sha256').update(p.token, 'utf8').digest('hex')),
-  ]);
-  return people;
-}
-
-function connect(url, token) {
-  return new Promise((resolve, reject) => {
-    const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 20_000 });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => reject(new Error(`socket refused: ${error.message}`)));
-  });
-}
-
-/** Every person's socket, connected and joined to the room, a batch at a time. */
-async function room(url, people, groupId) {
-  const sockets = [];
-  for (let i = 0; i < people.length; i += 50) {
-    const batch = await Promise.all(people.slice(i, i + 50).map((p) => connect(url, p.token)));
-    const acks = await Promise.all(batch.map((s) => s.timeout(20_000).emitWithAck('chat:join', { groupId })));
-    const refused = acks.find((a) => !a.ok);
-    if (refused) throw new Error(`chat:join refused: ${JSON.stringify(refused)}`);
-    sockets.push(...batch);
-  }
-  return sockets;
-}
-
-/**
- * Counts, at the receivers, deliveries of the messages sent in `sentAt` (clientMsgId → send time),
- * with each one's send→deliver time. `expect(n)` says how many make the run complete (unknown until
- * then); `complete(timeoutMs)` resolves false if they have not all arrived in that time.
- */
-function deliveries(receivers, sentAt) {
-  const latencies = [];
-  let count = 0;
-  let expected = Infinity;
-  let finish;
-  const done = new Promise((resolve) => (finish = () => resolve(true)));
-  const onMessage = (m) => {
-    const t0 = sentAt.get(m.clientMsgId);
-    if (t0 === undefined) return;
-    latencies.push(performance.now() - t0);
-    count += 1;
-    if (count >= expected) finish();
-  };
-  for (const socket of receivers) socket.on('chat:message', onMessage);
-  return {
-    latencies,
-    count: () => count,
-    expect(n) {
-      expected = n;
-      if (count >= expected) finish();
-    },
-    complete: (timeoutMs) => Promise.race([done, lib.sleep(timeoutMs).then(() => false)]),
-    stop: () => receivers.forEach((socket) => socket.off('chat:message', onMessage)),
-  };
-}
-
-/**
- * One measured burst: each sender sends its share one after another (the next once the previous is
- * acked); done when every receiver has every message.
- */
-async function burst({ senders, receivers, groupId, messages, random, timeoutMs = DELIVERY_TIMEOUT_MS, partialOk = false }) {
-  const sentAt = new Map();
-  const expected = messages * receivers.length;
-  const seen = deliveries(receivers, sentAt);
-  seen.expect(expected);
-  const refusals = [];
-  const t0 = performance.now();
-  try {
-    await Promise.all(
-      senders.map(async (socket, s) => {
-        for (let i = s; i < messages; i += senders.length) {
-          const clientMsgId = randomUUID();
-          sentAt.set(clientMsgId, performance.now());
-          const ack = await socket.timeout(20_000).emitWithAck('chat:send', { groupId, body: lib.ordinaryText(random, 160), clientMsgId });
-          if (!ack.ok) refusals.push(ack.error?.code);
-        }
-      }),
-    );
-    if (refusals.length) throw new Error(`${refusals.length} sends refused (${refusals[0]})`);
-    if (!(await seen.complete(timeoutMs)) && !partialOk) throw new Error(`only ${seen.count()} of ${expected} deliveries after ${timeoutMs} ms`);
-  } finally {
-    seen.stop();
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const latencies = seen.latencies.sort((a, b) => a - b);
-  return { rate: seen.count() / seconds, p50: lib.percentile(latencies, 50), p99: lib.percentile(latencies, 99), deliveries: seen.count() };
-}
-
-/**
- * One measured paced run: `rate` messages a second for `seconds`, message i sent at start + i/rate by
- * sender i mod S without waiting for earlier acks (an open loop, so a slow server shows as latency
- * rather than as a slower send rate); done when every receiver has every message.
- */
-async function paced({ senders, receivers, groupId, rate, seconds, random, timeoutMs = DELIVERY_TIMEOUT_MS }) {
-  const count = Math.round(rate * seconds);
-  const sentAt = new Map();
-  let refused = [];
-  const seen = deliveries(receivers, sentAt);
-  const acks = [];
-  const start = performance.now();
-  let lateSends = 0;
-  try {
-    for (let i = 0; i < count; i++) {
-      const due = start + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait >= 1) await lib.sleep(wait);
-      else if (wait < -5) lateSends += 1;
-      const clientMsgId = randomUUID();
-      sentAt.set(clientMsgId, performance.now());
-      acks.push(senders[i % senders.length].timeout(20_000).emitWithAck('chat:send', { groupId, body: lib.ordinaryText(random, 160), clientMsgId }));
-    }
-    // A refused send is counted and reported (the server gave up on it), not waited for.
-    const settled = await Promise.all(acks.map((p) => p.catch((error) => ({ ok: false, error: { code: error.message } }))));
-    refused = settled.filter((ack) => !ack.ok);
-    const expected = (count - refused.length) * receivers.length;
-    seen.expect(expected);
-    if (!(await seen.complete(timeoutMs))) throw new Error(`only ${seen.count()} of ${expected} deliveries after ${timeoutMs} ms`);
-  } finally {
-    seen.stop();
-  }
-  const latencies = seen.latencies.sort((a, b) => a - b);
-  return { p50: lib.percentile(latencies, 50), p99: lib.percentile(latencies, 99), lateSends, refused: refused.length, refusedCode: refused[0]?.error?.code };
-}
 
 /**
  * The bare queue hop at the same pace: jobs added one at a time on schedule to a no-op BullMQ worker
@@ -285,6 +139,7 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
         p99: steady.p99,
         lateSends: steady.lateSends,
         refused: steady.refused,
+        duplicates: result.duplicates + steady.duplicates,
       };
     };
     const { medianOf } = await lib.alternate(repeats, {
@@ -359,4 +214,4 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
   }
 }
 
-module.exports = { run, seedReceivers, connect, room, chatStack, SCREENING_CONCURRENCY };
+module.exports = { run, chatStack, SIZES, SCREENING_CONCURRENCY };

@@ -11,7 +11,8 @@
 const { randomUUID } = require('node:crypto');
 const lib = require('./lib');
 const { community } = require('./community');
-const { seedReceivers, room, chatStack } = require('./chat-fanout.bench');
+const { seedReceivers, room } = require('./chat-clients');
+const { chatStack } = require('./chat-fanout.bench');
 
 const SIZES = {
   small: { sockets: 500, senders: 8, receivers: 4, messages: 10_000 },
