@@ -224,7 +224,7 @@ export const NOTICE = {
     id,
     kind: {
       type: 'string',
-      enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal', 'mentoring', 'check-in', 'questionnaire'],
+      enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal', 'mentoring', 'check-in', 'questionnaire', 'report-outcome'],
     },
     groupId: nullableId,
     subjectId: nullableId,

@@ -30,6 +30,7 @@ import { MessageActivity1763700085300 } from './1763700085300-message-activity';
 import { ReviewTimeliness1763700085400 } from './1763700085400-review-timeliness';
 import { QuestionnaireNotices1763700085500 } from './1763700085500-questionnaire-notices';
 import { MembersVoice1763700086000 } from './1763700086000-members-voice';
+import { ReportOutcomes1763700092000 } from './1763700092000-report-outcomes';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   ReviewTimeliness1763700085400,
   QuestionnaireNotices1763700085500,
   MembersVoice1763700086000,
+  ReportOutcomes1763700092000,
 ];
