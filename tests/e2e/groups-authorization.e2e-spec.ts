@@ -85,6 +85,17 @@ const ENDPOINTS: Endpoint[] = [
     call: (w, a) => a.post(`/groups/${w.groupId}/applications`).send({ answers: { diagnosis: 'yes' }, declaration: true }),
     expected: { ...signedIn(201), 'pending applicant': 409, 'approved, not accepted': 409, member: 409, supporter: 409 },
   },
+  {
+    name: 'GET /groups/:groupId/my-application',
+    call: (w, a) => a.get(`/groups/${w.groupId}/my-application`),
+    expected: signedIn(200),
+    // Each caller sees their own application only: the pending applicant theirs, someone who never applied none.
+    check: (caller, body) => {
+      const application = body.application as { status: string } | null;
+      const expected: Partial<Record<Caller, string>> = { 'pending applicant': 'pending', 'approved, not accepted': 'approved', member: 'approved' };
+      expect(application?.status ?? null).toBe(expected[caller] ?? null);
+    },
+  },
   { name: 'GET /groups/:groupId/applications', call: (w, a) => a.get(`/groups/${w.groupId}/applications?status=pending`), expected: moderators(200) },
   {
     name: 'POST /applications/:applicationId/decision',

@@ -10,6 +10,7 @@ import type {
   EligibilityQuestion,
   GroupDirectoryEntry,
   GroupView as Group,
+  MyApplicationView as MyApplication,
   MemberView as Member,
   ModerationSettings,
   ReferralCodeView as ReferralCode,
@@ -171,6 +172,43 @@ export class ApplicationReceiptView implements Wire<ApplicationReceipt> {
 
   @ApiPropertyOptional({ description: 'Plain words on what happens next, when there is something to explain.' })
   message?: string;
+
+  @ApiPropertyOptional({
+    description: 'While no supporter is on cover: when one is next on, in the group’s time, said in place of the deadline.',
+    example: 'Supporters are not on right now; your application will be read from 9:00 am tomorrow.',
+  })
+  reviewPromise?: string;
+}
+
+export class MyApplicationView implements Wire<MyApplication> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  groupId: string;
+
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected'] })
+  status: 'pending' | 'approved' | 'rejected';
+
+  @ApiProperty({ format: 'date-time', description: 'When it was sent.' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Pending: when a supporter will have decided.' })
+  dueAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  decidedAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Declined: the reason the supporter gave.' })
+  reason: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pending, while no supporter is on cover: when one is next on, in plain words.' })
+  reviewPromise: string | null;
+}
+
+export class MyApplicationAnswerView {
+  @ApiProperty({ type: MyApplicationView, nullable: true })
+  application: MyApplicationView | null;
 }
 
 export class ApplicantView {
