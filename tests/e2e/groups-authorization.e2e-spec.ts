@@ -57,6 +57,23 @@ const ENDPOINTS: Endpoint[] = [
     call: (w, a) => a.post(`/groups/${w.groupId}/supporters`).send({ email: `nobody-${randomUUID()}@example.test` }),
     expected: adminOnly(404),
   },
+  // Inviting a supporter by email, listing and revoking invitations are the admin's alone; anyone signed in may try a token.
+  {
+    name: 'POST /groups/:groupId/supporter-invitations',
+    call: (w, a) => a.post(`/groups/${w.groupId}/supporter-invitations`).send({ email: `invitee-${randomUUID()}@example.test` }),
+    expected: adminOnly(201),
+  },
+  { name: 'GET /groups/:groupId/supporter-invitations', call: (w, a) => a.get(`/groups/${w.groupId}/supporter-invitations`), expected: adminOnly(200) },
+  {
+    name: 'DELETE /groups/:groupId/supporter-invitations/:invitationId',
+    call: (w, a) => a.delete(`/groups/${w.groupId}/supporter-invitations/${randomUUID()}`),
+    expected: adminOnly(404),
+  },
+  {
+    name: 'POST /supporter-invitations/accept',
+    call: (_w, a) => a.post('/supporter-invitations/accept').send({ token: randomUUID().replace(/-/g, '') }),
+    expected: signedIn(404),
+  },
   { name: 'GET /groups', call: (_w, a) => a.get('/groups'), expected: everyone(200) },
   { name: 'POST /groups', call: (_w, a) => a.post('/groups').send(groupBody()), expected: adminOnly(201) },
   {

@@ -4,6 +4,7 @@ import { GroupsController } from './groups.controller';
 import { MembershipsController } from './memberships.controller';
 import { ReferralCodesController } from './referral-codes.controller';
 import { ResourcesController } from './resources.controller';
+import { SupporterInvitationsController } from './supporter-invitations.controller';
 
 /** Every controller of groups, agreements, membership and signposting, for the forum app to mount. */
 export const GROUPS_CONTROLLERS = [
@@ -13,4 +14,5 @@ export const GROUPS_CONTROLLERS = [
   ReferralCodesController,
   MembershipsController,
   ResourcesController,
+  SupporterInvitationsController,
 ];

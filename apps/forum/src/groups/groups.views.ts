@@ -14,6 +14,7 @@ import type {
   MemberView as Member,
   ModerationSettings,
   ReferralCodeView as ReferralCode,
+  SupporterInvitationView as SupporterInvitation,
 } from '@kindred/groups';
 import type { ResourceView as Resource } from '@kindred/signposting';
 import { Wire } from '../openapi';
@@ -346,4 +347,45 @@ export class ResourceView implements Wire<Resource> {
 export class ResourceListView {
   @ApiProperty({ type: [ResourceView] })
   items: ResourceView[];
+}
+
+export class InvitationAcceptorView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  displayName: string;
+}
+
+export class SupporterInvitationView implements Wire<SupporterInvitation> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Where it was sent; null once accepted.' })
+  email: string | null;
+
+  @ApiProperty({ enum: ['pending', 'accepted', 'revoked', 'expired'] })
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When its link stops working.' })
+  expiresAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  acceptedAt: string | null;
+
+  @ApiProperty({ type: InvitationAcceptorView, nullable: true })
+  acceptedBy: InvitationAcceptorView | null;
+}
+
+export class SupporterInvitationListView {
+  @ApiProperty({ type: [SupporterInvitationView] })
+  items: SupporterInvitationView[];
+}
+
+export class AcceptedInvitationView {
+  @ApiProperty({ format: 'uuid', description: 'The group the person is now a supporter of.' })
+  groupId: string;
 }

@@ -427,3 +427,63 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
     </>
   );
 }
+
+/**
+ * `/supporter-invitation?token=`: the page an invitation mail opens. Signed out, it says how to
+ * accept (an account with the invited address, confirmed, then back here); signed in, it accepts.
+ */
+export function SupporterInvitation() {
+  const { me, refresh } = useSession();
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const token = search.get('token') ?? '';
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const here = `/supporter-invitation?token=${encodeURIComponent(token)}`;
+
+  const accept = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { groupId } = await ok(client.POST('/supporter-invitations/accept', { body: { token } }));
+      await refresh();
+      navigate(`/community/${groupId}/agreement`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle>Volunteer as a supporter</PageTitle>
+      <p>
+        You have been invited to be one of the volunteer supporters of a community on Kindred: the people who read what members post and help keep it safe.
+      </p>
+      {!token ? <p>This link has no invitation in it. Open the link from the invitation mail again.</p> : null}
+      {token && !me ? (
+        <>
+          <p>To accept, you need a Kindred account with the email address the invitation was sent to.</p>
+          <ol>
+            <li>
+              <Link to="/register">Create an account</Link> with that address, and confirm it from the mail we send you.
+            </li>
+            <li>
+              <Link to={`/sign-in?next=${encodeURIComponent(here)}`}>Sign in</Link>: you will come back here to accept.
+            </li>
+          </ol>
+        </>
+      ) : null}
+      {token && me ? (
+        <>
+          <ErrorMessage error={error} />
+          <p>Accepting makes you a supporter of that community. Next you will read its group agreement.</p>
+          <button type="button" disabled={busy} onClick={() => void accept()}>
+            {busy ? 'Accepting…' : 'Accept the invitation'}
+          </button>
+        </>
+      ) : null}
+    </>
+  );
+}

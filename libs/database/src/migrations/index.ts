@@ -31,6 +31,7 @@ import { ReviewTimeliness1763700085400 } from './1763700085400-review-timeliness
 import { QuestionnaireNotices1763700085500 } from './1763700085500-questionnaire-notices';
 import { MembersVoice1763700086000 } from './1763700086000-members-voice';
 import { ReportOutcomes1763700092000 } from './1763700092000-report-outcomes';
+import { SupporterInvitations1763700092100 } from './1763700092100-supporter-invitations';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   QuestionnaireNotices1763700085500,
   MembersVoice1763700086000,
   ReportOutcomes1763700092000,
+  SupporterInvitations1763700092100,
 ];
