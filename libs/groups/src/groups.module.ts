@@ -28,8 +28,24 @@ import { ConfigurationTrail } from './configuration-trail';
 import { SupporterInvitationsRepository } from './invitations/supporter-invitations.repository';
 import { SupporterInvitationsService } from './invitations/supporter-invitations.service';
 
-const REPOSITORIES = [GroupsRepository, AgreementsRepository, MembershipsRepository, ApplicationsRepository, ReferralCodesRepository, SupporterInvitationsRepository];
-const SERVICES = [GroupsService, AgreementsService, ParticipationService, MembershipService, ApplicationsService, ReferralCodesService, GroupResourcesService, SupporterInvitationsService];
+const REPOSITORIES = [
+  GroupsRepository,
+  AgreementsRepository,
+  MembershipsRepository,
+  ApplicationsRepository,
+  ReferralCodesRepository,
+  SupporterInvitationsRepository,
+];
+const SERVICES = [
+  GroupsService,
+  AgreementsService,
+  ParticipationService,
+  MembershipService,
+  ApplicationsService,
+  ReferralCodesService,
+  GroupResourcesService,
+  SupporterInvitationsService,
+];
 
 @Module({
   imports: [

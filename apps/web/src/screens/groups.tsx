@@ -458,9 +458,7 @@ export function SupporterInvitation() {
   return (
     <>
       <PageTitle>Volunteer as a supporter</PageTitle>
-      <p>
-        You have been invited to be one of the volunteer supporters of a community on Kindred: the people who read what members post and help keep it safe.
-      </p>
+      <p>You have been invited to be one of the volunteer supporters of a community on Kindred: the people who read what members post and help keep it safe.</p>
       {!token ? <p>This link has no invitation in it. Open the link from the invitation mail again.</p> : null}
       {token && !me ? (
         <>

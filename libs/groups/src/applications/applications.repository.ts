@@ -36,9 +36,7 @@ export class ApplicationsRepository {
 
   /** The person's latest application to the group, or null. */
   latestFor(groupId: string, userId: string): Promise<Application | null> {
-    return this.dataSource
-      .getRepository(Application)
-      .findOne({ where: { groupId, userId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return this.dataSource.getRepository(Application).findOne({ where: { groupId, userId }, order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
   findForUpdate(tx: Tx, id: string): Promise<Application | null> {

@@ -276,7 +276,7 @@ function localDateKey(at: Date, timeZone: string): number {
  * "9:00 am on Monday" within the week, "9:00 am on 14 December" after that.
  */
 export function describeLocalTime(at: Date, now: Date, timeZone: string): string {
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true }).format(at);
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', minute: '2-digit', hourCycle: 'h12' }).format(at);
   const days = Math.round((localDateKey(at, timeZone) - localDateKey(now, timeZone)) / DAY_MS);
   if (days <= 0) return `${time} today`;
   if (days === 1) return `${time} tomorrow`;

@@ -59,10 +59,10 @@ export class SupporterInvitationsRepository {
 
   /** A group's invitations, newest first. */
   async list(groupId: string, limit: number): Promise<SupporterInvitation[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM supporter_invitations WHERE group_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
-      [groupId, limit],
-    )) as Row[];
+    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM supporter_invitations WHERE group_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [
+      groupId,
+      limit,
+    ])) as Row[];
     return rows.map(toInvitation);
   }
 

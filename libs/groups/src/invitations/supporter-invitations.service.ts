@@ -126,7 +126,8 @@ export class SupporterInvitationsService {
     const groupId = await this.transactions.run(async (tx) => {
       const invitation = await this.invitations.lockByTokenHash(tx, invitationTokenHash(token));
       if (!invitation) throw DomainError.notFound('That invitation');
-      if (invitation.acceptedAt) throw DomainError.conflict('This invitation has already been used. Ask the group’s admin for a new one if you need it.', 'INVITATION_USED');
+      if (invitation.acceptedAt)
+        throw DomainError.conflict('This invitation has already been used. Ask the group’s admin for a new one if you need it.', 'INVITATION_USED');
       if (invitation.revokedAt) throw DomainError.conflict('This invitation was withdrawn by the group’s admin.', 'INVITATION_REVOKED');
       if (invitation.expiresAt.getTime() <= Date.now()) {
         throw DomainError.conflict('This invitation has run out. Ask the group’s admin to send a new one.', 'INVITATION_EXPIRED');
@@ -159,7 +160,7 @@ export class SupporterInvitationsService {
   private async views(rows: SupporterInvitation[]): Promise<SupporterInvitationView[]> {
     const names = await this.identity.displayNames(rows.map((r) => r.acceptedBy).filter((id): id is string => id !== null));
     const now = Date.now();
-    return rows.map((r) => ({
+    return rows.map((r): SupporterInvitationView => ({
       id: r.id,
       email: r.acceptedAt ? null : r.email,
       status: r.acceptedAt ? 'accepted' : r.revokedAt ? 'revoked' : r.expiresAt.getTime() <= now ? 'expired' : 'pending',
