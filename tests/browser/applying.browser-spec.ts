@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { testMailbox } from '../support/mailbox';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { createAdmin } from '../support/groups';
 import { screened } from '../support/community';
@@ -84,6 +86,64 @@ describe('applying and reporting in the web app', () => {
       await visited(page, 'the outcome of a report', 'report-outcome');
       await page.setViewportSize({ width: 390, height: 844 });
       await visited(page, 'the outcome of a report, on a phone');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets an admin invite a supporter who has no account, and revoke an invitation; the invitee accepts from the mailed link', async () => {
+    const kept = `volunteer-${randomUUID().slice(0, 8)}@example.org`;
+    const withdrawn = `withdrawn-${randomUUID().slice(0, 8)}@example.org`;
+    const admins = await newPerson(stack.browser);
+    try {
+      const page = admins.page;
+      await signIn(page, stack.forum.url, admin.email, admin.password);
+      await page.goto(`${stack.forum.url}/community/${group.id}/settings/supporters`);
+      for (const address of [withdrawn, kept]) {
+        await page.getByLabel('Their email address').fill(address);
+        await page.getByRole('button', { name: 'Appoint as supporter' }).click();
+        await page.getByText(`No confirmed Kindred account uses ${address}.`).waitFor();
+        await page.getByRole('button', { name: 'Send an invitation' }).click();
+        await page.getByText(`An invitation is on its way to ${address}.`).waitFor();
+      }
+      const invitations = page.locator('.invitations li');
+      await invitations
+        .filter({ hasText: kept })
+        .getByText(/waiting, the link works until/)
+        .waitFor();
+      await visited(page, 'supporter invitations', 'supporter-invitations');
+      await invitations
+        .filter({ hasText: withdrawn })
+        .getByRole('button', { name: /Revoke/ })
+        .click();
+      await page.getByText(`The invitation to ${withdrawn} is revoked: its link no longer works.`).waitFor();
+      await invitations
+        .filter({ hasText: withdrawn })
+        .getByText(/revoked/)
+        .waitFor();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await visited(page, 'supporter invitations, on a phone');
+    } finally {
+      await admins.context.close();
+    }
+
+    const mail = await (await testMailbox()).waitFor(kept, { subject: /invited to volunteer/ });
+    const link = /https?:\/\/\S+\/supporter-invitation\?token=[A-Za-z0-9_%-]+/.exec(mail.text)![0];
+    const invitee = await registerAndLogin(stack.forum.url, { email: kept });
+    const { context, page } = await newPerson(stack.browser);
+    try {
+      await page.goto(link.replace(/^https?:\/\/[^/]+/, stack.forum.url));
+      await page.getByRole('heading', { level: 1, name: 'Volunteer as a supporter' }).waitFor();
+      await page.locator('ol').getByRole('link', { name: 'Sign in' }).click();
+      await page.getByLabel('Email address').fill(invitee.email);
+      await page.getByLabel('Password').fill(invitee.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Accept the invitation' }).click();
+      await page.waitForURL(new RegExp(`/community/${group.id}/agreement$`));
+      await page.getByText(/Welcome\. Please read the group agreement/).waitFor();
+      await visited(page, 'a new supporter’s first agreement');
+      const me = (await request(stack.forum.url).get('/me').set(bearer(invitee)).expect(200)).body;
+      expect(me.memberships).toEqual([expect.objectContaining({ groupId: group.id, role: 'supporter' })]);
     } finally {
       await context.close();
     }
