@@ -61,6 +61,23 @@ const ENDPOINTS: Endpoint[] = [
     call: (w, a) => a.post(`/groups/${w.groupId}/supporters`).send({ email: `nobody-${randomUUID()}@example.test` }),
     expected: adminOnly(404),
   },
+  // Inviting a supporter by email, listing and revoking invitations are the admin's alone; anyone signed in may try a token.
+  {
+    name: 'POST /groups/:groupId/supporter-invitations',
+    call: (w, a) => a.post(`/groups/${w.groupId}/supporter-invitations`).send({ email: `invitee-${randomUUID()}@example.test` }),
+    expected: adminOnly(201),
+  },
+  { name: 'GET /groups/:groupId/supporter-invitations', call: (w, a) => a.get(`/groups/${w.groupId}/supporter-invitations`), expected: adminOnly(200) },
+  {
+    name: 'DELETE /groups/:groupId/supporter-invitations/:invitationId',
+    call: (w, a) => a.delete(`/groups/${w.groupId}/supporter-invitations/${randomUUID()}`),
+    expected: adminOnly(404),
+  },
+  {
+    name: 'POST /supporter-invitations/accept',
+    call: (_w, a) => a.post('/supporter-invitations/accept').send({ token: randomUUID().replace(/-/g, '') }),
+    expected: signedIn(404),
+  },
   { name: 'GET /groups', call: (_w, a) => a.get('/groups'), expected: everyone(200) },
   { name: 'POST /groups', call: (_w, a) => a.post('/groups').send(groupBody()), expected: adminOnly(201) },
   {
@@ -88,6 +105,17 @@ const ENDPOINTS: Endpoint[] = [
     mutates: true,
     call: (w, a) => a.post(`/groups/${w.groupId}/applications`).send({ answers: { diagnosis: 'yes' }, declaration: true }),
     expected: { ...signedIn(201), 'pending applicant': 409, 'approved, not accepted': 409, member: 409, supporter: 409 },
+  },
+  {
+    name: 'GET /groups/:groupId/my-application',
+    call: (w, a) => a.get(`/groups/${w.groupId}/my-application`),
+    expected: signedIn(200),
+    // Each caller sees their own application only: the pending applicant theirs, someone who never applied none.
+    check: (caller, body) => {
+      const application = body.application as { status: string } | null;
+      const expected: Partial<Record<Caller, string>> = { 'pending applicant': 'pending', 'approved, not accepted': 'approved', member: 'approved' };
+      expect(application?.status ?? null).toBe(expected[caller] ?? null);
+    },
   },
   { name: 'GET /groups/:groupId/applications', call: (w, a) => a.get(`/groups/${w.groupId}/applications?status=pending`), expected: moderators(200) },
   {

@@ -73,6 +73,17 @@ const STAFF_ENDPOINTS: Array<{ name: string; who: 'supporter' | 'admin'; call: (
   { name: 'DELETE /groups/{groupId}/referral-codes/{codeId}', who: 'admin', call: (a, w) => a.delete(`/groups/${w.groupId}/referral-codes/${NO_ID}`) },
   { name: 'POST /groups/{groupId}/open', who: 'admin', call: (a, w) => a.post(`/groups/${w.groupId}/open`) },
   { name: 'POST /groups/{groupId}/supporters', who: 'admin', call: (a, w) => a.post(`/groups/${w.groupId}/supporters`).send({ email: 'someone@example.org' }) },
+  {
+    name: 'POST /groups/{groupId}/supporter-invitations',
+    who: 'admin',
+    call: (a, w) => a.post(`/groups/${w.groupId}/supporter-invitations`).send({ email: 'someone@example.org' }),
+  },
+  { name: 'GET /groups/{groupId}/supporter-invitations', who: 'admin', call: (a, w) => a.get(`/groups/${w.groupId}/supporter-invitations`) },
+  {
+    name: 'DELETE /groups/{groupId}/supporter-invitations/{invitationId}',
+    who: 'admin',
+    call: (a, w) => a.delete(`/groups/${w.groupId}/supporter-invitations/${NO_ID}`),
+  },
   { name: 'PUT /groups/{groupId}/supporters/{userId}', who: 'admin', call: (a, w) => a.put(`/groups/${w.groupId}/supporters/${w.memberId}`) },
   { name: 'DELETE /groups/{groupId}/supporters/{userId}', who: 'admin', call: (a, w) => a.delete(`/groups/${w.groupId}/supporters/${w.memberId}`) },
   { name: 'POST /groups/{groupId}/resources', who: 'admin', call: (a, w) => a.post(`/groups/${w.groupId}/resources`).send({}) },

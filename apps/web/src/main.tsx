@@ -10,7 +10,7 @@ import { SessionProvider, isSupporterOf, useSession } from './session';
 import { AnnouncerProvider, Loading, PageTitle, useAnnounce } from './ui';
 import { ResourceList } from './screens/resources';
 import { ForgotPassword, Register, ResetPassword, SignIn, VerifyEmail } from './screens/auth';
-import { AgreementScreen, Apply, Directory, GroupHome, GroupResources } from './screens/groups';
+import { AgreementScreen, Apply, Directory, GroupHome, GroupResources, SupporterInvitation } from './screens/groups';
 import { NewTopic, Thread } from './screens/forum';
 import { Chat } from './screens/chat';
 import { Account, MyPosts, Notices } from './screens/me';
@@ -336,6 +336,7 @@ function App() {
         <Route path="notifications" element={<Notifications />} />
         <Route path="settings/notifications" element={<NotificationSettings />} />
         <Route path="unsubscribe" element={<Unsubscribe />} />
+        <Route path="supporter-invitation" element={<SupporterInvitation />} />
         <Route path="my/account" element={<Account />} />
         <Route path="my/posts" element={<MyPosts />} />
         <Route path="admin/new-group" element={<NewGroup />} />

@@ -23,6 +23,7 @@ const HEADINGS: Record<Notice['kind'], string> = {
   mentoring: 'About your peer mentoring',
   'check-in': 'A supporter would like to check in',
   questionnaire: 'Questions about how you are getting on',
+  'report-outcome': 'About something you reported',
 };
 
 /** Kinds that report a decision about what someone wrote, and so cite a clause. Support never does. */

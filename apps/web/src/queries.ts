@@ -83,3 +83,11 @@ export const useTopic = (topicId: string | undefined) =>
     queryFn: () => ok(client.GET('/topics/{topicId}', { params: { path: { topicId: topicId! } } })),
     enabled: Boolean(topicId),
   });
+
+/** The signed-in person's own application to a group (null: they have none); only asked while they are not in it. */
+export const useMyApplication = (groupId: string, enabled = true) =>
+  useQuery({
+    queryKey: ['my-application', groupId],
+    queryFn: async () => (await ok(client.GET('/groups/{groupId}/my-application', { params: { path: { groupId } } }))).application,
+    enabled,
+  });

@@ -4,6 +4,8 @@ import { ReplicaReads, Transactions, type Tx } from '@kindred/database';
 import {
   assertNotMuted,
   bannedError,
+  coverPromise,
+  describeLocalTime,
   GroupsService,
   isCovered,
   nextCoverageChange,
@@ -74,6 +76,13 @@ export interface PostView {
   /** An edit is waiting for screening or review: others see the published words meanwhile. */
   editPending: boolean;
   reviewDueAt?: Date | null;
+  /**
+   * The author's own held post, while no supporter is on cover: when one is next on, and the
+   * words saying so ("Supporters are not on right now; your post will be checked from 9:00 am
+   * tomorrow."), in place of the review deadline nobody is there to keep.
+   */
+  reviewCoverStartsAt?: Date | null;
+  reviewPromise?: string | null;
   signposting?: Array<Record<string, unknown>>;
 }
 
@@ -446,7 +455,7 @@ export class ForumService {
     if (moderation.outOfCoverage === 'readonly' && !isCovered(moderation.coverage, moderation.timezone, now)) {
       const resumes = nextCoverageChange(moderation.coverage, moderation.timezone, now);
       throw DomainError.forbidden(
-        `No supporter is on cover right now, so the group is read-only${resumes ? ` until ${resumes.toISOString()}` : ''}. If you need help now, see the group's crisis resources.`,
+        `No supporter is on cover right now, so the group is read-only${resumes ? ` until ${describeLocalTime(resumes, now, moderation.timezone)}` : ''}. If you need help now, see the group's crisis resources.`,
       );
     }
     if (settings.slowModeSeconds > 0) {
@@ -541,11 +550,19 @@ export class ForumService {
     if (posts.length === 0) return [];
     // Only the caller's own held posts carry a review deadline.
     const held = posts.filter((p) => p.authorId === user.id && p.status === 'held');
-    const [names, dueDates] = await Promise.all([
+    const now = new Date();
+    const [names, dueDates, promises] = await Promise.all([
       this.names(posts.map((p) => p.authorId)),
       Promise.all(held.map(async (p) => [p.id, await this.reviewItems.openDueAt('post', p.id)] as const)),
+      Promise.all(
+        [...new Set(held.map((p) => p.groupId))].map(async (groupId) => {
+          const moderation = (await this.groups.getSettings(groupId))?.moderation;
+          return [groupId, moderation ? coverPromise(moderation.coverage, moderation.timezone, now, 'your post will be checked') : null] as const;
+        }),
+      ),
     ]);
     const due = new Map(dueDates);
+    const cover = new Map(promises);
     return posts.map((p) => {
       const reactions = reactionCounts(p.reactionCounts);
       const myReactions = p.mine.length === 0 ? [] : REACTION_KINDS.filter((k) => p.mine.includes(k));
@@ -567,7 +584,12 @@ export class ForumService {
         editPending: p.publishedBody !== null,
       };
       if (p.authorId === user.id) {
-        if (p.status === 'held') view.reviewDueAt = due.get(p.id) ?? null;
+        if (p.status === 'held') {
+          view.reviewDueAt = due.get(p.id) ?? null;
+          const promise = cover.get(p.groupId);
+          view.reviewCoverStartsAt = promise?.coverStartsAt ?? null;
+          view.reviewPromise = promise?.message ?? null;
+        }
         if (p.signposting) view.signposting = p.signposting;
       }
       return view;

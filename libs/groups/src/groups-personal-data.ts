@@ -3,6 +3,7 @@ import type { Tx } from '@kindred/database';
 import type { PersonalDataContributor } from '@kindred/identity';
 import { AgreementsRepository } from './agreements/agreements.repository';
 import { ApplicationsRepository } from './applications/applications.repository';
+import { SupporterInvitationsRepository } from './invitations/supporter-invitations.repository';
 import { MembershipsRepository } from './membership/memberships.repository';
 
 /** Memberships, applications (with their answers) and agreement acceptances. */
@@ -14,6 +15,7 @@ export class GroupsPersonalData implements PersonalDataContributor {
     private readonly memberships: MembershipsRepository,
     private readonly applications: ApplicationsRepository,
     private readonly agreements: AgreementsRepository,
+    private readonly invitations: SupporterInvitationsRepository,
   ) {}
 
   async export(userId: string): Promise<unknown> {
@@ -29,5 +31,6 @@ export class GroupsPersonalData implements PersonalDataContributor {
     await this.applications.eraseFor(tx, userId);
     await this.agreements.eraseAcceptancesOf(tx, userId);
     await this.memberships.eraseFor(tx, userId);
+    await this.invitations.eraseFor(tx, userId);
   }
 }

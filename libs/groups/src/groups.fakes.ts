@@ -284,6 +284,10 @@ export class FakeApplicationsRepository implements Port<ApplicationsRepository> 
   async find(id: string) {
     return this.store.applications.find((a) => a.id === id) ?? null;
   }
+  async latestFor(groupId: string, userId: string) {
+    const mine = this.store.applications.filter((a) => a.groupId === groupId && a.userId === userId);
+    return mine.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0] ?? null;
+  }
   async findForUpdate(_tx: Tx, id: string) {
     const row = this.store.applications.find((a) => a.id === id);
     return row ? { ...row } : null;

@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Transactions } from '@kindred/database';
 import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
+import { MailModule } from '@kindred/mail';
 import { NotificationsModule } from '@kindred/notifications';
 import { SignpostingModule } from '@kindred/signposting';
 import { AgreementAcceptance } from './agreements/agreement-acceptance.entity';
@@ -24,9 +25,27 @@ import { ReferralCodesRepository } from './referral-codes/referral-codes.reposit
 import { ReferralCodesService } from './referral-codes/referral-codes.service';
 import { GroupResourcesService } from './resources/group-resources.service';
 import { ConfigurationTrail } from './configuration-trail';
+import { SupporterInvitationsRepository } from './invitations/supporter-invitations.repository';
+import { SupporterInvitationsService } from './invitations/supporter-invitations.service';
 
-const REPOSITORIES = [GroupsRepository, AgreementsRepository, MembershipsRepository, ApplicationsRepository, ReferralCodesRepository];
-const SERVICES = [GroupsService, AgreementsService, ParticipationService, MembershipService, ApplicationsService, ReferralCodesService, GroupResourcesService];
+const REPOSITORIES = [
+  GroupsRepository,
+  AgreementsRepository,
+  MembershipsRepository,
+  ApplicationsRepository,
+  ReferralCodesRepository,
+  SupporterInvitationsRepository,
+];
+const SERVICES = [
+  GroupsService,
+  AgreementsService,
+  ParticipationService,
+  MembershipService,
+  ApplicationsService,
+  ReferralCodesService,
+  GroupResourcesService,
+  SupporterInvitationsService,
+];
 
 @Module({
   imports: [
@@ -34,6 +53,7 @@ const SERVICES = [GroupsService, AgreementsService, ParticipationService, Member
     IdentityModule,
     NotificationsModule,
     SignpostingModule,
+    MailModule,
   ],
   providers: [...REPOSITORIES, ...SERVICES, Transactions, GroupsPersonalData, ConfigurationTrail],
   exports: [...SERVICES, ConfigurationTrail],

@@ -17,3 +17,5 @@ export * from './eligibility/eligibility';
 export * from './coverage/coverage';
 export { GroupsConflict } from './groups-errors';
 export * from './configuration-trail';
+export { SupporterInvitationsService, INVITATION_DAYS } from './invitations/supporter-invitations.service';
+export type { SupporterInvitationView, InvitationStatus } from './invitations/supporter-invitations.service';

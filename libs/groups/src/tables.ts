@@ -12,6 +12,7 @@ export const TABLES = [
   'group_chat_retention',
   'member_standing',
   'group_members',
+  'supporter_invitations',
 ] as const;
 
 /** Views and SQL functions other contexts may read: this context's contract, kept stable. */

@@ -11,6 +11,7 @@ const MESSAGES: MailMessage[] = [
   { template: 'address-in-use', links: { signIn: 'https://kindred.example/sign-in', forgotPassword: 'https://kindred.example/forgot-password' } },
   { template: 'second-factor-on', links: { forgotPassword: 'https://kindred.example/forgot-password' } },
   { template: 'second-factor-off', links: { forgotPassword: 'https://kindred.example/forgot-password' } },
+  { template: 'supporter-invitation', links: { accept: 'https://kindred.example/supporter-invitation?token=t' } },
 ];
 
 describe('mail templates', () => {

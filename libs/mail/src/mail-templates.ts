@@ -14,6 +14,8 @@ export type MailMessage =
   | { template: 'address-in-use'; links: { signIn: string; forgotPassword: string } }
   | { template: 'second-factor-on'; links: { forgotPassword: string } }
   | { template: 'second-factor-off'; links: { forgotPassword: string } }
+  /** An admin's invitation to be a group's volunteer supporter: names neither the group nor its condition. */
+  | { template: 'supporter-invitation'; links: { accept: string } }
   /**
    * A notification (libs/notifications). `lines[0]` is one of its fixed, discreet lines ("you have a
    * new reply"); `unsubscribe` is the one-click link (RFC 8058) that also goes in the headers.
@@ -148,6 +150,16 @@ function draft(message: MailMessage): Draft {
           { label: 'Choose what Kindred sends you', href: message.links.preferences },
         ],
         footer: `You get this summary because of your notification settings. To stop these summaries: ${message.links.unsubscribe}`,
+      };
+    case 'supporter-invitation':
+      return {
+        subject: 'You are invited to volunteer on Kindred',
+        paragraphs: [
+          'The admin of a peer-support community on Kindred has invited you to be one of its volunteer supporters: the people who read what members post and help keep the community safe.',
+          'To accept, create a Kindred account with this email address (or sign in if you have one), then open the link again. The link works once, for 7 days.',
+        ],
+        actions: [{ label: 'Accept the invitation', href: message.links.accept }],
+        footer: 'If you were not expecting this, you can ignore this mail: nothing happens unless you accept.',
       };
     case 'second-factor-off':
       return {

@@ -3,7 +3,7 @@ export * from './deadlines/sla';
 export * from './review/review.types';
 export type { ReviewItemView, OpenReviewItem } from './review/review-items.service';
 export { ReviewItemsService } from './review/review-items.service';
-export { ReviewQueueService } from './review/review-queue.service';
+export { ReviewQueueService, reportOutcomeNotice } from './review/review-queue.service';
 export type { Decision, Sanction } from './review/review-queue.service';
 export { SupporterToolsService } from './review/supporter-tools.service';
 export type { ContentAction, MemberHistoryView, MuteInput } from './review/supporter-tools.service';

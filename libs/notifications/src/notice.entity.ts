@@ -1,7 +1,18 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type NoticeKind =
-  'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application' | 'appeal' | 'mentoring' | 'check-in' | 'questionnaire';
+  | 'removal'
+  | 'rejection'
+  | 'warning'
+  | 'mute'
+  | 'ban'
+  | 'signposting'
+  | 'application'
+  | 'appeal'
+  | 'mentoring'
+  | 'check-in'
+  | 'questionnaire'
+  | 'report-outcome';
 
 /** A message to one person about something that happened to them or their words. */
 @Entity('notices')

@@ -43,6 +43,8 @@ const NOTIFIED_AS: Record<NoticeKind, NotificationKind> = {
   'check-in': 'mentoring',
   // An outcome questionnaire belongs with the service's support programmes.
   questionnaire: 'mentoring',
+  // The member who reported something hears what became of it.
+  'report-outcome': 'report-outcome',
 };
 
 export interface NewNotice {
@@ -164,6 +166,7 @@ const NOTICE_TITLES: Record<NoticeKind, string> = {
   mentoring: 'News about your mentoring',
   'check-in': 'A supporter would like to check in with you',
   questionnaire: 'Some questions about how you are getting on',
+  'report-outcome': 'A supporter looked at something you reported',
 };
 
 function toView(n: Notice): NoticeView {

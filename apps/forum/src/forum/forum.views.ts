@@ -157,6 +157,22 @@ export class PostView implements Wire<Post> {
   })
   reviewDueAt?: string | null;
 
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'The author of a `held` post only: when supporters are next on cover, while none is; null on cover or when none is scheduled.',
+  })
+  reviewCoverStartsAt?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description:
+      'The author of a `held` post only, while no supporter is on cover: what to tell them instead of the deadline, in the group’s time ("Supporters are not on right now; your post will be checked from 9:00 am tomorrow.").',
+  })
+  reviewPromise?: string | null;
+
   @ApiPropertyOptional({ type: [ResourceView], description: 'The group’s crisis resources, shown with a post that used crisis language.' })
   signposting?: Array<Record<string, unknown>>;
 }

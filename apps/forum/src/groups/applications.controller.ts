@@ -5,7 +5,7 @@ import { AuthUser, CurrentUser } from '@kindred/identity';
 import { ApplicationDecisionDto, ApplicationsQuery, ApplyDto } from './applications.dto';
 import { groupIdParam, idParam } from './id-param.pipe';
 import { ApiPageResponse, ApiProblems, JSON_BODY_PROBLEMS } from '../openapi';
-import { ApplicationReceiptView, ApplicationView } from './groups.views';
+import { ApplicationReceiptView, ApplicationView, MyApplicationAnswerView } from './groups.views';
 import { StaffEndpoint } from '../identity/staff-endpoint.guard';
 
 @ApiTags('groups')
@@ -20,6 +20,13 @@ export class ApplicationsController {
   @Post('groups/:groupId/applications')
   apply(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string, @Body() body: ApplyDto) {
     return this.applications.apply(user, groupId, body);
+  }
+
+  @ApiOkResponse({ type: MyApplicationAnswerView, description: 'The caller’s latest application to the group; null when they have none.' })
+  @ApiProblems(404)
+  @Get('groups/:groupId/my-application')
+  mine(@CurrentUser() user: AuthUser, @Param('groupId', groupIdParam) groupId: string) {
+    return this.applications.mine(user, groupId);
   }
 
   @ApiPageResponse(ApplicationView, 'Oldest first.')

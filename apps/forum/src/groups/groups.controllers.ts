@@ -5,6 +5,7 @@ import { MembershipsController } from './memberships.controller';
 import { ProfilesController } from './profiles.controller';
 import { ReferralCodesController } from './referral-codes.controller';
 import { ResourcesController } from './resources.controller';
+import { SupporterInvitationsController } from './supporter-invitations.controller';
 
 /** Every controller of groups, agreements, membership and signposting, for the forum app to mount. */
 export const GROUPS_CONTROLLERS = [
@@ -15,4 +16,5 @@ export const GROUPS_CONTROLLERS = [
   MembershipsController,
   ProfilesController,
   ResourcesController,
+  SupporterInvitationsController,
 ];

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 const NOT_BLANK = /\S/;
 
@@ -73,4 +73,19 @@ export class AppointSupporterByEmailDto {
   @IsEmail({}, { message: 'Please enter the email address in full, like name@example.org.' })
   @MaxLength(254)
   email: string;
+}
+
+export class InviteSupporterDto {
+  @ApiProperty({ example: 'sam@example.org', description: 'Where the invitation goes: usually an address with no Kindred account yet.' })
+  @IsEmail({}, { message: 'Please enter the email address in full, like name@example.org.' })
+  @MaxLength(254)
+  email: string;
+}
+
+export class AcceptInvitationDto {
+  @ApiProperty({ description: 'The token from the invitation mail’s link.' })
+  @IsString()
+  @MinLength(20)
+  @MaxLength(200)
+  token: string;
 }

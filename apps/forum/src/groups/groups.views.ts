@@ -10,10 +10,12 @@ import type {
   EligibilityQuestion,
   GroupDirectoryEntry,
   GroupView as Group,
+  MyApplicationView as MyApplication,
   MemberView as Member,
   Mentionable,
   ModerationSettings,
   ReferralCodeView as ReferralCode,
+  SupporterInvitationView as SupporterInvitation,
 } from '@kindred/groups';
 import type { ResourceView as Resource } from '@kindred/signposting';
 import { Wire } from '../openapi';
@@ -172,6 +174,43 @@ export class ApplicationReceiptView implements Wire<ApplicationReceipt> {
 
   @ApiPropertyOptional({ description: 'Plain words on what happens next, when there is something to explain.' })
   message?: string;
+
+  @ApiPropertyOptional({
+    description: 'While no supporter is on cover: when one is next on, in the group’s time, said in place of the deadline.',
+    example: 'Supporters are not on right now; your application will be read from 9:00 am tomorrow.',
+  })
+  reviewPromise?: string;
+}
+
+export class MyApplicationView implements Wire<MyApplication> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  groupId: string;
+
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected'] })
+  status: 'pending' | 'approved' | 'rejected';
+
+  @ApiProperty({ format: 'date-time', description: 'When it was sent.' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Pending: when a supporter will have decided.' })
+  dueAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  decidedAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Declined: the reason the supporter gave.' })
+  reason: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Pending, while no supporter is on cover: when one is next on, in plain words.' })
+  reviewPromise: string | null;
+}
+
+export class MyApplicationAnswerView {
+  @ApiProperty({ type: MyApplicationView, nullable: true })
+  application: MyApplicationView | null;
 }
 
 export class ApplicantView {
@@ -323,4 +362,45 @@ export class ResourceView implements Wire<Resource> {
 export class ResourceListView {
   @ApiProperty({ type: [ResourceView] })
   items: ResourceView[];
+}
+
+export class InvitationAcceptorView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  displayName: string;
+}
+
+export class SupporterInvitationView implements Wire<SupporterInvitation> {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Where it was sent; null once accepted.' })
+  email: string | null;
+
+  @ApiProperty({ enum: ['pending', 'accepted', 'revoked', 'expired'] })
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When its link stops working.' })
+  expiresAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  acceptedAt: string | null;
+
+  @ApiProperty({ type: InvitationAcceptorView, nullable: true })
+  acceptedBy: InvitationAcceptorView | null;
+}
+
+export class SupporterInvitationListView {
+  @ApiProperty({ type: [SupporterInvitationView] })
+  items: SupporterInvitationView[];
+}
+
+export class AcceptedInvitationView {
+  @ApiProperty({ format: 'uuid', description: 'The group the person is now a supporter of.' })
+  groupId: string;
 }

@@ -324,8 +324,35 @@ export class NoticeView implements Wire<Notice> {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['removal', 'rejection', 'warning', 'mute', 'ban', 'signposting', 'application', 'appeal', 'mentoring', 'check-in', 'questionnaire'] })
-  kind: 'removal' | 'rejection' | 'warning' | 'mute' | 'ban' | 'signposting' | 'application' | 'appeal' | 'mentoring' | 'check-in' | 'questionnaire';
+  @ApiProperty({
+    enum: [
+      'removal',
+      'rejection',
+      'warning',
+      'mute',
+      'ban',
+      'signposting',
+      'application',
+      'appeal',
+      'mentoring',
+      'check-in',
+      'questionnaire',
+      'report-outcome',
+    ],
+  })
+  kind:
+    | 'removal'
+    | 'rejection'
+    | 'warning'
+    | 'mute'
+    | 'ban'
+    | 'signposting'
+    | 'application'
+    | 'appeal'
+    | 'mentoring'
+    | 'check-in'
+    | 'questionnaire'
+    | 'report-outcome';
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   groupId: string | null;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { ERROR_CODES, DomainError } from '@kindred/domain';
 import { problemOf } from '@kindred/http';
-import { DEFAULT_AGREEMENT } from '@kindred/groups';
+import { coverPromise, DEFAULT_AGREEMENT } from '@kindred/groups';
+import { reportOutcomeNotice } from '@kindred/moderation';
 import { noticeWords } from '../notice-words';
 import { plainMessage } from './core';
 import { formatWait, formatWhen, humaneFieldMessage, humaneText, rawWords } from './humane';
@@ -153,6 +154,28 @@ describe('the words a person reads', () => {
     it('says when a mute ends, in local time', () => {
       const words = noticeWords({ ...base, kind: 'mute', message: 'You are muted in this group for a while.', until: '2026-12-06T22:18:00' }, NOW);
       expect(words.sentences.join(' ')).toMatch(/from tomorrow, /);
+    });
+
+    it.each([
+      ['remove', 'removed'],
+      ['remove', null],
+      ['approve', 'published'],
+      ['approve', null],
+    ] as const)('tells a reporter the outcome (%s, content %s) in plain words, citing no clause and no sanction', (action, contentStatus) => {
+      const notice = reportOutcomeNotice('r', { groupId: 'g', subjectId: 's', subjectType: 'post' }, action, contentStatus);
+      const words = noticeWords({ ...base, kind: 'report-outcome', clauseKey: null, clauseTitle: null, appealable: false, message: notice.message }, NOW);
+      expect(words.heading).toBe('About something you reported');
+      expect(words.clause).toBeNull();
+      for (const text of [words.heading, ...words.sentences]) {
+        expectHumane(text);
+        expect(text).not.toMatch(/\b(warn|warning|mute|muted|ban|banned)\b/i);
+      }
+    });
+
+    it('says when supporters are next on in plain words, never an ISO time', () => {
+      const promise = coverPromise([{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }], 'Europe/London', NOW, 'your post will be checked');
+      expect(promise.message).toBe('Supporters are not on right now; your post will be checked from 9:00 am on Monday.');
+      expectHumane(promise.message!);
     });
 
     it('never makes support look like a breach: a signposting notice cites no clause', () => {

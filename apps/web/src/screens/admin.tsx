@@ -5,6 +5,7 @@ import {
   ApiError,
   client,
   formatDateTime,
+  formatWhen,
   ok,
   type AuditEntry,
   type Schema,
@@ -629,7 +630,32 @@ function Supporters({ groupId }: { groupId: string }) {
   const [error, setError] = useState<unknown>();
   const [said, setSaid] = useState<string>();
   const [email, setEmail] = useState('');
-  const [emailState, setEmailState] = useState<{ error?: unknown; done?: string }>({});
+  const [emailState, setEmailState] = useState<{ error?: unknown; done?: string; noAccount?: string }>({});
+  const invitations = useQuery({
+    queryKey: ['supporter-invitations', groupId],
+    queryFn: async () => (await ok(client.GET('/groups/{groupId}/supporter-invitations', { params: { path: { groupId } } }))).items,
+  });
+  const invite = async (address: string) => {
+    setEmailState({});
+    try {
+      await ok(client.POST('/groups/{groupId}/supporter-invitations', { params: { path: { groupId } }, body: { email: address } }));
+      setEmailState({ done: `An invitation is on its way to ${address}. Its link works once, for 7 days.` });
+      setEmail('');
+      void invitations.refetch();
+    } catch (e) {
+      setEmailState({ error: e });
+    }
+  };
+  const revokeInvitation = async (id: string, address: string) => {
+    setEmailState({});
+    try {
+      await ok(client.DELETE('/groups/{groupId}/supporter-invitations/{invitationId}', { params: { path: { groupId, invitationId: id } } }));
+      setEmailState({ done: `The invitation to ${address} is revoked: its link no longer works.` });
+      void invitations.refetch();
+    } catch (e) {
+      setEmailState({ error: e });
+    }
+  };
   const toggle = async (m: Member) => {
     setError(undefined);
     setSaid(undefined);
@@ -653,12 +679,8 @@ function Supporters({ groupId }: { groupId: string }) {
       setEmail('');
       void members.refetch();
     } catch (e) {
-      setEmailState({
-        error:
-          e instanceof ApiError && e.status === 404
-            ? new Error('No confirmed Kindred account uses that address. Ask them to register first, then try again.')
-            : e,
-      });
+      if (e instanceof ApiError && e.status === 404) setEmailState({ noAccount: email });
+      else setEmailState({ error: e });
     }
   };
   return (
@@ -671,9 +693,42 @@ function Supporters({ groupId }: { groupId: string }) {
         <div className="form-end">
           <ErrorMessage error={emailState.error} fields={['email']} />
           {emailState.done ? <Status>{emailState.done}</Status> : null}
+          {emailState.noAccount ? (
+            <Status>
+              <p>No confirmed Kindred account uses {emailState.noAccount}. You can invite them: they get a mail with a link to create an account and accept.</p>
+              <button type="button" className="secondary" onClick={() => void invite(emailState.noAccount!)}>
+                Send an invitation
+              </button>
+            </Status>
+          ) : null}
           <button type="submit">Appoint as supporter</button>
         </div>
       </form>
+      <h3>Invitations</h3>
+      <p>The mail names neither this group nor its condition. Whoever accepts becomes a supporter of this group only.</p>
+      {invitations.error ? <LoadError error={invitations.error} what="the invitations" /> : null}
+      {invitations.data && invitations.data.length === 0 ? <p>No invitations yet.</p> : null}
+      {invitations.data && invitations.data.length > 0 ? (
+        <ul className="invitations">
+          {invitations.data.map((i) => (
+            <li key={i.id}>
+              {i.status === 'accepted'
+                ? `Accepted by ${i.acceptedBy?.displayName ?? 'a former member'} ${formatWhen(i.acceptedAt)}`
+                : `${i.email}: ${
+                    i.status === 'pending' ? `waiting, the link works until ${formatWhen(i.expiresAt)}` : i.status === 'revoked' ? 'revoked' : 'ran out'
+                  }`}
+              {i.status === 'pending' ? (
+                <>
+                  {' '}
+                  <button type="button" className="secondary small" onClick={() => void revokeInvitation(i.id, i.email ?? '')}>
+                    Revoke<span className="visually-hidden"> the invitation to {i.email}</span>
+                  </button>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <h3>Members</h3>
       {members.error ? <LoadError error={members.error} what="the members" /> : null}
       <ErrorMessage error={error} />
@@ -718,6 +773,9 @@ const ACTIONS: Record<string, string> = {
   'agreement.publish': 'Published a new agreement',
   'supporter.appoint': 'Appointed a supporter',
   'supporter.remove': 'Made a supporter a member again',
+  'supporter.invite': 'Invited a supporter by email',
+  'supporter.invitation-revoke': 'Revoked a supporter invitation',
+  'supporter.invitation-accept': 'Accepted an invitation to be a supporter',
   'referral-code.create': 'Created a referral code',
   'referral-code.revoke': 'Revoked a referral code',
   'topic.pin': 'Pinned a topic',

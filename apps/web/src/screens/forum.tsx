@@ -79,7 +79,7 @@ export function PostProgress({
     if (now.status === 'published') {
       announce('Your post is published.');
       onPublished?.();
-    } else if (now.status === 'held') announce(`Your post is held. A supporter will look by ${formatTime(now.reviewDueAt)}.`);
+    } else if (now.status === 'held') announce(`Your post is held. ${heldPromise(now)}`);
   });
   useEffect(() => {
     if (!post || post.status === lastStatus.current) return;
@@ -98,7 +98,13 @@ export function PostProgress({
     <div className={`post-progress status-${status}`} data-testid="post-progress" data-status={status}>
       {status === 'screening' ? <p>Checking…</p> : null}
       {status === 'published' ? <p>Published.</p> : null}
-      {status === 'held' ? <p>Held — a supporter will look by {post?.reviewDueAt ? formatTime(post.reviewDueAt) : 'soon'}.</p> : null}
+      {status === 'held' ? (
+        post?.reviewPromise ? (
+          <p className="review-promise">Held. {post.reviewPromise}</p>
+        ) : (
+          <p>Held — a supporter will look by {post?.reviewDueAt ? formatTime(post.reviewDueAt) : 'soon'}.</p>
+        )
+      ) : null}
       {status === 'rejected' ? (
         <p>
           Not published because of clause {clauseName(agreement.data, rejection?.clauseKey)}.{rejection?.message ? ` ${rejection.message}` : ''}{' '}
@@ -117,6 +123,12 @@ export function PostProgress({
       ) : null}
     </div>
   );
+}
+
+/** When a held post will be looked at: the deadline on cover, or when supporters are next on while none is. */
+function heldPromise(post: Post): string {
+  if (post.reviewPromise) return post.reviewPromise;
+  return post.reviewDueAt ? `A supporter will look by ${formatTime(post.reviewDueAt)}.` : 'A supporter will look soon.';
 }
 
 export function NewTopic({ groupId }: { groupId: string }) {

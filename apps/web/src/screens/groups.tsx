@@ -1,8 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { ApiError, client, formatTime, ok, type Schema } from '../api';
+import { ApiError, client, formatDateTime, formatTime, ok, type Schema } from '../api';
 import { followForum } from '../chat-socket';
-import { useAgreement, useGroup, usePaged, useResources } from '../queries';
+import { useAgreement, useGroup, useMyApplication, usePaged, useResources } from '../queries';
 import { ResourceList } from './resources';
 import { membershipOf, useSession } from '../session';
 import { pinLabel, useAgreementRedirect } from './forum';
@@ -94,13 +95,7 @@ export function GroupHome({ groupId }: { groupId: string }) {
           <Link to={`/sign-in?next=/community/${groupId}`}>Sign in</Link> or <Link to="/register">create an account</Link> to apply to join this group.
         </p>
       ) : null}
-      {me && !canRead ? (
-        <p>
-          <Link className="button" to={`/community/${groupId}/apply`}>
-            Apply to join
-          </Link>
-        </p>
-      ) : null}
+      {me && !canRead ? <ApplicationStatus groupId={groupId} /> : null}
       {canRead ? <GroupSearch groupId={groupId} /> : null}
       {canRead ? (
         <section aria-labelledby="topics-title">
@@ -198,7 +193,7 @@ function LeaveGroup({ groupId, groupName, onLeft }: { groupId: string; groupName
   return (
     <section aria-labelledby="leave-title" className="leave-group">
       <h2 id="leave-title">Leave this group</h2>
-      <p>You can leave whenever you want. What you have written stays, under your name.</p>
+      <p>You can leave whenever you want (while a mute lasts, once it ends). What you have written stays, under your name.</p>
       <button type="button" className="secondary" aria-haspopup="dialog" onClick={() => dialog.current?.showModal()}>
         Leave this group
       </button>
@@ -220,6 +215,58 @@ function LeaveGroup({ groupId, groupName, onLeft }: { groupId: string; groupName
       </dialog>
     </section>
   );
+}
+
+/**
+ * Where the signed-in person's application stands, for someone not (or no longer) in the group:
+ * waiting (since when, and when a supporter will look), or declined (with the group's support
+ * contacts, never a dead end); with none, or after a decision, the way to apply.
+ */
+function ApplicationStatus({ groupId }: { groupId: string }) {
+  const mine = useMyApplication(groupId);
+  if (mine.isPending) return <Loading what="Checking your application" />;
+  if (mine.error) return <LoadError error={mine.error} what="your application" />;
+  const application = mine.data;
+  const applyLink = (label: string) => (
+    <p>
+      <Link className="button" to={`/community/${groupId}/apply`}>
+        {label}
+      </Link>
+    </p>
+  );
+  if (!application) return applyLink('Apply to join');
+  if (application.status === 'pending') {
+    return (
+      <section aria-labelledby="application-title" className="card application-status" data-status="pending">
+        <h2 id="application-title">Your application is waiting</h2>
+        <p>
+          You sent it {formatDateTime(application.createdAt)}.{' '}
+          {application.reviewPromise
+            ? application.reviewPromise
+            : application.dueAt
+              ? `A supporter will look at it by ${formatDateTime(application.dueAt)}.`
+              : 'A supporter will look at it soon.'}{' '}
+          We will send you a notice when it is decided.
+        </p>
+      </section>
+    );
+  }
+  if (application.status === 'rejected') {
+    return (
+      <>
+        <section aria-labelledby="application-title" className="card application-status" data-status="rejected">
+          <h2 id="application-title">Your application was not approved</h2>
+          <p>
+            A supporter decided this group is not the right place for you{application.decidedAt ? ` (${formatDateTime(application.decidedAt)})` : ''}.
+            {application.reason ? ` The reason they gave: ${application.reason}` : ''}
+          </p>
+        </section>
+        <NotEligible groupId={groupId} />
+      </>
+    );
+  }
+  // Approved once, but not in the group now (they left): they may ask again.
+  return applyLink('Apply to join again');
 }
 
 /** Someone this group is not for still leaves with help: the group's own resources and the crisis lines. */
@@ -260,6 +307,7 @@ export function GroupResources({ groupId }: { groupId: string }) {
 
 export function Apply({ groupId }: { groupId: string }) {
   const { me, refresh } = useSession();
+  const queryClient = useQueryClient();
   const group = useGroup(groupId);
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [declaration, setDeclaration] = useState(false);
@@ -291,6 +339,7 @@ export function Apply({ groupId }: { groupId: string }) {
       if (referralCode.trim()) body.referralCode = referralCode.trim();
       const answer = await ok(client.POST('/groups/{groupId}/applications', { params: { path: { groupId } }, body }));
       setResult(answer);
+      void queryClient.invalidateQueries({ queryKey: ['my-application', groupId] });
       await refresh();
     } catch (e) {
       setError(e);
@@ -314,8 +363,11 @@ export function Apply({ groupId }: { groupId: string }) {
             </p>
           ) : (
             <p>
-              Thank you. Your application is waiting for a supporter{result.dueAt ? `, who will look at it by ${formatTime(result.dueAt)}` : ''}. We will send
-              you a notice when it is decided.
+              Thank you.{' '}
+              {result.reviewPromise
+                ? result.reviewPromise
+                : `Your application is waiting for a supporter${result.dueAt ? `, who will look at it by ${formatTime(result.dueAt)}` : ''}.`}{' '}
+              We will send you a notice when it is decided.
             </p>
           )}
         </Status>
@@ -437,6 +489,64 @@ export function AgreementScreen({ groupId }: { groupId: string }) {
               </button>
             </form>
           ) : null}
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * `/supporter-invitation?token=`: the page an invitation mail opens. Signed out, it says how to
+ * accept (an account with the invited address, confirmed, then back here); signed in, it accepts.
+ */
+export function SupporterInvitation() {
+  const { me, refresh } = useSession();
+  const navigate = useNavigate();
+  const [search] = useSearchParams();
+  const token = search.get('token') ?? '';
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const here = `/supporter-invitation?token=${encodeURIComponent(token)}`;
+
+  const accept = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { groupId } = await ok(client.POST('/supporter-invitations/accept', { body: { token } }));
+      await refresh();
+      navigate(`/community/${groupId}/agreement`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle>Volunteer as a supporter</PageTitle>
+      <p>You have been invited to be one of the volunteer supporters of a community on Kindred: the people who read what members post and help keep it safe.</p>
+      {!token ? <p>This link has no invitation in it. Open the link from the invitation mail again.</p> : null}
+      {token && !me ? (
+        <>
+          <p>To accept, you need a Kindred account with the email address the invitation was sent to.</p>
+          <ol>
+            <li>
+              <Link to="/register">Create an account</Link> with that address, and confirm it from the mail we send you.
+            </li>
+            <li>
+              <Link to={`/sign-in?next=${encodeURIComponent(here)}`}>Sign in</Link>: you will come back here to accept.
+            </li>
+          </ol>
+        </>
+      ) : null}
+      {token && me ? (
+        <>
+          <ErrorMessage error={error} />
+          <p>Accepting makes you a supporter of that community. Next you will read its group agreement.</p>
+          <button type="button" disabled={busy} onClick={() => void accept()}>
+            {busy ? 'Accepting…' : 'Accept the invitation'}
+          </button>
         </>
       ) : null}
     </>

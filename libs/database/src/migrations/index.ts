@@ -32,6 +32,8 @@ import { QuestionnaireNotices1763700085500 } from './1763700085500-questionnaire
 import { MembersVoice1763700086000 } from './1763700086000-members-voice';
 import { PinsAndMentions1763700090000 } from './1763700090000-pins-and-mentions';
 import { ProfilesAndMyPosts1763700091000 } from './1763700091000-profiles-and-my-posts';
+import { ReportOutcomes1763700092000 } from './1763700092000-report-outcomes';
+import { SupporterInvitations1763700092100 } from './1763700092100-supporter-invitations';
 
 /** Every migration, in order. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -69,4 +71,6 @@ export const MIGRATIONS = [
   MembersVoice1763700086000,
   PinsAndMentions1763700090000,
   ProfilesAndMyPosts1763700091000,
+  ReportOutcomes1763700092000,
+  SupporterInvitations1763700092100,
 ];

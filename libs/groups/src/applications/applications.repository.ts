@@ -34,6 +34,11 @@ export class ApplicationsRepository {
     return this.dataSource.getRepository(Application).findOne({ where: { id } });
   }
 
+  /** The person's latest application to the group, or null. */
+  latestFor(groupId: string, userId: string): Promise<Application | null> {
+    return this.dataSource.getRepository(Application).findOne({ where: { groupId, userId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
   findForUpdate(tx: Tx, id: string): Promise<Application | null> {
     return manager(tx)
       .getRepository(Application)

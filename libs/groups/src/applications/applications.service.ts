@@ -5,6 +5,7 @@ import { GroupsConflict } from '../groups-errors';
 import { decodeCursor, DomainError, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
 import { AuthUser, FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { NoticesService, NoticeView } from '@kindred/notifications';
+import { coverPromise } from '../coverage/coverage';
 import { checkApplication } from '../eligibility/eligibility';
 import { Group } from '../group/group.entity';
 import { GroupsRepository } from '../group/groups.repository';
@@ -28,6 +29,26 @@ export interface ApplicationReceipt {
   dueAt: Date | null;
   /** Plain words on what happens next, when there is something to explain. */
   message?: string;
+  /**
+   * While no supporter is on cover: when one is next on, in the group's time ("Supporters are not
+   * on right now; your application will be read from 9:00 am tomorrow."), instead of the deadline.
+   */
+  reviewPromise?: string;
+}
+
+/** The signed-in person's own application to a group, as the group's page shows it to them. */
+export interface MyApplicationView {
+  id: string;
+  groupId: string;
+  status: ApplicationStatus;
+  createdAt: Date;
+  /** Pending: when a supporter will have decided. */
+  dueAt: Date | null;
+  decidedAt: Date | null;
+  /** Declined: the reason the supporter gave. */
+  reason: string | null;
+  /** Pending, while no supporter is on cover: when one is next on, in plain words. */
+  reviewPromise: string | null;
 }
 
 /** An application as the group's supporters and admins see it: the applicant's display name, never their email. */
@@ -129,10 +150,12 @@ export class ApplicationsService {
         message: `Your referral code was accepted: welcome to ${group.name}. Please read and accept the group agreement to start taking part.`,
       };
     }
+    const cover = coverPromise(group.moderation.coverage, group.moderation.timezone, now, 'your application will be read');
     return {
       id: application.id,
       status: 'pending',
       dueAt: application.dueAt,
+      ...(cover.message ? { reviewPromise: cover.message } : {}),
       ...(input.referralCode
         ? {
             message:
@@ -140,6 +163,30 @@ export class ApplicationsService {
               'Your application has gone to the group’s supporters for the usual review instead.',
           }
         : {}),
+    };
+  }
+
+  /**
+   * GET /groups/:groupId/my-application: the caller's latest application to the group (null when
+   * they have none), so the group's page can say where it stands rather than offer to apply again.
+   */
+  async mine(user: AuthUser, groupId: string): Promise<{ application: MyApplicationView | null }> {
+    const group = await this.findGroup(groupId);
+    const a = await this.repository.latestFor(groupId, user.id);
+    if (!a) return { application: null };
+    const pending = a.status === 'pending';
+    const cover = pending ? coverPromise(group.moderation.coverage, group.moderation.timezone, new Date(), 'your application will be read') : null;
+    return {
+      application: {
+        id: a.id,
+        groupId: a.groupId,
+        status: a.status,
+        createdAt: a.createdAt,
+        dueAt: pending ? a.dueAt : null,
+        decidedAt: a.decidedAt,
+        reason: a.status === 'rejected' ? a.decisionReason : null,
+        reviewPromise: cover?.message ?? null,
+      },
     };
   }
 
@@ -223,7 +270,7 @@ function decisionMessage(groupName: string, decision: Decision, reason: string):
   if (decision === 'approve') {
     return `Welcome to ${groupName}: your application was approved. Please read and accept the group agreement to start taking part. Note from the supporter: ${reason}`;
   }
-  return `Your application to join ${groupName} was not approved. The reason given: ${reason}`;
+  return `Your application to join ${groupName} was not approved. The reason given: ${reason} You do not have to manage alone: the group’s page lists the support contacts it recommends, and “Need help now?” at the top of every page has the crisis lines.`;
 }
 
 function toView(a: Application, displayName: string | undefined): ApplicationView {

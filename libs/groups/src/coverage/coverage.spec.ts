@@ -1,4 +1,4 @@
-import { CoverageWindow, isCovered, isValidTimeZone, nextCoverageChange, validateCoverage } from './coverage';
+import { CoverageWindow, coverPromise, describeLocalTime, isCovered, isValidTimeZone, nextCoverageChange, validateCoverage } from './coverage';
 
 const LONDON = 'Europe/London';
 const utc = (iso: string): Date => new Date(iso);
@@ -201,5 +201,51 @@ describe('isValidTimeZone', () => {
     ['', false],
   ])('%p → %p', (zone, expected) => {
     expect(isValidTimeZone(zone)).toBe(expected);
+  });
+});
+
+describe('coverPromise: when supporters are next on, in the group’s time', () => {
+  const weekdays = [{ days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }];
+
+  it('promises nothing extra on cover', () => {
+    // Tuesday 8 December 2026, 10:00 in London.
+    expect(coverPromise(weekdays, 'Europe/London', new Date('2026-12-08T10:00:00Z'), 'your post will be checked')).toEqual({
+      outOfCover: false,
+      coverStartsAt: null,
+      message: null,
+    });
+  });
+
+  it('says tomorrow at 9:00 am late on a weekday evening', () => {
+    const promise = coverPromise(weekdays, 'Europe/London', new Date('2026-12-08T21:30:00Z'), 'your post will be checked');
+    expect(promise.coverStartsAt).toEqual(new Date('2026-12-09T09:00:00Z'));
+    expect(promise.message).toBe('Supporters are not on right now; your post will be checked from 9:00 am tomorrow.');
+  });
+
+  it('says today early in the morning, and names the weekday over a weekend', () => {
+    expect(coverPromise(weekdays, 'Europe/London', new Date('2026-12-08T06:00:00Z'), 'x').message).toContain('from 9:00 am today.');
+    // Saturday 12 December: next cover is Monday.
+    expect(coverPromise(weekdays, 'Europe/London', new Date('2026-12-12T12:00:00Z'), 'x').message).toContain('from 9:00 am on Monday.');
+  });
+
+  it('reads the clock in the group’s zone, not the server’s', () => {
+    // 21:30 UTC on Tuesday is 10:30 am on Wednesday in Auckland (UTC+13 in December): on cover there.
+    expect(coverPromise(weekdays, 'Pacific/Auckland', new Date('2026-12-08T21:30:00Z'), 'x').outOfCover).toBe(false);
+    // 05:00 UTC on Wednesday is 6:00 pm in Auckland: next on Thursday at 9:00 am local, 20:00 UTC on Wednesday.
+    const promise = coverPromise(weekdays, 'Pacific/Auckland', new Date('2026-12-09T05:00:00Z'), 'x');
+    expect(promise.coverStartsAt).toEqual(new Date('2026-12-09T20:00:00Z'));
+    expect(promise.message).toBe('Supporters are not on right now; x from 9:00 am tomorrow.');
+  });
+
+  it('promises no time when no cover is scheduled', () => {
+    expect(coverPromise([], 'Europe/London', new Date('2026-12-08T10:00:00Z'), 'your post will be checked')).toEqual({
+      outOfCover: true,
+      coverStartsAt: null,
+      message: 'Supporters are not on right now; your post will be checked as soon as one is.',
+    });
+  });
+
+  it('names a date more than a week ahead', () => {
+    expect(describeLocalTime(new Date('2026-12-24T14:30:00Z'), new Date('2026-12-08T10:00:00Z'), 'Europe/London')).toBe('2:30 pm on 24 December');
   });
 });

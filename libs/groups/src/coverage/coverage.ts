@@ -262,3 +262,51 @@ export function isValidTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+function localDateKey(at: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(at);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? NaN);
+  return Date.UTC(get('year'), get('month') - 1, get('day'));
+}
+
+/**
+ * A moment in words a person reads, on the group's clock: "9:00 am today", "9:00 am tomorrow",
+ * "9:00 am on Monday" within the week, "9:00 am on 14 December" after that.
+ */
+export function describeLocalTime(at: Date, now: Date, timeZone: string): string {
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', minute: '2-digit', hourCycle: 'h12' }).format(at);
+  const days = Math.round((localDateKey(at, timeZone) - localDateKey(now, timeZone)) / DAY_MS);
+  if (days <= 0) return `${time} today`;
+  if (days === 1) return `${time} tomorrow`;
+  if (days < 7) return `${time} on ${new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long' }).format(at)}`;
+  return `${time} on ${new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'long' }).format(at)}`;
+}
+
+/** What a person waiting for a supporter can honestly be told about when one will look. */
+export interface CoverPromise {
+  /** No supporter is on cover now. */
+  outOfCover: boolean;
+  /** When cover next starts (within eight days); null while on cover or when none is scheduled. */
+  coverStartsAt: Date | null;
+  /** Plain words for someone waiting, while out of cover; null on cover (the review deadline holds then). */
+  message: string | null;
+}
+
+/**
+ * Out of cover, a review deadline is a promise nobody is there to keep: this says when supporters
+ * are next on instead ("Supporters are not on right now; your post will be checked from 9:00 am
+ * tomorrow."), on the group's clock. `what` is the rest of the sentence: "your post will be checked".
+ */
+export function coverPromise(windows: CoverageWindow[], timeZone: string, now: Date, what: string): CoverPromise {
+  if (isCovered(windows, timeZone, now)) return { outOfCover: false, coverStartsAt: null, message: null };
+  const starts = nextCoverageChange(windows, timeZone, now);
+  return {
+    outOfCover: true,
+    coverStartsAt: starts,
+    message: starts
+      ? `Supporters are not on right now; ${what} from ${describeLocalTime(starts, now, timeZone)}.`
+      : `Supporters are not on right now; ${what} as soon as one is.`,
+  };
+}

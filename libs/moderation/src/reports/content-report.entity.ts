@@ -24,6 +24,10 @@ export class ContentReport {
   @Column('text', { nullable: true })
   note: string | null;
 
+  /** When the reporter was told how their report was decided; null while it waits for a decision. */
+  @Column('timestamptz', { name: 'outcome_told_at', nullable: true })
+  outcomeToldAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -27,6 +27,21 @@ export class ContentReportsRepository {
     return count;
   }
 
+  /**
+   * The reporters of a subject not yet told an outcome, marked told in the same statement (inside the
+   * decision's transaction, under the subject's row lock), so each report is told once.
+   */
+  async takeUntoldReporters(tx: Tx, subjectType: SubjectType, subjectId: string): Promise<string[]> {
+    // UPDATE … RETURNING comes back as [rows, count].
+    const [rows] = (await manager(tx).query(
+      `UPDATE content_reports SET outcome_told_at = now()
+        WHERE subject_type = $1 AND subject_id = $2 AND outcome_told_at IS NULL AND reporter_id IS NOT NULL
+        RETURNING reporter_id`,
+      [subjectType, subjectId],
+    )) as [Array<{ reporter_id: string }>, number];
+    return [...new Set(rows.map((r) => r.reporter_id))];
+  }
+
   /** Every report on these subjects, oldest first. */
   async onSubjects(subjectIds: string[]): Promise<ReportOnSubject[]> {
     if (subjectIds.length === 0) return [];

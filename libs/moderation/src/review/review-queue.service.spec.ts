@@ -5,6 +5,7 @@ import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import type { NewNotice, NoticesService } from '@kindred/notifications';
 import type { AppealsRepository } from '../appeals/appeals.repository';
+import type { ContentReportsRepository } from '../reports/content-reports.repository';
 import type { ReviewMetrics } from '../metrics/review-metrics';
 import type { ReviewedContent, ScreeningSources } from '../screening-pipeline/screening-source';
 import type { EnforcementHistoryRepository, NewEnforcement } from './enforcement-history.repository';
@@ -17,7 +18,8 @@ import { FakeReviewItemsRepository, fakeTransactions } from './review.fakes';
 const person = (id: string, isAdmin = false): AuthUser => ({ id, displayName: id, isAdmin, sessionId: `s-${id}` });
 const supporter = person('supporter');
 
-function queue(options: { staff?: string[] } = {}) {
+function queue(options: { staff?: string[]; reporters?: string[] } = {}) {
+  const untold = new Set(options.reporters ?? []);
   const items = new FakeReviewItemsRepository();
   const history: NewEnforcement[] = [];
   const audit: NewAuditEntry[] = [];
@@ -50,6 +52,14 @@ function queue(options: { staff?: string[] } = {}) {
     } as unknown as NoticesService,
     { record: async (_tx: unknown, entry: NewAuditEntry) => void audit.push(entry) } as unknown as AuditLogService,
     { observeDecision: () => undefined } as unknown as ReviewMetrics,
+    {
+      // Each report is told once, like the UPDATE … RETURNING it stands for.
+      takeUntoldReporters: async () => {
+        const taken = [...untold];
+        untold.clear();
+        return taken;
+      },
+    } as unknown as ContentReportsRepository,
   );
   const open = (overrides: Partial<ReviewItem> = {}) =>
     items.insert({} as never, {
@@ -160,5 +170,31 @@ describe('ReviewQueueService (in-memory repositories)', () => {
     await service.decide(supporter, item.id, { action: 'remove', clauseKey: 'kindness' });
     expect(statuses).toEqual([]);
     expect(notices[0]).toMatchObject({ kind: 'removal', appealable: false });
+  });
+
+  it('tells every reporter the outcome once, in words that never name the sanction or who decided', async () => {
+    const { service, open, notices } = queue({ reporters: ['r1', 'r2'] });
+    const item = await open({ kind: 'report' });
+    await service.decide(supporter, item.id, { action: 'remove', clauseKey: 'kindness', sanction: { kind: 'mute', hours: 2 } });
+    const told = notices.filter((n) => n.kind === 'report-outcome');
+    expect(told.map((n) => n.userId)).toEqual(['r1', 'r2']);
+    for (const n of told) {
+      expect(n.message).toContain('taken down');
+      expect(n.message).not.toMatch(/\b(ban|banned|mute|muted|warn|warning|author)\b/i);
+      expect(n).toMatchObject({ groupId: 'g1', subjectId: 'p1', appealable: false, clauseKey: null });
+    }
+  });
+
+  it('tells a reporter when what they reported stays, and tells nobody twice', async () => {
+    const { service, open, notices, subject } = queue({ reporters: ['r1'] });
+    subject.status = 'hidden';
+    const first = await open({ kind: 'report' });
+    await service.decide(supporter, first.id, { action: 'approve' });
+    expect(notices.filter((n) => n.kind === 'report-outcome')).toEqual([
+      expect.objectContaining({ userId: 'r1', message: expect.stringContaining('stays in the group') }),
+    ]);
+    const second = await open({ kind: 'report', subjectRevision: 1 });
+    await service.decide(supporter, second.id, { action: 'approve' });
+    expect(notices.filter((n) => n.kind === 'report-outcome')).toHaveLength(1);
   });
 });

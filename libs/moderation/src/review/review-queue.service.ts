@@ -6,6 +6,7 @@ import { DomainError } from '@kindred/http';
 import type { AuthUser } from '@kindred/identity';
 import { NewNotice, NoticesService, NoticeView } from '@kindred/notifications';
 import { AppealsRepository } from '../appeals/appeals.repository';
+import { ContentReportsRepository } from '../reports/content-reports.repository';
 import { ReviewMetrics } from '../metrics/review-metrics';
 import { ModerationConflict } from '../moderation-errors';
 import { quoteOf } from '../screening-pipeline/notice-quote';
@@ -69,6 +70,7 @@ export class ReviewQueueService {
     private readonly notices: NoticesService,
     private readonly audit: AuditLogService,
     private readonly metrics: ReviewMetrics,
+    private readonly reports: ContentReportsRepository,
   ) {}
 
   /** Urgent first, then by deadline. Supporters see their group's items; items for admins only admins see. */
@@ -294,6 +296,14 @@ export class ReviewQueueService {
       if (sanction) notices.push(await this.notices.create(sanctionNotice(authorId, item.groupId, item.subjectId, clauseKey, sanction), tx));
     }
 
+    if (!isAppeal) {
+      // Everyone who reported these words hears the outcome once: never the sanction, nor who decided.
+      for (const reporterId of await this.reports.takeUntoldReporters(tx, item.subjectType, item.subjectId)) {
+        if (reporterId === authorId) continue;
+        notices.push(await this.notices.create(reportOutcomeNotice(reporterId, item, decision.action, contentStatus), tx));
+      }
+    }
+
     const appealed = isAppeal ? await this.appealedDecision(tx, item) : null;
     const overturned = isAppeal && decision.action === 'approve' ? await this.overturn(tx, user, item, appealed, now) : null;
     if (isAppeal) {
@@ -386,6 +396,33 @@ export class ReviewQueueService {
     }
     return { memberId, sanction: { kind: given.kind, lifted }, stillInForce };
   }
+}
+
+/**
+ * Tells a member who reported a post or message what became of it, in plain words. It never says
+ * what happened to the person who wrote it (a warning, a mute, a ban) nor who decided.
+ */
+export function reportOutcomeNotice(
+  userId: string,
+  item: Pick<ReviewItem, 'groupId' | 'subjectId' | 'subjectType'>,
+  action: 'approve' | 'remove',
+  contentStatus: 'published' | 'removed' | null,
+): NewNotice {
+  const what = item.subjectType === 'post' ? 'post' : 'message';
+  const thanks = `Thank you for reporting a ${what}.`;
+  let message: string;
+  if (action === 'remove') {
+    message =
+      contentStatus === 'removed'
+        ? `${thanks} A supporter read it and agreed it goes against the group agreement, so it has been taken down. Nobody else can see it now.`
+        : `${thanks} A supporter read it and agreed it went against the group agreement. It is no longer there in the form you reported.`;
+  } else {
+    message =
+      contentStatus === 'published'
+        ? `${thanks} A supporter read it carefully and decided it does not go against the group agreement, so it stays in the group. Reports help keep the group safe: please keep telling us when something worries you.`
+        : `${thanks} A supporter read it carefully and decided it did not go against the group agreement. Reports help keep the group safe: please keep telling us when something worries you.`;
+  }
+  return { userId, kind: 'report-outcome', groupId: item.groupId, subjectId: item.subjectId, clauseKey: null, message, appealable: false };
 }
 
 /** Tells an appellant how their appeal was decided (`overturned` is null when it was not upheld). */
