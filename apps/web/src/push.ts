@@ -44,6 +44,33 @@ function savedId(endpoint: string, userId?: string): string | undefined {
   }
 }
 
+/** How long enabling waits for the service worker before saying it could not. */
+const WORKER_WAIT_MS = 15_000;
+
+/**
+ * The worker's registration once it is active. The page registered it on load: a second
+ * `register()` is not asked for then, as Chromium may hold it in the registration's job queue for
+ * many seconds (seen in headless Chromium: about 20 s, with the worker already active and
+ * `ready` settled), and the person would be left waiting on the button. Registers only when
+ * there is no registration yet (the load-time one failed, or was cleared), and gives up after
+ * WORKER_WAIT_MS rather than never answering.
+ */
+async function activeRegistration(): Promise<ServiceWorkerRegistration> {
+  const active = async () => {
+    if (!(await navigator.serviceWorker.getRegistration('/'))) await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+    return navigator.serviceWorker.ready;
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the service worker did not become active')), WORKER_WAIT_MS);
+  });
+  try {
+    return await Promise.race([active(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The VAPID public key (base64url) as the bytes PushManager.subscribe wants. */
 function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
   const base64 = base64url
@@ -64,8 +91,7 @@ export async function enablePush(userId: string): Promise<PushState> {
   if (!pushSupported()) return 'unsupported';
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return permission === 'denied' ? 'denied' : 'off';
-  await navigator.serviceWorker.register('/sw.js', { scope: '/' });
-  const ready = await navigator.serviceWorker.ready;
+  const ready = await activeRegistration();
   const { key } = await notificationsApi.vapidPublicKey();
   let subscription = await ready.pushManager.getSubscription();
   // A subscription made with another key (the server's keys changed) cannot be used: start again.

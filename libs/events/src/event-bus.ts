@@ -38,6 +38,26 @@ export class EventBus implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Many events of one kind in one round trip (a pipeline): a fan-out telling thousands of people
+   * waits for Redis once, not once per person behind whatever else the process is doing.
+   */
+  async publishMany<K extends EventName>(name: K, payloads: Array<EventCatalogue[K]>): Promise<void> {
+    if (payloads.length === 0) return;
+    this.publisher ??= openRedis(this.config, 'publisher');
+    await whenReady(this.publisher, 1000);
+    const at = new Date().toISOString();
+    const pipeline = this.publisher.pipeline();
+    for (const payload of payloads) pipeline.publish(this.channel, JSON.stringify({ name, payload, at } satisfies EventEnvelope<K>));
+    try {
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) this.logger.warn({ event: name, events: payloads.length, err: failed[0] }, 'events not all published');
+    } catch (error) {
+      this.logger.warn({ event: name, events: payloads.length, err: error }, 'events not published');
+    }
+  }
+
   /** Registers a handler; the first subscription opens the subscriber connection. */
   async subscribe<K extends EventName>(name: K, handler: Handler<K>): Promise<void> {
     let set = this.handlers.get(name);

@@ -80,6 +80,8 @@ export function notificationsOverFakes(env: Record<string, string> = {}) {
   const published: Array<{ name: string; payload: { userId: string; notification: { title: string } & Record<string, unknown> } }> = [];
   const events = {
     publish: async (name: string, payload: (typeof published)[number]['payload']) => void published.push({ name, payload }),
+    publishMany: async (name: string, payloads: Array<(typeof published)[number]['payload']>) =>
+      void published.push(...payloads.map((payload) => ({ name, payload }))),
   } as unknown as EventBus;
   const jobs: Array<{ name: string; data: { deliveryId: string }; opts: { jobId: string; delay?: number } }> = [];
   const queue = {

@@ -10,7 +10,7 @@ import { NotificationFanOutJob, QueueProducer } from '@kindred/queues';
 import { DeliveriesRepository, NewDeliveryRow } from '../deliveries.repository';
 import { defaultTitle, digestLines, discreetText, lineFor } from '../notification-copy';
 import { isNotificationKind, NotificationKind, nextDigestAt, quietUntil } from '../notification-kinds';
-import { NotificationsRepository } from '../notifications.repository';
+import { NotificationRow, NotificationsRepository } from '../notifications.repository';
 import { NotificationsService, toPreferences, toView } from '../notifications.service';
 import { PreferencesRepository } from '../preferences.repository';
 import { PushSubscriptionsRepository } from '../push-subscriptions.repository';
@@ -54,9 +54,14 @@ export class NotificationDelivery {
   ) {}
 
   /**
-   * Writes each recipient's notification and its deliveries in one transaction per chunk, then
-   * queues the deliveries and tells open sockets. A repeat of the job writes nothing new: the
-   * rows are unique per event and person (and channel).
+   * Writes each recipient's notification and its deliveries in one transaction per chunk, then,
+   * once every chunk is written, queues the deliveries and tells open sockets. A repeat of the job
+   * writes nothing new: the rows are unique per event and person (and channel).
+   *
+   * Everyone is written before anything is queued: the deliveries run in this process too, and a
+   * fan-out that queued each chunk's pushes before writing the next waited behind them (5,000
+   * people took about two minutes). Rows before jobs as ever: if the process dies in between, the
+   * tick queues the deliveries it finds without a job.
    */
   async fanOut(job: NotificationFanOutJob): Promise<{ notified: number; deliveries: number }> {
     if (!isNotificationKind(job.kind)) {
@@ -65,7 +70,8 @@ export class NotificationDelivery {
     }
     const kind = job.kind;
     const recipients = await this.identity.existingUserIds(job.recipients);
-    let notified = 0;
+    const written: NotificationRow[] = [];
+    const due: Array<{ id: string; dueAt: Date }> = [];
     let queued = 0;
     for (let start = 0; start < recipients.length; start += CHUNK) {
       const chunk = recipients.slice(start, start + CHUNK);
@@ -99,18 +105,22 @@ export class NotificationDelivery {
         }
         return { rows, deliveries: await this.deliveries.insertMany(wanted, tx) };
       });
-      await this.enqueue(deliveries.filter((d) => d.mode === 'immediate'));
-      for (const row of rows) {
-        const view = toView(row);
-        await this.events.publish('notification.created', {
-          userId: row.userId,
-          notification: { ...view, createdAt: view.createdAt.toISOString(), readAt: null },
-        });
-      }
-      notified += rows.length;
+      written.push(...rows);
+      due.push(...deliveries.filter((d) => d.mode === 'immediate'));
       queued += deliveries.length;
     }
-    return { notified, deliveries: queued };
+    for (let start = 0; start < Math.max(due.length, written.length); start += CHUNK) {
+      await this.enqueue(due.slice(start, start + CHUNK));
+      // One round trip per chunk of people, not one per person.
+      await this.events.publishMany(
+        'notification.created',
+        written.slice(start, start + CHUNK).map((row) => {
+          const view = toView(row);
+          return { userId: row.userId, notification: { ...view, createdAt: view.createdAt.toISOString(), readAt: null } };
+        }),
+      );
+    }
+    return { notified: written.length, deliveries: queued };
   }
 
   /** Queues deliveries, each delayed until it is due (the end of quiet hours). A failure leaves them to the tick. */
