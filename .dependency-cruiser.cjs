@@ -26,6 +26,20 @@ module.exports = {
       to: { path: '^libs/', pathNot: `^libs/${PLATFORM}/` },
     },
     {
+      name: 'reaches-into-another-lib',
+      severity: 'error',
+      comment: 'A lib is used through what its index exports (@kindred/<name>): its repositories and tables stay its own.',
+      from: { path: '^libs/([^/]+)/' },
+      to: { path: '^libs/', pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$'] },
+    },
+    {
+      name: 'app-reaches-into-a-lib',
+      severity: 'error',
+      comment: 'Apps use libs through what their index exports (@kindred/<name>).',
+      from: { path: '^apps/' },
+      to: { path: '^libs/', pathNot: '^libs/[^/]+/src/index\\.ts$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'Circular imports hide design problems (and break Nest module resolution).',

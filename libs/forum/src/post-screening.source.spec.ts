@@ -174,6 +174,49 @@ describe('PostScreeningSource', () => {
     });
   });
 
+  describe('after a verdict on a subject read with its place (the worker’s path)', () => {
+    const place = (values: Partial<{ opening: boolean; topicAuthorId: string | null; hiddenByReports: boolean }> = {}) => ({
+      topicId: 't1',
+      opening: false,
+      topicAuthorId: 'alex',
+      hiddenByReports: false,
+      ...values,
+    });
+    const placed = (id: string, status: string, values: Parameters<typeof place>[0] = {}) =>
+      ({ type: 'post' as const, id, groupId: GROUP, authorId: 'sam', body: 'words before', revision: 1, status, place: place(values) }) as never;
+
+    it('announces and notifies from what it read with the subject, with no second read, mentions taken from the verdict’s words', async () => {
+      const { posts, service, notified, events } = source();
+      posts.places = async () => {
+        throw new Error('read again');
+      };
+      await service.afterVerdict(placed('reply', 'published'), { status: 'published', body: 'thanks @robin', signposting: null });
+      expect(posts.lookups).toBe(0);
+      expect(events).toEqual([
+        { name: 'forum.changed', payload: { groupId: GROUP, topicId: 't1', postId: 'reply', authorId: 'sam', opening: false, status: 'published' } },
+      ]);
+      expect(notified.map((n) => [n.kind, n.recipients])).toEqual([
+        ['reply', ['alex']],
+        ['mention', ['robin']],
+      ]);
+    });
+
+    it('tells nobody when new words pass on a post that reports keep hidden, whether the subject says hidden or screening', async () => {
+      const { service, notified, events } = source();
+      await service.afterVerdict(placed('hidden', 'hidden', { hiddenByReports: true }), { status: 'published', body: 'new words', signposting: null });
+      await service.afterVerdict(placed('edited', 'screening', { hiddenByReports: true }), { status: 'published', body: 'new words', signposting: null });
+      expect(events).toEqual([]);
+      expect(notified).toEqual([]);
+    });
+
+    it('tells nobody of a reply to a topic whose author is gone, nor of an opening post', async () => {
+      const { service, notified } = source();
+      await service.afterVerdict(placed('orphan', 'published', { topicAuthorId: null }), { status: 'published', body: 'words', signposting: null });
+      await service.afterVerdict(placed('opening', 'published', { opening: true }), { status: 'published', body: 'words', signposting: null });
+      expect(notified).toEqual([]);
+    });
+  });
+
   describe('describe (what a reviewer reads)', () => {
     it("shows a reply's words, author and place, and an opening post's topic title and content warning too", async () => {
       const { posts, service } = source();

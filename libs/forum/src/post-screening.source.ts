@@ -5,8 +5,24 @@ import { MembershipService } from '@kindred/groups';
 import { FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { NotificationsService } from '@kindred/notifications';
-import { PostsRepository } from './posts.repository';
+import { PostPlace, PostsRepository, PostSubject } from './posts.repository';
 import { TopicsRepository } from './topics.repository';
+
+/** A published post, with what telling people of it needs. */
+interface PublishedPost {
+  id: string;
+  groupId: string;
+  authorId: string | null;
+  body: string;
+  topicId: string;
+  opening: boolean;
+  topicAuthorId: string | null;
+}
+
+/** The place read with the subject (lockForVerdict, publishMany), when the pipeline hands back what this source gave it. */
+function placeOf(subject: ScreeningSubject): PostPlace | null {
+  return (subject as Partial<PostSubject>).place ?? null;
+}
 
 /** Lets the screening pipeline, the review queue and reports read and change posts through the forum's repositories. */
 @Injectable()
@@ -29,11 +45,16 @@ export class PostScreeningSource implements ContentSource {
    * members it @mentions; a held one tells its author it waits for review. Ids only, never words.
    */
   async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
+    const place = placeOf(subject);
     // A post hidden by reports stays hidden when its new words pass: nothing others can see changed.
-    const status = verdict.status === 'published' && subject.status === 'hidden' ? null : verdict.status;
-    if (status) await this.announce(subject.id, subject.groupId, subject.authorId, status);
-    if (verdict.status === 'published') await this.notifyPublished([subject.id]);
-    else if (verdict.status === 'held' && subject.authorId) {
+    const stillHidden = subject.status === 'hidden' || (place?.hiddenByReports ?? false);
+    const status = verdict.status === 'published' && stillHidden ? null : verdict.status;
+    if (status) await this.announce(subject.id, subject.groupId, subject.authorId, status, place);
+    if (verdict.status === 'published') {
+      // Read with the subject under the verdict, so a busy worker makes no second round trip per post.
+      if (!place) await this.notifyPublished(await this.publishedPosts([subject.id]));
+      else if (!stillHidden) await this.notifyPublished([{ ...subject, body: verdict.body, ...place }]);
+    } else if (verdict.status === 'held' && subject.authorId) {
       await this.notifications.notify({
         eventId: `held:${subject.id}:${subject.revision}`,
         kind: 'moderation',
@@ -62,13 +83,19 @@ export class PostScreeningSource implements ContentSource {
         path: `/groups/${post.groupId}/topics/${post.topicId}`,
       });
     }
-    await this.notifyPublished([id]);
+    await this.notifyPublished(await this.publishedPosts([id]));
   }
 
   /** Ids only; never the words: a reader fetches the post over HTTP, where who may see what is checked. */
-  private async announce(postId: string, groupId: string, authorId: string | null, status: 'published' | 'held' | 'rejected' | 'removed'): Promise<void> {
+  private async announce(
+    postId: string,
+    groupId: string,
+    authorId: string | null,
+    status: 'published' | 'held' | 'rejected' | 'removed',
+    known: Pick<PostPlace, 'topicId' | 'opening'> | null = null,
+  ): Promise<void> {
     try {
-      const [place] = await this.posts.places([postId]);
+      const place = known ?? (await this.posts.places([postId]))[0];
       if (!place) return;
       await this.events.publish('forum.changed', { groupId, topicId: place.topicId, postId, authorId, opening: place.opening, status });
     } catch (error) {
@@ -82,14 +109,12 @@ export class PostScreeningSource implements ContentSource {
    * often the post is published again: to the topic's author (not themselves), and to members of
    * the group the post @mentions (not its author, and not anyone outside the group).
    */
-  private async notifyPublished(ids: string[]): Promise<void> {
-    const posts = (await this.posts.findMany(ids)).filter((p) => p.status === 'published' && p.authorId);
-    if (posts.length === 0) return;
-    const topics = new Map((await this.topics.findMany([...new Set(posts.map((p) => p.topicId))])).map((t) => [t.id, t]));
+  private async notifyPublished(posts: PublishedPost[]): Promise<void> {
     for (const post of posts) {
+      if (!post.authorId) continue;
       const path = `/groups/${post.groupId}/topics/${post.topicId}`;
-      const topicAuthor = topics.get(post.topicId)?.authorId;
-      if (!post.isOpening && topicAuthor && topicAuthor !== post.authorId) {
+      const topicAuthor = post.topicAuthorId;
+      if (!post.opening && topicAuthor && topicAuthor !== post.authorId) {
         await this.notifications.notify({
           eventId: `reply:${post.id}`,
           kind: 'reply',
@@ -114,6 +139,14 @@ export class PostScreeningSource implements ContentSource {
         });
       }
     }
+  }
+
+  /** The posts, as they are now, that are in sight (published), with their topics' authors. */
+  private async publishedPosts(ids: string[]): Promise<PublishedPost[]> {
+    const posts = (await this.posts.findMany(ids)).filter((p) => p.status === 'published');
+    if (posts.length === 0) return [];
+    const topics = new Map((await this.topics.findMany([...new Set(posts.map((p) => p.topicId))])).map((t) => [t.id, t]));
+    return posts.map((p) => ({ ...p, opening: p.isOpening, topicAuthorId: topics.get(p.topicId)?.authorId ?? null }));
   }
 
   lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null> {

@@ -164,6 +164,26 @@ export interface NewPost {
  */
 const SUBJECT_COLUMNS = `p.id, p.group_id, p.author_id, p.body, p.revision, p.status, t.title, t.content_warning`;
 const OPENING_TOPIC_JOIN = `LEFT JOIN topics t ON p.is_opening AND t.id = p.topic_id`;
+/** Where a post sits, read with it so that what follows a verdict needs no second read (`tp` is its topic). */
+const PLACE_COLUMNS = `p.topic_id, p.is_opening, p.hidden_by_reports, tp.author_id AS topic_author_id`;
+const TOPIC_JOIN = `JOIN topics tp ON tp.id = p.topic_id`;
+
+/** Where a post sits: its topic, whether it opens it, who started the topic (null once erased), and whether reports keep it hidden. */
+export interface PostPlace {
+  topicId: string;
+  opening: boolean;
+  topicAuthorId: string | null;
+  hiddenByReports: boolean;
+}
+
+/** A post as screening reads it, with its place. */
+export type PostSubject = ScreeningSubject & { place: PostPlace };
+
+type PostSubjectRow = SubjectRow & { topic_id: string; is_opening: boolean; hidden_by_reports: boolean; topic_author_id: string | null };
+
+function postSubject(row: PostSubjectRow): PostSubject {
+  return { ...subjectFromRow('post', row), place: { topicId: row.topic_id, opening: row.is_opening, topicAuthorId: row.topic_author_id, hiddenByReports: row.hidden_by_reports } };
+}
 
 /**
  * `posts` and `post_reactions`. A topic's `reply_count`, `status` and `last_activity_at` follow its
@@ -316,11 +336,12 @@ export class PostsRepository {
   }
 
   /** Reads the post under FOR UPDATE OF p in the verdict's transaction. */
-  async lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null> {
-    const [post] = (await manager(tx).query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = $1 FOR UPDATE OF p`, [
-      id,
-    ])) as SubjectRow[];
-    return post ? subjectFromRow('post', post) : null;
+  async lockForVerdict(tx: Tx, id: string): Promise<PostSubject | null> {
+    const [post] = (await manager(tx).query(
+      `SELECT ${SUBJECT_COLUMNS}, ${PLACE_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} ${TOPIC_JOIN} WHERE p.id = $1 FOR UPDATE OF p`,
+      [id],
+    )) as PostSubjectRow[];
+    return post ? postSubject(post) : null;
   }
 
   /** Several posts as screening sees them, in one statement and without locks. */
@@ -337,7 +358,7 @@ export class PostsRepository {
    * then moves once, whatever the batch holds). A post hidden by reports goes back to `hidden`
    * instead, until a moderator decides.
    */
-  async publish(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
+  async publish(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<PostSubject[]> {
     if (items.length === 0) return [];
     const rows = (await manager(tx).query(
       // A data-modifying WITH and a SELECT, not a bare UPDATE … RETURNING: for an UPDATE, TypeORM's query() answers [rows, count].
@@ -346,11 +367,12 @@ export class PostsRepository {
                             published_body = NULL, body = w.body, signposting = NULL, screened_at = now()
            FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
           WHERE p.id = w.id AND p.status = 'screening' AND p.revision = w.revision
-          RETURNING p.id, p.group_id, p.author_id, p.body, p.revision, p.status)
-       SELECT id, group_id, author_id, body, revision, status FROM done`,
+          RETURNING p.id, p.group_id, p.author_id, p.body, p.revision, p.status, p.topic_id, p.is_opening, p.hidden_by_reports)
+       SELECT d.id, d.group_id, d.author_id, d.body, d.revision, d.status, d.topic_id, d.is_opening, d.hidden_by_reports, tp.author_id AS topic_author_id
+         FROM done d JOIN topics tp ON tp.id = d.topic_id`,
       [items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => i.body)],
-    )) as SubjectRow[];
-    return rows.map((r) => subjectFromRow('post', r));
+    )) as PostSubjectRow[];
+    return rows.map(postSubject);
   }
 
   /**

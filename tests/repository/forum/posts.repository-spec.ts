@@ -61,7 +61,10 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
     const { groupId, topicId, opening } = await thread(author);
     await expect(topics.page(groupId, author, 10, null)).resolves.toEqual([expect.objectContaining({ id: topicId, status: 'screening', readAt: null })]);
     await expect(topics.page(groupId, reader, 10, null)).resolves.toEqual([]);
-    await inTransaction(dataSource, (tx) => posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]));
+    // What follows the verdict (live announcement, notifications) comes with the published rows: no second read.
+    await expect(inTransaction(dataSource, (tx) => posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]))).resolves.toEqual([
+      expect.objectContaining({ id: opening, status: 'published', place: { topicId, opening: true, topicAuthorId: author, hiddenByReports: false } }),
+    ]);
     await expect(posts.places([opening])).resolves.toEqual([{ id: opening, topicId, opening: true }]);
     const reads = new ReadPositionsRepository(dataSource);
     await expect(reads.readAt(reader, topicId)).resolves.toBeNull();
@@ -82,7 +85,9 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
     await expect(posts.peek([opening])).resolves.toEqual([
       expect.objectContaining({ id: opening, status: 'screening', fields: { title: 'Words', contentWarning: 'cw' } }),
     ]);
-    await inTransaction(dataSource, async (tx) => expect(posts.lockForVerdict(tx, opening)).resolves.toMatchObject({ revision: 1, groupId }));
+    await inTransaction(dataSource, async (tx) =>
+      expect(posts.lockForVerdict(tx, opening)).resolves.toMatchObject({ revision: 1, groupId, place: { topicId, opening: true, hiddenByReports: false } }),
+    );
     await inTransaction(dataSource, (tx) => posts.publish(tx, [{ id: opening, revision: 1, body: 'opening' }]));
     await expect(topics.page(groupId, author, 10, null)).resolves.toEqual([expect.objectContaining({ id: topicId, status: 'published' })]);
     await expect(posts.publishedCount(author, groupId, 5)).resolves.toBe(1);
