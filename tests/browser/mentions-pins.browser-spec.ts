@@ -57,7 +57,7 @@ describe('mentions and pinned topics in the web app', () => {
       await reply.press('ArrowDown');
       await expect(active()).resolves.toBe(rowan.displayName);
       expect(await suggestions.getByRole('option', { name: rowan.displayName }).getAttribute('aria-selected')).toBe('true');
-      await visited(page, 'mention suggestions');
+      await visited(page, 'mention suggestions', 'mention-suggestions');
       await reply.press('ArrowUp');
       await expect(active()).resolves.toBe(robin.displayName);
       await reply.press('Enter');
@@ -105,7 +105,7 @@ describe('mentions and pinned topics in the web app', () => {
       await mentioned.page.goto(`${stack.forum.url}/notifications`);
       const notice = mentioned.page.getByRole('link', { name: 'Someone mentioned you' });
       await notice.waitFor();
-      await visited(mentioned.page, 'a mention notice');
+      await visited(mentioned.page, 'a mention notice', 'mention-notice');
       await notice.click();
       await mentioned.page.waitForURL(new RegExp(`/thread/${opening.topicId}$`));
       await mentioned.page.locator('.post-body', { hasText: `@${robin.displayName}` }).waitFor();
@@ -127,7 +127,7 @@ describe('mentions and pinned topics in the web app', () => {
       await staff.page.goto(`${stack.forum.url}/thread/${welcome.topicId}`);
       await staff.page.getByRole('button', { name: 'Pin as the welcome topic' }).click();
       await staff.page.getByText('Pinned: welcome').waitFor();
-      await visited(staff.page, 'a pinned welcome topic');
+      await visited(staff.page, 'a pinned welcome topic', 'pinned-welcome');
       await staff.page.goto(`${stack.forum.url}/community/${group.id}`);
       const first = staff.page.locator('.topics li').first();
       await first.getByText('Pinned: welcome').waitFor();
@@ -150,7 +150,7 @@ describe('mentions and pinned topics in the web app', () => {
       await page.getByRole('heading', { level: 1, name: 'Welcome to the group' }).waitFor();
       await page.locator('.welcome-landing').waitFor();
       await page.locator('.post-body', { hasText: 'We are glad you found us.' }).waitFor();
-      await visited(page, 'landing on the welcome topic on a phone');
+      await visited(page, 'landing on the welcome topic on a phone', 'welcome-landing-phone');
 
       // Read once, the group's topics open as usual, the welcome first and labelled.
       await page.locator('.welcome-landing').getByRole('link', { name: 'all topics' }).click();

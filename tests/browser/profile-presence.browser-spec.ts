@@ -113,7 +113,7 @@ describe('a member’s own page in the web app', () => {
       await page.getByRole('button', { name: 'Leave this group' }).click();
       const dialog = page.getByRole('dialog', { name: `Leave ${open.name}?` });
       await dialog.waitFor();
-      await visited(page, 'the leave-group dialog');
+      await visited(page, 'the leave-group dialog', 'leave-group');
       await dialog.getByRole('button', { name: 'Stay in the group' }).click();
       await dialog.waitFor({ state: 'hidden' });
       expect((await request(stack.forum.url).get('/me').set(bearer(member)).expect(200)).body.memberships).toHaveLength(2);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { apply, createAdmin, createGroup, issueReferralCode } from '../support/groups';
+import { apply, createAdmin, createGroup, inDirectory, issueReferralCode } from '../support/groups';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { RunningHttpApp, startForum } from '../support/stack';
 
@@ -25,8 +25,7 @@ describe('configuring a group', () => {
   it('keeps a draft out of the directory and closed to applicants until an admin opens it, and logs both', async () => {
     const draft = await createGroup(forum, admin, { draft: true });
     expect(draft).toMatchObject({ draft: true, openedAt: null });
-    const listed = async () =>
-      ((await request(forum.url).get('/groups?limit=100').expect(200)).body.items as Array<{ id: string }>).some((g) => g.id === draft.id);
+    const listed = () => inDirectory(forum, draft.id);
     expect(await listed()).toBe(false);
     await request(forum.url).get(`/groups/${draft.id}`).expect(404);
     const applicant = await registerAndLogin(forum.url);

@@ -148,7 +148,7 @@ describe('identity, HTTP conventions and the three services', () => {
     it('logs in, shows /me, lists sessions, and logs out everywhere at once', async () => {
       const person = await registerAndLogin(forum.url);
       const me = await request(forum.url).get('/me').set(bearer(person)).expect(200);
-      expect(me.body).toEqual({ id: person.id, displayName: person.displayName, isAdmin: false, memberships: [] });
+      expect(me.body).toEqual({ id: person.id, displayName: person.displayName, isAdmin: false, memberships: [], aboutMe: null, showOnline: true });
       expect(JSON.stringify(me.body)).not.toContain(person.email);
 
       const sessions = await request(forum.url).get('/me/sessions').set(bearer(person)).expect(200);

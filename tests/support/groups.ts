@@ -73,3 +73,15 @@ export async function acceptAgreement(forum: { url: string }, person: Person, gr
   await request(forum.url).post(`/groups/${groupId}/agreement/acceptances`).set(bearer(person)).send({ version: agreement.body.version }).expect(201);
   return agreement.body.version as number;
 }
+
+/** Whether the public directory lists the group, on any of its pages (a full run leaves many pages of groups behind). */
+export async function inDirectory(forum: { url: string }, groupId: string): Promise<boolean> {
+  for (let cursor: string | null = null; ; ) {
+    const page = await request(forum.url)
+      .get(`/groups?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      .expect(200);
+    if ((page.body.items as Array<{ id: string }>).some((g) => g.id === groupId)) return true;
+    cursor = page.body.nextCursor as string | null;
+    if (!cursor) return false;
+  }
+}
