@@ -72,8 +72,10 @@ class ChatClient {
     const after = this.seen[this.seen.length - 1];
     const ack = await this.socket.timeout(5000).emitWithAck('chat:join', { groupId: this.groupId, ...(after ? { after } : {}) });
     if (!ack.ok) throw new Error(`join refused: ${JSON.stringify(ack)}`);
-    // On the first join the history is what came before; from then on it is what was missed.
-    for (const m of ack.history as Message[]) if (after) this.seen.push(m.id);
+    // On the first join the history is what came before; from then on it is what was missed. A message
+    // delivered live while the join was answered is also in its history: kept once, as the web app
+    // does (by id), so a duplicate counted below is one the server sent twice live.
+    for (const m of ack.history as Message[]) if (after && !this.seen.includes(m.id)) this.seen.push(m.id);
   }
 
   /** Sends until acknowledged, with the same clientMsgId each time (the server keeps one message per id): a send lost with its socket is sent again. */
