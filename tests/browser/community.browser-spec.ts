@@ -1,32 +1,16 @@
 import request from 'supertest';
 import type { Page } from 'playwright-core';
-import { rawWords } from '../../apps/web/src/api/humane';
 import { screened } from '../support/community';
 import { createAdmin, inDirectory, issueReferralCode } from '../support/groups';
 import { bearer, newRegistration, Person, registerAndLogin } from '../support/people';
-import { newPerson, signIn, visited } from './support/browser';
+import { checkedAtBothSizes as checkedAtBoth, expectHumaneWords, newPerson, signIn } from './support/browser';
 import { groupWith, memberOf } from './support/community';
 import { startWebStack, WebStack } from './support/web-stack';
 
-const PHONE = { width: 390, height: 844 };
 
-/** Every notice, alert, status and field error on the page, read for keys, codes, field names and ISO times. */
-async function expectHumaneWords(page: Page, where: string): Promise<void> {
-  const texts = await page.locator('[role=alert], [role=status], .message, .field-error, .notices li, .hint').allTextContents();
-  for (const text of texts) {
-    const raw = rawWords(text);
-    if (raw) throw new Error(`${where}: "${raw}" is shown to a person in: ${text}`);
-  }
-}
-
-/** Checks the page at desktop size and on a phone, with axe and for raw words, then returns to desktop size. */
-async function checkedAtBothSizes(page: Page, where: string, shot?: string): Promise<void> {
-  await expectHumaneWords(page, where);
-  await visited(page, where, shot);
-  await page.setViewportSize(PHONE);
-  await visited(page, `${where} on a phone`, shot ? `${shot}-phone` : undefined);
-  await page.setViewportSize({ width: 1100, height: 900 });
-}
+/** Every notice, alert, status, hint and field error the app writes on the page, read for raw keys and ISO times. */
+const OWN_WORDS = '[role=alert], [role=status], .message, .field-error, .notices li, .hint';
+const checkedAtBothSizes = (page: Page, where: string, shot?: string) => checkedAtBoth(page, where, OWN_WORDS, shot);
 
 describe('a community people come back to, in the web app', () => {
   let stack: WebStack;
@@ -81,7 +65,7 @@ describe('a community people come back to, in the web app', () => {
       await naming.getByRole('button', { name: 'Change my display name' }).click();
       await naming.locator('input[aria-invalid="true"]').waitFor();
       expect(await naming.locator('.field-error').count()).toBe(1);
-      await expectHumaneWords(page, 'a display name refused');
+      await expectHumaneWords(page, 'a display name refused', OWN_WORDS);
       const newName = `Sam (volunteer) ${member.displayName.split(' ').pop()}`;
       await naming.getByLabel('New display name').fill(newName);
       await naming.getByRole('button', { name: 'Change my display name' }).click();

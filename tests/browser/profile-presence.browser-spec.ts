@@ -1,37 +1,16 @@
 import request from 'supertest';
 import type { Page } from 'playwright-core';
-import { rawWords } from '../../apps/web/src/api/humane';
 import { screened } from '../support/community';
 import { createAdmin } from '../support/groups';
 import { bearer, Person } from '../support/people';
-import { newPerson, signIn, visited } from './support/browser';
+import { checkedAtBothSizes as checkedAtBoth, expectHumaneWords, newPerson, signIn, visited } from './support/browser';
 import { groupWith, memberOf } from './support/community';
 import { startWebStack, WebStack } from './support/web-stack';
 
-const PHONE = { width: 390, height: 844 };
 
-/**
- * Every notice, alert, status, hint and field error the app writes on the page, and each post's status
- * in words, read for keys, codes, field names and ISO times (group names and members' words are theirs).
- */
-async function expectHumaneWords(page: Page, where: string): Promise<void> {
-  const texts = await page
-    .locator('[role=alert], [role=status], .field-error, .hint:not(.my-post .hint), .my-post .status-word, .my-post .status-note, .my-post time')
-    .allTextContents();
-  for (const text of texts) {
-    const raw = rawWords(text);
-    if (raw) throw new Error(`${where}: "${raw}" is shown to a person in: ${text}`);
-  }
-}
-
-/** Checks the page at desktop size and on a phone, with axe and for raw words, then returns to desktop size. */
-async function checkedAtBothSizes(page: Page, where: string, shot?: string): Promise<void> {
-  await expectHumaneWords(page, where);
-  await visited(page, where, shot);
-  await page.setViewportSize(PHONE);
-  await visited(page, `${where} on a phone`, shot ? `${shot}-phone` : undefined);
-  await page.setViewportSize({ width: 1100, height: 900 });
-}
+/** Every notice, alert, status, hint and field error the app writes on the page, read for raw keys and ISO times. */
+const OWN_WORDS = '[role=alert], [role=status], .field-error, .hint:not(.my-post .hint), .my-post .status-word, .my-post .status-note, .my-post time';
+const checkedAtBothSizes = (page: Page, where: string, shot?: string) => checkedAtBoth(page, where, OWN_WORDS, shot);
 
 /** A member's own page: their posts with honest statuses, a screened "about me", who is online, and leaving a group. */
 describe('a member’s own page in the web app', () => {
@@ -94,7 +73,7 @@ describe('a member’s own page in the web app', () => {
       await about.locator('textarea[aria-invalid="true"]').waitFor();
       expect(await about.locator('.field-error').count()).toBe(1);
       await expect(about.locator('.field-error').textContent()).resolves.toMatch(/phone number/);
-      await expectHumaneWords(page, 'an about me refused');
+      await expectHumaneWords(page, 'an about me refused', OWN_WORDS);
       await about.getByLabel('About me').fill('On dialysis since 2019. I love crosswords.');
       await about.getByRole('button', { name: 'Save about me' }).click();
       await about.getByText('Saved. Members of your groups can read it.').waitFor();

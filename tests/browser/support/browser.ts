@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { takeRecoveryCode } from '../../support/mfa';
+import { rawWords } from '../../../apps/web/src/api/humane';
 
 /** Debian's Chromium; never a downloaded browser. */
 export const CHROMIUM = process.env.KINDRED_CHROMIUM ?? '/usr/bin/chromium';
@@ -84,4 +85,24 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText(/^Signed in as /).waitFor();
   }
+}
+
+const PHONE_SIZE = { width: 390, height: 844 };
+
+/** Reads the text of every element `selector` finds for keys, codes, field names and ISO times (rawWords). */
+export async function expectHumaneWords(page: Page, where: string, selector: string): Promise<void> {
+  const texts = await page.locator(selector).allTextContents();
+  for (const text of texts) {
+    const raw = rawWords(text);
+    if (raw) throw new Error(`${where}: "${raw}" is shown to a person in: ${text}`);
+  }
+}
+
+/** Checks the page at desktop size and on a phone, with axe and for raw words in `selector`, then returns to desktop size. */
+export async function checkedAtBothSizes(page: Page, where: string, selector: string, shot?: string): Promise<void> {
+  await expectHumaneWords(page, where, selector);
+  await visited(page, where, shot);
+  await page.setViewportSize(PHONE_SIZE);
+  await visited(page, `${where} on a phone`, shot ? `${shot}-phone` : undefined);
+  await page.setViewportSize({ width: 1100, height: 900 });
 }
