@@ -54,6 +54,7 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
       },
       notifications: {
         'fan-out': (job) => this.notifications.fanOut(job),
+        'fan-out-many': (job) => this.notifications.fanOutMany(job.events),
         deliver: (job, meta) => this.notifications.deliver(job.deliveryId, meta.attempt),
         tick: () => this.notifications.tick(),
       },

@@ -1,24 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { asTx, manager, type Tx } from '@kindred/database';
-import type { NotificationKind } from './notification-kinds';
+import { manager, type Tx } from '@kindred/database';
+import type { DeliveryChannel, DeliveryState, NotificationKind } from './notification-kinds';
 import { affected } from './notifications.repository';
 
-export type DeliveryChannel = 'push' | 'email';
-export type DeliveryMode = 'immediate' | 'digest';
-export type DeliveryState = 'pending' | 'held' | 'sending' | 'sent' | 'failed' | 'skipped';
-
-export interface NewDeliveryRow {
-  notificationId: string;
-  eventId: string;
-  userId: string;
-  channel: DeliveryChannel;
-  mode: DeliveryMode;
-  state: 'pending' | 'held';
-  urgent: boolean;
-  dueAt: Date;
-}
+export type { DeliveryChannel, DeliveryMode, DeliveryState } from './notification-kinds';
 
 /** A delivery as the sender needs it, with its notification's kind and count. */
 export interface ClaimedDelivery {
@@ -38,39 +25,13 @@ export interface ClaimedDelivery {
 
 /**
  * `notification_deliveries`: one row per event, person and channel (unique), so a repeated event
- * adds none. A row is claimed (`sending`) in one UPDATE before anything is sent, so two workers
+ * adds none (they are written with their notification, `NotificationsRepository.upsertWithDeliveries`). A row is claimed (`sending`) in one UPDATE before anything is sent, so two workers
  * never both send it; a claim older than `claimSeconds` belongs to a sender that died and may be
  * taken over.
  */
 @Injectable()
 export class DeliveriesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** Returns the rows written now: those already there (the event was fanned out before) are not written again. */
-  async insertMany(rows: NewDeliveryRow[], tx: Tx = asTx(this.dataSource.manager)): Promise<Array<{ id: string; mode: DeliveryMode; dueAt: Date }>> {
-    if (rows.length === 0) return [];
-    return (await manager(tx).query(
-      `INSERT INTO notification_deliveries (notification_id, event_id, user_id, channel, mode, state, urgent, due_at)
-       SELECT r.notification_id, r.event_id, r.user_id, r.channel, r.mode, r.state, r.urgent, r.due_at
-       FROM jsonb_to_recordset($1::jsonb) AS r(notification_id uuid, event_id text, user_id uuid, channel text, mode text, state text, urgent boolean, due_at timestamptz)
-       ON CONFLICT (event_id, user_id, channel) DO NOTHING
-       RETURNING id, mode, due_at AS "dueAt"`,
-      [
-        JSON.stringify(
-          rows.map((r) => ({
-            notification_id: r.notificationId,
-            event_id: r.eventId,
-            user_id: r.userId,
-            channel: r.channel,
-            mode: r.mode,
-            state: r.state,
-            urgent: r.urgent,
-            due_at: r.dueAt.toISOString(),
-          })),
-        ),
-      ],
-    )) as Array<{ id: string; mode: DeliveryMode; dueAt: Date }>;
-  }
 
   /**
    * Takes an immediate delivery that is due, or whose sender died (`claimSeconds` ago); null when

@@ -8,6 +8,9 @@
  *   `recipients`, `groupId`, `subjectId`, optional in-app `title`, `path`, `urgent`,
  *   `ignoreQuietHours`, `groupName`, `count`): one outbox row; the worker fans it out. In a
  *   transaction, call `dispatch([id])` after commit. Idempotent per `eventId` and person.
+ *   `notifyMany(events, tx?)`: several events in one outbox row and one fan-out job.
+ * - `NotificationsService.notifyWithin(tx, events)`: what a change owes a few people, written in
+ *   the change's own transaction (no outbox row, no job); call the function it returns after commit.
  * - `NotificationDelivery` runs the `notifications` queue (fan-out, deliver, tick) in the worker.
  * - `NOTIFICATION_KINDS`, `DEFAULT_KIND_PREFERENCES`: the kinds and their defaults.
  * - Push and mail are discreet: fixed lines per kind ("Kindred: you have a new reply"), never

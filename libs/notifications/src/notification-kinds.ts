@@ -151,3 +151,9 @@ export function nextDigestAt(at: Date, timezone: string, digestHour: number, qui
   const due = after(at, minutes, clock);
   return quietUntil(due, timezone, quietHours) ?? due;
 }
+
+/** How a notification reaches someone who is not looking, besides the app: a pushed device, or mail. */
+export type DeliveryChannel = 'push' | 'email';
+/** Mail and push go at once (after quiet hours), or mail waits for the daily digest. */
+export type DeliveryMode = 'immediate' | 'digest';
+export type DeliveryState = 'pending' | 'held' | 'sending' | 'sent' | 'failed' | 'skipped';

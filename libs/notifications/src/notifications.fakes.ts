@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '@kindred/database';
-import type { ClaimedDelivery, DeliveriesRepository, DeliveryChannel, DeliveryMode, DeliveryState, NewDeliveryRow } from './deliveries.repository';
-import type { NewNotificationRow, NotificationRow, NotificationsRepository } from './notifications.repository';
+import type { ClaimedDelivery, DeliveriesRepository, DeliveryChannel, DeliveryState } from './deliveries.repository';
+import type { NewDelivery, NewNotificationRow, NotificationRow, NotificationsRepository, WrittenDelivery } from './notifications.repository';
 import type { PreferencesRepository, StoredPreferences } from './preferences.repository';
 import type { PushSubscriptionRow, PushSubscriptionsRepository } from './push-subscriptions.repository';
 
@@ -13,8 +13,11 @@ export class NotificationsStore {
   tokens = new Map<string, { userId: string; kind: string | null; used: boolean }>();
   subscriptions: PushSubscriptionRow[] = [];
   vapid: { publicKey: string; privateKey: string } | null = null;
+  /** Accounts, as identity's `display_names` lists them: user id → verified mail address (null: none). */
+  people = new Map<string, string | null>();
   deliveries: Array<
-    Omit<NewDeliveryRow, 'state'> & {
+    Omit<NewDelivery, 'state'> & {
+      notificationId: string;
       id: string;
       state: DeliveryState;
       attempts: number;
@@ -28,9 +31,12 @@ export class NotificationsStore {
 
 type Port<T> = { [K in keyof T]: T[K] };
 
-export class FakeNotificationsRepository implements Pick<Port<NotificationsRepository>, 'upsertMany' | 'page' | 'unreadCount' | 'markRead' | 'purgeOlderThan'> {
+export class FakeNotificationsRepository implements Pick<
+  Port<NotificationsRepository>,
+  'upsertWithDeliveries' | 'page' | 'unreadCount' | 'markRead' | 'purgeOlderThan'
+> {
   constructor(private readonly store: NotificationsStore) {}
-  async upsertMany(rows: NewNotificationRow[], _tx?: Tx) {
+  async upsertWithDeliveries(rows: NewNotificationRow[], deliveries: NewDelivery[], _tx?: Tx) {
     const written: NotificationRow[] = [];
     for (const row of rows) {
       const existing = this.store.notifications.find((n) => n.eventId === row.eventId && n.userId === row.userId);
@@ -43,7 +49,16 @@ export class FakeNotificationsRepository implements Pick<Port<NotificationsRepos
         written.push(existing);
       }
     }
-    return written;
+    const delivered: WrittenDelivery[] = [];
+    for (const row of written) {
+      for (const d of deliveries.filter((d) => d.eventId === row.eventId && d.userId === row.userId)) {
+        if (this.store.deliveries.some((x) => x.eventId === d.eventId && x.userId === d.userId && x.channel === d.channel)) continue;
+        const id = randomUUID();
+        this.store.deliveries.push({ ...d, notificationId: row.id, id, attempts: 0, claimedAt: null, sentTo: [], digestId: null, lastError: null });
+        delivered.push({ id, mode: d.mode, dueAt: d.dueAt });
+      }
+    }
+    return { rows: written, deliveries: delivered };
   }
   async page(userId: string, limit: number) {
     return this.store.notifications
@@ -69,14 +84,23 @@ export class FakeNotificationsRepository implements Pick<Port<NotificationsRepos
   }
 }
 
-export class FakePreferencesRepository implements Pick<Port<PreferencesRepository>, 'find' | 'findMany' | 'save' | 'useToken' | 'insertToken' | 'pruneTokens'> {
+export class FakePreferencesRepository implements Pick<
+  Port<PreferencesRepository>,
+  'find' | 'recipients' | 'save' | 'useToken' | 'insertToken' | 'pruneTokens'
+> {
   constructor(private readonly store: NotificationsStore) {}
   async find(userId: string) {
     const p = this.store.preferences.get(userId);
     return p ? structuredClone(p) : null;
   }
-  async findMany(userIds: string[]) {
-    return userIds.flatMap((id) => (this.store.preferences.has(id) ? [structuredClone(this.store.preferences.get(id)!)] : []));
+  async recipients(userIds: string[], _tx?: Tx) {
+    return userIds
+      .filter((id) => this.store.people.has(id))
+      .map((userId) => ({
+        userId,
+        preferences: this.store.preferences.has(userId) ? structuredClone(this.store.preferences.get(userId)!) : null,
+        hasDevice: this.store.subscriptions.some((s) => s.userId === userId),
+      }));
   }
   async save(p: StoredPreferences) {
     this.store.preferences.set(p.userId, structuredClone(p));
@@ -97,7 +121,7 @@ export class FakePreferencesRepository implements Pick<Port<PreferencesRepositor
 
 export class FakePushSubscriptionsRepository implements Pick<
   Port<PushSubscriptionsRepository>,
-  'upsert' | 'remove' | 'forget' | 'forUser' | 'usersWithDevices' | 'touch' | 'vapidKeys'
+  'upsert' | 'remove' | 'forget' | 'forUser' | 'touch' | 'vapidKeys'
 > {
   constructor(private readonly store: NotificationsStore) {}
   async upsert(userId: string, sub: { endpoint: string; p256dh: string; auth: string }) {
@@ -121,9 +145,6 @@ export class FakePushSubscriptionsRepository implements Pick<
   async forUser(userId: string) {
     return this.store.subscriptions.filter((s) => s.userId === userId);
   }
-  async usersWithDevices(userIds: string[]) {
-    return new Set(this.store.subscriptions.filter((s) => userIds.includes(s.userId)).map((s) => s.userId));
-  }
   async touch() {}
   async vapidKeys(make: () => { publicKey: string; privateKey: string }) {
     this.store.vapid ??= make();
@@ -134,30 +155,9 @@ export class FakePushSubscriptionsRepository implements Pick<
 /** The deliveries' claims as the SQL makes them: due, or abandoned `claimSeconds` ago. */
 export class FakeDeliveriesRepository implements Pick<
   Port<DeliveriesRepository>,
-  | 'insertMany'
-  | 'claim'
-  | 'stateOf'
-  | 'reached'
-  | 'finish'
-  | 'release'
-  | 'overdue'
-  | 'dueDigests'
-  | 'claimDigest'
-  | 'reclaimDigest'
-  | 'finishDigest'
-  | 'releaseDigest'
+  'claim' | 'stateOf' | 'reached' | 'finish' | 'release' | 'overdue' | 'dueDigests' | 'claimDigest' | 'reclaimDigest' | 'finishDigest' | 'releaseDigest'
 > {
   constructor(private readonly store: NotificationsStore) {}
-  async insertMany(rows: NewDeliveryRow[], _tx?: Tx) {
-    const written: Array<{ id: string; mode: DeliveryMode; dueAt: Date }> = [];
-    for (const row of rows) {
-      if (this.store.deliveries.some((d) => d.eventId === row.eventId && d.userId === row.userId && d.channel === row.channel)) continue;
-      const id = randomUUID();
-      this.store.deliveries.push({ ...row, id, attempts: 0, claimedAt: null, sentTo: [], digestId: null, lastError: null });
-      written.push({ id, mode: row.mode, dueAt: row.dueAt });
-    }
-    return written;
-  }
   private notification(id: string) {
     return this.store.notifications.find((n) => n.id === id)!;
   }

@@ -5,6 +5,7 @@ import { IdentityModule, PersonalDataRegistry } from '@kindred/identity';
 import { MailModule } from '@kindred/mail';
 import { DeliveriesRepository } from './deliveries.repository';
 import { NotificationDelivery } from './delivery/notification-delivery.service';
+import { NotificationFanOut } from './delivery/notification-fan-out';
 import { PushSender } from './delivery/push-sender';
 import { VapidKeys } from './delivery/vapid-keys';
 import { Notice } from './notice.entity';
@@ -30,6 +31,7 @@ import { PushSubscriptionsRepository } from './push-subscriptions.repository';
     DeliveriesRepository,
     VapidKeys,
     PushSender,
+    NotificationFanOut,
     NotificationsService,
     NotificationDelivery,
     NotificationsPersonalData,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { asTx, manager, type Tx } from '@kindred/database';
-import type { NotificationKind } from './notification-kinds';
+import type { DeliveryChannel, DeliveryMode, NotificationKind } from './notification-kinds';
 
 export interface NotificationRow {
   id: string;
@@ -15,6 +15,23 @@ export interface NotificationRow {
   count: number;
   createdAt: Date;
   readAt: Date | null;
+}
+
+/** A delivery a new notification wants (its event, person and channel name its notification). */
+export interface NewDelivery {
+  eventId: string;
+  userId: string;
+  channel: DeliveryChannel;
+  mode: DeliveryMode;
+  state: 'pending' | 'held';
+  urgent: boolean;
+  dueAt: Date;
+}
+
+export interface WrittenDelivery {
+  id: string;
+  mode: DeliveryMode;
+  dueAt: Date;
 }
 
 export interface NewNotificationRow {
@@ -41,19 +58,36 @@ export class NotificationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Writes each person's notification once per event; a repeated event changes nothing, except
-   * that a batched one (a count, as for reactions) keeps the highest count and is unread again.
-   * Returns the rows written or changed now, so only those are announced.
+   * Writes each person's notification once per event, with the deliveries it wants, in one
+   * statement (atomic on its own). A repeated event changes nothing, except that a batched one (a
+   * count, as for reactions) keeps the highest count and is unread again; deliveries are written
+   * only for notifications written or changed now, and never twice per event, person and channel.
+   * Returns the notifications written or changed now (so only those are announced) and the
+   * deliveries written.
    */
-  async upsertMany(rows: NewNotificationRow[], tx: Tx = asTx(this.dataSource.manager)): Promise<NotificationRow[]> {
-    if (rows.length === 0) return [];
-    return (await manager(tx).query(
-      `INSERT INTO notifications (event_id, user_id, kind, group_id, subject_id, title, count)
-       SELECT r.event_id, r.user_id, r.kind, r.group_id, r.subject_id, r.title, r.count
-       FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, user_id uuid, kind text, group_id uuid, subject_id uuid, title text, count int)
-       ON CONFLICT (event_id, user_id) DO UPDATE SET count = EXCLUDED.count, title = EXCLUDED.title, read_at = NULL, created_at = now()
-         WHERE notifications.count < EXCLUDED.count
-       RETURNING ${COLUMNS}`,
+  async upsertWithDeliveries(
+    rows: NewNotificationRow[],
+    deliveries: NewDelivery[],
+    tx: Tx = asTx(this.dataSource.manager),
+  ): Promise<{ rows: NotificationRow[]; deliveries: WrittenDelivery[] }> {
+    if (rows.length === 0) return { rows: [], deliveries: [] };
+    const written = (await manager(tx).query(
+      `WITH written AS (
+         INSERT INTO notifications (event_id, user_id, kind, group_id, subject_id, title, count)
+         SELECT r.event_id, r.user_id, r.kind, r.group_id, r.subject_id, r.title, r.count
+         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, user_id uuid, kind text, group_id uuid, subject_id uuid, title text, count int)
+         ON CONFLICT (event_id, user_id) DO UPDATE SET count = EXCLUDED.count, title = EXCLUDED.title, read_at = NULL, created_at = now()
+           WHERE notifications.count < EXCLUDED.count
+         RETURNING ${COLUMNS}),
+       delivered AS (
+         INSERT INTO notification_deliveries (notification_id, event_id, user_id, channel, mode, state, urgent, due_at)
+         SELECT w.id, d.event_id, d.user_id, d.channel, d.mode, d.state, d.urgent, d.due_at
+         FROM jsonb_to_recordset($2::jsonb) AS d(event_id text, user_id uuid, channel text, mode text, state text, urgent boolean, due_at timestamptz)
+         JOIN written w ON w."eventId" = d.event_id AND w."userId" = d.user_id
+         ON CONFLICT (event_id, user_id, channel) DO NOTHING
+         RETURNING id, notification_id, mode, due_at)
+       SELECT w.*, coalesce((SELECT jsonb_agg(jsonb_build_object('id', x.id, 'mode', x.mode, 'dueAt', x.due_at)) FROM delivered x WHERE x.notification_id = w.id), '[]') AS deliveries
+       FROM written w`,
       [
         JSON.stringify(
           rows.map((r) => ({
@@ -66,8 +100,23 @@ export class NotificationsRepository {
             count: r.count,
           })),
         ),
+        JSON.stringify(
+          deliveries.map((d) => ({
+            event_id: d.eventId,
+            user_id: d.userId,
+            channel: d.channel,
+            mode: d.mode,
+            state: d.state,
+            urgent: d.urgent,
+            due_at: d.dueAt.toISOString(),
+          })),
+        ),
       ],
-    )) as NotificationRow[];
+    )) as Array<NotificationRow & { deliveries: Array<{ id: string; mode: DeliveryMode; dueAt: string }> }>;
+    return {
+      rows: written.map(({ deliveries: _, ...row }) => row),
+      deliveries: written.flatMap((row) => row.deliveries.map((d) => ({ id: d.id, mode: d.mode, dueAt: new Date(d.dueAt) }))),
+    };
   }
 
   /** The person's notifications, newest first, after the cursor's (created_at, id). */

@@ -1,5 +1,5 @@
 import { DomainError } from '@kindred/domain';
-import { hashToken } from './notifications.service';
+import { hashToken, NOTIFY_WITHIN_MAX } from './notifications.service';
 import { notificationsOverFakes } from './notifications.spec-kit';
 
 const p256dh = Buffer.alloc(65, 4).toString('base64url');
@@ -24,6 +24,82 @@ describe('NotificationsService (in-memory repositories)', () => {
     await service.notify({ eventId: 'reaction:p1', kind: 'reaction', recipients: ['a'], count: 3, urgent: true });
     expect(staged[2]!.payload).toMatchObject({ count: 3, urgent: true, ignoreQuietHours: true });
     expect(await service.notify({ eventId: 'x', kind: 'reply', recipients: [] })).toBeNull();
+  });
+
+  it('notifyMany writes several events as one outbox job, one event as a plain fan-out, and nothing when nobody is to be told', async () => {
+    const { service, staged, dispatched } = notificationsOverFakes();
+    const replies = [
+      { eventId: 'reply:p1', kind: 'reply' as const, recipients: ['a', 'a'] },
+      { eventId: 'mention:p1', kind: 'mention' as const, recipients: ['b', 'c'] },
+      { eventId: 'reply:p2', kind: 'reply' as const, recipients: [] },
+    ];
+    const id = await service.notifyMany(replies);
+    expect(staged).toHaveLength(1);
+    expect(staged[0]).toMatchObject({ queue: 'notifications', name: 'fan-out-many' });
+    const batch = staged[0]!.payload as unknown as { events: Array<{ eventId: string; recipients: string[] }> };
+    expect(batch.events.map((e) => [e.eventId, e.recipients])).toEqual([
+      ['reply:p1', ['a']],
+      ['mention:p1', ['b', 'c']],
+    ]);
+    expect(dispatched).toEqual([id]);
+    // The same events again are the same job; different ones another.
+    await service.notifyMany(replies);
+    expect(staged[1]!.jobId).toBe(staged[0]!.jobId);
+    await service.notifyMany([replies[0]!, { ...replies[1]!, eventId: 'mention:p9' }]);
+    expect(staged[2]!.jobId).not.toBe(staged[0]!.jobId);
+    // One event is an ordinary fan-out, with the job id notify would give it.
+    await service.notifyMany([replies[0]!]);
+    await service.notify(replies[0]!);
+    expect(staged.slice(3).map((s) => [s.name, s.jobId])).toEqual([
+      ['fan-out', staged[4]!.jobId],
+      ['fan-out', staged[4]!.jobId],
+    ]);
+    expect(await service.notifyMany([replies[2]!])).toBeNull();
+    expect(await service.notifyMany([])).toBeNull();
+    expect(staged).toHaveLength(5);
+  });
+
+  it('notifyWithin writes a few notifications in the caller’s transaction, and queues and announces them only once called after the commit', async () => {
+    const kit = notificationsOverFakes();
+    kit.people.set('alex', 'alex@example.org');
+    kit.people.set('robin', null);
+    await kit.service.savePreferences('alex', { timezone: 'UTC', quietHours: null, kinds: { reply: { email: 'immediate' } } });
+    const tx = {} as never;
+    const then = await kit.service.notifyWithin(tx, [
+      { eventId: 'reply:p1', kind: 'reply', recipients: ['alex'], groupId: 'g1', subjectId: 't1' },
+      { eventId: 'mention:p1', kind: 'mention', recipients: ['robin', 'erased'], groupId: 'g1', subjectId: 't1' },
+    ]);
+    expect(kit.store.notifications.map((n) => [n.eventId, n.userId])).toEqual([
+      ['reply:p1', 'alex'],
+      ['mention:p1', 'robin'],
+    ]);
+    expect(kit.store.deliveries.map((d) => [d.eventId, d.userId, d.channel, d.mode])).toEqual([
+      ['reply:p1', 'alex', 'email', 'immediate'],
+      ['mention:p1', 'robin', 'email', 'digest'],
+    ]);
+    // No outbox row and no fan-out job; nothing queued or told before the commit.
+    expect(kit.staged).toEqual([]);
+    expect(kit.jobs).toEqual([]);
+    expect(kit.published).toEqual([]);
+    await then();
+    expect(kit.jobs.map((j) => j.opts.jobId)).toEqual([`deliver-${kit.store.deliveries[0]!.id}`]);
+    expect(kit.published.map((p) => p.payload.userId)).toEqual(['alex', 'robin']);
+  });
+
+  it('notifyWithin sends more than it should write in the caller’s transaction through the outbox, dispatched only once called', async () => {
+    const kit = notificationsOverFakes();
+    const many = Array.from({ length: NOTIFY_WITHIN_MAX + 1 }, (_, i) => `member-${i}`);
+    for (const id of many) kit.people.set(id, null);
+    const then = await kit.service.notifyWithin({} as never, [{ eventId: 'mention:p1', kind: 'mention', recipients: many }]);
+    expect(kit.store.notifications).toEqual([]);
+    expect(kit.staged.map((row) => row.name)).toEqual(['fan-out']);
+    expect(kit.dispatched).toEqual([]);
+    await then();
+    expect(kit.dispatched).toEqual(['1']);
+    // Nobody to tell: nothing written, and nothing to do after.
+    const none = await kit.service.notifyWithin({} as never, [{ eventId: 'reply:p2', kind: 'reply', recipients: [] }]);
+    await none();
+    expect(kit.staged).toHaveLength(1);
   });
 
   it('inside a transaction, leaves dispatch to the caller after commit', async () => {

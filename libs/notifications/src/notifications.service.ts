@@ -4,8 +4,7 @@ import { APP_CONFIG, KindredConfig } from '@kindred/config';
 import { Transactions, type Tx } from '@kindred/database';
 import { DomainError } from '@kindred/domain';
 import { decodeCursor, Page, PageQuery, pageLimit, toPage } from '@kindred/http';
-import { OutboxService } from '@kindred/queues';
-import { defaultTitle } from './notification-copy';
+import { NotificationFanOutJob, OutboxService } from '@kindred/queues';
 import type { NotificationEvent } from './notification-event';
 import {
   EmailMode,
@@ -13,26 +12,18 @@ import {
   isNotificationKind,
   isTimeZone,
   KindPreference,
-  mergeKinds,
   NOTIFICATION_KINDS,
   NotificationKind,
   NotificationPreferences,
 } from './notification-kinds';
-import { NotificationRow, NotificationsRepository } from './notifications.repository';
+import { NotificationsRepository } from './notifications.repository';
+import { NotificationView, toPreferences, toView } from './notification-views';
 import { PreferencesRepository, StoredPreferences } from './preferences.repository';
 import { PushSubscriptionsRepository } from './push-subscriptions.repository';
+import { NotificationFanOut } from './delivery/notification-fan-out';
 import { VapidKeys } from './delivery/vapid-keys';
 
-/** A notification as its recipient sees it (API.md, `GET /me/notifications`). */
-export interface NotificationView {
-  id: string;
-  kind: NotificationKind;
-  groupId: string | null;
-  subjectId: string | null;
-  title: string;
-  createdAt: Date;
-  readAt: Date | null;
-}
+export { toPreferences, toView, type NotificationView } from './notification-views';
 
 export type NotificationPage = Page<NotificationView> & { unread: number };
 
@@ -43,6 +34,8 @@ export interface PushSubscriptionInput {
 }
 
 const EMAIL_MODES: readonly EmailMode[] = ['off', 'immediate', 'digest'];
+/** Notifications `notifyWithin` writes in the caller's transaction, at most; more go through the outbox. */
+export const NOTIFY_WITHIN_MAX = 200;
 /** Kinds a supporter on cover cannot silence (safeguarding). */
 const ALWAYS_LOUD: readonly NotificationKind[] = ['review-urgent'];
 
@@ -70,6 +63,7 @@ export class NotificationsService {
     private readonly preferences: PreferencesRepository,
     private readonly subscriptions: PushSubscriptionsRepository,
     private readonly vapid: VapidKeys,
+    private readonly fanOut: NotificationFanOut,
   ) {}
 
   /**
@@ -82,28 +76,43 @@ export class NotificationsService {
    * seconds). Without `tx` it is written and dispatched here. Returns the outbox row id, or null
    * when there is nobody to notify.
    */
-  async notify(event: NotificationEvent, tx?: Tx): Promise<string | null> {
-    const recipients = [...new Set(event.recipients)];
-    if (recipients.length === 0) return null;
-    if (!isNotificationKind(event.kind)) throw new Error(`unknown notification kind ${String(event.kind)}`);
-    const payload = {
-      eventId: event.eventId,
-      kind: event.kind,
-      recipients,
-      groupId: event.groupId ?? null,
-      subjectId: event.subjectId ?? null,
-      title: event.title ?? null,
-      path: event.path ?? null,
-      urgent: event.urgent ?? false,
-      ignoreQuietHours: (event.ignoreQuietHours ?? false) || (event.urgent ?? false),
-      groupName: event.groupName ?? null,
-      count: Math.max(1, Math.floor(event.count ?? 1)),
-    };
-    // A batched event is fanned out again at each new count; any other event once.
-    const jobId = payload.count > 1 ? fanOutJobId(`${event.eventId}#${payload.count}`) : fanOutJobId(event.eventId);
-    const id = await this.outbox.stage(tx ?? this.transactions.none, 'notifications', 'fan-out', payload, jobId);
+  notify(event: NotificationEvent, tx?: Tx): Promise<string | null> {
+    return this.notifyMany([event], tx);
+  }
+
+  /**
+   * Several events in one outbox row and one fan-out job (`fan-out-many`), written together: what a
+   * batch of published posts owes costs one job, not one per post. Otherwise as `notify`.
+   */
+  async notifyMany(events: NotificationEvent[], tx?: Tx): Promise<string | null> {
+    const payloads = events.map(toPayload).filter((payload) => payload.recipients.length > 0);
+    if (payloads.length === 0) return null;
+    const on = tx ?? this.transactions.none;
+    const id =
+      payloads.length === 1
+        ? await this.outbox.stage(on, 'notifications', 'fan-out', payloads[0]!, fanOutJobId(jobKey(payloads[0]!)))
+        : await this.outbox.stage(on, 'notifications', 'fan-out-many', { events: payloads }, fanOutJobId(payloads.map(jobKey).join('\n')));
     if (!tx) await this.outbox.dispatch([id]);
     return id;
+  }
+
+  /**
+   * Inside the caller's transaction, for events a producer owes with its own change (the reply
+   * and mention notifications of posts screening publishes): a few notifications are written
+   * there and then, with their deliveries, so they commit with the change and cost no outbox row
+   * or fan-out job; more than NOTIFY_WITHIN_MAX (a post mentioning many people in a large batch)
+   * go through the outbox as `notifyMany` would. Returns what to do once the caller has committed
+   * (queue the deliveries and tell sockets, or dispatch the outbox row): call it then.
+   */
+  async notifyWithin(tx: Tx, events: NotificationEvent[]): Promise<() => Promise<void>> {
+    const payloads = events.map(toPayload).filter((payload) => payload.recipients.length > 0);
+    if (payloads.length === 0) return async () => undefined;
+    if (payloads.reduce((n, payload) => n + payload.recipients.length, 0) > NOTIFY_WITHIN_MAX) {
+      const id = await this.notifyMany(events, tx);
+      return () => this.dispatch([id]);
+    }
+    const written = await this.fanOut.write(tx, this.fanOut.pairs(payloads));
+    return () => this.fanOut.announce([written]);
   }
 
   /** After the transaction that called `notify` committed: hands its rows to the queue now. */
@@ -259,27 +268,29 @@ export class NotificationsService {
   }
 }
 
+/** The job's payload for an event: recipients without duplicates, every option spelled out. */
+function toPayload(event: NotificationEvent): NotificationFanOutJob {
+  if (!isNotificationKind(event.kind)) throw new Error(`unknown notification kind ${String(event.kind)}`);
+  return {
+    eventId: event.eventId,
+    kind: event.kind,
+    recipients: [...new Set(event.recipients)],
+    groupId: event.groupId ?? null,
+    subjectId: event.subjectId ?? null,
+    title: event.title ?? null,
+    path: event.path ?? null,
+    urgent: event.urgent ?? false,
+    ignoreQuietHours: (event.ignoreQuietHours ?? false) || (event.urgent ?? false),
+    groupName: event.groupName ?? null,
+    count: Math.max(1, Math.floor(event.count ?? 1)),
+  };
+}
+
+/** A batched event is fanned out again at each new count; any other event once. */
+function jobKey(payload: NotificationFanOutJob): string {
+  return payload.count > 1 ? `${payload.eventId}#${payload.count}` : payload.eventId;
+}
+
 function isKey(value: unknown, bytes: number): boolean {
   return typeof value === 'string' && /^[A-Za-z0-9_-]+={0,2}$/.test(value) && Buffer.from(value, 'base64url').length === bytes;
-}
-
-export function toPreferences(stored: StoredPreferences | null): NotificationPreferences {
-  return {
-    timezone: stored?.timezone ?? 'UTC',
-    quietHours: stored?.quietFrom && stored.quietTo ? { from: stored.quietFrom, to: stored.quietTo } : null,
-    kinds: mergeKinds(stored?.kinds ?? {}),
-    showDetails: stored?.showDetails ?? false,
-  };
-}
-
-export function toView(row: NotificationRow): NotificationView {
-  return {
-    id: row.id,
-    kind: row.kind,
-    groupId: row.groupId,
-    subjectId: row.subjectId,
-    title: row.kind === 'reaction' ? defaultTitle('reaction', row.count) : row.title,
-    createdAt: row.createdAt,
-    readAt: row.readAt,
-  };
 }

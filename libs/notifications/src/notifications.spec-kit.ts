@@ -6,6 +6,7 @@ import type { MailSender } from '@kindred/mail';
 import type { MailJob, NotificationFanOutJob, OutboxService, QueueProducer } from '@kindred/queues';
 import type { DeliveriesRepository } from './deliveries.repository';
 import { NotificationDelivery } from './delivery/notification-delivery.service';
+import { NotificationFanOut } from './delivery/notification-fan-out';
 import type { PushPayload, PushSender } from './delivery/push-sender';
 import { VapidKeys } from './delivery/vapid-keys';
 import {
@@ -39,19 +40,8 @@ export function notificationsOverFakes(env: Record<string, string> = {}) {
   const subscriptions = new FakePushSubscriptionsRepository(store);
   const deliveries = new FakeDeliveriesRepository(store);
   const vapid = new VapidKeys(subscriptions as unknown as PushSubscriptionsRepository);
-  const service = new NotificationsService(
-    config,
-    transactions,
-    outbox,
-    notifications as unknown as NotificationsRepository,
-    preferences as unknown as PreferencesRepository,
-    subscriptions as unknown as PushSubscriptionsRepository,
-    vapid,
-  );
-
-  const people = new Map<string, string | null>();
+  const people = store.people;
   const identity = {
-    existingUserIds: async (ids: string[]) => ids.filter((id) => people.has(id)),
     verifiedAddresses: async (ids: string[]) => new Map(ids.flatMap((id) => (people.get(id) ? [[id, people.get(id)!] as [string, string]] : []))),
   } as unknown as IdentityService;
   const mails: MailJob[] = [];
@@ -90,10 +80,27 @@ export function notificationsOverFakes(env: Record<string, string> = {}) {
     getJob: async () => undefined,
   };
   const producer = { queue: () => queue } as unknown as QueueProducer;
-  const delivery = new NotificationDelivery(
+  const fanOut = new NotificationFanOut(
     config,
     transactions,
     events,
+    producer,
+    notifications as unknown as NotificationsRepository,
+    preferences as unknown as PreferencesRepository,
+  );
+  const service = new NotificationsService(
+    config,
+    transactions,
+    outbox,
+    notifications as unknown as NotificationsRepository,
+    preferences as unknown as PreferencesRepository,
+    subscriptions as unknown as PushSubscriptionsRepository,
+    vapid,
+    fanOut,
+  );
+
+  const delivery = new NotificationDelivery(
+    config,
     producer,
     identity,
     mail,
@@ -103,6 +110,7 @@ export function notificationsOverFakes(env: Record<string, string> = {}) {
     deliveries as unknown as DeliveriesRepository,
     preferences as unknown as PreferencesRepository,
     subscriptions as unknown as PushSubscriptionsRepository,
+    fanOut,
   );
   return { config, store, service, delivery, staged, dispatched, people, mails, mailer, pushes, pushService, published, jobs };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { manager, type Tx } from '@kindred/database';
+import { asTx, manager, type Tx } from '@kindred/database';
 import type { KindPreference } from './notification-kinds';
 import { affected } from './notifications.repository';
 
@@ -15,7 +15,18 @@ export interface StoredPreferences {
   showDetails: boolean;
 }
 
-const COLUMNS = `user_id AS "userId", timezone, quiet_from AS "quietFrom", quiet_to AS "quietTo", kinds, show_details AS "showDetails"`;
+/** Someone a notification can reach: their settings (null when they never chose) and whether push can reach them. */
+export interface Recipient {
+  userId: string;
+  preferences: StoredPreferences | null;
+  hasDevice: boolean;
+}
+
+/** The columns of a stored setting, of the table or (`p.`) of its alias. */
+function columns(alias = ''): string {
+  return `${alias}user_id AS "userId", ${alias}timezone, ${alias}quiet_from AS "quietFrom", ${alias}quiet_to AS "quietTo", ${alias}kinds, ${alias}show_details AS "showDetails"`;
+}
+const COLUMNS = columns();
 
 /** `notification_preferences` and `unsubscribe_tokens`: what each person wants, and the mailed links that turn mail off. */
 @Injectable()
@@ -27,9 +38,25 @@ export class PreferencesRepository {
     return rows[0] ?? null;
   }
 
-  /** Everyone's stored settings among the ids, in one query; those without a row use the defaults. */
-  findMany(userIds: string[]): Promise<StoredPreferences[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM notification_preferences WHERE user_id = ANY($1::uuid[])`, [userIds]) as Promise<StoredPreferences[]>;
+  /**
+   * Who among the ids is still someone to notify (an account, as identity's published
+   * `display_names` lists them: an erased person is gone), with their stored settings (null: the
+   * defaults) and whether they have a device for push, in one statement.
+   */
+  async recipients(userIds: string[], tx: Tx = asTx(this.dataSource.manager)): Promise<Recipient[]> {
+    if (userIds.length === 0) return [];
+    const rows = (await manager(tx).query(
+      `SELECT a.id AS "recipientId", p.user_id IS NOT NULL AS stored, ${columns('p.')},
+              EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = a.id) AS "hasDevice"
+         FROM display_names a LEFT JOIN notification_preferences p ON p.user_id = a.id
+        WHERE a.id = ANY($1::uuid[])`,
+      [userIds],
+    )) as Array<StoredPreferences & { recipientId: string; stored: boolean; hasDevice: boolean }>;
+    return rows.map(({ recipientId, stored, hasDevice, ...preferences }) => ({
+      userId: recipientId,
+      preferences: stored ? preferences : null,
+      hasDevice,
+    }));
   }
 
   async save(p: StoredPreferences): Promise<void> {

@@ -49,14 +49,6 @@ export class PushSubscriptionsRepository {
     >;
   }
 
-  /** Which of the people have at least one device subscribed. */
-  async usersWithDevices(userIds: string[]): Promise<Set<string>> {
-    const rows = (await this.dataSource.query(`SELECT DISTINCT user_id AS "userId" FROM push_subscriptions WHERE user_id = ANY($1::uuid[])`, [
-      userIds,
-    ])) as Array<{ userId: string }>;
-    return new Set(rows.map((r) => r.userId));
-  }
-
   async touch(id: string): Promise<void> {
     await this.dataSource.query(`UPDATE push_subscriptions SET last_sent_at = now() WHERE id = $1`, [id]);
   }

@@ -44,6 +44,14 @@ export interface NotificationFanOutJob {
   count: number;
 }
 
+/**
+ * Several events at once, fanned out together: a batch of posts published by screening tells each
+ * topic's author of a reply in one job, one statement per table, instead of a job per reply.
+ */
+export interface NotificationFanOutManyJob {
+  events: NotificationFanOutJob[];
+}
+
 /** One delivery (a notification to one person on one channel), claimed before it is sent. */
 export interface NotificationDeliverJob {
   deliveryId: string;
@@ -67,11 +75,17 @@ export const QUEUE_CATALOGUE = {
   /** Mail to one address, retried with exponential backoff (libs/mail). */
   mail: { send: job<MailJob>() },
   /**
-   * Notifications: `fan-out` turns one event into notifications and deliveries, `deliver` sends one
+   * Notifications: `fan-out` turns one event into notifications and deliveries (`fan-out-many`
+   * several events together), `deliver` sends one
    * by push or mail (retried with backoff), `tick` (repeatable) sends due digests and picks up
    * deliveries whose job was lost or whose quiet hours ended.
    */
-  notifications: { 'fan-out': job<NotificationFanOutJob>(), deliver: job<NotificationDeliverJob>(), tick: job<TickJob>() },
+  notifications: {
+    'fan-out': job<NotificationFanOutJob>(),
+    'fan-out-many': job<NotificationFanOutManyJob>(),
+    deliver: job<NotificationDeliverJob>(),
+    tick: job<TickJob>(),
+  },
 };
 
 /** The processes that run jobs. */

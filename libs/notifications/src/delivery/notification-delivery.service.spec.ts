@@ -56,6 +56,40 @@ describe('NotificationDelivery (in-memory repositories)', () => {
     expect(await kit.delivery.fanOut(event({ recipients: ['u1', 'u2'] }))).toEqual({ notified: 0, deliveries: 0 });
   });
 
+  it('fans several events out together: each person told of each event once, and an event named twice at its highest count', async () => {
+    const kit = await setUp();
+    const result = await kit.delivery.fanOutMany([
+      event({ eventId: 'reply:p1', recipients: ['u1', 'erased'] }),
+      event({ eventId: 'reply:p2', recipients: ['u1', 'u2', 'u1'] }),
+      event({ eventId: 'reaction:p3', kind: 'reaction', recipients: ['u2'], count: 2 }),
+      event({ eventId: 'reaction:p3', kind: 'reaction', recipients: ['u2'], count: 4 }),
+      event({ eventId: 'odd:p4', kind: 'no-such-kind' as never, recipients: ['u1'] }),
+    ]);
+    expect(kit.store.notifications.map((n) => [n.eventId, n.userId, n.count]).sort()).toEqual([
+      ['reaction:p3', 'u2', 4],
+      ['reply:p1', 'u1', 1],
+      ['reply:p2', 'u1', 1],
+      ['reply:p2', 'u2', 1],
+    ]);
+    expect(result.notified).toBe(4);
+    expect(kit.published.map((p) => [p.payload.userId, p.payload.notification.title]).sort()).toEqual([
+      ['u1', 'You have a new reply'],
+      ['u1', 'You have a new reply'],
+      ['u2', '4 people sent support'],
+      ['u2', 'You have a new reply'],
+    ]);
+    // u1 has a device: a push for each of their two replies.
+    expect(kit.store.deliveries.filter((d) => d.channel === 'push').map((d) => [d.eventId, d.userId])).toEqual([
+      ['reply:p1', 'u1'],
+      ['reply:p2', 'u1'],
+    ]);
+    // Again (a retry): nothing more.
+    expect(await kit.delivery.fanOutMany([event({ eventId: 'reply:p1', recipients: ['u1'] }), event({ eventId: 'reply:p2', recipients: ['u2'] })])).toEqual({
+      notified: 0,
+      deliveries: 0,
+    });
+  });
+
   it('holds push and mail in quiet hours until they end, except never-quiet kinds and urgent events', async () => {
     const kit = await setUp();
     const now = Date.now();

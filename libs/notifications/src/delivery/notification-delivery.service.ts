@@ -1,36 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { JobsOptions } from 'bullmq';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
-import { Transactions } from '@kindred/database';
-import { EventBus } from '@kindred/events';
 import { IdentityService } from '@kindred/identity';
 import { MailSender } from '@kindred/mail';
 import { NotificationFanOutJob, QueueProducer } from '@kindred/queues';
-import { DeliveriesRepository, NewDeliveryRow } from '../deliveries.repository';
-import { defaultTitle, digestLines, discreetText, lineFor } from '../notification-copy';
-import { isNotificationKind, NotificationKind, nextDigestAt, quietUntil } from '../notification-kinds';
-import { NotificationRow, NotificationsRepository } from '../notifications.repository';
-import { NotificationsService, toPreferences, toView } from '../notifications.service';
+import { DeliveriesRepository } from '../deliveries.repository';
+import { digestLines, discreetText, lineFor } from '../notification-copy';
+import { NotificationKind } from '../notification-kinds';
+import { NotificationsRepository } from '../notifications.repository';
+import { toPreferences } from '../notification-views';
+import { NotificationsService } from '../notifications.service';
 import { PreferencesRepository } from '../preferences.repository';
 import { PushSubscriptionsRepository } from '../push-subscriptions.repository';
+import { DELIVER_JOB, deliverJobId, DELIVERY_ATTEMPTS, NotificationFanOut } from './notification-fan-out';
 import { PushSender } from './push-sender';
 
-/** Retries over about eight minutes (2 s, 4 s, … 4 min) before a delivery is recorded as failed. */
-export const DELIVERY_ATTEMPTS = 8;
-const DELIVER_JOB: JobsOptions = { attempts: DELIVERY_ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 };
-/** Recipients handled per statement in a fan-out. */
-const CHUNK = 1000;
+export { DELIVERY_ATTEMPTS } from './notification-fan-out';
+
 /** A digest that fails this many times is recorded as failed. */
 const DIGEST_ATTEMPTS = 5;
 
-export function deliverJobId(deliveryId: string): string {
-  return `deliver-${deliveryId}`;
-}
-
 /**
- * Runs the `notifications` queue in the worker: fan-out (one event → each person's in-app
- * notification and deliveries), deliver (one push or mail, claimed before it is sent) and the
+ * Runs the `notifications` queue in the worker: fan-out (events → each person's in-app
+ * notification and deliveries, by NotificationFanOut), deliver (one push or mail, claimed before it is sent) and the
  * tick (due digests; deliveries whose job was lost or whose quiet hours ended).
  */
 @Injectable()
@@ -40,8 +32,6 @@ export class NotificationDelivery {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: KindredConfig,
-    private readonly transactions: Transactions,
-    private readonly events: EventBus,
     private readonly producer: QueueProducer,
     private readonly identity: IdentityService,
     private readonly mail: MailSender,
@@ -51,93 +41,20 @@ export class NotificationDelivery {
     private readonly deliveries: DeliveriesRepository,
     private readonly preferences: PreferencesRepository,
     private readonly subscriptions: PushSubscriptionsRepository,
+    private readonly fanOuts: NotificationFanOut,
   ) {}
 
-  /**
-   * Writes each recipient's notification and its deliveries in one transaction per chunk, then,
-   * once every chunk is written, queues the deliveries and tells open sockets. A repeat of the job
-   * writes nothing new: the rows are unique per event and person (and channel).
-   *
-   * Everyone is written before anything is queued: the deliveries run in this process too, and a
-   * fan-out that queued each chunk's pushes before writing the next waited behind them (5,000
-   * people took about two minutes). Rows before jobs as ever: if the process dies in between, the
-   * tick queues the deliveries it finds without a job.
-   */
-  async fanOut(job: NotificationFanOutJob): Promise<{ notified: number; deliveries: number }> {
-    if (!isNotificationKind(job.kind)) {
-      this.logger.warn({ kind: job.kind }, 'notification of an unknown kind dropped');
-      return { notified: 0, deliveries: 0 };
-    }
-    const kind = job.kind;
-    const recipients = await this.identity.existingUserIds(job.recipients);
-    const written: NotificationRow[] = [];
-    const due: Array<{ id: string; dueAt: Date }> = [];
-    let queued = 0;
-    for (let start = 0; start < recipients.length; start += CHUNK) {
-      const chunk = recipients.slice(start, start + CHUNK);
-      const [stored, devices] = await Promise.all([this.preferences.findMany(chunk), this.subscriptions.usersWithDevices(chunk)]);
-      const prefs = new Map(stored.map((p) => [p.userId, toPreferences(p)]));
-      const now = new Date();
-      const title = job.title ?? defaultTitle(kind, job.count);
-      const { rows, deliveries } = await this.transactions.run(async (tx) => {
-        const rows = await this.notifications.upsertMany(
-          chunk.map((userId) => ({ eventId: job.eventId, userId, kind, groupId: job.groupId, subjectId: job.subjectId, title, count: job.count })),
-          tx,
-        );
-        const wanted: NewDeliveryRow[] = [];
-        for (const row of rows) {
-          const p = prefs.get(row.userId) ?? toPreferences(null);
-          const k = p.kinds[kind];
-          const quiet = job.ignoreQuietHours || k.neverQuiet ? null : quietUntil(now, p.timezone, p.quietHours);
-          const base = { notificationId: row.id, eventId: job.eventId, userId: row.userId, urgent: job.urgent };
-          const timed = { mode: 'immediate' as const, state: quiet ? ('held' as const) : ('pending' as const), dueAt: quiet ?? now };
-          if (k.push && devices.has(row.userId)) wanted.push({ ...base, channel: 'push', ...timed });
-          if (k.email === 'immediate' || (k.email === 'digest' && job.urgent)) wanted.push({ ...base, channel: 'email', ...timed });
-          else if (k.email === 'digest') {
-            wanted.push({
-              ...base,
-              channel: 'email',
-              mode: 'digest',
-              state: 'pending',
-              dueAt: nextDigestAt(now, p.timezone, this.config.notifications.digestHour, p.quietHours),
-            });
-          }
-        }
-        return { rows, deliveries: await this.deliveries.insertMany(wanted, tx) };
-      });
-      written.push(...rows);
-      due.push(...deliveries.filter((d) => d.mode === 'immediate'));
-      queued += deliveries.length;
-    }
-    for (let start = 0; start < Math.max(due.length, written.length); start += CHUNK) {
-      await this.enqueue(due.slice(start, start + CHUNK));
-      // One round trip per chunk of people, not one per person.
-      await this.events.publishMany(
-        'notification.created',
-        written.slice(start, start + CHUNK).map((row) => {
-          const view = toView(row);
-          return { userId: row.userId, notification: { ...view, createdAt: view.createdAt.toISOString(), readAt: null } };
-        }),
-      );
-    }
-    return { notified: written.length, deliveries: queued };
+  /** One event for its recipients (a `fan-out` job); see NotificationFanOut. */
+  fanOut(job: NotificationFanOutJob): Promise<{ notified: number; deliveries: number }> {
+    return this.fanOuts.run([job]);
   }
 
-  /** Queues deliveries, each delayed until it is due (the end of quiet hours). A failure leaves them to the tick. */
-  private async enqueue(due: Array<{ id: string; dueAt: Date }>): Promise<void> {
-    if (due.length === 0) return;
-    const now = Date.now();
-    try {
-      await this.producer.queue('notifications').addBulk(
-        due.map((d) => ({
-          name: 'deliver',
-          data: { deliveryId: d.id },
-          opts: { ...DELIVER_JOB, jobId: deliverJobId(d.id), delay: Math.max(0, new Date(d.dueAt).getTime() - now) },
-        })),
-      );
-    } catch (error) {
-      this.logger.warn({ deliveries: due.length, err: error }, 'deliveries not queued yet; the tick queues them');
-    }
+  /**
+   * Several events together (a `fan-out-many` job): one read of who still has an account, their
+   * preferences and devices, and one statement per table per chunk, however many events.
+   */
+  fanOutMany(jobs: NotificationFanOutJob[]): Promise<{ notified: number; deliveries: number }> {
+    return this.fanOuts.run(jobs);
   }
 
   /**
