@@ -1,4 +1,6 @@
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { openRedis } from '@kindred/redis';
 import request from 'supertest';
 import { createAdmin, createGroup, joinedMember, referralCode, screened } from '../support/community';
 import { Mailbox, ReceivedMail, testMailbox } from '../support/mailbox';
@@ -175,6 +177,42 @@ describe('notifications by push and mail', () => {
     // The push and the mail are decided in the same fan-out: with the push here, no mail is coming.
     await eventually(`SELECT channel FROM notification_deliveries WHERE user_id = $1`, [author.id], (rows) => rows.length === 3);
     expect(mailbox.mailsTo(author.email)).toHaveLength(mailsBefore);
+  });
+
+  it('writes what a verdict owes (a reply, a mention, a held post) with the verdict itself: in place once the post reads so, with no fan-out job run', async () => {
+    const [author, replier, named] = await Promise.all([0, 1, 2].map(() => joinedMember(forum, groupId, code)));
+    const opening = await topic(author, 'Fluid limits in summer', 'How do you keep to the fluid limit when it is hot?');
+    // Nothing on the notifications queue runs meanwhile: what is there was written with the verdicts.
+    const connection = openRedis(forum.config, 'commands');
+    const queue = new Queue('notifications', { connection, prefix: forum.config.redis.prefix });
+    await queue.pause();
+    try {
+      // Several at once, so the worker publishes some of them together, as it does under load.
+      const bodies = [
+        `Ice lollies count too, @${named.displayName} taught me that`,
+        'Small cups help me.',
+        'I weigh myself every morning.',
+        'Sucking ice works.',
+      ];
+      const posts = await Promise.all(bodies.map((body) => reply(replier, opening.topicId, body)));
+      written.push('07700 900456');
+      const sent = await request(forum.url).post(`/topics/${opening.topicId}/posts`).set(bearer(replier)).send({ body: 'Text me on 07700 900456' }).expect(202);
+      expect((await screened(forum, replier, sent.body.id)).status).toBe('held');
+
+      const items = async (who: Person) => (await request(forum.url).get('/me/notifications?limit=50').set(bearer(who)).expect(200)).body.items as Json[];
+      expect((await items(author)).filter((n) => n.kind === 'reply' && n.subjectId === opening.topicId)).toHaveLength(bodies.length);
+      expect((await items(named)).filter((n) => n.kind === 'mention' && n.subjectId === opening.topicId)).toHaveLength(1);
+      expect((await items(replier)).filter((n) => n.kind === 'moderation' && n.subjectId === sent.body.id)).toHaveLength(1);
+      const { rows } = await db.query(`SELECT event_id, count(*)::int AS n FROM notifications WHERE event_id = ANY($1::text[]) GROUP BY event_id`, [
+        posts.flatMap((post) => [`reply:${post.id}`, `mention:${post.id}`]),
+      ]);
+      expect(rows.map((row) => row.n)).toEqual(rows.map(() => 1));
+      expect(rows).toHaveLength(bodies.length + 1);
+    } finally {
+      await queue.resume();
+      await queue.close();
+      connection.disconnect();
+    }
   });
 
   it('answers unsubscribe links that were never issued 404 and malformed ones 422, and a form body anywhere else 415', async () => {

@@ -54,58 +54,182 @@ class FakePosts {
 }
 
 function source() {
-  const notified: NotificationEvent[] = [];
+  /** Each notifyWithin or notifyMany call: its events, and whether it was written in the verdicts' transaction. */
+  const staged: Array<{ events: NotificationEvent[]; inTx: boolean; id: string }> = [];
+  /** The after-commit work of each notifyWithin, once run. */
+  const dispatched: string[] = [];
   const events: Array<{ name: string; payload: unknown }> = [];
   const posts = new FakePosts();
   const topics = new Map<string, Topic>([
     ['t1', Object.assign(new Topic(), { id: 't1', authorId: 'alex', title: 'Fatigue after infusions', contentWarning: 'needles' })],
   ]);
   const topicsRepository = { findMany: async (ids: string[]) => ids.flatMap((id) => (topics.has(id) ? [topics.get(id)!] : [])) };
+  /** Reads made in the verdicts' transaction, and outside one. */
+  const reads = { inTx: 0, outside: 0 };
+  const count = (on?: Tx) => (on === tx ? (reads.inTx += 1) : (reads.outside += 1));
   const identity = {
     displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])),
-    mentionedIn: async (text: string, among: (ids: string[]) => Promise<string[]>) =>
-      among(['robin', 'outsider', 'sam'].filter((id) => text.includes(`@${id}`))),
+    mentionedIn: async (text: string, among: (ids: string[]) => Promise<string[]>, on?: Tx) => {
+      count(on);
+      return among(['robin', 'outsider', 'sam'].filter((id) => text.includes(`@${id}`)));
+    },
   };
-  const memberships = { activeAmong: async (_groupId: string, ids: string[]) => ids.filter((id) => id !== 'outsider') };
+  const memberships = {
+    activeAmong: async (_groupId: string, ids: string[], on?: Tx) => {
+      count(on);
+      return ids.filter((id) => id !== 'outsider');
+    },
+  };
+  const notifications = {
+    notifyWithin: async (on: Tx, list: NotificationEvent[]) => {
+      const id = `written-${staged.length + 1}`;
+      staged.push({ events: list, inTx: on === tx, id });
+      return async () => void dispatched.push(id);
+    },
+    notifyMany: async (list: NotificationEvent[], on?: Tx) => {
+      const id = `outbox-${staged.length + 1}`;
+      staged.push({ events: list, inTx: on === tx, id });
+      return id;
+    },
+  };
+  const bus = {
+    publishMany: async (name: string, payloads: unknown[]) => {
+      for (const payload of payloads) events.push({ name, payload });
+    },
+  };
   const service = new PostScreeningSource(
     posts as unknown as PostsRepository,
     topicsRepository as unknown as TopicsRepository,
     identity as unknown as IdentityService,
-    { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
+    notifications as unknown as NotificationsService,
     memberships as unknown as MembershipService,
-    { publish: async (name: string, payload: unknown) => void events.push({ name, payload }) } as unknown as EventBus,
+    bus as unknown as EventBus,
   );
-  return { posts, service, notified, events };
+  const notified = () => staged.flatMap((s) => s.events);
+  return { posts, service, staged, dispatched, notified, events, reads, bus };
 }
 
-describe('PostScreeningSource', () => {
-  describe('live announcements (forum.changed)', () => {
-    const subject = (id: string, status = 'screening') => ({ type: 'post' as const, id, groupId: GROUP, authorId: 'sam', body: 'words', revision: 1, status });
-    const verdict = (status: 'published' | 'held' | 'rejected') => ({ status, body: 'words', signposting: null });
+const place = (values: Partial<{ opening: boolean; topicAuthorId: string | null; hiddenByReports: boolean }> = {}) => ({
+  topicId: 't1',
+  opening: false,
+  topicAuthorId: 'alex',
+  hiddenByReports: false,
+  ...values,
+});
+/** A post as the repository's lockForVerdict or publish reads it for screening: with its place. */
+const placed = (id: string, status: string, values: Parameters<typeof place>[0] & { authorId?: string; revision?: number } = {}) => {
+  const { authorId = 'sam', revision = 1, ...where } = values;
+  return { type: 'post' as const, id, groupId: GROUP, authorId, body: 'words before', revision, status, place: place(where) };
+};
+const verdict = (status: 'published' | 'held' | 'rejected', body = 'words') => ({ status, body, signposting: null });
 
-    it('announces each verdict with the post’s topic and place, ids only', async () => {
-      const { posts, service, events } = source();
-      posts.add({ id: 'opening', isOpening: true, status: 'screening' });
-      posts.add({ id: 'reply', status: 'screening' });
-      await service.afterVerdict(subject('opening', 'published'), verdict('published'));
-      await service.afterVerdict(subject('reply'), verdict('held'));
-      await service.afterVerdict(subject('reply'), verdict('rejected'));
+describe('PostScreeningSource', () => {
+  describe('after verdicts (the screening worker)', () => {
+    it('announces every verdict with the post’s topic and place in one round trip, once committed, ids only', async () => {
+      const { service, events } = source();
+      const then = await service.followVerdicts(tx, [
+        { subject: placed('opening', 'published', { opening: true }), verdict: verdict('published') },
+        { subject: placed('reply', 'screening'), verdict: verdict('held') },
+        { subject: placed('other', 'screening'), verdict: verdict('rejected') },
+      ]);
+      expect(events).toEqual([]);
+      await then();
       expect(events).toEqual([
         { name: 'forum.changed', payload: { groupId: GROUP, topicId: 't1', postId: 'opening', authorId: 'sam', opening: true, status: 'published' } },
         { name: 'forum.changed', payload: { groupId: GROUP, topicId: 't1', postId: 'reply', authorId: 'sam', opening: false, status: 'held' } },
-        { name: 'forum.changed', payload: { groupId: GROUP, topicId: 't1', postId: 'reply', authorId: 'sam', opening: false, status: 'rejected' } },
+        { name: 'forum.changed', payload: { groupId: GROUP, topicId: 't1', postId: 'other', authorId: 'sam', opening: false, status: 'rejected' } },
       ]);
       // No words, ever: a reader fetches the post over HTTP.
       expect(JSON.stringify(events)).not.toContain('words');
     });
 
-    it('says nothing when new words of a post hidden by reports pass (it stays hidden)', async () => {
-      const { posts, service, events } = source();
-      posts.add({ id: 'hidden', status: 'hidden' });
-      await service.afterVerdict(subject('hidden', 'hidden'), verdict('published'));
-      expect(events).toEqual([]);
+    it('writes every notification the verdicts owe in their transaction, at once, and follows them up only after the commit', async () => {
+      const { service, staged, dispatched, reads } = source();
+      const then = await service.followVerdicts(tx, [
+        { subject: placed('r1', 'published'), verdict: verdict('published', 'me too @robin') },
+        { subject: placed('r2', 'published'), verdict: verdict('published') },
+        { subject: placed('h1', 'screening', { revision: 2 }), verdict: verdict('held') },
+      ]);
+      expect(staged).toHaveLength(1);
+      expect(staged[0]!.inTx).toBe(true);
+      expect(staged[0]!.events.map((e) => [e.eventId, e.kind, e.recipients])).toEqual([
+        ['reply:r1', 'reply', ['alex']],
+        ['mention:r1', 'mention', ['robin']],
+        ['reply:r2', 'reply', ['alex']],
+        ['held:h1:2', 'moderation', ['sam']],
+      ]);
+      // Who a post mentions is read in the same transaction: no second connection while it is open.
+      expect(reads).toEqual({ inTx: 4, outside: 0 });
+      expect(dispatched).toEqual([]);
+      await then();
+      expect(dispatched).toEqual(['written-1']);
     });
 
+    it("tells the topic's author of a reply with ids only, mentions taken from the verdict's words", async () => {
+      const { service, notified } = source();
+      await service.followVerdicts(tx, [{ subject: placed('reply', 'published'), verdict: verdict('published', 'me too, thanks @robin') }]);
+      expect(notified()[0]).toEqual({
+        eventId: 'reply:reply',
+        kind: 'reply',
+        recipients: ['alex'],
+        groupId: GROUP,
+        subjectId: 't1',
+        path: `/groups/${GROUP}/topics/t1`,
+      });
+      expect(notified()[1]).toMatchObject({ eventId: 'mention:reply', kind: 'mention', recipients: ['robin'] });
+      expect(JSON.stringify(notified())).not.toContain('me too');
+    });
+
+    it('tells members of the group a post @mentions, not its author nor anyone outside the group', async () => {
+      const { service, notified } = source();
+      await service.followVerdicts(tx, [
+        { subject: placed('hello', 'published', { opening: true, authorId: 'alex' }), verdict: verdict('published', 'hi @robin and @outsider and @alex') },
+      ]);
+      expect(notified()).toEqual([expect.objectContaining({ eventId: 'mention:hello', kind: 'mention', recipients: ['robin'] })]);
+    });
+
+    it('says and tells nothing when new words pass on a post that reports keep hidden, whether the subject says hidden or screening', async () => {
+      const { service, notified, events } = source();
+      const then = await service.followVerdicts(tx, [
+        { subject: placed('hidden', 'hidden', { hiddenByReports: true }), verdict: verdict('published', 'new words @robin') },
+        { subject: placed('edited', 'screening', { hiddenByReports: true }), verdict: verdict('published', 'new words @robin') },
+      ]);
+      await then();
+      expect(events).toEqual([]);
+      expect(notified()).toEqual([]);
+    });
+
+    it('tells nobody of an opening post, a rejected reply, a reply to one’s own topic or to a topic whose author is gone', async () => {
+      const { service, staged, dispatched } = source();
+      const then = await service.followVerdicts(tx, [
+        { subject: placed('opening', 'published', { opening: true }), verdict: verdict('published') },
+        { subject: placed('rejected', 'screening'), verdict: verdict('rejected') },
+        { subject: placed('own', 'published', { authorId: 'alex' }), verdict: verdict('published') },
+        { subject: placed('orphan', 'published', { topicAuthorId: null }), verdict: verdict('published') },
+      ]);
+      await then();
+      expect(staged).toEqual([{ events: [], inTx: true, id: 'written-1' }]);
+      expect(dispatched).toEqual(['written-1']);
+    });
+
+    it('keeps the verdicts when the announcement cannot go out', async () => {
+      const { service, bus, dispatched } = source();
+      bus.publishMany = async () => {
+        throw new Error('Redis is down');
+      };
+      const then = await service.followVerdicts(tx, [{ subject: placed('reply', 'published'), verdict: verdict('published') }]);
+      await expect(then()).resolves.toBeUndefined();
+      expect(dispatched).toEqual(['written-1']);
+    });
+
+    it('refuses a subject it did not read (no place): its notifications could not be worked out in the transaction', async () => {
+      const { service } = source();
+      const bare = { type: 'post' as const, id: 'p', groupId: GROUP, authorId: 'sam', body: 'words', revision: 1, status: 'screening' };
+      await expect(service.followVerdicts(tx, [{ subject: bare, verdict: verdict('published') }])).rejects.toThrow(/not read by/);
+    });
+  });
+
+  describe("after a moderator's decision", () => {
     it('announces a supporter’s removal, and an approval only once the post is in sight; never a deleted post', async () => {
       const { posts, service, events } = source();
       posts.add({ id: 'removed', status: 'removed' });
@@ -122,98 +246,24 @@ describe('PostScreeningSource', () => {
       ]);
     });
 
-    it('keeps the verdict when the announcement cannot go out', async () => {
-      const { posts, service } = source();
-      posts.add({ id: 'reply', status: 'published' });
-      posts.places = async () => {
-        throw new Error('Redis is down');
-      };
-      await expect(service.afterVerdict(subject('reply'), verdict('published'))).resolves.toBeUndefined();
-    });
-  });
-
-  describe('reply notifications', () => {
-    it("tells the topic's author of a reply published by screening or by review, with ids only, once per reply", async () => {
-      const { posts, service, notified } = source();
-      posts.add({ id: 'reply', body: 'me too' });
-      await service.afterVerdict({ id: 'reply' } as never, { status: 'published', body: 'me too', signposting: null });
+    it('tells the author a post was published after review, and the topic’s author and those it mentions, once per reply', async () => {
+      const { posts, service, staged } = source();
+      posts.add({ id: 'reply', body: 'me too @robin', revision: 3 });
       await service.afterStatusChange('reply', GROUP, 'published');
-      expect(notified.map((n) => n.kind)).toEqual(['reply', 'moderation', 'reply']);
-      expect(notified[1]).toMatchObject({ eventId: 'reviewed:reply:1', recipients: ['sam'] });
-      notified.splice(1, 1);
-      expect(notified[0]).toEqual({
-        eventId: 'reply:reply',
-        kind: 'reply',
-        recipients: ['alex'],
-        groupId: GROUP,
-        subjectId: 't1',
-        path: `/groups/${GROUP}/topics/t1`,
-      });
-      expect(notified[1]!.eventId).toBe(notified[0]!.eventId);
-      expect(JSON.stringify(notified)).not.toContain('me too');
+      expect(staged).toHaveLength(1);
+      expect(staged[0]!.inTx).toBe(false);
+      expect(staged[0]!.events.map((e) => [e.eventId, e.kind, e.recipients])).toEqual([
+        ['reviewed:reply:3', 'moderation', ['sam']],
+        ['reply:reply', 'reply', ['alex']],
+        ['mention:reply', 'mention', ['robin']],
+      ]);
     });
 
-    it('tells members of the group a post @mentions, not its author nor anyone outside the group; a held post tells its author it waits', async () => {
+    it('tells nobody when a held reply is removed', async () => {
       const { posts, service, notified } = source();
-      posts.add({ id: 'hello', isOpening: true, authorId: 'alex', body: 'hi @robin and @outsider and @sam' });
-      await service.afterVerdict({ id: 'hello' } as never, { status: 'published', body: '', signposting: null });
-      expect(notified).toEqual([expect.objectContaining({ eventId: 'mention:hello', kind: 'mention', recipients: ['robin', 'sam'] })]);
-      await service.afterVerdict({ id: 'p2', revision: 2, authorId: 'sam', groupId: GROUP } as never, { status: 'held', body: '', signposting: null });
-      expect(notified[1]).toMatchObject({ eventId: 'held:p2:2', kind: 'moderation', recipients: ['sam'] });
-    });
-
-    it('tells nobody of an opening post, a held or removed reply, or a reply to one’s own topic', async () => {
-      const { posts, service, notified } = source();
-      posts.add({ id: 'opening', isOpening: true });
       posts.add({ id: 'held', status: 'held' });
-      posts.add({ id: 'own', authorId: 'alex' });
-      await service.afterVerdict({ id: 'opening' } as never, { status: 'published', body: '', signposting: null });
       await service.afterStatusChange('held', GROUP, 'removed');
-      await service.afterVerdict({ id: 'own' } as never, { status: 'published', body: '', signposting: null });
-      expect(notified).toEqual([]);
-    });
-  });
-
-  describe('after a verdict on a subject read with its place (the worker’s path)', () => {
-    const place = (values: Partial<{ opening: boolean; topicAuthorId: string | null; hiddenByReports: boolean }> = {}) => ({
-      topicId: 't1',
-      opening: false,
-      topicAuthorId: 'alex',
-      hiddenByReports: false,
-      ...values,
-    });
-    const placed = (id: string, status: string, values: Parameters<typeof place>[0] = {}) =>
-      ({ type: 'post' as const, id, groupId: GROUP, authorId: 'sam', body: 'words before', revision: 1, status, place: place(values) }) as never;
-
-    it('announces and notifies from what it read with the subject, with no second read, mentions taken from the verdict’s words', async () => {
-      const { posts, service, notified, events } = source();
-      posts.places = async () => {
-        throw new Error('read again');
-      };
-      await service.afterVerdict(placed('reply', 'published'), { status: 'published', body: 'thanks @robin', signposting: null });
-      expect(posts.lookups).toBe(0);
-      expect(events).toEqual([
-        { name: 'forum.changed', payload: { groupId: GROUP, topicId: 't1', postId: 'reply', authorId: 'sam', opening: false, status: 'published' } },
-      ]);
-      expect(notified.map((n) => [n.kind, n.recipients])).toEqual([
-        ['reply', ['alex']],
-        ['mention', ['robin']],
-      ]);
-    });
-
-    it('tells nobody when new words pass on a post that reports keep hidden, whether the subject says hidden or screening', async () => {
-      const { service, notified, events } = source();
-      await service.afterVerdict(placed('hidden', 'hidden', { hiddenByReports: true }), { status: 'published', body: 'new words', signposting: null });
-      await service.afterVerdict(placed('edited', 'screening', { hiddenByReports: true }), { status: 'published', body: 'new words', signposting: null });
-      expect(events).toEqual([]);
-      expect(notified).toEqual([]);
-    });
-
-    it('tells nobody of a reply to a topic whose author is gone, nor of an opening post', async () => {
-      const { service, notified } = source();
-      await service.afterVerdict(placed('orphan', 'published', { topicAuthorId: null }), { status: 'published', body: 'words', signposting: null });
-      await service.afterVerdict(placed('opening', 'published', { opening: true }), { status: 'published', body: 'words', signposting: null });
-      expect(notified).toEqual([]);
+      expect(notified()).toEqual([]);
     });
   });
 

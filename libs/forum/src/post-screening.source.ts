@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Tx } from '@kindred/database';
-import { EventBus } from '@kindred/events';
+import { EventBus, type EventCatalogue } from '@kindred/events';
 import { MembershipService } from '@kindred/groups';
 import { FORMER_MEMBER, IdentityService } from '@kindred/identity';
-import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
-import { NotificationsService } from '@kindred/notifications';
+import type { AfterCommit, AppliedVerdict, ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
+import { NotificationEvent, NotificationsService } from '@kindred/notifications';
 import { PostPlace, PostsRepository, PostSubject } from './posts.repository';
 import { TopicsRepository } from './topics.repository';
 
@@ -19,9 +19,14 @@ interface PublishedPost {
   topicAuthorId: string | null;
 }
 
-/** The place read with the subject (lockForVerdict, publishMany), when the pipeline hands back what this source gave it. */
-function placeOf(subject: ScreeningSubject): PostPlace | null {
-  return (subject as Partial<PostSubject>).place ?? null;
+/** What the group's open threads and topic lists hear of a post: ids only, never the words. */
+type ForumChange = EventCatalogue['forum.changed'];
+
+/** The place read with the subject (lockForVerdict, publishMany), which screening hands back to this source. */
+function placeOf(subject: ScreeningSubject): PostPlace {
+  const place = (subject as Partial<PostSubject>).place;
+  if (!place) throw new Error(`post ${subject.id} was not read by the forum's screening source`);
+  return place;
 }
 
 /** Lets the screening pipeline, the review queue and reports read and change posts through the forum's repositories. */
@@ -40,40 +45,58 @@ export class PostScreeningSource implements ContentSource {
   ) {}
 
   /**
-   * After screening committed: open threads and topic lists in the group (and the author's own
-   * screens) hear of it at once; a published post tells the topic's author of a reply and the
-   * members it @mentions; a held one tells its author it waits for review. Ids only, never words.
+   * In the verdicts' transaction: a published post tells the topic's author of a reply and the
+   * members it @mentions, and a held one tells its author it waits for review, written so they
+   * commit with the verdicts (a crash just after the commit cannot lose them). Once committed,
+   * their deliveries are queued and open threads and topic lists in the group (and the author's
+   * own screens) hear of every verdict in one round trip. Ids only, never words.
    */
-  async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
-    const place = placeOf(subject);
-    // A post hidden by reports stays hidden when its new words pass: nothing others can see changed.
-    const stillHidden = subject.status === 'hidden' || (place?.hiddenByReports ?? false);
-    const status = verdict.status === 'published' && stillHidden ? null : verdict.status;
-    if (status) await this.announce(subject.id, subject.groupId, subject.authorId, status, place);
-    if (verdict.status === 'published') {
-      // Read with the subject under the verdict, so a busy worker makes no second round trip per post.
-      if (!place) await this.notifyPublished(await this.publishedPosts([subject.id]));
-      else if (!stillHidden) await this.notifyPublished([{ ...subject, body: verdict.body, ...place }]);
-    } else if (verdict.status === 'held' && subject.authorId) {
-      await this.notifications.notify({
-        eventId: `held:${subject.id}:${subject.revision}`,
-        kind: 'moderation',
-        recipients: [subject.authorId],
-        groupId: subject.groupId,
-        subjectId: subject.id,
-        title: 'Something you posted is waiting for review',
-      });
+  async followVerdicts(tx: Tx, applied: AppliedVerdict[]): Promise<AfterCommit> {
+    const changes: ForumChange[] = [];
+    const owed: NotificationEvent[] = [];
+    for (const { subject, verdict } of applied) {
+      const place = placeOf(subject);
+      // A post hidden by reports stays hidden when its new words pass: nothing others can see changed.
+      const stillHidden = subject.status === 'hidden' || place.hiddenByReports;
+      if (verdict.status !== 'published' || !stillHidden) {
+        changes.push({
+          groupId: subject.groupId,
+          topicId: place.topicId,
+          postId: subject.id,
+          authorId: subject.authorId,
+          opening: place.opening,
+          status: verdict.status,
+        });
+      }
+      if (verdict.status === 'published' && !stillHidden) {
+        owed.push(...(await this.owedByPublished({ ...subject, body: verdict.body, ...place }, tx)));
+      } else if (verdict.status === 'held' && subject.authorId) {
+        owed.push({
+          eventId: `held:${subject.id}:${subject.revision}`,
+          kind: 'moderation',
+          recipients: [subject.authorId],
+          groupId: subject.groupId,
+          subjectId: subject.id,
+          title: 'Something you posted is waiting for review',
+        });
+      }
     }
+    const told = await this.notifications.notifyWithin(tx, owed);
+    return async () => {
+      await Promise.all([told(), this.announce(changes)]);
+    };
   }
 
   /** After a moderator's decision: the group hears of it live, and a post published after review tells its author too. */
   async afterStatusChange(id: string, groupId: string, status: 'published' | 'removed'): Promise<void> {
     const [post] = await this.posts.findMany([id]);
     if (!post || post.status === 'deleted' || (status === 'published' && post.status !== 'published')) return;
-    await this.announce(id, groupId, post.authorId, status);
-    if (status !== 'published') return;
-    if (post?.status === 'published' && post.authorId) {
-      await this.notifications.notify({
+    const [place] = await this.posts.places([id]);
+    if (place) await this.announce([{ groupId, topicId: place.topicId, postId: id, authorId: post.authorId, opening: place.opening, status }]);
+    if (status !== 'published' || !post.authorId) return;
+    const [published] = await this.publishedPosts([id]);
+    await this.notifications.notifyMany([
+      {
         eventId: `reviewed:${post.id}:${post.revision}`,
         kind: 'moderation',
         recipients: [post.authorId],
@@ -81,26 +104,17 @@ export class PostScreeningSource implements ContentSource {
         subjectId: post.topicId,
         title: 'Something you posted was published after review',
         path: `/groups/${post.groupId}/topics/${post.topicId}`,
-      });
-    }
-    await this.notifyPublished(await this.publishedPosts([id]));
+      },
+      ...(published ? await this.owedByPublished(published) : []),
+    ]);
   }
 
-  /** Ids only; never the words: a reader fetches the post over HTTP, where who may see what is checked. */
-  private async announce(
-    postId: string,
-    groupId: string,
-    authorId: string | null,
-    status: 'published' | 'held' | 'rejected' | 'removed',
-    known: Pick<PostPlace, 'topicId' | 'opening'> | null = null,
-  ): Promise<void> {
+  /** Live updates are a courtesy: the post is stored, and the next read shows it. */
+  private async announce(changes: ForumChange[]): Promise<void> {
     try {
-      const place = known ?? (await this.posts.places([postId]))[0];
-      if (!place) return;
-      await this.events.publish('forum.changed', { groupId, topicId: place.topicId, postId, authorId, opening: place.opening, status });
+      await this.events.publishMany('forum.changed', changes);
     } catch (error) {
-      // Live updates are a courtesy: the post is stored, and the next read shows it.
-      this.logger.warn({ postId, err: error }, 'forum change not announced');
+      this.logger.warn({ posts: changes.map((c) => c.postId), err: error }, 'forum changes not announced');
     }
   }
 
@@ -109,36 +123,21 @@ export class PostScreeningSource implements ContentSource {
    * often the post is published again: to the topic's author (not themselves), and to members of
    * the group the post @mentions (not its author, and not anyone outside the group).
    */
-  private async notifyPublished(posts: PublishedPost[]): Promise<void> {
-    for (const post of posts) {
-      if (!post.authorId) continue;
-      const path = `/groups/${post.groupId}/topics/${post.topicId}`;
-      const topicAuthor = post.topicAuthorId;
-      if (!post.opening && topicAuthor && topicAuthor !== post.authorId) {
-        await this.notifications.notify({
-          eventId: `reply:${post.id}`,
-          kind: 'reply',
-          recipients: [topicAuthor],
-          groupId: post.groupId,
-          subjectId: post.topicId,
-          path,
-        });
-      }
-      // Names are matched among the group's own members only: "@Sam" never reaches a Sam elsewhere.
-      const members = (await this.identity.mentionedIn(post.body, (ids) => this.memberships.activeAmong(post.groupId, ids))).filter(
-        (id) => id !== post.authorId,
-      );
-      if (members.length > 0) {
-        await this.notifications.notify({
-          eventId: `mention:${post.id}`,
-          kind: 'mention',
-          recipients: members,
-          groupId: post.groupId,
-          subjectId: post.topicId,
-          path,
-        });
-      }
+  private async owedByPublished(post: PublishedPost, tx?: Tx): Promise<NotificationEvent[]> {
+    if (!post.authorId) return [];
+    const owed: NotificationEvent[] = [];
+    const path = `/groups/${post.groupId}/topics/${post.topicId}`;
+    const topicAuthor = post.topicAuthorId;
+    if (!post.opening && topicAuthor && topicAuthor !== post.authorId) {
+      owed.push({ eventId: `reply:${post.id}`, kind: 'reply', recipients: [topicAuthor], groupId: post.groupId, subjectId: post.topicId, path });
     }
+    // Names are matched among the group's own members only: "@Sam" never reaches a Sam elsewhere.
+    const mentioned = await this.identity.mentionedIn(post.body, (ids) => this.memberships.activeAmong(post.groupId, ids, tx), tx);
+    const members = mentioned.filter((id) => id !== post.authorId);
+    if (members.length > 0) {
+      owed.push({ eventId: `mention:${post.id}`, kind: 'mention', recipients: members, groupId: post.groupId, subjectId: post.topicId, path });
+    }
+    return owed;
   }
 
   /** The posts, as they are now, that are in sight (published), with their topics' authors. */

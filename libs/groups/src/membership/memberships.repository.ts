@@ -104,10 +104,10 @@ export class MembershipsRepository {
 
   /** The person leaves the group: their active membership goes (a ban stays). False when they had none. */
   async leave(tx: Tx, userId: string, groupId: string): Promise<boolean> {
-    const [rows] = (await manager(tx).query(
-      `DELETE FROM memberships WHERE user_id = $1 AND group_id = $2 AND status = 'active' RETURNING user_id`,
-      [userId, groupId],
-    )) as [unknown[], number];
+    const [rows] = (await manager(tx).query(`DELETE FROM memberships WHERE user_id = $1 AND group_id = $2 AND status = 'active' RETURNING user_id`, [
+      userId,
+      groupId,
+    ])) as [unknown[], number];
     return rows.length > 0;
   }
 
@@ -202,9 +202,9 @@ export class MembershipsRepository {
   }
 
   /** Those of the people who take part in the group now (active: members and supporters, not banned). */
-  async activeAmong(groupId: string, userIds: string[]): Promise<string[]> {
+  async activeAmong(groupId: string, userIds: string[], tx: Tx = asTx(this.dataSource.manager)): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const rows = (await this.dataSource.query(`SELECT user_id FROM memberships WHERE group_id = $1 AND status = 'active' AND user_id = ANY($2::uuid[])`, [
+    const rows = (await manager(tx).query(`SELECT user_id FROM memberships WHERE group_id = $1 AND status = 'active' AND user_id = ANY($2::uuid[])`, [
       groupId,
       userIds,
     ])) as Array<{ user_id: string }>;

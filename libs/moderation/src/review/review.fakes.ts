@@ -13,7 +13,7 @@ import { percentile } from '../deadlines/sla';
 import type { AppealsRepository } from '../appeals/appeals.repository';
 import type { ReviewItem } from './review-item.entity';
 import type { NewReviewItem, ReviewItemsRepository } from './review-items.repository';
-import type { ContentSource, ScreeningSources, ScreeningSubject, VerdictToApply } from '../screening-pipeline/screening-source';
+import type { AfterCommit, AppliedVerdict, ContentSource, ScreeningSources, ScreeningSubject, VerdictToApply } from '../screening-pipeline/screening-source';
 import type { SubjectType, SubjectView } from './review.types';
 
 /** ReviewItemsRepository kept in memory, for the unit tier: the queries services use, with their rules. */
@@ -146,11 +146,15 @@ export const fakeTransactions = { run: <T>(work: (tx: Tx) => Promise<T>) => work
 /** Transactions that count how many ran and hand each its own stand-in, so a test can tell one transaction from two. */
 export class CountingTransactions {
   opened: Tx[] = [];
+  /** Those whose work finished (a real transaction would have committed then). */
+  committed: Tx[] = [];
   readonly none = { none: true } as unknown as Tx;
-  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const tx = { n: this.opened.length + 1 } as unknown as Tx;
     this.opened.push(tx);
-    return work(tx);
+    const result = await work(tx);
+    this.committed.push(tx);
+    return result;
   }
 }
 
@@ -169,6 +173,8 @@ export class FakeContentSource implements ContentSource {
   /** Set to make publishMany fail, as a lost connection would. */
   failPublishMany = false;
   publishManyIsOneStatement = false;
+  /** Absent unless a test gives it, as for a source that owes nothing after its verdicts. */
+  followVerdicts?: (tx: Tx, applied: AppliedVerdict[]) => Promise<AfterCommit>;
 
   constructor(
     readonly type: SubjectType,

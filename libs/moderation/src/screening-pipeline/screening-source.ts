@@ -64,6 +64,16 @@ export interface VerdictToApply {
   signposting: Array<Record<string, unknown>> | null;
 }
 
+/** A verdict applied in a transaction, as `ScreeningSource.followVerdicts` is told of it. */
+export interface AppliedVerdict {
+  /** As the source read it (lockForVerdict) or returned it (publishMany). */
+  subject: ScreeningSubject;
+  verdict: VerdictToApply;
+}
+
+/** What to do once the transaction has committed. */
+export type AfterCommit = () => Promise<void>;
+
 /**
  * What screening needs of the context that owns a kind of content (forum posts, chat messages):
  * read a subject, apply a verdict to it, and find what is stuck. Each owner registers one (with
@@ -89,9 +99,18 @@ export interface ScreeningSource {
   publishMany?(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]>;
   /**
    * True when `publishMany` is a single statement, atomic on its own: a batch with nothing else to
-   * write (no edits, whose review items are superseded with it) is then run without BEGIN and COMMIT.
+   * write (no edits, whose review items are superseded with it, and no `followVerdicts`) is then
+   * run without BEGIN and COMMIT.
    */
   readonly publishManyIsOneStatement?: boolean;
+  /**
+   * Optional: in the verdict's transaction, once its verdicts are applied (one, or a batch of
+   * publications), writes what they owe others, so it commits with them and a crash just after the
+   * commit cannot lose it (a published post's reply and mention notifications, for example).
+   * Returns what to do once the transaction has committed (hand those rows on, tell open screens).
+   * A source that has it is never published without a transaction.
+   */
+  followVerdicts?(tx: Tx, applied: AppliedVerdict[]): Promise<AfterCommit>;
   /** After the verdict committed: tell whoever needs telling (for example, deliver a chat message). */
   afterVerdict?(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Array<{ source: string; detail: string; clauseKey?: string }>): Promise<void>;
   /** Items the author has had published in the group, for first-posts trust, counted up to `atMost` only. */

@@ -108,6 +108,66 @@ describe('ScreeningService.screen (in-memory content and review items)', () => {
     expect(s.posts.applied.map((a) => [a.id, a.verdict.status])).toEqual([['p1', 'published']]);
   });
 
+  /** Records what the source's followVerdicts was told, in which transaction, and whether its after-commit work ran once that committed. */
+  function following(s: ReturnType<typeof screening>) {
+    const told: Array<{ tx: unknown; verdicts: string[] }> = [];
+    const followedUp: Array<{ committed: boolean }> = [];
+    s.posts.followVerdicts = async (tx, applied) => {
+      told.push({ tx, verdicts: applied.map((a) => `${a.subject.id} ${a.verdict.status} ${a.verdict.body}`) });
+      return async () => void followedUp.push({ committed: s.transactions.committed.includes(tx) });
+    };
+    return { told, followedUp };
+  }
+
+  it("writes what a batch of publications owes in the batch's own transaction, and follows it up once committed", async () => {
+    const s = screening();
+    // A batch the source could publish in one statement still gets a transaction when it owes something after.
+    s.posts.publishManyIsOneStatement = true;
+    const { told, followedUp } = following(s);
+    for (let i = 0; i < 3; i += 1) s.posts.add({ id: `p${i}`, body: `Thank you all, number ${i}` });
+    await Promise.all([0, 1, 2].map((i) => s.screen(`p${i}`)));
+    expect(told.flatMap((t) => t.verdicts).sort()).toEqual([
+      'p0 published Thank you all, number 0',
+      'p1 published Thank you all, number 1',
+      'p2 published Thank you all, number 2',
+    ]);
+    expect(told.map((t) => t.tx)).toEqual(s.posts.batches.map((b) => b.tx));
+    expect(s.transactions.opened).toEqual(s.posts.batches.map((b) => b.tx));
+    expect(followedUp).toEqual(told.map(() => ({ committed: true })));
+  });
+
+  it('publishes a first revision without a transaction when the source owes nothing after it', async () => {
+    const s = screening();
+    s.posts.publishManyIsOneStatement = true;
+    s.posts.add({ id: 'p1', body: 'Had a good day at clinic today.' });
+    await s.screen('p1');
+    expect(s.transactions.opened).toEqual([]);
+  });
+
+  it("writes what a held or rejected verdict owes in the verdict's transaction, and follows it up once committed", async () => {
+    const s = screening({ rules: [{ pattern: 'zorbax', match: 'word', action: 'block' }] });
+    const { told, followedUp } = following(s);
+    s.posts.add({ id: 'held', body: PHONE });
+    s.posts.add({ id: 'rejected', body: 'zorbax to you' });
+    await s.screen('held');
+    await s.screen('rejected');
+    expect(told.map((t) => t.verdicts)).toEqual([[`held held ${PHONE}`], ['rejected rejected zorbax to you']]);
+    expect(told.map((t) => t.tx)).toEqual(s.posts.applied.map((a) => a.tx));
+    expect(followedUp).toEqual([{ committed: true }, { committed: true }]);
+  });
+
+  it('does not follow up a verdict whose transaction failed', async () => {
+    const s = screening();
+    const { told, followedUp } = following(s);
+    s.posts.add({ id: 'p1', body: PHONE });
+    s.posts.applyVerdict = async () => {
+      throw new Error('connection lost');
+    };
+    await expect(s.screen('p1')).rejects.toThrow('connection lost');
+    expect(told).toEqual([]);
+    expect(followedUp).toEqual([]);
+  });
+
   it('holds a post with personal data and opens a review item for supporters, in one transaction with the verdict', async () => {
     const s = screening();
     s.posts.add({ id: 'p1', body: PHONE });

@@ -14,7 +14,7 @@ import { isTrustedAuthor, modeVerdicts } from '../screening/moderation-mode';
 import { screenText } from '../screening/screen';
 import type { SubjectType } from '../review/review.types';
 import { FieldsOutcome, FieldText, screenFields } from './field-screening';
-import { ScreeningSource, ScreeningSources, ScreeningSubject, SubjectFields, VerdictToApply } from './screening-source';
+import { AfterCommit, ScreeningSource, ScreeningSources, ScreeningSubject, SubjectFields, VerdictToApply } from './screening-source';
 import { signpostingNotice } from './signposting-notice';
 import { quoteOf } from './notice-quote';
 
@@ -97,7 +97,10 @@ export class ScreeningService {
 
   /** One verdict in its own transaction, with its review item and notices: every verdict that is not a plain publication. */
   private async applyOne(source: ScreeningSource, job: ScreenJob, outcome: FieldsOutcome, context: GroupContext, now: Date): Promise<ScreeningResult> {
-    const created: { notices: NoticeView[]; item?: ReviewItem; itemCreated?: boolean; alerts: Array<string | null> } = { notices: [], alerts: [] };
+    const created: { notices: NoticeView[]; item?: ReviewItem; itemCreated?: boolean; alerts: Array<string | null>; followUp?: AfterCommit } = {
+      notices: [],
+      alerts: [],
+    };
     const result = await this.transactions.run(async (tx) => {
       const subject = await source.lockForVerdict(tx, job.id);
       // Same revision means the same words: the verdict computed above still applies.
@@ -107,6 +110,7 @@ export class ScreeningService {
       const fields = maskedFields(outcome);
       if (fields) verdict.fields = fields;
       await source.applyVerdict(tx, subject, verdict);
+      created.followUp = await source.followVerdicts?.(tx, [{ subject, verdict }]);
 
       if (outcome.status === 'held' || outcome.flagged) {
         const moderation = context.settings.moderation;
@@ -168,6 +172,7 @@ export class ScreeningService {
     for (const notice of created.notices) await this.notices.announce(notice);
     if (created.item) await this.reviewItems.announce(created.item, created.itemCreated ? 'review:new' : 'review:updated');
     await this.safeguarding.dispatch(created.alerts);
+    await created.followUp?.();
     await source.afterVerdict?.(result.subject, result.verdict, result.outcome.reasons);
     return { skipped: false, status: result.outcome.status };
   }
@@ -257,15 +262,23 @@ export class ScreeningService {
       publisher = new Batcher(
         async (items: PlainPublication[]) => {
           // Only an edit (a later revision) can have an open review item: a first revision still in screening was never held or flagged.
-          if (source.publishManyIsOneStatement && items.every((item) => item.revision === 1)) {
+          if (source.publishManyIsOneStatement && !source.followVerdicts && items.every((item) => item.revision === 1)) {
             return inOrder(items, await publishMany(this.transactions.none, items));
           }
-          return this.transactions.run(async (tx) => {
+          let followUp: AfterCommit | undefined;
+          const published = await this.transactions.run(async (tx) => {
             const published = await publishMany(tx, items);
             const edited = published.filter((subject) => subject.revision > 1).map((subject) => subject.id);
             await this.reviewItems.supersedeOpenMany(tx, source.type, edited);
-            return inOrder(items, published);
+            const bodies = new Map(items.map((item) => [item.id, item.body]));
+            followUp = await source.followVerdicts?.(
+              tx,
+              published.map((subject) => ({ subject, verdict: { status: 'published', body: bodies.get(subject.id) ?? subject.body, signposting: null } })),
+            );
+            return published;
           });
+          await followUp?.();
+          return inOrder(items, published);
         },
         { maxBatch: BATCH_SIZE, maxInFlight: 1 },
       );
