@@ -31,7 +31,8 @@ import { SearchService } from './search/search.service';
     SearchRepository,
     SearchService,
   ],
-  exports: [ForumService, SearchService],
+  // PostScreeningSource for the worker's `forum` queue (the follow-up of published posts).
+  exports: [ForumService, SearchService, PostScreeningSource],
 })
 export class ForumModule implements OnModuleInit {
   constructor(
