@@ -179,21 +179,14 @@ describe('notifications by push and mail', () => {
     expect(mailbox.mailsTo(author.email)).toHaveLength(mailsBefore);
   });
 
-  it('tells a batch of replies’ topic author and the member they mention once each, and a held post’s author with its verdict, without a fan-out job', async () => {
+  it('writes what a verdict owes (a reply, a mention, a held post) with the verdict itself: in place once the post reads so, with no fan-out job run', async () => {
     const [author, replier, named] = await Promise.all([0, 1, 2].map(() => joinedMember(forum, groupId, code)));
     const opening = await topic(author, 'Fluid limits in summer', 'How do you keep to the fluid limit when it is hot?');
-    // Nothing on the notifications queue runs meanwhile: what arrives is written by the forum's follow-up and the verdicts themselves.
+    // Nothing on the notifications queue runs meanwhile: what is there was written with the verdicts.
     const connection = openRedis(forum.config, 'commands');
     const queue = new Queue('notifications', { connection, prefix: forum.config.redis.prefix });
     await queue.pause();
     try {
-      const items = async (who: Person) => (await request(forum.url).get('/me/notifications?limit=50').set(bearer(who)).expect(200)).body.items as Json[];
-      written.push('07700 900456');
-      const sent = await request(forum.url).post(`/topics/${opening.topicId}/posts`).set(bearer(replier)).send({ body: 'Text me on 07700 900456' }).expect(202);
-      expect((await screened(forum, replier, sent.body.id)).status).toBe('held');
-      // The held post's notice is written with its verdict: there as soon as the post reads as held.
-      expect((await items(replier)).filter((n) => n.kind === 'moderation' && n.subjectId === sent.body.id)).toHaveLength(1);
-
       // Several at once, so the worker publishes some of them together, as it does under load.
       const bodies = [
         `Ice lollies count too, @${named.displayName} taught me that`,
@@ -202,44 +195,24 @@ describe('notifications by push and mail', () => {
         'Sucking ice works.',
       ];
       const posts = await Promise.all(bodies.map((body) => reply(replier, opening.topicId, body)));
-      const events = posts.flatMap((post) => [`reply:${post.id}`, `mention:${post.id}`]);
-      const rows = await eventually(
-        `SELECT event_id, user_id, count(*)::int AS n FROM notifications WHERE event_id = ANY($1::text[]) GROUP BY event_id, user_id`,
-        [events],
-        (found) => found.length === bodies.length + 1,
-      );
-      expect(rows.every((row) => row.n === 1)).toBe(true);
-      expect(rows.filter((row) => row.event_id.startsWith('reply:')).map((row) => row.user_id)).toEqual(bodies.map(() => author.id));
-      expect((await items(named)).filter((n) => n.kind === 'mention' && n.subjectId === opening.topicId)).toHaveLength(1);
+      written.push('07700 900456');
+      const sent = await request(forum.url).post(`/topics/${opening.topicId}/posts`).set(bearer(replier)).send({ body: 'Text me on 07700 900456' }).expect(202);
+      expect((await screened(forum, replier, sent.body.id)).status).toBe('held');
+
+      const items = async (who: Person) => (await request(forum.url).get('/me/notifications?limit=50').set(bearer(who)).expect(200)).body.items as Json[];
       expect((await items(author)).filter((n) => n.kind === 'reply' && n.subjectId === opening.topicId)).toHaveLength(bodies.length);
-      expect((await items(replier)).filter((n) => n.subjectId === opening.topicId)).toEqual([]);
+      expect((await items(named)).filter((n) => n.kind === 'mention' && n.subjectId === opening.topicId)).toHaveLength(1);
+      expect((await items(replier)).filter((n) => n.kind === 'moderation' && n.subjectId === sent.body.id)).toHaveLength(1);
+      const { rows } = await db.query(`SELECT event_id, count(*)::int AS n FROM notifications WHERE event_id = ANY($1::text[]) GROUP BY event_id`, [
+        posts.flatMap((post) => [`reply:${post.id}`, `mention:${post.id}`]),
+      ]);
+      expect(rows.map((row) => row.n)).toEqual(rows.map(() => 1));
+      expect(rows).toHaveLength(bodies.length + 1);
     } finally {
       await queue.resume();
       await queue.close();
       connection.disconnect();
     }
-  });
-
-  it('tells the topic’s author of a reply when the follow-up comes through the outbox relay and the forum queue, as after a crash', async () => {
-    const [author, replier] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
-    const opening = await topic(author, 'Cramp at night', 'Does anyone else get leg cramp after a session?');
-    const post = await reply(replier, opening.topicId, 'Yes, stretching before bed helps me.');
-    const event = `reply:${post.id}`;
-    await eventually(`SELECT 1 FROM notifications WHERE event_id = $1`, [event], (rows) => rows.length === 1);
-    // As if the worker died after the publish committed and before its follow-up ran: no notification,
-    // and the staged row never marked. The relay hands such a row to the forum queue.
-    await db.query(`DELETE FROM notifications WHERE event_id = $1`, [event]);
-    await db.query(
-      `INSERT INTO outbox (queue, job_name, job_id, payload, created_at) VALUES ('forum', 'posts-published', $1, $2, now() - interval '1 minute')`,
-      [`posts-published-relay-${post.id}`, JSON.stringify({ postIds: [post.id] })],
-    );
-    const rows = await eventually(`SELECT user_id FROM notifications WHERE event_id = $1`, [event], (found) => found.length > 0);
-    expect(rows.map((row) => row.user_id)).toEqual([author.id]);
-    await eventually(
-      `SELECT 1 FROM outbox WHERE job_id = $1 AND dispatched_at IS NOT NULL`,
-      [`posts-published-relay-${post.id}`],
-      (found) => found.length === 1,
-    );
   });
 
   it('answers unsubscribe links that were never issued 404 and malformed ones 422, and a form body anywhere else 415', async () => {

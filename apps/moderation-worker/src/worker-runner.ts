@@ -3,7 +3,6 @@ import type { Worker } from 'bullmq';
 import { Counter } from 'prom-client';
 import { MetricsRegistry } from '@kindred/observability';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
-import { PostScreeningSource } from '@kindred/forum';
 import { NotificationDelivery } from '@kindred/notifications';
 import { DeadlinesService, ScreeningService, ScreeningSweeper } from '@kindred/moderation';
 import { IdentityService } from '@kindred/identity';
@@ -36,7 +35,6 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
     private readonly notifications: NotificationDelivery,
     private readonly mentoring: MentoringService,
     private readonly questionnaires: QuestionnairesService,
-    private readonly posts: PostScreeningSource,
   ) {}
 
   handlers(): JobHandlers<'moderation-worker'> {
@@ -53,9 +51,6 @@ export class WorkerRunner implements OnApplicationBootstrap, OnModuleDestroy, On
       },
       retention: {
         purge: () => this.retention.purgeAll(),
-      },
-      forum: {
-        'posts-published': (job) => this.posts.notifyPublished(job.postIds),
       },
       notifications: {
         'fan-out': (job) => this.notifications.fanOut(job),

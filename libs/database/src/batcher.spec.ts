@@ -50,31 +50,6 @@ describe('Batcher', () => {
     await expect(Promise.all(answers)).resolves.toEqual([10, 20, 30, 40, 50, 60]);
   });
 
-  it('with lingerMs, holds a batch that is not full until then, and starts a full one at once', async () => {
-    jest.useFakeTimers();
-    try {
-      const { batches, run } = controlled();
-      const batcher = new Batcher(run, { maxBatch: 3, maxInFlight: 1, lingerMs: 50 });
-      const first = [batcher.submit(1), batcher.submit(2)];
-      expect(batches).toEqual([]);
-      jest.advanceTimersByTime(49);
-      expect(batches).toEqual([]);
-      jest.advanceTimersByTime(1);
-      expect(batches.map((b) => b.inputs)).toEqual([[1, 2]]);
-      batches[0]!.release();
-      await expect(Promise.all(first)).resolves.toEqual([10, 20]);
-      const full = [3, 4, 5].map((n) => batcher.submit(n));
-      expect(batches.map((b) => b.inputs)).toEqual([
-        [1, 2],
-        [3, 4, 5],
-      ]);
-      batches[1]!.release();
-      await expect(Promise.all(full)).resolves.toEqual([30, 40, 50]);
-    } finally {
-      jest.useRealTimers();
-    }
-  });
-
   it('rejects every call of a failed batch, and keeps serving later calls', async () => {
     const { batches, run } = controlled();
     const batcher = new Batcher(run, { maxBatch: 10, maxInFlight: 1 });

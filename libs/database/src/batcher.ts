@@ -5,18 +5,14 @@
  *
  * `run` answers each input in the same position; a rejected batch rejects every call in it, and
  * the caller decides what to do (the screening service retries that item on its own).
- *
- * With `lingerMs`, a batch that is not full waits that long for company first: for work no caller
- * waits on that costs the same for one item as for a hundred (a follow-up written after commit).
  */
 export class Batcher<I, O> {
   private readonly waiting: Array<{ input: I; resolve: (output: O) => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;
-  private lingering: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly run: (inputs: I[]) => Promise<O[]>,
-    private readonly options: { maxBatch: number; maxInFlight: number; lingerMs?: number },
+    private readonly options: { maxBatch: number; maxInFlight: number },
   ) {}
 
   submit(input: I): Promise<O> {
@@ -26,21 +22,8 @@ export class Batcher<I, O> {
     });
   }
 
-  private pump(lingered = false): void {
+  private pump(): void {
     while (this.inFlight < this.options.maxInFlight && this.waiting.length > 0) {
-      if ((this.options.lingerMs ?? 0) > 0 && !lingered && this.waiting.length < this.options.maxBatch) {
-        // Does not keep the process alive: work lost with it is work its caller can do again.
-        this.lingering ??= setTimeout(() => {
-          this.lingering = null;
-          this.pump(true);
-        }, this.options.lingerMs).unref();
-        return;
-      }
-      lingered = false;
-      if (this.lingering) {
-        clearTimeout(this.lingering);
-        this.lingering = null;
-      }
       const batch = this.waiting.splice(0, this.options.maxBatch);
       this.inFlight += 1;
       let outputs: Promise<O[]>;

@@ -13,9 +13,7 @@ export function dataSourceOptions(config: KindredConfig, applicationName: string
     url: config.database.url,
     // With replicas, TypeORM keeps a pool per server; every statement still goes to the primary
     // (defaultMode) unless a repository asks ReplicaReads for a replica.
-    ...(replicaUrls.length > 0
-      ? { replication: { master: { url: config.database.url }, slaves: replicaUrls.map((url) => ({ url })), defaultMode: 'master' as const } }
-      : {}),
+    ...(replicaUrls.length > 0 ? { replication: { master: { url: config.database.url }, slaves: replicaUrls.map((url) => ({ url })), defaultMode: 'master' as const } } : {}),
     synchronize: false,
     migrationsRun: false,
     migrations: MIGRATIONS,

@@ -15,9 +15,7 @@ export class DatabaseModule {
           useFactory: async () => {
             const replicas = await answeringReplicas(config.database.replicaUrls);
             if (replicas.length < config.database.replicaUrls.length) {
-              new Logger('DatabaseModule').warn(
-                `${config.database.replicaUrls.length - replicas.length} replica(s) not answering at start-up: their reads go to the primary until a restart`,
-              );
+              new Logger('DatabaseModule').warn(`${config.database.replicaUrls.length - replicas.length} replica(s) not answering at start-up: their reads go to the primary until a restart`);
             }
             return {
               ...dataSourceOptions(config, applicationName, replicas),

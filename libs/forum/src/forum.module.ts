@@ -31,8 +31,7 @@ import { SearchService } from './search/search.service';
     SearchRepository,
     SearchService,
   ],
-  // PostScreeningSource for the worker's `forum` queue (the follow-up of published posts).
-  exports: [ForumService, SearchService, PostScreeningSource],
+  exports: [ForumService, SearchService],
 })
 export class ForumModule implements OnModuleInit {
   constructor(

@@ -1,6 +1,5 @@
 export * from './forum.module';
 export * from './forum.service';
-export { PostScreeningSource } from './post-screening.source';
 export { REACTION_KINDS } from './post-reaction.entity';
 export type { ReactionKind } from './post-reaction.entity';
 export type { PostStatus } from './post.entity';

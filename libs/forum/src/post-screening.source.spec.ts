@@ -3,7 +3,6 @@ import type { EventBus } from '@kindred/events';
 import type { MembershipService } from '@kindred/groups';
 import type { IdentityService } from '@kindred/identity';
 import type { NotificationEvent, NotificationsService } from '@kindred/notifications';
-import type { OutboxService } from '@kindred/queues';
 import { Post, type PostStatus } from './post.entity';
 import { PostScreeningSource } from './post-screening.source';
 import type { PostsRepository } from './posts.repository';
@@ -52,108 +51,51 @@ class FakePosts {
   async clearHiddenByReports(_tx: Tx, id: string) {
     this.rows.get(id)!.hiddenByReports = false;
   }
-  async published(ids: string[]) {
-    return ids.flatMap((id) => {
-      const p = this.rows.get(id);
-      return p && p.status === 'published'
-        ? [{ id, groupId: p.groupId, authorId: p.authorId, body: p.body, topicId: p.topicId, opening: p.isOpening, topicAuthorId: 'alex' }]
-        : [];
-    });
-  }
-  publishStatement(items: Array<{ id: string; revision: number; body: string }>) {
-    return { sql: 'publish', params: [items] };
-  }
-  /** What the publishing statement does: posts still in screening at the revision are published, with their places. */
-  publishNow(items: Array<{ id: string; revision: number; body: string }>) {
-    return items.flatMap((item) => {
-      const post = this.rows.get(item.id);
-      if (!post || post.status !== 'screening' || post.revision !== item.revision) return [];
-      Object.assign(post, { status: post.hiddenByReports ? 'hidden' : 'published', body: item.body });
-      return [
-        {
-          id: post.id,
-          group_id: post.groupId,
-          author_id: post.authorId,
-          body: post.body,
-          revision: post.revision,
-          status: post.status,
-          topic_id: post.topicId,
-          is_opening: post.isOpening,
-          hidden_by_reports: post.hiddenByReports,
-          topic_author_id: 'alex',
-        },
-      ];
-    });
-  }
-  publishedSubjects(rows: ReturnType<FakePosts['publishNow']>) {
-    return rows.map((r) => ({
-      type: 'post' as const,
-      id: r.id,
-      groupId: r.group_id,
-      authorId: r.author_id,
-      body: r.body,
-      revision: r.revision,
-      status: r.status,
-      place: { topicId: r.topic_id, opening: r.is_opening, topicAuthorId: r.topic_author_id, hiddenByReports: r.hidden_by_reports },
-    }));
-  }
 }
 
 function source() {
-  /** Each notification call: how, its events, and whether it was written in the verdicts' transaction. */
-  const staged: Array<{ via: 'notifyWithin' | 'notifyMany' | 'notifyNow'; events: NotificationEvent[]; inTx: boolean }> = [];
-  /** Follow-up jobs staged in the outbox, and the rows dispatched after commits. */
-  const jobs: Array<{ via: 'stage' | 'stageIfAny'; inTx: boolean; name: string; postIds: string[]; jobId: string; id: string }> = [];
-  /** Outbox rows whose follow-up this process did itself. */
-  const done: string[] = [];
-  const told: string[] = [];
+  /** Each notifyWithin or notifyMany call: its events, and whether it was written in the verdicts' transaction. */
+  const staged: Array<{ events: NotificationEvent[]; inTx: boolean; id: string }> = [];
+  /** The after-commit work of each notifyWithin, once run. */
+  const dispatched: string[] = [];
   const events: Array<{ name: string; payload: unknown }> = [];
   const posts = new FakePosts();
   const topics = new Map<string, Topic>([
     ['t1', Object.assign(new Topic(), { id: 't1', authorId: 'alex', title: 'Fatigue after infusions', contentWarning: 'needles' })],
   ]);
   const topicsRepository = { findMany: async (ids: string[]) => ids.flatMap((id) => (topics.has(id) ? [topics.get(id)!] : [])) };
+  /** Reads made in the verdicts' transaction, and outside one. */
+  const reads = { inTx: 0, outside: 0 };
+  const count = (on?: Tx) => (on === tx ? (reads.inTx += 1) : (reads.outside += 1));
   const identity = {
     displayNames: async (ids: string[]) => new Map(ids.filter((id) => id === 'sam').map((id) => [id, 'KidneyWarrior'])),
-    mentionedIn: async (text: string, among: (ids: string[]) => Promise<string[]>) =>
-      among(['robin', 'outsider', 'sam'].filter((id) => text.includes(`@${id}`))),
+    mentionedIn: async (text: string, among: (ids: string[]) => Promise<string[]>, on?: Tx) => {
+      count(on);
+      return among(['robin', 'outsider', 'sam'].filter((id) => text.includes(`@${id}`)));
+    },
   };
-  const memberships = { activeAmong: async (_groupId: string, ids: string[]) => ids.filter((id) => id !== 'outsider') };
+  const memberships = {
+    activeAmong: async (_groupId: string, ids: string[], on?: Tx) => {
+      count(on);
+      return ids.filter((id) => id !== 'outsider');
+    },
+  };
   const notifications = {
     notifyWithin: async (on: Tx, list: NotificationEvent[]) => {
-      staged.push({ via: 'notifyWithin', events: list, inTx: on === tx });
-      return async () => void told.push(...list.map((e) => e.eventId));
+      const id = `written-${staged.length + 1}`;
+      staged.push({ events: list, inTx: on === tx, id });
+      return async () => void dispatched.push(id);
     },
-    notifyMany: async (list: NotificationEvent[]) => void staged.push({ via: 'notifyMany', events: list, inTx: false }),
-    notifyNow: async (list: NotificationEvent[]) => void staged.push({ via: 'notifyNow', events: list, inTx: false }),
+    notifyMany: async (list: NotificationEvent[], on?: Tx) => {
+      const id = `outbox-${staged.length + 1}`;
+      staged.push({ events: list, inTx: on === tx, id });
+      return id;
+    },
   };
   const bus = {
     publishMany: async (name: string, payloads: unknown[]) => {
       for (const payload of payloads) events.push({ name, payload });
     },
-  };
-  const outbox = {
-    stage: async (on: Tx, _queue: string, name: string, payload: { postIds: string[] }, jobId: string) => {
-      const id = `outbox-${jobs.length + 1}`;
-      jobs.push({ via: 'stage', inTx: on === tx, name, postIds: payload.postIds, jobId, id });
-      return id;
-    },
-    // Runs the publishing statement (the fake's) and stages the job with it when it published anything.
-    stageIfAny: async (
-      on: Tx,
-      statement: { params: [Array<{ id: string; revision: number; body: string }>] },
-      _q: string,
-      name: string,
-      payload: { postIds: string[] },
-      jobId: string,
-    ) => {
-      const rows = posts.publishNow(statement.params[0]);
-      if (rows.length === 0) return { rows, outboxId: null };
-      const id = `outbox-${jobs.length + 1}`;
-      jobs.push({ via: 'stageIfAny', inTx: on === tx, name, postIds: payload.postIds, jobId, id });
-      return { rows, outboxId: id };
-    },
-    done: async (ids: string[]) => void done.push(...ids),
   };
   const service = new PostScreeningSource(
     posts as unknown as PostsRepository,
@@ -162,10 +104,9 @@ function source() {
     notifications as unknown as NotificationsService,
     memberships as unknown as MembershipService,
     bus as unknown as EventBus,
-    outbox as unknown as OutboxService,
   );
   const notified = () => staged.flatMap((s) => s.events);
-  return { posts, service, staged, jobs, done, told, notified, events, bus };
+  return { posts, service, staged, dispatched, notified, events, reads, bus };
 }
 
 const place = (values: Partial<{ opening: boolean; topicAuthorId: string | null; hiddenByReports: boolean }> = {}) => ({
@@ -202,131 +143,89 @@ describe('PostScreeningSource', () => {
       expect(JSON.stringify(events)).not.toContain('words');
     });
 
-    it('stages a batch’s follow-up in the publishing statement itself, writes nothing more in it, and does the follow-up once committed', async () => {
-      const { posts, service, jobs, staged, done } = source();
-      posts.add({ id: 'r1', status: 'screening' });
-      posts.add({ id: 'r2', status: 'screening' });
-      posts.add({ id: 'gone', status: 'deleted' });
-      const items = ['r1', 'r2', 'gone'].map((id) => ({ id, revision: 1, body: `new ${id}` }));
-      const published = await service.publishMany(tx, items);
-      expect(published.map((p) => p.id)).toEqual(['r1', 'r2']);
-      expect(jobs).toEqual([
-        { via: 'stageIfAny', inTx: true, name: 'posts-published', postIds: ['r1', 'r2', 'gone'], jobId: expect.any(String), id: 'outbox-1' },
-      ]);
-      // A retried batch stages the same job, which BullMQ keeps once.
-      expect(jobs[0]!.jobId).not.toContain(':');
-      const then = await service.followVerdicts(
-        tx,
-        published.map((subject) => ({ subject, verdict: verdict('published') })),
-      );
-      expect(jobs).toHaveLength(1);
-      expect(staged).toEqual([]);
-      expect(done).toEqual([]);
-      await then();
-      // The reply notifications, written now, and the staged row marked done so the relay never hands it on.
-      expect(staged).toEqual([
-        { via: 'notifyNow', inTx: false, events: [expect.objectContaining({ eventId: 'reply:r1' }), expect.objectContaining({ eventId: 'reply:r2' })] },
-      ]);
-      expect(done).toEqual(['outbox-1']);
-    });
-
-    it('stages nothing for a batch that published nothing', async () => {
-      const { posts, service, jobs } = source();
-      posts.add({ id: 'r1', status: 'published' });
-      await expect(service.publishMany(tx, [{ id: 'r1', revision: 1, body: 'x' }])).resolves.toEqual([]);
-      expect(jobs).toEqual([]);
-    });
-
-    it('stages the follow-up of a post published on its own in the verdict’s transaction, and a held post’s notice there too', async () => {
-      const { posts, service, jobs, staged, done, told } = source();
-      posts.add({ id: 'alone', body: 'masked ***' });
+    it('writes every notification the verdicts owe in their transaction, at once, and follows them up only after the commit', async () => {
+      const { service, staged, dispatched, reads } = source();
       const then = await service.followVerdicts(tx, [
-        { subject: placed('alone', 'screening'), verdict: verdict('published', 'masked ***') },
+        { subject: placed('r1', 'published'), verdict: verdict('published', 'me too @robin') },
+        { subject: placed('r2', 'published'), verdict: verdict('published') },
         { subject: placed('h1', 'screening', { revision: 2 }), verdict: verdict('held') },
       ]);
-      expect(jobs).toEqual([{ via: 'stage', inTx: true, name: 'posts-published', postIds: ['alone'], jobId: expect.any(String), id: 'outbox-1' }]);
-      expect(staged).toEqual([
-        { via: 'notifyWithin', inTx: true, events: [expect.objectContaining({ eventId: 'held:h1:2', kind: 'moderation', recipients: ['sam'] })] },
+      expect(staged).toHaveLength(1);
+      expect(staged[0]!.inTx).toBe(true);
+      expect(staged[0]!.events.map((e) => [e.eventId, e.kind, e.recipients])).toEqual([
+        ['reply:r1', 'reply', ['alex']],
+        ['mention:r1', 'mention', ['robin']],
+        ['reply:r2', 'reply', ['alex']],
+        ['held:h1:2', 'moderation', ['sam']],
       ]);
-      expect([done, told]).toEqual([[], []]);
+      // Who a post mentions is read in the same transaction: no second connection while it is open.
+      expect(reads).toEqual({ inTx: 4, outside: 0 });
+      expect(dispatched).toEqual([]);
       await then();
-      expect([done, told]).toEqual([['outbox-1'], ['held:h1:2']]);
-      expect(staged[1]).toEqual({ via: 'notifyNow', inTx: false, events: [expect.objectContaining({ eventId: 'reply:alone', recipients: ['alex'] })] });
+      expect(dispatched).toEqual(['written-1']);
     });
 
-    it('says and stages nothing when new words pass on a post that reports keep hidden, whether the subject says hidden or screening', async () => {
-      const { service, jobs, events, staged } = source();
+    it("tells the topic's author of a reply with ids only, mentions taken from the verdict's words", async () => {
+      const { service, notified } = source();
+      await service.followVerdicts(tx, [{ subject: placed('reply', 'published'), verdict: verdict('published', 'me too, thanks @robin') }]);
+      expect(notified()[0]).toEqual({
+        eventId: 'reply:reply',
+        kind: 'reply',
+        recipients: ['alex'],
+        groupId: GROUP,
+        subjectId: 't1',
+        path: `/groups/${GROUP}/topics/t1`,
+      });
+      expect(notified()[1]).toMatchObject({ eventId: 'mention:reply', kind: 'mention', recipients: ['robin'] });
+      expect(JSON.stringify(notified())).not.toContain('me too');
+    });
+
+    it('tells members of the group a post @mentions, not its author nor anyone outside the group', async () => {
+      const { service, notified } = source();
+      await service.followVerdicts(tx, [
+        { subject: placed('hello', 'published', { opening: true, authorId: 'alex' }), verdict: verdict('published', 'hi @robin and @outsider and @alex') },
+      ]);
+      expect(notified()).toEqual([expect.objectContaining({ eventId: 'mention:hello', kind: 'mention', recipients: ['robin'] })]);
+    });
+
+    it('says and tells nothing when new words pass on a post that reports keep hidden, whether the subject says hidden or screening', async () => {
+      const { service, notified, events } = source();
       const then = await service.followVerdicts(tx, [
         { subject: placed('hidden', 'hidden', { hiddenByReports: true }), verdict: verdict('published', 'new words @robin') },
         { subject: placed('edited', 'screening', { hiddenByReports: true }), verdict: verdict('published', 'new words @robin') },
       ]);
       await then();
-      expect([events, jobs, staged]).toEqual([[], [], []]);
+      expect(events).toEqual([]);
+      expect(notified()).toEqual([]);
+    });
+
+    it('tells nobody of an opening post, a rejected reply, a reply to one’s own topic or to a topic whose author is gone', async () => {
+      const { service, staged, dispatched } = source();
+      const then = await service.followVerdicts(tx, [
+        { subject: placed('opening', 'published', { opening: true }), verdict: verdict('published') },
+        { subject: placed('rejected', 'screening'), verdict: verdict('rejected') },
+        { subject: placed('own', 'published', { authorId: 'alex' }), verdict: verdict('published') },
+        { subject: placed('orphan', 'published', { topicAuthorId: null }), verdict: verdict('published') },
+      ]);
+      await then();
+      expect(staged).toEqual([{ events: [], inTx: true, id: 'written-1' }]);
+      expect(dispatched).toEqual(['written-1']);
     });
 
     it('keeps the verdicts when the announcement cannot go out', async () => {
-      const { service, bus, done } = source();
+      const { service, bus, dispatched } = source();
       bus.publishMany = async () => {
         throw new Error('Redis is down');
       };
       const then = await service.followVerdicts(tx, [{ subject: placed('reply', 'published'), verdict: verdict('published') }]);
       await expect(then()).resolves.toBeUndefined();
-      expect(done).toEqual(['outbox-1']);
+      expect(dispatched).toEqual(['written-1']);
     });
 
-    it('leaves the follow-up to the outbox relay when it cannot be done at once (the row is not marked done)', async () => {
-      const { posts, service, done } = source();
-      posts.add({ id: 'r1', status: 'screening' });
-      posts.published = async () => {
-        throw new Error('connection lost');
-      };
-      const published = await service.publishMany(tx, [{ id: 'r1', revision: 1, body: 'hello' }]);
-      const then = await service.followVerdicts(
-        tx,
-        published.map((subject) => ({ subject, verdict: verdict('published') })),
-      );
-      await expect(then()).resolves.toBeUndefined();
-      expect(done).toEqual([]);
-    });
-
-    it('refuses a subject it did not read (no place)', async () => {
+    it('refuses a subject it did not read (no place): its notifications could not be worked out in the transaction', async () => {
       const { service } = source();
       const bare = { type: 'post' as const, id: 'p', groupId: GROUP, authorId: 'sam', body: 'words', revision: 1, status: 'screening' };
       await expect(service.followVerdicts(tx, [{ subject: bare, verdict: verdict('published') }])).rejects.toThrow(/not read by/);
-    });
-  });
-
-  describe('the follow-up of published posts (the posts-published job)', () => {
-    it("tells the topic's author of each reply and the group's members each post mentions, ids only, in one write", async () => {
-      const { posts, service, staged } = source();
-      posts.add({ id: 'r1', body: 'me too, thanks @robin' });
-      posts.add({ id: 'r2', body: 'same here' });
-      await service.notifyPublished(['r1', 'r2']);
-      expect(staged).toHaveLength(1);
-      expect(staged[0]!.via).toBe('notifyNow');
-      expect(staged[0]!.events).toEqual([
-        { eventId: 'reply:r1', kind: 'reply', recipients: ['alex'], groupId: GROUP, subjectId: 't1', path: `/groups/${GROUP}/topics/t1` },
-        { eventId: 'mention:r1', kind: 'mention', recipients: ['robin'], groupId: GROUP, subjectId: 't1', path: `/groups/${GROUP}/topics/t1` },
-        { eventId: 'reply:r2', kind: 'reply', recipients: ['alex'], groupId: GROUP, subjectId: 't1', path: `/groups/${GROUP}/topics/t1` },
-      ]);
-      expect(JSON.stringify(staged)).not.toContain('me too');
-    });
-
-    it('tells members of the group a post @mentions, not its author nor anyone outside the group', async () => {
-      const { posts, service, notified } = source();
-      posts.add({ id: 'hello', isOpening: true, authorId: 'alex', body: 'hi @robin and @outsider and @alex' });
-      await service.notifyPublished(['hello']);
-      expect(notified()).toEqual([expect.objectContaining({ eventId: 'mention:hello', kind: 'mention', recipients: ['robin'] })]);
-    });
-
-    it('passes over posts no longer in sight, and tells nobody of an opening post or a reply to one’s own topic', async () => {
-      const { posts, service, notified } = source();
-      posts.add({ id: 'opening', isOpening: true });
-      posts.add({ id: 'hidden', status: 'hidden', body: '@robin' });
-      posts.add({ id: 'removed', status: 'removed', body: '@robin' });
-      posts.add({ id: 'own', authorId: 'alex' });
-      await service.notifyPublished(['opening', 'hidden', 'removed', 'own', 'never-was']);
-      expect(notified()).toEqual([]);
     });
   });
 
@@ -352,6 +251,7 @@ describe('PostScreeningSource', () => {
       posts.add({ id: 'reply', body: 'me too @robin', revision: 3 });
       await service.afterStatusChange('reply', GROUP, 'published');
       expect(staged).toHaveLength(1);
+      expect(staged[0]!.inTx).toBe(false);
       expect(staged[0]!.events.map((e) => [e.eventId, e.kind, e.recipients])).toEqual([
         ['reviewed:reply:3', 'moderation', ['sam']],
         ['reply:reply', 'reply', ['alex']],

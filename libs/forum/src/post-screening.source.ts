@@ -1,13 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { Batcher, type Tx } from '@kindred/database';
+import type { Tx } from '@kindred/database';
 import { EventBus, type EventCatalogue } from '@kindred/events';
 import { MembershipService } from '@kindred/groups';
 import { FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import type { AfterCommit, AppliedVerdict, ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { NotificationEvent, NotificationsService } from '@kindred/notifications';
-import { OutboxService } from '@kindred/queues';
-import { PostPlace, PostsRepository, PostSubject, PublishedRow } from './posts.repository';
+import { PostPlace, PostsRepository, PostSubject } from './posts.repository';
 import { TopicsRepository } from './topics.repository';
 
 /** A published post, with what telling people of it needs. */
@@ -19,14 +17,6 @@ interface PublishedPost {
   topicId: string;
   opening: boolean;
   topicAuthorId: string | null;
-}
-
-/** A post a batch published, with the outbox row of the batch's follow-up (staged with it). */
-type PublishedSubject = PostSubject & { followUp?: string };
-
-/** One follow-up job per set of posts (or of post revisions): a retried batch stages the same job. */
-function followUpJobId(keys: string[]): string {
-  return `posts-published-${createHash('sha256').update(keys.join(',')).digest('base64url')}`;
 }
 
 /** What the group's open threads and topic lists hear of a post: ids only, never the words. */
@@ -44,16 +34,6 @@ function placeOf(subject: ScreeningSubject): PostPlace {
 export class PostScreeningSource implements ContentSource {
   readonly type = 'post' as const;
   private readonly logger = new Logger(PostScreeningSource.name);
-  /** Follow-ups of published batches, a few at once (see followUp). */
-  private readonly followUps = new Batcher<{ outboxIds: string[]; postIds: string[] }, void>(
-    async (batches) => {
-      await this.notifyPublished([...new Set(batches.flatMap((b) => b.postIds))]);
-      await this.outbox.done(batches.flatMap((b) => b.outboxIds));
-      return batches.map(() => undefined);
-    },
-    // Nobody waits on a follow-up: a short wait lets the batches of a busy moment share one read and one write.
-    { maxBatch: 50, maxInFlight: 1, lingerMs: 50 },
-  );
 
   constructor(
     private readonly posts: PostsRepository,
@@ -62,23 +42,18 @@ export class PostScreeningSource implements ContentSource {
     private readonly notifications: NotificationsService,
     private readonly memberships: MembershipService,
     private readonly events: EventBus,
-    private readonly outbox: OutboxService,
   ) {}
 
   /**
-   * In the verdicts' transaction: a published post's follow-up (its reply and mention
-   * notifications, PostsPublishedJob) is staged to commit with it, in the publishing statement
-   * itself for a batch (publishMany) or here for a post published on its own, and a held post
-   * tells its author it waits for review, written here. Once committed, the follow-up goes to the
-   * queue and open threads and topic lists in the group (and the author's own screens) hear of
-   * every verdict in one round trip. Ids only, never words. Writes nothing for a batch's
-   * publications, which may come without a transaction of their own.
+   * In the verdicts' transaction: a published post tells the topic's author of a reply and the
+   * members it @mentions, and a held one tells its author it waits for review, written so they
+   * commit with the verdicts (a crash just after the commit cannot lose them). Once committed,
+   * their deliveries are queued and open threads and topic lists in the group (and the author's
+   * own screens) hear of every verdict in one round trip. Ids only, never words.
    */
   async followVerdicts(tx: Tx, applied: AppliedVerdict[]): Promise<AfterCommit> {
     const changes: ForumChange[] = [];
-    const held: NotificationEvent[] = [];
-    const staged = new Set<string>();
-    const publishedAlone: string[] = [];
+    const owed: NotificationEvent[] = [];
     for (const { subject, verdict } of applied) {
       const place = placeOf(subject);
       // A post hidden by reports stays hidden when its new words pass: nothing others can see changed.
@@ -94,11 +69,9 @@ export class PostScreeningSource implements ContentSource {
         });
       }
       if (verdict.status === 'published' && !stillHidden) {
-        const followUp = (subject as Partial<PublishedSubject>).followUp;
-        if (followUp) staged.add(followUp);
-        else publishedAlone.push(subject.id);
+        owed.push(...(await this.owedByPublished({ ...subject, body: verdict.body, ...place }, tx)));
       } else if (verdict.status === 'held' && subject.authorId) {
-        held.push({
+        owed.push({
           eventId: `held:${subject.id}:${subject.revision}`,
           kind: 'moderation',
           recipients: [subject.authorId],
@@ -108,38 +81,10 @@ export class PostScreeningSource implements ContentSource {
         });
       }
     }
-    if (publishedAlone.length > 0)
-      staged.add(await this.outbox.stage(tx, 'forum', 'posts-published', { postIds: publishedAlone }, followUpJobId(publishedAlone)));
-    const told = held.length > 0 ? await this.notifications.notifyWithin(tx, held) : async () => undefined;
-    const followUps = [...staged];
-    const postIds = applied.filter((a) => a.verdict.status === 'published').map((a) => a.subject.id);
+    const told = await this.notifications.notifyWithin(tx, owed);
     return async () => {
-      await Promise.all([told(), followUps.length > 0 ? this.followUp(followUps, postIds) : undefined, this.announce(changes)]);
+      await Promise.all([told(), this.announce(changes)]);
     };
-  }
-
-  /**
-   * Runs the follow-up of what this process just published here and now, with the other batches'
-   * of the next 50 ms (one read and one write for all of them), and marks their outbox rows done. If that fails, or the process dies first, the rows stay, and the outbox relay hands them
-   * to the `forum` queue: nothing is lost, and nobody is told twice.
-   */
-  private async followUp(outboxIds: string[], postIds: string[]): Promise<void> {
-    try {
-      await this.followUps.submit({ outboxIds, postIds });
-    } catch (error) {
-      this.logger.warn({ posts: postIds.length, err: error }, 'follow-up of published posts left to the outbox relay');
-    }
-  }
-
-  /**
-   * The follow-up of published posts (PostsPublishedJob, in the worker): tells each topic's author
-   * of a reply and the members each post @mentions. Posts no longer in sight are passed over;
-   * running it again tells nobody twice (one notification per event and person).
-   */
-  async notifyPublished(postIds: string[]): Promise<void> {
-    const owed: NotificationEvent[] = [];
-    for (const post of await this.publishedPosts(postIds)) owed.push(...(await this.owedByPublished(post)));
-    await this.notifications.notifyNow(owed);
   }
 
   /** After a moderator's decision: the group hears of it live, and a post published after review tells its author too. */
@@ -178,7 +123,7 @@ export class PostScreeningSource implements ContentSource {
    * often the post is published again: to the topic's author (not themselves), and to members of
    * the group the post @mentions (not its author, and not anyone outside the group).
    */
-  private async owedByPublished(post: PublishedPost): Promise<NotificationEvent[]> {
+  private async owedByPublished(post: PublishedPost, tx?: Tx): Promise<NotificationEvent[]> {
     if (!post.authorId) return [];
     const owed: NotificationEvent[] = [];
     const path = `/groups/${post.groupId}/topics/${post.topicId}`;
@@ -187,7 +132,7 @@ export class PostScreeningSource implements ContentSource {
       owed.push({ eventId: `reply:${post.id}`, kind: 'reply', recipients: [topicAuthor], groupId: post.groupId, subjectId: post.topicId, path });
     }
     // Names are matched among the group's own members only: "@Sam" never reaches a Sam elsewhere.
-    const mentioned = await this.identity.mentionedIn(post.body, (ids) => this.memberships.activeAmong(post.groupId, ids));
+    const mentioned = await this.identity.mentionedIn(post.body, (ids) => this.memberships.activeAmong(post.groupId, ids, tx), tx);
     const members = mentioned.filter((id) => id !== post.authorId);
     if (members.length > 0) {
       owed.push({ eventId: `mention:${post.id}`, kind: 'mention', recipients: members, groupId: post.groupId, subjectId: post.topicId, path });
@@ -196,8 +141,11 @@ export class PostScreeningSource implements ContentSource {
   }
 
   /** The posts, as they are now, that are in sight (published), with their topics' authors. */
-  private publishedPosts(ids: string[]): Promise<PublishedPost[]> {
-    return this.posts.published(ids);
+  private async publishedPosts(ids: string[]): Promise<PublishedPost[]> {
+    const posts = (await this.posts.findMany(ids)).filter((p) => p.status === 'published');
+    if (posts.length === 0) return [];
+    const topics = new Map((await this.topics.findMany([...new Set(posts.map((p) => p.topicId))])).map((t) => [t.id, t]));
+    return posts.map((p) => ({ ...p, opening: p.isOpening, topicAuthorId: topics.get(p.topicId)?.authorId ?? null }));
   }
 
   lockForVerdict(tx: Tx, id: string): Promise<ScreeningSubject | null> {
@@ -210,19 +158,8 @@ export class PostScreeningSource implements ContentSource {
 
   readonly publishManyIsOneStatement = true;
 
-  /** Publishes the batch and stages its follow-up (PostsPublishedJob) in the same statement, atomic on its own. */
-  async publishMany(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
-    if (items.length === 0) return [];
-    const ids = items.map((item) => item.id);
-    const { rows, outboxId } = await this.outbox.stageIfAny(
-      tx,
-      this.posts.publishStatement(items),
-      'forum',
-      'posts-published',
-      { postIds: ids },
-      followUpJobId(items.map((item) => `${item.id}:${item.revision}`)),
-    );
-    return this.posts.publishedSubjects(rows as PublishedRow[]).map((subject): PublishedSubject => ({ ...subject, followUp: outboxId ?? undefined }));
+  publishMany(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
+    return this.posts.publish(tx, items);
   }
 
   applyVerdict(tx: Tx, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {

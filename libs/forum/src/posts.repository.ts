@@ -176,29 +176,13 @@ export interface PostPlace {
   hiddenByReports: boolean;
 }
 
-/** A published post with what telling people of it needs: its words (for mentions) and place. */
-export interface PublishedPlace {
-  id: string;
-  groupId: string;
-  authorId: string | null;
-  body: string;
-  topicId: string;
-  opening: boolean;
-  topicAuthorId: string | null;
-}
-
 /** A post as screening reads it, with its place. */
 export type PostSubject = ScreeningSubject & { place: PostPlace };
 
 type PostSubjectRow = SubjectRow & { topic_id: string; is_opening: boolean; hidden_by_reports: boolean; topic_author_id: string | null };
-/** A row `publishStatement` returns. */
-export type PublishedRow = PostSubjectRow;
 
 function postSubject(row: PostSubjectRow): PostSubject {
-  return {
-    ...subjectFromRow('post', row),
-    place: { topicId: row.topic_id, opening: row.is_opening, topicAuthorId: row.topic_author_id, hiddenByReports: row.hidden_by_reports },
-  };
+  return { ...subjectFromRow('post', row), place: { topicId: row.topic_id, opening: row.is_opening, topicAuthorId: row.topic_author_id, hiddenByReports: row.hidden_by_reports } };
 }
 
 /**
@@ -243,34 +227,6 @@ export class PostsRepository {
       is_opening: boolean;
     }>;
     return rows.map((r) => ({ id: r.id, topicId: r.topic_id, opening: r.is_opening }));
-  }
-
-  /** Those of the posts that are in sight (published), with their places and topics' authors, in one statement. */
-  async published(ids: string[]): Promise<Array<PublishedPlace>> {
-    if (ids.length === 0) return [];
-    const rows = (await this.dataSource.query(
-      `SELECT p.id, p.group_id, p.author_id, p.body, p.topic_id, p.is_opening, tp.author_id AS topic_author_id
-         FROM posts p JOIN topics tp ON tp.id = p.topic_id
-        WHERE p.id = ANY($1::uuid[]) AND p.status = 'published'`,
-      [ids],
-    )) as Array<{
-      id: string;
-      group_id: string;
-      author_id: string | null;
-      body: string;
-      topic_id: string;
-      is_opening: boolean;
-      topic_author_id: string | null;
-    }>;
-    return rows.map((r) => ({
-      id: r.id,
-      groupId: r.group_id,
-      authorId: r.author_id,
-      body: r.body,
-      topicId: r.topic_id,
-      opening: r.is_opening,
-      topicAuthorId: r.topic_author_id,
-    }));
   }
 
   /** Locks the post until the transaction ends; it must exist. */
@@ -400,33 +356,22 @@ export class PostsRepository {
   /**
    * Publishes every post still in `screening` at the given revision, in one statement (each topic
    * then moves once, whatever the batch holds). A post hidden by reports goes back to `hidden`
-   * instead, until a moderator decides. Returns the posts published, with their places.
+   * instead, until a moderator decides.
    */
   async publish(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<PostSubject[]> {
     if (items.length === 0) return [];
-    const { sql, params } = this.publishStatement(items);
-    // A data-modifying WITH and a SELECT, not a bare UPDATE … RETURNING: for an UPDATE, TypeORM's query() answers [rows, count].
-    return this.publishedSubjects((await manager(tx).query(`WITH done AS (${sql}) SELECT * FROM done`, params)) as PublishedRow[]);
-  }
-
-  /**
-   * `publish` as a statement for the caller to run (an `UPDATE … RETURNING`, so a batch's follow-up
-   * job can be staged in the same statement, OutboxService.stageIfAny); `publishedSubjects` maps
-   * what it returns.
-   */
-  publishStatement(items: Array<{ id: string; revision: number; body: string }>): { sql: string; params: unknown[] } {
-    return {
-      sql: `UPDATE posts p SET status = CASE WHEN p.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT p.hidden_by_reports,
-                               published_body = NULL, body = w.body, signposting = NULL, screened_at = now()
-              FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
-             WHERE p.id = w.id AND p.status = 'screening' AND p.revision = w.revision
-            RETURNING p.id, p.group_id, p.author_id, p.body, p.revision, p.status, p.topic_id, p.is_opening, p.hidden_by_reports,
-                      (SELECT tp.author_id FROM topics tp WHERE tp.id = p.topic_id) AS topic_author_id`,
-      params: [items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => i.body)],
-    };
-  }
-
-  publishedSubjects(rows: PublishedRow[]): PostSubject[] {
+    const rows = (await manager(tx).query(
+      // A data-modifying WITH and a SELECT, not a bare UPDATE … RETURNING: for an UPDATE, TypeORM's query() answers [rows, count].
+      `WITH done AS (
+         UPDATE posts p SET status = CASE WHEN p.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT p.hidden_by_reports,
+                            published_body = NULL, body = w.body, signposting = NULL, screened_at = now()
+           FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
+          WHERE p.id = w.id AND p.status = 'screening' AND p.revision = w.revision
+          RETURNING p.id, p.group_id, p.author_id, p.body, p.revision, p.status, p.topic_id, p.is_opening, p.hidden_by_reports)
+       SELECT d.id, d.group_id, d.author_id, d.body, d.revision, d.status, d.topic_id, d.is_opening, d.hidden_by_reports, tp.author_id AS topic_author_id
+         FROM done d JOIN topics tp ON tp.id = d.topic_id`,
+      [items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => i.body)],
+    )) as PostSubjectRow[];
     return rows.map(postSubject);
   }
 

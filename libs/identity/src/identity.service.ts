@@ -547,11 +547,12 @@ export class IdentityService {
    * The people an `@name` in some text names, among those `among` accepts (the members of one
    * group): each `@` stands for the longest display name after it that is one of them, so
    * "@Sam Jones" names Sam Jones, or Sam when only Sam is there. At most 20 `@`s are read.
+   * Inside a transaction (`tx`), names are read in it (and `among` should read in it too).
    */
-  async mentionedIn(text: string, among?: (userIds: string[]) => Promise<string[]>): Promise<string[]> {
+  async mentionedIn(text: string, among?: (userIds: string[]) => Promise<string[]>, tx?: Tx): Promise<string[]> {
     const mentions = mentionCandidates(text);
     if (mentions.length === 0) return [];
-    const found = await this.users.idsByNormalisedNames([...new Set(mentions.flat())]);
+    const found = await this.users.idsByNormalisedNames([...new Set(mentions.flat())], tx);
     if (found.length === 0) return [];
     const eligible = new Set(among ? await among([...new Set(found.map((r) => r.id))]) : found.map((r) => r.id));
     const byName = new Map(found.filter((r) => eligible.has(r.id)).map((r) => [r.name, r.id]));

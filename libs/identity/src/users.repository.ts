@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { manager, type Tx } from '@kindred/database';
+import { asTx, manager, type Tx } from '@kindred/database';
 import { User } from './user.entity';
 
 /** Which unique index of `users` refused a row written at the same moment as another. */
@@ -228,8 +228,8 @@ export class UsersRepository {
   }
 
   /** Ids of the accounts with these normalised display names (for @mentions). */
-  async idsByNormalisedNames(names: string[]): Promise<Array<{ id: string; name: string }>> {
-    return (await this.dataSource.query(`SELECT id, display_name_normalised AS name FROM users WHERE display_name_normalised = ANY($1::text[])`, [
+  async idsByNormalisedNames(names: string[], tx: Tx = asTx(this.dataSource.manager)): Promise<Array<{ id: string; name: string }>> {
+    return (await manager(tx).query(`SELECT id, display_name_normalised AS name FROM users WHERE display_name_normalised = ANY($1::text[])`, [
       names,
     ])) as Array<{
       id: string;

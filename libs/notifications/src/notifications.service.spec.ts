@@ -102,19 +102,6 @@ describe('NotificationsService (in-memory repositories)', () => {
     expect(kit.staged).toHaveLength(1);
   });
 
-  it('notifyNow writes and announces at once, however many people, without an outbox row or fan-out job', async () => {
-    const kit = notificationsOverFakes();
-    const many = Array.from({ length: NOTIFY_WITHIN_MAX + 5 }, (_, i) => `member-${i}`);
-    for (const id of many) kit.people.set(id, null);
-    await kit.service.notifyNow([
-      { eventId: 'mention:p1', kind: 'mention', recipients: many },
-      { eventId: 'reply:p2', kind: 'reply', recipients: [] },
-    ]);
-    expect(kit.store.notifications).toHaveLength(many.length);
-    expect(kit.published).toHaveLength(many.length);
-    expect(kit.staged).toEqual([]);
-  });
-
   it('inside a transaction, leaves dispatch to the caller after commit', async () => {
     const { service, dispatched } = notificationsOverFakes();
     const id = await service.notify({ eventId: 'e', kind: 'sanction', recipients: ['a'] }, {} as never);

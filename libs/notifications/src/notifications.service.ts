@@ -115,16 +115,6 @@ export class NotificationsService {
     return () => this.fanOut.announce([written]);
   }
 
-  /**
-   * Writes the events' notifications here and now, as the fan-out job would (a statement per chunk
-   * of people, each atomic on its own), then queues their deliveries and tells sockets: for work
-   * that is itself a follow-up already, such as a job or what a staged outbox row stands for.
-   */
-  async notifyNow(events: NotificationEvent[]): Promise<void> {
-    const payloads = events.map(toPayload).filter((payload) => payload.recipients.length > 0);
-    if (payloads.length > 0) await this.fanOut.run(payloads);
-  }
-
   /** After the transaction that called `notify` committed: hands its rows to the queue now. */
   dispatch(outboxIds: Array<string | null>): Promise<void> {
     return this.outbox.dispatch(outboxIds.filter((id): id is string => id !== null));

@@ -41,25 +41,6 @@ export class OutboxRepository {
     return rows.map((r) => r.id);
   }
 
-  /**
-   * The caller's `UPDATE/INSERT … RETURNING` (parameters `$1…$n`) and, when it returned any row,
-   * one outbox row, in one statement. Returns the statement's rows (without `outbox_id`) and the
-   * outbox row's id, or null.
-   */
-  async insertIfAny(tx: Tx | null, statement: { sql: string; params: unknown[] }, job: OutboxJob): Promise<{ rows: unknown[]; outboxId: string | null }> {
-    const n = statement.params.length;
-    const rows = (await (tx ? manager(tx) : this.dataSource).query(
-      `WITH changed AS (${statement.sql}),
-            staged AS (
-              INSERT INTO outbox (queue, job_name, job_id, payload)
-              SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}::jsonb WHERE EXISTS (SELECT 1 FROM changed)
-              RETURNING id::text AS id)
-       SELECT changed.*, (SELECT id FROM staged) AS outbox_id FROM changed`,
-      [...statement.params, job.queue, job.jobName, job.jobId, JSON.stringify(job.payload)],
-    )) as Array<{ outbox_id: string | null }>;
-    return { rows: rows.map(({ outbox_id: _, ...row }) => row), outboxId: rows[0]?.outbox_id ?? null };
-  }
-
   async markDispatched(ids: string[]): Promise<void> {
     await this.dataSource.query(`UPDATE outbox SET dispatched_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
   }

@@ -14,10 +14,6 @@ class FakeOutboxRepository implements Pick<OutboxRepository, keyof OutboxReposit
   async insertWith(_tx: Tx | null, _subject: { sql: string; params: unknown[] }, job: OutboxJob) {
     return Array.from({ length: this.written }, () => this.add(job));
   }
-  async insertIfAny(_tx: Tx | null, _statement: { sql: string; params: unknown[] }, job: OutboxJob) {
-    const rows = Array.from({ length: this.written }, (_, i) => ({ n: i + 1 }));
-    return { rows, outboxId: rows.length > 0 ? this.add(job) : null };
-  }
   async markDispatched(ids: string[]) {
     for (const row of this.rows) if (ids.includes(row.id)) row.dispatched = true;
   }
@@ -82,30 +78,6 @@ describe('OutboxService (in-memory repository)', () => {
     await expect(outbox.stageWith(null, subject, 'screening', 'screen', job, 'post:p1:1')).rejects.toThrow(/must write one/);
     repository.written = 1;
     await expect(outbox.stageWith(null, subject, 'screening', 'screen', job, 'post:p1:1')).resolves.toEqual(expect.any(String));
-  });
-
-  it('stages one row after a statement that changed several, none after one that changed nothing, and sends it from memory', async () => {
-    const { outbox, repository, sent } = service();
-    repository.written = 0;
-    await expect(outbox.stageIfAny(null, subject, 'screening', 'screen', job, 'post:p1:1')).resolves.toEqual({ rows: [], outboxId: null });
-    repository.written = 3;
-    const { rows, outboxId } = await outbox.stageIfAny(null, subject, 'screening', 'screen', job, 'post:p1:1');
-    expect(rows).toHaveLength(3);
-    expect(repository.rows).toHaveLength(1);
-    await outbox.dispatch([outboxId!]);
-    expect(sent).toEqual(['post:p1:1']);
-    expect(repository.reads).toBe(0);
-  });
-
-  it('marks rows whose job this process did itself, so neither dispatch nor the relay sends them', async () => {
-    const { outbox, repository, sent } = service();
-    const id = await outbox.stage({} as Tx, 'screening', 'screen', job, 'post:p1:1');
-    await outbox.done([id]);
-    expect(repository.rows[0]!.dispatched).toBe(true);
-    repository.rows[0]!.age = 60;
-    await outbox.relayPending(5);
-    await outbox.dispatch([id]);
-    expect(sent).toEqual([]);
   });
 
   it('keeps a row when Redis is down, and the relay sends it later; sent rows are pruned', async () => {

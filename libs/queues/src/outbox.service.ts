@@ -68,26 +68,6 @@ export class OutboxService {
   }
 
   /**
-   * Runs the caller's data-modifying statement (`UPDATE … RETURNING` or `INSERT … RETURNING`,
-   * parameters `$1…$n`, with no WITH of its own) and, if it returned any row, one outbox row, in
-   * one statement: atomic without a transaction, and one round trip (`tx` null), or one statement
-   * of the caller's transaction. For work that follows whatever a batch changed. Returns the
-   * statement's rows and the outbox row id (null when it returned none, and nothing is staged).
-   */
-  async stageIfAny<Q extends QueueName, J extends JobName<Q>>(
-    tx: Tx | null,
-    statement: { sql: string; params: unknown[] },
-    queue: Q,
-    name: J,
-    payload: JobPayload<Q, J>,
-    jobId: string,
-  ): Promise<{ rows: unknown[]; outboxId: string | null }> {
-    const { rows, outboxId } = await this.outbox.insertIfAny(tx, statement, { queue, jobName: name, jobId, payload });
-    if (outboxId) this.remember({ id: outboxId, queue, jobName: name, jobId, payload });
-    return { rows, outboxId };
-  }
-
-  /**
    * After commit: try to hand the rows to BullMQ now. Failure is fine; the relay retries. A row
    * this process staged is sent from memory; any other is read first.
    */
@@ -115,17 +95,6 @@ export class OutboxService {
   private remember(row: Sendable): void {
     if (this.staged.size >= STAGED_LIMIT) this.staged.delete(this.staged.keys().next().value!);
     this.staged.set(row.id, row);
-  }
-
-  /**
-   * Rows whose job this process did itself, at once after commit: marked sent without going
-   * through the queue, so the relay never hands them on. A row not marked (the work failed, or
-   * the process died first) is relayed as any other, and its job runs then.
-   */
-  async done(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    for (const id of ids) this.staged.delete(id);
-    await this.outbox.markDispatched(ids);
   }
 
   /** Sends every row still waiting after `olderThanSeconds`; returns how many went. */

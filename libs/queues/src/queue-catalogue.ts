@@ -52,15 +52,6 @@ export interface NotificationFanOutManyJob {
   events: NotificationFanOutJob[];
 }
 
-/**
- * Posts a screening batch (or a verdict) published, staged in the same statement as the publish:
- * the forum then tells the topics' authors of the replies and the members the posts mention.
- * Carries ids only; posts no longer in sight when it runs are passed over.
- */
-export interface PostsPublishedJob {
-  postIds: string[];
-}
-
 /** One delivery (a notification to one person on one channel), claimed before it is sent. */
 export interface NotificationDeliverJob {
   deliveryId: string;
@@ -83,8 +74,6 @@ export const QUEUE_CATALOGUE = {
   outcomes: { tick: job<TickJob>() },
   /** Mail to one address, retried with exponential backoff (libs/mail). */
   mail: { send: job<MailJob>() },
-  /** The forum's follow-up of published posts: their reply and mention notifications (libs/forum). */
-  forum: { 'posts-published': job<PostsPublishedJob>() },
   /**
    * Notifications: `fan-out` turns one event into notifications and deliveries (`fan-out-many`
    * several events together), `deliver` sends one
@@ -115,7 +104,6 @@ export const QUEUE_PROCESS = {
   mentoring: 'moderation-worker',
   outcomes: 'moderation-worker',
   mail: 'forum',
-  forum: 'moderation-worker',
   notifications: 'moderation-worker',
 } as const satisfies { [Q in keyof typeof QUEUE_CATALOGUE]: JobProcess };
 

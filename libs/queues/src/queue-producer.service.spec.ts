@@ -204,7 +204,6 @@ describe('QueueProducer (BullMQ and Redis in memory)', () => {
       mentoring: 0,
       outcomes: 0,
       mail: 1,
-      forum: 0,
       notifications: 0,
     });
   });

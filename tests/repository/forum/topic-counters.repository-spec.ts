@@ -5,7 +5,6 @@ import { type NotificationsService } from '@kindred/notifications';
 import { type EventBus } from '@kindred/events';
 import { type MembershipService } from '@kindred/groups';
 import type { IdentityService } from '@kindred/identity';
-import type { OutboxService } from '@kindred/queues';
 import { insertGroup, insertUser, inTransaction, repositoryDataSource } from '../../setup/repository-db';
 import { PostReaction } from '../../../libs/forum/src/post-reaction.entity';
 import { PostScreeningSource } from '../../../libs/forum/src/post-screening.source';
@@ -46,8 +45,6 @@ describe('Topic counters on PostgreSQL, in every order', () => {
       { notify: async () => null } as unknown as NotificationsService,
       { find: async () => null } as unknown as MembershipService,
       { publish: async () => undefined } as unknown as EventBus,
-      // Not used here: counters follow the posts whatever is staged after them.
-      {} as OutboxService,
     );
   });
   afterAll(() => dataSource.destroy());

@@ -32,27 +32,6 @@ describe('OutboxRepository on PostgreSQL', () => {
     expect(none).toEqual([]);
   });
 
-  it('runs a statement and, only if it returned rows, stages one row for all of them, in one statement', async () => {
-    // A stand-in data-modifying statement: an UPDATE of outbox rows of this test's own, returning what it changed.
-    const marked = [
-      ...(await outbox.insertWith(null, { sql: `SELECT 1`, params: [] }, job())),
-      ...(await outbox.insertWith(null, { sql: `SELECT 1`, params: [] }, job())),
-    ];
-    const touch = (ids: string[]) => ({
-      sql: `UPDATE outbox SET created_at = created_at WHERE id = ANY($1::bigint[]) RETURNING id::text AS touched`,
-      params: [ids],
-    });
-    const staged = job();
-    const some = await inTransaction(dataSource, (tx) => outbox.insertIfAny(tx, touch(marked), staged));
-    expect(some.rows).toEqual(expect.arrayContaining(marked.map((id) => ({ touched: id }))));
-    expect(some.rows).toHaveLength(2);
-    await expect(outbox.undispatched([some.outboxId!])).resolves.toEqual([expect.objectContaining({ id: some.outboxId, ...staged })]);
-    const none = await outbox.insertIfAny(null, touch(['0']), job());
-    expect(none).toEqual({ rows: [], outboxId: null });
-    const [{ n }] = (await dataSource.query(`SELECT count(*)::int AS n FROM outbox WHERE job_id = $1`, [staged.jobId])) as Array<{ n: number }>;
-    expect(n).toBe(1);
-  });
-
   it('lists rows waiting longer than asked, oldest first, and prunes rows sent over an hour ago', async () => {
     const waiting = await outbox.insertWith(null, { sql: `SELECT 1`, params: [] }, job());
     await dataSource.query(`UPDATE outbox SET created_at = now() - interval '1 minute' WHERE id = $1`, [waiting[0]]);

@@ -213,8 +213,8 @@ export class MembershipService {
   }
 
   /** Those of the people who take part in the group (members and supporters, not banned): who an @mention there may reach. */
-  activeAmong(groupId: string, userIds: string[]): Promise<string[]> {
-    return this.repository.activeAmong(groupId, userIds);
+  activeAmong(groupId: string, userIds: string[], tx?: Tx): Promise<string[]> {
+    return this.repository.activeAmong(groupId, userIds, tx);
   }
 
   /** The caller's active memberships, for GET /me. */

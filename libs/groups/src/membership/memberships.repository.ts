@@ -202,9 +202,9 @@ export class MembershipsRepository {
   }
 
   /** Those of the people who take part in the group now (active: members and supporters, not banned). */
-  async activeAmong(groupId: string, userIds: string[]): Promise<string[]> {
+  async activeAmong(groupId: string, userIds: string[], tx: Tx = asTx(this.dataSource.manager)): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const rows = (await this.dataSource.query(`SELECT user_id FROM memberships WHERE group_id = $1 AND status = 'active' AND user_id = ANY($2::uuid[])`, [
+    const rows = (await manager(tx).query(`SELECT user_id FROM memberships WHERE group_id = $1 AND status = 'active' AND user_id = ANY($2::uuid[])`, [
       groupId,
       userIds,
     ])) as Array<{ user_id: string }>;

@@ -98,18 +98,17 @@ export interface ScreeningSource {
    */
   publishMany?(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]>;
   /**
-   * True when `publishMany` is a single statement, atomic on its own (with whatever the batch owes
-   * staged in it): a batch with nothing else to write (no edits, whose review items are superseded
-   * with it) is then run without BEGIN and COMMIT.
+   * True when `publishMany` is a single statement, atomic on its own: a batch with nothing else to
+   * write (no edits, whose review items are superseded with it, and no `followVerdicts`) is then
+   * run without BEGIN and COMMIT.
    */
   readonly publishManyIsOneStatement?: boolean;
   /**
    * Optional: in the verdict's transaction, once its verdicts are applied (one, or a batch of
    * publications), writes what they owe others, so it commits with them and a crash just after the
-   * commit cannot lose it (a held post's notice to its author, for example). Returns what to do
-   * once the transaction has committed (hand those rows on, tell open screens). After a batch that
-   * `publishManyIsOneStatement` ran on its own it gets `Transactions.none`, and must then write
-   * nothing: what a batch owes is staged by `publishMany` in its own statement.
+   * commit cannot lose it (a published post's reply and mention notifications, for example).
+   * Returns what to do once the transaction has committed (hand those rows on, tell open screens).
+   * A source that has it is never published without a transaction.
    */
   followVerdicts?(tx: Tx, applied: AppliedVerdict[]): Promise<AfterCommit>;
   /** After the verdict committed: tell whoever needs telling (for example, deliver a chat message). */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, KindredConfig } from '@kindred/config';
-import { Batcher, Transactions, type Tx } from '@kindred/database';
+import { Batcher, Transactions } from '@kindred/database';
 import { GroupSettings, GroupsService, isCovered } from '@kindred/groups';
 import type { ScreenJob } from '@kindred/queues';
 import { NoticesService, NoticeView } from '@kindred/notifications';
@@ -250,12 +250,7 @@ export class ScreeningService {
     return reader.submit(id);
   }
 
-  /**
-   * Publishes plain verdicts a batch per transaction (or per statement), superseding any open
-   * review item of theirs as applyOne would. What follows the commit (telling people) is started
-   * but not waited for: the batch's jobs are done once it committed, and the next batch need not
-   * wait behind Redis round trips; a source's follow-up that must not be lost was staged with it.
-   */
+  /** Publishes plain verdicts a batch per transaction, superseding any open review item of theirs as applyOne would. */
   private publisher(source: ScreeningSource): Batcher<PlainPublication, ScreeningSubject | null> {
     let publisher = this.publishers.get(source.type);
     if (!publisher) {
@@ -266,12 +261,12 @@ export class ScreeningService {
       };
       publisher = new Batcher(
         async (items: PlainPublication[]) => {
-          // Only an edit (a later revision) can have an open review item: a first revision still in
-          // screening was never held or flagged, so a batch of them is one statement, atomic on its own.
-          const oneStatement = source.publishManyIsOneStatement === true && items.every((item) => item.revision === 1);
-          const inTransaction = <T>(work: (tx: Tx) => Promise<T>) => (oneStatement ? work(this.transactions.none) : this.transactions.run(work));
+          // Only an edit (a later revision) can have an open review item: a first revision still in screening was never held or flagged.
+          if (source.publishManyIsOneStatement && !source.followVerdicts && items.every((item) => item.revision === 1)) {
+            return inOrder(items, await publishMany(this.transactions.none, items));
+          }
           let followUp: AfterCommit | undefined;
-          const published = await inTransaction(async (tx) => {
+          const published = await this.transactions.run(async (tx) => {
             const published = await publishMany(tx, items);
             const edited = published.filter((subject) => subject.revision > 1).map((subject) => subject.id);
             await this.reviewItems.supersedeOpenMany(tx, source.type, edited);
@@ -282,10 +277,7 @@ export class ScreeningService {
             );
             return published;
           });
-          // Committed: what follows only tells people, and what it must not lose was staged with the batch.
-          void followUp?.().catch((error: unknown) =>
-            this.logger.warn({ err: error, subject: source.type, items: published.length }, 'after-commit work failed'),
-          );
+          await followUp?.();
           return inOrder(items, published);
         },
         { maxBatch: BATCH_SIZE, maxInFlight: 1 },
