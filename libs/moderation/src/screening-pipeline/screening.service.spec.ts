@@ -156,6 +156,17 @@ describe('ScreeningService.screen (in-memory content and review items)', () => {
     expect(followedUp).toEqual([{ committed: true }, { committed: true }]);
   });
 
+  it('keeps a committed batch published when its after-commit work fails, and applies nothing twice', async () => {
+    const s = screening();
+    s.posts.followVerdicts = async () => async () => {
+      throw new Error('Redis is down');
+    };
+    s.posts.add({ id: 'p1', body: 'Had a good day at clinic today.' });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'published' });
+    expect(s.posts.batches.map((b) => b.ids)).toEqual([['p1']]);
+    expect(s.posts.applied).toEqual([]);
+  });
+
   it('does not follow up a verdict whose transaction failed', async () => {
     const s = screening();
     const { told, followedUp } = following(s);

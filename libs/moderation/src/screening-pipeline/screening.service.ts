@@ -277,7 +277,12 @@ export class ScreeningService {
             );
             return published;
           });
-          await followUp?.();
+          // Committed: a failure from here on only tells people less, and must not read as a failed publication.
+          try {
+            await followUp?.();
+          } catch (error) {
+            this.logger.warn({ err: error, subject: source.type, items: published.length }, 'after-commit work failed; the batch stays published');
+          }
           return inOrder(items, published);
         },
         { maxBatch: BATCH_SIZE, maxInFlight: 1 },
