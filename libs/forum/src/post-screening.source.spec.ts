@@ -51,11 +51,18 @@ class FakePosts {
   async clearHiddenByReports(_tx: Tx, id: string) {
     this.rows.get(id)!.hiddenByReports = false;
   }
+  publishStatement(items: Array<{ id: string; revision: number; body: string }>) {
+    return { sql: 'UPDATE posts … RETURNING …', params: [items.map((item) => item.id)] };
+  }
+  /** The fake statement answers with subjects already. */
+  publishedSubjects(rows: Array<Record<string, unknown>>) {
+    return rows;
+  }
 }
 
 function source() {
   /** Each notifyWithin or notifyMany call: its events, and whether it was written in the verdicts' transaction. */
-  const staged: Array<{ events: NotificationEvent[]; inTx: boolean; id: string }> = [];
+  const staged: Array<{ events: NotificationEvent[]; inTx: boolean; id: string; keys?: string[]; statement?: unknown }> = [];
   /** The after-commit work of each notifyWithin, once run. */
   const dispatched: string[] = [];
   const events: Array<{ name: string; payload: unknown }> = [];
@@ -86,6 +93,14 @@ function source() {
       staged.push({ events: list, inTx: on === tx, id });
       return async () => void dispatched.push(id);
     },
+    /** What the one statement of publishAlone returns (the rows it published), or null for "too many people". */
+    answer: [] as Array<Record<string, unknown>> | null,
+    notifyWith: async (statement: { sql: string; params: unknown[] }, owed: Array<{ key: string; event: NotificationEvent }>) => {
+      const id = `with-${staged.length + 1}`;
+      staged.push({ events: owed.map((o) => o.event), inTx: false, id, keys: owed.map((o) => o.key), statement });
+      const answer = notifications.answer;
+      return answer && { rows: answer, afterCommit: async () => void dispatched.push(id) };
+    },
     notifyMany: async (list: NotificationEvent[], on?: Tx) => {
       const id = `outbox-${staged.length + 1}`;
       staged.push({ events: list, inTx: on === tx, id });
@@ -106,7 +121,7 @@ function source() {
     bus as unknown as EventBus,
   );
   const notified = () => staged.flatMap((s) => s.events);
-  return { posts, service, staged, dispatched, notified, events, reads, bus };
+  return { posts, service, staged, dispatched, notified, events, reads, bus, notifications };
 }
 
 const place = (values: Partial<{ opening: boolean; topicAuthorId: string | null; hiddenByReports: boolean }> = {}) => ({
@@ -226,6 +241,54 @@ describe('PostScreeningSource', () => {
       const { service } = source();
       const bare = { type: 'post' as const, id: 'p', groupId: GROUP, authorId: 'sam', body: 'words', revision: 1, status: 'screening' };
       await expect(service.followVerdicts(tx, [{ subject: bare, verdict: verdict('published') }])).rejects.toThrow(/not read by/);
+    });
+  });
+
+  describe('publishAlone (a batch of first revisions, one statement)', () => {
+    const item = (subject: ReturnType<typeof placed>, body = 'words') => ({ id: subject.id, revision: 1, body, subject });
+
+    it('hands the publishing statement and every notification the batch owes, keyed by post, to one call; announces only once it committed', async () => {
+      const { service, staged, dispatched, events, notifications } = source();
+      const r1 = placed('r1', 'screening');
+      const r2 = placed('r2', 'screening');
+      const opening = placed('opening', 'screening', { opening: true });
+      notifications.answer = [placed('r1', 'published'), placed('opening', 'published', { opening: true })];
+      const done = await service.publishAlone([item(r1, 'me too @robin'), item(r2), item(opening)]);
+      expect(staged).toHaveLength(1);
+      expect(staged[0]!.statement).toEqual({ sql: 'UPDATE posts … RETURNING …', params: [['r1', 'r2', 'opening']] });
+      expect(staged[0]!.events.map((e, i) => [staged[0]!.keys![i], e.eventId, e.recipients])).toEqual([
+        ['r1', 'reply:r1', ['alex']],
+        ['r1', 'mention:r1', ['robin']],
+        ['r2', 'reply:r2', ['alex']],
+      ]);
+      // r2 changed meanwhile (not returned): it is not published, and the statement wrote none of its notifications.
+      expect(done!.published.map((s) => s.id)).toEqual(['r1', 'opening']);
+      expect(events).toEqual([]);
+      expect(dispatched).toEqual([]);
+      await done!.afterCommit();
+      expect(dispatched).toEqual(['with-1']);
+      expect(events.map((e) => (e.payload as { postId: string }).postId)).toEqual(['r1', 'opening']);
+    });
+
+    it('says nothing of a post that reports keep hidden', async () => {
+      const { service, events, notifications } = source();
+      notifications.answer = [placed('hidden', 'hidden', { hiddenByReports: true })];
+      const done = await service.publishAlone([item(placed('hidden', 'screening', { hiddenByReports: true }))]);
+      await done!.afterCommit();
+      expect(events).toEqual([]);
+    });
+
+    it('publishes nothing and answers null when the batch would notify more people than one statement takes', async () => {
+      const { service, events, notifications } = source();
+      notifications.answer = null;
+      await expect(service.publishAlone([item(placed('r1', 'screening'))])).resolves.toBeNull();
+      expect(events).toEqual([]);
+    });
+
+    it('refuses an item whose subject it did not read (no place)', async () => {
+      const { service } = source();
+      const bare = { type: 'post' as const, id: 'p', groupId: GROUP, authorId: 'sam', body: 'words', revision: 1, status: 'screening' };
+      await expect(service.publishAlone([{ id: 'p', revision: 1, body: 'words', subject: bare }])).rejects.toThrow(/not read by/);
     });
   });
 

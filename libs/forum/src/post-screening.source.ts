@@ -3,7 +3,7 @@ import type { Tx } from '@kindred/database';
 import { EventBus, type EventCatalogue } from '@kindred/events';
 import { MembershipService } from '@kindred/groups';
 import { FORMER_MEMBER, IdentityService } from '@kindred/identity';
-import type { AfterCommit, AppliedVerdict, ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
+import type { AfterCommit, AppliedVerdict, ContentSource, PlainPublication, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { NotificationEvent, NotificationsService } from '@kindred/notifications';
 import { PostPlace, PostsRepository, PostSubject } from './posts.repository';
 import { TopicsRepository } from './topics.repository';
@@ -27,6 +27,13 @@ function placeOf(subject: ScreeningSubject): PostPlace {
   const place = (subject as Partial<PostSubject>).place;
   if (!place) throw new Error(`post ${subject.id} was not read by the forum's screening source`);
   return place;
+}
+
+/** What open screens hear of a verdict on a post; none for a post reports keep hidden whose new words passed (nothing in sight changed). */
+function changeOf(subject: ScreeningSubject, status: ForumChange['status'] & VerdictToApply['status']): ForumChange | null {
+  const place = placeOf(subject);
+  if (status === 'published' && (subject.status === 'hidden' || place.hiddenByReports)) return null;
+  return { groupId: subject.groupId, topicId: place.topicId, postId: subject.id, authorId: subject.authorId, opening: place.opening, status };
 }
 
 /** Lets the screening pipeline, the review queue and reports read and change posts through the forum's repositories. */
@@ -56,19 +63,9 @@ export class PostScreeningSource implements ContentSource {
     const owed: NotificationEvent[] = [];
     for (const { subject, verdict } of applied) {
       const place = placeOf(subject);
-      // A post hidden by reports stays hidden when its new words pass: nothing others can see changed.
-      const stillHidden = subject.status === 'hidden' || place.hiddenByReports;
-      if (verdict.status !== 'published' || !stillHidden) {
-        changes.push({
-          groupId: subject.groupId,
-          topicId: place.topicId,
-          postId: subject.id,
-          authorId: subject.authorId,
-          opening: place.opening,
-          status: verdict.status,
-        });
-      }
-      if (verdict.status === 'published' && !stillHidden) {
+      const change = changeOf(subject, verdict.status);
+      if (change) changes.push(change);
+      if (verdict.status === 'published' && change) {
         owed.push(...(await this.owedByPublished({ ...subject, body: verdict.body, ...place }, tx)));
       } else if (verdict.status === 'held' && subject.authorId) {
         owed.push({
@@ -84,6 +81,34 @@ export class PostScreeningSource implements ContentSource {
     const told = await this.notifications.notifyWithin(tx, owed);
     return async () => {
       await Promise.all([told(), this.announce(changes)]);
+    };
+  }
+
+  /**
+   * A batch of first revisions published in one statement with the reply and mention
+   * notifications they owe (`NotificationsService.notifyWith`), worked out beforehand from where
+   * each post sits as `peek` read it; only the posts the statement published (in sight) notify.
+   * Once committed, as `followVerdicts`: deliveries queued, open screens told. Null when the batch
+   * would notify more people than one statement takes (screening then uses a transaction).
+   */
+  async publishAlone(items: PlainPublication[]): Promise<{ published: ScreeningSubject[]; afterCommit: AfterCommit } | null> {
+    const owed: Array<{ key: string; event: NotificationEvent }> = [];
+    for (const item of items) {
+      const place = placeOf(item.subject);
+      for (const event of await this.owedByPublished({ ...item.subject, body: item.body, ...place })) owed.push({ key: item.id, event });
+    }
+    const done = await this.notifications.notifyWith(this.posts.publishStatement(items), owed);
+    if (!done) return null;
+    const published = this.posts.publishedSubjects(done.rows);
+    const changes = published.flatMap((subject) => {
+      const change = changeOf(subject, 'published');
+      return change ? [change] : [];
+    });
+    return {
+      published,
+      afterCommit: async () => {
+        await Promise.all([done.afterCommit(), this.announce(changes)]);
+      },
     };
   }
 

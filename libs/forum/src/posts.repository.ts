@@ -182,7 +182,10 @@ export type PostSubject = ScreeningSubject & { place: PostPlace };
 type PostSubjectRow = SubjectRow & { topic_id: string; is_opening: boolean; hidden_by_reports: boolean; topic_author_id: string | null };
 
 function postSubject(row: PostSubjectRow): PostSubject {
-  return { ...subjectFromRow('post', row), place: { topicId: row.topic_id, opening: row.is_opening, topicAuthorId: row.topic_author_id, hiddenByReports: row.hidden_by_reports } };
+  return {
+    ...subjectFromRow('post', row),
+    place: { topicId: row.topic_id, opening: row.is_opening, topicAuthorId: row.topic_author_id, hiddenByReports: row.hidden_by_reports },
+  };
 }
 
 /**
@@ -345,34 +348,49 @@ export class PostsRepository {
   }
 
   /** Several posts as screening sees them, in one statement and without locks. */
-  async peek(ids: string[]): Promise<ScreeningSubject[]> {
+  async peek(ids: string[]): Promise<PostSubject[]> {
     if (ids.length === 0) return [];
-    const rows = (await this.dataSource.query(`SELECT ${SUBJECT_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} WHERE p.id = ANY($1::uuid[])`, [
-      ids,
-    ])) as SubjectRow[];
-    return rows.map((r) => subjectFromRow('post', r));
+    const rows = (await this.dataSource.query(
+      `SELECT ${SUBJECT_COLUMNS}, ${PLACE_COLUMNS} FROM posts p ${OPENING_TOPIC_JOIN} ${TOPIC_JOIN} WHERE p.id = ANY($1::uuid[])`,
+      [ids],
+    )) as PostSubjectRow[];
+    return rows.map(postSubject);
   }
 
   /**
    * Publishes every post still in `screening` at the given revision, in one statement (each topic
    * then moves once, whatever the batch holds). A post hidden by reports goes back to `hidden`
-   * instead, until a moderator decides.
+   * instead, until a moderator decides. Returns the posts changed, with their places.
    */
   async publish(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<PostSubject[]> {
     if (items.length === 0) return [];
-    const rows = (await manager(tx).query(
-      // A data-modifying WITH and a SELECT, not a bare UPDATE … RETURNING: for an UPDATE, TypeORM's query() answers [rows, count].
-      `WITH done AS (
-         UPDATE posts p SET status = CASE WHEN p.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT p.hidden_by_reports,
-                            published_body = NULL, body = w.body, signposting = NULL, screened_at = now()
-           FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
-          WHERE p.id = w.id AND p.status = 'screening' AND p.revision = w.revision
-          RETURNING p.id, p.group_id, p.author_id, p.body, p.revision, p.status, p.topic_id, p.is_opening, p.hidden_by_reports)
-       SELECT d.id, d.group_id, d.author_id, d.body, d.revision, d.status, d.topic_id, d.is_opening, d.hidden_by_reports, tp.author_id AS topic_author_id
-         FROM done d JOIN topics tp ON tp.id = d.topic_id`,
-      [items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => i.body)],
-    )) as PostSubjectRow[];
-    return rows.map(postSubject);
+    const { sql, params } = this.publishStatement(items);
+    // A data-modifying WITH and a SELECT, not a bare UPDATE … RETURNING: for an UPDATE, TypeORM's query() answers [rows, count].
+    return ((await manager(tx).query(`WITH done AS (${sql}) SELECT * FROM done`, params)) as PostSubjectRow[]).map(postSubject);
+  }
+
+  /**
+   * `publish` as a bare `UPDATE … RETURNING`, for a statement that also writes what the batch owes
+   * others (NotificationsService.notifyWith): each row also returns `notify_key`, the post's id
+   * when it is now published (in sight), null when reports keep it hidden. `publishedSubjects`
+   * maps what it returns.
+   */
+  publishStatement(items: Array<{ id: string; revision: number; body: string }>): { sql: string; params: unknown[] } {
+    return {
+      sql: `UPDATE posts p SET status = CASE WHEN p.hidden_by_reports THEN 'hidden' ELSE 'published' END, was_published = NOT p.hidden_by_reports,
+                               published_body = NULL, body = w.body, signposting = NULL, screened_at = now()
+              FROM unnest($1::uuid[], $2::int[], $3::text[]) AS w(id, revision, body)
+             WHERE p.id = w.id AND p.status = 'screening' AND p.revision = w.revision
+            RETURNING p.id, p.group_id, p.author_id, p.body, p.revision, p.status, p.topic_id, p.is_opening, p.hidden_by_reports,
+                      (SELECT tp.author_id FROM topics tp WHERE tp.id = p.topic_id) AS topic_author_id,
+                      CASE WHEN p.status = 'published' THEN p.id::text END AS notify_key`,
+      params: [items.map((i) => i.id), items.map((i) => i.revision), items.map((i) => i.body)],
+    };
+  }
+
+  /** The posts a `publishStatement` returned (as rows, or as JSON objects of them), with their places. */
+  publishedSubjects(rows: Array<Record<string, unknown>>): PostSubject[] {
+    return (rows as unknown as PostSubjectRow[]).map(postSubject);
   }
 
   /**

@@ -52,6 +52,59 @@ export function affected(result: unknown): number {
 const COLUMNS = `id, event_id AS "eventId", user_id AS "userId", kind, group_id AS "groupId", subject_id AS "subjectId", title, count,
   created_at AS "createdAt", read_at AS "readAt"`;
 
+/**
+ * The `written` and `delivered` CTEs of an upsert, parameters `$first` (the notifications, as JSON)
+ * and `$first + 1` (the deliveries), keeping only the notifications `filter` (over `r`) lets through.
+ */
+function upsert(first: number, filter: string): string {
+  return `written AS (
+         INSERT INTO notifications (event_id, user_id, kind, group_id, subject_id, title, count)
+         SELECT r.event_id, r.user_id, r.kind, r.group_id, r.subject_id, r.title, r.count
+         FROM jsonb_to_recordset($${first}::jsonb) AS r(event_id text, user_id uuid, kind text, group_id uuid, subject_id uuid, title text, count int, key text)
+         ${filter}
+         ON CONFLICT (event_id, user_id) DO UPDATE SET count = EXCLUDED.count, title = EXCLUDED.title, read_at = NULL, created_at = now()
+           WHERE notifications.count < EXCLUDED.count
+         RETURNING ${COLUMNS}),
+       delivered AS (
+         INSERT INTO notification_deliveries (notification_id, event_id, user_id, channel, mode, state, urgent, due_at)
+         SELECT w.id, d.event_id, d.user_id, d.channel, d.mode, d.state, d.urgent, d.due_at
+         FROM jsonb_to_recordset($${first + 1}::jsonb) AS d(event_id text, user_id uuid, channel text, mode text, state text, urgent boolean, due_at timestamptz)
+         JOIN written w ON w."eventId" = d.event_id AND w."userId" = d.user_id
+         ON CONFLICT (event_id, user_id, channel) DO NOTHING
+         RETURNING id, notification_id, mode, due_at)`;
+}
+
+/** The deliveries written for the notification `w`, as JSON. */
+const DELIVERIES_OF_W = `coalesce((SELECT jsonb_agg(jsonb_build_object('id', x.id, 'mode', x.mode, 'dueAt', x.due_at)) FROM delivered x WHERE x.notification_id = w.id), '[]')`;
+
+function upsertParams(rows: Array<NewNotificationRow & { key?: string }>, deliveries: NewDelivery[]): [string, string] {
+  return [
+    JSON.stringify(
+      rows.map((r) => ({
+        event_id: r.eventId,
+        user_id: r.userId,
+        kind: r.kind,
+        group_id: r.groupId,
+        subject_id: r.subjectId,
+        title: r.title,
+        count: r.count,
+        key: r.key ?? null,
+      })),
+    ),
+    JSON.stringify(
+      deliveries.map((d) => ({
+        event_id: d.eventId,
+        user_id: d.userId,
+        channel: d.channel,
+        mode: d.mode,
+        state: d.state,
+        urgent: d.urgent,
+        due_at: d.dueAt.toISOString(),
+      })),
+    ),
+  ];
+}
+
 /** `notifications`: one row per event and person, the in-app list and its unread state. */
 @Injectable()
 export class NotificationsRepository {
@@ -72,49 +125,54 @@ export class NotificationsRepository {
   ): Promise<{ rows: NotificationRow[]; deliveries: WrittenDelivery[] }> {
     if (rows.length === 0) return { rows: [], deliveries: [] };
     const written = (await manager(tx).query(
-      `WITH written AS (
-         INSERT INTO notifications (event_id, user_id, kind, group_id, subject_id, title, count)
-         SELECT r.event_id, r.user_id, r.kind, r.group_id, r.subject_id, r.title, r.count
-         FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, user_id uuid, kind text, group_id uuid, subject_id uuid, title text, count int)
-         ON CONFLICT (event_id, user_id) DO UPDATE SET count = EXCLUDED.count, title = EXCLUDED.title, read_at = NULL, created_at = now()
-           WHERE notifications.count < EXCLUDED.count
-         RETURNING ${COLUMNS}),
-       delivered AS (
-         INSERT INTO notification_deliveries (notification_id, event_id, user_id, channel, mode, state, urgent, due_at)
-         SELECT w.id, d.event_id, d.user_id, d.channel, d.mode, d.state, d.urgent, d.due_at
-         FROM jsonb_to_recordset($2::jsonb) AS d(event_id text, user_id uuid, channel text, mode text, state text, urgent boolean, due_at timestamptz)
-         JOIN written w ON w."eventId" = d.event_id AND w."userId" = d.user_id
-         ON CONFLICT (event_id, user_id, channel) DO NOTHING
-         RETURNING id, notification_id, mode, due_at)
-       SELECT w.*, coalesce((SELECT jsonb_agg(jsonb_build_object('id', x.id, 'mode', x.mode, 'dueAt', x.due_at)) FROM delivered x WHERE x.notification_id = w.id), '[]') AS deliveries
-       FROM written w`,
-      [
-        JSON.stringify(
-          rows.map((r) => ({
-            event_id: r.eventId,
-            user_id: r.userId,
-            kind: r.kind,
-            group_id: r.groupId,
-            subject_id: r.subjectId,
-            title: r.title,
-            count: r.count,
-          })),
-        ),
-        JSON.stringify(
-          deliveries.map((d) => ({
-            event_id: d.eventId,
-            user_id: d.userId,
-            channel: d.channel,
-            mode: d.mode,
-            state: d.state,
-            urgent: d.urgent,
-            due_at: d.dueAt.toISOString(),
-          })),
-        ),
-      ],
+      `WITH ${upsert(1, '')}
+       SELECT w.*, ${DELIVERIES_OF_W} AS deliveries FROM written w`,
+      upsertParams(rows, deliveries),
     )) as Array<NotificationRow & { deliveries: Array<{ id: string; mode: DeliveryMode; dueAt: string }> }>;
     return {
       rows: written.map(({ deliveries: _, ...row }) => row),
+      deliveries: written.flatMap((row) => row.deliveries.map((d) => ({ id: d.id, mode: d.mode, dueAt: new Date(d.dueAt) }))),
+    };
+  }
+
+  /**
+   * The caller's data-modifying statement (a bare `UPDATE … RETURNING` or `INSERT … RETURNING`
+   * with parameters `$1…$n`, returning a text column `notify_key`) and, in the same statement, as
+   * `upsertWithDeliveries`, the notifications (and their deliveries) whose `key` is the
+   * `notify_key` of a row it returned: atomic without a transaction, so what a change owes others
+   * commits with it in one round trip. Returns the statement's rows (as JSON objects, without
+   * `notify_key`) and what was written.
+   */
+  async upsertWithDeliveriesAfter(
+    statement: { sql: string; params: unknown[] },
+    rows: Array<NewNotificationRow & { key?: string }>,
+    deliveries: NewDelivery[],
+  ): Promise<{ changed: Array<Record<string, unknown>>; rows: NotificationRow[]; deliveries: WrittenDelivery[] }> {
+    const n = statement.params.length;
+    const [result] = (await this.dataSource.query(
+      `WITH changed AS (${statement.sql}),
+       ${upsert(n + 1, 'WHERE r.key IN (SELECT notify_key FROM changed)')}
+       SELECT (SELECT coalesce(jsonb_agg(to_jsonb(c) - 'notify_key'), '[]') FROM changed c) AS changed,
+              (SELECT coalesce(jsonb_agg(to_jsonb(w) || jsonb_build_object('deliveries', ${DELIVERIES_OF_W})), '[]') FROM written w) AS written`,
+      [...statement.params, ...upsertParams(rows, deliveries)],
+    )) as Array<{
+      changed: Array<Record<string, unknown>>;
+      written: Array<
+        Omit<NotificationRow, 'createdAt' | 'readAt'> & {
+          createdAt: string;
+          readAt: string | null;
+          deliveries: Array<{ id: string; mode: DeliveryMode; dueAt: string }>;
+        }
+      >;
+    }>;
+    const written = result!.written;
+    return {
+      changed: result!.changed,
+      rows: written.map(({ deliveries: _, createdAt, readAt, ...row }) => ({
+        ...row,
+        createdAt: new Date(createdAt),
+        readAt: readAt === null ? null : new Date(readAt),
+      })),
       deliveries: written.flatMap((row) => row.deliveries.map((d) => ({ id: d.id, mode: d.mode, dueAt: new Date(d.dueAt) }))),
     };
   }

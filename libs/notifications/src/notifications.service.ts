@@ -115,6 +115,28 @@ export class NotificationsService {
     return () => this.fanOut.announce([written]);
   }
 
+  /**
+   * For events a change owes others, written in the change's own statement: runs the caller's
+   * data-modifying statement (see `NotificationsRepository.upsertWithDeliveriesAfter`: a bare
+   * `UPDATE … RETURNING` with parameters `$1…$n` that returns a text `notify_key`) and, in that
+   * same statement, the notifications of each event whose `key` is the `notify_key` of a row it
+   * returned, so they commit with the change in one round trip, or not at all. Who is notified
+   * is read first. Returns the statement's rows (JSON objects) and what to do once it committed
+   * (queue the deliveries, tell sockets), or null, writing nothing, when the events name more
+   * than NOTIFY_WITHIN_MAX people (use a transaction and `notifyWithin` then).
+   */
+  async notifyWith(
+    statement: { sql: string; params: unknown[] },
+    owed: Array<{ key: string; event: NotificationEvent }>,
+  ): Promise<{ rows: Array<Record<string, unknown>>; afterCommit: () => Promise<void> } | null> {
+    const keyed = owed.map(({ key, event }) => ({ key, payload: toPayload(event) })).filter(({ payload }) => payload.recipients.length > 0);
+    if (keyed.reduce((n, { payload }) => n + payload.recipients.length, 0) > NOTIFY_WITHIN_MAX) return null;
+    const keys = new Map(keyed.map(({ key, payload }) => [payload.eventId, key]));
+    const pairs = this.fanOut.pairs(keyed.map(({ payload }) => payload)).map((pair) => ({ ...pair, key: keys.get(pair.job.eventId)! }));
+    const { changed, written } = await this.fanOut.writeAfter(statement, pairs);
+    return { rows: changed, afterCommit: () => this.fanOut.announce([written]) };
+  }
+
   /** After the transaction that called `notify` committed: hands its rows to the queue now. */
   dispatch(outboxIds: Array<string | null>): Promise<void> {
     return this.outbox.dispatch(outboxIds.filter((id): id is string => id !== null));

@@ -118,4 +118,61 @@ describe('NotificationsRepository and PreferencesRepository on PostgreSQL (what 
     expect(byId.get(never)).toEqual({ userId: never, preferences: null, hasDevice: true });
     await expect(preferences.recipients([])).resolves.toEqual([]);
   });
+
+  describe('upsertWithDeliveriesAfter (a change and what it owes, one statement)', () => {
+    // A stand-in for another context's table: the statement is the caller's, whatever it changes.
+    beforeAll(() => dataSource.query(`CREATE TABLE IF NOT EXISTS notify_probe (id uuid PRIMARY KEY, state text NOT NULL, visible boolean NOT NULL)`));
+    afterAll(() => dataSource.query(`DROP TABLE IF EXISTS notify_probe`));
+
+    const probe = async (rows: Array<{ id: string; visible: boolean }>) => {
+      for (const row of rows) await dataSource.query(`INSERT INTO notify_probe (id, state, visible) VALUES ($1, 'waiting', $2)`, [row.id, row.visible]);
+    };
+    /** Marks the waiting rows done; a row owes its notifications only if it is visible. */
+    const markDone = (ids: string[]) => ({
+      sql: `UPDATE notify_probe SET state = 'done' WHERE id = ANY($1::uuid[]) AND state = 'waiting'
+            RETURNING id, state, CASE WHEN visible THEN id::text END AS notify_key`,
+      params: [ids],
+    });
+    const keyed = (eventId: string, userId: string, key: string) => ({ ...notification(eventId, userId), key });
+
+    it('writes the notifications and deliveries of the rows the statement changed and owes, and returns those rows', async () => {
+      const user = await insertUser(dataSource);
+      const [shown, hidden, gone] = [randomUUID(), randomUUID(), randomUUID()];
+      await probe([
+        { id: shown, visible: true },
+        { id: hidden, visible: false },
+      ]);
+      const result = await notifications.upsertWithDeliveriesAfter(
+        markDone([shown, hidden, gone]),
+        [keyed(`reply:${shown}`, user, shown), keyed(`reply:${hidden}`, user, hidden), keyed(`reply:${gone}`, user, gone)],
+        [delivery(`reply:${shown}`, user, 'email', 'digest'), delivery(`reply:${hidden}`, user, 'email', 'digest'), delivery(`reply:${gone}`, user, 'push')],
+      );
+      expect(result.changed.map((row) => row.id).sort()).toEqual([shown, hidden].sort());
+      expect(result.changed.every((row) => row.state === 'done' && !('notify_key' in row))).toBe(true);
+      expect(result.rows).toEqual([expect.objectContaining({ eventId: `reply:${shown}`, userId: user, readAt: null, createdAt: expect.any(Date) })]);
+      expect(result.deliveries).toEqual([{ id: expect.any(String), mode: 'digest', dueAt: new Date(Date.UTC(2026, 0, 1, 9)) }]);
+      expect(await stored(`reply:${shown}`)).toEqual([{ userId: user, count: 1, channel: 'email', mode: 'digest', linked: true }]);
+      // Changed but not owed (reports keep it hidden), and not changed at all (gone): nothing written.
+      expect(await stored(`reply:${hidden}`)).toEqual([]);
+      expect(await stored(`reply:${gone}`)).toEqual([]);
+    });
+
+    it('writes nothing when the statement changes nothing, as when the batch was published already', async () => {
+      const user = await insertUser(dataSource);
+      const id = randomUUID();
+      await probe([{ id, visible: true }]);
+      await notifications.upsertWithDeliveriesAfter(markDone([id]), [], []);
+      const again = await notifications.upsertWithDeliveriesAfter(markDone([id]), [keyed(`reply:${id}`, user, id)], [delivery(`reply:${id}`, user, 'push')]);
+      expect(again).toEqual({ changed: [], rows: [], deliveries: [] });
+      expect(await stored(`reply:${id}`)).toEqual([]);
+    });
+
+    it('is one statement: when the notifications cannot be written, the change is not made either', async () => {
+      const id = randomUUID();
+      await probe([{ id, visible: true }]);
+      // A recipient who is no account at all breaks the notifications' foreign key.
+      await expect(notifications.upsertWithDeliveriesAfter(markDone([id]), [keyed(`reply:${id}`, randomUUID(), id)], [])).rejects.toThrow();
+      expect(await dataSource.query(`SELECT state FROM notify_probe WHERE id = $1`, [id])).toEqual([{ state: 'waiting' }]);
+    });
+  });
 });

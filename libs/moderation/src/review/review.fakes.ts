@@ -13,7 +13,15 @@ import { percentile } from '../deadlines/sla';
 import type { AppealsRepository } from '../appeals/appeals.repository';
 import type { ReviewItem } from './review-item.entity';
 import type { NewReviewItem, ReviewItemsRepository } from './review-items.repository';
-import type { AfterCommit, AppliedVerdict, ContentSource, ScreeningSources, ScreeningSubject, VerdictToApply } from '../screening-pipeline/screening-source';
+import type {
+  AfterCommit,
+  AppliedVerdict,
+  ContentSource,
+  PlainPublication,
+  ScreeningSources,
+  ScreeningSubject,
+  VerdictToApply,
+} from '../screening-pipeline/screening-source';
 import type { SubjectType, SubjectView } from './review.types';
 
 /** ReviewItemsRepository kept in memory, for the unit tier: the queries services use, with their rules. */
@@ -175,6 +183,8 @@ export class FakeContentSource implements ContentSource {
   publishManyIsOneStatement = false;
   /** Absent unless a test gives it, as for a source that owes nothing after its verdicts. */
   followVerdicts?: (tx: Tx, applied: AppliedVerdict[]) => Promise<AfterCommit>;
+  /** Absent unless a test gives it, as for a source that cannot publish and follow a batch in one statement. */
+  publishAlone?: (items: PlainPublication[]) => Promise<{ published: ScreeningSubject[]; afterCommit: AfterCommit } | null>;
 
   constructor(
     readonly type: SubjectType,

@@ -32,12 +32,12 @@ describe('aboutMeProblem', () => {
     expect(aboutMeProblem(text)).toBe(problem);
   });
 
-  it.each([
-    ['Diagnosed in 2019, on dialysis three times a week. I like crosswords and long walks.'],
-    ['Stage 4 and counting, mum of two, Scunthorpe born.'],
-  ])('accepts %s', (text) => {
-    expect(aboutMeProblem(text)).toBeNull();
-  });
+  it.each([['Diagnosed in 2019, on dialysis three times a week. I like crosswords and long walks.'], ['Stage 4 and counting, mum of two, Scunthorpe born.']])(
+    'accepts %s',
+    (text) => {
+      expect(aboutMeProblem(text)).toBeNull();
+    },
+  );
 
   it('never speaks of a display name', () => {
     for (const message of Object.values(ABOUT_ME_PROBLEM)) expect(message).not.toMatch(/display name|aboutMe/);

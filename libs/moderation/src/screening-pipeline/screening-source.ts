@@ -71,6 +71,14 @@ export interface AppliedVerdict {
   verdict: VerdictToApply;
 }
 
+/** A plain verdict to publish in a batch: the words to publish (a mask may have changed them), with the subject as `peek` read it. */
+export interface PlainPublication {
+  id: string;
+  revision: number;
+  body: string;
+  subject: ScreeningSubject;
+}
+
 /** What to do once the transaction has committed. */
 export type AfterCommit = () => Promise<void>;
 
@@ -103,6 +111,15 @@ export interface ScreeningSource {
    * run without BEGIN and COMMIT.
    */
   readonly publishManyIsOneStatement?: boolean;
+  /**
+   * Optional, for speed: publishes a batch of first revisions (none of which can have an open
+   * review item) as `publishMany` would, together with what they owe others (what
+   * `followVerdicts` would write), in one statement, atomic on its own, with no BEGIN or COMMIT.
+   * Each item comes with the subject as `peek` read it. Returns the items published and what to do
+   * once that statement committed, or null, having written nothing, when what the batch owes does
+   * not fit in one statement: the batch is then published in a transaction.
+   */
+  publishAlone?(items: PlainPublication[]): Promise<{ published: ScreeningSubject[]; afterCommit: AfterCommit } | null>;
   /**
    * Optional: in the verdict's transaction, once its verdicts are applied (one, or a batch of
    * publications), writes what they owe others, so it commits with them and a crash just after the

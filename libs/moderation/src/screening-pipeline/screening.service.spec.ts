@@ -144,6 +144,55 @@ describe('ScreeningService.screen (in-memory content and review items)', () => {
     expect(s.transactions.opened).toEqual([]);
   });
 
+  /** A source that publishes a batch of first revisions with what it owes in one statement (answering null when it cannot). */
+  function alone(s: ReturnType<typeof screening>, answer: 'publish' | 'cannot' = 'publish') {
+    const calls: string[][] = [];
+    const followedUp: string[][] = [];
+    s.posts.publishAlone = async (items) => {
+      calls.push(items.map((item) => `${item.id} r${item.revision} ${item.subject.id} ${item.body}`));
+      if (answer === 'cannot') return null;
+      const published = await s.posts.publishMany!(s.transactions.none, items);
+      return { published, afterCommit: async () => void followedUp.push(published.map((p) => p.id)) };
+    };
+    return { calls, followedUp };
+  }
+
+  it('publishes a batch of first revisions with what it owes in one statement of the source, with no transaction, and follows it up after', async () => {
+    const s = screening();
+    const { told } = following(s);
+    const { calls, followedUp } = alone(s);
+    for (let i = 0; i < 3; i += 1) s.posts.add({ id: `p${i}`, body: `Thank you all, number ${i}` });
+    const results = await Promise.all([0, 1, 2].map((i) => s.screen(`p${i}`)));
+    expect(results.every((r) => r.status === 'published')).toBe(true);
+    // Each item comes with the subject as it was read, so the source can work out what it owes before its statement.
+    expect(calls.flat().sort()).toEqual(['p0 r1 p0 Thank you all, number 0', 'p1 r1 p1 Thank you all, number 1', 'p2 r1 p2 Thank you all, number 2']);
+    expect(s.transactions.opened).toEqual([]);
+    expect(told).toEqual([]);
+    expect(followedUp.flat().sort()).toEqual(['p0', 'p1', 'p2']);
+  });
+
+  it('publishes in a transaction, with followVerdicts, when the source cannot do the batch in one statement', async () => {
+    const s = screening();
+    const { told, followedUp } = following(s);
+    const { calls } = alone(s, 'cannot');
+    s.posts.add({ id: 'p1', body: 'Had a good day at clinic today.' });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'published' });
+    expect(calls).toHaveLength(1);
+    expect(s.transactions.opened).toHaveLength(1);
+    expect(told.map((t) => t.verdicts)).toEqual([['p1 published Had a good day at clinic today.']]);
+    expect(followedUp).toEqual([{ committed: true }]);
+  });
+
+  it('never publishes an edit that way: its open review item is superseded in a transaction', async () => {
+    const s = screening();
+    const { calls } = alone(s);
+    s.posts.add({ id: 'p1', body: 'now fine', revision: 2 });
+    await s.screen('p1', 2);
+    expect(calls).toEqual([]);
+    expect(s.transactions.opened).toHaveLength(1);
+    expect(s.posts.rows.get('p1')!.status).toBe('published');
+  });
+
   it("writes what a held or rejected verdict owes in the verdict's transaction, and follows it up once committed", async () => {
     const s = screening({ rules: [{ pattern: 'zorbax', match: 'word', action: 'block' }] });
     const { told, followedUp } = following(s);

@@ -14,7 +14,7 @@ import { isTrustedAuthor, modeVerdicts } from '../screening/moderation-mode';
 import { screenText } from '../screening/screen';
 import type { SubjectType } from '../review/review.types';
 import { FieldsOutcome, FieldText, screenFields } from './field-screening';
-import { AfterCommit, ScreeningSource, ScreeningSources, ScreeningSubject, SubjectFields, VerdictToApply } from './screening-source';
+import { AfterCommit, PlainPublication, ScreeningSource, ScreeningSources, ScreeningSubject, SubjectFields, VerdictToApply } from './screening-source';
 import { signpostingNotice } from './signposting-notice';
 import { quoteOf } from './notice-quote';
 
@@ -33,8 +33,6 @@ const GROUP_CONTEXT_TTL_MS = 5_000;
 const TRUSTED_CACHE_SIZE = 10_000;
 /** Items read or published per statement, at most. */
 const BATCH_SIZE = 100;
-
-type PlainPublication = { id: string; revision: number; body: string };
 
 export interface ScreeningResult {
   skipped: boolean;
@@ -81,7 +79,7 @@ export class ScreeningService {
     if (outcome.status === 'published' && !outcome.flagged && !outcome.urgent && !outcome.masked && source.publishMany) {
       let published: ScreeningSubject | null | undefined;
       try {
-        published = await this.publisher(source).submit({ id: preview.id, revision: preview.revision, body: outcome.body });
+        published = await this.publisher(source).submit({ id: preview.id, revision: preview.revision, body: outcome.body, subject: preview });
       } catch (error) {
         // The one-by-one path below re-checks the item under its row lock, so nothing is applied twice.
         this.logger.warn({ err: error, subject: job.subject, id: job.id }, 'batched publication failed; applying this verdict on its own');
@@ -261,8 +259,17 @@ export class ScreeningService {
       };
       publisher = new Batcher(
         async (items: PlainPublication[]) => {
-          // Only an edit (a later revision) can have an open review item: a first revision still in screening was never held or flagged.
-          if (source.publishManyIsOneStatement && !source.followVerdicts && items.every((item) => item.revision === 1)) {
+          // Only an edit (a later revision) can have an open review item: a first revision still in
+          // screening was never held or flagged, so a batch of them needs no transaction where the
+          // source can publish it, and write what it owes, in one statement.
+          const firstRevisions = items.every((item) => item.revision === 1);
+          if (firstRevisions && source.publishAlone) {
+            const alone = await source.publishAlone(items);
+            if (alone) {
+              await this.afterPublishing(source, alone.published, alone.afterCommit);
+              return inOrder(items, alone.published);
+            }
+          } else if (firstRevisions && source.publishManyIsOneStatement && !source.followVerdicts) {
             return inOrder(items, await publishMany(this.transactions.none, items));
           }
           let followUp: AfterCommit | undefined;
@@ -277,12 +284,7 @@ export class ScreeningService {
             );
             return published;
           });
-          // Committed: a failure from here on only tells people less, and must not read as a failed publication.
-          try {
-            await followUp?.();
-          } catch (error) {
-            this.logger.warn({ err: error, subject: source.type, items: published.length }, 'after-commit work failed; the batch stays published');
-          }
+          await this.afterPublishing(source, published, followUp);
           return inOrder(items, published);
         },
         { maxBatch: BATCH_SIZE, maxInFlight: 1 },
@@ -290,6 +292,15 @@ export class ScreeningService {
       this.publishers.set(source.type, publisher);
     }
     return publisher;
+  }
+
+  /** Committed: a failure from here on only tells people less, and must not read as a failed publication. */
+  private async afterPublishing(source: ScreeningSource, published: ScreeningSubject[], followUp: AfterCommit | undefined): Promise<void> {
+    try {
+      await followUp?.();
+    } catch (error) {
+      this.logger.warn({ err: error, subject: source.type, items: published.length }, 'after-commit work failed; the batch stays published');
+    }
   }
 
   private async groupContext(groupId: string): Promise<GroupContext> {

@@ -7,7 +7,7 @@ import { NotificationFanOutJob, QueueProducer } from '@kindred/queues';
 import { defaultTitle } from '../notification-copy';
 import { isNotificationKind, NotificationKind, nextDigestAt, quietUntil } from '../notification-kinds';
 import { toPreferences, toView } from '../notification-views';
-import { NewDelivery, NewNotificationRow, NotificationRow, NotificationsRepository } from '../notifications.repository';
+import { NewDelivery, NewNotificationRow, NotificationRow, NotificationsRepository, WrittenDelivery } from '../notifications.repository';
 import { PreferencesRepository } from '../preferences.repository';
 
 /** Retries over about eight minutes (2 s, 4 s, … 4 min) before a delivery is recorded as failed. */
@@ -80,11 +80,36 @@ export class NotificationFanOut {
    */
   async write(tx: Tx, pairs: Array<{ job: KnownJob; userId: string }>): Promise<WrittenNotifications> {
     if (pairs.length === 0) return { rows: [], due: [], deliveries: 0 };
+    const { rows, wanted } = await this.plan(tx, pairs);
+    return written(await this.notifications.upsertWithDeliveries(rows, wanted, tx));
+  }
+
+  /**
+   * As `write`, for the notifications a change owes: the caller's statement and the notifications
+   * of the rows it changed, in one statement (`NotificationsRepository.upsertWithDeliveriesAfter`;
+   * each pair's `key` names the row that owes it). The read of who is notified comes first, on
+   * its own. Returns the statement's rows and what was written.
+   */
+  async writeAfter(
+    statement: { sql: string; params: unknown[] },
+    pairs: Array<{ job: KnownJob; userId: string; key: string }>,
+  ): Promise<{ changed: Array<Record<string, unknown>>; written: WrittenNotifications }> {
+    const { rows, wanted } = await this.plan(this.transactions.none, pairs);
+    const result = await this.notifications.upsertWithDeliveriesAfter(statement, rows, wanted);
+    return { changed: result.changed, written: written(result) };
+  }
+
+  /** The rows and deliveries `write` writes for the pairs, after one read of the recipients. */
+  private async plan<P extends { job: KnownJob; userId: string; key?: string }>(
+    tx: Tx,
+    pairs: P[],
+  ): Promise<{ rows: Array<NewNotificationRow & { key?: string }>; wanted: NewDelivery[] }> {
+    if (pairs.length === 0) return { rows: [], wanted: [] };
     const recipients = new Map((await this.preferences.recipients([...new Set(pairs.map((pair) => pair.userId))], tx)).map((r) => [r.userId, r]));
     const now = new Date();
-    const rows: NewNotificationRow[] = [];
+    const rows: Array<NewNotificationRow & { key?: string }> = [];
     const wanted: NewDelivery[] = [];
-    for (const { job, userId } of pairs) {
+    for (const { job, userId, key } of pairs) {
       const recipient = recipients.get(userId);
       if (!recipient) continue;
       rows.push({
@@ -95,6 +120,7 @@ export class NotificationFanOut {
         subjectId: job.subjectId,
         title: job.title ?? defaultTitle(job.kind, job.count),
         count: job.count,
+        ...(key === undefined ? {} : { key }),
       });
       const p = toPreferences(recipient.preferences);
       const k = p.kinds[job.kind];
@@ -113,8 +139,7 @@ export class NotificationFanOut {
         });
       }
     }
-    const written = await this.notifications.upsertWithDeliveries(rows, wanted, tx);
-    return { rows: written.rows, due: written.deliveries.filter((d) => d.mode === 'immediate'), deliveries: written.deliveries.length };
+    return { rows, wanted };
   }
 
   /**
@@ -172,6 +197,10 @@ export class NotificationFanOut {
       this.logger.warn({ deliveries: due.length, err: error }, 'deliveries not queued yet; the tick queues them');
     }
   }
+}
+
+function written(result: { rows: NotificationRow[]; deliveries: WrittenDelivery[] }): WrittenNotifications {
+  return { rows: result.rows, due: result.deliveries.filter((d) => d.mode === 'immediate'), deliveries: result.deliveries.length };
 }
 
 function pairKey(eventId: string, userId: string): string {
