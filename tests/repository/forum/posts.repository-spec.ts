@@ -93,6 +93,33 @@ describe('PostsRepository and TopicsRepository on PostgreSQL', () => {
     await expect(posts.publishedCount(author, groupId, 5)).resolves.toBe(1);
   });
 
+  it('reads a post for screening with its place, which the notifications a published reply owes are worked out from', async () => {
+    const author = await insertUser(dataSource);
+    const { topicId, opening } = await thread(author);
+    await expect(posts.peek([opening])).resolves.toEqual([
+      expect.objectContaining({ id: opening, place: { topicId, opening: true, topicAuthorId: author, hiddenByReports: false } }),
+    ]);
+  });
+
+  it('publishes as a bare statement whose rows say which posts now notify: those in sight, not those reports keep hidden', async () => {
+    const author = await insertUser(dataSource);
+    const { opening } = await thread(author);
+    const { opening: hidden } = await thread(author);
+    await dataSource.query(`UPDATE posts SET hidden_by_reports = true WHERE id = $1`, [hidden]);
+    const { sql, params } = posts.publishStatement([
+      { id: opening, revision: 1, body: 'opening' },
+      { id: hidden, revision: 1, body: 'opening' },
+    ]);
+    const rows = (await dataSource.query(`WITH done AS (${sql}) SELECT * FROM done`, params)) as Array<Record<string, unknown>>;
+    expect(rows.map((r) => [r.id, r.status, r.notify_key]).sort()).toEqual(
+      [
+        [opening, 'published', opening],
+        [hidden, 'hidden', null],
+      ].sort(),
+    );
+    expect(posts.publishedSubjects(rows).map((subject) => [subject.id, subject.place.topicAuthorId])).toEqual(rows.map((r) => [r.id, author]));
+  });
+
   it('reads a topic and a post with the reader’s standing through member_standing, and a page of posts', async () => {
     const [author, stranger] = [await insertUser(dataSource), await insertUser(dataSource)];
     const { groupId, topicId, opening } = await thread(author);
