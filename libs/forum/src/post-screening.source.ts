@@ -181,8 +181,6 @@ export class PostScreeningSource implements ContentSource {
     return this.posts.peek(ids);
   }
 
-  readonly publishManyIsOneStatement = true;
-
   publishMany(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
     return this.posts.publish(tx, items);
   }

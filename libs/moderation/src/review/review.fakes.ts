@@ -180,7 +180,6 @@ export class FakeContentSource implements ContentSource {
   published = new Map<string, number>();
   /** Set to make publishMany fail, as a lost connection would. */
   failPublishMany = false;
-  publishManyIsOneStatement = false;
   /** Absent unless a test gives it, as for a source that owes nothing after its verdicts. */
   followVerdicts?: (tx: Tx, applied: AppliedVerdict[]) => Promise<AfterCommit>;
   /** Absent unless a test gives it, as for a source that cannot publish and follow a batch in one statement. */

@@ -106,12 +106,6 @@ export interface ScreeningSource {
    */
   publishMany?(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]>;
   /**
-   * True when `publishMany` is a single statement, atomic on its own: a batch with nothing else to
-   * write (no edits, whose review items are superseded with it, and no `followVerdicts`) is then
-   * run without BEGIN and COMMIT.
-   */
-  readonly publishManyIsOneStatement?: boolean;
-  /**
    * Optional, for speed: publishes a batch of first revisions (none of which can have an open
    * review item) as `publishMany` would, together with what they owe others (what
    * `followVerdicts` would write), in one statement, atomic on its own, with no BEGIN or COMMIT.

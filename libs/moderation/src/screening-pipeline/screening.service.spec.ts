@@ -121,8 +121,6 @@ describe('ScreeningService.screen (in-memory content and review items)', () => {
 
   it("writes what a batch of publications owes in the batch's own transaction, and follows it up once committed", async () => {
     const s = screening();
-    // A batch the source could publish in one statement still gets a transaction when it owes something after.
-    s.posts.publishManyIsOneStatement = true;
     const { told, followedUp } = following(s);
     for (let i = 0; i < 3; i += 1) s.posts.add({ id: `p${i}`, body: `Thank you all, number ${i}` });
     await Promise.all([0, 1, 2].map((i) => s.screen(`p${i}`)));
@@ -134,14 +132,6 @@ describe('ScreeningService.screen (in-memory content and review items)', () => {
     expect(told.map((t) => t.tx)).toEqual(s.posts.batches.map((b) => b.tx));
     expect(s.transactions.opened).toEqual(s.posts.batches.map((b) => b.tx));
     expect(followedUp).toEqual(told.map(() => ({ committed: true })));
-  });
-
-  it('publishes a first revision without a transaction when the source owes nothing after it', async () => {
-    const s = screening();
-    s.posts.publishManyIsOneStatement = true;
-    s.posts.add({ id: 'p1', body: 'Had a good day at clinic today.' });
-    await s.screen('p1');
-    expect(s.transactions.opened).toEqual([]);
   });
 
   /** A source that publishes a batch of first revisions with what it owes in one statement (answering null when it cannot). */
@@ -180,6 +170,24 @@ describe('ScreeningService.screen (in-memory content and review items)', () => {
     expect(calls).toHaveLength(1);
     expect(s.transactions.opened).toHaveLength(1);
     expect(told.map((t) => t.verdicts)).toEqual([['p1 published Had a good day at clinic today.']]);
+    expect(followedUp).toEqual([{ committed: true }]);
+  });
+
+  it('applies each verdict on its own, with what it owes, when the one statement fails (a person it notifies was erased meanwhile)', async () => {
+    const s = screening();
+    const { told, followedUp } = following(s);
+    const { calls } = alone(s);
+    s.posts.publishAlone = async (items) => {
+      calls.push(items.map((item) => item.id));
+      throw new Error('insert or update on table "notifications" violates foreign key constraint');
+    };
+    s.posts.add({ id: 'p1', body: 'Had a good day at clinic today.' });
+    await expect(s.screen('p1')).resolves.toEqual({ skipped: false, status: 'published' });
+    expect(calls).toEqual([['p1']]);
+    // Published after all, under its own row lock, and what it owes is written in that transaction.
+    expect(s.posts.applied.map((a) => [a.id, a.verdict.status])).toEqual([['p1', 'published']]);
+    expect(told.map((t) => t.verdicts)).toEqual([['p1 published Had a good day at clinic today.']]);
+    expect(told.map((t) => t.tx)).toEqual(s.posts.applied.map((a) => a.tx));
     expect(followedUp).toEqual([{ committed: true }]);
   });
 

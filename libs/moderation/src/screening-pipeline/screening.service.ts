@@ -269,8 +269,6 @@ export class ScreeningService {
               await this.afterPublishing(source, alone.published, alone.afterCommit);
               return inOrder(items, alone.published);
             }
-          } else if (firstRevisions && source.publishManyIsOneStatement && !source.followVerdicts) {
-            return inOrder(items, await publishMany(this.transactions.none, items));
           }
           let followUp: AfterCommit | undefined;
           const published = await this.transactions.run(async (tx) => {
