@@ -236,6 +236,7 @@ async function paced({ senders, receivers, groupId, rate, seconds, random, timeo
   const latencies = seen.latencies.sort((a, b) => a - b);
   return {
     p50: lib.percentile(latencies, 50),
+    p95: lib.percentile(latencies, 95),
     p99: lib.percentile(latencies, 99),
     deliveries: seen.count(),
     lost: expected - seen.count(),

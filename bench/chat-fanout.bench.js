@@ -56,10 +56,11 @@ async function pacedQueue({ queue, proc, rate, seconds, timeoutMs = 60_000 }) {
 
 /**
  * The three Kindred processes a chat benchmark runs (forum for set-up, chat, the worker), on free
- * ports. The per-user limit is raised so a benchmark measures the pipeline, not the flood guard.
+ * ports. The per-user limit is raised so a benchmark measures the pipeline, not the flood guard
+ * (`env` overrides that, and any other setting, for a benchmark that measures the guard).
  * `inspect` opens the inspector of chat and the worker, for `heapAfterGc()`.
  */
-async function chatStack({ inspect = false } = {}) {
+async function chatStack({ inspect = false, env: overrides = {} } = {}) {
   const [forumPort, chatPort, workerPort] = await Promise.all([lib.freePort(), lib.freePort(), lib.freePort()]);
   const forumUrl = `http://127.0.0.1:${forumPort}`;
   const chatUrl = `http://127.0.0.1:${chatPort}`;
@@ -70,6 +71,7 @@ async function chatStack({ inspect = false } = {}) {
     CHAT_MESSAGES_PER_WINDOW: '1000',
     CHAT_RATE_WINDOW_SECONDS: '1',
     SCREENING_CONCURRENCY: String(SCREENING_CONCURRENCY),
+    ...overrides,
   });
   const forum = new lib.Proc('forum', lib.ENTRY.forum, env);
   const chat = new lib.Proc('chat', lib.ENTRY.chat, env, [], { inspect });

@@ -14,6 +14,7 @@ const BENCHMARKS = [
   'deadlines',
   'chat-fanout',
   'chat-memory',
+  'chat-flood',
   'search',
   'notification-fanout',
   'cluster',
