@@ -173,6 +173,42 @@ describe('group chat', () => {
       expect(history.body.items.map((m: { id: string }) => m.id)).not.toContain(ack.id);
     });
 
+    it('delivers a message that waited behind its author’s earlier one once that one is held, with its mentions', async () => {
+      const [author, other] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [authorSocket, otherSocket] = await Promise.all([joined(author), joined(other)]);
+      const db = forum.app.get(DataSource);
+      // The author's crisis message was stored but its screening job was lost (Redis was down): the sweeper screens it 2 s on.
+      const crisisMsgId = randomUUID();
+      const [crisis] = (await db.query(
+        `INSERT INTO messages (group_id, author_id, body, status, client_msg_id) VALUES ($1, $2, $3, 'screening', $4) RETURNING id`,
+        [groupId, author.id, CRISIS, crisisMsgId],
+      )) as Array<{ id: string }>;
+      const held = next(authorSocket, 'chat:held', (m) => m.id === crisis!.id);
+      const clientMsgId = randomUUID();
+      const reachesOther = next(otherSocket, 'chat:message', (m) => m.clientMsgId === clientMsgId, 20_000);
+      const reachesAuthor = next(authorSocket, 'chat:message', (m) => m.clientMsgId === clientMsgId, 20_000);
+      const later = await emit(authorSocket, 'chat:send', { groupId, body: `@${other.displayName} are you there?`, clientMsgId });
+      expect(later).toMatchObject({ ok: true, status: 'screening' });
+      // It passes screening first and waits for the earlier one, as `ready`: only then is the earlier one screened.
+      const status = async () => ((await db.query(`SELECT status FROM messages WHERE id = $1`, [later.id])) as Array<{ status: string }>)[0]!.status;
+      for (let s = await status(); s !== 'ready'; s = await status()) {
+        if (s !== 'screening') throw new Error(`the later message went ${s} before the earlier one was screened: nothing waited`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+
+      expect(await held).toMatchObject({ id: crisis!.id, clientMsgId: crisisMsgId });
+      expect(await reachesOther).toMatchObject({ id: later.id, author: { id: author.id }, body: `@${other.displayName} are you there?` });
+      expect(await reachesAuthor).toMatchObject({ id: later.id });
+      expect(await status()).toBe('published');
+      const mention = (n: { kind: string; groupId: string; subjectId: string | null }) => n.kind === 'mention' && n.groupId === groupId && n.subjectId === null;
+      for (const deadline = Date.now() + 15_000; ;) {
+        const items = (await request(forum.url).get('/me/notifications').query({ limit: 100 }).set(bearer(other)).expect(200)).body.items;
+        if (items.some(mention)) break;
+        if (Date.now() > deadline) throw new Error(`no mention notification: ${JSON.stringify(items)}`);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    });
+
     it('rejects a blocked phrase and tells the author alone, citing the clause', async () => {
       const group = await createGroup(forum, admin, { mode: 'post' });
       const groupCode = await referralCode(forum, admin, group);
@@ -443,4 +479,3 @@ describe('group chat', () => {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
-

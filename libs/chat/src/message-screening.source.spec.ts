@@ -46,6 +46,25 @@ class FakeMessages {
   async findMany(ids: string[]) {
     return ids.flatMap((id) => (this.rows.has(id) ? [this.rows.get(id)!] : []));
   }
+  /** Waiting messages the next decision lets out (published with it), as MessagesRepository.publish would find them. */
+  lettingOut: string[] = [];
+  async applyVerdict(tx: Tx, subject: ScreeningSubject, v: VerdictToApply): Promise<ScreeningSubject[]> {
+    if (v.status === 'published') return this.publish(tx, [{ id: subject.id }]);
+    this.rows.get(subject.id)!.status = v.status;
+    return this.letOut();
+  }
+  async publish(_tx: Tx, items: Array<{ id: string }>): Promise<ScreeningSubject[]> {
+    for (const { id } of items) this.rows.get(id)!.status = 'published';
+    return [...items.map(({ id }) => this.subject(id)), ...this.letOut()];
+  }
+  private letOut(): ScreeningSubject[] {
+    const out = this.lettingOut.map((id) => {
+      this.rows.get(id)!.status = 'published';
+      return this.subject(id);
+    });
+    this.lettingOut = [];
+    return out;
+  }
   async remove(_tx: Tx, id: string) {
     this.calls.push(`remove ${id}`);
   }
@@ -64,14 +83,24 @@ function source() {
       among(['robin', 'outsider', 'sam'].filter((id) => text.includes(`@${id}`))),
   };
   const notified: NotificationEvent[] = [];
+  /** Notifications written in a verdict's transaction, with the transaction, and whether its after-commit work ran. */
+  const within: Array<{ tx: Tx; events: NotificationEvent[]; told: boolean }> = [];
+  const notifications = {
+    notify: async (event: NotificationEvent) => void notified.push(event),
+    notifyWithin: async (tx: Tx, events: NotificationEvent[]) => {
+      const written = { tx, events, told: false };
+      within.push(written);
+      return async () => void (written.told = true);
+    },
+  };
   const service = new MessageScreeningSource(
     messages as unknown as MessagesRepository,
     identity as unknown as IdentityService,
     events as unknown as EventBus,
-    { notify: async (event: NotificationEvent) => void notified.push(event) } as unknown as NotificationsService,
+    notifications as unknown as NotificationsService,
     { activeAmong: async (_groupId: string, ids: string[]) => ids.filter((id) => id !== 'outsider') } as unknown as MembershipService,
   );
-  return { messages, published, service, notified };
+  return { messages, published, service, notified, within };
 }
 
 const verdict = (status: VerdictToApply['status'], body = 'hello all'): VerdictToApply => ({ status, body, signposting: null });
@@ -151,6 +180,63 @@ describe('MessageScreeningSource', () => {
       messages.rows.delete('m1');
       await service.afterVerdict(gone, verdict('published'), []);
       expect(published).toHaveLength(1);
+    });
+  });
+
+  describe('messages a verdict let out (they waited for an earlier one of their author)', () => {
+    it('writes their @mentions in the transaction of the held verdict that let them out, and hands them on after its commit', async () => {
+      const { messages, service, within, notified } = source();
+      messages.add({ id: 'first', body: 'I feel awful today' });
+      messages.add({ id: 'second', body: 'thanks @robin and @outsider', status: 'ready' });
+      messages.add({ id: 'third', body: 'anyone around?', status: 'ready' });
+      messages.lettingOut = ['second', 'third'];
+      const verdictTx = {} as Tx;
+      const subject = (await service.lockForVerdict(verdictTx, 'first'))!;
+      await service.applyVerdict(verdictTx, subject, verdict('held'));
+      const afterCommit = await service.followVerdicts(verdictTx, [{ subject, verdict: verdict('held') }]);
+      expect(within).toEqual([
+        {
+          tx: verdictTx,
+          events: [expect.objectContaining({ eventId: 'mention:second', kind: 'mention', recipients: ['robin'], groupId: 'g1', subjectId: null })],
+          told: false,
+        },
+      ]);
+      expect(JSON.stringify(within)).not.toContain('thanks');
+      await afterCommit();
+      expect(within[0]!.told).toBe(true);
+      // Not said twice by the after-commit path.
+      await service.afterVerdict(subject, verdict('held'), []);
+      expect(notified).toEqual([]);
+    });
+
+    it('keeps what each transaction let out to itself', async () => {
+      const { messages, service, within } = source();
+      messages.add({ id: 'first' });
+      messages.add({ id: 'waiting', body: 'hi @robin', status: 'ready' });
+      messages.lettingOut = ['waiting'];
+      const [rolledBack, other] = [{} as Tx, {} as Tx];
+      await service.applyVerdict(rolledBack, (await service.lockForVerdict(rolledBack, 'first'))!, verdict('rejected'));
+      // The first transaction never reaches followVerdicts (it failed); another verdict's owes nothing of it.
+      messages.add({ id: 'next' });
+      const subject = (await service.lockForVerdict(other, 'next'))!;
+      await service.applyVerdict(other, subject, verdict('published'));
+      await service.followVerdicts(other, [{ subject, verdict: verdict('published') }]);
+      expect(within).toEqual([{ tx: other, events: [], told: false }]);
+    });
+
+    it('returns only the batch it was given from publishMany, and the batch owes the mentions of what it let out', async () => {
+      const { messages, service, within } = source();
+      messages.add({ id: 'first' });
+      messages.add({ id: 'waiting', body: 'hi @robin', status: 'ready' });
+      messages.lettingOut = ['waiting'];
+      const batchTx = {} as Tx;
+      const batch = await service.publishMany(batchTx, [{ id: 'first', revision: 1, body: 'hello all' }]);
+      expect(batch.map((subject) => [subject.id, subject.status])).toEqual([['first', 'published']]);
+      await service.followVerdicts(
+        batchTx,
+        batch.map((subject) => ({ subject, verdict: verdict('published') })),
+      );
+      expect(within.map((w) => w.events.map((e) => e.eventId))).toEqual([['mention:waiting']]);
     });
   });
 

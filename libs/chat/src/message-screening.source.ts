@@ -4,8 +4,8 @@ import { EventBus } from '@kindred/events';
 import { MembershipService } from '@kindred/groups';
 import { FORMER_MEMBER, IdentityService } from '@kindred/identity';
 import { messageSubjects } from '@kindred/moderation';
-import { NotificationsService } from '@kindred/notifications';
-import type { ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
+import { type NotificationEvent, NotificationsService } from '@kindred/notifications';
+import type { AfterCommit, AppliedVerdict, ContentSource, ScreeningSubject, SubjectView, VerdictToApply } from '@kindred/moderation';
 import { ChatMessageView } from './chat.types';
 import { MessagesRepository, StoredMessage } from './messages.repository';
 
@@ -18,12 +18,20 @@ const REMEMBERED_MAX = 1000;
 /**
  * Lets the screening pipeline read and change chat messages, and tells the chat service what
  * became of each one once the verdict has committed (it then delivers, or tells the author).
+ *
+ * A message that passed screening while an earlier one of its author was still being screened
+ * waits as `ready`, and the decision on that earlier one lets it out (`MessagesRepository.publish`).
+ * The room reads it then (the chat service reads the group's stream on every verdict), but screening
+ * follows up only the messages it decided: the @mentions of what a transaction let out are written
+ * in that transaction, by `followVerdicts`.
  */
 @Injectable()
 export class MessageScreeningSource implements ContentSource {
   readonly type = 'message' as const;
   /** Filled by lockForVerdict and taken by afterVerdict, so telling the chat service needs no second read. */
   private readonly remembered = new Map<string, Unchanging>();
+  /** Waiting messages a decision in a still-open transaction let out, for `followVerdicts`. */
+  private readonly released = new WeakMap<Tx, ScreeningSubject[]>();
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -46,14 +54,42 @@ export class MessageScreeningSource implements ContentSource {
     return found.map((f) => f.subject);
   }
 
-  /** Also returns the messages that passed but wait (`ready`) for an earlier one of their author: their verdict is applied. */
-  publishMany(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
-    return this.messages.publish(tx, items);
+  /**
+   * Also returns the messages that passed but wait (`ready`) for an earlier one of their author: their
+   * verdict is applied. Returns only the given ones; those the batch let out are kept for `followVerdicts`.
+   */
+  async publishMany(tx: Tx, items: Array<{ id: string; revision: number; body: string }>): Promise<ScreeningSubject[]> {
+    const subjects = await this.messages.publish(tx, items);
+    const decided = new Set(items.map((item) => item.id));
+    this.letOut(
+      tx,
+      subjects.filter((subject) => !decided.has(subject.id)),
+    );
+    return subjects.filter((subject) => decided.has(subject.id));
   }
 
   /** Keeps the author's order: a message that passed waits while an earlier one of theirs is in screening (see MessagesRepository.publish). */
-  applyVerdict(tx: Tx, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
-    return this.messages.applyVerdict(tx, subject, verdict);
+  async applyVerdict(tx: Tx, subject: ScreeningSubject, verdict: VerdictToApply): Promise<void> {
+    const subjects = await this.messages.applyVerdict(tx, subject, verdict);
+    this.letOut(
+      tx,
+      subjects.filter((other) => other.id !== subject.id),
+    );
+  }
+
+  /**
+   * In the verdict's transaction: the @mention notifications of the messages it let out, so they
+   * commit with their publication. (A message screening decided tells of its own in `afterVerdict`.)
+   */
+  async followVerdicts(tx: Tx, _applied: AppliedVerdict[]): Promise<AfterCommit> {
+    const released = this.released.get(tx) ?? [];
+    this.released.delete(tx);
+    const owed: NotificationEvent[] = [];
+    for (const message of released) {
+      const mention = await this.mentionOf(message, tx);
+      if (mention) owed.push(mention);
+    }
+    return this.notifications.notifyWithin(tx, owed);
   }
 
   async afterVerdict(subject: ScreeningSubject, verdict: VerdictToApply, reasons: Reason[]): Promise<void> {
@@ -134,10 +170,16 @@ export class MessageScreeningSource implements ContentSource {
    * outside the group), once per message (`mention:<messageId>`): ids only, never the words.
    */
   private async notifyMentions(message: Pick<StoredMessage, 'id' | 'groupId' | 'authorId' | 'body'>): Promise<void> {
-    const mentioned = await this.identity.mentionedIn(message.body, (ids) => this.memberships.activeAmong(message.groupId, ids));
+    const mention = await this.mentionOf(message);
+    if (mention) await this.notifications.notify(mention);
+  }
+
+  /** The notification a published message owes the members it @mentions, if any; read in `tx` when given. */
+  private async mentionOf(message: Pick<StoredMessage, 'id' | 'groupId' | 'authorId' | 'body'>, tx?: Tx): Promise<NotificationEvent | null> {
+    const mentioned = await this.identity.mentionedIn(message.body, (ids) => this.memberships.activeAmong(message.groupId, ids, tx), tx);
     const recipients = mentioned.filter((id) => id !== message.authorId);
-    if (recipients.length === 0) return;
-    await this.notifications.notify({
+    if (recipients.length === 0) return null;
+    return {
       eventId: `mention:${message.id}`,
       kind: 'mention',
       recipients,
@@ -145,7 +187,12 @@ export class MessageScreeningSource implements ContentSource {
       subjectId: null,
       title: 'Someone mentioned you in the group chat',
       path: `/community/${message.groupId}/chat`,
-    });
+    };
+  }
+
+  private letOut(tx: Tx, subjects: ScreeningSubject[]): void {
+    const released = subjects.filter((subject) => subject.status === 'published' && subject.authorId);
+    if (released.length > 0) this.released.set(tx, [...(this.released.get(tx) ?? []), ...released]);
   }
 
   private remember(id: string, unchanging: Unchanging): void {

@@ -256,19 +256,18 @@ export class MessagesRepository {
    * A verdict on one message, in the verdict's transaction, keeping its author's order: a message that
    * passed goes out through `publish` (or waits as `ready`); a held or rejected one no longer
    * holds back its author's later messages, which go out now if nothing else earlier is in screening.
+   * Returns what `publish` returned: the message itself when it passed (published or waiting), and
+   * every waiting message of its author the verdict let out, as published.
    */
   async applyVerdict(
     tx: Tx,
     message: { id: string; groupId: string; authorId: string | null; revision: number },
     verdict: { status: 'published' | 'held' | 'rejected'; body: string },
-  ): Promise<void> {
-    if (verdict.status === 'published') {
-      await this.publish(tx, [{ id: message.id, revision: message.revision, body: verdict.body }]);
-      return;
-    }
+  ): Promise<ScreeningSubject[]> {
+    if (verdict.status === 'published') return this.publish(tx, [{ id: message.id, revision: message.revision, body: verdict.body }]);
     await lockGroupsForPublication(tx, [message.groupId]);
     await manager(tx).query(`UPDATE messages SET status = $2, body = $3, screened_at = now() WHERE id = $1`, [message.id, verdict.status, verdict.body]);
-    if (message.authorId) await this.publish(tx, [], [{ authorId: message.authorId, groupId: message.groupId }]);
+    return message.authorId ? this.publish(tx, [], [{ authorId: message.authorId, groupId: message.groupId }]) : [];
   }
 
   /** The author's published messages in the group, counted up to `atMost` only. */

@@ -43,7 +43,10 @@ describe('MessagesRepository on PostgreSQL', () => {
     const first = await write(g, a, 'first');
     const second = await write(g, a, 'second');
     await expect(publish(second, 'second (masked)')).resolves.toEqual([expect.objectContaining({ id: second, status: 'ready' })]);
-    await inTransaction(dataSource, (tx) => messages.applyVerdict(tx, { id: first, groupId: g, authorId: a, revision: 1 }, { status: 'held', body: 'first' }));
+    // The verdict says what it let out, for the source to deliver once it commits.
+    await expect(
+      inTransaction(dataSource, (tx) => messages.applyVerdict(tx, { id: first, groupId: g, authorId: a, revision: 1 }, { status: 'held', body: 'first' })),
+    ).resolves.toEqual([expect.objectContaining({ id: second, status: 'published' })]);
     await expect(messages.find(second)).resolves.toMatchObject({ status: 'published', body: 'second (masked)' });
     await expect(messages.peek([first])).resolves.toEqual([expect.objectContaining({ subject: expect.objectContaining({ status: 'held' }) })]);
   });
