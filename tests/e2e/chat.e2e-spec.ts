@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import request from 'supertest';
 import type { Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { SLOW_MODE_CACHE_MS } from '@kindred/chat';
 import { MembershipService } from '@kindred/groups';
+import { openRedis } from '@kindred/redis';
 import { bearer, Person, registerAndLogin } from '../support/people';
 import { appointedSupporter, createAdmin, createGroup, joinedMember, referralCode } from '../support/community';
 import { RunningHttpApp, startChat, startForum, startWorker } from '../support/stack';
@@ -171,6 +173,30 @@ describe('group chat', () => {
       expect(othersHeld).toHaveLength(0);
       const history = await request(forum.url).get(`/groups/${groupId}/messages`).set(bearer(other)).expect(200);
       expect(history.body.items.map((m: { id: string }) => m.id)).not.toContain(ack.id);
+    });
+
+    it('writes a message’s @mention with its publication: in place once the room has the message, with no notification job run', async () => {
+      const [author, named] = await Promise.all([joinedMember(forum, groupId, code), joinedMember(forum, groupId, code)]);
+      const [authorSocket, namedSocket] = await Promise.all([joined(author), joined(named)]);
+      // Nothing on the notifications queue runs meanwhile: what is there was written with the verdict.
+      const connection = openRedis(forum.config, 'commands');
+      const queue = new Queue('notifications', { connection, prefix: forum.config.redis.prefix });
+      await queue.pause();
+      try {
+        const clientMsgId = randomUUID();
+        const arrived = next(namedSocket, 'chat:message', (m) => m.clientMsgId === clientMsgId);
+        expect(await emit(authorSocket, 'chat:send', { groupId, body: `@${named.displayName} see you at clinic on Friday`, clientMsgId })).toMatchObject({
+          ok: true,
+        });
+        await arrived;
+        const items = (await request(forum.url).get('/me/notifications?limit=50').set(bearer(named)).expect(200)).body.items as Array<Record<string, unknown>>;
+        expect(items.filter((n) => n.kind === 'mention' && n.groupId === groupId && n.subjectId === null)).toHaveLength(1);
+        expect(JSON.stringify(items)).not.toContain('clinic on Friday');
+      } finally {
+        await queue.resume();
+        await queue.close();
+        connection.disconnect();
+      }
     });
 
     it('delivers a message that waited behind its author’s earlier one once that one is held, with its mentions', async () => {

@@ -53,8 +53,10 @@ class FakeMessages {
     this.rows.get(subject.id)!.status = v.status;
     return this.letOut();
   }
+  /** Messages that pass but find an earlier one of their author still in screening, so wait as `ready`. */
+  waits = new Set<string>();
   async publish(_tx: Tx, items: Array<{ id: string }>): Promise<ScreeningSubject[]> {
-    for (const { id } of items) this.rows.get(id)!.status = 'published';
+    for (const { id } of items) this.rows.get(id)!.status = this.waits.has(id) ? 'ready' : 'published';
     return [...items.map(({ id }) => this.subject(id)), ...this.letOut()];
   }
   private letOut(): ScreeningSubject[] {
@@ -279,24 +281,55 @@ describe('MessageScreeningSource', () => {
   });
 
   describe('@mentions', () => {
-    it('tells the members of the group a published message mentions, not its author nor anyone outside the group, ids only', async () => {
-      const { messages, service, notified } = source();
+    /** One verdict as screening applies it one by one: locked, applied and followed up in its transaction; returns what was written there. */
+    async function decideAlone(service: MessageScreeningSource, within: Array<{ tx: Tx; events: NotificationEvent[] }>, id: string, v: VerdictToApply) {
+      const verdictTx = {} as Tx;
+      const subject = (await service.lockForVerdict(verdictTx, id))!;
+      await service.applyVerdict(verdictTx, subject, v);
+      await (
+        await service.followVerdicts(verdictTx, [{ subject, verdict: v }])
+      )();
+      await service.afterVerdict(subject, v, []);
+      return within.filter((w) => w.tx === verdictTx).flatMap((w) => w.events);
+    }
+
+    it('writes, with the verdict, a notice to the members of the group a published message mentions, not its author nor anyone outside the group, ids only', async () => {
+      const { messages, service, notified, within } = source();
       messages.add({ id: 'm1', body: 'thanks @robin, @outsider and @sam' });
-      await service.lockForVerdict(tx, 'm1');
-      await service.afterVerdict(messages.subject('m1'), verdict('published', 'thanks @robin, @outsider and @sam'), []);
-      expect(notified).toEqual([
+      const written = await decideAlone(service, within, 'm1', verdict('published', 'thanks @robin, @outsider and @sam'));
+      expect(written).toEqual([
         expect.objectContaining({ eventId: 'mention:m1', kind: 'mention', recipients: ['robin'], groupId: 'g1', path: '/community/g1/chat' }),
       ]);
-      expect(JSON.stringify(notified)).not.toContain('thanks');
+      expect(JSON.stringify(written)).not.toContain('thanks');
+      // Nothing more after the commit: it was written with the verdict.
+      expect(notified).toEqual([]);
     });
 
-    it('tells nobody of a held or rejected message, nor of one waiting for an earlier one; an approval tells them then', async () => {
-      const { messages, service, notified } = source();
+    it('uses the words as screened, so a masked mention tells nobody', async () => {
+      const { messages, service, within } = source();
+      messages.add({ id: 'm1', body: '@robin call me on 07700 900123' });
+      expect(await decideAlone(service, within, 'm1', verdict('published', '*** call me on ***'))).toEqual([]);
+    });
+
+    it('tells nobody of a held or rejected message, nor of one that passed but waits for an earlier one; an approval tells them then', async () => {
+      const { messages, service, notified, within } = source();
       messages.add({ id: 'held', body: 'hi @robin' });
-      await service.afterVerdict(messages.subject('held'), verdict('held', 'hi @robin'), []);
-      await service.afterVerdict(messages.subject('held'), verdict('rejected', 'hi @robin'), []);
-      messages.add({ id: 'waiting', body: 'hi @robin', status: 'ready' });
-      await service.afterVerdict(messages.subject('waiting'), verdict('published', 'hi @robin'), []);
+      messages.add({ id: 'rejected', body: 'hi @robin' });
+      messages.add({ id: 'waiting', body: 'hi @robin' });
+      messages.waits.add('waiting');
+      expect(await decideAlone(service, within, 'held', verdict('held', 'hi @robin'))).toEqual([]);
+      expect(await decideAlone(service, within, 'rejected', verdict('rejected', 'hi @robin'))).toEqual([]);
+      expect(await decideAlone(service, within, 'waiting', verdict('published', 'hi @robin'))).toEqual([]);
+      // In a batch, a message that waits comes back as `ready`.
+      messages.add({ id: 'batched', body: 'hi @robin' });
+      messages.waits.add('batched');
+      const batchTx = {} as Tx;
+      const batch = await service.publishMany(batchTx, [{ id: 'batched', revision: 1, body: 'hi @robin' }]);
+      await service.followVerdicts(
+        batchTx,
+        batch.map((subject) => ({ subject, verdict: verdict('published', 'hi @robin') })),
+      );
+      expect(within.flatMap((w) => w.events)).toEqual([]);
       expect(notified).toEqual([]);
       messages.rows.get('held')!.status = 'published';
       await service.afterStatusChange('held', 'g1', 'published');

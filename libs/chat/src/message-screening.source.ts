@@ -19,19 +19,21 @@ const REMEMBERED_MAX = 1000;
  * Lets the screening pipeline read and change chat messages, and tells the chat service what
  * became of each one once the verdict has committed (it then delivers, or tells the author).
  *
- * A message that passed screening while an earlier one of its author was still being screened
- * waits as `ready`, and the decision on that earlier one lets it out (`MessagesRepository.publish`).
- * The room reads it then (the chat service reads the group's stream on every verdict), but screening
- * follows up only the messages it decided: the @mentions of what a transaction let out are written
- * in that transaction, by `followVerdicts`.
+ * The @mentions a verdict's publications owe are written in the verdict's transaction
+ * (`followVerdicts`), so a crash just after the commit cannot lose them. That covers messages the
+ * verdict let out: a message that passed screening while an earlier one of its author was still
+ * being screened waits as `ready`, and the decision on that earlier one publishes it
+ * (`MessagesRepository.publish`). The room reads it then (the chat service reads the group's stream
+ * on every verdict), but screening follows up only the messages it decided, so the source keeps,
+ * per transaction, what was let out and what now waits.
  */
 @Injectable()
 export class MessageScreeningSource implements ContentSource {
   readonly type = 'message' as const;
   /** Filled by lockForVerdict and taken by afterVerdict, so telling the chat service needs no second read. */
   private readonly remembered = new Map<string, Unchanging>();
-  /** Waiting messages a decision in a still-open transaction let out, for `followVerdicts`. */
-  private readonly released = new WeakMap<Tx, ScreeningSubject[]>();
+  /** Per open transaction, for `followVerdicts`: the waiting messages it let out, and the messages it decided that now wait. */
+  private readonly pending = new WeakMap<Tx, { released: ScreeningSubject[]; waiting: Set<string> }>();
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -75,17 +77,23 @@ export class MessageScreeningSource implements ContentSource {
       tx,
       subjects.filter((other) => other.id !== subject.id),
     );
+    // Screening follows up the subject as it locked it (`screening`): note here that it passed but waits.
+    if (subjects.some((other) => other.id === subject.id && other.status === 'ready')) this.pendingIn(tx).waiting.add(subject.id);
   }
 
   /**
-   * In the verdict's transaction: the @mention notifications of the messages it let out, so they
-   * commit with their publication. (A message screening decided tells of its own in `afterVerdict`.)
+   * In the verdict's transaction: the @mention notifications of every message it published, those
+   * it decided and those it let out, so they commit with their publication. A message that passed
+   * but waits owes nothing yet: the decision that lets it out writes its mentions.
    */
-  async followVerdicts(tx: Tx, _applied: AppliedVerdict[]): Promise<AfterCommit> {
-    const released = this.released.get(tx) ?? [];
-    this.released.delete(tx);
+  async followVerdicts(tx: Tx, applied: AppliedVerdict[]): Promise<AfterCommit> {
+    const { released, waiting } = this.pending.get(tx) ?? { released: [], waiting: new Set<string>() };
+    this.pending.delete(tx);
+    const published = applied
+      .filter(({ subject, verdict }) => verdict.status === 'published' && subject.status !== 'ready' && !waiting.has(subject.id))
+      .map(({ subject, verdict }) => ({ ...subject, body: verdict.body }));
     const owed: NotificationEvent[] = [];
-    for (const message of released) {
+    for (const message of [...published, ...released]) {
       const mention = await this.mentionOf(message, tx);
       if (mention) owed.push(mention);
     }
@@ -105,8 +113,8 @@ export class MessageScreeningSource implements ContentSource {
     if (!message) return;
     const base = { id: message.id, groupId: message.groupId, authorId: subject.authorId, clientMsgId: message.clientMsgId };
     if (verdict.status === 'published') {
+      // Its @mentions were written with the verdict (followVerdicts).
       await this.events.publish('message.screened', { ...base, status: 'published', message: { ...(await this.view(message)) } });
-      await this.notifyMentions({ ...message, body: verdict.body });
     } else if (verdict.status === 'held') {
       await this.events.publish('message.screened', { ...base, status: 'held', reasons });
     } else {
@@ -190,9 +198,15 @@ export class MessageScreeningSource implements ContentSource {
     };
   }
 
+  private pendingIn(tx: Tx): { released: ScreeningSubject[]; waiting: Set<string> } {
+    let pending = this.pending.get(tx);
+    if (!pending) this.pending.set(tx, (pending = { released: [], waiting: new Set() }));
+    return pending;
+  }
+
   private letOut(tx: Tx, subjects: ScreeningSubject[]): void {
     const released = subjects.filter((subject) => subject.status === 'published' && subject.authorId);
-    if (released.length > 0) this.released.set(tx, [...(this.released.get(tx) ?? []), ...released]);
+    if (released.length > 0) this.pendingIn(tx).released.push(...released);
   }
 
   private remember(id: string, unchanging: Unchanging): void {
