@@ -77,7 +77,34 @@ async function chatStack({ inspect = false, env: overrides = {} } = {}) {
   const chat = new lib.Proc('chat', lib.ENTRY.chat, env, [], { inspect });
   const worker = new lib.Proc('moderation-worker', lib.ENTRY.worker, env, [], { inspect });
   const healthy = () => Promise.all([forum.healthy(forumUrl), chat.healthy(chatUrl), worker.healthy(`http://127.0.0.1:${workerPort}`)]);
-  return { env, forum, chat, worker, forumUrl, chatUrl, healthy };
+  /** Adds the last of chat's and the worker's output to a failure, for the run's report; returns it. */
+  const explained = (error) => {
+    error.message += `\n--- chat output:\n${chat.tail().slice(-1500)}\n--- worker output:\n${worker.tail().slice(-1500)}`;
+    return error;
+  };
+  const stop = () => Promise.all([forum.stop(), chat.stop(), worker.stop()]);
+  return { env, forum, chat, worker, forumUrl, chatUrl, healthy, explained, stop };
+}
+
+/**
+ * Runs `body` with a chat stack (`chatStack(options)`), a connected database client and a list to put
+ * sockets in; a failure gets the processes' output added, and whatever happens the sockets close, the
+ * processes stop and the client ends.
+ */
+async function withChatStack(options, body) {
+  const stack = await chatStack(options);
+  const client = lib.db();
+  await client.connect();
+  const open = [];
+  try {
+    return await body({ ...stack, client, open });
+  } catch (error) {
+    throw stack.explained(error);
+  } finally {
+    for (const socket of open) socket.close();
+    await stack.stop();
+    await client.end();
+  }
 }
 
 async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
@@ -85,7 +112,7 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
   await lib.prepareDatabase();
   await lib.clearRedis();
 
-  const { env, forum, chat, worker, forumUrl, chatUrl, healthy } = await chatStack();
+  const { env, chat, worker, forumUrl, chatUrl, healthy, explained, stop } = await chatStack();
   const barePort = await lib.freePort();
   const bareUrl = `http://127.0.0.1:${barePort}`;
   const bare = new lib.Proc('socketio-broadcast', 'bench/baselines/socketio-broadcast.js', { PORT: String(barePort) });
@@ -204,11 +231,10 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
   } catch (error) {
     const count = (text) => worker.lines.filter((line) => line.includes(text)).length;
     error.message += `\n--- worker: ${count('event not published')} event(s) not published, ${count('"job failed"')} failed job attempt(s)`;
-    error.message += `\n--- chat output:\n${chat.tail().slice(-1500)}\n--- worker output:\n${worker.tail().slice(-1500)}`;
-    throw error;
+    throw explained(error);
   } finally {
     for (const socket of open) socket.close();
-    await Promise.all([forum.stop(), chat.stop(), worker.stop(), bare.stop(), bareQueue.stop()]);
+    await Promise.all([stop(), bare.stop(), bareQueue.stop()]);
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     connection.disconnect();
@@ -216,4 +242,4 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
   }
 }
 
-module.exports = { run, chatStack, SIZES, SCREENING_CONCURRENCY };
+module.exports = { run, chatStack, withChatStack, SIZES, SCREENING_CONCURRENCY };

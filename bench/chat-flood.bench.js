@@ -9,7 +9,7 @@ const { randomUUID } = require('node:crypto');
 const lib = require('./lib');
 const { community } = require('./community');
 const { seedReceivers, room, paced } = require('./chat-clients');
-const { chatStack } = require('./chat-fanout.bench');
+const { withChatStack } = require('./chat-fanout.bench');
 
 /**
  * `rate` talker messages/s for `seconds`, shared by `talkers` people (each stays under the default
@@ -66,11 +66,7 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
   await lib.prepareDatabase();
   await lib.clearRedis();
 
-  const { forum, chat, worker, forumUrl, chatUrl, healthy } = await chatStack({ env: LIMIT });
-  const client = lib.db();
-  await client.connect();
-  const open = [];
-  try {
+  return withChatStack({ env: LIMIT }, async ({ chat, worker, forumUrl, chatUrl, healthy, client, open }) => {
     await healthy();
     log(`  ${receiverCount} receivers, ${talkerCount} talkers at ${rate} msgs/s for ${seconds} s; the flooder at ${floodRate} msgs/s`);
     const made = await community(forumUrl, talkerCount + 1);
@@ -138,14 +134,7 @@ async function run({ repeats = 3, size = 'small', log = () => {} } = {}) {
         rss: { chat: chat.rss(), 'moderation-worker': worker.rss() },
       }),
     ];
-  } catch (error) {
-    error.message += `\n--- chat output:\n${chat.tail().slice(-1500)}\n--- worker output:\n${worker.tail().slice(-1500)}`;
-    throw error;
-  } finally {
-    for (const socket of open) socket.close();
-    await Promise.all([forum.stop(), chat.stop(), worker.stop()]);
-    await client.end();
-  }
+  });
 }
 
 module.exports = { run };

@@ -12,7 +12,7 @@ const { randomUUID } = require('node:crypto');
 const lib = require('./lib');
 const { community } = require('./community');
 const { seedReceivers, room } = require('./chat-clients');
-const { chatStack } = require('./chat-fanout.bench');
+const { withChatStack } = require('./chat-fanout.bench');
 
 const SIZES = {
   small: { sockets: 500, senders: 8, receivers: 4, messages: 10_000 },
@@ -27,11 +27,7 @@ async function run({ size = 'small', log = () => {} } = {}) {
   await lib.prepareDatabase();
   await lib.clearRedis();
 
-  const { forum, chat, worker, forumUrl, chatUrl, healthy } = await chatStack({ inspect: true });
-  const client = lib.db();
-  await client.connect();
-  const open = [];
-  try {
+  return withChatStack({ inspect: true }, async ({ chat, worker, forumUrl, chatUrl, healthy, client, open }) => {
     await healthy();
     const made = await community(forumUrl, senderCount);
     const idle = await seedReceivers(client, made.groupId, socketCount);
@@ -161,14 +157,7 @@ async function run({ size = 'small', log = () => {} } = {}) {
     ];
     rows[0].oursCpuPerUnit = lib.round(cpuMs);
     return rows;
-  } catch (error) {
-    error.message += `\n--- chat output:\n${chat.tail().slice(-1500)}\n--- worker output:\n${worker.tail().slice(-1500)}`;
-    throw error;
-  } finally {
-    for (const socket of open) socket.close();
-    await Promise.all([forum.stop(), chat.stop(), worker.stop()]);
-    await client.end();
-  }
+  });
 }
 
 module.exports = { run };
