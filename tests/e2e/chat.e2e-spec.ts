@@ -376,6 +376,15 @@ describe('group chat', () => {
       expect(refused[0]).toMatchObject({ error: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) } });
     });
 
+    it('counts the limit per person, however many sockets they flood from', async () => {
+      const member = await joinedMember(forum, groupId, code);
+      const sockets = await Promise.all([joined(member), joined(member), joined(member)]);
+      const perWindow = chat.config.chat.messagesPerWindow;
+      const acks = await Promise.all(Array.from({ length: perWindow + 6 }, (_, i) => send(sockets[i % sockets.length]!, `flood from tab ${i}`)));
+      expect(acks.filter((a) => a.ok)).toHaveLength(perWindow);
+      expect(acks.filter((a) => !a.ok).map((a) => a.error?.code)).toEqual(Array(6).fill('RATE_LIMITED'));
+    });
+
     it('does not count a retried send against the limit', async () => {
       const member = await joinedMember(forum, groupId, code);
       const socket = await joined(member);
